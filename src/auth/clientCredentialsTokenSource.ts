@@ -1,0 +1,95 @@
+import type { ConfidentialClientApplication } from '@azure/msal-node';
+import * as l10n from '@vscode/l10n';
+import { ConnectionSettings } from '../config/settings';
+import { VppError } from '../errors';
+import { Logger } from '../log';
+import { appOnlyScopes } from './scopes';
+import { signInError } from './signInErrors';
+import { AccessTokenSource } from './tokenSource';
+
+/** Reads and forgets the stored client secret (VS Code's SecretStorage in the extension). */
+export interface SecretStore {
+  get(): Promise<string | undefined>;
+  delete(): Promise<void>;
+}
+
+/**
+ * App-only tokens for an app registration with a client secret, through msal-node. msal-node is loaded on
+ * first use, so the default sign-in mode never pays for it.
+ */
+export class ClientCredentialsTokenSource implements AccessTokenSource {
+  private application: { secret: string; app: Promise<ConfidentialClientApplication> } | undefined;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly secrets: SecretStore,
+    private readonly log: Logger,
+  ) {}
+
+  async getAccessToken(): Promise<string> {
+    const secret = await this.secrets.get();
+    if (!secret) {
+      throw new VppError(
+        'signInRequired',
+        l10n.t('No client secret is stored for the app {0}. Run "Intune VPP: Set Client Secret…".', this.settings.clientId),
+        {},
+        'client-credentials',
+      );
+    }
+    try {
+      const app = await this.app(secret);
+      const result = await app.acquireTokenByClientCredential({ scopes: appOnlyScopes(this.settings) });
+      if (!result?.accessToken) {
+        throw new VppError('unauthorized', l10n.t('Microsoft Entra ID returned no access token.'));
+      }
+      return result.accessToken;
+    } catch (error) {
+      const failure = signInError(error);
+      this.log.error(`App-only sign-in for client ${this.settings.clientId} failed: ${failure.message}`);
+      throw failure;
+    }
+  }
+
+  async signIn(): Promise<string> {
+    await this.getAccessToken();
+    return l10n.t('app {0}', this.settings.clientId);
+  }
+
+  async signOut(): Promise<void> {
+    this.application = undefined;
+    await this.secrets.delete();
+  }
+
+  /** One msal application per secret, so its in-memory token cache serves every request until the token expires. */
+  private app(secret: string): Promise<ConfidentialClientApplication> {
+    if (this.application?.secret !== secret) {
+      this.application = { secret, app: this.createApp(secret) };
+    }
+    return this.application.app;
+  }
+
+  private async createApp(secret: string): Promise<ConfidentialClientApplication> {
+    const msal = await import('@azure/msal-node');
+    const { loginEndpoint } = this.settings.endpoints;
+    return new msal.ConfidentialClientApplication({
+      auth: {
+        clientId: this.settings.clientId,
+        clientSecret: secret,
+        authority: `${loginEndpoint}/${encodeURIComponent(this.settings.tenantId)}`,
+        // A custom cloud's login host is trusted as given, so no instance discovery leaves the machine.
+        knownAuthorities: this.settings.cloud === 'custom' ? [new URL(loginEndpoint).host] : [],
+      },
+      system: {
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: msal.LogLevel.Warning,
+          loggerCallback: (_level, message, containsPii) => {
+            if (!containsPii) {
+              this.log.debug(`msal: ${message}`);
+            }
+          },
+        },
+      },
+    });
+  }
+}

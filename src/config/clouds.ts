@@ -1,0 +1,28 @@
+/** The Microsoft clouds the extension can talk to, and where each one's Graph and login live. */
+export type CloudName = 'global' | 'usGov' | 'usGovDoD' | 'china' | 'custom';
+
+export const CLOUD_NAMES: readonly CloudName[] = ['global', 'usGov', 'usGovDoD', 'china', 'custom'];
+
+export interface CloudEndpoints {
+  /** Origin of Microsoft Graph, without a trailing slash, e.g. `https://graph.microsoft.com`. */
+  readonly graphEndpoint: string;
+  /** Origin of the Entra ID login authority, without a trailing slash. */
+  readonly loginEndpoint: string;
+}
+
+export const WELL_KNOWN_CLOUDS: Readonly<Record<Exclude<CloudName, 'custom'>, CloudEndpoints>> = {
+  global: { graphEndpoint: 'https://graph.microsoft.com', loginEndpoint: 'https://login.microsoftonline.com' },
+  usGov: { graphEndpoint: 'https://graph.microsoft.us', loginEndpoint: 'https://login.microsoftonline.us' },
+  usGovDoD: { graphEndpoint: 'https://dod-graph.microsoft.us', loginEndpoint: 'https://login.microsoftonline.us' },
+  china: { graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn', loginEndpoint: 'https://login.chinacloudapi.cn' },
+};
+
+/** The delegated permission every call of this extension needs, scoped to a cloud's Graph host. */
+export function intuneScope(graphEndpoint: string): string {
+  return `${graphEndpoint}/DeviceManagementServiceConfig.ReadWrite.All`;
+}
+
+/** The app-only scope for a cloud's Graph host. */
+export function defaultScope(graphEndpoint: string): string {
+  return `${graphEndpoint}/.default`;
+}

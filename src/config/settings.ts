@@ -1,0 +1,110 @@
+import * as l10n from '@vscode/l10n';
+import { CLOUD_NAMES, CloudEndpoints, CloudName, WELL_KNOWN_CLOUDS } from './clouds';
+import { ConfigurationError } from '../errors';
+
+export type AuthMode = 'vscode' | 'clientCredentials';
+export const AUTH_MODES: readonly AuthMode[] = ['vscode', 'clientCredentials'];
+
+/** Setting values as the user wrote them (user scope only), before validation. */
+export interface RawSettings {
+  cloud?: unknown;
+  customGraphEndpoint?: unknown;
+  customLoginEndpoint?: unknown;
+  authMode?: unknown;
+  clientId?: unknown;
+  tenantId?: unknown;
+  requestTimeoutSeconds?: unknown;
+}
+
+/** Validated settings: everything the service and sign-in need to reach one tenant. */
+export interface ConnectionSettings {
+  readonly cloud: CloudName;
+  readonly endpoints: CloudEndpoints;
+  readonly authMode: AuthMode;
+  readonly clientId: string;
+  /** A tenant id or domain; `organizations` when the user left it empty. */
+  readonly tenantId: string;
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+const MAX_TIMEOUT_SECONDS = 600;
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** An https origin, or a ConfigurationError naming the setting. Paths, queries and credentials are refused. */
+function httpsOrigin(value: unknown, settingName: string): string {
+  const raw = text(value);
+  if (!raw) {
+    throw new ConfigurationError(
+      l10n.t('The setting {0} is empty. Set it to the https address of your cloud.', settingName),
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(l10n.t('The setting {0} is not a valid URL: {1}', settingName, raw));
+  }
+  if (url.protocol !== 'https:') {
+    throw new ConfigurationError(
+      l10n.t('The setting {0} must be an https address; {1} was refused so that tokens never travel unencrypted.', settingName, raw),
+    );
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new ConfigurationError(
+      l10n.t('The setting {0} must be just a scheme and host (and port), like https://graph.example.com; got {1}.', settingName, raw),
+    );
+  }
+  return url.origin;
+}
+
+/** Turns raw settings into validated connection settings, or throws a ConfigurationError that says what to fix. */
+export function resolveSettings(raw: RawSettings): ConnectionSettings {
+  const cloud = (CLOUD_NAMES as readonly unknown[]).includes(raw.cloud) ? (raw.cloud as CloudName) : undefined;
+  if (raw.cloud !== undefined && !cloud) {
+    throw new ConfigurationError(l10n.t('The setting intuneVpp.cloud has an unknown value: {0}.', String(raw.cloud)));
+  }
+  const authMode = (AUTH_MODES as readonly unknown[]).includes(raw.authMode) ? (raw.authMode as AuthMode) : undefined;
+  if (raw.authMode !== undefined && !authMode) {
+    throw new ConfigurationError(l10n.t('The setting intuneVpp.auth.mode has an unknown value: {0}.', String(raw.authMode)));
+  }
+  const chosenCloud = cloud ?? 'global';
+  const endpoints: CloudEndpoints =
+    chosenCloud === 'custom'
+      ? {
+          graphEndpoint: httpsOrigin(raw.customGraphEndpoint, 'intuneVpp.customCloud.graphEndpoint'),
+          loginEndpoint: httpsOrigin(raw.customLoginEndpoint, 'intuneVpp.customCloud.loginEndpoint'),
+        }
+      : WELL_KNOWN_CLOUDS[chosenCloud];
+
+  const timeout = typeof raw.requestTimeoutSeconds === 'number' && Number.isFinite(raw.requestTimeoutSeconds)
+    ? raw.requestTimeoutSeconds
+    : DEFAULT_TIMEOUT_SECONDS;
+  const requestTimeoutMs = Math.round(Math.min(Math.max(timeout, 1), MAX_TIMEOUT_SECONDS) * 1000);
+
+  return {
+    cloud: chosenCloud,
+    endpoints,
+    authMode: authMode ?? 'vscode',
+    clientId: text(raw.clientId),
+    tenantId: text(raw.tenantId) || 'organizations',
+    requestTimeoutMs,
+  };
+}
+
+/**
+ * Why these settings cannot sign in yet, or undefined when they can.
+ * VS Code's own app registration cannot obtain Intune permissions, so every mode needs the admin's own client id.
+ */
+export function missingSignInSetting(settings: ConnectionSettings): string | undefined {
+  if (!settings.clientId) {
+    return 'intuneVpp.auth.clientId';
+  }
+  if (settings.authMode === 'clientCredentials' && ['organizations', 'common', 'consumers'].includes(settings.tenantId)) {
+    return 'intuneVpp.auth.tenantId';
+  }
+  return undefined;
+}

@@ -1,0 +1,25 @@
+import { ConnectionSettings } from '../config/settings';
+import { Logger } from '../log';
+import { createGraphClient, RetryPolicy } from './graphClient';
+import { VppTokenService } from './vppTokenService';
+
+export interface ServiceDependencies {
+  readonly getAccessToken: () => Promise<string>;
+  readonly log: Logger;
+  /** A real language tag (fetch's default `*` is refused by some Graph services). */
+  readonly acceptLanguage: string;
+  readonly retry?: RetryPolicy;
+}
+
+/** The VPP token service for the cloud and timeout of the given settings. */
+export function createVppTokenService(settings: ConnectionSettings, dependencies: ServiceDependencies): VppTokenService {
+  const client = createGraphClient({
+    graphEndpoint: settings.endpoints.graphEndpoint,
+    getAccessToken: dependencies.getAccessToken,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    acceptLanguage: dependencies.acceptLanguage,
+    log: dependencies.log,
+    retry: dependencies.retry,
+  });
+  return new VppTokenService(client, settings.endpoints.graphEndpoint);
+}

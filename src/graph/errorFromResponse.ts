@@ -1,0 +1,137 @@
+import * as l10n from '@vscode/l10n';
+import { RequestDetails, VppError } from '../errors';
+import { plainText } from '../text';
+
+export const REQUIRED_PERMISSION = 'DeviceManagementServiceConfig.ReadWrite.All';
+
+/** The parts of a Graph error body this extension reads. */
+interface GraphErrorBody {
+  error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> };
+}
+
+/**
+ * Intune wraps its own error in `UnknownError`, with a JSON document as the message, sometimes nested twice:
+ * `{"ErrorCode":"Forbidden","Message":"{\"Message\":\"An error has occurred - Operation ID …\"}"}`.
+ * Returns the innermost human message and the Intune error code, if any.
+ */
+export function unwrapIntuneMessage(message: string): { message: string; intuneCode?: string } {
+  let current = message;
+  let intuneCode: string | undefined;
+  for (let depth = 0; depth < 5; depth++) {
+    const trimmed = current.trim();
+    if (!trimmed.startsWith('{')) {
+      break;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      break;
+    }
+    if (!parsed || typeof parsed !== 'object') {
+      break;
+    }
+    const record = parsed as Record<string, unknown>;
+    if (typeof record.ErrorCode === 'string' && !intuneCode) {
+      intuneCode = record.ErrorCode;
+    }
+    const inner = record.Message ?? record.message;
+    if (typeof inner !== 'string') {
+      break;
+    }
+    current = inner;
+  }
+  return { message: current, intuneCode };
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into whole seconds from now. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) {
+    return undefined;
+  }
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) {
+    return Math.max(0, Math.ceil(seconds));
+  }
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+export interface FailedResponse {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly bodyText: string;
+}
+
+/** Turns a non-2xx Graph response into the VppError a person can act on. */
+export function errorFromResponse(response: FailedResponse): VppError {
+  let body: GraphErrorBody | undefined;
+  try {
+    body = JSON.parse(response.bodyText) as GraphErrorBody;
+  } catch {
+    body = undefined;
+  }
+  const graphCode = typeof body?.error?.code === 'string' ? body.error.code : undefined;
+  const rawMessage = typeof body?.error?.message === 'string' ? body.error.message : '';
+  const unwrapped = unwrapIntuneMessage(rawMessage);
+  const serverMessage = plainText(unwrapped.message);
+  const inner = body?.error?.innerError ?? {};
+  const details: RequestDetails = {
+    method: response.method,
+    path: response.path,
+    status: response.status,
+    code: unwrapped.intuneCode ?? graphCode,
+    requestId: response.headers.get('request-id') ?? (typeof inner['request-id'] === 'string' ? inner['request-id'] : undefined),
+    clientRequestId:
+      response.headers.get('client-request-id') ??
+      (typeof inner['client-request-id'] === 'string' ? inner['client-request-id'] : undefined),
+    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+  };
+  const because = serverMessage ? ` ${l10n.t('Intune said: {0}', serverMessage)}` : '';
+  const status = response.status;
+
+  if (status === 400) {
+    return new VppError('badRequest', l10n.t('Microsoft Graph refused the request as invalid (400).') + because, details);
+  }
+  if (status === 401) {
+    return new VppError(
+      'unauthorized',
+      l10n.t('Microsoft Graph no longer accepts your sign-in (401). Run "Intune VPP: Sign In" to sign in again.'),
+      details,
+    );
+  }
+  if (status === 403) {
+    return new VppError(
+      'forbidden',
+      l10n.t(
+        'Access denied (403). The account or app needs the Microsoft Graph permission {0} with admin consent, and the account needs an Intune license and an Intune role that manages Apple VPP tokens.',
+        REQUIRED_PERMISSION,
+      ) + because,
+      details,
+      'permissions',
+    );
+  }
+  if (status === 404) {
+    return new VppError('notFound', l10n.t('Intune has no such item (404); it may have been deleted. Refresh the list.'), details);
+  }
+  if (status === 429) {
+    const retry = details.retryAfterSeconds;
+    return new VppError(
+      'throttled',
+      retry !== undefined
+        ? l10n.t('Intune is throttling requests (429) and asked to wait. Try again in {0} seconds.', retry)
+        : l10n.t('Intune is throttling requests (429). Try again in a minute.'),
+      details,
+    );
+  }
+  if (status >= 500) {
+    return new VppError(
+      'server',
+      l10n.t('Intune had a server error ({0}). Try again in a few minutes; if it persists, give Microsoft support the request id in the log.', status) + because,
+      details,
+    );
+  }
+  return new VppError('badRequest', l10n.t('Microsoft Graph answered with status {0}.', status) + because, details);
+}

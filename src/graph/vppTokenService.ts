@@ -1,0 +1,205 @@
+import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
+import type { VppToken } from '@microsoft/microsoft-graph-types-beta';
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { errorFromResponse } from './errorFromResponse';
+import { describePath } from './requestObserver';
+
+/** A VPP token as this extension holds it: every field but the secret `token` blob. */
+export type VppTokenRecord = Omit<VppToken, 'token'> & { readonly id: string };
+
+/**
+ * The fields listed and shown. `token` (the secret blob) is deliberately absent, so Graph never sends it.
+ * `tokenActionResults` is left to getToken, which shows one token's detail.
+ */
+export const TOKEN_FIELDS = [
+  'id',
+  'displayName',
+  'organizationName',
+  'appleId',
+  'locationName',
+  'countryOrRegion',
+  'vppTokenAccountType',
+  'state',
+  'expirationDateTime',
+  'lastSyncDateTime',
+  'lastSyncStatus',
+  'lastModifiedDateTime',
+  'automaticallyUpdateApps',
+  'dataSharingConsentGranted',
+  'claimTokenManagementFromExternalMdm',
+  'roleScopeTagIds',
+] as const satisfies readonly (keyof VppToken)[];
+
+export interface RevokeLicensesOptions {
+  readonly notifyManagedDevices: boolean;
+  readonly revokeUntrackedLicenses: boolean;
+}
+
+/** Ids Graph gave for a write, for the log and for support. */
+export interface WriteReceipt {
+  readonly status: number;
+  readonly requestId?: string;
+  readonly clientRequestId?: string;
+}
+
+const TOKENS_PATH = '/deviceAppManagement/vppTokens';
+/** More pages than a 3,000-token tenant can produce at Graph's smallest page size: a loop guard, not a limit. */
+const MAX_PAGES = 1000;
+
+/** The path of one token: the id is data, so it is percent-encoded and may never be a dot segment. */
+export function tokenPath(id: string, action?: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id === '.' || id === '..') {
+    throw new VppError('badRequest', l10n.t('The VPP token id "{0}" is not valid.', String(id)));
+  }
+  return `${TOKENS_PATH}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+}
+
+/** Removes the secret `token` blob should a server send it despite `$select`. */
+function withoutSecret(raw: Record<string, unknown>): Record<string, unknown> {
+  const { token: _secret, ...rest } = raw;
+  return rest;
+}
+
+/** Lists, reads and acts on a tenant's VPP tokens through Microsoft Graph (beta). */
+export class VppTokenService {
+  constructor(
+    private readonly client: Client,
+    /** Origin of the cloud's Graph: paging links must stay on it. */
+    private readonly graphEndpoint: string,
+  ) {}
+
+  /** Every token of the tenant, following every `@odata.nextLink`. */
+  async listTokens(signal?: AbortSignal): Promise<VppTokenRecord[]> {
+    const tokens: VppTokenRecord[] = [];
+    const seenLinks = new Set<string>();
+    let page = await this.send('GET', this.client.api(TOKENS_PATH).select([...TOKEN_FIELDS]), signal);
+    for (let pages = 1; ; pages++) {
+      const body = await this.readJson(page, 'GET', TOKENS_PATH);
+      const value = (body as { value?: unknown }).value;
+      if (!Array.isArray(value)) {
+        throw this.malformed('GET', TOKENS_PATH, page, l10n.t('the list of tokens is missing'));
+      }
+      for (const item of value) {
+        tokens.push(this.toRecord(item, page));
+      }
+      const nextLink = (body as { '@odata.nextLink'?: unknown })['@odata.nextLink'];
+      if (nextLink === undefined || nextLink === null) {
+        return tokens;
+      }
+      this.checkNextLink(nextLink, seenLinks, pages, page);
+      seenLinks.add(nextLink as string);
+      page = await this.send('GET', this.client.api(nextLink as string), signal);
+    }
+  }
+
+  async getToken(id: string, signal?: AbortSignal): Promise<VppTokenRecord> {
+    const path = tokenPath(id);
+    const response = await this.send('GET', this.client.api(path).select([...TOKEN_FIELDS, 'tokenActionResults']), signal);
+    return this.toRecord(await this.readJson(response, 'GET', path), response);
+  }
+
+  async revokeLicenses(id: string, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {
+    const body = {
+      notifyManagedDevices: options.notifyManagedDevices === true,
+      revokeUntrackedLicenses: options.revokeUntrackedLicenses === true,
+    };
+    const response = await this.send('POST', this.client.api(tokenPath(id, 'revokeLicenses')), signal, body);
+    return receipt(response);
+  }
+
+  async syncLicenses(id: string, signal?: AbortSignal): Promise<WriteReceipt> {
+    const response = await this.send('POST', this.client.api(tokenPath(id, 'syncLicenses')), signal, undefined);
+    return receipt(response);
+  }
+
+  /** Sends a request and returns the raw response when it is 2xx; any other status becomes a VppError. */
+  private async send(
+    method: 'GET' | 'POST',
+    request: ReturnType<Client['api']>,
+    signal: AbortSignal | undefined,
+    body?: unknown,
+  ): Promise<Response> {
+    request.responseType(ResponseType.RAW);
+    if (signal) {
+      request.option('signal', signal);
+    }
+    const response: Response = method === 'GET' ? await request.get() : await request.post(body ?? null);
+    if (!response.ok) {
+      const path = describePath(new URL(response.url || this.graphEndpoint));
+      throw errorFromResponse({
+        method,
+        path,
+        status: response.status,
+        headers: response.headers,
+        bodyText: await this.readText(response, method, path),
+      });
+    }
+    return response;
+  }
+
+  private async readText(response: Response, method: string, path: string): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new VppError(
+        timedOut ? 'timeout' : 'network',
+        timedOut
+          ? l10n.t('Microsoft Graph stopped sending its answer before the timeout ran out. Try again.')
+          : l10n.t('The connection to Microsoft Graph broke while its answer was arriving. Try again.'),
+        { method, path, status: response.status, ...ids(response) },
+      );
+    }
+  }
+
+  private async readJson(response: Response, method: string, path: string): Promise<unknown> {
+    const text = await this.readText(response, method, path);
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return parsed;
+      }
+    } catch {
+      // Reported below with the request ids.
+    }
+    throw this.malformed(method, path, response, l10n.t('the answer is not a JSON object'));
+  }
+
+  private toRecord(item: unknown, response: Response): VppTokenRecord {
+    if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
+      throw this.malformed('GET', TOKENS_PATH, response, l10n.t('a token has no id'));
+    }
+    return withoutSecret(item as Record<string, unknown>) as VppTokenRecord;
+  }
+
+  private checkNextLink(nextLink: unknown, seen: Set<string>, pages: number, response: Response): void {
+    if (typeof nextLink !== 'string' || !nextLink.startsWith(`${this.graphEndpoint}/`)) {
+      throw this.malformed('GET', TOKENS_PATH, response, l10n.t('a paging link points away from {0}', this.graphEndpoint));
+    }
+    if (seen.has(nextLink) || pages >= MAX_PAGES) {
+      throw this.malformed('GET', TOKENS_PATH, response, l10n.t('the paging links loop'));
+    }
+  }
+
+  private malformed(method: string, path: string, response: Response, what: string): VppError {
+    return new VppError(
+      'malformed',
+      l10n.t('Microsoft Graph sent an answer that could not be used ({0}). Try again; if it persists, see the log for the request id.', what),
+      { method, path, status: response.status, ...ids(response) },
+    );
+  }
+}
+
+function ids(response: Response): { requestId?: string; clientRequestId?: string } {
+  return {
+    requestId: response.headers.get('request-id') ?? undefined,
+    clientRequestId: response.headers.get('client-request-id') ?? undefined,
+  };
+}
+
+/** The ids of a write's response; its body (syncLicenses returns the whole token, secret included) is discarded unread. */
+async function receipt(response: Response): Promise<WriteReceipt> {
+  await response.body?.cancel().catch(() => undefined);
+  return { status: response.status, ...ids(response) };
+}

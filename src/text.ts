@@ -1,0 +1,12 @@
+/**
+ * Characters that can hide or reorder text on screen or in a log: C0/C1 controls (ANSI escapes start with one),
+ * bidirectional overrides and isolates, zero-width characters and the BOM.
+ */
+const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Server-provided text made safe to show in one line: no controls, no Markdown link syntax, bounded length. */
+export function plainText(value: unknown, maxLength = 300): string {
+  const raw = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  const cleaned = raw.replace(INVISIBLE_OR_CONTROL, ' ').replace(/\]\(/g, '] (').replace(/\s+/g, ' ').trim();
+  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
+}

@@ -1,0 +1,74 @@
+import type { VppToken } from '@microsoft/microsoft-graph-types-beta';
+
+/** A token as the simulated tenant stores it, secret `token` blob included (it must never reach the extension's UI). */
+export type StoredToken = VppToken & { id: string };
+
+const DAY = 24 * 3600 * 1000;
+
+function iso(now: number, days: number): string {
+  return new Date(now + days * DAY).toISOString();
+}
+
+function id(n: number): string {
+  return `7c0f${n.toString(16).padStart(4, '0')}-5e8a-4d21-9b1e-0a4c3d2e${n.toString(16).padStart(4, '0')}`;
+}
+
+/** The secret blob of a seeded token: tests grep every output for this prefix. */
+export const SECRET_TOKEN_PREFIX = 'SIMULATED-VPP-SECRET-';
+
+function token(n: number, now: number, fields: Partial<StoredToken>): StoredToken {
+  return {
+    id: id(n),
+    organizationName: 'Contoso Ltd',
+    vppTokenAccountType: 'business',
+    appleId: `vpp${n}@contoso.example`,
+    displayName: `Token ${n}`,
+    locationName: 'Headquarters',
+    countryOrRegion: 'us',
+    state: 'valid',
+    expirationDateTime: iso(now, 200),
+    lastSyncDateTime: iso(now, -1),
+    lastModifiedDateTime: iso(now, -30),
+    lastSyncStatus: 'completed',
+    automaticallyUpdateApps: true,
+    dataSharingConsentGranted: true,
+    claimTokenManagementFromExternalMdm: false,
+    roleScopeTagIds: ['0'],
+    tokenActionResults: [],
+    token: `${SECRET_TOKEN_PREFIX}${n}-eyJleHBEYXRlIjoiMjAyNy0wMS0wMVQwMDowMDowMCJ9`,
+    ...fields,
+  };
+}
+
+/** A realistic tenant: every state, business and education, unicode and very long names, missing fields. */
+export function seedTokens(now = Date.now()): StoredToken[] {
+  return [
+    token(1, now, { displayName: 'Contoso HQ', locationName: 'Seattle HQ'}),
+    token(2, now, { displayName: 'Contoso Retail', expirationDateTime: iso(now, 12), locationName: 'Retail stores' }),
+    token(3, now, { displayName: 'Contoso Labs', state: 'expired', expirationDateTime: iso(now, -3), lastSyncStatus: 'failed' }),
+    token(4, now, { displayName: 'Old MDM token', state: 'assignedToExternalMDM', claimTokenManagementFromExternalMdm: false }),
+    token(5, now, { displayName: 'Revoked Apple account', state: 'invalid' }),
+    token(6, now, { displayName: 'Duplicate location', state: 'duplicateLocationId' }),
+    token(7, now, { displayName: 'Pending check', state: 'unknown', lastSyncStatus: 'inProgress' }),
+    token(8, now, {
+      displayName: 'Fabrikam School District',
+      organizationName: 'Fabrikam Schools',
+      vppTokenAccountType: 'education',
+      locationName: 'Lincoln Elementary',
+    }),
+    token(9, now, { displayName: '東京オフィス 📱', organizationName: 'コントソ株式会社', countryOrRegion: 'jp' }),
+    token(10, now, { displayName: 'Школа № 5 — Москва', countryOrRegion: 'ru', vppTokenAccountType: 'education' }),
+    token(11, now, { displayName: 'مكتب دبي', countryOrRegion: 'ae' }),
+    token(12, now, { displayName: `Northwind ${'very long location name '.repeat(14).trim()}`, locationName: 'Northwind' }),
+    token(13, now, { displayName: null, organizationName: 'Tailspin Toys', appleId: 'vpp@tailspin.example' }),
+    token(14, now, { displayName: null, organizationName: null, appleId: 'orphan@adatum.example', expirationDateTime: undefined }),
+    token(15, now, { displayName: 'Future state token', state: 'someFutureState' as VppToken['state'] }),
+  ];
+}
+
+/** A large tenant for paging and benchmarks: `count` valid tokens with plain names. */
+export function generatedTokens(count: number, now = Date.now()): StoredToken[] {
+  return Array.from({ length: count }, (_, index) =>
+    token(1000 + index, now, { displayName: `School ${String(index + 1).padStart(4, '0')}`, locationName: `Campus ${index + 1}` }),
+  );
+}

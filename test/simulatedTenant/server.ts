@@ -1,0 +1,453 @@
+import { randomUUID } from 'node:crypto';
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { StoredToken, seedTokens } from './seed';
+
+/** The routes of the simulated tenant, as fault injection and assertions name them. */
+export type Route = 'openid' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'unknown';
+
+export interface RecordedRequest {
+  readonly route: Route;
+  readonly method: string;
+  /** Path and query exactly as received (still percent-encoded). */
+  readonly url: string;
+  /** The token id decoded from the path, for the token routes. */
+  readonly tokenId?: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly time: number;
+}
+
+export interface Fault {
+  readonly route: Route | '*';
+  /** Only requests for this token id (token routes). */
+  readonly tokenId?: string;
+  readonly status?: number;
+  readonly retryAfter?: string;
+  /** Sent as the response body (with the status, default 200). */
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly delayMs?: number;
+  /** Destroys the connection without an answer. */
+  readonly drop?: boolean;
+  /** Accepts and never answers. */
+  readonly hang?: boolean;
+  /** Sends the headers and half the body, then destroys the connection. */
+  readonly cutBody?: boolean;
+  /** How many matching requests it affects; default 1. */
+  readonly times?: number;
+}
+
+export interface TenantOptions {
+  readonly key: string;
+  readonly cert: string;
+  readonly port?: number;
+  readonly tenantId?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  /** Server-driven page size for the token list. */
+  readonly pageSize?: number;
+  /** Latency added to every request, in ms. */
+  readonly latencyMs?: number;
+  readonly tokens?: StoredToken[];
+}
+
+export const SIM_TENANT_ID = '11111111-2222-3333-4444-555555555555';
+export const SIM_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+export const SIM_CLIENT_SECRET = 'sim-client-secret-Q8~do-not-log';
+const GRAPH_PREFIX = '/beta/deviceAppManagement/vppTokens';
+
+/**
+ * An HTTPS server on loopback that speaks the parts of Microsoft Graph (beta) and Entra ID the extension uses,
+ * records every request and injects faults per route. Also serves a small control API under `/_sim/` so that
+ * tests in other processes (the extension host, the UI tests) can assert and inject.
+ */
+export class SimulatedTenant {
+  readonly requests: RecordedRequest[] = [];
+  readonly tokens = new Map<string, StoredToken>();
+  private faults: (Fault & { remaining: number })[] = [];
+  private readonly issuedTokens = new Map<string, number>();
+  private readonly sockets = new Set<Socket>();
+  private server: https.Server | undefined;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  pageSize: number;
+  latencyMs: number;
+
+  constructor(private readonly options: TenantOptions) {
+    this.tenantId = options.tenantId ?? SIM_TENANT_ID;
+    this.clientId = options.clientId ?? SIM_CLIENT_ID;
+    this.clientSecret = options.clientSecret ?? SIM_CLIENT_SECRET;
+    this.pageSize = options.pageSize ?? 5;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.reset(options.tokens);
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) {
+      throw new Error('The simulated tenant is not running');
+    }
+    return `https://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<this> {
+    const server = https.createServer({ key: this.options.key, cert: this.options.cert }, (req, res) => {
+      void this.handle(req, res);
+    });
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, '127.0.0.1', resolve);
+    });
+    this.server = server;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** Restores the seed (or the given tokens), clears requests, faults and issued access tokens. */
+  reset(tokens: StoredToken[] = seedTokens()): void {
+    this.tokens.clear();
+    for (const token of tokens) {
+      this.tokens.set(token.id, structuredClone(token));
+    }
+    this.requests.length = 0;
+    this.faults = [];
+    this.issuedTokens.clear();
+  }
+
+  addFault(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /** An access token the server accepts, for tests that bring their own sign-in. */
+  issueAccessToken(lifetimeSeconds = 3600): string {
+    const accessToken = `sim-at-${randomUUID()}`;
+    this.issuedTokens.set(accessToken, Date.now() + lifetimeSeconds * 1000);
+    return accessToken;
+  }
+
+  requestsFor(route: Route): RecordedRequest[] {
+    return this.requests.filter((request) => request.route === route);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    if (url.pathname.startsWith('/_sim/')) {
+      this.control(req.method ?? 'GET', url, body, res);
+      return;
+    }
+    const { route, tokenId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
+    this.requests.push({
+      route,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      tokenId,
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? ''])),
+      body,
+      time: Date.now(),
+    });
+    const requestId = randomUUID();
+    res.setHeader('request-id', requestId);
+    const clientRequestId = req.headers['client-request-id'];
+    if (typeof clientRequestId === 'string') {
+      res.setHeader('client-request-id', clientRequestId);
+    }
+    if (this.latencyMs > 0) {
+      await sleep(this.latencyMs);
+    }
+    const fault = this.takeFault(route, tokenId);
+    if (fault) {
+      await this.applyFault(fault, req, res, requestId);
+      return;
+    }
+    this.respond(route, tokenId, req, url, body, res, requestId);
+  }
+
+  private takeFault(route: Route, tokenId: string | undefined): Fault | undefined {
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        (candidate.route === '*' || candidate.route === route) &&
+        (candidate.tokenId === undefined || candidate.tokenId === tokenId),
+    );
+    if (fault) {
+      fault.remaining--;
+    }
+    return fault;
+  }
+
+  private async applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    if (fault.delayMs) {
+      await sleep(fault.delayMs);
+    }
+    if (fault.hang) {
+      return;
+    }
+    if (fault.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.retryAfter !== undefined) {
+      res.setHeader('Retry-After', fault.retryAfter);
+    }
+    const status = fault.status ?? 200;
+    const body =
+      fault.body ??
+      (status >= 400 ? graphError(status === 429 ? 'TooManyRequests' : `Http${status}`, `Simulated ${status}`, requestId) : '');
+    res.statusCode = status;
+    res.setHeader('Content-Type', fault.contentType ?? 'application/json');
+    if (fault.cutBody) {
+      res.setHeader('Content-Length', String(Buffer.byteLength(body) + 100));
+      res.write(body.slice(0, Math.floor(body.length / 2)));
+      setTimeout(() => req.socket.destroy(), 20);
+      return;
+    }
+    res.end(body);
+  }
+
+  private respond(
+    route: Route,
+    tokenId: string | undefined,
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    res: ServerResponse,
+    requestId: string,
+  ): void {
+    if (route === 'openid') {
+      return json(res, 200, this.openIdConfiguration());
+    }
+    if (route === 'token') {
+      return this.issueToken(body, res);
+    }
+    if (route === 'unknown') {
+      return json(res, 404, JSON.parse(graphError('ResourceNotFound', 'Resource not found for the segment.', requestId)));
+    }
+    if (!this.authorized(req.headers.authorization)) {
+      return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
+    }
+    if (route === 'list') {
+      return this.list(url, res);
+    }
+    const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
+    if (!token) {
+      return json(res, 404, JSON.parse(graphError('ResourceNotFound', `vppToken ${tokenId ?? ''} not found`, requestId)));
+    }
+    if (route === 'get') {
+      return json(res, 200, project(token, url.searchParams.get('$select')));
+    }
+    if (route === 'revoke') {
+      return this.revoke(token, body, res, requestId);
+    }
+    token.lastSyncDateTime = new Date().toISOString();
+    token.lastSyncStatus = 'completed';
+    return json(res, 200, token);
+  }
+
+  private list(url: URL, res: ServerResponse): void {
+    const all = [...this.tokens.values()];
+    const skip = Number(url.searchParams.get('$skiptoken') ?? '0') || 0;
+    const select = url.searchParams.get('$select');
+    const page = all.slice(skip, skip + this.pageSize).map((token) => project(token, select));
+    const result: Record<string, unknown> = {
+      '@odata.context': `${this.url}/beta/$metadata#deviceAppManagement/vppTokens`,
+      value: page,
+    };
+    if (skip + this.pageSize < all.length) {
+      // Written as Graph writes it: OData names unencoded.
+      const query = `${select ? `$select=${select}&` : ''}$skiptoken=${skip + this.pageSize}`;
+      result['@odata.nextLink'] = `${this.url}${GRAPH_PREFIX}?${query}`;
+    }
+    json(res, 200, result);
+  }
+
+  private revoke(token: StoredToken, body: string, res: ServerResponse, requestId: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    const keys = parsed && typeof parsed === 'object' ? Object.keys(parsed).sort() : [];
+    const record = parsed as Record<string, unknown> | undefined;
+    if (
+      keys.join(',') !== 'notifyManagedDevices,revokeUntrackedLicenses' ||
+      typeof record?.notifyManagedDevices !== 'boolean' ||
+      typeof record?.revokeUntrackedLicenses !== 'boolean'
+    ) {
+      return json(res, 400, JSON.parse(graphError('BadRequest', 'Invalid request body for revokeLicenses.', requestId)));
+    }
+    const now = new Date().toISOString();
+    token.tokenActionResults = [
+      {
+        '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
+        actionName: 'RevokeLicenses',
+        actionState: 'done',
+        startDateTime: now,
+        lastUpdatedDateTime: now,
+        totalLicensesCount: 25,
+        failedLicensesCount: 0,
+        actionFailureReason: 'none',
+      } as NonNullable<StoredToken['tokenActionResults']>[number],
+      ...(token.tokenActionResults ?? []),
+    ].slice(0, 10);
+    res.statusCode = 204;
+    res.end();
+  }
+
+  private authorized(header: string | undefined): boolean {
+    const match = /^Bearer (.+)$/.exec(header ?? '');
+    const expiry = match ? this.issuedTokens.get(match[1]) : undefined;
+    return expiry !== undefined && expiry > Date.now();
+  }
+
+  private openIdConfiguration(): Record<string, unknown> {
+    const base = `${this.url}/${this.tenantId}`;
+    return {
+      issuer: `${this.url}/${this.tenantId}/v2.0`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      jwks_uri: `${this.url}/${this.tenantId}/discovery/v2.0/keys`,
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      tenant_region_scope: 'NA',
+    };
+  }
+
+  private issueToken(body: string, res: ServerResponse): void {
+    const form = new URLSearchParams(body);
+    if (form.get('grant_type') !== 'client_credentials') {
+      return json(res, 400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: The grant type is not supported.' });
+    }
+    if (form.get('client_id') !== this.clientId) {
+      return json(res, 400, {
+        error: 'unauthorized_client',
+        error_description: `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`,
+      });
+    }
+    if (form.get('client_secret') !== this.clientSecret) {
+      return json(res, 401, {
+        error: 'invalid_client',
+        error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.',
+      });
+    }
+    const scope = form.get('scope') ?? '';
+    if (!scope.split(' ').includes(`${this.url}/.default`)) {
+      return json(res, 400, { error: 'invalid_scope', error_description: `AADSTS1002012: The provided value for scope ${scope} is not valid.` });
+    }
+    json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.issueAccessToken(3599) });
+  }
+
+  private control(method: string, url: URL, body: string, res: ServerResponse): void {
+    const action = url.pathname.slice('/_sim/'.length);
+    if (action === 'requests' && method === 'GET') {
+      return json(res, 200, this.requests);
+    }
+    if (action === 'requests' && method === 'DELETE') {
+      this.requests.length = 0;
+      return json(res, 200, {});
+    }
+    if (action === 'faults' && method === 'POST') {
+      this.addFault(JSON.parse(body) as Fault);
+      return json(res, 200, {});
+    }
+    if (action === 'faults' && method === 'DELETE') {
+      this.clearFaults();
+      return json(res, 200, {});
+    }
+    if (action === 'reset' && method === 'POST') {
+      this.reset();
+      return json(res, 200, {});
+    }
+    if (action === 'tokens' && method === 'GET') {
+      return json(res, 200, [...this.tokens.values()].map((token) => project(token, null, true)));
+    }
+    json(res, 404, { error: `unknown control ${method} ${action}` });
+  }
+}
+
+function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string } {
+  if (method === 'GET' && /^\/[^/]+\/v2\.0\/\.well-known\/openid-configuration$/.test(pathname)) {
+    return { route: 'openid' };
+  }
+  if (method === 'POST' && pathname === `/${tenantId}/oauth2/v2.0/token`) {
+    return { route: 'token' };
+  }
+  if (method === 'GET' && pathname === GRAPH_PREFIX) {
+    return { route: 'list' };
+  }
+  if (!pathname.startsWith(`${GRAPH_PREFIX}/`)) {
+    return { route: 'unknown' };
+  }
+  const segments = pathname.slice(GRAPH_PREFIX.length + 1).split('/');
+  const tokenId = decodeURIComponent(segments[0]);
+  if (segments.length === 1 && method === 'GET') {
+    return { route: 'get', tokenId };
+  }
+  if (segments.length === 2 && method === 'POST' && segments[1] === 'revokeLicenses') {
+    return { route: 'revoke', tokenId };
+  }
+  if (segments.length === 2 && method === 'POST' && segments[1] === 'syncLicenses') {
+    return { route: 'sync', tokenId };
+  }
+  return { route: 'unknown', tokenId };
+}
+
+/** A token with only the `$select`ed fields (Graph always includes the id), or every field without `$select`. */
+function project(token: StoredToken, select: string | null, withoutSecret = false): Record<string, unknown> {
+  const fields = select ? new Set(['id', ...select.split(',')]) : undefined;
+  return Object.fromEntries(
+    Object.entries(token).filter(([key]) => (fields ? fields.has(key) : key !== 'tokenActionResults') && !(withoutSecret && key === 'token')),
+  );
+}
+
+function graphError(code: string, message: string, requestId: string): string {
+  return JSON.stringify({
+    error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': requestId, 'client-request-id': requestId } },
+  });
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; odata.metadata=minimal');
+  res.end(JSON.stringify(value));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,33 @@
+import { SimulatedTenant, TenantOptions } from '../simulatedTenant/server';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { CERT_DIR } from '../paths';
+import { Logger } from '../../src/log';
+
+/** Starts a simulated tenant with the run's test CA (trusted through NODE_EXTRA_CA_CERTS by test/runAll). */
+export async function startTenant(options: Partial<TenantOptions> = {}): Promise<SimulatedTenant> {
+  const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+  return new SimulatedTenant({ key: keyPem, cert: certPem, ...options }).start();
+}
+
+/** A Logger that keeps every line, for assertions on what was (and was not) logged. */
+export class RecordingLogger implements Logger {
+  readonly lines: { level: string; message: string }[] = [];
+  trace(message: string): void {
+    this.lines.push({ level: 'trace', message });
+  }
+  debug(message: string): void {
+    this.lines.push({ level: 'debug', message });
+  }
+  info(message: string): void {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: 'warn', message });
+  }
+  error(message: string): void {
+    this.lines.push({ level: 'error', message });
+  }
+  text(): string {
+    return this.lines.map((line) => `${line.level} ${line.message}`).join('\n');
+  }
+}

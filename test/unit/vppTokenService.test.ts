@@ -1,0 +1,308 @@
+import * as assert from 'node:assert/strict';
+import { resolveSettings } from '../../src/config/settings';
+import { VppError } from '../../src/errors';
+import { createVppTokenService } from '../../src/graph/createService';
+import { TOKEN_FIELDS, tokenPath, VppTokenService } from '../../src/graph/vppTokenService';
+import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { RecordingLogger, startTenant } from './fixtures';
+
+const FAST_RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };
+
+async function rejection(promise: Promise<unknown>): Promise<VppError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof VppError, `expected a VppError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the call to fail');
+}
+
+describe('VppTokenService against the simulated tenant', () => {
+  let tenant: SimulatedTenant;
+  let log: RecordingLogger;
+  let accessToken: string;
+
+  function service(timeoutSeconds = 30): VppTokenService {
+    const settings = resolveSettings({
+      cloud: 'custom',
+      customGraphEndpoint: tenant.url,
+      customLoginEndpoint: tenant.url,
+      clientId: 'x',
+      requestTimeoutSeconds: timeoutSeconds,
+    });
+    return createVppTokenService(settings, {
+      getAccessToken: async () => accessToken,
+      log,
+      acceptLanguage: 'en-US',
+      retry: FAST_RETRY,
+    });
+  }
+
+  before(async () => {
+    tenant = await startTenant();
+  });
+  after(async () => {
+    await tenant.stop();
+  });
+  beforeEach(() => {
+    tenant.reset();
+    tenant.pageSize = 5;
+    accessToken = tenant.issueAccessToken();
+    log = new RecordingLogger();
+  });
+
+  describe('listTokens', () => {
+    it('follows every nextLink and returns all tokens', async () => {
+      const tokens = await service().listTokens();
+      assert.deepEqual(
+        tokens.map((token) => token.id),
+        seedTokens().map((token) => token.id),
+      );
+      const lists = tenant.requestsFor('list');
+      assert.equal(lists.length, 3);
+      assert.match(lists[1].url, /\$skiptoken=5/);
+      assert.match(lists[2].url, /\$skiptoken=10/);
+    });
+
+    it('selects exactly the shown fields, so the secret token field is never sent', async () => {
+      const tokens = await service().listTokens();
+      for (const request of tenant.requestsFor('list')) {
+        const select = new URL(request.url, 'https://x').searchParams.get('$select');
+        assert.deepEqual(select?.split(','), [...TOKEN_FIELDS]);
+        assert.ok(!select?.split(',').includes('token'));
+      }
+      for (const token of tokens) {
+        assert.equal((token as Record<string, unknown>).token, undefined);
+      }
+    });
+
+    it('drops a secret token field that a server sends despite $select', async () => {
+      tenant.addFault({
+        route: 'list',
+        status: 200,
+        body: JSON.stringify({ value: [{ id: 'a', displayName: 'A', token: `${SECRET_TOKEN_PREFIX}leak` }] }),
+      });
+      const tokens = await service().listTokens();
+      assert.equal(JSON.stringify(tokens).includes(SECRET_TOKEN_PREFIX), false);
+    });
+
+    it('sends the bearer token, a real Accept-Language and a client-request-id', async () => {
+      await service().listTokens();
+      const headers = tenant.requestsFor('list')[0].headers;
+      assert.equal(headers.authorization, `Bearer ${accessToken}`);
+      assert.equal(headers['accept-language'], 'en-US');
+      assert.match(headers['client-request-id'], /^[0-9a-f-]{36}$/);
+    });
+
+    it('refuses a nextLink that points to another host and never calls it', async () => {
+      tenant.addFault({
+        route: 'list',
+        status: 200,
+        body: JSON.stringify({ value: [], '@odata.nextLink': 'https://evil.example/beta/deviceAppManagement/vppTokens?$skiptoken=1' }),
+      });
+      const error = await rejection(service().listTokens());
+      assert.equal(error.kind, 'malformed');
+      assert.match(error.message, /paging link/);
+      assert.equal(tenant.requestsFor('list').length, 1);
+    });
+
+    it('stops a nextLink that loops back to itself', async () => {
+      const loop = `${tenant.url}/beta/deviceAppManagement/vppTokens?$skiptoken=0`;
+      const page = JSON.stringify({ value: [], '@odata.nextLink': loop });
+      tenant.addFault({ route: 'list', status: 200, body: page, times: 5 });
+      const error = await rejection(service().listTokens());
+      assert.equal(error.kind, 'malformed');
+      assert.match(error.message, /loop/);
+      assert.equal(tenant.requestsFor('list').length, 2);
+    });
+
+    for (const [name, body] of [
+      ['HTML instead of JSON', '<html><body>Service unavailable</body></html>'],
+      ['an empty body', ''],
+      ['value missing', '{"@odata.context":"x"}'],
+      ['value not an array', '{"value":{"id":"a"}}'],
+      ['a token without id', '{"value":[{"displayName":"no id"}]}'],
+    ] as const) {
+      it(`reports a malformed answer for ${name}`, async () => {
+        tenant.addFault({ route: 'list', status: 200, body, contentType: 'text/html' });
+        const error = await rejection(service().listTokens());
+        assert.equal(error.kind, 'malformed');
+        assert.equal(error.details.status, 200);
+        assert.ok(error.details.requestId, 'the request id is kept for support');
+      });
+    }
+  });
+
+  describe('paths', () => {
+    it('percent-encodes ids so they stay one path segment', async () => {
+      const id = 'a/b?c#d%e';
+      tenant.tokens.set(id, { ...seedTokens()[0], id });
+      const token = await service().getToken(id);
+      assert.equal(token.id, id);
+      const request = tenant.requestsFor('get')[0];
+      assert.ok(request.url.startsWith('/beta/deviceAppManagement/vppTokens/a%2Fb%3Fc%23d%25e?'), request.url);
+      assert.equal(request.tokenId, id);
+    });
+
+    it('refuses dot-segment ids without sending anything', async () => {
+      for (const id of ['..', '.', '']) {
+        assert.throws(() => tokenPath(id), VppError);
+        await rejection(service().revokeLicenses(id, { notifyManagedDevices: false, revokeUntrackedLicenses: false }));
+      }
+      assert.equal(tenant.requests.length, 0);
+    });
+
+    it('getToken selects the action results but never the secret', async () => {
+      const id = seedTokens()[0].id;
+      const token = await service().getToken(id);
+      const select = new URL(tenant.requestsFor('get')[0].url, 'https://x').searchParams.get('$select') ?? '';
+      assert.ok(select.split(',').includes('tokenActionResults'));
+      assert.ok(!select.split(',').includes('token'));
+      assert.equal((token as Record<string, unknown>).token, undefined);
+    });
+  });
+
+  describe('revokeLicenses and syncLicenses', () => {
+    for (const notifyManagedDevices of [false, true]) {
+      for (const revokeUntrackedLicenses of [false, true]) {
+        it(`posts exactly {notifyManagedDevices:${notifyManagedDevices}, revokeUntrackedLicenses:${revokeUntrackedLicenses}}`, async () => {
+          const id = seedTokens()[1].id;
+          const receipt = await service().revokeLicenses(id, { notifyManagedDevices, revokeUntrackedLicenses });
+          const [post] = tenant.requestsFor('revoke');
+          assert.equal(post.method, 'POST');
+          assert.equal(post.url, `/beta/deviceAppManagement/vppTokens/${id}/revokeLicenses`);
+          assert.deepEqual(JSON.parse(post.body), { notifyManagedDevices, revokeUntrackedLicenses });
+          assert.match(post.headers['content-type'], /application\/json/);
+          assert.equal(receipt.status, 204);
+          assert.ok(receipt.requestId);
+        });
+      }
+    }
+
+    it('syncLicenses posts once and discards the returned token unread', async () => {
+      const id = seedTokens()[0].id;
+      const receipt = await service().syncLicenses(id);
+      assert.equal(receipt.status, 200);
+      assert.equal(tenant.requestsFor('sync').length, 1);
+      assert.equal(JSON.stringify(receipt).includes(SECRET_TOKEN_PREFIX), false);
+    });
+  });
+
+  describe('errors', () => {
+    const id = () => seedTokens()[0].id;
+    const revoke = (s: VppTokenService) => s.revokeLicenses(id(), { notifyManagedDevices: false, revokeUntrackedLicenses: false });
+
+    it('401 asks to sign in again', async () => {
+      accessToken = 'expired-or-unknown';
+      const error = await rejection(service().listTokens());
+      assert.equal(error.kind, 'unauthorized');
+      assert.equal(error.details.status, 401);
+      assert.match(error.message, /Sign In/);
+    });
+
+    it('403 names the permission, the license and admin consent', async () => {
+      tenant.addFault({ route: 'revoke', status: 403 });
+      const error = await rejection(revoke(service()));
+      assert.equal(error.kind, 'forbidden');
+      assert.match(error.message, /DeviceManagementServiceConfig\.ReadWrite\.All/);
+      assert.match(error.message, /admin consent/);
+      assert.match(error.message, /Intune license/);
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+    });
+
+    it('unwraps Intune UnknownError messages that are JSON, nested twice', async () => {
+      const inner = JSON.stringify({ _version: 3, Message: 'An error has occurred - Operation ID (for customer support): 1234' });
+      const message = JSON.stringify({ ErrorCode: 'Forbidden', Message: inner, CustomApiErrorPhrase: '' });
+      tenant.addFault({ route: 'revoke', status: 403, body: JSON.stringify({ error: { code: 'UnknownError', message } }) });
+      const error = await rejection(revoke(service()));
+      assert.equal(error.details.code, 'Forbidden');
+      assert.match(error.message, /Intune said: An error has occurred - Operation ID \(for customer support\): 1234/);
+      assert.doesNotMatch(error.message, /ErrorCode|\{/);
+    });
+
+    it('404 says the item may have been deleted', async () => {
+      const error = await rejection(service().getToken('no-such-token'));
+      assert.equal(error.kind, 'notFound');
+      assert.match(error.message, /deleted/);
+    });
+
+    it('400 reports the refused request', async () => {
+      tenant.addFault({ route: 'revoke', status: 400 });
+      const error = await rejection(revoke(service()));
+      assert.equal(error.kind, 'badRequest');
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+    });
+
+    it('429 is retried as Retry-After says, then reported with when to retry', async () => {
+      tenant.addFault({ route: 'revoke', status: 429, retryAfter: '1', times: 10 });
+      const started = Date.now();
+      const error = await rejection(revoke(service()));
+      assert.equal(error.kind, 'throttled');
+      assert.match(error.message, /Try again in 1 seconds/);
+      assert.equal(tenant.requestsFor('revoke').length, 1 + FAST_RETRY.maxRetries);
+      assert.ok(Date.now() - started >= 2000, 'each retry waited for Retry-After');
+    });
+
+    it('429 with a Retry-After beyond the wait limit is reported at once, not waited out', async () => {
+      tenant.addFault({ route: 'list', status: 429, retryAfter: '3600', times: 10 });
+      const error = await rejection(service().listTokens());
+      assert.equal(error.kind, 'throttled');
+      assert.equal(error.details.retryAfterSeconds, 3600);
+      assert.equal(tenant.requestsFor('list').length, 1);
+    });
+
+    it('a 503 that clears is retried and succeeds', async () => {
+      tenant.addFault({ route: 'revoke', status: 503, retryAfter: '0' });
+      const receipt = await revoke(service());
+      assert.equal(receipt.status, 204);
+      assert.equal(tenant.requestsFor('revoke').length, 2);
+    });
+
+    for (const status of [500, 502]) {
+      it(`${status} is a server error, not retried`, async () => {
+        tenant.addFault({ route: 'revoke', status, times: 5 });
+        const error = await rejection(revoke(service()));
+        assert.equal(error.kind, 'server');
+        assert.match(error.message, /server error \(\d+\)/);
+        assert.equal(tenant.requestsFor('revoke').length, 1);
+      });
+    }
+
+    it('a dropped connection is a network error', async () => {
+      tenant.addFault({ route: 'list', drop: true });
+      const error = await rejection(service().listTokens());
+      assert.equal(error.kind, 'network');
+      assert.match(error.message, /Could not reach Microsoft Graph at 127\.0\.0\.1/);
+    });
+
+    it('a server that never answers times out after the configured seconds', async () => {
+      tenant.addFault({ route: 'revoke', hang: true });
+      const started = Date.now();
+      const error = await rejection(revoke(service(1)));
+      assert.equal(error.kind, 'timeout');
+      assert.match(error.message, /within 1 seconds/);
+      assert.ok(Date.now() - started < 5000);
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+    });
+
+    it('a body cut in the middle is reported, not parsed', async () => {
+      tenant.addFault({ route: 'list', status: 200, body: JSON.stringify({ value: seedTokens() }), cutBody: true });
+      const error = await rejection(service().listTokens());
+      assert.ok(['network', 'malformed'].includes(error.kind), error.kind);
+    });
+
+    it('logs each failure with method, path, status and both request ids, and never the access token', async () => {
+      tenant.addFault({ route: 'revoke', status: 403 });
+      await rejection(revoke(service()));
+      const line = log.lines.find((entry) => entry.level === 'error');
+      assert.ok(line, 'a failure line was logged');
+      const post = tenant.requestsFor('revoke')[0];
+      assert.match(line.message, new RegExp(`^POST /beta/deviceAppManagement/vppTokens/${id()}/revokeLicenses -> 403`));
+      assert.match(line.message, /request-id [0-9a-f-]{36}/);
+      assert.ok(line.message.includes(`client-request-id ${post.headers['client-request-id']}`));
+      assert.equal(log.text().includes(accessToken), false);
+    });
+  });
+});
