@@ -41,7 +41,7 @@ const common = {
   external: ['vscode'],
   logLevel: 'warning',
   legalComments: production ? 'none' : 'inline',
-  plugins: [problemMatcher],
+  plugins: watch ? [problemMatcher] : [],
 };
 
 const contexts = await Promise.all([

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import { ConnectionSettings } from '../config/settings';
+import { VppError } from '../errors';
+import { authenticationProviderId, vscodeSessionScopes } from './scopes';
+import { signInError } from './signInErrors';
+import { AccessTokenSource } from './tokenSource';
+
+/**
+ * Tokens from VS Code's Microsoft account. The session is asked for silently on every request, so VS Code
+ * refreshes it; the extension never keeps an access token of its own.
+ */
+export class VscodeSessionTokenSource implements AccessTokenSource {
+  readonly providerId: string;
+  private readonly scopes: string[];
+
+  constructor(settings: ConnectionSettings) {
+    this.providerId = authenticationProviderId(settings);
+    this.scopes = vscodeSessionScopes(settings);
+  }
+
+  async getAccessToken(): Promise<string> {
+    let session: vscode.AuthenticationSession | undefined;
+    try {
+      session = await vscode.authentication.getSession(this.providerId, this.scopes, { silent: true });
+    } catch (error) {
+      throw signInError(error);
+    }
+    if (!session) {
+      throw new VppError('signInRequired', l10n.t('You are not signed in. Run "Intune VPP: Sign In".'));
+    }
+    return session.accessToken;
+  }
+
+  async signIn(): Promise<string> {
+    try {
+      const session = await vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true });
+      return session.account.label;
+    } catch (error) {
+      throw signInError(error);
+    }
+  }
+
+  async signOut(): Promise<void> {
+    // VS Code owns the account; the extension stops using it (Accounts menu signs out of VS Code itself).
+  }
+}

@@ -1,0 +1,34 @@
+import * as l10n from '@vscode/l10n';
+import { UserInput } from './userInput';
+
+/** The sign-in surface the account commands drive (TenantConnection in the extension). */
+export interface AccountActions {
+  signIn(): Promise<string>;
+  signOut(): Promise<void>;
+  storeClientSecret(secret: string): Promise<void>;
+  clientId(): string;
+}
+
+export async function signIn(ui: UserInput, account: AccountActions): Promise<void> {
+  const who = await account.signIn();
+  await ui.info(l10n.t('Signed in to Intune as {0}.', who));
+}
+
+export async function signOut(ui: UserInput, account: AccountActions): Promise<void> {
+  await account.signOut();
+  await ui.info(l10n.t('Signed out of Intune VPP.'));
+}
+
+/** Asks for the client secret in a password box and keeps it in SecretStorage; never in settings or the log. */
+export async function setClientSecret(ui: UserInput, account: AccountActions): Promise<void> {
+  const clientId = account.clientId();
+  const secret = await ui.inputSecret(
+    l10n.t('Intune VPP: Set Client Secret'),
+    l10n.t('The client secret of the app {0}. It is kept in VS Code\'s secret storage.', clientId),
+  );
+  if (!secret?.trim()) {
+    return;
+  }
+  await account.storeClientSecret(secret.trim());
+  await ui.info(l10n.t('The client secret of the app {0} was stored.', clientId));
+}

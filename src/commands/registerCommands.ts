@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { TenantConnection } from '../connection';
+import { TokenNode, VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
+import { setClientSecret, signIn, signOut, AccountActions } from './account';
+import { CommandContext } from './commandContext';
+import { reportError, ErrorFixes } from './reportError';
+import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
+import { UserInput } from './userInput';
+
+export const COMMANDS = {
+  refresh: 'intuneVpp.refresh',
+  signIn: 'intuneVpp.signIn',
+  signOut: 'intuneVpp.signOut',
+  setClientSecret: 'intuneVpp.setClientSecret',
+  revokeLicenses: 'intuneVpp.revokeLicenses',
+  copyTokenId: 'intuneVpp.copyTokenId',
+  openSettings: 'intuneVpp.openSettings',
+  openSetupGuide: 'intuneVpp.openSetupGuide',
+  showLog: 'intuneVpp.showLog',
+} as const;
+
+export interface CommandServices {
+  readonly extensionUri: vscode.Uri;
+  readonly connection: TenantConnection;
+  readonly tree: VppTokenTreeProvider;
+  readonly log: vscode.LogOutputChannel;
+  readonly ui: UserInput;
+}
+
+/** Registers every command, each wrapped by the one error handler. */
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  const { connection, tree, log, ui } = services;
+  const account: AccountActions = {
+    signIn: () => connection.signIn(),
+    signOut: () => connection.signOut(),
+    storeClientSecret: (secret) => connection.storeClientSecret(secret),
+    clientId: () => connection.settings().clientId,
+  };
+  const context: CommandContext = {
+    ui,
+    log,
+    service: () => connection.service(),
+    signIn: () => connection.signIn(),
+    tree,
+    now: () => Date.now(),
+  };
+  const inFlight = new RevokesInFlight();
+  const run = (command: string) => () => vscode.commands.executeCommand(command);
+  const fixes: ErrorFixes = {
+    signIn: run(COMMANDS.signIn),
+    setClientSecret: run(COMMANDS.setClientSecret),
+    openSettings: run(COMMANDS.openSettings),
+    openSetupGuide: run(COMMANDS.openSetupGuide),
+    showLog: run(COMMANDS.showLog),
+  };
+
+  const handlers: Record<string, (...args: never[]) => unknown> = {
+    [COMMANDS.refresh]: () => tree.refresh(),
+    [COMMANDS.signIn]: () => signIn(ui, account),
+    [COMMANDS.signOut]: () => signOut(ui, account),
+    [COMMANDS.setClientSecret]: () => setClientSecret(ui, account),
+    [COMMANDS.revokeLicenses]: (node?: TokenNode) => revokeLicenses(context, inFlight, node instanceof TokenNode ? node : undefined),
+    [COMMANDS.copyTokenId]: async (node?: TokenNode) => {
+      if (node instanceof TokenNode) {
+        await vscode.env.clipboard.writeText(node.token.id);
+      }
+    },
+    [COMMANDS.openSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'intuneVpp'),
+    [COMMANDS.openSetupGuide]: () =>
+      vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(services.extensionUri, 'README.md')),
+    [COMMANDS.showLog]: () => log.show(),
+  };
+
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        reportError(error, ui, log, fixes);
+      }
+    }),
+  );
+}

@@ -1,0 +1,30 @@
+/** One choice in a quick pick, carrying the value it stands for. */
+export interface PickItem<T> {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly value: T;
+}
+
+export interface PickOptions {
+  readonly title: string;
+  readonly placeHolder: string;
+}
+
+/**
+ * Everything a command asks of the user or tells them. Production passes VS Code's window; tests pass a
+ * scripted implementation with the answers in order. `undefined` or `false` means the user dismissed it.
+ */
+export interface UserInput {
+  pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined>;
+  pickMany<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T[] | undefined>;
+  /** A modal warning; true only when the user pressed the confirming button. */
+  confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
+  inputSecret(title: string, prompt: string): Promise<string | undefined>;
+  /** Shows an information message; resolves once shown, not when it closes. */
+  info(message: string): Promise<void>;
+  /** Shows an error with actions; returns the action chosen. */
+  error(message: string, actions: readonly string[]): Promise<string | undefined>;
+  /** Runs a task under a progress notification. */
+  withProgress<T>(title: string, task: () => Promise<T>): Promise<T>;
+}

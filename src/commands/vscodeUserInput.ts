@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { PickItem, PickOptions, UserInput } from './userInput';
+
+type ValueItem<T> = vscode.QuickPickItem & { value: T };
+
+function toQuickPickItems<T>(items: readonly PickItem<T>[]): ValueItem<T>[] {
+  return items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, value: item.value }));
+}
+
+/** UserInput on VS Code's window. */
+export class VscodeUserInput implements UserInput {
+  async pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {
+    const picked = await vscode.window.showQuickPick(toQuickPickItems(items), {
+      title: options.title,
+      placeHolder: options.placeHolder,
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    });
+    return picked?.value;
+  }
+
+  async pickMany<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T[] | undefined> {
+    const picked = await vscode.window.showQuickPick(toQuickPickItems(items), {
+      title: options.title,
+      placeHolder: options.placeHolder,
+      canPickMany: true,
+      ignoreFocusOut: true,
+    });
+    return picked?.map((item) => item.value);
+  }
+
+  async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel);
+    return answer === confirmLabel;
+  }
+
+  inputSecret(title: string, prompt: string): Promise<string | undefined> {
+    return Promise.resolve(
+      vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : prompt) }),
+    );
+  }
+
+  async info(message: string): Promise<void> {
+    // Not awaited: the promise settles only when the notification closes.
+    void vscode.window.showInformationMessage(message);
+  }
+
+  async error(message: string, actions: readonly string[]): Promise<string | undefined> {
+    return vscode.window.showErrorMessage(message, ...actions);
+  }
+
+  withProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
+  }
+}
