@@ -50,6 +50,8 @@ const contexts = await Promise.all([
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     plugins: [...common.plugins, msalAsSeparateBundle],
+    // import() becomes require(), which the extension host resolves next to this bundle.
+    supported: { 'dynamic-import': false },
   }),
   esbuild.context({ ...common, entryPoints: ['src/auth/msalBundle.ts'], outfile: 'dist/msal-node.js' }),
 ]);

@@ -1,0 +1,269 @@
+import * as assert from 'node:assert/strict';
+import { CommandContext, TokenTree } from '../../src/commands/commandContext';
+import { reportError } from '../../src/commands/reportError';
+import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
+import { resolveSettings } from '../../src/config/settings';
+import { VppError } from '../../src/errors';
+import { createVppTokenService } from '../../src/graph/createService';
+import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
+import { seedTokens } from '../simulatedTenant/seed';
+import { Fault, SimulatedTenant } from '../simulatedTenant/server';
+import { RecordingLogger, startTenant } from './fixtures';
+import { Answer, ScriptedUserInput } from './scriptedUserInput';
+
+const NOTIFY = 'Notify managed devices';
+const UNTRACKED = 'Revoke untracked licenses';
+const RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };
+
+class RecordingTree implements TokenTree {
+  readonly refreshedTokens: string[] = [];
+  fullRefreshes = 0;
+  refresh(): void {
+    this.fullRefreshes++;
+  }
+  async refreshToken(id: string): Promise<void> {
+    this.refreshedTokens.push(id);
+  }
+}
+
+describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
+  let tenant: SimulatedTenant;
+  let accessToken: string;
+  let signIns: number;
+  let timeoutSeconds: number;
+
+  const seed = seedTokens();
+  const hq = seed[0];
+  const expired = seed[2];
+
+  before(async () => {
+    tenant = await startTenant();
+  });
+  after(async () => {
+    await tenant.stop();
+  });
+  beforeEach(() => {
+    tenant.reset();
+    accessToken = tenant.issueAccessToken();
+    signIns = 0;
+    timeoutSeconds = 30;
+  });
+
+  function setup(answers: Answer[]) {
+    const ui = new ScriptedUserInput(answers);
+    const log = new RecordingLogger();
+    const tree = new RecordingTree();
+    const settings = resolveSettings({
+      cloud: 'custom',
+      customGraphEndpoint: tenant.url,
+      customLoginEndpoint: tenant.url,
+      clientId: 'x',
+      requestTimeoutSeconds: timeoutSeconds,
+    });
+    const service: VppTokenService = createVppTokenService(settings, {
+      getAccessToken: async () => accessToken,
+      log,
+      acceptLanguage: 'en-US',
+      retry: RETRY,
+    });
+    const context: CommandContext = {
+      ui,
+      log,
+      service: () => service,
+      signIn: async () => {
+        signIns++;
+        accessToken = tenant.issueAccessToken();
+        return 'admin@contoso.example';
+      },
+      tree,
+      now: () => Date.now(),
+    };
+    return { ui, log, tree, context };
+  }
+
+  /** Runs the command as registerCommands does: errors go to the one reporter. */
+  async function run(context: CommandContext, ui: ScriptedUserInput, log: RecordingLogger, token?: VppTokenRecord, inFlight = new RevokesInFlight()) {
+    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
+    await revokeLicenses(context, inFlight, token && { token }).catch((error: unknown) => reportError(error, ui, log, fixes));
+  }
+
+  describe('from a tree item', () => {
+    const combinations: [string[], boolean, boolean][] = [
+      [[], false, false],
+      [[NOTIFY], true, false],
+      [[UNTRACKED], false, true],
+      [[NOTIFY, UNTRACKED], true, true],
+    ];
+    for (const [picked, notifyManagedDevices, revokeUntrackedLicenses] of combinations) {
+      it(`picking [${picked.join(', ')}] posts exactly that body once`, async () => {
+        const { ui, log, tree, context } = setup([{ pickMany: picked }, { confirm: true }]);
+        await run(context, ui, log, hq);
+        const posts = tenant.requestsFor('revoke');
+        assert.equal(posts.length, 1);
+        assert.equal(posts[0].url, `/beta/deviceAppManagement/vppTokens/${hq.id}/revokeLicenses`);
+        assert.equal(posts[0].body, JSON.stringify({ notifyManagedDevices, revokeUntrackedLicenses }));
+        assert.equal(posts[0].headers.authorization, `Bearer ${accessToken}`);
+        assert.deepEqual(ui.of('error'), []);
+        const [info] = ui.of('info');
+        assert.match(info.message ?? '', /accepted the revoke of the licenses of "Contoso HQ"/);
+        assert.deepEqual(tree.refreshedTokens, [hq.id]);
+        const line = log.lines.find((entry) => entry.message.startsWith(`Revoke licenses of token ${hq.id}`));
+        assert.ok(line, 'the attempt is logged');
+        assert.match(line.message, new RegExp(`notifyManagedDevices=${notifyManagedDevices}, revokeUntrackedLicenses=${revokeUntrackedLicenses}`));
+        assert.match(line.message, /at \d{4}-\d\d-\d\dT/);
+        assert.match(line.message, new RegExp(`: 204 \\(request-id [0-9a-f-]{36}, client-request-id ${posts[0].headers['client-request-id']}\\)`));
+      });
+    }
+
+    it('offers exactly the two options, none pre-selected, titled with the token name', async () => {
+      const { ui, log, context } = setup(['escape']);
+      await run(context, ui, log, hq);
+      const [pick] = ui.of('pickMany');
+      assert.equal(pick.title, 'Revoke licenses of "Contoso HQ"');
+      assert.deepEqual(pick.items?.map((item) => item.label), [NOTIFY, UNTRACKED]);
+      for (const item of pick.items ?? []) {
+        assert.ok(item.detail && item.detail.length > 20, 'each option explains itself');
+        assert.equal((item as { picked?: boolean }).picked, undefined);
+      }
+    });
+
+    it('confirms in a modal naming the token, Apple ID, location, options and consequences', async () => {
+      const { ui, log, context } = setup([{ pickMany: [NOTIFY] }, { confirm: false }]);
+      await run(context, ui, log, hq);
+      const [confirm] = ui.of('confirm');
+      assert.equal(confirm.message, 'Revoke all app licenses of the VPP token "Contoso HQ"?');
+      assert.deepEqual(confirm.buttons, ['Revoke Licenses']);
+      assert.match(confirm.detail ?? '', /Apple ID: vpp1@contoso\.example/);
+      assert.match(confirm.detail ?? '', /Location: Seattle HQ/);
+      assert.match(confirm.detail ?? '', /Notify managed devices: yes/);
+      assert.match(confirm.detail ?? '', /Revoke untracked licenses: no/);
+      assert.match(confirm.detail ?? '', /cannot be undone/);
+      assert.match(confirm.detail ?? '', /not uninstalled from iOS/);
+      assert.doesNotMatch(confirm.detail ?? '', /Intune reports this token as/);
+    });
+
+    it('warns in the confirmation when the token is not valid', async () => {
+      const { ui, log, context } = setup([{ pickMany: [] }, { confirm: false }]);
+      await run(context, ui, log, expired);
+      assert.match(ui.of('confirm')[0].detail ?? '', /Intune reports this token as expired/);
+    });
+  });
+
+  describe('dismissing sends nothing', () => {
+    it('Escape in the token pick (palette)', async () => {
+      const { ui, log, context } = setup(['escape']);
+      await run(context, ui, log);
+      assert.equal(ui.of('pickOne').length, 1);
+      assert.equal(tenant.requestsFor('revoke').length, 0);
+      assert.deepEqual(ui.of('error'), []);
+    });
+
+    it('Escape in the options pick', async () => {
+      const { ui, log, context } = setup(['escape']);
+      await run(context, ui, log, hq);
+      assert.equal(tenant.requests.length, 0);
+      assert.equal(ui.of('confirm').length, 0);
+    });
+
+    it('Escape or Cancel in the confirmation', async () => {
+      for (const answer of ['escape', { confirm: false }] as Answer[]) {
+        const { ui, log, tree, context } = setup([{ pickMany: [NOTIFY, UNTRACKED] }, answer]);
+        await run(context, ui, log, hq);
+        assert.equal(tenant.requests.length, 0);
+        assert.deepEqual(ui.of('info'), []);
+        assert.deepEqual(tree.refreshedTokens, []);
+      }
+    });
+  });
+
+  describe('from the palette', () => {
+    it('asks for the token, searchable by name, state and Apple ID, then revokes that one', async () => {
+      const { ui, log, context } = setup([{ pick: 'Contoso Retail' }, { pickMany: [NOTIFY] }, { confirm: true }]);
+      await run(context, ui, log);
+      const [pick] = ui.of('pickOne');
+      const retail = pick.items?.find((item) => item.label === 'Contoso Retail');
+      assert.match(retail?.description ?? '', /^valid · expires in 1[12] days$/);
+      assert.match(retail?.detail ?? '', /vpp2@contoso\.example · Retail stores/);
+      assert.equal(pick.items?.length, seed.length);
+      const posts = tenant.requestsFor('revoke');
+      assert.equal(posts.length, 1);
+      assert.equal(posts[0].tokenId, seed[1].id);
+      assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
+    });
+
+    it('signs in first when needed', async () => {
+      const { ui, log, context } = setup([{ pick: 'Contoso HQ' }, { pickMany: [] }, { confirm: true }]);
+      let first = true;
+      const service = context.service();
+      const original = service.listTokens.bind(service);
+      service.listTokens = async () => {
+        if (first) {
+          first = false;
+          throw new VppError('signInRequired', 'not signed in');
+        }
+        return original();
+      };
+      await run(context, ui, log);
+      assert.equal(signIns, 1);
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+    });
+  });
+
+  it('refuses a second revoke of the same token while the first runs', async () => {
+    tenant.addFault({ route: 'revoke', delayMs: 400, status: 204, body: '' });
+    const inFlight = new RevokesInFlight();
+    const first = setup([{ pickMany: [] }, { confirm: true }]);
+    const running = run(first.context, first.ui, first.log, hq, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = setup([]);
+    await run(second.context, second.ui, second.log, hq, inFlight);
+    assert.match(second.ui.of('info')[0].message ?? '', /already running/);
+    assert.equal(second.ui.of('pickMany').length, 0);
+    await running;
+    assert.equal(tenant.requestsFor('revoke').length, 1);
+    assert.match(first.ui.of('info')[0].message ?? '', /accepted/);
+    // Once it ended, the token can be revoked again.
+    const third = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(third.context, third.ui, third.log, hq, inFlight);
+    assert.equal(tenant.requestsFor('revoke').length, 2);
+  });
+
+  describe('failures show one clear message and change nothing', () => {
+    const cases: { name: string; fault: Fault; kind: string; message: RegExp; posts: number; buttons: string[] }[] = [
+      { name: '400', fault: { route: 'revoke', status: 400 }, kind: 'badRequest', message: /refused the request as invalid/, posts: 1, buttons: ['Show Log'] },
+      { name: '401', fault: { route: 'revoke', status: 401 }, kind: 'unauthorized', message: /Sign In/, posts: 1, buttons: ['Sign In', 'Show Log'] },
+      { name: '403', fault: { route: 'revoke', status: 403 }, kind: 'forbidden', message: /DeviceManagementServiceConfig\.ReadWrite\.All/, posts: 1, buttons: ['Open Setup Guide', 'Show Log'] },
+      { name: '429', fault: { route: 'revoke', status: 429, retryAfter: '0', times: 10 }, kind: 'throttled', message: /throttling/, posts: 1 + RETRY.maxRetries, buttons: ['Show Log'] },
+      { name: '500', fault: { route: 'revoke', status: 500, times: 10 }, kind: 'server', message: /server error \(500\)/, posts: 1, buttons: ['Show Log'] },
+      { name: 'a dropped connection', fault: { route: 'revoke', drop: true, times: 10 }, kind: 'network', message: /Could not reach Microsoft Graph/, posts: 1, buttons: ['Show Log'] },
+      { name: 'a timeout', fault: { route: 'revoke', hang: true, times: 10 }, kind: 'timeout', message: /did not answer within 1 seconds/, posts: 1, buttons: ['Show Log'] },
+    ];
+    for (const testCase of cases) {
+      it(`${testCase.name}`, async () => {
+        timeoutSeconds = 1;
+        tenant.addFault(testCase.fault);
+        const { ui, log, tree, context } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
+        await run(context, ui, log, hq);
+        assert.equal(tenant.requestsFor('revoke').length, testCase.posts);
+        const errors = ui.of('error');
+        assert.equal(errors.length, 1);
+        assert.match(errors[0].message ?? '', testCase.message);
+        assert.deepEqual(errors[0].buttons, testCase.buttons);
+        assert.deepEqual(ui.of('info'), []);
+        assert.deepEqual(tree.refreshedTokens, []);
+        assert.equal(tree.fullRefreshes, 0);
+        assert.ok(log.lines.some((line) => line.level === 'error' && line.message.includes(`kind=${testCase.kind}`)));
+        assert.ok(log.lines.some((line) => line.message.startsWith(`Revoke licenses of token ${hq.id}`) && line.message.includes('failed')));
+      });
+    }
+
+    it('404: says the token is gone and refreshes the tree', async () => {
+      tenant.tokens.delete(hq.id);
+      const { ui, log, tree, context } = setup([{ pickMany: [] }, { confirm: true }]);
+      await run(context, ui, log, hq);
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+      assert.match(ui.of('error')[0].message ?? '', /"Contoso HQ" no longer exists in Intune; the list was refreshed/);
+      assert.equal(tree.fullRefreshes, 1);
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import { PickItem, PickOptions, UserInput } from '../../src/commands/userInput';
+
+/** An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, or `escape`. */
+export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';
+
+export interface Shown {
+  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'info' | 'error' | 'progress';
+  readonly title?: string;
+  readonly message?: string;
+  readonly detail?: string;
+  readonly items?: readonly PickItem<unknown>[];
+  readonly buttons?: readonly string[];
+}
+
+/** UserInput that answers from a script, in order, and records everything shown. Fails on an unexpected prompt. */
+export class ScriptedUserInput implements UserInput {
+  readonly shown: Shown[] = [];
+  private readonly answers: Answer[];
+  /** What `error` returns: the action the user chooses. */
+  errorChoice: string | undefined;
+
+  constructor(answers: Answer[] = []) {
+    this.answers = [...answers];
+  }
+
+  remaining(): number {
+    return this.answers.length;
+  }
+
+  private next(kind: string): Answer {
+    const answer = this.answers.shift();
+    assert.ok(answer !== undefined, `unexpected ${kind}: the script has no more answers`);
+    return answer;
+  }
+
+  async pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {
+    this.shown.push({ kind: 'pickOne', title: options.title, items });
+    const answer = this.next('pickOne');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    assert.ok('pick' in answer, `expected a pick answer, got ${JSON.stringify(answer)}`);
+    const item = items.find((candidate) => candidate.label === answer.pick);
+    assert.ok(item, `no item labelled ${answer.pick}`);
+    return item.value;
+  }
+
+  async pickMany<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T[] | undefined> {
+    this.shown.push({ kind: 'pickMany', title: options.title, items });
+    const answer = this.next('pickMany');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    assert.ok('pickMany' in answer, `expected a pickMany answer, got ${JSON.stringify(answer)}`);
+    return answer.pickMany.map((label) => {
+      const item = items.find((candidate) => candidate.label === label);
+      assert.ok(item, `no item labelled ${label}`);
+      return item.value;
+    });
+  }
+
+  async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
+    this.shown.push({ kind: 'confirm', message, detail, buttons: [confirmLabel] });
+    const answer = this.next('confirm');
+    if (answer === 'escape') {
+      return false;
+    }
+    assert.ok('confirm' in answer, `expected a confirm answer, got ${JSON.stringify(answer)}`);
+    return answer.confirm;
+  }
+
+  async inputSecret(title: string, prompt: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'inputSecret', title, message: prompt });
+    const answer = this.next('inputSecret');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
+    return answer.text;
+  }
+
+  async info(message: string): Promise<void> {
+    this.shown.push({ kind: 'info', message });
+  }
+
+  async error(message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.shown.push({ kind: 'error', message, buttons: actions });
+    return this.errorChoice;
+  }
+
+  async withProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
+    this.shown.push({ kind: 'progress', title });
+    return task();
+  }
+
+  of(kind: Shown['kind']): Shown[] {
+    return this.shown.filter((entry) => entry.kind === kind);
+  }
+}
