@@ -28,3 +28,39 @@ export interface UserInput {
   /** Runs a task under a progress notification. */
   withProgress<T>(title: string, task: () => Promise<T>): Promise<T>;
 }
+
+/** Forwards to a UserInput that integration tests can swap for a scripted one (only in test mode, see extension.ts). */
+export class ReplaceableUserInput implements UserInput {
+  constructor(private current: UserInput) {}
+
+  /** Uses `replacement` until the returned function is called. */
+  replace(replacement: UserInput): () => void {
+    const previous = this.current;
+    this.current = replacement;
+    return () => {
+      this.current = previous;
+    };
+  }
+
+  pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {
+    return this.current.pickOne(items, options);
+  }
+  pickMany<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T[] | undefined> {
+    return this.current.pickMany(items, options);
+  }
+  confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
+    return this.current.confirm(message, detail, confirmLabel);
+  }
+  inputSecret(title: string, prompt: string): Promise<string | undefined> {
+    return this.current.inputSecret(title, prompt);
+  }
+  info(message: string): Promise<void> {
+    return this.current.info(message);
+  }
+  error(message: string, actions: readonly string[]): Promise<string | undefined> {
+    return this.current.error(message, actions);
+  }
+  withProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
+    return this.current.withProgress(title, task);
+  }
+}

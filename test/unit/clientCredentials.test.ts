@@ -6,7 +6,7 @@ import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant } from './fixtures';
-import { ScriptedUserInput } from './scriptedUserInput';
+import { ScriptedUserInput } from '../support/scriptedUserInput';
 
 describe('client-credentials sign-in with msal-node against the simulated tenant', () => {
   let tenant: SimulatedTenant;

@@ -9,7 +9,7 @@ import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService
 import { seedTokens } from '../simulatedTenant/seed';
 import { Fault, SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant } from './fixtures';
-import { Answer, ScriptedUserInput } from './scriptedUserInput';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';

@@ -1,0 +1,19 @@
+import type * as vscode from 'vscode';
+import { ReplaceableUserInput, UserInput } from './commands/userInput';
+import { TokenNode, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
+
+/**
+ * What the extension exports when VS Code runs it under test (ExtensionMode.Test) and never otherwise:
+ * integration tests answer prompts with a script and read the tree as VS Code does.
+ */
+export interface IntuneVppTestApi {
+  useUserInput(ui: UserInput): vscode.Disposable;
+  readonly tree: Pick<vscode.TreeDataProvider<TokenNode>, 'getChildren' | 'getTreeItem'>;
+}
+
+export function createTestApi(ui: ReplaceableUserInput, tree: VppTokenTreeProvider): IntuneVppTestApi {
+  return {
+    useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
+    tree: { getChildren: (node?: TokenNode) => tree.getChildren(node), getTreeItem: (node: TokenNode) => tree.getTreeItem(node) },
+  };
+}

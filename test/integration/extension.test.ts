@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
+import { SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { ScriptedUserInput } from '../support/scriptedUserInput';
+import { configure, EXTENSION_ID, Fixture, useFixture, withUi } from './fixture';
+
+const NOTIFY = 'Notify managed devices';
+const UNTRACKED = 'Revoke untracked licenses';
+
+describe('Intune VPP Tokens in a real VS Code', () => {
+  let fixture: Fixture;
+
+  before(async () => {
+    fixture = await useFixture();
+  });
+  beforeEach(() => {
+    fixture.tenant.clearFaults();
+    fixture.tenant.requests.length = 0;
+  });
+
+  async function items(): Promise<vscode.TreeItem[]> {
+    const nodes = (await fixture.api.tree.getChildren()) ?? [];
+    return Promise.all(nodes.map((node) => fixture.api.tree.getTreeItem(node)));
+  }
+
+  async function nodeLabelled(label: string) {
+    const nodes = (await fixture.api.tree.getChildren()) ?? [];
+    for (const node of nodes) {
+      if ((await fixture.api.tree.getTreeItem(node)).label === label) {
+        return node;
+      }
+    }
+    assert.fail(`no tree item labelled ${label}`);
+  }
+
+  it('activates and registers every contributed command', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension?.isActive);
+    const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((entry) => entry.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.ok(contributed.length >= 9);
+    assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
+  });
+
+  it('lists the simulated tenant\'s tokens, sorted, with state, expiry, icon and context value', async () => {
+    const tree = await items();
+    assert.equal(tree.length, seedTokens().length);
+    const labels = tree.map((item) => String(item.label));
+    assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })));
+    const hq = tree.find((item) => item.label === 'Contoso HQ');
+    assert.ok(hq);
+    assert.match(String(hq.description), /^valid · expires in (199|200) days$/);
+    assert.equal((hq.iconPath as vscode.ThemeIcon).id, 'pass');
+    assert.equal(hq.contextValue, 'vppToken state-valid');
+    assert.equal(hq.id, seedTokens()[0].id);
+    assert.match(hq.accessibilityInformation?.label ?? '', /Contoso HQ, state valid, expires in/);
+    const retail = tree.find((item) => item.label === 'Contoso Retail');
+    assert.equal((retail?.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(retail?.contextValue, 'vppToken state-valid expiringSoon');
+    assert.ok(tree.some((item) => item.label === 'Tailspin Toys'), 'falls back to the organization name');
+    const lists = fixture.tenant.requestsFor('list');
+    assert.ok(lists.length >= 3, 'followed every page');
+    assert.ok(lists.every((request) => /\$select=id,/.test(decodeURIComponent(request.url)) && !/[,=]token(,|&|$)/.test(decodeURIComponent(request.url))));
+    assert.match(lists[0].headers.authorization, /^Bearer sim-at-/);
+    assert.equal(JSON.stringify(tree).includes(SECRET_TOKEN_PREFIX), false);
+  });
+
+  it('renders a hostile display name as plain, untrusted tooltip text', async () => {
+    const hostile = { ...seedTokens()[0], id: 'hostile-1', displayName: '[Run me](command:workbench.action.terminal.new) <b>bold</b>' };
+    fixture.tenant.tokens.set(hostile.id, hostile);
+    try {
+      const item = (await items()).find((candidate) => candidate.id === 'hostile-1');
+      assert.ok(item);
+      const tooltip = item.tooltip as vscode.MarkdownString;
+      assert.equal(tooltip.isTrusted, false);
+      assert.equal(tooltip.supportHtml, false);
+      assert.doesNotMatch(tooltip.value, /\[Run me\]\(command:/);
+      assert.match(tooltip.value, /\\\[Run(&nbsp;| )me\\\]/);
+    } finally {
+      fixture.tenant.tokens.delete(hostile.id);
+    }
+  });
+
+  it('revokes from a tree item with the answers given, posting exactly the chosen options once', async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    const ui = new ScriptedUserInput([{ pickMany: [NOTIFY] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    const posts = fixture.tenant.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].tokenId, seedTokens()[0].id);
+    assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
+    assert.match(posts[0].headers.authorization, /^Bearer sim-at-/);
+    assert.match(ui.of('info')[0].message ?? '', /accepted the revoke of the licenses of "Contoso HQ"/);
+    assert.equal(ui.remaining(), 0);
+    // The token's item was re-read after the revoke.
+    assert.equal(fixture.tenant.requestsFor('get').length, 1);
+  });
+
+  it('revokes from the palette after asking which token', async () => {
+    const ui = new ScriptedUserInput([{ pick: 'Fabrikam School District' }, { pickMany: [NOTIFY, UNTRACKED] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses'));
+    const posts = fixture.tenant.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].tokenId, seedTokens()[7].id);
+    assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":true}');
+  });
+
+  it('sends nothing when the confirmation is cancelled', async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    fixture.tenant.requests.length = 0;
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: false }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    assert.equal(fixture.tenant.requestsFor('revoke').length, 0);
+    assert.deepEqual(ui.of('error'), []);
+  });
+
+  it('shows a 403 as one message naming the permission, with the setup guide and the log', async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    fixture.tenant.addFault({ route: 'revoke', status: 403 });
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    const errors = ui.of('error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message ?? '', /DeviceManagementServiceConfig\.ReadWrite\.All/);
+    assert.deepEqual(errors[0].buttons, ['Open Setup Guide', 'Show Log']);
+    assert.equal(fixture.tenant.requestsFor('revoke').length, 1);
+  });
+
+  it('ignores a workspace setting that tries to redirect Graph', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test VS Code opens a workspace folder');
+    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'intuneVpp.customCloud.graphEndpoint': 'https://127.0.0.2:9', 'intuneVpp.cloud': 'global' }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(vscode.workspace.getConfiguration('intuneVpp').get('customCloud.graphEndpoint'), fixture.tenant.url);
+      const tree = await items();
+      assert.equal(tree.length, seedTokens().length);
+      assert.ok(fixture.tenant.requestsFor('list').length >= 1, 'the configured tenant was asked');
+    } finally {
+      fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
+    }
+  });
+
+  it('signs out (forgetting the secret) and back in with a new secret', async () => {
+    await withUi(fixture.api, new ScriptedUserInput(), () => vscode.commands.executeCommand('intuneVpp.signOut'));
+    fixture.tenant.requests.length = 0;
+    assert.deepEqual(await items(), []);
+    assert.equal(fixture.tenant.requests.length, 0, 'nothing is sent while signed out');
+    const ui = new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.setClientSecret'));
+    assert.equal((await items()).length, seedTokens().length);
+  });
+
+  it('shows a configuration problem instead of calling anything', async () => {
+    const endpoint = fixture.tenant.url;
+    await configure({ 'customCloud.graphEndpoint': 'http://127.0.0.1:1' });
+    try {
+      fixture.tenant.requests.length = 0;
+      assert.deepEqual(await items(), []);
+      const ui = new ScriptedUserInput(['escape']);
+      await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses'));
+      assert.match(ui.of('error')[0].message ?? '', /must be an https address/);
+      assert.deepEqual(ui.of('error')[0].buttons, ['Open Settings', 'Show Log']);
+      assert.equal(fixture.tenant.requests.length, 0);
+    } finally {
+      await configure({ 'customCloud.graphEndpoint': endpoint });
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { IntuneVppTestApi } from '../../src/testApi';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { CERT_DIR } from '../paths';
+import { ScriptedUserInput } from '../support/scriptedUserInput';
+
+export const EXTENSION_ID = 'intune-vpp-tools.intune-vpp-tokens';
+
+export interface Fixture {
+  readonly api: IntuneVppTestApi;
+  readonly tenant: SimulatedTenant;
+}
+
+let fixture: Promise<Fixture> | undefined;
+
+/** Sets user settings as a person would in the Settings editor. */
+export async function configure(values: Record<string, unknown>): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('intuneVpp');
+  for (const [key, value] of Object.entries(values)) {
+    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+/** Runs `action` with prompts answered by `ui`. */
+export async function withUi<T>(api: IntuneVppTestApi, ui: ScriptedUserInput, action: () => Thenable<T>): Promise<T> {
+  const scripted = api.useUserInput(ui);
+  try {
+    return await action();
+  } finally {
+    scripted.dispose();
+  }
+}
+
+async function create(): Promise<Fixture> {
+  const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+  const tenant = await new SimulatedTenant({ key: keyPem, cert: certPem }).start();
+  await configure({
+    cloud: 'custom',
+    'customCloud.graphEndpoint': tenant.url,
+    'customCloud.loginEndpoint': tenant.url,
+    'auth.mode': 'clientCredentials',
+    'auth.clientId': SIM_CLIENT_ID,
+    'auth.tenantId': SIM_TENANT_ID,
+    requestTimeoutSeconds: 5,
+  });
+  const extension = vscode.extensions.getExtension<IntuneVppTestApi>(EXTENSION_ID);
+  if (!extension) {
+    throw new Error(`${EXTENSION_ID} is not installed`);
+  }
+  const api = await extension.activate();
+  if (!api) {
+    throw new Error('The extension exported no test API: is it running in test mode?');
+  }
+  await withUi(api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () => vscode.commands.executeCommand('intuneVpp.setClientSecret'));
+  return { api, tenant };
+}
+
+/** The simulated tenant and the activated extension configured for it, shared by every suite. */
+export function useFixture(): Promise<Fixture> {
+  fixture ??= create();
+  return fixture;
+}
