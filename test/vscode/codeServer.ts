@@ -13,6 +13,11 @@ export interface CodeServerOptions {
   readonly userSettings: Record<string, unknown>;
   /** Extra environment for code-server and its extension host. */
   readonly env: Record<string, string>;
+  /**
+   * Lets the workbench run extension tests from its URL payload. The workbench then shows no notification toasts,
+   * so UI tests leave it off.
+   */
+  readonly smokeTestDriver?: boolean;
   /** Prints code-server's output as it comes. */
   readonly verbose?: boolean;
 }
@@ -24,6 +29,8 @@ export interface RunningCodeServer {
   readonly workspace: string;
   /** Where the VSIX was unpacked by --install-extension. */
   readonly installedExtension: string;
+  /** The profile folder: settings and the workbench's and extension host's logs. */
+  readonly userDataDir: string;
   /** Everything code-server printed, for failure reports. */
   output(): string;
   stop(): Promise<void>;
@@ -149,7 +156,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       '--reconnection-grace-time', '10',
       '--ignore-last-opened',
       ...common,
-      '--vscode-option', 'enable-smoke-test-driver',
+      ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -181,6 +188,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     port,
     workspace: dirs.workspace,
     installedExtension,
+    userDataDir: dirs['user-data'],
     output: () => output,
     stop: () => {
       stopped ??= (async () => {

@@ -22,6 +22,7 @@ async function main(): Promise<number> {
     // VS Code's own fetch ignores NODE_EXTRA_CA_CERTS; Node's fetch trusts the simulated tenant's test CA.
     userSettings: { 'http.fetchAdditionalSupport': false },
     env: { NODE_EXTRA_CA_CERTS: caFile },
+    smokeTestDriver: true,
   });
   let workbench: Awaited<ReturnType<typeof openWorkbench>> | undefined;
   try {

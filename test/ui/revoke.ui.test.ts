@@ -1,0 +1,134 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../paths';
+import { seedTokens } from '../simulatedTenant/seed';
+import { SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { startUiSession, UiSession } from './session';
+
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'media', 'screenshots');
+
+describe('UI: a person revokes licenses in a real VS Code', function () {
+  this.timeout(120_000);
+  let session: UiSession;
+  const seed = seedTokens();
+
+  before(async () => {
+    session = await startUiSession();
+    const { driver } = session;
+    // The secret goes in as a user enters it: through the palette and a password box.
+    await driver.runCommand('Intune VPP: Set Client Secret…');
+    const input = driver.quickInput.locator('input');
+    await input.waitFor({ state: 'visible' });
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill(SIM_CLIENT_SECRET);
+    await session.workbench.page.keyboard.press('Enter');
+    await driver.notification(/client secret of the app .* was stored/).waitFor({ state: 'visible' });
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  beforeEach(() => {
+    session.tenant.clearFaults();
+    session.tenant.requests.length = 0;
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await session.saveArtifacts(`ui-${this.currentTest.title}`);
+    }
+    await session.workbench.page.keyboard.press('Escape');
+  });
+
+  it('opens the Intune VPP container and shows the tenant\'s tokens with state and expiry', async () => {
+    const { driver } = session;
+    await driver.openContainer('Intune VPP');
+    const hq = driver.treeRow('Contoso HQ');
+    await hq.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await hq.innerText(), /Contoso HQ\s*valid · expires in (199|200) days/);
+    assert.match(await driver.treeRow('Contoso Labs').innerText(), /expired 3 days ago/);
+    assert.match(await driver.treeRow('Contoso Retail').innerText(), /valid · expires in 1[12] days/);
+    assert.match(await driver.treeRow('Fabrikam School District').innerText(), /Fabrikam School District/);
+    await session.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'tree.png') });
+    assert.ok(session.tenant.requestsFor('list').length >= 3, 'all pages were read');
+  });
+
+  it('right-click > Revoke Licenses…, Notify managed devices, confirm: one POST with that body and a success notification', async () => {
+    const { driver, tenant } = session;
+    await driver.openContainer('Intune VPP');
+    await driver.contextMenu('Contoso HQ', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Contoso HQ"');
+    await driver.quickInputRow('Revoke untracked licenses').waitFor({ state: 'visible' });
+    await driver.toggle('Notify managed devices');
+    await session.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'options.png') });
+    await driver.acceptQuickPick();
+    await driver.dialog.waitFor({ state: 'visible' });
+    const dialogText = await driver.dialog.innerText();
+    assert.match(dialogText, /Revoke all app licenses of the VPP token "Contoso HQ"\?/);
+    assert.match(dialogText, /Notify managed devices: yes/);
+    assert.match(dialogText, /cannot be undone/);
+    await driver.dialogButton('Revoke Licenses');
+    await driver.notification(/accepted the revoke of the licenses of "Contoso HQ"/).waitFor({ state: 'visible' });
+    const posts = tenant.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].tokenId, seed[0].id);
+    assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
+    assert.match(posts[0].headers.authorization, /^Bearer sim-at-/);
+  });
+
+  it('F1 > Intune VPP: Revoke Licenses…, pick a token, both options, confirm: the body has both', async () => {
+    const { driver, tenant } = session;
+    await driver.runCommand('Intune VPP: Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke Licenses: choose a VPP token');
+    await driver.quickInput.locator('input').fill('Fabrikam');
+    await driver.quickInputRow('Fabrikam School District').waitFor({ state: 'visible' });
+    await session.workbench.page.keyboard.press('Enter');
+    await driver.waitForQuickPick('Revoke licenses of "Fabrikam School District"');
+    await driver.toggle('Notify managed devices');
+    await driver.toggle('Revoke untracked licenses');
+    await driver.acceptQuickPick();
+    await driver.dialogButton('Revoke Licenses');
+    await driver.notification(/accepted the revoke of the licenses of "Fabrikam School District"/).waitFor({ state: 'visible' });
+    const posts = tenant.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].tokenId, seed[7].id);
+    assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":true}');
+  });
+
+  it('Escape in the options pick sends nothing', async () => {
+    const { driver, tenant } = session;
+    await driver.openContainer('Intune VPP');
+    await driver.contextMenu('Contoso Retail', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Contoso Retail"');
+    await session.workbench.page.keyboard.press('Escape');
+    await driver.quickInput.waitFor({ state: 'hidden' });
+    await session.workbench.page.waitForTimeout(500);
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  it('Cancel in the modal sends nothing', async () => {
+    const { driver, tenant } = session;
+    await driver.openContainer('Intune VPP');
+    await driver.contextMenu('Contoso Retail', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Contoso Retail"');
+    await session.workbench.page.keyboard.press('Enter');
+    await driver.dialogButton('Cancel');
+    await session.workbench.page.waitForTimeout(500);
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  it('a 403 shows the message naming the missing permission', async () => {
+    const { driver, tenant } = session;
+    tenant.addFault({ route: 'revoke', status: 403 });
+    await driver.openContainer('Intune VPP');
+    await driver.contextMenu('Contoso HQ', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Contoso HQ"');
+    await session.workbench.page.keyboard.press('Enter');
+    await driver.dialogButton('Revoke Licenses');
+    const toast = driver.notification(/DeviceManagementServiceConfig\.ReadWrite\.All/);
+    await toast.waitFor({ state: 'visible' });
+    assert.match(await toast.innerText(), /Access denied \(403\)/);
+    assert.equal(tenant.requestsFor('revoke').length, 1);
+  });
+});

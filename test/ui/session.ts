@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { SimulatedTenant, SIM_CLIENT_ID, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { ARTIFACTS_DIR, CERT_DIR } from '../paths';
+import { RunningCodeServer, startCodeServer } from '../vscode/codeServer';
+import { provisionTestVscode } from '../vscode/provision';
+import { vsixPath } from '../vscode/vsix';
+import { OpenWorkbench, openWorkbench } from '../vscode/workbench';
+import { WorkbenchDriver } from './driver';
+
+export interface UiSession {
+  readonly tenant: SimulatedTenant;
+  readonly server: RunningCodeServer;
+  readonly workbench: OpenWorkbench;
+  readonly driver: WorkbenchDriver;
+  stop(): Promise<void>;
+  /** Saves a screenshot and the extension's log for a failed test. */
+  saveArtifacts(name: string): Promise<void>;
+}
+
+/** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
+export async function startUiSession(): Promise<UiSession> {
+  const certificates = ensureTestCertificates(CERT_DIR);
+  const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem }).start();
+  const vscode = provisionTestVscode();
+  let server: RunningCodeServer | undefined;
+  let workbench: OpenWorkbench | undefined;
+  try {
+    server = await startCodeServer({
+      vscode,
+      vsix: vsixPath(),
+      userSettings: {
+        'http.fetchAdditionalSupport': false,
+        'intuneVpp.cloud': 'custom',
+        'intuneVpp.customCloud.graphEndpoint': tenant.url,
+        'intuneVpp.customCloud.loginEndpoint': tenant.url,
+        'intuneVpp.auth.mode': 'clientCredentials',
+        'intuneVpp.auth.clientId': SIM_CLIENT_ID,
+        'intuneVpp.auth.tenantId': SIM_TENANT_ID,
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+      env: { NODE_EXTRA_CA_CERTS: certificates.caFile },
+    });
+    workbench = await openWorkbench(server, vscode.chromium);
+    const driver = new WorkbenchDriver(workbench.page);
+    await driver.waitForContainerEntry('Intune VPP');
+    const session: UiSession = {
+      tenant,
+      server,
+      workbench,
+      driver,
+      stop: async () => {
+        await workbench?.close();
+        await server?.stop();
+        await tenant.stop();
+      },
+      saveArtifacts: async (name) => {
+        const safe = name.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80);
+        fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+        await workbench?.page.screenshot({ path: path.join(ARTIFACTS_DIR, `${safe}.png`) }).catch(() => undefined);
+        for (const log of findLogs(server?.userDataDir ?? '')) {
+          fs.copyFileSync(log, path.join(ARTIFACTS_DIR, `${safe}-${path.basename(log)}`));
+        }
+        fs.writeFileSync(path.join(ARTIFACTS_DIR, `${safe}-code-server.log`), server?.output() ?? '');
+      },
+    };
+    return session;
+  } catch (error) {
+    await workbench?.close();
+    await server?.stop();
+    await tenant.stop();
+    throw error;
+  }
+}
+
+/** The extension's "Intune VPP" log files in a profile's log folders. */
+function findLogs(dir: string): string[] {
+  if (!dir || !fs.existsSync(dir)) {
+    return [];
+  }
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.includes('Intune VPP')) {
+      found.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  return found;
+}
