@@ -1,0 +1,53 @@
+// `npm start`: the simulated tenant and a real VS Code (code-server) with the packaged extension configured
+// for it, for a person to try in a browser. Ctrl+C stops everything.
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { CERT_DIR } from '../paths';
+import { startCodeServer } from '../vscode/codeServer';
+import { provisionTestVscode } from '../vscode/provision';
+import { vsixPath } from '../vscode/vsix';
+
+async function main(): Promise<void> {
+  const certificates = ensureTestCertificates(CERT_DIR);
+  const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, latencyMs: 150 }).start();
+  const vscode = provisionTestVscode();
+  const server = await startCodeServer({
+    vscode,
+    vsix: vsixPath(),
+    userSettings: {
+      'http.fetchAdditionalSupport': false,
+      'intuneVpp.cloud': 'custom',
+      'intuneVpp.customCloud.graphEndpoint': tenant.url,
+      'intuneVpp.customCloud.loginEndpoint': tenant.url,
+      'intuneVpp.auth.mode': 'clientCredentials',
+      'intuneVpp.auth.clientId': SIM_CLIENT_ID,
+      'intuneVpp.auth.tenantId': SIM_TENANT_ID,
+    },
+    env: { NODE_EXTRA_CA_CERTS: certificates.caFile },
+  });
+  const url = `${server.url}/?folder=${encodeURIComponent(server.workspace)}`;
+  console.log(`
+Intune VPP Tokens demo is running.
+
+  1. Open ${url} in a browser.
+  2. Click the Intune VPP icon in the activity bar, then "Set Client Secret" and paste the simulated
+     tenant's secret (it opens nothing real):  ${SIM_CLIENT_SECRET}
+  3. Right-click a token > "Revoke Licenses…", or F1 > "Intune VPP: Revoke Licenses…".
+
+Simulated tenant: ${tenant.url} (${tenant.tokens.size} tokens; it keeps state until you stop the demo)
+Press Ctrl+C to stop.`);
+  const stop = async () => {
+    await server.stop();
+    await tenant.stop();
+    process.exit(0);
+  };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exit(1);
+});
