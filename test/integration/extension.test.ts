@@ -108,6 +108,12 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":true}');
   });
 
+  it('copies a token\'s id from its item', async () => {
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('intuneVpp.copyTokenId', await nodeLabelled('Contoso Labs'));
+    assert.equal(await vscode.env.clipboard.readText(), seedTokens()[2].id);
+  });
+
   it('sends nothing when the confirmation is cancelled', async () => {
     const node = await nodeLabelled('Contoso HQ');
     fixture.tenant.requests.length = 0;
