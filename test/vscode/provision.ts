@@ -48,7 +48,10 @@ export function provisionTestVscode(log: (line: string) => void = console.log): 
   log(`Provisioning code-server ${CODE_SERVER_VERSION} (VS Code ${CODE_SERVER_VERSION.replace(/^4\./, '1.')}) into ${root}; this takes a few minutes once.`);
   // A failed install leaves stale links behind: start from a fresh folder.
   fs.rmSync(root, { recursive: true, force: true });
-  const baseEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' };
+  // Run outside any npm script's environment: an outer `npm test` leaves npm_* variables (its user agent names
+  // the machine's Node, which code-server's postinstall checks) that would leak into these installs.
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
+  const baseEnv = { ...cleanEnv, npm_config_audit: 'false', npm_config_fund: 'false' };
   const systemNpm = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
   npmInstall(fs.existsSync(systemNpm) ? systemNpm : require.resolve('npm/bin/npm-cli.js'), process.execPath, nodeDir, NODE_PACKAGE, baseEnv);
   if (!fs.existsSync(node)) {
