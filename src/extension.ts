@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   const log = vscode.window.createOutputChannel('Intune VPP', { log: true });
   const connection = new TenantConnection(context, log);
   const tree = new VppTokenTreeProvider(connection, log);
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
   const ui = new ReplaceableUserInput(new VscodeUserInput());
   context.subscriptions.push(

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { ReplaceableUserInput, UserInput } from './commands/userInput';
-import { TokenNode, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
+import { TreeNode, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 
 /**
  * What the extension exports when VS Code runs it under test (ExtensionMode.Test) and never otherwise:
@@ -8,12 +8,12 @@ import { TokenNode, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
  */
 export interface IntuneVppTestApi {
   useUserInput(ui: UserInput): vscode.Disposable;
-  readonly tree: Pick<vscode.TreeDataProvider<TokenNode>, 'getChildren' | 'getTreeItem'>;
+  readonly tree: Pick<vscode.TreeDataProvider<TreeNode>, 'getChildren' | 'getTreeItem'>;
 }
 
 export function createTestApi(ui: ReplaceableUserInput, tree: VppTokenTreeProvider): IntuneVppTestApi {
   return {
     useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
-    tree: { getChildren: (node?: TokenNode) => tree.getChildren(node), getTreeItem: (node: TokenNode) => tree.getTreeItem(node) },
+    tree: { getChildren: (node?: TreeNode) => tree.getChildren(node), getTreeItem: (node: TreeNode) => tree.getTreeItem(node) },
   };
 }

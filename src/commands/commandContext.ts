@@ -1,3 +1,4 @@
+import { OutcomePolling } from '../graph/actionResults';
 import { VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
 import { Logger } from '../log';
 import { UserInput } from './userInput';
@@ -23,4 +24,14 @@ export interface CommandContext {
   signIn(): Promise<string>;
   readonly tree: TokenTree;
   readonly now: () => number;
+  /** How long to watch for a revoke's result after Intune accepted it. */
+  readonly outcomePolling: OutcomePolling;
+}
+
+/** The tokens a command acts on: the selection when it holds several, else the item, else none (ask). */
+export function tokensOf(item: TokenItem | undefined, selection: readonly TokenItem[] | undefined): VppTokenRecord[] {
+  if (selection && selection.length > 1) {
+    return selection.map((selected) => selected.token);
+  }
+  return item ? [item.token] : [];
 }

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { TenantConnection } from '../connection';
 import { TokenNode, VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { setClientSecret, signIn, signOut, AccountActions } from './account';
-import { CommandContext } from './commandContext';
+import { DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
+import { CommandContext, tokensOf } from './commandContext';
+import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { UserInput } from './userInput';
@@ -13,6 +15,7 @@ export const COMMANDS = {
   signOut: 'intuneVpp.signOut',
   setClientSecret: 'intuneVpp.setClientSecret',
   revokeLicenses: 'intuneVpp.revokeLicenses',
+  syncLicenses: 'intuneVpp.syncLicenses',
   copyTokenId: 'intuneVpp.copyTokenId',
   openSettings: 'intuneVpp.openSettings',
   openSetupGuide: 'intuneVpp.openSetupGuide',
@@ -25,6 +28,12 @@ export interface CommandServices {
   readonly tree: VppTokenTreeProvider;
   readonly log: vscode.LogOutputChannel;
   readonly ui: UserInput;
+}
+
+/** The tokens of the item a command was invoked on and of the tree's selection; palette calls pass neither. */
+function selectedTokens(node: unknown, selection: unknown) {
+  const nodes = Array.isArray(selection) ? selection.filter((entry): entry is TokenNode => entry instanceof TokenNode) : undefined;
+  return tokensOf(node instanceof TokenNode ? node : undefined, nodes);
 }
 
 /** Registers every command, each wrapped by the one error handler. */
@@ -43,6 +52,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     signIn: () => connection.signIn(),
     tree,
     now: () => Date.now(),
+    outcomePolling: DEFAULT_OUTCOME_POLLING,
   };
   const inFlight = new RevokesInFlight();
   const run = (command: string) => () => vscode.commands.executeCommand(command);
@@ -59,7 +69,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.signIn]: () => signIn(ui, account),
     [COMMANDS.signOut]: () => signOut(ui, account),
     [COMMANDS.setClientSecret]: () => setClientSecret(ui, account),
-    [COMMANDS.revokeLicenses]: (node?: TokenNode) => revokeLicenses(context, inFlight, node instanceof TokenNode ? node : undefined),
+    [COMMANDS.revokeLicenses]: (node?: unknown, selection?: unknown) => revokeLicenses(context, inFlight, selectedTokens(node, selection)),
+    [COMMANDS.syncLicenses]: (node?: unknown, selection?: unknown) => syncLicenses(context, selectedTokens(node, selection)),
     [COMMANDS.copyTokenId]: async (node?: TokenNode) => {
       if (node instanceof TokenNode) {
         await vscode.env.clipboard.writeText(node.token.id);

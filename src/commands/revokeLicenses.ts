@@ -1,9 +1,11 @@
 import * as l10n from '@vscode/l10n';
+import { describeActionResult, isFinal, pollRevokeOutcome } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
-import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService';
+import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { CommandContext, TokenItem } from './commandContext';
+import { formatBulkReport, listNames, runForEach } from './bulkRun';
+import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
 import { PickItem } from './userInput';
 
@@ -42,81 +44,194 @@ function yesNo(value: boolean): string {
   return value ? l10n.t('yes') : l10n.t('no');
 }
 
+const CONSEQUENCES = () =>
+  l10n.t('This cannot be undone. Apps are not uninstalled from iOS/iPadOS devices (set the app assignment to Uninstall for that); macOS removes them after Apple\'s 30-day grace period.');
+
+function optionLines(options: RevokeLicensesOptions): string[] {
+  return [
+    l10n.t('Notify managed devices: {0}', yesNo(options.notifyManagedDevices)),
+    l10n.t('Revoke untracked licenses: {0}', yesNo(options.revokeUntrackedLicenses)),
+  ];
+}
+
 function confirmation(token: VppTokenRecord, options: RevokeLicensesOptions): { message: string; detail: string } {
-  const label = tokenLabel(token);
   const facts = [
     l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
     l10n.t('Location: {0}', plainText(token.locationName, 200) || '-'),
-    l10n.t('Notify managed devices: {0}', yesNo(options.notifyManagedDevices)),
-    l10n.t('Revoke untracked licenses: {0}', yesNo(options.revokeUntrackedLicenses)),
+    ...optionLines(options),
   ];
   const warnings = [
     ...(token.state === 'valid'
       ? []
       : [l10n.t('Intune reports this token as {0}; the revoke may fail or be incomplete.', stateWords(token.state))]),
-    l10n.t('This cannot be undone. Apps are not uninstalled from iOS/iPadOS devices (set the app assignment to Uninstall for that); macOS removes them after Apple\'s 30-day grace period.'),
+    CONSEQUENCES(),
   ];
   return {
-    message: l10n.t('Revoke all app licenses of the VPP token "{0}"?', label),
+    message: l10n.t('Revoke all app licenses of the VPP token "{0}"?', tokenLabel(token)),
     detail: [...facts, '', ...warnings].join('\n'),
   };
 }
 
-/**
- * "Revoke Licenses…": from a tree item, or from the palette (asks for the token). Asks for the options,
- * confirms in a modal, then posts revokeLicenses once. Any dismissal sends nothing.
- */
-export async function revokeLicenses(context: CommandContext, inFlight: RevokesInFlight, item?: TokenItem): Promise<void> {
-  const token = item?.token ?? (await pickToken(context, l10n.t('Revoke Licenses: choose a VPP token')));
-  if (!token) {
-    return;
-  }
-  const id = token.id;
-  const label = tokenLabel(token);
-  const alreadyRunning = () => context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
-  if (inFlight.has(id)) {
-    await alreadyRunning();
-    return;
-  }
+async function chooseOptions(context: CommandContext, title: string): Promise<RevokeLicensesOptions | undefined> {
   const chosen = await context.ui.pickMany(revokeOptionItems(), {
-    title: l10n.t('Revoke licenses of "{0}"', label),
+    title,
     placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
   });
-  if (!chosen) {
-    return;
-  }
-  const options: RevokeLicensesOptions = {
+  return chosen && {
     notifyManagedDevices: chosen.includes('notifyManagedDevices'),
     revokeUntrackedLicenses: chosen.includes('revokeUntrackedLicenses'),
   };
+}
+
+function describeAttempt(id: string, options: RevokeLicensesOptions, at: number): string {
+  return `Revoke licenses of token ${id} (notifyManagedDevices=${options.notifyManagedDevices}, revokeUntrackedLicenses=${options.revokeUntrackedLicenses}) at ${new Date(at).toISOString()}`;
+}
+
+/** Posts one revoke, logging the attempt and its outcome with the request ids. */
+async function revokeOne(context: CommandContext, token: VppTokenRecord, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {
+  const attempt = describeAttempt(token.id, options, context.now());
+  try {
+    const receipt = await context.service().revokeLicenses(token.id, options, signal);
+    context.log.info(`${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`);
+    return receipt;
+  } catch (error) {
+    if (error instanceof VppError && error.kind === 'cancelled') {
+      context.log.info(`${attempt}: not sent, cancelled`);
+    } else {
+      context.log.error(`${attempt}: failed: ${describeForLog(error)}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * "Revoke Licenses…": from a tree item, a multi-selection, or the palette (asks for the token). Asks for the
+ * options, confirms in a modal, then posts revokeLicenses once per token. Any dismissal sends nothing.
+ */
+export async function revokeLicenses(context: CommandContext, inFlight: RevokesInFlight, tokens: readonly VppTokenRecord[]): Promise<void> {
+  if (tokens.length > 1) {
+    return revokeMany(context, inFlight, tokens);
+  }
+  const token = tokens[0] ?? (await pickToken(context, l10n.t('Revoke Licenses: choose a VPP token')));
+  if (!token) {
+    return;
+  }
+  const label = tokenLabel(token);
+  const alreadyRunning = () => context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
+  if (inFlight.has(token.id)) {
+    return alreadyRunning();
+  }
+  const options = await chooseOptions(context, l10n.t('Revoke licenses of "{0}"', label));
+  if (!options) {
+    return;
+  }
   const { message, detail } = confirmation(token, options);
   if (!(await context.ui.confirm(message, detail, l10n.t('Revoke Licenses')))) {
     return;
   }
   // Asked again: another revoke of this token may have started while the dialogs were open.
-  if (inFlight.has(id)) {
-    await alreadyRunning();
-    return;
+  if (inFlight.has(token.id)) {
+    return alreadyRunning();
   }
-  inFlight.add(id);
-  const attempt = `Revoke licenses of token ${id} (notifyManagedDevices=${options.notifyManagedDevices}, revokeUntrackedLicenses=${options.revokeUntrackedLicenses}) at ${new Date(context.now()).toISOString()}`;
+  inFlight.add(token.id);
+  const sent = context.now();
   try {
-    const receipt = await context.ui.withProgress(l10n.t('Revoking the licenses of "{0}"…', label), () =>
-      context.service().revokeLicenses(id, options),
-    );
-    context.log.info(`${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`);
-    await context.ui.info(
-      l10n.t('Intune accepted the revoke of the licenses of "{0}". Apple completes it in the background.', label),
-    );
-    await context.tree.refreshToken(id);
+    await context.ui.withProgress(l10n.t('Revoking the licenses of "{0}"…', label), () => revokeOne(context, token, options));
   } catch (error) {
-    context.log.error(`${attempt}: failed: ${describeForLog(error)}`);
     if (error instanceof VppError && error.kind === 'notFound') {
       context.tree.refresh();
       throw new VppError('notFound', l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label), error.details);
     }
     throw error;
   } finally {
-    inFlight.delete(id);
+    inFlight.delete(token.id);
+  }
+  await context.ui.info(l10n.t('Intune accepted the revoke of the licenses of "{0}". Apple completes it in the background.', label));
+  await context.tree.refreshToken(token.id);
+  await reportOutcome(context, token, sent);
+}
+
+/** Watches the token's action results for the revoke's outcome and reports it when Intune does. */
+async function reportOutcome(context: CommandContext, token: VppTokenRecord, sent: number): Promise<void> {
+  try {
+    const result = await pollRevokeOutcome(context.service(), token.id, sent, context.outcomePolling);
+    if (!result) {
+      context.log.info(`Revoke of token ${token.id}: Intune reported no action result while it was watched.`);
+      return;
+    }
+    const summary = describeActionResult(result);
+    context.log.info(`Revoke of token ${token.id}: ${summary}`);
+    await context.ui.info(
+      isFinal(result)
+        ? l10n.t('Revoke of "{0}": {1}', tokenLabel(token), summary)
+        : l10n.t('Intune is still processing the revoke of "{0}" ({1}); expand the token later to see its outcome.', tokenLabel(token), summary),
+    );
+    await context.tree.refreshToken(token.id);
+  } catch (error) {
+    // The revoke itself succeeded; failing to watch it must not read as a failed revoke.
+    context.log.warn(`Could not read the outcome of the revoke of token ${token.id}: ${describeForLog(error)}`);
+  }
+}
+
+/** One set of options and one confirmation for a selection; runs within Intune's write limit, cancellable. */
+async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
+  const tokens = selection.filter((token) => !inFlight.has(token.id));
+  const busy = selection.length - tokens.length;
+  if (tokens.length === 0) {
+    return context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
+  }
+  const options = await chooseOptions(context, l10n.t('Revoke licenses of {0} VPP tokens', tokens.length));
+  if (!options) {
+    return;
+  }
+  const notValid = tokens.filter((token) => token.state !== 'valid').length;
+  const detail = [
+    listNames(tokens),
+    '',
+    ...optionLines(options),
+    ...(busy > 0 ? [l10n.t('{0} selected tokens are skipped: a revoke of each is already running.', busy)] : []),
+    ...(notValid > 0 ? [l10n.t('{0} of these tokens are not valid in Intune; their revoke may fail.', notValid)] : []),
+    '',
+    CONSEQUENCES(),
+  ].join('\n');
+  const confirmed = await context.ui.confirm(
+    l10n.t('Revoke all app licenses of {0} VPP tokens?', tokens.length),
+    detail,
+    l10n.t('Revoke Licenses'),
+  );
+  if (!confirmed) {
+    return;
+  }
+  tokens.forEach((token) => inFlight.add(token.id));
+  try {
+    const outcome = await context.ui.withProgress(
+      l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
+      (progress) => {
+        progress.report(l10n.t('{0}/{1}', 0, tokens.length));
+        return runForEach(tokens, (token, signal) => revokeOne(context, token, options, signal), {
+          signal: progress.signal,
+          onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
+        });
+      },
+      true,
+    );
+    const report = formatBulkReport(outcome, {
+      succeeded: l10n.t('Revoked'),
+      failed: l10n.t('Failed'),
+      notSent: l10n.t('Not revoked: cancelled before sending'),
+    });
+    context.log.info(`Bulk revoke report:\n${report}`);
+    const summary = l10n.t(
+      'Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} not sent.',
+      outcome.succeeded.length,
+      tokens.length,
+      outcome.failed.length,
+      outcome.notSent.length,
+    );
+    await (outcome.failed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
+    await context.ui.showReport(summary, report);
+  } finally {
+    tokens.forEach((token) => inFlight.delete(token.id));
+    context.tree.refresh();
   }
 }

@@ -11,6 +11,13 @@ export interface PickOptions {
   readonly placeHolder: string;
 }
 
+/** What a task under progress sees: where to report, and whether the user cancelled. */
+export interface ProgressReporter {
+  report(message: string): void;
+  /** Aborts when the user presses Cancel (only for cancellable progress). */
+  readonly signal: AbortSignal;
+}
+
 /**
  * Everything a command asks of the user or tells them. Production passes VS Code's window; tests pass a
  * scripted implementation with the answers in order. `undefined` or `false` means the user dismissed it.
@@ -25,8 +32,10 @@ export interface UserInput {
   info(message: string): Promise<void>;
   /** Shows an error with actions; returns the action chosen. */
   error(message: string, actions: readonly string[]): Promise<string | undefined>;
-  /** Runs a task under a progress notification. */
-  withProgress<T>(title: string, task: () => Promise<T>): Promise<T>;
+  /** Runs a task under a progress notification, with a Cancel button when `cancellable`. */
+  withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T>;
+  /** Shows a plain-text report in an editor, e.g. the per-token outcome of a bulk action. */
+  showReport(title: string, text: string): Promise<void>;
 }
 
 /** Forwards to a UserInput that integration tests can swap for a scripted one (only in test mode, see extension.ts). */
@@ -60,7 +69,10 @@ export class ReplaceableUserInput implements UserInput {
   error(message: string, actions: readonly string[]): Promise<string | undefined> {
     return this.current.error(message, actions);
   }
-  withProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
-    return this.current.withProgress(title, task);
+  withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T> {
+    return this.current.withProgress(title, task, cancellable);
+  }
+  showReport(title: string, text: string): Promise<void> {
+    return this.current.showReport(title, text);
   }
 }

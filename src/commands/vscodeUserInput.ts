@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PickItem, PickOptions, UserInput } from './userInput';
+import { PickItem, PickOptions, ProgressReporter, UserInput } from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
 
@@ -50,7 +50,18 @@ export class VscodeUserInput implements UserInput {
     return vscode.window.showErrorMessage(message, ...actions);
   }
 
-  withProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
+  withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
+        const cancel = new AbortController();
+        const subscription = token.onCancellationRequested(() => cancel.abort());
+        return task({ report: (message) => progress.report({ message }), signal: cancel.signal }).finally(() => subscription.dispose());
+      }),
+    );
+  }
+
+  async showReport(title: string, text: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `${title}\n\n${text}` });
+    await vscode.window.showTextDocument(document, { preview: false });
   }
 }

@@ -2,6 +2,7 @@ import { ConnectionSettings } from '../config/settings';
 import { Logger } from '../log';
 import { createGraphClient, RetryPolicy } from './graphClient';
 import { VppTokenService } from './vppTokenService';
+import { INTUNE_WRITE_LIMIT, WriteThrottle } from './writeThrottle';
 
 export interface ServiceDependencies {
   readonly getAccessToken: () => Promise<string>;
@@ -9,6 +10,8 @@ export interface ServiceDependencies {
   /** A real language tag (fetch's default `*` is refused by some Graph services). */
   readonly acceptLanguage: string;
   readonly retry?: RetryPolicy;
+  /** Defaults to Intune's documented limit; tests and the benchmark scale it down. */
+  readonly writeThrottle?: WriteThrottle;
 }
 
 /** The VPP token service for the cloud and timeout of the given settings. */
@@ -20,6 +23,7 @@ export function createVppTokenService(settings: ConnectionSettings, dependencies
     acceptLanguage: dependencies.acceptLanguage,
     log: dependencies.log,
     retry: dependencies.retry,
+    writeThrottle: dependencies.writeThrottle ?? new WriteThrottle(INTUNE_WRITE_LIMIT),
   });
   return new VppTokenService(client, settings.endpoints.graphEndpoint);
 }

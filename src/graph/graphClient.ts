@@ -11,6 +11,7 @@ import {
 import { Logger } from '../log';
 import { parseRetryAfter } from './errorFromResponse';
 import { RequestObserver } from './requestObserver';
+import { WriteThrottle, WriteThrottleHandler } from './writeThrottle';
 
 export interface RetryPolicy {
   /** Extra seconds added to each back-off when Graph sends no Retry-After. */
@@ -30,11 +31,13 @@ export interface GraphClientOptions {
   readonly acceptLanguage: string;
   readonly log: Logger;
   readonly retry?: RetryPolicy;
+  /** Shared by every write to the tenant, so no burst exceeds Intune's write limit. */
+  readonly writeThrottle: WriteThrottle;
 }
 
 /**
- * One Graph client for one cloud: the SDK's default chain (auth, retry, redirect, telemetry) with a
- * per-attempt timeout and failure log inserted just before the network.
+ * One Graph client for one cloud: the SDK's default chain (auth, retry, redirect, telemetry) with the write
+ * throttle and a per-attempt timeout and failure log inserted just before the network, so retries pass them too.
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
@@ -49,6 +52,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     ),
     new RedirectHandler(),
     new TelemetryHandler(),
+    new WriteThrottleHandler(options.writeThrottle),
     new RequestObserver(options.requestTimeoutMs, options.log),
     new HTTPMessageHandler(),
   ];

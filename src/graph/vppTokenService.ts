@@ -1,9 +1,10 @@
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
-import type { VppToken } from '@microsoft/microsoft-graph-types-beta';
+import type { IosVppApp, VppToken } from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { errorFromResponse } from './errorFromResponse';
 import { describePath } from './requestObserver';
+import { WriteSlotOptions } from './writeThrottle';
 
 /** A VPP token as this extension holds it: every field but the secret `token` blob. */
 export type VppTokenRecord = Omit<VppToken, 'token'> & { readonly id: string };
@@ -30,6 +31,15 @@ export const TOKEN_FIELDS = [
   'claimTokenManagementFromExternalMdm',
   'roleScopeTagIds',
 ] as const satisfies readonly (keyof VppToken)[];
+
+/** An iOS or macOS app bought with a VPP token, as the tree shows it. */
+export type VppAppRecord = Pick<IosVppApp, 'displayName' | 'bundleId' | 'vppTokenId' | 'usedLicenseCount' | 'totalLicenseCount'> & {
+  readonly id: string;
+};
+
+/** iOS and macOS VPP apps. Their own fields cannot be `$select`ed on the base collection, so none are. */
+const VPP_APPS_FILTER = "isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')";
+const APPS_PATH = '/deviceAppManagement/mobileApps';
 
 export interface RevokeLicensesOptions {
   readonly notifyManagedDevices: boolean;
@@ -71,23 +81,53 @@ export class VppTokenService {
 
   /** Every token of the tenant, following every `@odata.nextLink`. */
   async listTokens(signal?: AbortSignal): Promise<VppTokenRecord[]> {
-    const tokens: VppTokenRecord[] = [];
+    return this.collect(TOKENS_PATH, this.client.api(TOKENS_PATH).select([...TOKEN_FIELDS]), signal, (item, page) =>
+      this.toRecord(item, page),
+    );
+  }
+
+  /** Every iOS and macOS VPP app of the tenant; group them by `vppTokenId`. */
+  async listVppApps(signal?: AbortSignal): Promise<VppAppRecord[]> {
+    return this.collect(APPS_PATH, this.client.api(APPS_PATH).filter(VPP_APPS_FILTER), signal, (item, page) => {
+      if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
+        throw this.malformed('GET', APPS_PATH, page, l10n.t('an app has no id'));
+      }
+      const app = item as Record<string, unknown>;
+      return {
+        id: app.id as string,
+        displayName: typeof app.displayName === 'string' ? app.displayName : undefined,
+        bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined,
+        vppTokenId: typeof app.vppTokenId === 'string' ? app.vppTokenId : undefined,
+        usedLicenseCount: typeof app.usedLicenseCount === 'number' ? app.usedLicenseCount : undefined,
+        totalLicenseCount: typeof app.totalLicenseCount === 'number' ? app.totalLicenseCount : undefined,
+      };
+    });
+  }
+
+  /** Reads a collection page by page, following `@odata.nextLink` only on this cloud's Graph and never in a loop. */
+  private async collect<T>(
+    path: string,
+    first: ReturnType<Client['api']>,
+    signal: AbortSignal | undefined,
+    toItem: (item: unknown, page: Response) => T,
+  ): Promise<T[]> {
+    const items: T[] = [];
     const seenLinks = new Set<string>();
-    let page = await this.send('GET', this.client.api(TOKENS_PATH).select([...TOKEN_FIELDS]), signal);
+    let page = await this.send('GET', first, signal);
     for (let pages = 1; ; pages++) {
-      const body = await this.readJson(page, 'GET', TOKENS_PATH);
+      const body = await this.readJson(page, 'GET', path);
       const value = (body as { value?: unknown }).value;
       if (!Array.isArray(value)) {
-        throw this.malformed('GET', TOKENS_PATH, page, l10n.t('the list of tokens is missing'));
+        throw this.malformed('GET', path, page, l10n.t('the list is missing'));
       }
       for (const item of value) {
-        tokens.push(this.toRecord(item, page));
+        items.push(toItem(item, page));
       }
       const nextLink = (body as { '@odata.nextLink'?: unknown })['@odata.nextLink'];
       if (nextLink === undefined || nextLink === null) {
-        return tokens;
+        return items;
       }
-      this.checkNextLink(nextLink, seenLinks, pages, page);
+      this.checkNextLink(nextLink, seenLinks, pages, page, path);
       seenLinks.add(nextLink as string);
       page = await this.send('GET', this.client.api(nextLink as string), signal);
     }
@@ -121,8 +161,13 @@ export class VppTokenService {
     body?: unknown,
   ): Promise<Response> {
     request.responseType(ResponseType.RAW);
-    if (signal) {
-      request.option('signal', signal);
+    if (method === 'GET') {
+      if (signal) {
+        request.option('signal', signal);
+      }
+    } else {
+      // A write can be cancelled while it waits for a throttle slot, never once sent: its outcome must be known.
+      request.middlewareOptions([new WriteSlotOptions(signal)]);
     }
     const response: Response = method === 'GET' ? await request.get() : await request.post(body ?? null);
     if (!response.ok) {
@@ -173,12 +218,12 @@ export class VppTokenService {
     return withoutSecret(item as Record<string, unknown>) as VppTokenRecord;
   }
 
-  private checkNextLink(nextLink: unknown, seen: Set<string>, pages: number, response: Response): void {
+  private checkNextLink(nextLink: unknown, seen: Set<string>, pages: number, response: Response, path: string): void {
     if (typeof nextLink !== 'string' || !nextLink.startsWith(`${this.graphEndpoint}/`)) {
-      throw this.malformed('GET', TOKENS_PATH, response, l10n.t('a paging link points away from {0}', this.graphEndpoint));
+      throw this.malformed('GET', path, response, l10n.t('a paging link points away from {0}', this.graphEndpoint));
     }
     if (seen.has(nextLink) || pages >= MAX_PAGES) {
-      throw this.malformed('GET', TOKENS_PATH, response, l10n.t('the paging links loop'));
+      throw this.malformed('GET', path, response, l10n.t('the paging links loop'));
     }
   }
 

@@ -94,9 +94,52 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
     assert.match(posts[0].headers.authorization, /^Bearer sim-at-/);
     assert.match(ui.of('info')[0].message ?? '', /accepted the revoke of the licenses of "Contoso HQ"/);
+    // Intune's action result for the revoke, read back while it was watched.
+    assert.equal(ui.of('info')[1]?.message, 'Revoke of "Contoso HQ": done · 13 licenses, 0 failed');
     assert.equal(ui.remaining(), 0);
-    // The token's item was re-read after the revoke.
-    assert.equal(fixture.tenant.requestsFor('get').length, 1);
+    assert.ok(fixture.tenant.requestsFor('get').every((request) => request.tokenId === seedTokens()[0].id));
+  });
+
+  it('expands a token into its VPP apps with license counts and its recent actions', async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    const groups = (await fixture.api.tree.getChildren(node)) ?? [];
+    const groupItems = await Promise.all(groups.map((group) => fixture.api.tree.getTreeItem(group)));
+    assert.deepEqual(groupItems.map((item) => item.label), ['Apps (2)', 'Recent actions (1)']);
+    const apps = await Promise.all(((await fixture.api.tree.getChildren(groups[0])) ?? []).map((app) => fixture.api.tree.getTreeItem(app)));
+    assert.deepEqual(apps.map((app) => [app.label, app.description]), [
+      ['Microsoft Teams', '0/20 licenses used'],
+      ['Microsoft Outlook', '0/30 licenses used'],
+    ]);
+    const actions = await Promise.all(((await fixture.api.tree.getChildren(groups[1])) ?? []).map((action) => fixture.api.tree.getTreeItem(action)));
+    assert.equal(actions[0].label, 'RevokeLicenses');
+    assert.equal(actions[0].description, 'done · 13 licenses, 0 failed');
+    assert.equal((actions[0].iconPath as vscode.ThemeIcon).id, 'pass');
+    const appRequests = fixture.tenant.requestsFor('apps');
+    assert.ok(appRequests.length >= 1, 'the apps were listed');
+    assert.match(decodeURIComponent(appRequests[0].url), /\$filter=isof\('microsoft\.graph\.iosVppApp'\)/);
+  });
+
+  it('revokes a multi-selection with one pick and one confirmation, reporting each token', async () => {
+    const selection = [await nodeLabelled('Contoso Retail'), await nodeLabelled('Tailspin Toys'), await nodeLabelled('Contoso Labs')];
+    fixture.tenant.requests.length = 0;
+    const ui = new ScriptedUserInput([{ pickMany: [UNTRACKED] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', selection[0], selection));
+    const posts = fixture.tenant.requestsFor('revoke');
+    assert.equal(posts.length, 3);
+    assert.ok(posts.every((post) => post.body === '{"notifyManagedDevices":false,"revokeUntrackedLicenses":true}'));
+    assert.equal(ui.of('confirm')[0].message, 'Revoke all app licenses of 3 VPP tokens?');
+    assert.match(ui.of('confirm')[0].detail ?? '', /1 of these tokens are not valid in Intune/);
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 3 of 3 tokens accepted by Intune, 0 failed, 0 not sent.');
+    assert.match(ui.of('report')[0].message ?? '', /Revoked \(3\)\n- Contoso Retail/);
+  });
+
+  it('syncs a token from its item', async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    const ui = new ScriptedUserInput();
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.syncLicenses', node));
+    assert.equal(fixture.tenant.requestsFor('sync').length, 1);
+    assert.equal(fixture.tenant.requestsFor('sync')[0].tokenId, seedTokens()[0].id);
+    assert.match(ui.of('info')[0].message ?? '', /started syncing the licenses of "Contoso HQ"/);
   });
 
   it('revokes from the palette after asking which token', async () => {

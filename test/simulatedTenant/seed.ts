@@ -72,3 +72,41 @@ export function generatedTokens(count: number, now = Date.now()): StoredToken[] 
     token(1000 + index, now, { displayName: `School ${String(index + 1).padStart(4, '0')}`, locationName: `Campus ${index + 1}` }),
   );
 }
+
+/** An iOS or macOS VPP app as the simulated tenant stores it. */
+export interface StoredApp {
+  readonly id: string;
+  readonly '@odata.type': '#microsoft.graph.iosVppApp' | '#microsoft.graph.macOsVppApp' | '#microsoft.graph.iosStoreApp';
+  readonly displayName: string;
+  readonly bundleId: string;
+  readonly vppTokenId?: string;
+  usedLicenseCount: number;
+  readonly totalLicenseCount: number;
+}
+
+const APP_NAMES: [string, string][] = [
+  ['Microsoft Teams', 'com.microsoft.skype.teams'],
+  ['Microsoft Outlook', 'com.microsoft.Office.Outlook'],
+  ['Keynote', 'com.apple.iWork.Keynote'],
+  ['GarageBand', 'com.apple.mobilegarageband'],
+];
+
+/** Apps bought with the first tokens (two to four each), plus a store app that belongs to no token. */
+export function seedApps(tokens: readonly StoredToken[]): StoredApp[] {
+  const apps: StoredApp[] = [];
+  tokens.slice(0, 10).forEach((token, tokenIndex) => {
+    APP_NAMES.slice(0, 2 + (tokenIndex % 3)).forEach(([displayName, bundleId], appIndex) => {
+      apps.push({
+        id: `app-${tokenIndex}-${appIndex}`,
+        '@odata.type': appIndex === 3 ? '#microsoft.graph.macOsVppApp' : '#microsoft.graph.iosVppApp',
+        displayName,
+        bundleId,
+        vppTokenId: token.id,
+        usedLicenseCount: 5 + appIndex * 3,
+        totalLicenseCount: 20 + appIndex * 10,
+      });
+    });
+  });
+  apps.push({ id: 'store-app', '@odata.type': '#microsoft.graph.iosStoreApp', displayName: 'Company Portal', bundleId: 'com.microsoft.CompanyPortal', usedLicenseCount: 0, totalLicenseCount: 0 });
+  return apps;
+}

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { StoredToken, seedTokens } from './seed';
+import { seedApps, StoredApp, StoredToken, seedTokens } from './seed';
 
 /** The routes of the simulated tenant, as fault injection and assertions name them. */
-export type Route = 'openid' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'unknown';
+export type Route = 'openid' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
 
 export interface RecordedRequest {
   readonly route: Route;
@@ -51,6 +51,10 @@ export interface TenantOptions {
   /** Latency added to every request, in ms. */
   readonly latencyMs?: number;
   readonly tokens?: StoredToken[];
+  /** Intune's write limit, enforced: a write beyond it gets 429 and counts as a violation. */
+  readonly writeLimit?: { readonly maxWrites: number; readonly windowMs: number };
+  /** How long a revoke's action result stays `active` before it is `done`. */
+  readonly revokeCompletionMs?: number;
 }
 
 export const SIM_TENANT_ID = '11111111-2222-3333-4444-555555555555';
@@ -66,6 +70,10 @@ const GRAPH_PREFIX = '/beta/deviceAppManagement/vppTokens';
 export class SimulatedTenant {
   readonly requests: RecordedRequest[] = [];
   readonly tokens = new Map<string, StoredToken>();
+  readonly apps: StoredApp[] = [];
+  /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
+  readonly writeTimes: number[] = [];
+  throttleViolations = 0;
   private faults: (Fault & { remaining: number })[] = [];
   private readonly issuedTokens = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
@@ -75,6 +83,7 @@ export class SimulatedTenant {
   readonly clientSecret: string;
   pageSize: number;
   latencyMs: number;
+  writeLimit: TenantOptions['writeLimit'];
 
   constructor(private readonly options: TenantOptions) {
     this.tenantId = options.tenantId ?? SIM_TENANT_ID;
@@ -82,6 +91,7 @@ export class SimulatedTenant {
     this.clientSecret = options.clientSecret ?? SIM_CLIENT_SECRET;
     this.pageSize = options.pageSize ?? 5;
     this.latencyMs = options.latencyMs ?? 0;
+    this.writeLimit = options.writeLimit;
     this.reset(options.tokens);
   }
 
@@ -126,6 +136,9 @@ export class SimulatedTenant {
     for (const token of tokens) {
       this.tokens.set(token.id, structuredClone(token));
     }
+    this.apps.splice(0, this.apps.length, ...seedApps(tokens));
+    this.writeTimes.length = 0;
+    this.throttleViolations = 0;
     this.requests.length = 0;
     this.faults = [];
     this.issuedTokens.clear();
@@ -181,7 +194,27 @@ export class SimulatedTenant {
       await this.applyFault(fault, req, res, requestId);
       return;
     }
+    if ((route === 'revoke' || route === 'sync') && !this.admitWrite(res, requestId)) {
+      return;
+    }
     this.respond(route, tokenId, req, url, body, res, requestId);
+  }
+
+  /** Enforces the write limit over a sliding window, as Intune does per app and tenant. */
+  private admitWrite(res: ServerResponse, requestId: string): boolean {
+    const now = Date.now();
+    if (this.writeLimit) {
+      const { maxWrites, windowMs } = this.writeLimit;
+      const recent = this.writeTimes.filter((time) => time > now - windowMs);
+      if (recent.length >= maxWrites) {
+        this.throttleViolations++;
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000))));
+        json(res, 429, JSON.parse(graphError('TooManyRequests', 'Too many requests.', requestId)));
+        return false;
+      }
+    }
+    this.writeTimes.push(now);
+    return true;
   }
 
   private takeFault(route: Route, tokenId: string | undefined): Fault | undefined {
@@ -250,6 +283,9 @@ export class SimulatedTenant {
     if (route === 'list') {
       return this.list(url, res);
     }
+    if (route === 'apps') {
+      return this.listApps(url, res);
+    }
     const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
     if (!token) {
       return json(res, 404, JSON.parse(graphError('ResourceNotFound', `vppToken ${tokenId ?? ''} not found`, requestId)));
@@ -282,6 +318,24 @@ export class SimulatedTenant {
     json(res, 200, result);
   }
 
+  private listApps(url: URL, res: ServerResponse): void {
+    const filter = url.searchParams.get('$filter') ?? '';
+    const kinds = [...filter.matchAll(/isof\('microsoft\.graph\.(\w+)'\)/g)].map((match) => match[1]);
+    const select = url.searchParams.get('$select');
+    const matching = this.apps.filter((app) => kinds.length === 0 || kinds.includes(app['@odata.type'].replace('#microsoft.graph.', '')));
+    const skip = Number(url.searchParams.get('$skiptoken') ?? '0') || 0;
+    const page = matching.slice(skip, skip + this.pageSize * 4).map((app) => {
+      const fields = select ? new Set(['id', '@odata.type', ...select.split(',')]) : undefined;
+      return Object.fromEntries(Object.entries(app).filter(([key]) => !fields || fields.has(key)));
+    });
+    const result: Record<string, unknown> = { value: page };
+    if (skip + this.pageSize * 4 < matching.length) {
+      const query = `${filter ? `$filter=${filter}&` : ''}${select ? `$select=${select}&` : ''}$skiptoken=${skip + this.pageSize * 4}`;
+      result['@odata.nextLink'] = `${this.url}/beta/deviceAppManagement/mobileApps?${query}`;
+    }
+    json(res, 200, result);
+  }
+
   private revoke(token: StoredToken, body: string, res: ServerResponse, requestId: string): void {
     let parsed: unknown;
     try {
@@ -299,19 +353,24 @@ export class SimulatedTenant {
       return json(res, 400, JSON.parse(graphError('BadRequest', 'Invalid request body for revokeLicenses.', requestId)));
     }
     const now = new Date().toISOString();
-    token.tokenActionResults = [
-      {
-        '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
-        actionName: 'RevokeLicenses',
-        actionState: 'done',
-        startDateTime: now,
-        lastUpdatedDateTime: now,
-        totalLicensesCount: 25,
-        failedLicensesCount: 0,
-        actionFailureReason: 'none',
-      } as NonNullable<StoredToken['tokenActionResults']>[number],
-      ...(token.tokenActionResults ?? []),
-    ].slice(0, 10);
+    const result = {
+      '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
+      actionName: 'RevokeLicenses',
+      actionState: 'active',
+      startDateTime: now,
+      lastUpdatedDateTime: now,
+      totalLicensesCount: 0,
+      failedLicensesCount: 0,
+      actionFailureReason: 'none',
+    };
+    token.tokenActionResults = [result as NonNullable<StoredToken['tokenActionResults']>[number], ...(token.tokenActionResults ?? [])].slice(0, 10);
+    const licenses = this.apps.filter((app) => app.vppTokenId === token.id).reduce((sum, app) => sum + app.usedLicenseCount, 0);
+    setTimeout(() => {
+      Object.assign(result, { actionState: 'done', lastUpdatedDateTime: new Date().toISOString(), totalLicensesCount: licenses });
+      for (const app of this.apps.filter((candidate) => candidate.vppTokenId === token.id)) {
+        app.usedLicenseCount = 0;
+      }
+    }, this.options.revokeCompletionMs ?? 300).unref();
     res.statusCode = 204;
     res.end();
   }
@@ -401,6 +460,9 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   }
   if (method === 'GET' && pathname === GRAPH_PREFIX) {
     return { route: 'list' };
+  }
+  if (method === 'GET' && pathname === '/beta/deviceAppManagement/mobileApps') {
+    return { route: 'apps' };
   }
   if (!pathname.startsWith(`${GRAPH_PREFIX}/`)) {
     return { route: 'unknown' };

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { PickItem, PickOptions, UserInput } from '../../src/commands/userInput';
+import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/commands/userInput';
 
 /** An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, or `escape`. */
 export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';
 
 export interface Shown {
-  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'info' | 'error' | 'progress';
+  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'info' | 'error' | 'progress' | 'report';
   readonly title?: string;
   readonly message?: string;
   readonly detail?: string;
@@ -19,6 +19,10 @@ export class ScriptedUserInput implements UserInput {
   private readonly answers: Answer[];
   /** What `error` returns: the action the user chooses. */
   errorChoice: string | undefined;
+  /** Progress messages reported so far. */
+  readonly progressReports: string[] = [];
+  /** Called on each progress report with the means to press Cancel. */
+  onProgressReport: ((message: string, cancel: () => void) => void) | undefined;
 
   constructor(answers: Answer[] = []) {
     this.answers = [...answers];
@@ -89,9 +93,20 @@ export class ScriptedUserInput implements UserInput {
     return this.errorChoice;
   }
 
-  async withProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
-    this.shown.push({ kind: 'progress', title });
-    return task();
+  async withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
+    this.shown.push({ kind: 'progress', title, buttons: cancellable ? ['Cancel'] : [] });
+    const cancel = new AbortController();
+    return task({
+      report: (message) => {
+        this.progressReports.push(message);
+        this.onProgressReport?.(message, () => cancel.abort());
+      },
+      signal: cancel.signal,
+    });
+  }
+
+  async showReport(title: string, text: string): Promise<void> {
+    this.shown.push({ kind: 'report', title, message: text });
   }
 
   of(kind: Shown['kind']): Shown[] {

@@ -37,7 +37,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   const expired = seed[2];
 
   before(async () => {
-    tenant = await startTenant();
+    tenant = await startTenant({ revokeCompletionMs: 20 });
   });
   after(async () => {
     await tenant.stop();
@@ -77,6 +77,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       },
       tree,
       now: () => Date.now(),
+      outcomePolling: { delaysMs: [40, 80, 160] },
     };
     return { ui, log, tree, context };
   }
@@ -84,7 +85,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   /** Runs the command as registerCommands does: errors go to the one reporter. */
   async function run(context: CommandContext, ui: ScriptedUserInput, log: RecordingLogger, token?: VppTokenRecord, inFlight = new RevokesInFlight()) {
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    await revokeLicenses(context, inFlight, token && { token }).catch((error: unknown) => reportError(error, ui, log, fixes));
+    await revokeLicenses(context, inFlight, token ? [token] : []).catch((error: unknown) => reportError(error, ui, log, fixes));
   }
 
   describe('from a tree item', () => {
@@ -106,7 +107,10 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         assert.deepEqual(ui.of('error'), []);
         const [info] = ui.of('info');
         assert.match(info.message ?? '', /accepted the revoke of the licenses of "Contoso HQ"/);
-        assert.deepEqual(tree.refreshedTokens, [hq.id]);
+        // Re-read once when Intune accepted it, once when the outcome arrived.
+        assert.deepEqual(tree.refreshedTokens, [hq.id, hq.id]);
+        const outcome = ui.of('info')[1];
+        assert.equal(outcome?.message, 'Revoke of "Contoso HQ": done · 13 licenses, 0 failed');
         const line = log.lines.find((entry) => entry.message.startsWith(`Revoke licenses of token ${hq.id}`));
         assert.ok(line, 'the attempt is logged');
         assert.match(line.message, new RegExp(`notifyManagedDevices=${notifyManagedDevices}, revokeUntrackedLicenses=${revokeUntrackedLicenses}`));

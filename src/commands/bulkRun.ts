@@ -1,0 +1,75 @@
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { VppTokenRecord } from '../graph/vppTokenService';
+import { tokenLabel } from '../tree/tokenPresentation';
+
+export interface BulkOutcome<T> {
+  readonly succeeded: { readonly token: VppTokenRecord; readonly value: T }[];
+  readonly failed: { readonly token: VppTokenRecord; readonly error: unknown }[];
+  /** Not sent: the user cancelled first. */
+  readonly notSent: VppTokenRecord[];
+}
+
+/** Requests in flight at once; the write throttle, not this, keeps the pace within Intune's limit. */
+export const BULK_CONCURRENCY = 16;
+
+/**
+ * Runs `action` for every token, `concurrency` at a time. Once `signal` aborts no new action starts; actions
+ * already sent finish and are reported. Every token ends up in exactly one list, in the given order.
+ */
+export async function runForEach<T>(
+  tokens: readonly VppTokenRecord[],
+  action: (token: VppTokenRecord, signal: AbortSignal) => Promise<T>,
+  options: { readonly signal: AbortSignal; readonly concurrency?: number; readonly onSettled?: (done: number, total: number) => void },
+): Promise<BulkOutcome<T>> {
+  const outcomes: ({ kind: 'ok'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'notSent' })[] = tokens.map(() => ({ kind: 'notSent' }));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < tokens.length && !options.signal.aborted) {
+      const index = next++;
+      try {
+        outcomes[index] = { kind: 'ok', value: await action(tokens[index], options.signal) };
+      } catch (error) {
+        outcomes[index] = error instanceof VppError && error.kind === 'cancelled' ? { kind: 'notSent' } : { kind: 'failed', error };
+      }
+      options.onSettled?.(++done, tokens.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? BULK_CONCURRENCY, tokens.length) }, worker));
+  const outcome: BulkOutcome<T> = { succeeded: [], failed: [], notSent: [] };
+  tokens.forEach((token, index) => {
+    const result = outcomes[index];
+    if (result.kind === 'ok') {
+      outcome.succeeded.push({ token, value: result.value });
+    } else if (result.kind === 'failed') {
+      outcome.failed.push({ token, error: result.error });
+    } else {
+      outcome.notSent.push(token);
+    }
+  });
+  return outcome;
+}
+
+/** The per-token report of a bulk action, as plain text: nothing is left out. */
+export function formatBulkReport<T>(outcome: BulkOutcome<T>, headings: { succeeded: string; failed: string; notSent: string }): string {
+  const line = (token: VppTokenRecord, extra?: string) => `- ${tokenLabel(token)} (${token.id})${extra ? `: ${extra}` : ''}`;
+  const sections = [
+    [`${headings.succeeded} (${outcome.succeeded.length})`, ...outcome.succeeded.map(({ token }) => line(token))],
+    [
+      `${headings.failed} (${outcome.failed.length})`,
+      ...outcome.failed.map(({ token, error }) => line(token, error instanceof Error ? error.message : String(error))),
+    ],
+    [`${headings.notSent} (${outcome.notSent.length})`, ...outcome.notSent.map((token) => line(token))],
+  ];
+  return sections.map((section) => section.join('\n')).join('\n\n');
+}
+
+/** Names for a confirmation: the first ten, then how many more. */
+export function listNames(tokens: readonly VppTokenRecord[], shown = 10): string {
+  const names = tokens.slice(0, shown).map((token) => `• ${tokenLabel(token).slice(0, 60)}`);
+  if (tokens.length > shown) {
+    names.push(l10n.t('…and {0} more', tokens.length - shown));
+  }
+  return names.join('\n');
+}

@@ -1,0 +1,61 @@
+import * as l10n from '@vscode/l10n';
+import { describeForLog } from '../errors';
+import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
+import { tokenLabel } from '../tree/tokenPresentation';
+import { formatBulkReport, runForEach } from './bulkRun';
+import { CommandContext } from './commandContext';
+import { pickToken } from './pickToken';
+
+async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: AbortSignal): Promise<WriteReceipt> {
+  const attempt = `Sync licenses of token ${token.id} at ${new Date(context.now()).toISOString()}`;
+  try {
+    const receipt = await context.service().syncLicenses(token.id, signal);
+    context.log.info(`${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`);
+    return receipt;
+  } catch (error) {
+    context.log.error(`${attempt}: failed: ${describeForLog(error)}`);
+    throw error;
+  }
+}
+
+/** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
+export async function syncLicenses(context: CommandContext, tokens: readonly VppTokenRecord[]): Promise<void> {
+  if (tokens.length <= 1) {
+    const token = tokens[0] ?? (await pickToken(context, l10n.t('Sync Licenses: choose a VPP token')));
+    if (!token) {
+      return;
+    }
+    const label = tokenLabel(token);
+    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), () => syncOne(context, token));
+    await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
+    await context.tree.refreshToken(token.id);
+    return;
+  }
+  const outcome = await context.ui.withProgress(
+    l10n.t('Syncing licenses of {0} VPP tokens', tokens.length),
+    (progress) => {
+      progress.report(l10n.t('{0}/{1}', 0, tokens.length));
+      return runForEach(tokens, (token, signal) => syncOne(context, token, signal), {
+        signal: progress.signal,
+        onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
+      });
+    },
+    true,
+  );
+  const report = formatBulkReport(outcome, {
+    succeeded: l10n.t('Synced'),
+    failed: l10n.t('Failed'),
+    notSent: l10n.t('Not synced: cancelled before sending'),
+  });
+  context.log.info(`Bulk sync report:\n${report}`);
+  const summary = l10n.t(
+    'Sync licenses: {0} of {1} tokens started, {2} failed, {3} not sent.',
+    outcome.succeeded.length,
+    tokens.length,
+    outcome.failed.length,
+    outcome.notSent.length,
+  );
+  await (outcome.failed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
+  await context.ui.showReport(summary, report);
+  context.tree.refresh();
+}

@@ -1,0 +1,131 @@
+import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { parseRetryAfter } from './errorFromResponse';
+
+export interface WriteLimit {
+  readonly maxWrites: number;
+  readonly windowMs: number;
+}
+
+/** Intune's documented write limit for one app in one tenant (enrollment and VPP family). */
+export const INTUNE_WRITE_LIMIT: WriteLimit = { maxWrites: 100, windowMs: 20_000 };
+
+/**
+ * At most `maxWrites` writes in any sliding window of `windowMs`, in FIFO order; a 429's Retry-After pauses
+ * every writer. A write holds its slot from start until its response arrives, and counts from then on: the
+ * server counted it on arrival, before that, so the window here never starts earlier than the server's.
+ */
+export class WriteThrottle {
+  /** When the writes of the current window completed, oldest first. */
+  private readonly completions: number[] = [];
+  private inFlight = 0;
+  private pausedUntil = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private onRelease: () => void = () => undefined;
+  private released: Promise<void> = this.nextRelease();
+
+  constructor(readonly limit: WriteLimit) {}
+
+  /** Resolves with the function to call when the write's response arrived; rejects when `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    const turn = this.tail.then(() => this.waitForSlot(signal));
+    // The next caller waits for this one's slot, whatever became of it.
+    this.tail = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  /** Holds every write back for `ms` (Intune asked for it with Retry-After). */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  private nextRelease(): Promise<void> {
+    return new Promise((resolve) => (this.onRelease = resolve));
+  }
+
+  private async waitForSlot(signal?: AbortSignal): Promise<() => void> {
+    for (;;) {
+      if (signal?.aborted) {
+        throw new VppError('cancelled', l10n.t('Cancelled before the request was sent.'));
+      }
+      const now = Date.now();
+      while (this.completions.length > 0 && this.completions[0] <= now - this.limit.windowMs) {
+        this.completions.shift();
+      }
+      const full = this.inFlight + this.completions.length >= this.limit.maxWrites;
+      const wait = Math.max(this.pausedUntil - now, full && this.completions.length > 0 ? this.completions[0] + this.limit.windowMs - now : 0);
+      if (!full && wait <= 0) {
+        this.inFlight++;
+        let done = false;
+        return () => {
+          if (!done) {
+            done = true;
+            this.inFlight--;
+            this.completions.push(Date.now());
+            this.onRelease();
+            this.released = this.nextRelease();
+          }
+        };
+      }
+      // Every slot is taken by writes still in flight: the first to complete frees the next wait.
+      await Promise.race([sleep(wait > 0 ? wait : 60_000, signal), this.released]);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** Per-request option: the signal that may cancel a write while it waits for its slot (never once it is sent). */
+export class WriteSlotOptions implements MiddlewareOptions {
+  constructor(readonly signal?: AbortSignal) {}
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Puts every write attempt, retries included, through the throttle, and shares a 429's Retry-After. */
+export class WriteThrottleHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly throttle: WriteThrottle) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    if (!this.next) {
+      throw new Error('WriteThrottleHandler must not be the last middleware');
+    }
+    const method = (context.options?.method ?? 'GET').toUpperCase();
+    if (!WRITE_METHODS.has(method)) {
+      return this.next.execute(context);
+    }
+    const options = context.middlewareControl?.getMiddlewareOptions(WriteSlotOptions) as WriteSlotOptions | undefined;
+    const release = await this.throttle.acquire(options?.signal);
+    try {
+      await this.next.execute(context);
+    } finally {
+      release();
+    }
+    if (context.response?.status === 429) {
+      const retryAfter = parseRetryAfter(context.response.headers.get('retry-after'));
+      if (retryAfter !== undefined) {
+        this.throttle.pause(retryAfter * 1000);
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+import * as assert from 'node:assert/strict';
+import { CommandContext, TokenTree } from '../../src/commands/commandContext';
+import { reportError } from '../../src/commands/reportError';
+import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
+import { syncLicenses } from '../../src/commands/syncLicenses';
+import { resolveSettings } from '../../src/config/settings';
+import { createVppTokenService } from '../../src/graph/createService';
+import { VppTokenService } from '../../src/graph/vppTokenService';
+import { WriteThrottle } from '../../src/graph/writeThrottle';
+import { generatedTokens, seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { RecordingLogger, startTenant } from './fixtures';
+
+/** Intune's limit scaled down 20 times in time and 10 times in count, so a test takes seconds. */
+const LIMIT = { maxWrites: 10, windowMs: 1000 };
+const NOTIFY = 'Notify managed devices';
+
+class RecordingTree implements TokenTree {
+  readonly refreshedTokens: string[] = [];
+  fullRefreshes = 0;
+  refresh(): void {
+    this.fullRefreshes++;
+  }
+  async refreshToken(id: string): Promise<void> {
+    this.refreshedTokens.push(id);
+  }
+}
+
+describe('bulk revoke and sync within Intune\'s write limit', () => {
+  let tenant: SimulatedTenant;
+  let accessToken: string;
+
+  before(async () => {
+    tenant = await startTenant({ writeLimit: LIMIT, revokeCompletionMs: 20 });
+  });
+  after(async () => {
+    await tenant.stop();
+  });
+  beforeEach(() => {
+    tenant.reset(generatedTokens(40));
+    tenant.writeLimit = LIMIT;
+    accessToken = tenant.issueAccessToken();
+  });
+
+  function setup(answers: Answer[], clientLimit = LIMIT, delaysMs = [40, 80, 160]) {
+    const ui = new ScriptedUserInput(answers);
+    const log = new RecordingLogger();
+    const tree = new RecordingTree();
+    const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+    const service: VppTokenService = createVppTokenService(settings, {
+      getAccessToken: async () => accessToken,
+      log,
+      acceptLanguage: 'en-US',
+      retry: { delaySeconds: 0, maxRetries: 3, maxWaitSeconds: 60 },
+      writeThrottle: new WriteThrottle(clientLimit),
+    });
+    const context: CommandContext = {
+      ui,
+      log,
+      service: () => service,
+      signIn: async () => 'admin',
+      tree,
+      now: () => Date.now(),
+      outcomePolling: { delaysMs },
+    };
+    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
+    const run = (action: Promise<void>) => action.catch((error: unknown) => reportError(error, ui, log, fixes));
+    return { ui, log, tree, context, run };
+  }
+
+  const tokens = (count: number) => [...tenant.tokens.values()].slice(0, count);
+
+  it('revokes a selection with one options pick and one confirmation, never exceeding the write limit', async () => {
+    const { ui, context, tree, run } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
+    const selection = tokens(35);
+    const started = Date.now();
+    await run(revokeLicenses(context, new RevokesInFlight(), selection));
+    const elapsed = Date.now() - started;
+    const posts = tenant.requestsFor('revoke');
+    assert.equal(posts.length, 35);
+    assert.equal(tenant.throttleViolations, 0);
+    assert.deepEqual(new Set(posts.map((post) => post.tokenId)), new Set(selection.map((token) => token.id)));
+    assert.ok(posts.every((post) => post.body === '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}'));
+    // 35 writes at 10 per second cannot finish in under 3 windows.
+    assert.ok(elapsed >= 3000, `took ${elapsed} ms`);
+    assert.equal(ui.of('pickMany').length, 1);
+    assert.equal(ui.of('pickMany')[0].title, 'Revoke licenses of 35 VPP tokens');
+    assert.equal(ui.of('confirm').length, 1);
+    assert.equal(ui.of('confirm')[0].message, 'Revoke all app licenses of 35 VPP tokens?');
+    assert.match(ui.of('confirm')[0].detail ?? '', /• School 0001\n[\s\S]*• School 0010\n…and 25 more/);
+    assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel']);
+    assert.equal(ui.progressReports.at(-1), '35/35');
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 35 of 35 tokens accepted by Intune, 0 failed, 0 not sent.');
+    const report = ui.of('report')[0].message ?? '';
+    assert.match(report, /^Revoked \(35\)/);
+    assert.ok(selection.every((token) => report.includes(token.id)));
+    assert.equal(tree.fullRefreshes, 1);
+  });
+
+  it('the simulator catches a client that ignores the limit, and every 429 is retried after its Retry-After', async () => {
+    const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 });
+    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    assert.ok(tenant.throttleViolations > 0, 'the simulator counted the excess');
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 not sent.');
+    assert.equal(tenant.requestsFor('revoke').length, 15 + tenant.throttleViolations);
+  });
+
+  it('cancelling stops sending and reports exactly which tokens were and were not revoked', async () => {
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
+    ui.onProgressReport = (message, cancel) => {
+      if (message === '12/30') {
+        cancel();
+      }
+    };
+    const selection = tokens(30);
+    await run(revokeLicenses(context, new RevokesInFlight(), selection));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sent = new Set(tenant.requestsFor('revoke').map((post) => post.tokenId));
+    const summary = ui.of('info')[0].message ?? '';
+    const [, accepted, , , notSent] = /(\d+) of (\d+) tokens accepted by Intune, (\d+) failed, (\d+) not sent/.exec(summary) ?? [];
+    assert.equal(Number(accepted), sent.size, 'every token the tenant received is reported as revoked');
+    assert.equal(Number(accepted) + Number(notSent), 30);
+    assert.ok(Number(notSent) >= 10, summary);
+    const report = ui.of('report')[0].message ?? '';
+    for (const token of selection) {
+      assert.equal(report.split(token.id).length - 1, 1, `${token.id} appears once in the report`);
+      const section = report.indexOf(token.id) < report.indexOf('Not revoked: cancelled before sending') ? 'revoked' : 'not sent';
+      assert.equal(section, sent.has(token.id) ? 'revoked' : 'not sent', token.id);
+    }
+  });
+
+  it('reports a partial failure per token and still revokes the rest', async () => {
+    const [first, second, third] = tokens(3);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
+    assert.equal(ui.of('error')[0].message, 'Revoke licenses: 2 of 3 tokens accepted by Intune, 1 failed, 0 not sent.');
+    const report = ui.of('report')[0].message ?? '';
+    assert.match(report, new RegExp(`Failed \\(1\\)\\n- School 0002 \\(${second.id}\\): Access denied \\(403\\)`));
+    assert.equal(tenant.requestsFor('revoke').length, 3);
+  });
+
+  it('skips tokens whose revoke is already running, and says so', async () => {
+    const inFlight = new RevokesInFlight();
+    const selection = tokens(3);
+    inFlight.add(selection[0].id);
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(revokeLicenses(context, inFlight, selection));
+    assert.match(ui.of('confirm')[0].detail ?? '', /1 selected tokens are skipped: a revoke of each is already running/);
+    assert.deepEqual(tenant.requestsFor('revoke').map((post) => post.tokenId).sort(), [selection[1].id, selection[2].id].sort());
+  });
+
+  it('Escape in the options or Cancel in the confirmation sends nothing for a selection', async () => {
+    for (const answers of [['escape'], [{ pickMany: [] }, { confirm: false }]] as Answer[][]) {
+      const { context, run } = setup(answers);
+      await run(revokeLicenses(context, new RevokesInFlight(), tokens(5)));
+    }
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  it('syncs a selection within the write limit and reports each token', async () => {
+    const { ui, context, run } = setup([]);
+    await run(syncLicenses(context, tokens(25)));
+    assert.equal(tenant.requestsFor('sync').length, 25);
+    assert.equal(tenant.throttleViolations, 0);
+    assert.equal(ui.of('info')[0].message, 'Sync licenses: 25 of 25 tokens started, 0 failed, 0 not sent.');
+    assert.match(ui.of('report')[0].message ?? '', /^Synced \(25\)/);
+  });
+
+  it('syncs one token from its item and re-reads it', async () => {
+    const { ui, tree, context, run } = setup([]);
+    const [token] = tokens(1);
+    await run(syncLicenses(context, [token]));
+    assert.equal(tenant.requestsFor('sync')[0].tokenId, token.id);
+    assert.match(ui.of('info')[0].message ?? '', /started syncing the licenses of "School 0001"/);
+    assert.deepEqual(tree.refreshedTokens, [token.id]);
+  });
+});
+
+describe('revoke outcome polling', () => {
+  let tenant: SimulatedTenant;
+
+  afterEach(async () => {
+    await tenant.stop();
+  });
+
+  it('stops after the configured reads when Intune never finishes, and says it is still processing', async () => {
+    tenant = await startTenant({ revokeCompletionMs: 60_000 });
+    const accessToken = tenant.issueAccessToken();
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    const log = new RecordingLogger();
+    const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+    const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
+    const hq = seedTokens()[0];
+    await revokeLicenses(
+      { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs: [20, 40, 80] } },
+      new RevokesInFlight(),
+      [hq],
+    );
+    assert.equal(tenant.requestsFor('get').length, 3, 'exactly one read per delay');
+    assert.match(ui.of('info')[1].message ?? '', /still processing the revoke of "Contoso HQ" \(active/);
+  });
+});
+
+describe('VPP apps per token', () => {
+  it('lists iOS and macOS VPP apps with their token and license counts, across pages', async () => {
+    const tenant = await startTenant({ pageSize: 3 });
+    try {
+      const accessToken = tenant.issueAccessToken();
+      const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+      const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: new RecordingLogger(), acceptLanguage: 'en-US' });
+      const apps = await service.listVppApps();
+      const expected = tenant.apps.filter((app) => app.vppTokenId);
+      assert.equal(apps.length, expected.length);
+      assert.ok(!apps.some((app) => app.id === 'store-app'), 'store apps are not VPP apps');
+      const hqApps = apps.filter((app) => app.vppTokenId === seedTokens()[0].id);
+      assert.deepEqual(hqApps.map((app) => [app.displayName, app.usedLicenseCount, app.totalLicenseCount]), [
+        ['Microsoft Teams', 5, 20],
+        ['Microsoft Outlook', 8, 30],
+      ]);
+      const requests = tenant.requestsFor('apps');
+      assert.ok(requests.length >= 2, 'followed the paging');
+      assert.equal(
+        new URL(requests[0].url, tenant.url).searchParams.get('$filter'),
+        "isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')",
+      );
+    } finally {
+      await tenant.stop();
+    }
+  });
+});
+
+describe('listing at scale', () => {
+  it('lists 3,000 tokens page by page with only the shown fields', async () => {
+    const tenant = await startTenant({ pageSize: 100, tokens: generatedTokens(3000) });
+    try {
+      const accessToken = tenant.issueAccessToken();
+      const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+      const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: new RecordingLogger(), acceptLanguage: 'en-US' });
+      const listed = await service.listTokens();
+      assert.equal(listed.length, 3000);
+      assert.equal(new Set(listed.map((token) => token.id)).size, 3000);
+      assert.equal(tenant.requestsFor('list').length, 30);
+      assert.ok(listed.every((token) => !('token' in token) && !('tokenActionResults' in token)));
+    } finally {
+      await tenant.stop();
+    }
+  });
+});
