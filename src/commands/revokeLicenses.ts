@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { describeActionResult, isFinal, pollRevokeOutcome } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
-import { stateWords, tokenLabel } from '../tree/tokenPresentation';
+import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { formatBulkReport, listNames, runForEach } from './bulkRun';
 import { CommandContext } from './commandContext';
@@ -175,7 +175,8 @@ async function reportOutcome(context: CommandContext, token: VppTokenRecord, sen
 
 /** One set of options and one confirmation for a selection; runs within Intune's write limit, cancellable. */
 async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
-  const tokens = selection.filter((token) => !inFlight.has(token.id));
+  // In the tree's order, whatever the order of the clicks.
+  const tokens = sortTokens(selection, 'en').filter((token) => !inFlight.has(token.id));
   const busy = selection.length - tokens.length;
   if (tokens.length === 0) {
     return context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));

@@ -118,6 +118,34 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.equal(tenant.requestsFor('revoke').length, 0);
   });
 
+  it('Ctrl+click two tokens > Revoke Licenses…: one confirmation for both, then the per-token report', async () => {
+    const { driver, tenant } = session;
+    const page = session.workbench.page;
+    await driver.openContainer('Intune VPP');
+    await driver.treeRow('Tailspin Toys').click();
+    await driver.treeRow('Contoso Retail').click({ modifiers: ['Control'] });
+    await driver.contextMenu('Contoso Retail', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of 2 VPP tokens');
+    await driver.acceptQuickPick();
+    await driver.dialog.waitFor({ state: 'visible' });
+    assert.match(await driver.dialog.innerText(), /Revoke all app licenses of 2 VPP tokens\?[\s\S]*Contoso Retail[\s\S]*Tailspin Toys/);
+    await driver.dialogButton('Revoke Licenses');
+    await driver.notification(/2 of 2 tokens accepted by Intune, 0 failed, 0 not sent/).waitFor({ state: 'visible' });
+    await page.locator('.editor-instance .view-lines').filter({ hasText: 'Revoked (2)' }).waitFor({ state: 'visible' });
+    const posts = tenant.requestsFor('revoke');
+    assert.deepEqual(posts.map((post) => post.tokenId).sort(), [seed[1].id, seed[12].id].sort());
+    await page.keyboard.press('Control+W');
+  });
+
+  it('expanding a token shows the apps bought with it and their licenses', async () => {
+    const { driver } = session;
+    await driver.openContainer('Intune VPP');
+    await driver.treeRow('Fabrikam School District').locator('.monaco-tl-twistie').click();
+    await driver.treeRow('Apps (3)').waitFor({ state: 'visible' });
+    assert.match(await driver.treeRow('Keynote').innerText(), /Keynote\s*\d+\/40 licenses used/);
+    await driver.treeRow('Fabrikam School District').locator('.monaco-tl-twistie').click();
+  });
+
   it('a 403 shows the message naming the missing permission', async () => {
     const { driver, tenant } = session;
     tenant.addFault({ route: 'revoke', status: 403 });
