@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
@@ -10,8 +11,11 @@ export interface BulkOutcome<T> {
   readonly notSent: VppTokenRecord[];
 }
 
-/** Requests in flight at once; the write throttle, not this, keeps the pace within Intune's limit. */
-export const BULK_CONCURRENCY = 16;
+/**
+ * Requests in flight at once: enough that a window's writes go out in a few round trips. The write throttle,
+ * not this, keeps the pace within Intune's limit.
+ */
+export const BULK_CONCURRENCY = 50;
 
 /**
  * Runs `action` for every token, `concurrency` at a time. Once `signal` aborts no new action starts; actions
@@ -25,6 +29,8 @@ export async function runForEach<T>(
   const outcomes: ({ kind: 'ok'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'notSent' })[] = tokens.map(() => ({ kind: 'notSent' }));
   let next = 0;
   let done = 0;
+  // Every worker waiting for a throttle slot listens to the one signal.
+  setMaxListeners(BULK_CONCURRENCY * 2, options.signal);
   const worker = async () => {
     while (next < tokens.length && !options.signal.aborted) {
       const index = next++;

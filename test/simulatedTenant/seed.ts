@@ -35,7 +35,8 @@ function token(n: number, now: number, fields: Partial<StoredToken>): StoredToke
     claimTokenManagementFromExternalMdm: false,
     roleScopeTagIds: ['0'],
     tokenActionResults: [],
-    token: `${SECRET_TOKEN_PREFIX}${n}-eyJleHBEYXRlIjoiMjAyNy0wMS0wMVQwMDowMDowMCJ9`,
+    // Real tokens are a few hundred characters of base64 JSON.
+    token: `${SECRET_TOKEN_PREFIX}${n}-${Buffer.from(JSON.stringify({ expDate: '2027-01-01T00:00:00+0000', token: 'x'.repeat(240), orgName: 'Contoso Ltd' })).toString('base64')}`,
     ...fields,
   };
 }

@@ -74,6 +74,8 @@ export class SimulatedTenant {
   /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
   readonly writeTimes: number[] = [];
   throttleViolations = 0;
+  /** Response bytes sent per route, for the benchmark's payload figures. */
+  readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
   private readonly issuedTokens = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
@@ -139,6 +141,7 @@ export class SimulatedTenant {
     this.apps.splice(0, this.apps.length, ...seedApps(tokens));
     this.writeTimes.length = 0;
     this.throttleViolations = 0;
+    this.bytesSent.clear();
     this.requests.length = 0;
     this.faults = [];
     this.issuedTokens.clear();
@@ -171,6 +174,7 @@ export class SimulatedTenant {
       return;
     }
     const { route, tokenId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
+    res.on('finish', () => this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0)));
     this.requests.push({
       route,
       method: req.method ?? 'GET',
@@ -496,9 +500,11 @@ function graphError(code: string, message: string, requestId: string): string {
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; odata.metadata=minimal');
-  res.end(JSON.stringify(value));
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,49 @@
+// Measures, in a fresh process, how long dist/extension.js takes to compile alone, and to require and activate
+// with a stand-in for the `vscode` module (which exists only inside VS Code). Prints {activateMs, compileMs}.
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as vm from 'node:vm';
+
+const bundle = process.argv[2];
+
+/** Any member, call or construction yields the stand-in again. */
+function standIn(): unknown {
+  const target = function () {
+    return undefined;
+  };
+  const proxy: unknown = new Proxy(target, {
+    get: (_target, property) => (property === 'then' ? undefined : proxy),
+    apply: () => proxy,
+    construct: () => proxy as object,
+  });
+  return proxy;
+}
+
+/** The `vscode` namespaces the extension touches while activating, each a stand-in; a few need real values. */
+const vscode: Record<string, unknown> = Object.fromEntries(
+  ['window', 'workspace', 'commands', 'authentication', 'Disposable', 'EventEmitter', 'TreeItem', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'Uri', 'ProgressLocation', 'TreeItemCollapsibleState'].map(
+    (name) => [name, standIn()],
+  ),
+);
+Object.assign(vscode, { l10n: { bundle: undefined }, env: { language: 'en' }, ExtensionMode: { Production: 1, Development: 2, Test: 3 } });
+
+const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+const load = moduleWithLoad._load;
+moduleWithLoad._load = (request: string, ...rest: unknown[]) => (request === 'vscode' ? vscode : load(request, ...rest));
+
+const source = fs.readFileSync(bundle, 'utf8');
+let started = performance.now();
+new vm.Script(source, { filename: 'compile-only.js' });
+const compileMs = performance.now() - started;
+
+started = performance.now();
+const extension = require(bundle) as { activate(context: unknown): unknown };
+extension.activate({
+  subscriptions: [],
+  extensionUri: standIn(),
+  extensionMode: 1,
+  secrets: standIn(),
+  globalState: standIn(),
+});
+const activateMs = performance.now() - started;
+console.log(JSON.stringify({ activateMs, compileMs }));
