@@ -141,9 +141,11 @@ export class TenantConnection implements vscode.Disposable {
       },
       signIn: () => inner.signIn(),
       signOut: () => inner.signOut(),
+      invalidate: () => inner.invalidate(),
     };
     const service = createVppTokenService(settings, {
       getAccessToken: source.getAccessToken,
+      onUnauthorized: source.invalidate,
       log: this.log,
       acceptLanguage: vscode.env.language || 'en',
     });

@@ -7,6 +7,20 @@ import { appOnlyScopes } from './scopes';
 import { signInError } from './signInErrors';
 import { AccessTokenSource } from './tokenSource';
 
+/** msal has no timeout of its own: a token endpoint that never answers must not hang the extension. */
+function withTimeout<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new VppError('timeout', l10n.t('The sign-in service did not answer within {0} seconds. Try again.', Math.round(timeoutMs / 1000)))),
+      timeoutMs,
+    );
+  });
+  // The abandoned request may still fail later; that failure is of no interest any more.
+  pending.catch(() => undefined);
+  return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Reads and forgets the stored client secret (VS Code's SecretStorage in the extension). */
 export interface SecretStore {
   get(): Promise<string | undefined>;
@@ -38,7 +52,7 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
     }
     try {
       const app = await this.app(secret);
-      const result = await app.acquireTokenByClientCredential({ scopes: appOnlyScopes(this.settings) });
+      const result = await withTimeout(app.acquireTokenByClientCredential({ scopes: appOnlyScopes(this.settings) }), this.settings.requestTimeoutMs);
       if (!result?.accessToken) {
         throw new VppError('unauthorized', l10n.t('Microsoft Entra ID returned no access token.'));
       }
@@ -58,6 +72,12 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
   async signOut(): Promise<void> {
     this.application = undefined;
     await this.secrets.delete();
+  }
+
+  invalidate(): boolean {
+    // A new msal application starts with an empty token cache.
+    this.application = undefined;
+    return true;
   }
 
   /** One msal application per secret, so its in-memory token cache serves every request until the token expires. */

@@ -8,13 +8,24 @@ const CONSENT_CODES = new Set(['65001', '65004', '650051', '650052', '650057', '
 const BAD_SECRET_CODES = new Set(['7000215', '7000222', '7000112']);
 const BAD_TENANT_CODES = new Set(['90002', '900023', '50059']);
 
+/** The parts of an msal error this extension reads. */
+interface MsalErrorFields {
+  errorCode?: unknown;
+  errorMessage?: unknown;
+  status?: unknown;
+}
+
 /** Turns whatever a sign-in attempt threw into a VppError a person can act on. */
 export function signInError(error: unknown): VppError {
   if (error instanceof VppError) {
     return error;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  if (/did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(message)) {
+  const msal = (error && typeof error === 'object' ? error : {}) as MsalErrorFields;
+  const errorCode = typeof msal.errorCode === 'string' ? msal.errorCode : (msal.errorCode as { code?: unknown } | undefined)?.code;
+  const errorMessage = typeof msal.errorMessage === 'string' ? msal.errorMessage : '';
+  const message = [typeof errorCode === 'string' ? errorCode : '', errorMessage, error instanceof Error ? error.message : String(error)].join(' ');
+  const raw = error instanceof Error ? error.message.trim() : String(error);
+  if (/did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(raw) || /user_cancelled/i.test(message)) {
     return new CancelledError(l10n.t('Sign-in was cancelled.'));
   }
   const code = /AADSTS(\d+)/.exec(message)?.[1];
@@ -46,5 +57,23 @@ export function signInError(error: unknown): VppError {
       'settings',
     );
   }
-  return new VppError('unauthorized', l10n.t('Sign-in failed: {0}', plainText(message)), code ? { code: `AADSTS${code}` } : {});
+  const status = typeof msal.status === 'number' ? msal.status : undefined;
+  if (status === 429) {
+    return new VppError('throttled', l10n.t('The sign-in service is throttling requests (429). Try again in a minute.'), { status });
+  }
+  if (status !== undefined && status >= 500) {
+    return new VppError('server', l10n.t('The sign-in service had a server error ({0}). Try again in a few minutes.', status), { status });
+  }
+  if (errorCode === 'network_error') {
+    return new VppError('network', l10n.t('Could not reach the sign-in service. Check the network connection, proxy and the cloud setting.'));
+  }
+  if (errorCode === 'token_parsing_error' || errorCode === 'invalid_json') {
+    return new VppError('malformed', l10n.t('The sign-in service sent an answer that could not be used. Try again.'));
+  }
+  const reason = plainText(errorMessage || (error instanceof Error ? error.message : String(error)));
+  return new VppError(
+    'unauthorized',
+    typeof errorCode === 'string' && errorCode ? l10n.t('Sign-in failed ({0}): {1}', plainText(errorCode, 60), reason) : l10n.t('Sign-in failed: {0}', reason),
+    code ? { code: `AADSTS${code}` } : {},
+  );
 }

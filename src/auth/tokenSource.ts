@@ -6,4 +6,9 @@ export interface AccessTokenSource {
   signIn(): Promise<string>;
   /** Forgets every credential this source holds. */
   signOut(): Promise<void>;
+  /**
+   * Drops a cached access token that Graph refused (401), so the next request gets a fresh one. Returns false
+   * when this source keeps no token of its own to drop, so a retry could not help.
+   */
+  invalidate(): boolean;
 }

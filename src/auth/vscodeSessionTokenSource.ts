@@ -41,6 +41,11 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
     }
   }
 
+  invalidate(): boolean {
+    // VS Code owns the session and refreshes it; asking again silently would return the same token.
+    return false;
+  }
+
   async signOut(): Promise<void> {
     // VS Code owns the account; the extension stops using it (Accounts menu signs out of VS Code itself).
   }

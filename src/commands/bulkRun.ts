@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
+import { plainText } from '../text';
 import { tokenLabel } from '../tree/tokenPresentation';
 
 export interface BulkOutcome<T> {
@@ -59,7 +60,7 @@ export async function runForEach<T>(
 
 /** The per-token report of a bulk action, as plain text: nothing is left out. */
 export function formatBulkReport<T>(outcome: BulkOutcome<T>, headings: { succeeded: string; failed: string; notSent: string }): string {
-  const line = (token: VppTokenRecord, extra?: string) => `- ${tokenLabel(token)} (${token.id})${extra ? `: ${extra}` : ''}`;
+  const line = (token: VppTokenRecord, extra?: string) => `- ${tokenLabel(token)} (${plainText(token.id, 200)})${extra ? `: ${extra}` : ''}`;
   const sections = [
     [`${headings.succeeded} (${outcome.succeeded.length})`, ...outcome.succeeded.map(({ token }) => line(token))],
     [
@@ -69,6 +70,12 @@ export function formatBulkReport<T>(outcome: BulkOutcome<T>, headings: { succeed
     [`${headings.notSent} (${outcome.notSent.length})`, ...outcome.notSent.map((token) => line(token))],
   ];
   return sections.map((section) => section.join('\n')).join('\n\n');
+}
+
+/** The tokens with each id once: one id is one token in Graph, and must get one write. */
+export function uniqueById(tokens: readonly VppTokenRecord[]): VppTokenRecord[] {
+  const seen = new Set<string>();
+  return tokens.filter((token) => !seen.has(token.id) && seen.add(token.id));
 }
 
 /** Names for a confirmation: the first ten, then how many more. */

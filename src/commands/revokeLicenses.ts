@@ -4,7 +4,7 @@ import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { formatBulkReport, listNames, runForEach } from './bulkRun';
+import { formatBulkReport, listNames, runForEach, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
 import { PickItem } from './userInput';
@@ -84,7 +84,7 @@ async function chooseOptions(context: CommandContext, title: string): Promise<Re
 }
 
 function describeAttempt(id: string, options: RevokeLicensesOptions, at: number): string {
-  return `Revoke licenses of token ${id} (notifyManagedDevices=${options.notifyManagedDevices}, revokeUntrackedLicenses=${options.revokeUntrackedLicenses}) at ${new Date(at).toISOString()}`;
+  return `Revoke licenses of token ${plainText(id, 200)} (notifyManagedDevices=${options.notifyManagedDevices}, revokeUntrackedLicenses=${options.revokeUntrackedLicenses}) at ${new Date(at).toISOString()}`;
 }
 
 /** Posts one revoke, logging the attempt and its outcome with the request ids. */
@@ -108,7 +108,8 @@ async function revokeOne(context: CommandContext, token: VppTokenRecord, options
  * "Revoke Licenses…": from a tree item, a multi-selection, or the palette (asks for the token). Asks for the
  * options, confirms in a modal, then posts revokeLicenses once per token. Any dismissal sends nothing.
  */
-export async function revokeLicenses(context: CommandContext, inFlight: RevokesInFlight, tokens: readonly VppTokenRecord[]): Promise<void> {
+export async function revokeLicenses(context: CommandContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
+  const tokens = uniqueById(selection);
   if (tokens.length > 1) {
     return revokeMany(context, inFlight, tokens);
   }
@@ -156,11 +157,11 @@ async function reportOutcome(context: CommandContext, token: VppTokenRecord, sen
   try {
     const result = await pollRevokeOutcome(context.service(), token.id, sent, context.outcomePolling);
     if (!result) {
-      context.log.info(`Revoke of token ${token.id}: Intune reported no action result while it was watched.`);
+      context.log.info(`Revoke of token ${plainText(token.id, 200)}: Intune reported no action result while it was watched.`);
       return;
     }
     const summary = describeActionResult(result);
-    context.log.info(`Revoke of token ${token.id}: ${summary}`);
+    context.log.info(`Revoke of token ${plainText(token.id, 200)}: ${summary}`);
     await context.ui.info(
       isFinal(result)
         ? l10n.t('Revoke of "{0}": {1}', tokenLabel(token), summary)
@@ -169,7 +170,7 @@ async function reportOutcome(context: CommandContext, token: VppTokenRecord, sen
     await context.tree.refreshToken(token.id);
   } catch (error) {
     // The revoke itself succeeded; failing to watch it must not read as a failed revoke.
-    context.log.warn(`Could not read the outcome of the revoke of token ${token.id}: ${describeForLog(error)}`);
+    context.log.warn(`Could not read the outcome of the revoke of token ${plainText(token.id, 200)}: ${describeForLog(error)}`);
   }
 }
 

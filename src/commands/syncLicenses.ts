@@ -2,12 +2,13 @@ import * as l10n from '@vscode/l10n';
 import { describeForLog } from '../errors';
 import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
-import { formatBulkReport, runForEach } from './bulkRun';
+import { plainText } from '../text';
+import { formatBulkReport, runForEach, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
 
 async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: AbortSignal): Promise<WriteReceipt> {
-  const attempt = `Sync licenses of token ${token.id} at ${new Date(context.now()).toISOString()}`;
+  const attempt = `Sync licenses of token ${plainText(token.id, 200)} at ${new Date(context.now()).toISOString()}`;
   try {
     const receipt = await context.service().syncLicenses(token.id, signal);
     context.log.info(`${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`);
@@ -19,7 +20,8 @@ async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: 
 }
 
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
-export async function syncLicenses(context: CommandContext, tokens: readonly VppTokenRecord[]): Promise<void> {
+export async function syncLicenses(context: CommandContext, selection: readonly VppTokenRecord[]): Promise<void> {
+  const tokens = uniqueById(selection);
   if (tokens.length <= 1) {
     const token = tokens[0] ?? (await pickToken(context, l10n.t('Sync Licenses: choose a VPP token')));
     if (!token) {

@@ -6,6 +6,8 @@ import { INTUNE_WRITE_LIMIT, WriteThrottle } from './writeThrottle';
 
 export interface ServiceDependencies {
   readonly getAccessToken: () => Promise<string>;
+  /** Drops the access token Graph refused; true when a retry with a fresh one may succeed. */
+  readonly onUnauthorized?: () => boolean;
   readonly log: Logger;
   /** A real language tag (fetch's default `*` is refused by some Graph services). */
   readonly acceptLanguage: string;
@@ -25,5 +27,5 @@ export function createVppTokenService(settings: ConnectionSettings, dependencies
     retry: dependencies.retry,
     writeThrottle: dependencies.writeThrottle ?? new WriteThrottle(INTUNE_WRITE_LIMIT),
   });
-  return new VppTokenService(client, settings.endpoints.graphEndpoint);
+  return new VppTokenService(client, settings.endpoints.graphEndpoint, dependencies.onUnauthorized ?? (() => false));
 }

@@ -57,6 +57,21 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** When to retry, in the unit a person reads: seconds, minutes, or a time of day for long waits. */
+export function throttledMessage(retryAfterSeconds: number | undefined, now = Date.now()): string {
+  if (retryAfterSeconds === undefined) {
+    return l10n.t('Intune is throttling requests (429). Try again in a minute.');
+  }
+  if (retryAfterSeconds <= 120) {
+    return l10n.t('Intune is throttling requests (429) and asked to wait. Try again in {0} seconds.', retryAfterSeconds);
+  }
+  if (retryAfterSeconds <= 3600) {
+    return l10n.t('Intune is throttling requests (429) and asked to wait. Try again in {0} minutes.', Math.ceil(retryAfterSeconds / 60));
+  }
+  const at = new Date(now + retryAfterSeconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
+  return l10n.t('Intune is throttling requests (429) and asked to wait until {0} UTC.', at);
+}
+
 export interface FailedResponse {
   readonly method: string;
   readonly path: string;
@@ -117,14 +132,7 @@ export function errorFromResponse(response: FailedResponse): VppError {
     return new VppError('notFound', l10n.t('Intune has no such item (404); it may have been deleted. Refresh the list.'), details);
   }
   if (status === 429) {
-    const retry = details.retryAfterSeconds;
-    return new VppError(
-      'throttled',
-      retry !== undefined
-        ? l10n.t('Intune is throttling requests (429) and asked to wait. Try again in {0} seconds.', retry)
-        : l10n.t('Intune is throttling requests (429). Try again in a minute.'),
-      details,
-    );
+    return new VppError('throttled', throttledMessage(details.retryAfterSeconds), details);
   }
   if (status >= 500) {
     return new VppError(

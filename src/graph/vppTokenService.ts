@@ -77,6 +77,8 @@ export class VppTokenService {
     private readonly client: Client,
     /** Origin of the cloud's Graph: paging links must stay on it. */
     private readonly graphEndpoint: string,
+    /** Drops a refused access token; true when one retry with a fresh token is worth it. */
+    private readonly onUnauthorized: () => boolean,
   ) {}
 
   /** Every token of the tenant, following every `@odata.nextLink`. */
@@ -144,13 +146,25 @@ export class VppTokenService {
       notifyManagedDevices: options.notifyManagedDevices === true,
       revokeUntrackedLicenses: options.revokeUntrackedLicenses === true,
     };
-    const response = await this.send('POST', this.client.api(tokenPath(id, 'revokeLicenses')), signal, body);
+    const path = tokenPath(id, 'revokeLicenses');
+    const response = await this.send('POST', this.client.api(path), signal, body);
+    // Graph answers 204; anything else (a proxy's page, say) must not read as a revoke that happened.
+    if (response.status !== 204) {
+      await response.body?.cancel().catch(() => undefined);
+      throw this.malformed('POST', path, response, l10n.t('status {0} instead of 204 No Content; check the token\'s recent actions before trying again', response.status));
+    }
     return receipt(response);
   }
 
   async syncLicenses(id: string, signal?: AbortSignal): Promise<WriteReceipt> {
-    const response = await this.send('POST', this.client.api(tokenPath(id, 'syncLicenses')), signal, undefined);
-    return receipt(response);
+    const path = tokenPath(id, 'syncLicenses');
+    const response = await this.send('POST', this.client.api(path), signal, undefined);
+    // Graph answers with the token (secret blob included): checked to be one, then dropped, never kept.
+    const token = await this.readJson(response, 'POST', path);
+    if (typeof (token as { id?: unknown }).id !== 'string') {
+      throw this.malformed('POST', path, response, l10n.t('not the token Graph returns for a sync'));
+    }
+    return { status: response.status, ...ids(response) };
   }
 
   /** Sends a request and returns the raw response when it is 2xx; any other status becomes a VppError. */
@@ -169,7 +183,13 @@ export class VppTokenService {
       // A write can be cancelled while it waits for a throttle slot, never once sent: its outcome must be known.
       request.middlewareOptions([new WriteSlotOptions(signal)]);
     }
-    const response: Response = method === 'GET' ? await request.get() : await request.post(body ?? null);
+    let response: Response = method === 'GET' ? await request.get() : await request.post(body ?? null);
+    // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry
+    // with a fresh token is safe, for writes too.
+    if (response.status === 401 && this.onUnauthorized()) {
+      await response.body?.cancel().catch(() => undefined);
+      response = method === 'GET' ? await request.get() : await request.post(body ?? null);
+    }
     if (!response.ok) {
       const path = describePath(new URL(response.url || this.graphEndpoint));
       throw errorFromResponse({

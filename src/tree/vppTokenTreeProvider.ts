@@ -69,7 +69,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       node.token = await this.connection.service().getToken(id);
       this.changed.fire(node);
     } catch (error) {
-      this.log.warn(`Could not refresh token ${id}: ${describeForLog(error)}`);
+      this.log.warn(`Could not refresh token ${plainText(id, 200)}: ${describeForLog(error)}`);
       this.refresh();
     }
   }
@@ -128,6 +128,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       const tokens = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => this.connection.service().listTokens());
       const locale = vscode.env.language || 'en';
       this.nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token)]));
+      if (this.nodes.size < tokens.length) {
+        // A tree item id must be unique, and one id is one token in Graph: show it once, and say so.
+        this.log.warn(`Graph listed ${tokens.length - this.nodes.size} token ids more than once; each is shown once.`);
+      }
       this.setMessage(undefined);
       await this.connection.setSignedIn(true);
       await this.setState(this.nodes.size > 0 ? 'loaded' : 'empty');
@@ -157,7 +161,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return [new GroupNode('apps', node, appLeaves), new GroupNode('actions', node, actionLeaves)];
     } catch (error) {
       this.appsByToken = undefined;
-      this.log.warn(`Could not read the details of token ${node.token.id}: ${describeForLog(error)}`);
+      this.log.warn(`Could not read the details of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`);
       const item = new vscode.TreeItem(error instanceof VppError ? error.message : l10n.t('Could not read the details of this token.'));
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
       item.contextValue = 'vppTokenError';

@@ -17,6 +17,8 @@ export interface RecordedRequest {
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly time: number;
+  /** The `request-id` the simulated tenant answered with. */
+  readonly requestId: string;
 }
 
 export interface Fault {
@@ -55,6 +57,8 @@ export interface TenantOptions {
   readonly writeLimit?: { readonly maxWrites: number; readonly windowMs: number };
   /** How long a revoke's action result stays `active` before it is `done`. */
   readonly revokeCompletionMs?: number;
+  /** Lifetime of access tokens from the token endpoint; 0 issues tokens Graph already refuses as expired. */
+  readonly tokenLifetimeSeconds?: number;
 }
 
 export const SIM_TENANT_ID = '11111111-2222-3333-4444-555555555555';
@@ -162,6 +166,18 @@ export class SimulatedTenant {
     return accessToken;
   }
 
+  /** Every access token issued so far: tests grep all output for them. */
+  issuedAccessTokens(): string[] {
+    return [...this.issuedTokens.keys()];
+  }
+
+  /** Makes every issued access token expired, as when a session lapses between two requests. */
+  expireAccessTokens(): void {
+    for (const accessToken of this.issuedTokens.keys()) {
+      this.issuedTokens.set(accessToken, 0);
+    }
+  }
+
   requestsFor(route: Route): RecordedRequest[] {
     return this.requests.filter((request) => request.route === route);
   }
@@ -174,6 +190,7 @@ export class SimulatedTenant {
       return;
     }
     const { route, tokenId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
+    const requestId = randomUUID();
     res.on('finish', () => this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0)));
     this.requests.push({
       route,
@@ -183,8 +200,8 @@ export class SimulatedTenant {
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? ''])),
       body,
       time: Date.now(),
+      requestId,
     });
-    const requestId = randomUUID();
     res.setHeader('request-id', requestId);
     const clientRequestId = req.headers['client-request-id'];
     if (typeof clientRequestId === 'string') {
@@ -424,7 +441,8 @@ export class SimulatedTenant {
     if (!scope.split(' ').includes(`${this.url}/.default`)) {
       return json(res, 400, { error: 'invalid_scope', error_description: `AADSTS1002012: The provided value for scope ${scope} is not valid.` });
     }
-    json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.issueAccessToken(3599) });
+    // msal is told an hour either way: a token Graph refuses while msal still trusts it is the case to handle.
+    json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599) });
   }
 
   private control(method: string, url: URL, body: string, res: ServerResponse): void {

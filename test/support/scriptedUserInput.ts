@@ -21,6 +21,8 @@ export class ScriptedUserInput implements UserInput {
   errorChoice: string | undefined;
   /** Progress messages reported so far. */
   readonly progressReports: string[] = [];
+  /** Called when a confirmation is shown, before it is answered: tests change the world meanwhile. */
+  onConfirm: (() => void) | undefined;
   /** Called on each progress report with the means to press Cancel. */
   onProgressReport: ((message: string, cancel: () => void) => void) | undefined;
 
@@ -66,6 +68,7 @@ export class ScriptedUserInput implements UserInput {
 
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
     this.shown.push({ kind: 'confirm', message, detail, buttons: [confirmLabel] });
+    this.onConfirm?.();
     const answer = this.next('confirm');
     if (answer === 'escape') {
       return false;

@@ -1,0 +1,303 @@
+// The reliability matrix of docs/RELIABILITY.md: every fault on every route the extension calls, hostile data,
+// and the security properties. Each case asserts what the user sees, what the log keeps, what the tenant
+// received, and that no rejection went unhandled and no secret leaked.
+import * as assert from 'node:assert/strict';
+import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
+import { CommandContext, TokenTree } from '../../src/commands/commandContext';
+import { pickToken } from '../../src/commands/pickToken';
+import { reportError } from '../../src/commands/reportError';
+import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
+import { syncLicenses } from '../../src/commands/syncLicenses';
+import { ConnectionSettings, resolveSettings } from '../../src/config/settings';
+import { createVppTokenService } from '../../src/graph/createService';
+import { VppTokenRecord } from '../../src/graph/vppTokenService';
+import { presentToken } from '../../src/tree/tokenPresentation';
+import { SECRET_TOKEN_PREFIX, seedTokens, StoredToken } from '../simulatedTenant/seed';
+import { Fault, Route, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { RecordingLogger, startTenant } from './fixtures';
+
+const MAX_RETRIES = 1;
+const figures = { faults: 0, hostileInputs: 0, unhandled: 0, duplicateWrites: 0, leakedSecrets: 0 };
+
+class RecordingTree implements TokenTree {
+  changes = 0;
+  refresh(): void {
+    this.changes++;
+  }
+  async refreshToken(): Promise<void> {
+    this.changes++;
+  }
+}
+
+interface Harness {
+  readonly ui: ScriptedUserInput;
+  readonly log: RecordingLogger;
+  readonly tree: RecordingTree;
+  readonly context: CommandContext;
+  /** Runs an action as registerCommands does: any failure goes to the one error reporter. */
+  run(action: () => Promise<unknown>): Promise<void>;
+}
+
+describe('reliability matrix', () => {
+  let tenant: SimulatedTenant;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const fetched: string[] = [];
+  const realFetch = globalThis.fetch;
+
+  before(async () => {
+    tenant = await startTenant({ revokeCompletionMs: 10 });
+    process.on('unhandledRejection', onUnhandled);
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+      fetched.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      return realFetch(input, init);
+    };
+  });
+  after(async () => {
+    globalThis.fetch = realFetch;
+    process.off('unhandledRejection', onUnhandled);
+    await tenant.stop();
+    console.log(
+      `      reliability figures: ${figures.faults} faults tried, ${figures.hostileInputs} hostile inputs tried, ` +
+        `${figures.unhandled} unhandled errors, ${figures.duplicateWrites} duplicate writes, ${figures.leakedSecrets} leaked secrets`,
+    );
+  });
+  beforeEach(() => {
+    tenant.reset();
+  });
+
+  function harness(answers: Answer[], mode: 'token' | 'clientCredentials' = 'token'): Harness {
+    const ui = new ScriptedUserInput(answers);
+    const log = new RecordingLogger();
+    const tree = new RecordingTree();
+    const settings: ConnectionSettings = resolveSettings({
+      cloud: 'custom',
+      customGraphEndpoint: tenant.url,
+      customLoginEndpoint: tenant.url,
+      authMode: 'clientCredentials',
+      clientId: SIM_CLIENT_ID,
+      tenantId: SIM_TENANT_ID,
+      requestTimeoutSeconds: 1,
+    });
+    const fixed = tenant.issueAccessToken();
+    const source = new ClientCredentialsTokenSource(settings, { get: async () => SIM_CLIENT_SECRET, delete: async () => undefined }, log);
+    const service = createVppTokenService(settings, {
+      getAccessToken: mode === 'token' ? async () => fixed : () => source.getAccessToken(),
+      onUnauthorized: mode === 'token' ? () => false : () => source.invalidate(),
+      log,
+      acceptLanguage: 'en-US',
+      retry: { delaySeconds: 0, maxRetries: MAX_RETRIES, maxWaitSeconds: 60 },
+    });
+    const context: CommandContext = { ui, log, service: () => service, signIn: async () => 'app', tree, now: () => Date.now(), outcomePolling: { delaysMs: [20, 40] } };
+    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
+    return { ui, log, tree, context, run: (action) => action().then(() => undefined, (error: unknown) => reportError(error, ui, log, fixes)) };
+  }
+
+  /** No secret in anything the user saw or the log kept. */
+  function assertNoSecrets(h: Harness, extra = ''): void {
+    const everything = `${JSON.stringify(h.ui.shown)}\n${h.log.text()}\n${extra}`;
+    const secrets = [...tenant.issuedAccessTokens(), SIM_CLIENT_SECRET, SECRET_TOKEN_PREFIX];
+    const leaked = secrets.filter((secret) => everything.includes(secret));
+    figures.leakedSecrets += leaked.length;
+    assert.deepEqual(leaked, [], 'no secret reaches the UI or the log');
+  }
+
+  function assertOnlyConfiguredHost(): void {
+    const stray = fetched.filter((url) => !url.startsWith(`${tenant.url}/`));
+    assert.deepEqual(stray, [], 'requests go only to the configured Graph host, over https');
+  }
+
+  const hq = () => seedTokens()[0];
+  type Operation = { route: Route; name: string; answers: Answer[]; mode?: 'clientCredentials'; act: (h: Harness) => Promise<unknown>; write: boolean };
+  const operations: Operation[] = [
+    { route: 'list', name: 'list (palette: which token?)', answers: [], act: (h) => pickToken(h.context, 'pick'), write: false },
+    { route: 'get', name: 'get one token', answers: [], act: (h) => h.context.service().getToken(hq().id), write: false },
+    { route: 'apps', name: 'list VPP apps', answers: [], act: (h) => h.context.service().listVppApps(), write: false },
+    { route: 'revoke', name: 'revoke', answers: [{ pickMany: [] }, { confirm: true }], act: (h) => revokeLicenses(h.context, new RevokesInFlight(), [hq() as VppTokenRecord]), write: true },
+    { route: 'sync', name: 'sync', answers: [], act: (h) => syncLicenses(h.context, [hq() as VppTokenRecord]), write: true },
+    { route: 'token', name: 'sign in (token endpoint)', answers: [], mode: 'clientCredentials', act: (h) => pickToken(h.context, 'pick'), write: false },
+  ];
+
+  type FaultCase = { name: string; fault: Omit<Fault, 'route'>; kinds: RegExp; attempts: number; routes?: Route[]; responded: boolean };
+  const faults: FaultCase[] = [
+    { name: '429 with Retry-After', fault: { status: 429, retryAfter: '0', times: 10 }, kinds: /throttl/, attempts: 1 + MAX_RETRIES, responded: true },
+    { name: '429 without Retry-After', fault: { status: 429, times: 10 }, kinds: /throttl/, attempts: 1 + MAX_RETRIES, responded: true },
+    { name: '429 with a Retry-After a day away', fault: { status: 429, retryAfter: '86400', times: 10 }, kinds: /until \d{4}-\d\d-\d\d \d\d:\d\d UTC|sign-in service is throttling/, attempts: 1, responded: true },
+    { name: '500', fault: { status: 500, times: 10 }, kinds: /server error \(500\)/, attempts: 1, responded: true },
+    { name: '502', fault: { status: 502, times: 10 }, kinds: /server error \(502\)/, attempts: 1, responded: true },
+    { name: '503', fault: { status: 503, retryAfter: '0', times: 10 }, kinds: /server error \(503\)/, attempts: 1 + MAX_RETRIES, responded: true },
+    { name: '504', fault: { status: 504, retryAfter: '0', times: 10 }, kinds: /server error \(504\)/, attempts: 1 + MAX_RETRIES, responded: true },
+    { name: 'connection reset', fault: { drop: true, times: 10 }, kinds: /Could not reach (Microsoft Graph|the sign-in service)/, attempts: 1, responded: false },
+    { name: 'a server that never answers', fault: { hang: true, times: 10 }, kinds: /did not answer within 1 seconds/, attempts: 1, responded: false },
+    { name: 'a body cut mid-way', fault: { status: 200, body: JSON.stringify({ value: seedTokens() }), cutBody: true, times: 10 }, kinds: /broke while|could not be used|Could not reach the sign-in service/, attempts: 1, responded: true },
+    { name: 'HTML instead of JSON', fault: { status: 200, body: '<html>Sign in to the Wi-Fi</html>', contentType: 'text/html', times: 10 }, kinds: /could not be used/, attempts: 1, responded: true },
+    { name: 'an empty 200', fault: { status: 200, body: '', times: 10 }, kinds: /could not be used/, attempts: 1, responded: true },
+    { name: 'value missing', fault: { status: 200, body: '{}', times: 10 }, kinds: /could not be used/, attempts: 1, routes: ['list', 'apps'], responded: true },
+    { name: 'value not an array', fault: { status: 200, body: '{"value":"x"}', times: 10 }, kinds: /could not be used/, attempts: 1, routes: ['list', 'apps'], responded: true },
+  ];
+
+  for (const operation of operations) {
+    for (const testCase of faults.filter((candidate) => !candidate.routes || candidate.routes.includes(operation.route))) {
+      it(`${operation.name}: ${testCase.name} gives one clear message, the request ids in the log, no extra write`, async () => {
+        figures.faults++;
+        const h = harness(operation.answers, operation.mode);
+        tenant.addFault({ ...testCase.fault, route: operation.route });
+        const before = unhandled.length;
+        await h.run(() => operation.act(h));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const errors = h.ui.of('error');
+        assert.equal(errors.length, 1, 'one message');
+        assert.match(errors[0].message ?? '', testCase.kinds);
+        assert.doesNotMatch(errors[0].message ?? '', /undefined|\[object|^Error:/);
+        assert.ok(errors[0].buttons?.includes('Show Log'));
+        const tried = tenant.requestsFor(operation.route);
+        if (operation.route === 'token') {
+          // msal-node keeps its own retry policy for the token endpoint: at most one retry.
+          assert.ok(tried.length >= 1 && tried.length <= 2, `${tried.length} token requests`);
+        } else {
+          assert.equal(tried.length, testCase.attempts, 'requests as the retry policy allows, no more');
+        }
+        if (operation.write) {
+          figures.duplicateWrites += Math.max(0, tried.length - testCase.attempts);
+        }
+        const last = tried.at(-1);
+        assert.ok(last);
+        const logText = h.log.text();
+        if (operation.route !== 'token') {
+          assert.ok(
+            logText.includes(testCase.responded ? last.requestId : last.headers['client-request-id']),
+            `the log names the ${testCase.responded ? 'request-id' : 'client-request-id'}`,
+          );
+        }
+        assert.equal(h.tree.changes, 0, 'the tree is left as it was');
+        assert.equal(unhandled.length, before, 'no unhandled rejection');
+        figures.unhandled += unhandled.length - before;
+        assertNoSecrets(h);
+        assertOnlyConfiguredHost();
+      });
+    }
+  }
+
+  for (const [name, link] of [
+    ['an @odata.nextLink that loops back to itself', (url: string) => `${url}/beta/deviceAppManagement/vppTokens?$skiptoken=0`],
+    ['an @odata.nextLink to another host', () => 'https://graph.evil.example/beta/deviceAppManagement/vppTokens?$skiptoken=5'],
+  ] as const) {
+    it(`list: ${name} is refused, and the token never goes there`, async () => {
+      figures.faults++;
+      const h = harness([]);
+      tenant.addFault({ route: 'list', status: 200, body: JSON.stringify({ value: [], '@odata.nextLink': link(tenant.url) }), times: 10 });
+      await h.run(() => pickToken(h.context, 'pick'));
+      assert.match(h.ui.of('error')[0].message ?? '', /paging link|loop/);
+      assert.ok(tenant.requestsFor('list').length <= 2);
+      assertOnlyConfiguredHost();
+      assertNoSecrets(h);
+    });
+  }
+
+  it('token endpoint returning a token Graph already refuses: one fresh try, then "sign in again", no write executed', async () => {
+    figures.faults++;
+    await tenant.stop();
+    tenant = await startTenant({ revokeCompletionMs: 10, tokenLifetimeSeconds: 0 });
+    const h = harness([{ pickMany: [] }, { confirm: true }], 'clientCredentials');
+    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq() as VppTokenRecord]));
+    assert.match(h.ui.of('error')[0].message ?? '', /no longer accepts your sign-in \(401\)/);
+    assert.equal(tenant.requestsFor('revoke').length, 2, 'the refused attempt and one retry with a fresh token');
+    assert.equal(tenant.requestsFor('token').length, 2);
+    await tenant.stop();
+    tenant = await startTenant({ revokeCompletionMs: 10 });
+  });
+
+  it('a session that expires between listing and revoking is renewed once and the revoke goes through', async () => {
+    figures.faults++;
+    const h = harness([{ pick: 'Contoso HQ' }, { pickMany: [] }, { confirm: true }], 'clientCredentials');
+    h.ui.onConfirm = () => tenant.expireAccessTokens();
+    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), []));
+    assert.deepEqual(h.ui.of('error'), []);
+    const posts = tenant.requestsFor('revoke');
+    assert.equal(posts.length, 2, 'the refused attempt, then the revoke');
+    assert.notEqual(posts[0].headers.authorization, posts[1].headers.authorization);
+    assert.match(h.ui.of('info')[0].message ?? '', /accepted the revoke/);
+    assertNoSecrets(h);
+  });
+
+  it('a revoke targets the id of the item the user confirmed, even if the tree refreshed meanwhile', async () => {
+    figures.hostileInputs++;
+    const item = { token: seedTokens()[0] as VppTokenRecord };
+    const h = harness([{ pickMany: [] }, { confirm: true }]);
+    h.ui.onConfirm = () => {
+      // The tree re-read its tokens and the item now holds another one.
+      item.token = seedTokens()[1] as VppTokenRecord;
+    };
+    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [item.token]));
+    assert.deepEqual(tenant.requestsFor('revoke').map((post) => post.tokenId), [seedTokens()[0].id]);
+  });
+
+  describe('hostile and odd data', () => {
+    const base = seedTokens()[0];
+    const hostile: StoredToken[] = [
+      { ...base, id: 'md-1', displayName: '**bold** [link](https://evil.example) ![img](https://evil.example/x.png)' },
+      { ...base, id: 'html-1', displayName: '<script>alert(1)</script><img src=x onerror=alert(1)>' },
+      { ...base, id: 'cmd-1', displayName: '[Run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%20-rf%22%7D)' },
+      { ...base, id: 'ansi-1', displayName: '\u001b[31mred\u001b[0m\u0007bell\r\nnewline' },
+      { ...base, id: 'rtl-1', displayName: 'invoice\u202egnp.exe \u200b\u200d\ufeffzero-width' },
+      { ...base, id: 'long-1', displayName: 'L'.repeat(10_000), locationName: 'x'.repeat(10_000) },
+      { ...base, id: 'a/b?c#d%e', displayName: 'Id with path syntax' },
+      { ...base, id: '..', displayName: 'Dot-dot id' },
+      { id: 'nulls-1', displayName: null, organizationName: null, appleId: null, locationName: null, state: null as unknown as undefined, expirationDateTime: null as unknown as undefined },
+      { ...base, id: 'enum-1', displayName: 'Future enums', state: 'quantumEntangled' as StoredToken['state'], vppTokenAccountType: 'government' as StoredToken['vppTokenAccountType'], lastSyncStatus: 'teleporting' as StoredToken['lastSyncStatus'] },
+      { ...base, id: 'date-1', displayName: 'Bad dates', expirationDateTime: 'the day after tomorrow', lastSyncDateTime: '2026-13-45T99:99:99Z' },
+      { ...base, id: 'y9999-1', displayName: 'Far future', expirationDateTime: '9999-12-31T23:59:59Z' },
+    ];
+
+    it('lists, presents, picks and revokes every hostile token without crashing, rendering or mis-addressing', async () => {
+      figures.hostileInputs += hostile.length;
+      tenant.reset(hostile);
+      const h = harness([{ pickMany: [] }, { confirm: true }]);
+      const tokens = await h.context.service().listTokens();
+      assert.equal(tokens.length, hostile.length);
+      const now = Date.now();
+      for (const token of tokens) {
+        const look = presentToken(token, now, 'en');
+        const everything = [look.label, look.description, look.accessibilityLabel, ...look.tooltipRows.flat()].join(' | ');
+        assert.doesNotMatch(everything, /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/, `${token.id}: ${JSON.stringify(everything)}`);
+        assert.doesNotMatch(everything, /\]\(/, 'no Markdown link syntax survives');
+        assert.ok(look.label.length <= 120);
+        assert.match(look.contextValue, /^vppToken state-[A-Za-z0-9]+( expiringSoon)?$/);
+      }
+      assert.equal(presentToken(tokens.find((token) => token.id === 'y9999-1') as VppTokenRecord, now, 'en').description, 'valid · expires on 9999-12-31');
+      assert.equal(presentToken(tokens.find((token) => token.id === 'date-1') as VppTokenRecord, now, 'en').description, 'valid · no expiry date');
+      assert.equal(presentToken(tokens.find((token) => token.id === 'nulls-1') as VppTokenRecord, now, 'en').label, 'nulls-1');
+
+      await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), tokens));
+      const posts = tenant.requestsFor('revoke');
+      const expected = tokens.filter((token) => token.id !== '..').map((token) => token.id);
+      assert.deepEqual(posts.map((post) => post.tokenId).sort(), expected.sort(), 'each POST reached exactly the token it was for');
+      assert.ok(posts.some((post) => post.url === '/beta/deviceAppManagement/vppTokens/a%2Fb%3Fc%23d%25e/revokeLicenses'));
+      const report = h.ui.of('report')[0].message ?? '';
+      assert.match(report, /Failed \(1\)\n- Dot-dot id \(\.\.\): The VPP token id "\.\." is not valid\./);
+      assert.doesNotMatch(report + h.log.text(), /\u001b|\u202e/);
+      assertNoSecrets(h);
+    });
+
+    it('duplicate ids in a selection get one write each', async () => {
+      figures.hostileInputs++;
+      const h = harness([{ pickMany: [] }, { confirm: true }]);
+      const twin = { ...seedTokens()[0], displayName: 'Same id, other name' } as VppTokenRecord;
+      await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [seedTokens()[0] as VppTokenRecord, twin]));
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+    });
+
+    it('offers hostile tokens in the palette pick as plain text', async () => {
+      figures.hostileInputs++;
+      tenant.reset(hostile);
+      const h = harness(['escape']);
+      await h.run(() => pickToken(h.context, 'pick'));
+      const items = h.ui.of('pickOne')[0].items ?? [];
+      assert.equal(items.length, hostile.length);
+      for (const item of items) {
+        assert.doesNotMatch(`${item.label}${item.description}${item.detail}`, /[\u0000-\u001f\u202a-\u202e]|\]\(/);
+      }
+    });
+  });
+});
