@@ -84,6 +84,26 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     }
   });
 
+  it('shows duplicate ids once and hostile ids and names without breaking the tree', async () => {
+    const base = seedTokens()[0];
+    const odd = [
+      { ...base, id: 'dup-1', displayName: 'Duplicate A' },
+      { ...base, id: 'dup-1', displayName: 'Duplicate B' },
+      { ...base, id: 'a/b?c#d%e', displayName: '\u202eevil\u001b[31m [x](command:workbench.action.terminal.new)' },
+      { ...base, id: '..', displayName: 'Dot-dot' },
+      { id: 'nulls-1', state: 'brandNew' },
+    ];
+    fixture.tenant.addFault({ route: 'list', status: 200, body: JSON.stringify({ value: odd }) });
+    const tree = await items();
+    assert.deepEqual(tree.map((item) => item.id).sort(), ['..', 'a/b?c#d%e', 'dup-1', 'nulls-1']);
+    const hostile = tree.find((item) => item.id === 'a/b?c#d%e');
+    assert.doesNotMatch(String(hostile?.label), /[\u001b\u202e]|\]\(/);
+    assert.equal((hostile?.tooltip as vscode.MarkdownString).isTrusted, false);
+    assert.equal(tree.find((item) => item.id === 'nulls-1')?.label, 'nulls-1');
+    // The next listing is the seeded tenant again.
+    assert.equal((await items()).length, seedTokens().length);
+  });
+
   it('revokes from a tree item with the answers given, posting exactly the chosen options once', async () => {
     const node = await nodeLabelled('Contoso HQ');
     const ui = new ScriptedUserInput([{ pickMany: [NOTIFY] }, { confirm: true }]);

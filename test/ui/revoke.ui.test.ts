@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SIM_CLIENT_SECRET } from '../simulatedTenant/server';
-import { startUiSession, UiSession } from './session';
+import { SECRET_TOKEN_PREFIX } from '../simulatedTenant/seed';
+import { findLogs, startUiSession, UiSession } from './session';
+import * as fs from 'node:fs';
 
 const SCREENSHOTS = path.join(PROJECT_ROOT, 'media', 'screenshots');
 
@@ -158,5 +160,20 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     await toast.waitFor({ state: 'visible' });
     assert.match(await toast.innerText(), /Access denied \(403\)/);
     assert.equal(tenant.requestsFor('revoke').length, 1);
+  });
+
+  // Last, so that it reads everything the other tests made the extension write.
+  it('never wrote a secret to the extension\'s log, the settings or the screen', async () => {
+    const { tenant } = session;
+    const secrets = [...tenant.issuedAccessTokens(), SIM_CLIENT_SECRET, SECRET_TOKEN_PREFIX];
+    const logs = findLogs(session.server.userDataDir);
+    assert.ok(logs.length > 0, 'the extension\'s log was found');
+    const text = [
+      ...logs.map((file) => fs.readFileSync(file, 'utf8')),
+      fs.readFileSync(path.join(session.server.userDataDir, 'User', 'settings.json'), 'utf8'),
+      await session.workbench.page.locator('body').innerText(),
+    ].join('\n');
+    assert.match(text, /Revoke licenses of token/, 'the log holds the revoke attempts');
+    assert.deepEqual(secrets.filter((secret) => text.includes(secret)), []);
   });
 });

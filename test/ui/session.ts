@@ -75,7 +75,7 @@ export async function startUiSession(): Promise<UiSession> {
 }
 
 /** The extension's "Intune VPP" log files in a profile's log folders. */
-function findLogs(dir: string): string[] {
+export function findLogs(dir: string): string[] {
   if (!dir || !fs.existsSync(dir)) {
     return [];
   }
