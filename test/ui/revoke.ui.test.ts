@@ -148,6 +148,38 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     await driver.treeRow('Fabrikam School District').locator('.monaco-tl-twistie').click();
   });
 
+  it('the whole revoke works from the keyboard alone', async () => {
+    const { tenant } = session;
+    const page = session.workbench.page;
+    const keys = async (...names: string[]) => {
+      for (const name of names) {
+        await page.keyboard.press(name);
+        await page.waitForTimeout(150);
+      }
+    };
+    await keys('F1');
+    await page.keyboard.type('Intune VPP: Focus on VPP Tokens View');
+    await session.driver.quickInputRow('Intune VPP: Focus on VPP Tokens View').waitFor({ state: 'visible' });
+    await keys('Enter', 'Home');
+    // A screen reader hears the focused row's accessible name: name, state and expiry in words.
+    const focusedRow = `document.getElementById(document.activeElement?.getAttribute('aria-activedescendant') ?? '')?.getAttribute('aria-label') ?? ''`;
+    assert.match(await page.evaluate(focusedRow), /^Contoso HQ, state valid, expires in \d+ days$/);
+    // The context menu, its first entry (Revoke Licenses…).
+    await keys('Shift+F10');
+    await page.locator('.monaco-menu .action-item').first().waitFor({ state: 'visible' });
+    await keys('ArrowDown', 'Enter');
+    await session.driver.waitForQuickPick('Revoke licenses of "Contoso HQ"');
+    // Into the options, tick the first (Notify managed devices), accept.
+    await keys('ArrowDown', 'Space', 'Enter');
+    await session.driver.dialog.waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate('document.activeElement?.textContent ?? ""'), 'Revoke Licenses');
+    await keys('Enter');
+    await session.driver.notification(/accepted the revoke of the licenses of "Contoso HQ"/).waitFor({ state: 'visible' });
+    const posts = tenant.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
+  });
+
   it('a 403 shows the message naming the missing permission', async () => {
     const { driver, tenant } = session;
     tenant.addFault({ route: 'revoke', status: 403 });

@@ -20,7 +20,7 @@ export interface UiSession {
 }
 
 /** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
-export async function startUiSession(): Promise<UiSession> {
+export async function startUiSession(locale?: string, extraVsix?: string[]): Promise<UiSession> {
   const certificates = ensureTestCertificates(CERT_DIR);
   const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem }).start();
   const vscode = provisionTestVscode();
@@ -41,8 +41,10 @@ export async function startUiSession(): Promise<UiSession> {
         'workbench.colorTheme': 'Default Dark Modern',
       },
       env: { NODE_EXTRA_CA_CERTS: certificates.caFile },
+      locale,
+      extraVsix,
     });
-    workbench = await openWorkbench(server, vscode.chromium);
+    workbench = await openWorkbench(server, vscode.chromium, { locale });
     const driver = new WorkbenchDriver(workbench.page);
     await driver.waitForContainerEntry('Intune VPP');
     const session: UiSession = {

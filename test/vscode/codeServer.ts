@@ -9,6 +9,8 @@ export interface CodeServerOptions {
   readonly vscode: TestVscode;
   /** The VSIX to install, as users get it. */
   readonly vsix: string;
+  /** Further VSIX files the test needs installed beside it (a language pack, say). */
+  readonly extraVsix?: readonly string[];
   /** User settings (settings.json of the isolated profile). */
   readonly userSettings: Record<string, unknown>;
   /** Extra environment for code-server and its extension host. */
@@ -18,6 +20,8 @@ export interface CodeServerOptions {
    * so UI tests leave it off.
    */
   readonly smokeTestDriver?: boolean;
+  /** VS Code's display language, e.g. `ru`. */
+  readonly locale?: string;
   /** Prints code-server's output as it comes. */
   readonly verbose?: boolean;
 }
@@ -84,6 +88,37 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 /**
+ * Writes `languagepacks.json`, which VS Code's server reads to choose a display language. The running server
+ * writes it when it installs a language pack itself; packs installed by the CLI beforehand need it written.
+ */
+function registerLanguagePacks(extensionsDir: string, userDataDir: string): void {
+  const packs: Record<string, unknown> = {};
+  for (const name of fs.readdirSync(extensionsDir)) {
+    const manifestFile = path.join(extensionsDir, name, 'package.json');
+    if (!fs.existsSync(manifestFile)) {
+      continue;
+    }
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
+      name: string;
+      publisher: string;
+      version: string;
+      contributes?: { localizations?: { languageId: string; localizedLanguageName?: string; translations: { id: string; path: string }[] }[] };
+    };
+    for (const localization of manifest.contributes?.localizations ?? []) {
+      packs[localization.languageId] = {
+        hash: `${manifest.publisher}.${manifest.name}-${manifest.version}`,
+        extensions: [{ extensionIdentifier: { id: `${manifest.publisher}.${manifest.name}` }, version: manifest.version }],
+        translations: Object.fromEntries(localization.translations.map((entry) => [entry.id, path.join(extensionsDir, name, entry.path)])),
+        label: localization.localizedLanguageName ?? localization.languageId,
+      };
+    }
+  }
+  if (Object.keys(packs).length > 0) {
+    fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+  }
+}
+
+/**
  * Starts code-server on a free loopback port in its own process group, with HOME, XDG folders, user data and
  * extensions in a temp folder, after installing the VSIX into that profile.
  */
@@ -107,21 +142,26 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     ...options.env,
   };
   const common = ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions];
-  const install = spawnSync(options.vscode.node, [options.vscode.codeServerEntry, ...common, '--install-extension', options.vsix], {
-    env,
-    encoding: 'utf8',
-  });
-  if (install.status !== 0) {
-    fs.rmSync(root, { recursive: true, force: true });
-    throw new Error(`Installing ${options.vsix} failed: ${install.stderr || install.stdout}`);
+  for (const vsix of [...(options.extraVsix ?? []), options.vsix]) {
+    const install = spawnSync(options.vscode.node, [options.vscode.codeServerEntry, ...common, '--install-extension', vsix], {
+      env,
+      encoding: 'utf8',
+    });
+    if (install.status !== 0) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw new Error(`Installing ${vsix} failed: ${install.stderr || install.stdout}`);
+    }
   }
+  const extensionName = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { name: string };
   const installedExtension = fs
     .readdirSync(dirs.extensions)
+    .filter((name) => name.includes(extensionName.name))
     .map((name) => path.join(dirs.extensions, name))
     .find((dir) => fs.existsSync(path.join(dir, 'package.json')));
   if (!installedExtension) {
     throw new Error(`The VSIX installed nothing into ${dirs.extensions}`);
   }
+  registerLanguagePacks(dirs.extensions, dirs['user-data']);
   fs.mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(dirs['user-data'], 'User', 'settings.json'),
@@ -157,6 +197,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       '--ignore-last-opened',
       ...common,
       ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+      ...(options.locale ? ['--locale', options.locale] : []),
     ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
