@@ -28,6 +28,7 @@ if (!process.argv.includes('--unit')) {
     console.error((error as Error).message);
     process.exit(1);
   }
+  run('package contents', process.execPath, [mocha, '--timeout', '20000', path.join(__dirname, 'package', 'vsix.test.js')], env);
   run('integration tests (extension host of a real VS Code)', process.execPath, [path.join(__dirname, 'vscode', 'runIntegration.js')], env);
   run('UI tests (Playwright driving a real VS Code)', process.execPath, [mocha, '--config', path.join(PROJECT_ROOT, 'test', 'ui', '.mocharc.json')], env);
 }
