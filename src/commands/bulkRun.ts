@@ -4,6 +4,7 @@ import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { tokenLabel } from '../tree/tokenPresentation';
+import { CommandContext } from './commandContext';
 
 export interface BulkOutcome<T> {
   readonly succeeded: { readonly token: VppTokenRecord; readonly value: T }[];
@@ -85,4 +86,38 @@ export function listNames(tokens: readonly VppTokenRecord[], shown = 10): string
     names.push(l10n.t('…and {0} more', tokens.length - shown));
   }
   return names.join('\n');
+}
+
+export interface BulkAction<T> {
+  /** Progress title, e.g. "Revoking licenses of 30 VPP tokens". */
+  readonly title: string;
+  readonly action: (token: VppTokenRecord, signal: AbortSignal) => Promise<T>;
+  readonly headings: { succeeded: string; failed: string; notSent: string };
+  /** The one-line outcome, from the counts: succeeded, total, failed, not sent. */
+  readonly summary: (succeeded: number, total: number, failed: number, notSent: number) => string;
+  /** Names the report in the log. */
+  readonly logName: string;
+}
+
+/**
+ * Runs a bulk action under cancellable done/total progress, then tells the outcome in one message (an error
+ * when any token failed) and opens the per-token report, which the log keeps too.
+ */
+export async function runBulkWithReport<T>(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction<T>): Promise<void> {
+  const outcome = await context.ui.withProgress(
+    bulk.title,
+    (progress) => {
+      progress.report(l10n.t('{0}/{1}', 0, tokens.length));
+      return runForEach(tokens, bulk.action, {
+        signal: progress.signal,
+        onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
+      });
+    },
+    true,
+  );
+  const report = formatBulkReport(outcome, bulk.headings);
+  context.log.info(`${bulk.logName} report:\n${report}`);
+  const summary = bulk.summary(outcome.succeeded.length, tokens.length, outcome.failed.length, outcome.notSent.length);
+  await (outcome.failed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
+  await context.ui.showReport(summary, report);
 }

@@ -4,7 +4,7 @@ import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { formatBulkReport, listNames, runForEach, uniqueById } from './bulkRun';
+import { listNames, runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
 import { PickItem } from './userInput';
@@ -206,32 +206,14 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
   }
   tokens.forEach((token) => inFlight.add(token.id));
   try {
-    const outcome = await context.ui.withProgress(
-      l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
-      (progress) => {
-        progress.report(l10n.t('{0}/{1}', 0, tokens.length));
-        return runForEach(tokens, (token, signal) => revokeOne(context, token, options, signal), {
-          signal: progress.signal,
-          onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
-        });
-      },
-      true,
-    );
-    const report = formatBulkReport(outcome, {
-      succeeded: l10n.t('Revoked'),
-      failed: l10n.t('Failed'),
-      notSent: l10n.t('Not revoked: cancelled before sending'),
+    await runBulkWithReport(context, tokens, {
+      title: l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
+      action: (token, signal) => revokeOne(context, token, options, signal),
+      headings: { succeeded: l10n.t('Revoked'), failed: l10n.t('Failed'), notSent: l10n.t('Not revoked: cancelled before sending') },
+      summary: (succeeded, total, failed, notSent) =>
+        l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} not sent.', succeeded, total, failed, notSent),
+      logName: 'Bulk revoke',
     });
-    context.log.info(`Bulk revoke report:\n${report}`);
-    const summary = l10n.t(
-      'Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} not sent.',
-      outcome.succeeded.length,
-      tokens.length,
-      outcome.failed.length,
-      outcome.notSent.length,
-    );
-    await (outcome.failed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
-    await context.ui.showReport(summary, report);
   } finally {
     tokens.forEach((token) => inFlight.delete(token.id));
     context.tree.refresh();

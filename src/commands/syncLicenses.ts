@@ -3,7 +3,7 @@ import { describeForLog } from '../errors';
 import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { formatBulkReport, runForEach, uniqueById } from './bulkRun';
+import { runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
 
@@ -33,31 +33,13 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
     await context.tree.refreshToken(token.id);
     return;
   }
-  const outcome = await context.ui.withProgress(
-    l10n.t('Syncing licenses of {0} VPP tokens', tokens.length),
-    (progress) => {
-      progress.report(l10n.t('{0}/{1}', 0, tokens.length));
-      return runForEach(tokens, (token, signal) => syncOne(context, token, signal), {
-        signal: progress.signal,
-        onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
-      });
-    },
-    true,
-  );
-  const report = formatBulkReport(outcome, {
-    succeeded: l10n.t('Synced'),
-    failed: l10n.t('Failed'),
-    notSent: l10n.t('Not synced: cancelled before sending'),
+  await runBulkWithReport(context, tokens, {
+    title: l10n.t('Syncing licenses of {0} VPP tokens', tokens.length),
+    action: (token, signal) => syncOne(context, token, signal),
+    headings: { succeeded: l10n.t('Synced'), failed: l10n.t('Failed'), notSent: l10n.t('Not synced: cancelled before sending') },
+    summary: (succeeded, total, failed, notSent) =>
+      l10n.t('Sync licenses: {0} of {1} tokens started, {2} failed, {3} not sent.', succeeded, total, failed, notSent),
+    logName: 'Bulk sync',
   });
-  context.log.info(`Bulk sync report:\n${report}`);
-  const summary = l10n.t(
-    'Sync licenses: {0} of {1} tokens started, {2} failed, {3} not sent.',
-    outcome.succeeded.length,
-    tokens.length,
-    outcome.failed.length,
-    outcome.notSent.length,
-  );
-  await (outcome.failed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
-  await context.ui.showReport(summary, report);
   context.tree.refresh();
 }

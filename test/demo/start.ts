@@ -1,7 +1,8 @@
 // `npm start`: the simulated tenant and a real VS Code (code-server) with the packaged extension configured
 // for it, for a person to try in a browser. Ctrl+C stops everything.
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { simulatedTenantSettings } from '../vscode/tenantSettings';
 import { CERT_DIR } from '../paths';
 import { startCodeServer } from '../vscode/codeServer';
 import { provisionTestVscode } from '../vscode/provision';
@@ -14,15 +15,7 @@ async function main(): Promise<void> {
   const server = await startCodeServer({
     vscode,
     vsix: vsixPath(),
-    userSettings: {
-      'http.fetchAdditionalSupport': false,
-      'intuneVpp.cloud': 'custom',
-      'intuneVpp.customCloud.graphEndpoint': tenant.url,
-      'intuneVpp.customCloud.loginEndpoint': tenant.url,
-      'intuneVpp.auth.mode': 'clientCredentials',
-      'intuneVpp.auth.clientId': SIM_CLIENT_ID,
-      'intuneVpp.auth.tenantId': SIM_TENANT_ID,
-    },
+    userSettings: simulatedTenantSettings(tenant),
     env: { NODE_EXTRA_CA_CERTS: certificates.caFile },
   });
   const url = `${server.url}/?folder=${encodeURIComponent(server.workspace)}`;

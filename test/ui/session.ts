@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { SimulatedTenant, SIM_CLIENT_ID, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { simulatedTenantSettings } from '../vscode/tenantSettings';
 import { ARTIFACTS_DIR, CERT_DIR } from '../paths';
 import { RunningCodeServer, startCodeServer } from '../vscode/codeServer';
 import { provisionTestVscode } from '../vscode/provision';
@@ -30,16 +31,7 @@ export async function startUiSession(locale?: string, extraVsix?: string[]): Pro
     server = await startCodeServer({
       vscode,
       vsix: vsixPath(),
-      userSettings: {
-        'http.fetchAdditionalSupport': false,
-        'intuneVpp.cloud': 'custom',
-        'intuneVpp.customCloud.graphEndpoint': tenant.url,
-        'intuneVpp.customCloud.loginEndpoint': tenant.url,
-        'intuneVpp.auth.mode': 'clientCredentials',
-        'intuneVpp.auth.clientId': SIM_CLIENT_ID,
-        'intuneVpp.auth.tenantId': SIM_TENANT_ID,
-        'workbench.colorTheme': 'Default Dark Modern',
-      },
+      userSettings: { ...simulatedTenantSettings(tenant), 'workbench.colorTheme': 'Default Dark Modern' },
       env: { NODE_EXTRA_CA_CERTS: certificates.caFile },
       locale,
       extraVsix,

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CommandContext, TokenTree } from '../../src/commands/commandContext';
+import { CommandContext } from '../../src/commands/commandContext';
+import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
 import { syncLicenses } from '../../src/commands/syncLicenses';
@@ -15,17 +16,6 @@ import { RecordingLogger, startTenant } from './fixtures';
 /** Intune's limit scaled down 20 times in time and 10 times in count, so a test takes seconds. */
 const LIMIT = { maxWrites: 10, windowMs: 1000 };
 const NOTIFY = 'Notify managed devices';
-
-class RecordingTree implements TokenTree {
-  readonly refreshedTokens: string[] = [];
-  fullRefreshes = 0;
-  refresh(): void {
-    this.fullRefreshes++;
-  }
-  async refreshToken(id: string): Promise<void> {
-    this.refreshedTokens.push(id);
-  }
-}
 
 describe('bulk revoke and sync within Intune\'s write limit', () => {
   let tenant: SimulatedTenant;

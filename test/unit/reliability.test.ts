@@ -3,7 +3,8 @@
 // received, and that no rejection went unhandled and no secret leaked.
 import * as assert from 'node:assert/strict';
 import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
-import { CommandContext, TokenTree } from '../../src/commands/commandContext';
+import { CommandContext } from '../../src/commands/commandContext';
+import { RecordingTree } from '../support/recordingTree';
 import { pickToken } from '../../src/commands/pickToken';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
@@ -19,16 +20,6 @@ import { RecordingLogger, startTenant } from './fixtures';
 
 const MAX_RETRIES = 1;
 const figures = { faults: 0, hostileInputs: 0, unhandled: 0, duplicateWrites: 0, leakedSecrets: 0 };
-
-class RecordingTree implements TokenTree {
-  changes = 0;
-  refresh(): void {
-    this.changes++;
-  }
-  async refreshToken(): Promise<void> {
-    this.changes++;
-  }
-}
 
 interface Harness {
   readonly ui: ScriptedUserInput;

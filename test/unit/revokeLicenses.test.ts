@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CommandContext, TokenTree } from '../../src/commands/commandContext';
+import { CommandContext } from '../../src/commands/commandContext';
+import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
 import { resolveSettings } from '../../src/config/settings';
@@ -14,17 +15,6 @@ import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';
 const RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };
-
-class RecordingTree implements TokenTree {
-  readonly refreshedTokens: string[] = [];
-  fullRefreshes = 0;
-  refresh(): void {
-    this.fullRefreshes++;
-  }
-  async refreshToken(id: string): Promise<void> {
-    this.refreshedTokens.push(id);
-  }
-}
 
 describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   let tenant: SimulatedTenant;

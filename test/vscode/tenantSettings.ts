@@ -1,0 +1,15 @@
+import { SimulatedTenant } from '../simulatedTenant/server';
+
+/** User settings that point a test VS Code at a simulated tenant, app-only sign-in, as the demo and UI tests use. */
+export function simulatedTenantSettings(tenant: SimulatedTenant): Record<string, unknown> {
+  return {
+    // VS Code's own fetch ignores NODE_EXTRA_CA_CERTS; Node's fetch trusts the simulated tenant's test CA.
+    'http.fetchAdditionalSupport': false,
+    'intuneVpp.cloud': 'custom',
+    'intuneVpp.customCloud.graphEndpoint': tenant.url,
+    'intuneVpp.customCloud.loginEndpoint': tenant.url,
+    'intuneVpp.auth.mode': 'clientCredentials',
+    'intuneVpp.auth.clientId': tenant.clientId,
+    'intuneVpp.auth.tenantId': tenant.tenantId,
+  };
+}
