@@ -44,6 +44,7 @@ const autoConfirm: UserInput = {
   error: async () => undefined,
   withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal } as ProgressReporter),
   showReport: async () => undefined,
+  showDeviceCode: () => undefined,
 };
 
 async function naiveBytes(tenant: SimulatedTenant, accessToken: string): Promise<number> {

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { ClientCredentialsTokenSource, SecretStore } from './auth/clientCredentialsTokenSource';
+import { DeviceCodeTokenSource, TokenCacheStore } from './auth/deviceCodeTokenSource';
 import { AccessTokenSource } from './auth/tokenSource';
+import { UserInput } from './commands/userInput';
 import { VscodeSessionTokenSource } from './auth/vscodeSessionTokenSource';
 import { ConnectionSettings, missingSignInSetting, resolveSettings } from './config/settings';
 import { readUserSettings } from './config/vscodeSettings';
@@ -18,9 +20,9 @@ interface Ready {
   readonly service: VppTokenService;
 }
 
-/** Where the client secret of the configured app lives in SecretStorage: one per cloud, tenant and app. */
-function secretKey(settings: ConnectionSettings): string {
-  return `intuneVpp.clientSecret/${settings.endpoints.loginEndpoint}/${settings.tenantId}/${settings.clientId}`;
+/** Where a credential of the configured app lives in SecretStorage: one per kind, cloud, tenant and app. */
+function secretKey(kind: 'clientSecret' | 'tokenCache', settings: ConnectionSettings): string {
+  return `intuneVpp.${kind}/${settings.endpoints.loginEndpoint}/${settings.tenantId}/${settings.clientId}`;
 }
 
 /**
@@ -36,6 +38,8 @@ export class TenantConnection implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    /** Shows the device code sign-in's code and its wait. */
+    private readonly ui: UserInput,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -51,7 +55,7 @@ export class TenantConnection implements vscode.Disposable {
         }
       }),
       context.secrets.onDidChange((event) => {
-        if (event.key.startsWith('intuneVpp.clientSecret/')) {
+        if (event.key.startsWith('intuneVpp.clientSecret/') || event.key.startsWith('intuneVpp.tokenCache/')) {
           this.changed.fire();
         }
       }),
@@ -92,7 +96,7 @@ export class TenantConnection implements vscode.Disposable {
   /** Stores the client secret for the configured app (client-credentials mode). */
   async storeClientSecret(secret: string): Promise<void> {
     const settings = this.build().settings;
-    await this.context.secrets.store(secretKey(settings), secret);
+    await this.context.secrets.store(secretKey('clientSecret', settings), secret);
     await this.context.globalState.update(SIGNED_OUT_KEY, false);
   }
 
@@ -154,8 +158,17 @@ export class TenantConnection implements vscode.Disposable {
   }
 
   private createSource(settings: ConnectionSettings): AccessTokenSource {
+    if (settings.authMode === 'deviceCode') {
+      const key = secretKey('tokenCache', settings);
+      const cache: TokenCacheStore = {
+        get: async () => this.context.secrets.get(key),
+        set: async (value) => this.context.secrets.store(key, value),
+        delete: async () => this.context.secrets.delete(key),
+      };
+      return new DeviceCodeTokenSource(settings, cache, this.ui, this.log);
+    }
     if (settings.authMode === 'clientCredentials') {
-      const key = secretKey(settings);
+      const key = secretKey('clientSecret', settings);
       const secrets: SecretStore = {
         get: async () => this.context.secrets.get(key),
         delete: async () => this.context.secrets.delete(key),

@@ -13,11 +13,11 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     l10n.config({ contents: vscode.l10n.bundle });
   }
   const log = vscode.window.createOutputChannel('Intune VPP', { log: true });
-  const connection = new TenantConnection(context, log);
+  const ui = new ReplaceableUserInput(new VscodeUserInput());
+  const connection = new TenantConnection(context, log, ui);
   const tree = new VppTokenTreeProvider(connection, log);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
-  const ui = new ReplaceableUserInput(new VscodeUserInput());
   context.subscriptions.push(
     log,
     connection,

@@ -25,7 +25,7 @@ export function signInError(error: unknown): VppError {
   const errorMessage = typeof msal.errorMessage === 'string' ? msal.errorMessage : '';
   const message = [typeof errorCode === 'string' ? errorCode : '', errorMessage, error instanceof Error ? error.message : String(error)].join(' ');
   const raw = error instanceof Error ? error.message.trim() : String(error);
-  if (/did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(raw) || /user_cancelled/i.test(message)) {
+  if (/did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(raw) || /user_cancelled|device_code_polling_cancelled/i.test(message)) {
     return new CancelledError(l10n.t('Sign-in was cancelled.'));
   }
   const code = /AADSTS(\d+)/.exec(message)?.[1];
@@ -56,6 +56,12 @@ export function signInError(error: unknown): VppError {
       { code: `AADSTS${code}` },
       'settings',
     );
+  }
+  if (/expired_token/.test(message)) {
+    return new VppError('signInRequired', l10n.t('The sign-in code expired before it was used. Run "Intune VPP: Sign In" again.'));
+  }
+  if (/slow_down/.test(message)) {
+    return new VppError('throttled', l10n.t('The sign-in service asked to slow down. Wait a minute, then run "Intune VPP: Sign In" again.'));
   }
   const status = typeof msal.status === 'number' ? msal.status : undefined;
   if (status === 429) {

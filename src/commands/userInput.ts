@@ -36,6 +36,8 @@ export interface UserInput {
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T>;
   /** Shows a plain-text report in an editor, e.g. the per-token outcome of a bulk action. */
   showReport(title: string, text: string): Promise<void>;
+  /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
+  showDeviceCode(message: string, userCode: string, verificationUri: string): void;
 }
 
 /** Forwards to a UserInput that integration tests can swap for a scripted one (only in test mode, see extension.ts). */
@@ -74,5 +76,8 @@ export class ReplaceableUserInput implements UserInput {
   }
   showReport(title: string, text: string): Promise<void> {
     return this.current.showReport(title, text);
+  }
+  showDeviceCode(message: string, userCode: string, verificationUri: string): void {
+    this.current.showDeviceCode(message, userCode, verificationUri);
   }
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import { plainText } from '../text';
 import { PickItem, PickOptions, ProgressReporter, UserInput } from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
@@ -58,6 +60,16 @@ export class VscodeUserInput implements UserInput {
         return task({ report: (message) => progress.report({ message }), signal: cancel.signal }).finally(() => subscription.dispose());
       }),
     );
+  }
+
+  showDeviceCode(message: string, userCode: string, verificationUri: string): void {
+    const copyAndOpen = l10n.t('Copy & Open');
+    void vscode.window.showInformationMessage(plainText(message, 400), copyAndOpen).then(async (choice) => {
+      if (choice === copyAndOpen) {
+        await vscode.env.clipboard.writeText(userCode);
+        await vscode.env.openExternal(vscode.Uri.parse(verificationUri));
+      }
+    });
   }
 
   async showReport(title: string, text: string): Promise<void> {

@@ -2,8 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { CLOUD_NAMES, CloudEndpoints, CloudName, WELL_KNOWN_CLOUDS } from './clouds';
 import { ConfigurationError } from '../errors';
 
-export type AuthMode = 'vscode' | 'clientCredentials';
-export const AUTH_MODES: readonly AuthMode[] = ['vscode', 'clientCredentials'];
+export type AuthMode = 'vscode' | 'deviceCode' | 'clientCredentials';
+export const AUTH_MODES: readonly AuthMode[] = ['vscode', 'deviceCode', 'clientCredentials'];
 
 /** Setting values as the user wrote them (user scope only), before validation. */
 export interface RawSettings {

@@ -225,6 +225,23 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal((await items()).length, seedTokens().length);
   });
 
+  it('signs in with a device code (the code shown, approved at the tenant) and lists the tokens', async () => {
+    await configure({ 'auth.mode': 'deviceCode' });
+    try {
+      assert.deepEqual(await items(), [], 'not signed in yet');
+      const ui = new ScriptedUserInput();
+      ui.onDeviceCode = () => fixture.tenant.approveDeviceCodes();
+      await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signIn'));
+      assert.match(ui.of('deviceCode')[0]?.message ?? '', /enter the code SIMC0DE1/);
+      assert.equal(ui.of('info')[0]?.message, `Signed in to Intune as ${fixture.tenant.userName}.`);
+      fixture.tenant.requests.length = 0;
+      assert.equal((await items()).length, seedTokens().length);
+      assert.equal(fixture.tenant.requestsFor('devicecode').length, 0, 'the cached sign-in served the listing');
+    } finally {
+      await configure({ 'auth.mode': 'clientCredentials' });
+    }
+  });
+
   it('shows a configuration problem instead of calling anything', async () => {
     const endpoint = fixture.tenant.url;
     await configure({ 'customCloud.graphEndpoint': 'http://127.0.0.1:1' });

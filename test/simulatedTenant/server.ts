@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { seedApps, StoredApp, StoredToken, seedTokens } from './seed';
 
 /** The routes of the simulated tenant, as fault injection and assertions name them. */
-export type Route = 'openid' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
+export type Route = 'openid' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
 
 export interface RecordedRequest {
   readonly route: Route;
@@ -82,6 +82,11 @@ export class SimulatedTenant {
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
   private readonly issuedTokens = new Map<string, number>();
+  /** Device codes handed out, and what the next poll with each gets. */
+  private readonly deviceCodes = new Map<string, 'pending' | 'approved' | 'expired' | 'slowDown'>();
+  private readonly refreshTokens = new Set<string>();
+  /** The user a device code sign-in signs in. */
+  readonly userName = 'admin@contoso.example';
   private readonly sockets = new Set<Socket>();
   private server: https.Server | undefined;
   readonly tenantId: string;
@@ -149,6 +154,8 @@ export class SimulatedTenant {
     this.requests.length = 0;
     this.faults = [];
     this.issuedTokens.clear();
+    this.deviceCodes.clear();
+    this.refreshTokens.clear();
   }
 
   addFault(fault: Fault): void {
@@ -166,9 +173,21 @@ export class SimulatedTenant {
     return accessToken;
   }
 
+  /** The person entered the code and approved: the next poll gets tokens. */
+  approveDeviceCodes(): void {
+    this.setDeviceCodes('approved');
+  }
+
+  /** What the next poll of every outstanding device code gets. */
+  setDeviceCodes(state: 'pending' | 'approved' | 'expired' | 'slowDown'): void {
+    for (const code of this.deviceCodes.keys()) {
+      this.deviceCodes.set(code, state);
+    }
+  }
+
   /** Every access token issued so far: tests grep all output for them. */
   issuedAccessTokens(): string[] {
-    return [...this.issuedTokens.keys()];
+    return [...this.issuedTokens.keys(), ...this.refreshTokens];
   }
 
   /** Makes every issued access token expired, as when a session lapses between two requests. */
@@ -291,6 +310,9 @@ export class SimulatedTenant {
   ): void {
     if (route === 'openid') {
       return json(res, 200, this.openIdConfiguration());
+    }
+    if (route === 'devicecode') {
+      return this.issueDeviceCode(body, res);
     }
     if (route === 'token') {
       return this.issueToken(body, res);
@@ -420,9 +442,73 @@ export class SimulatedTenant {
     };
   }
 
+  private issueDeviceCode(body: string, res: ServerResponse): void {
+    const form = new URLSearchParams(body);
+    if (form.get('client_id') !== this.clientId) {
+      return json(res, 400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.` });
+    }
+    const deviceCode = `sim-dc-${randomUUID()}`;
+    this.deviceCodes.set(deviceCode, 'pending');
+    const verificationUri = `${this.url}/devicelogin`;
+    json(res, 200, {
+      device_code: deviceCode,
+      user_code: 'SIMC0DE1',
+      verification_uri: verificationUri,
+      expires_in: 900,
+      interval: 1,
+      message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code SIMC0DE1 to authenticate.`,
+    });
+  }
+
+  /** Delegated tokens, as Entra issues them after a device code sign-in or a refresh. */
+  private delegatedTokens(res: ServerResponse, scope: string): void {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const oid = '99999999-8888-7777-6666-555555555555';
+    const idToken = [
+      encode({ alg: 'none', typ: 'JWT' }),
+      encode({ aud: this.clientId, iss: `${this.url}/${this.tenantId}/v2.0`, iat: now, nbf: now, exp: now + 3600, name: 'Contoso Admin', oid, preferred_username: this.userName, sub: oid, tid: this.tenantId, ver: '2.0' }),
+      '',
+    ].join('.');
+    const refreshToken = `sim-rt-${randomUUID()}`;
+    this.refreshTokens.add(refreshToken);
+    json(res, 200, {
+      token_type: 'Bearer',
+      scope,
+      expires_in: 3599,
+      ext_expires_in: 3599,
+      access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599),
+      refresh_token: refreshToken,
+      id_token: idToken,
+      client_info: encode({ uid: oid, utid: this.tenantId }),
+    });
+  }
+
   private issueToken(body: string, res: ServerResponse): void {
     const form = new URLSearchParams(body);
-    if (form.get('grant_type') !== 'client_credentials') {
+    const grant = form.get('grant_type');
+    // msal sends the short name, RFC 8628 the URN; Entra takes both.
+    if (grant === 'device_code' || grant === 'urn:ietf:params:oauth:grant-type:device_code') {
+      const state = this.deviceCodes.get(form.get('device_code') ?? '');
+      if (state === 'approved') {
+        this.deviceCodes.delete(form.get('device_code') ?? '');
+        return this.delegatedTokens(res, form.get('scope') ?? '');
+      }
+      const errors = {
+        pending: ['authorization_pending', 'AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.'],
+        slowDown: ['slow_down', 'AADSTS70016: Slow down.'],
+        expired: ['expired_token', 'AADSTS70020: The provided value for the input parameter device_code is not valid. Expired.'],
+      } as const;
+      const [error, description] = errors[state === undefined ? 'expired' : state];
+      return json(res, 400, { error, error_description: description });
+    }
+    if (grant === 'refresh_token') {
+      if (!this.refreshTokens.has(form.get('refresh_token') ?? '')) {
+        return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired.' });
+      }
+      return this.delegatedTokens(res, form.get('scope') ?? '');
+    }
+    if (grant !== 'client_credentials') {
       return json(res, 400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: The grant type is not supported.' });
     }
     if (form.get('client_id') !== this.clientId) {
@@ -479,6 +565,9 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   }
   if (method === 'POST' && pathname === `/${tenantId}/oauth2/v2.0/token`) {
     return { route: 'token' };
+  }
+  if (method === 'POST' && pathname === `/${tenantId}/oauth2/v2.0/devicecode`) {
+    return { route: 'devicecode' };
   }
   if (method === 'GET' && pathname === GRAPH_PREFIX) {
     return { route: 'list' };

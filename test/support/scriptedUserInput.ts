@@ -5,7 +5,7 @@ import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/co
 export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';
 
 export interface Shown {
-  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'info' | 'error' | 'progress' | 'report';
+  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'info' | 'error' | 'progress' | 'report' | 'deviceCode';
   readonly title?: string;
   readonly message?: string;
   readonly detail?: string;
@@ -23,6 +23,9 @@ export class ScriptedUserInput implements UserInput {
   readonly progressReports: string[] = [];
   /** Called when a confirmation is shown, before it is answered: tests change the world meanwhile. */
   onConfirm: (() => void) | undefined;
+  /** Called when a device code is shown, with the code: tests approve (or cancel) the sign-in there. */
+  onDeviceCode: ((userCode: string, cancel: () => void) => void) | undefined;
+  private cancelProgress: (() => void) | undefined;
   /** Called on each progress report with the means to press Cancel. */
   onProgressReport: ((message: string, cancel: () => void) => void) | undefined;
 
@@ -99,6 +102,7 @@ export class ScriptedUserInput implements UserInput {
   async withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
     this.shown.push({ kind: 'progress', title, buttons: cancellable ? ['Cancel'] : [] });
     const cancel = new AbortController();
+    this.cancelProgress = () => cancel.abort();
     return task({
       report: (message) => {
         this.progressReports.push(message);
@@ -110,6 +114,11 @@ export class ScriptedUserInput implements UserInput {
 
   async showReport(title: string, text: string): Promise<void> {
     this.shown.push({ kind: 'report', title, message: text });
+  }
+
+  showDeviceCode(message: string, userCode: string, verificationUri: string): void {
+    this.shown.push({ kind: 'deviceCode', message, detail: verificationUri, buttons: [userCode] });
+    this.onDeviceCode?.(userCode, () => this.cancelProgress?.());
   }
 
   of(kind: Shown['kind']): Shown[] {

@@ -1,0 +1,138 @@
+import type { ICachePlugin, PublicClientApplication } from '@azure/msal-node';
+import * as l10n from '@vscode/l10n';
+import { intuneScope } from '../config/clouds';
+import { ConnectionSettings } from '../config/settings';
+import { VppError } from '../errors';
+import { Logger } from '../log';
+import { UserInput } from '../commands/userInput';
+import { signInError } from './signInErrors';
+import { AccessTokenSource } from './tokenSource';
+
+/** Where msal's token cache (accounts and refresh tokens: secrets) is kept: VS Code's SecretStorage in the extension. */
+export interface TokenCacheStore {
+  get(): Promise<string | undefined>;
+  set(value: string): Promise<void>;
+  delete(): Promise<void>;
+}
+
+/**
+ * Delegated tokens through the device code flow (msal-node), for remote windows and code-server, where VS Code's
+ * Microsoft sign-in cannot open a browser. The code is shown with "Copy & Open"; the wait can be cancelled; the
+ * token cache lives in SecretStorage, so a machine signs in once.
+ */
+export class DeviceCodeTokenSource implements AccessTokenSource {
+  private application: Promise<PublicClientApplication> | undefined;
+  private forceRefresh = false;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly cache: TokenCacheStore,
+    private readonly ui: UserInput,
+    private readonly log: Logger,
+  ) {}
+
+  private get scopes(): string[] {
+    return [intuneScope(this.settings.endpoints.graphEndpoint)];
+  }
+
+  async getAccessToken(): Promise<string> {
+    const app = await this.app();
+    const [account] = await app.getTokenCache().getAllAccounts();
+    if (!account) {
+      throw new VppError('signInRequired', l10n.t('You are not signed in. Run "Intune VPP: Sign In" and enter the code it shows.'));
+    }
+    try {
+      const result = await app.acquireTokenSilent({ account, scopes: this.scopes, forceRefresh: this.forceRefresh });
+      this.forceRefresh = false;
+      return result.accessToken;
+    } catch (error) {
+      const failure = signInError(error);
+      if (failure.kind === 'consentRequired' || failure.kind === 'configuration') {
+        throw failure;
+      }
+      this.log.info(`Silent sign-in failed, a new device code sign-in is needed: ${failure.message}`);
+      throw new VppError('signInRequired', l10n.t('Your sign-in has expired. Run "Intune VPP: Sign In" and enter the code it shows.'));
+    }
+  }
+
+  async signIn(): Promise<string> {
+    const app = await this.app();
+    const request = {
+      scopes: this.scopes,
+      cancel: false,
+      deviceCodeCallback: (response: { message: string; userCode: string; verificationUri: string }) => {
+        this.ui.showDeviceCode(response.message, response.userCode, response.verificationUri);
+      },
+    };
+    try {
+      const result = await this.ui.withProgress(
+        l10n.t('Waiting for you to sign in with the code…'),
+        (progress) => {
+          // msal checks this flag between polls of the token endpoint.
+          progress.signal.addEventListener('abort', () => (request.cancel = true), { once: true });
+          return app.acquireTokenByDeviceCode(request);
+        },
+        true,
+      );
+      return result?.account?.username ?? l10n.t('app {0}', this.settings.clientId);
+    } catch (error) {
+      throw signInError(error);
+    }
+  }
+
+  async signOut(): Promise<void> {
+    const app = await this.app();
+    const tokenCache = app.getTokenCache();
+    for (const account of await tokenCache.getAllAccounts()) {
+      await tokenCache.removeAccount(account);
+    }
+    await this.cache.delete();
+  }
+
+  invalidate(): boolean {
+    this.forceRefresh = true;
+    return true;
+  }
+
+  private app(): Promise<PublicClientApplication> {
+    this.application ??= this.createApp();
+    return this.application;
+  }
+
+  private async createApp(): Promise<PublicClientApplication> {
+    const msal = await import('@azure/msal-node');
+    const { loginEndpoint } = this.settings.endpoints;
+    const cachePlugin: ICachePlugin = {
+      beforeCacheAccess: async (context) => {
+        const stored = await this.cache.get();
+        if (stored) {
+          context.tokenCache.deserialize(stored);
+        }
+      },
+      afterCacheAccess: async (context) => {
+        if (context.cacheHasChanged) {
+          await this.cache.set(context.tokenCache.serialize());
+        }
+      },
+    };
+    return new msal.PublicClientApplication({
+      auth: {
+        clientId: this.settings.clientId,
+        authority: `${loginEndpoint}/${encodeURIComponent(this.settings.tenantId)}`,
+        knownAuthorities: this.settings.cloud === 'custom' ? [new URL(loginEndpoint).host] : [],
+      },
+      cache: { cachePlugin },
+      system: {
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: msal.LogLevel.Warning,
+          loggerCallback: (_level, message, containsPii) => {
+            if (!containsPii) {
+              this.log.debug(`msal: ${message}`);
+            }
+          },
+        },
+      },
+    });
+  }
+}
