@@ -4,6 +4,7 @@ import { ConnectionSettings } from '../config/settings';
 import { VppError } from '../errors';
 import { authenticationProviderId, vscodeSessionScopes } from './scopes';
 import { signInError } from './signInErrors';
+import { sovereignEnvironmentMismatch } from './sovereignCloud';
 import { AccessTokenSource } from './tokenSource';
 
 /**
@@ -14,12 +15,24 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
   readonly providerId: string;
   private readonly scopes: string[];
 
-  constructor(settings: ConnectionSettings) {
+  constructor(private readonly settings: ConnectionSettings) {
     this.providerId = authenticationProviderId(settings);
     this.scopes = vscodeSessionScopes(settings);
   }
 
+  /** A national cloud's sign-in only works when VS Code's sovereign-cloud setting names the same cloud. */
+  private checkSovereignEnvironment(): void {
+    const mismatch = sovereignEnvironmentMismatch(
+      this.settings,
+      vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get('environment'),
+    );
+    if (mismatch) {
+      throw mismatch;
+    }
+  }
+
   async getAccessToken(): Promise<string> {
+    this.checkSovereignEnvironment();
     let session: vscode.AuthenticationSession | undefined;
     try {
       session = await vscode.authentication.getSession(this.providerId, this.scopes, { silent: true });
@@ -33,6 +46,7 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
   }
 
   async signIn(): Promise<string> {
+    this.checkSovereignEnvironment();
     try {
       const session = await vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true });
       return session.account.label;

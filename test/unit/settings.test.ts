@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { appOnlyScopes, authenticationProviderId, vscodeSessionScopes } from '../../src/auth/scopes';
 import { signInError } from '../../src/auth/signInErrors';
+import { sovereignEnvironmentMismatch } from '../../src/auth/sovereignCloud';
 import { missingSignInSetting, resolveSettings } from '../../src/config/settings';
 import { ConfigurationError } from '../../src/errors';
 
@@ -70,6 +71,22 @@ describe('scopes', () => {
     assert.deepEqual(vscodeSessionScopes(gov), ['VSCODE_CLIENT_ID:app-id', 'VSCODE_TENANT:organizations', 'https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All']);
     assert.equal(authenticationProviderId(gov), 'microsoft-sovereign-cloud');
     assert.deepEqual(appOnlyScopes(resolveSettings({ cloud: 'china' })), ['https://microsoftgraph.chinacloudapi.cn/.default']);
+  });
+});
+
+describe('national clouds with VS Code\'s sovereign-cloud sign-in', () => {
+  it('names the VS Code setting and the value it needs when it does not match', () => {
+    const china = resolveSettings({ cloud: 'china', clientId: 'app' });
+    const error = sovereignEnvironmentMismatch(china, 'USGovernment');
+    assert.equal(error?.kind, 'configuration');
+    assert.match(error?.message ?? '', /microsoft-sovereign-cloud\.environment must be "ChinaCloud" \(it is "USGovernment"\)/);
+    assert.match(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'usGovDoD' }), undefined)?.message ?? '', /must be "USGovernment" \(it is "not set"\)/);
+  });
+
+  it('is satisfied by the matching value, and the global cloud needs none', () => {
+    assert.equal(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'usGov' }), 'USGovernment'), undefined);
+    assert.equal(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'china' }), 'ChinaCloud'), undefined);
+    assert.equal(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'global' }), 'ChinaCloud'), undefined);
   });
 });
 
