@@ -14,8 +14,7 @@ export type ErrorKind =
   | 'signInRequired'
   | 'consentRequired'
   | 'configuration'
-  | 'cancelled'
-  | 'busy';
+  | 'cancelled';
 
 export interface RequestDetails {
   readonly method?: string;
@@ -54,13 +53,9 @@ export class ConfigurationError extends VppError {
 }
 
 export class CancelledError extends VppError {
-  constructor(message = 'Cancelled') {
+  constructor(message: string) {
     super('cancelled', message);
   }
-}
-
-export function isCancellation(error: unknown): boolean {
-  return error instanceof VppError && error.kind === 'cancelled';
 }
 
 /** One log line for a failure: kind, request and ids, never a header value or token. */
