@@ -72,21 +72,27 @@ export class WriteThrottle {
         };
       }
       // Every slot is taken by writes still in flight: the first to complete frees the next wait.
-      await Promise.race([sleep(wait > 0 ? wait : 60_000, signal), this.released]);
+      const timer = sleep(wait > 0 ? wait : 60_000, signal);
+      await Promise.race([timer.done, this.released]);
+      timer.cancel();
     }
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
+/** A wait that ends after `ms`, on abort, or when cancelled (so no timer outlives the wait). */
+function sleep(ms: number, signal?: AbortSignal): { done: Promise<void>; cancel: () => void } {
+  let cancel = () => undefined as void;
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, ms);
+    signal?.addEventListener('abort', finish, { once: true });
+    function finish() {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', finish);
       resolve();
     }
+    cancel = finish;
   });
+  return { done, cancel };
 }
 
 /** Per-request option: the signal that may cancel a write while it waits for its slot (never once it is sent). */
