@@ -93,6 +93,9 @@ export class RequestObserver implements Middleware {
         { method, path, clientRequestId },
       );
     }
+    // A retry passes through here again with these options: it must get the caller's signal, not this attempt's
+    // timeout, which may have fired while the retry waited.
+    context.options = { ...context.options, signal: callerSignal };
     const response = context.response;
     if (response && !response.ok) {
       this.log.error(

@@ -260,6 +260,13 @@ describe('VppTokenService against the simulated tenant', () => {
       assert.equal(tenant.requestsFor('revoke').length, 2);
     });
 
+    it('a retry that waits longer than the timeout gets a fresh timeout, not the spent one', async () => {
+      tenant.addFault({ route: 'revoke', status: 503, retryAfter: '2' });
+      const receipt = await revoke(service(1));
+      assert.equal(receipt.status, 204);
+      assert.equal(tenant.requestsFor('revoke').length, 2);
+    });
+
     for (const status of [500, 502]) {
       it(`${status} is a server error, not retried`, async () => {
         tenant.addFault({ route: 'revoke', status, times: 5 });
