@@ -45,6 +45,7 @@ const autoConfirm: UserInput = {
   withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal } as ProgressReporter),
   showReport: async () => undefined,
   showDeviceCode: () => undefined,
+  pickPemFiles: async () => undefined,
 };
 
 async function naiveBytes(tenant: SimulatedTenant, accessToken: string): Promise<number> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { ClientCredentialsTokenSource, SecretStore } from './auth/clientCredentialsTokenSource';
+import { ClientCertificate, parseClientCertificate } from './auth/clientCertificate';
 import { DeviceCodeTokenSource, TokenCacheStore } from './auth/deviceCodeTokenSource';
 import { AccessTokenSource } from './auth/tokenSource';
 import { UserInput } from './commands/userInput';
@@ -21,7 +22,7 @@ interface Ready {
 }
 
 /** Where a credential of the configured app lives in SecretStorage: one per kind, cloud, tenant and app. */
-function secretKey(kind: 'clientSecret' | 'tokenCache', settings: ConnectionSettings): string {
+function secretKey(kind: 'clientSecret' | 'clientCertificate' | 'tokenCache', settings: ConnectionSettings): string {
   return `intuneVpp.${kind}/${settings.endpoints.loginEndpoint}/${settings.tenantId}/${settings.clientId}`;
 }
 
@@ -55,7 +56,7 @@ export class TenantConnection implements vscode.Disposable {
         }
       }),
       context.secrets.onDidChange((event) => {
-        if (event.key.startsWith('intuneVpp.clientSecret/') || event.key.startsWith('intuneVpp.tokenCache/')) {
+        if (/^intuneVpp\.(clientSecret|clientCertificate|tokenCache)\//.test(event.key)) {
           this.changed.fire();
         }
       }),
@@ -91,6 +92,18 @@ export class TenantConnection implements vscode.Disposable {
     this.log.info('Signed out.');
     await this.setSignedIn(false);
     this.changed.fire();
+  }
+
+  /**
+   * Stores the configured app's certificate (client-credentials mode) from PEM text; it takes precedence over a
+   * client secret. Returns the derived thumbprint.
+   */
+  async storeClientCertificate(pemText: string): Promise<string> {
+    const settings = this.build().settings;
+    const certificate = parseClientCertificate(pemText);
+    await this.context.secrets.store(secretKey('clientCertificate', settings), JSON.stringify(certificate));
+    await this.context.globalState.update(SIGNED_OUT_KEY, false);
+    return certificate.thumbprintSha256;
   }
 
   /** Stores the client secret for the configured app (client-credentials mode). */
@@ -169,9 +182,17 @@ export class TenantConnection implements vscode.Disposable {
     }
     if (settings.authMode === 'clientCredentials') {
       const key = secretKey('clientSecret', settings);
+      const certificateKey = secretKey('clientCertificate', settings);
       const secrets: SecretStore = {
         get: async () => this.context.secrets.get(key),
-        delete: async () => this.context.secrets.delete(key),
+        getCertificate: async () => {
+          const stored = await this.context.secrets.get(certificateKey);
+          return stored ? (JSON.parse(stored) as ClientCertificate) : undefined;
+        },
+        delete: async () => {
+          await this.context.secrets.delete(key);
+          await this.context.secrets.delete(certificateKey);
+        },
       };
       return new ClientCredentialsTokenSource(settings, secrets, this.log);
     }

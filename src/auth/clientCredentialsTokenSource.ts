@@ -5,6 +5,7 @@ import { VppError } from '../errors';
 import { Logger } from '../log';
 import { appOnlyScopes } from './scopes';
 import { signInError } from './signInErrors';
+import { ClientCertificate } from './clientCertificate';
 import { AccessTokenSource } from './tokenSource';
 
 /** msal has no timeout of its own: a token endpoint that never answers must not hang the extension. */
@@ -21,18 +22,25 @@ function withTimeout<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
   return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Reads and forgets the stored client secret (VS Code's SecretStorage in the extension). */
+/** Reads and forgets the stored credential: a certificate or a client secret (VS Code's SecretStorage in the extension). */
 export interface SecretStore {
   get(): Promise<string | undefined>;
+  getCertificate(): Promise<ClientCertificate | undefined>;
   delete(): Promise<void>;
 }
 
+type Credential = { kind: 'secret'; secret: string } | { kind: 'certificate'; certificate: ClientCertificate };
+
+function credentialId(credential: Credential): string {
+  return credential.kind === 'secret' ? `secret:${credential.secret}` : `certificate:${credential.certificate.thumbprintSha256}`;
+}
+
 /**
- * App-only tokens for an app registration with a client secret, through msal-node. msal-node is loaded on
+ * App-only tokens for an app registration with a certificate or a client secret, through msal-node. msal-node is loaded on
  * first use, so the default sign-in mode never pays for it.
  */
 export class ClientCredentialsTokenSource implements AccessTokenSource {
-  private application: { secret: string; app: Promise<ConfidentialClientApplication> } | undefined;
+  private application: { id: string; app: Promise<ConfidentialClientApplication> } | undefined;
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -41,8 +49,14 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
   ) {}
 
   async getAccessToken(): Promise<string> {
-    const secret = await this.secrets.get();
-    if (!secret) {
+    const certificate = await this.secrets.getCertificate();
+    const secret = certificate ? undefined : await this.secrets.get();
+    const credential: Credential | undefined = certificate
+      ? { kind: 'certificate', certificate }
+      : secret
+        ? { kind: 'secret', secret }
+        : undefined;
+    if (!credential) {
       throw new VppError(
         'signInRequired',
         l10n.t('No client secret is stored for the app {0}. Run "Intune VPP: Set Client Secret…".', this.settings.clientId),
@@ -51,7 +65,7 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
       );
     }
     try {
-      const app = await this.app(secret);
+      const app = await this.app(credential);
       const result = await withTimeout(app.acquireTokenByClientCredential({ scopes: appOnlyScopes(this.settings) }), this.settings.requestTimeoutMs);
       if (!result?.accessToken) {
         throw new VppError('unauthorized', l10n.t('Microsoft Entra ID returned no access token.'));
@@ -80,21 +94,30 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
     return true;
   }
 
-  /** One msal application per secret, so its in-memory token cache serves every request until the token expires. */
-  private app(secret: string): Promise<ConfidentialClientApplication> {
-    if (this.application?.secret !== secret) {
-      this.application = { secret, app: this.createApp(secret) };
+  /** One msal application per credential, so its in-memory token cache serves every request until the token expires. */
+  private app(credential: Credential): Promise<ConfidentialClientApplication> {
+    const id = credentialId(credential);
+    if (this.application?.id !== id) {
+      this.application = { id, app: this.createApp(credential) };
     }
     return this.application.app;
   }
 
-  private async createApp(secret: string): Promise<ConfidentialClientApplication> {
+  private async createApp(credential: Credential): Promise<ConfidentialClientApplication> {
     const msal = await import('@azure/msal-node');
     const { loginEndpoint } = this.settings.endpoints;
     return new msal.ConfidentialClientApplication({
       auth: {
         clientId: this.settings.clientId,
-        clientSecret: secret,
+        ...(credential.kind === 'secret'
+          ? { clientSecret: credential.secret }
+          : {
+              clientCertificate: {
+                thumbprintSha256: credential.certificate.thumbprintSha256,
+                privateKey: credential.certificate.privateKey,
+                x5c: credential.certificate.certificate,
+              },
+            }),
         authority: `${loginEndpoint}/${encodeURIComponent(this.settings.tenantId)}`,
         // A custom cloud's login host is trusted as given, so no instance discovery leaves the machine.
         knownAuthorities: this.settings.cloud === 'custom' ? [new URL(loginEndpoint).host] : [],

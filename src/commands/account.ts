@@ -6,6 +6,8 @@ export interface AccountActions {
   signIn(): Promise<string>;
   signOut(): Promise<void>;
   storeClientSecret(secret: string): Promise<void>;
+  /** Stores a certificate from PEM text; returns its thumbprint. */
+  storeClientCertificate(pemText: string): Promise<string>;
   clientId(): string;
 }
 
@@ -31,4 +33,15 @@ export async function setClientSecret(ui: UserInput, account: AccountActions): P
   }
   await account.storeClientSecret(secret.trim());
   await ui.info(l10n.t('The client secret of the app {0} was stored.', clientId));
+}
+
+/** Asks for the PEM file(s) of the app's certificate and private key and keeps them in SecretStorage. */
+export async function setClientCertificate(ui: UserInput, account: AccountActions): Promise<void> {
+  const clientId = account.clientId();
+  const pemText = await ui.pickPemFiles(l10n.t('Intune VPP: choose the certificate and private key (PEM) of the app {0}', clientId));
+  if (!pemText) {
+    return;
+  }
+  const thumbprint = await account.storeClientCertificate(pemText);
+  await ui.info(l10n.t('The certificate {0} of the app {1} was stored; it is used instead of a client secret.', thumbprint.toUpperCase(), clientId));
 }

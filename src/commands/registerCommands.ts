@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { TenantConnection } from '../connection';
 import { TokenNode, VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
-import { setClientSecret, signIn, signOut, AccountActions } from './account';
+import { setClientCertificate, setClientSecret, signIn, signOut, AccountActions } from './account';
 import { DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
 import { CommandContext, tokensOf } from './commandContext';
 import { syncLicenses } from './syncLicenses';
@@ -14,6 +14,7 @@ export const COMMANDS = {
   signIn: 'intuneVpp.signIn',
   signOut: 'intuneVpp.signOut',
   setClientSecret: 'intuneVpp.setClientSecret',
+  setClientCertificate: 'intuneVpp.setClientCertificate',
   revokeLicenses: 'intuneVpp.revokeLicenses',
   syncLicenses: 'intuneVpp.syncLicenses',
   copyTokenId: 'intuneVpp.copyTokenId',
@@ -43,6 +44,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     signIn: () => connection.signIn(),
     signOut: () => connection.signOut(),
     storeClientSecret: (secret) => connection.storeClientSecret(secret),
+    storeClientCertificate: (pemText) => connection.storeClientCertificate(pemText),
     clientId: () => connection.settings().clientId,
   };
   const context: CommandContext = {
@@ -69,6 +71,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.signIn]: () => signIn(ui, account),
     [COMMANDS.signOut]: () => signOut(ui, account),
     [COMMANDS.setClientSecret]: () => setClientSecret(ui, account),
+    [COMMANDS.setClientCertificate]: () => setClientCertificate(ui, account),
     [COMMANDS.revokeLicenses]: (node?: unknown, selection?: unknown) => revokeLicenses(context, inFlight, selectedTokens(node, selection)),
     [COMMANDS.syncLicenses]: (node?: unknown, selection?: unknown) => syncLicenses(context, selectedTokens(node, selection)),
     [COMMANDS.copyTokenId]: async (node?: TokenNode) => {

@@ -36,6 +36,8 @@ export interface UserInput {
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T>;
   /** Shows a plain-text report in an editor, e.g. the per-token outcome of a bulk action. */
   showReport(title: string, text: string): Promise<void>;
+  /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
+  pickPemFiles(title: string): Promise<string | undefined>;
   /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
   showDeviceCode(message: string, userCode: string, verificationUri: string): void;
 }
@@ -79,5 +81,8 @@ export class ReplaceableUserInput implements UserInput {
   }
   showDeviceCode(message: string, userCode: string, verificationUri: string): void {
     this.current.showDeviceCode(message, userCode, verificationUri);
+  }
+  pickPemFiles(title: string): Promise<string | undefined> {
+    return this.current.pickPemFiles(title);
   }
 }

@@ -72,6 +72,20 @@ export class VscodeUserInput implements UserInput {
     });
   }
 
+  async pickPemFiles(title: string): Promise<string | undefined> {
+    const files = await vscode.window.showOpenDialog({
+      title,
+      canSelectMany: true,
+      openLabel: l10n.t('Use'),
+      filters: { [l10n.t('PEM files')]: ['pem', 'crt', 'cer', 'key'] },
+    });
+    if (!files || files.length === 0) {
+      return undefined;
+    }
+    const contents = await Promise.all(files.map((file) => vscode.workspace.fs.readFile(file)));
+    return contents.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
+  }
+
   async showReport(title: string, text: string): Promise<void> {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `${title}\n\n${text}` });
     await vscode.window.showTextDocument(document, { preview: false });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { constants, randomUUID, verify, X509Certificate } from 'node:crypto';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -82,6 +82,8 @@ export class SimulatedTenant {
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
   private readonly issuedTokens = new Map<string, number>();
+  /** The app's registered certificate (PEM): client assertions must be signed by its key. */
+  clientCertificatePem: string | undefined;
   /** Device codes handed out, and what the next poll with each gets. */
   private readonly deviceCodes = new Map<string, 'pending' | 'approved' | 'expired' | 'slowDown'>();
   private readonly refreshTokens = new Set<string>();
@@ -517,7 +519,13 @@ export class SimulatedTenant {
         error_description: `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`,
       });
     }
-    if (form.get('client_secret') !== this.clientSecret) {
+    const assertion = form.get('client_assertion');
+    if (assertion !== null) {
+      const problem = this.assertionProblem(assertion, form.get('client_assertion_type'));
+      if (problem) {
+        return json(res, 401, { error: 'invalid_client', error_description: `AADSTS700027: Client assertion failed signature validation. ${problem}` });
+      }
+    } else if (form.get('client_secret') !== this.clientSecret) {
       return json(res, 401, {
         error: 'invalid_client',
         error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.',
@@ -529,6 +537,33 @@ export class SimulatedTenant {
     }
     // msal is told an hour either way: a token Graph refuses while msal still trusts it is the case to handle.
     json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599) });
+  }
+
+  /** Why a client assertion JWT is refused, or undefined when the registered certificate signed it for this app. */
+  private assertionProblem(assertion: string, type: string | null): string | undefined {
+    if (type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      return 'Wrong client_assertion_type.';
+    }
+    if (!this.clientCertificatePem) {
+      return 'No certificate is registered for the app.';
+    }
+    const [headerPart, payloadPart, signaturePart] = assertion.split('.');
+    const header = JSON.parse(Buffer.from(headerPart ?? '', 'base64url').toString()) as Record<string, string>;
+    const payload = JSON.parse(Buffer.from(payloadPart ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const certificate = new X509Certificate(this.clientCertificatePem);
+    const thumbprint = Buffer.from(certificate.fingerprint256.replace(/:/g, ''), 'hex').toString('base64url');
+    if (header['x5t#S256'] !== thumbprint) {
+      return 'The thumbprint does not match the registered certificate.';
+    }
+    const padding = header.alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
+    const signed = verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), { key: certificate.publicKey, ...padding }, Buffer.from(signaturePart ?? '', 'base64url'));
+    if (!signed) {
+      return 'The signature does not verify.';
+    }
+    if (payload.iss !== this.clientId || payload.sub !== this.clientId || payload.aud !== `${this.url}/${this.tenantId}/oauth2/v2.0/token`) {
+      return 'Wrong issuer, subject or audience.';
+    }
+    return typeof payload.exp === 'number' && payload.exp * 1000 > Date.now() ? undefined : 'The assertion has expired.';
   }
 
   private control(method: string, url: URL, body: string, res: ServerResponse): void {

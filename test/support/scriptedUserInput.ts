@@ -116,6 +116,16 @@ export class ScriptedUserInput implements UserInput {
     this.shown.push({ kind: 'report', title, message: text });
   }
 
+  async pickPemFiles(title: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'inputSecret', title });
+    const answer = this.next('pickPemFiles');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
+    return answer.text;
+  }
+
   showDeviceCode(message: string, userCode: string, verificationUri: string): void {
     this.shown.push({ kind: 'deviceCode', message, detail: verificationUri, buttons: [userCode] });
     this.onDeviceCode?.(userCode, () => this.cancelProgress?.());

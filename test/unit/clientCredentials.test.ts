@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { setClientSecret } from '../../src/commands/account';
+import { generateKeyPairSync } from 'node:crypto';
+import { setClientCertificate, setClientSecret } from '../../src/commands/account';
+import { parseClientCertificate } from '../../src/auth/clientCertificate';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { CERT_DIR } from '../paths';
 import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
 import { resolveSettings } from '../../src/config/settings';
 import { VppError } from '../../src/errors';
@@ -35,7 +39,7 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     });
     const tokenSource = new ClientCredentialsTokenSource(
       settings,
-      { get: async () => stored, delete: async () => void (stored = undefined) },
+      { get: async () => stored, getCertificate: async () => undefined, delete: async () => void (stored = undefined) },
       log,
     );
     return { settings, tokenSource, stored: () => stored };
@@ -91,9 +95,84 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     await assert.rejects(tokenSource.getAccessToken(), /Set Client Secret/);
   });
 
+  describe('with a certificate', () => {
+    /** A key and certificate made at run time (the test CA's server pair): PKCS#1 key, as openssl often writes it. */
+    const pair = () => ensureTestCertificates(CERT_DIR);
+
+    function certificateSource(pem: string) {
+      const settings = resolveSettings({
+        cloud: 'custom',
+        customGraphEndpoint: tenant.url,
+        customLoginEndpoint: tenant.url,
+        authMode: 'clientCredentials',
+        clientId: SIM_CLIENT_ID,
+        tenantId: SIM_TENANT_ID,
+      });
+      const certificate = parseClientCertificate(pem);
+      const store = { get: async () => 'a-secret-that-must-not-be-used', getCertificate: async () => certificate, delete: async () => undefined };
+      return { settings, certificate, tokenSource: new ClientCredentialsTokenSource(settings, store, log) };
+    }
+
+    it('derives the thumbprint, signs a client assertion the tenant verifies, and lists the tokens', async () => {
+      const { certPem, keyPem } = pair();
+      tenant.clientCertificatePem = certPem;
+      const { settings, certificate, tokenSource } = certificateSource(`${keyPem}\n${certPem}`);
+      assert.match(certificate.thumbprintSha256, /^[0-9a-f]{64}$/);
+      assert.match(certificate.privateKey, /^-----BEGIN PRIVATE KEY-----/);
+      const service = createVppTokenService(settings, { getAccessToken: () => tokenSource.getAccessToken(), log, acceptLanguage: 'en-US' });
+      assert.ok((await service.listTokens()).length > 10);
+      const form = new URLSearchParams(tenant.requestsFor('token')[0].body);
+      assert.equal(form.get('client_assertion_type'), 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      assert.equal(form.get('client_secret'), null, 'the certificate is used instead of a secret');
+      assert.equal(log.text().includes(keyPem.split('\n')[1]), false, 'the private key is never logged');
+    });
+
+    it('a certificate the app does not have registered is refused with the Entra code', async () => {
+      const { certPem, keyPem } = pair();
+      tenant.clientCertificatePem = undefined;
+      const { tokenSource } = certificateSource(`${certPem}${keyPem}`);
+      await assert.rejects(tokenSource.getAccessToken(), (error: unknown) => error instanceof VppError && /AADSTS700027/.test(error.message));
+    });
+
+    it('refuses PEM text without a key, with a key of another certificate, or with an encrypted key', () => {
+      const { certPem, keyPem } = pair();
+      assert.throws(() => parseClientCertificate(certPem), /both the private key and the certificate/);
+      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      assert.throws(() => parseClientCertificate(`${otherKey}${certPem}`), /does not belong to the certificate/);
+      assert.throws(() => parseClientCertificate(`-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n${certPem}`), /encrypted/);
+      assert.ok(keyPem.includes('PRIVATE KEY'));
+    });
+
+    it('Set Client Certificate stores the chosen PEM text and names the thumbprint; Escape stores nothing', async () => {
+      const { certPem, keyPem } = pair();
+      const stored: string[] = [];
+      const account = {
+        signIn: async () => '',
+        signOut: async () => undefined,
+        storeClientSecret: async () => undefined,
+        storeClientCertificate: async (pem: string) => {
+          stored.push(pem);
+          return parseClientCertificate(pem).thumbprintSha256;
+        },
+        clientId: () => 'app-1',
+      };
+      const ui = new ScriptedUserInput([{ text: `${keyPem}${certPem}` }, 'escape']);
+      await setClientCertificate(ui, account);
+      await setClientCertificate(ui, account);
+      assert.equal(stored.length, 1);
+      assert.match(ui.of('info')[0].message ?? '', /The certificate [0-9A-F]{64} of the app app-1 was stored/);
+    });
+  });
+
   it('Set Client Secret stores the trimmed secret, and Escape stores nothing', async () => {
     const stored: string[] = [];
-    const account = { signIn: async () => '', signOut: async () => undefined, storeClientSecret: async (secret: string) => void stored.push(secret), clientId: () => 'app-1' };
+    const account = {
+      signIn: async () => '',
+      signOut: async () => undefined,
+      storeClientSecret: async (secret: string) => void stored.push(secret),
+      storeClientCertificate: async () => '',
+      clientId: () => 'app-1',
+    };
     const ui = new ScriptedUserInput([{ text: '  s3cret  ' }, 'escape']);
     await setClientSecret(ui, account);
     await setClientSecret(ui, account);

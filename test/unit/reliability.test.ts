@@ -72,7 +72,7 @@ describe('reliability matrix', () => {
       requestTimeoutSeconds: 1,
     });
     const fixed = tenant.issueAccessToken();
-    const source = new ClientCredentialsTokenSource(settings, { get: async () => SIM_CLIENT_SECRET, delete: async () => undefined }, log);
+    const source = new ClientCredentialsTokenSource(settings, { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined }, log);
     const service = createVppTokenService(settings, {
       getAccessToken: mode === 'token' ? async () => fixed : () => source.getAccessToken(),
       onUnauthorized: mode === 'token' ? () => false : () => source.invalidate(),
