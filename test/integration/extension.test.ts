@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, EXTENSION_ID, Fixture, useFixture, withUi } from './fixture';
 
@@ -240,6 +242,19 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     } finally {
       await configure({ 'auth.mode': 'clientCredentials' });
     }
+  });
+
+  it('signs in app-only with a certificate chosen as PEM files, instead of the secret', async () => {
+    const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+    fixture.tenant.clientCertificatePem = certPem;
+    const ui = new ScriptedUserInput([{ text: `${keyPem}\n${certPem}` }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.setClientCertificate'));
+    assert.match(ui.of('info')[0]?.message ?? '', /The certificate [0-9A-F]{64} of the app .* was stored/);
+    fixture.tenant.requests.length = 0;
+    assert.equal((await items()).length, seedTokens().length);
+    const form = new URLSearchParams(fixture.tenant.requestsFor('token')[0]?.body ?? '');
+    assert.equal(form.get('client_assertion_type'), 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    assert.equal(form.get('client_secret'), null);
   });
 
   it('shows a configuration problem instead of calling anything', async () => {
