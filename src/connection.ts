@@ -17,6 +17,8 @@ export const SIGNED_IN_CONTEXT = 'intuneVpp.signedIn';
 
 interface Ready {
   readonly settings: ConnectionSettings;
+  /** The mode's own source, wrapped by `source` with the signed-out check. */
+  readonly modeSource: AccessTokenSource;
   readonly source: AccessTokenSource;
   readonly service: VppTokenService;
 }
@@ -51,12 +53,14 @@ export class TenantConnection implements vscode.Disposable {
       }),
       vscode.authentication.onDidChangeSessions((event) => {
         const current = this.ready;
-        if (current && !(current instanceof VppError) && current.source instanceof VscodeSessionTokenSource && current.source.providerId === event.provider.id) {
+        if (current && !(current instanceof VppError) && current.modeSource instanceof VscodeSessionTokenSource && current.modeSource.providerId === event.provider.id) {
           this.changed.fire();
         }
       }),
+      // A stored credential changes what sign-in can do; the device code token cache changes as msal refreshes
+      // tokens, which is no news for the tree.
       context.secrets.onDidChange((event) => {
-        if (/^intuneVpp\.(clientSecret|clientCertificate|tokenCache)\//.test(event.key)) {
+        if (/^intuneVpp\.(clientSecret|clientCertificate)\//.test(event.key)) {
           this.changed.fire();
         }
       }),
@@ -167,7 +171,7 @@ export class TenantConnection implements vscode.Disposable {
       acceptLanguage: vscode.env.language || 'en',
     });
     this.log.info(`Using the ${settings.cloud} cloud (${settings.endpoints.graphEndpoint}), sign-in mode ${settings.authMode}.`);
-    return { settings, source, service };
+    return { settings, modeSource: inner, source, service };
   }
 
   private createSource(settings: ConnectionSettings): AccessTokenSource {
