@@ -6,6 +6,7 @@ import { Logger } from '../log';
 import { appOnlyScopes } from './scopes';
 import { signInError } from './signInErrors';
 import { ClientCertificate } from './clientCertificate';
+import { msalAuthority, msalLoggerOptions } from './msalOptions';
 import { AccessTokenSource } from './tokenSource';
 
 /** msal has no timeout of its own: a token endpoint that never answers must not hang the extension. */
@@ -105,7 +106,6 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
 
   private async createApp(credential: Credential): Promise<ConfidentialClientApplication> {
     const msal = await import('@azure/msal-node');
-    const { loginEndpoint } = this.settings.endpoints;
     return new msal.ConfidentialClientApplication({
       auth: {
         clientId: this.settings.clientId,
@@ -118,21 +118,9 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
                 x5c: credential.certificate.certificate,
               },
             }),
-        authority: `${loginEndpoint}/${encodeURIComponent(this.settings.tenantId)}`,
-        // A custom cloud's login host is trusted as given, so no instance discovery leaves the machine.
-        knownAuthorities: this.settings.cloud === 'custom' ? [new URL(loginEndpoint).host] : [],
+        ...msalAuthority(this.settings),
       },
-      system: {
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: msal.LogLevel.Warning,
-          loggerCallback: (_level, message, containsPii) => {
-            if (!containsPii) {
-              this.log.debug(`msal: ${message}`);
-            }
-          },
-        },
-      },
+      system: { loggerOptions: msalLoggerOptions(msal, this.log) },
     });
   }
 }

@@ -6,6 +6,7 @@ import { VppError } from '../errors';
 import { Logger } from '../log';
 import { UserInput } from '../commands/userInput';
 import { signInError } from './signInErrors';
+import { msalAuthority, msalLoggerOptions } from './msalOptions';
 import { AccessTokenSource } from './tokenSource';
 
 /** Where msal's token cache (accounts and refresh tokens: secrets) is kept: VS Code's SecretStorage in the extension. */
@@ -101,7 +102,6 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
 
   private async createApp(): Promise<PublicClientApplication> {
     const msal = await import('@azure/msal-node');
-    const { loginEndpoint } = this.settings.endpoints;
     const cachePlugin: ICachePlugin = {
       beforeCacheAccess: async (context) => {
         const stored = await this.cache.get();
@@ -118,21 +118,10 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
     return new msal.PublicClientApplication({
       auth: {
         clientId: this.settings.clientId,
-        authority: `${loginEndpoint}/${encodeURIComponent(this.settings.tenantId)}`,
-        knownAuthorities: this.settings.cloud === 'custom' ? [new URL(loginEndpoint).host] : [],
+        ...msalAuthority(this.settings),
       },
       cache: { cachePlugin },
-      system: {
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: msal.LogLevel.Warning,
-          loggerCallback: (_level, message, containsPii) => {
-            if (!containsPii) {
-              this.log.debug(`msal: ${message}`);
-            }
-          },
-        },
-      },
+      system: { loggerOptions: msalLoggerOptions(msal, this.log) },
     });
   }
 }
