@@ -4,14 +4,13 @@ import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
 import { syncLicenses } from '../../src/commands/syncLicenses';
-import { resolveSettings } from '../../src/config/settings';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { WriteThrottle } from '../../src/graph/writeThrottle';
 import { generatedTokens, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 
 /** Intune's limit scaled down 20 times in time and 10 times in count, so a test takes seconds. */
 const LIMIT = { maxWrites: 10, windowMs: 1000 };
@@ -37,7 +36,7 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     const ui = new ScriptedUserInput(answers);
     const log = new RecordingLogger();
     const tree = new RecordingTree();
-    const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+    const settings = tenantSettings(tenant);
     const service: VppTokenService = createVppTokenService(settings, {
       getAccessToken: async () => accessToken,
       log,
@@ -180,7 +179,7 @@ describe('revoke outcome polling', () => {
     const accessToken = tenant.issueAccessToken();
     const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
     const log = new RecordingLogger();
-    const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+    const settings = tenantSettings(tenant);
     const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
     const hq = seedTokens()[0];
     await revokeLicenses(
@@ -198,7 +197,7 @@ describe('VPP apps per token', () => {
     const tenant = await startTenant({ pageSize: 3 });
     try {
       const accessToken = tenant.issueAccessToken();
-      const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+      const settings = tenantSettings(tenant);
       const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: new RecordingLogger(), acceptLanguage: 'en-US' });
       const apps = await service.listVppApps();
       const expected = tenant.apps.filter((app) => app.vppTokenId);
@@ -226,7 +225,7 @@ describe('listing at scale', () => {
     const tenant = await startTenant({ pageSize: 100, tokens: generatedTokens(3000) });
     try {
       const accessToken = tenant.issueAccessToken();
-      const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x' });
+      const settings = tenantSettings(tenant);
       const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: new RecordingLogger(), acceptLanguage: 'en-US' });
       const listed = await service.listTokens();
       assert.equal(listed.length, 3000);

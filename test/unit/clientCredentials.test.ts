@@ -5,11 +5,10 @@ import { parseClientCertificate } from '../../src/auth/clientCertificate';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
-import { resolveSettings } from '../../src/config/settings';
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 
 describe('client-credentials sign-in with msal-node against the simulated tenant', () => {
@@ -29,14 +28,7 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
 
   function source(secret: string | undefined, clientId = SIM_CLIENT_ID) {
     let stored = secret;
-    const settings = resolveSettings({
-      cloud: 'custom',
-      customGraphEndpoint: tenant.url,
-      customLoginEndpoint: tenant.url,
-      authMode: 'clientCredentials',
-      clientId,
-      tenantId: SIM_TENANT_ID,
-    });
+    const settings = tenantSettings(tenant, { authMode: 'clientCredentials', clientId, tenantId: SIM_TENANT_ID });
     const tokenSource = new ClientCredentialsTokenSource(
       settings,
       { get: async () => stored, getCertificate: async () => undefined, delete: async () => void (stored = undefined) },
@@ -100,14 +92,7 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     const pair = () => ensureTestCertificates(CERT_DIR);
 
     function certificateSource(pem: string) {
-      const settings = resolveSettings({
-        cloud: 'custom',
-        customGraphEndpoint: tenant.url,
-        customLoginEndpoint: tenant.url,
-        authMode: 'clientCredentials',
-        clientId: SIM_CLIENT_ID,
-        tenantId: SIM_TENANT_ID,
-      });
+      const settings = tenantSettings(tenant, { authMode: 'clientCredentials', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID });
       const certificate = parseClientCertificate(pem);
       const store = { get: async () => 'a-secret-that-must-not-be-used', getCertificate: async () => certificate, delete: async () => undefined };
       return { settings, certificate, tokenSource: new ClientCredentialsTokenSource(settings, store, log) };

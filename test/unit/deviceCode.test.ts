@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { DeviceCodeTokenSource } from '../../src/auth/deviceCodeTokenSource';
-import { resolveSettings } from '../../src/config/settings';
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 
 describe('device code sign-in with msal-node against the simulated tenant', () => {
   let tenant: SimulatedTenant;
@@ -25,14 +24,7 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
   });
 
   function source(ui: ScriptedUserInput) {
-    const settings = resolveSettings({
-      cloud: 'custom',
-      customGraphEndpoint: tenant.url,
-      customLoginEndpoint: tenant.url,
-      authMode: 'deviceCode',
-      clientId: SIM_CLIENT_ID,
-      tenantId: SIM_TENANT_ID,
-    });
+    const settings = tenantSettings(tenant, { authMode: 'deviceCode', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID });
     const cache = { get: async () => stored, set: async (value: string) => void (stored = value), delete: async () => void (stored = undefined) };
     return { settings, tokenSource: new DeviceCodeTokenSource(settings, cache, ui, log) };
   }

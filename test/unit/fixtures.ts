@@ -2,6 +2,7 @@ import { SimulatedTenant, TenantOptions } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { Logger } from '../../src/log';
+import { ConnectionSettings, RawSettings, resolveSettings } from '../../src/config/settings';
 
 /** Starts a simulated tenant with the run's test CA (trusted through NODE_EXTRA_CA_CERTS by test/runAll). */
 export async function startTenant(options: Partial<TenantOptions> = {}): Promise<SimulatedTenant> {
@@ -30,4 +31,9 @@ export class RecordingLogger implements Logger {
   text(): string {
     return this.lines.map((line) => `${line.level} ${line.message}`).join('\n');
   }
+}
+
+/** Settings for the simulated tenant as a custom cloud; `extra` adds sign-in mode, ids or timeout. */
+export function tenantSettings(tenant: SimulatedTenant, extra: RawSettings = {}): ConnectionSettings {
+  return resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x', ...extra });
 }

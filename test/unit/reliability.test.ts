@@ -9,14 +9,14 @@ import { pickToken } from '../../src/commands/pickToken';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
 import { syncLicenses } from '../../src/commands/syncLicenses';
-import { ConnectionSettings, resolveSettings } from '../../src/config/settings';
+import { ConnectionSettings } from '../../src/config/settings';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenRecord } from '../../src/graph/vppTokenService';
 import { presentToken } from '../../src/tree/tokenPresentation';
 import { SECRET_TOKEN_PREFIX, seedTokens, StoredToken } from '../simulatedTenant/seed';
 import { Fault, Route, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 
 const MAX_RETRIES = 1;
 const figures = { faults: 0, hostileInputs: 0, unhandled: 0, duplicateWrites: 0, leakedSecrets: 0 };
@@ -62,15 +62,7 @@ describe('reliability matrix', () => {
     const ui = new ScriptedUserInput(answers);
     const log = new RecordingLogger();
     const tree = new RecordingTree();
-    const settings: ConnectionSettings = resolveSettings({
-      cloud: 'custom',
-      customGraphEndpoint: tenant.url,
-      customLoginEndpoint: tenant.url,
-      authMode: 'clientCredentials',
-      clientId: SIM_CLIENT_ID,
-      tenantId: SIM_TENANT_ID,
-      requestTimeoutSeconds: 1,
-    });
+    const settings: ConnectionSettings = tenantSettings(tenant, { authMode: 'clientCredentials', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID, requestTimeoutSeconds: 1 });
     const fixed = tenant.issueAccessToken();
     const source = new ClientCredentialsTokenSource(settings, { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined }, log);
     const service = createVppTokenService(settings, {

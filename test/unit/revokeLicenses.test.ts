@@ -3,13 +3,12 @@ import { CommandContext } from '../../src/commands/commandContext';
 import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
-import { resolveSettings } from '../../src/config/settings';
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
 import { seedTokens } from '../simulatedTenant/seed';
 import { Fault, SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 
 const NOTIFY = 'Notify managed devices';
@@ -43,13 +42,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     const ui = new ScriptedUserInput(answers);
     const log = new RecordingLogger();
     const tree = new RecordingTree();
-    const settings = resolveSettings({
-      cloud: 'custom',
-      customGraphEndpoint: tenant.url,
-      customLoginEndpoint: tenant.url,
-      clientId: 'x',
-      requestTimeoutSeconds: timeoutSeconds,
-    });
+    const settings = tenantSettings(tenant, { requestTimeoutSeconds: timeoutSeconds });
     const service: VppTokenService = createVppTokenService(settings, {
       getAccessToken: async () => accessToken,
       log,

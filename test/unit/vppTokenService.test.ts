@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { resolveSettings } from '../../src/config/settings';
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { TOKEN_FIELDS, tokenPath, VppTokenService } from '../../src/graph/vppTokenService';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 
 const FAST_RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };
 
@@ -25,13 +24,7 @@ describe('VppTokenService against the simulated tenant', () => {
   let accessToken: string;
 
   function service(timeoutSeconds = 30): VppTokenService {
-    const settings = resolveSettings({
-      cloud: 'custom',
-      customGraphEndpoint: tenant.url,
-      customLoginEndpoint: tenant.url,
-      clientId: 'x',
-      requestTimeoutSeconds: timeoutSeconds,
-    });
+    const settings = tenantSettings(tenant, { requestTimeoutSeconds: timeoutSeconds });
     return createVppTokenService(settings, {
       getAccessToken: async () => accessToken,
       log,
