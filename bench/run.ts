@@ -40,6 +40,7 @@ const autoConfirm: UserInput = {
   pickMany: async () => [],
   confirm: async () => true,
   inputSecret: async () => undefined,
+  inputText: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,
   withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal } as ProgressReporter),

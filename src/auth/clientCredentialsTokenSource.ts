@@ -84,6 +84,16 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
     return l10n.t('app {0}', this.settings.clientId);
   }
 
+  /** App-only sign-in has no account to switch: the app's credential is replaced with "Set Client Secret/Certificate". */
+  switchAccount(): Promise<string> {
+    return this.signIn();
+  }
+
+  async account(): Promise<string | undefined> {
+    const stored = (await this.secrets.getCertificate()) ?? (await this.secrets.get());
+    return stored ? l10n.t('app {0}', this.settings.clientId) : undefined;
+  }
+
   async signOut(): Promise<void> {
     this.application = undefined;
     await this.secrets.delete();

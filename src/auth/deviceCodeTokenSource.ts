@@ -75,10 +75,28 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
         },
         true,
       );
-      return result?.account?.username ?? l10n.t('app {0}', this.settings.clientId);
+      const signedIn = result?.account;
+      // One account per tenant: the one just signed in replaces any earlier one, so "Switch Account" switches.
+      const tokenCache = app.getTokenCache();
+      for (const other of await tokenCache.getAllAccounts()) {
+        if (signedIn && other.homeAccountId !== signedIn.homeAccountId) {
+          await tokenCache.removeAccount(other);
+        }
+      }
+      return signedIn?.username ?? l10n.t('app {0}', this.settings.clientId);
     } catch (error) {
       throw signInError(error);
     }
+  }
+
+  /** A new device code sign-in; the account in use stays until it succeeds. */
+  switchAccount(): Promise<string> {
+    return this.signIn();
+  }
+
+  async account(): Promise<string | undefined> {
+    const [account] = await (await this.app()).getTokenCache().getAllAccounts();
+    return account?.username;
   }
 
   async signOut(): Promise<void> {

@@ -4,6 +4,13 @@ export interface AccessTokenSource {
   getAccessToken(): Promise<string>;
   /** Signs in interactively where the mode has an interaction; returns who is signed in. */
   signIn(): Promise<string>;
+  /**
+   * Signs in as somebody else where the mode has user accounts; the previous account stays in use until the new
+   * sign-in succeeds. Returns who is signed in.
+   */
+  switchAccount(): Promise<string>;
+  /** Who is signed in, without any prompt or request; undefined when nobody is. */
+  account(): Promise<string | undefined>;
   /** Forgets every credential this source holds. */
   signOut(): Promise<void>;
   /**

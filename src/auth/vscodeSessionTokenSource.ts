@@ -55,6 +55,25 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
     }
   }
 
+  /** VS Code asks which of its accounts to use (or to sign in with another) instead of reusing its preference. */
+  async switchAccount(): Promise<string> {
+    this.checkSovereignEnvironment();
+    try {
+      const session = await vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true, clearSessionPreference: true });
+      return session.account.label;
+    } catch (error) {
+      throw signInError(error);
+    }
+  }
+
+  async account(): Promise<string | undefined> {
+    try {
+      return (await vscode.authentication.getSession(this.providerId, this.scopes, { silent: true }))?.account.label;
+    } catch {
+      return undefined;
+    }
+  }
+
   invalidate(): boolean {
     // VS Code owns the session and refreshes it; asking again silently would return the same token.
     return false;

@@ -1,24 +1,45 @@
 import * as l10n from '@vscode/l10n';
+import { AuthMode } from '../config/settings';
 import { UserInput } from './userInput';
 
-/** The sign-in surface the account commands drive (TenantConnection in the extension). */
+/** The sign-in surface of one tenant the account commands drive (a TenantConnection in the extension). */
 export interface AccountActions {
   signIn(): Promise<string>;
+  switchAccount(): Promise<string>;
   signOut(): Promise<void>;
   storeClientSecret(secret: string): Promise<void>;
   /** Stores a certificate from PEM text; returns its thumbprint. */
   storeClientCertificate(pemText: string): Promise<string>;
   clientId(): string;
+  authMode(): AuthMode | undefined;
+  /** The tenant's name when the view shows several, so messages say which one; undefined with one tenant. */
+  readonly tenantLabel?: string;
 }
 
 export async function signIn(ui: UserInput, account: AccountActions): Promise<void> {
   const who = await account.signIn();
-  await ui.info(l10n.t('Signed in to Intune as {0}.', who));
+  await ui.info(
+    account.tenantLabel ? l10n.t('Signed in to the tenant "{0}" as {1}.', account.tenantLabel, who) : l10n.t('Signed in to Intune as {0}.', who),
+  );
+}
+
+/** Signs in as another account; app-only sign-in has none, so it says how to change the app's credential instead. */
+export async function switchAccount(ui: UserInput, account: AccountActions): Promise<void> {
+  if (account.authMode() === 'clientCredentials') {
+    await ui.info(
+      l10n.t('App-only sign-in uses the app {0} and no user account. To use another credential, run "Set Client Secret…" or "Set Client Certificate…".', account.clientId()),
+    );
+    return;
+  }
+  const who = await account.switchAccount();
+  await ui.info(
+    account.tenantLabel ? l10n.t('Now signed in to the tenant "{0}" as {1}.', account.tenantLabel, who) : l10n.t('Now signed in to Intune as {0}.', who),
+  );
 }
 
 export async function signOut(ui: UserInput, account: AccountActions): Promise<void> {
   await account.signOut();
-  await ui.info(l10n.t('Signed out of Intune VPP.'));
+  await ui.info(account.tenantLabel ? l10n.t('Signed out of the tenant "{0}".', account.tenantLabel) : l10n.t('Signed out of Intune VPP.'));
 }
 
 /** Asks for the client secret in a password box and keeps it in SecretStorage; never in settings or the log. */

@@ -1,20 +1,27 @@
 import * as vscode from 'vscode';
-import { TenantConnection } from '../connection';
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { TenantConnection } from '../tenants/tenantConnection';
+import { TenantRegistry } from '../tenants/tenantRegistry';
 import { TokenNode, VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
-import { setClientCertificate, setClientSecret, signIn, signOut, AccountActions } from './account';
+import { AccountActions, setClientCertificate, setClientSecret, signIn, signOut, switchAccount } from './account';
 import { DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
-import { CommandContext, tokensOf } from './commandContext';
+import { CommandContext } from './commandContext';
 import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
+import { addTenant, pickTenant, removeTenant } from './tenants';
 import { UserInput } from './userInput';
 
 export const COMMANDS = {
   refresh: 'intuneVpp.refresh',
   signIn: 'intuneVpp.signIn',
+  switchAccount: 'intuneVpp.switchAccount',
   signOut: 'intuneVpp.signOut',
   setClientSecret: 'intuneVpp.setClientSecret',
   setClientCertificate: 'intuneVpp.setClientCertificate',
+  addTenant: 'intuneVpp.addTenant',
+  removeTenant: 'intuneVpp.removeTenant',
   revokeLicenses: 'intuneVpp.revokeLicenses',
   syncLicenses: 'intuneVpp.syncLicenses',
   copyTokenId: 'intuneVpp.copyTokenId',
@@ -25,56 +32,128 @@ export const COMMANDS = {
 
 export interface CommandServices {
   readonly extensionUri: vscode.Uri;
-  readonly connection: TenantConnection;
+  readonly tenants: TenantRegistry;
   readonly tree: VppTokenTreeProvider;
   readonly log: vscode.LogOutputChannel;
   readonly ui: UserInput;
 }
 
-/** The tokens of the item a command was invoked on and of the tree's selection; palette calls pass neither. */
-function selectedTokens(node: unknown, selection: unknown) {
+/** What an invocation is about: the tenant, once known, so an error's fix acts on the same tenant. */
+interface Invocation {
+  tenant?: TenantConnection;
+}
+
+/** The argument tree items and error fixes pass: a node or `{ tenantKey }`. */
+function tenantKeyOf(arg: unknown): string | undefined {
+  const key = typeof arg === 'object' && arg !== null ? (arg as { tenantKey?: unknown }).tenantKey : undefined;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** The token nodes a command was invoked on: the selection when it holds several, else the item; none from the palette. */
+function selectedNodes(node: unknown, selection: unknown): TokenNode[] {
   const nodes = Array.isArray(selection) ? selection.filter((entry): entry is TokenNode => entry instanceof TokenNode) : undefined;
-  return tokensOf(node instanceof TokenNode ? node : undefined, nodes);
+  if (nodes && nodes.length > 1) {
+    return nodes;
+  }
+  return node instanceof TokenNode ? [node] : [];
 }
 
 /** Registers every command, each wrapped by the one error handler. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { connection, tree, log, ui } = services;
-  const account: AccountActions = {
-    signIn: () => connection.signIn(),
-    signOut: () => connection.signOut(),
-    storeClientSecret: (secret) => connection.storeClientSecret(secret),
-    storeClientCertificate: (pemText) => connection.storeClientCertificate(pemText),
-    clientId: () => connection.settings().clientId,
-  };
-  const context: CommandContext = {
-    ui,
-    log,
-    service: () => connection.service(),
-    signIn: () => connection.signIn(),
-    tree,
-    now: () => Date.now(),
-    outcomePolling: DEFAULT_OUTCOME_POLLING,
-  };
+  const { tenants, tree, log, ui } = services;
   const inFlight = new RevokesInFlight();
-  const run = (command: string) => () => vscode.commands.executeCommand(command);
-  const fixes: ErrorFixes = {
-    signIn: run(COMMANDS.signIn),
-    setClientSecret: run(COMMANDS.setClientSecret),
-    openSettings: run(COMMANDS.openSettings),
-    openSetupGuide: run(COMMANDS.openSetupGuide),
-    showLog: run(COMMANDS.showLog),
-  };
+  const several = () => tenants.list().length > 1;
 
-  const handlers: Record<string, (...args: never[]) => unknown> = {
-    [COMMANDS.refresh]: () => tree.refresh(),
-    [COMMANDS.signIn]: () => signIn(ui, account),
-    [COMMANDS.signOut]: () => signOut(ui, account),
-    [COMMANDS.setClientSecret]: () => setClientSecret(ui, account),
-    [COMMANDS.setClientCertificate]: () => setClientCertificate(ui, account),
-    [COMMANDS.revokeLicenses]: (node?: unknown, selection?: unknown) => revokeLicenses(context, inFlight, selectedTokens(node, selection)),
-    [COMMANDS.syncLicenses]: (node?: unknown, selection?: unknown) => syncLicenses(context, selectedTokens(node, selection)),
-    [COMMANDS.copyTokenId]: async (node?: TokenNode) => {
+  /** The tenant of the item the command was invoked on, or the one the user picks when there are several. */
+  async function tenantFor(invocation: Invocation, arg: unknown, title: string, eligible = (_: TenantConnection) => true): Promise<TenantConnection | undefined> {
+    const key = tenantKeyOf(arg);
+    if (key) {
+      const tenant = tenants.get(key);
+      if (!tenant) {
+        tree.refresh();
+        throw new VppError('notFound', l10n.t('That tenant is no longer in the view; the view was refreshed.'));
+      }
+      invocation.tenant = tenant;
+      return tenant;
+    }
+    const candidates = tenants.list().filter(eligible);
+    const tenant = candidates.length <= 1 ? (candidates[0] ?? tenants.list()[0]) : await pickTenant(ui, candidates, (candidate) => candidate.account(), title);
+    invocation.tenant = tenant;
+    return tenant;
+  }
+
+  function accountOf(tenant: TenantConnection): AccountActions {
+    return {
+      signIn: () => tenant.signIn(),
+      switchAccount: () => tenant.switchAccount(),
+      signOut: () => tenant.signOut(),
+      storeClientSecret: (secret) => tenant.storeClientSecret(secret),
+      storeClientCertificate: (pemText) => tenant.storeClientCertificate(pemText),
+      clientId: () => tenant.settings().clientId,
+      authMode: () => tenant.authMode(),
+      tenantLabel: several() ? tenant.label : undefined,
+    };
+  }
+
+  function contextOf(tenant: TenantConnection): CommandContext {
+    return {
+      ui,
+      log,
+      service: () => tenant.service(),
+      signIn: () => tenant.signIn(),
+      tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
+      now: () => Date.now(),
+      outcomePolling: DEFAULT_OUTCOME_POLLING,
+      tenantLabel: several() ? tenant.label : undefined,
+    };
+  }
+
+  /** Revoke and sync: the selected tokens (of one tenant), or a tenant and then a token from the palette. */
+  async function tokenAction(invocation: Invocation, node: unknown, selection: unknown, title: string, action: (context: CommandContext, nodes: TokenNode[]) => Promise<void>) {
+    const nodes = selectedNodes(node, selection);
+    if (new Set(nodes.map((selected) => selected.tenantKey)).size > 1) {
+      return ui.info(l10n.t('The selection spans several tenants. Select tokens of one tenant at a time.'));
+    }
+    const tenant = await tenantFor(invocation, nodes[0] ?? node, title);
+    if (tenant) {
+      await action(contextOf(tenant), nodes);
+    }
+  }
+
+  const accountCommand = (title: string, action: (ui: UserInput, account: AccountActions) => Promise<void>, eligible?: (tenant: TenantConnection) => boolean) =>
+    async (invocation: Invocation, arg?: unknown) => {
+      const tenant = await tenantFor(invocation, arg, title, eligible);
+      if (tenant) {
+        await action(ui, accountOf(tenant));
+      }
+    };
+  const appOnly = (tenant: TenantConnection) => tenant.authMode() === 'clientCredentials';
+  const chooseTenant = l10n.t('Choose the tenant');
+
+  const handlers: Record<string, (invocation: Invocation, ...args: never[]) => unknown> = {
+    [COMMANDS.refresh]: (_, arg?: unknown) => {
+      const key = tenantKeyOf(arg);
+      return key ? tree.refreshTenant(key) : tree.refresh();
+    },
+    [COMMANDS.signIn]: accountCommand(l10n.t('Sign In: {0}', chooseTenant), signIn),
+    [COMMANDS.switchAccount]: accountCommand(l10n.t('Switch Account: {0}', chooseTenant), switchAccount),
+    [COMMANDS.signOut]: accountCommand(l10n.t('Sign Out: {0}', chooseTenant), signOut),
+    [COMMANDS.setClientSecret]: accountCommand(l10n.t('Set Client Secret: {0}', chooseTenant), setClientSecret, appOnly),
+    [COMMANDS.setClientCertificate]: accountCommand(l10n.t('Set Client Certificate: {0}', chooseTenant), setClientCertificate, appOnly),
+    [COMMANDS.addTenant]: () => addTenant(ui, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
+    [COMMANDS.removeTenant]: async (invocation, arg?: unknown) => {
+      const tenant = await tenantFor(invocation, arg, l10n.t('Remove Tenant: {0}', chooseTenant));
+      if (tenant) {
+        await removeTenant(ui, tenant, () => tenants.remove(tenant));
+      }
+    },
+    [COMMANDS.revokeLicenses]: (invocation, node?: unknown, selection?: unknown) =>
+      tokenAction(invocation, node, selection, l10n.t('Revoke Licenses: {0}', chooseTenant), (context, nodes) =>
+        revokeLicenses(context, inFlight, nodes.map((selected) => selected.token)),
+      ),
+    [COMMANDS.syncLicenses]: (invocation, node?: unknown, selection?: unknown) =>
+      tokenAction(invocation, node, selection, l10n.t('Sync Licenses: {0}', chooseTenant), (context, nodes) => syncLicenses(context, nodes.map((selected) => selected.token))),
+    [COMMANDS.copyTokenId]: async (_, node?: TokenNode) => {
       if (node instanceof TokenNode) {
         await vscode.env.clipboard.writeText(node.token.id);
       }
@@ -85,12 +164,24 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.showLog]: () => log.show(),
   };
 
+  const fixesFor = (tenant: TenantConnection | undefined): ErrorFixes => {
+    const run = (command: string) => () => vscode.commands.executeCommand(command, tenant && { tenantKey: tenant.key });
+    return {
+      signIn: run(COMMANDS.signIn),
+      setClientSecret: run(COMMANDS.setClientSecret),
+      openSettings: run(COMMANDS.openSettings),
+      openSetupGuide: run(COMMANDS.openSetupGuide),
+      showLog: run(COMMANDS.showLog),
+    };
+  };
+
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
+      const invocation: Invocation = {};
       try {
-        await handler(...args);
+        await handler(invocation, ...args);
       } catch (error) {
-        reportError(error, ui, log, fixes);
+        reportError(error, ui, log, fixesFor(invocation.tenant));
       }
     }),
   );

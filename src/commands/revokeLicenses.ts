@@ -54,8 +54,14 @@ function optionLines(options: RevokeLicensesOptions): string[] {
   ];
 }
 
-function confirmation(token: VppTokenRecord, options: RevokeLicensesOptions): { message: string; detail: string } {
+/** With several tenants, the tenant comes first: revoking in the wrong one cannot be undone. */
+function tenantLines(context: CommandContext): string[] {
+  return context.tenantLabel ? [l10n.t('Tenant: {0}', context.tenantLabel)] : [];
+}
+
+function confirmation(context: CommandContext, token: VppTokenRecord, options: RevokeLicensesOptions): { message: string; detail: string } {
   const facts = [
+    ...tenantLines(context),
     l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
     l10n.t('Location: {0}', plainText(token.locationName, 200) || '-'),
     ...optionLines(options),
@@ -126,7 +132,7 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   if (!options) {
     return;
   }
-  const { message, detail } = confirmation(token, options);
+  const { message, detail } = confirmation(context, token, options);
   if (!(await context.ui.confirm(message, detail, l10n.t('Revoke Licenses')))) {
     return;
   }
@@ -188,6 +194,7 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
   }
   const notValid = tokens.filter((token) => token.state !== 'valid').length;
   const detail = [
+    ...tenantLines(context),
     listNames(tokens),
     '',
     ...optionLines(options),

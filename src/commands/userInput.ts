@@ -28,6 +28,8 @@ export interface UserInput {
   /** A modal warning; true only when the user pressed the confirming button. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
   inputSecret(title: string, prompt: string): Promise<string | undefined>;
+  /** Asks for a line of text; `validate` returns why a value is refused, or undefined to accept it. */
+  inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined>;
   /** Shows an information message; resolves once shown, not when it closes. */
   info(message: string): Promise<void>;
   /** Shows an error with actions; returns the action chosen. */
@@ -66,6 +68,9 @@ export class ReplaceableUserInput implements UserInput {
   }
   inputSecret(title: string, prompt: string): Promise<string | undefined> {
     return this.current.inputSecret(title, prompt);
+  }
+  inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined> {
+    return this.current.inputText(title, prompt, validate);
   }
   info(message: string): Promise<void> {
     return this.current.info(message);

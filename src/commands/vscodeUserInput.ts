@@ -43,6 +43,11 @@ export class VscodeUserInput implements UserInput {
     );
   }
 
+  async inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined> {
+    const value = await vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, validateInput: validate });
+    return value?.trim();
+  }
+
   async info(message: string): Promise<void> {
     // Not awaited: the promise settles only when the notification closes.
     void vscode.window.showInformationMessage(message);

@@ -35,7 +35,7 @@ function text(value: unknown): string {
 }
 
 /** An https origin, or a ConfigurationError naming the setting. Paths, queries and credentials are refused. */
-function httpsOrigin(value: unknown, settingName: string): string {
+export function httpsOrigin(value: unknown, settingName: string): string {
   const raw = text(value);
   if (!raw) {
     throw new ConfigurationError(

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { RawSettings } from './settings';
+import { TenantEntry } from './tenants';
 
 const SETTING_KEYS: Record<keyof RawSettings, string> = {
   cloud: 'cloud',
@@ -10,9 +11,12 @@ const SETTING_KEYS: Record<keyof RawSettings, string> = {
   tenantId: 'auth.tenantId',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
 };
+export const ADDITIONAL_TENANTS_KEY = 'additionalTenants';
 
 export interface UserSettings {
   readonly raw: RawSettings;
+  /** The raw value of `intuneVpp.additionalTenants`. */
+  readonly additionalTenants: unknown;
   /** Full names of settings a workspace tried to set; they are ignored. */
   readonly ignoredWorkspaceSettings: string[];
 }
@@ -23,14 +27,32 @@ export interface UserSettings {
  */
 export function readUserSettings(): UserSettings {
   const configuration = vscode.workspace.getConfiguration('intuneVpp');
-  const raw: RawSettings = {};
   const ignoredWorkspaceSettings: string[] = [];
-  for (const [field, key] of Object.entries(SETTING_KEYS) as [keyof RawSettings, string][]) {
+  const userValue = (key: string): unknown => {
     const inspected = configuration.inspect(key);
-    raw[field] = inspected?.globalValue ?? inspected?.defaultValue;
     if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
       ignoredWorkspaceSettings.push(`intuneVpp.${key}`);
     }
+    return inspected?.globalValue ?? inspected?.defaultValue;
+  };
+  const raw: RawSettings = {};
+  for (const [field, key] of Object.entries(SETTING_KEYS) as [keyof RawSettings, string][]) {
+    raw[field] = userValue(key);
   }
-  return { raw, ignoredWorkspaceSettings };
+  return { raw, additionalTenants: userValue(ADDITIONAL_TENANTS_KEY), ignoredWorkspaceSettings };
+}
+
+/** Writes `intuneVpp.additionalTenants` to user settings. */
+export async function writeAdditionalTenants(entries: readonly TenantEntry[]): Promise<void> {
+  await vscode.workspace
+    .getConfiguration('intuneVpp')
+    .update(ADDITIONAL_TENANTS_KEY, entries.length > 0 ? entries : undefined, vscode.ConfigurationTarget.Global);
+}
+
+/** Clears the user settings of the primary tenant (cloud, endpoints, mode, app and tenant). */
+export async function clearPrimaryTenant(): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('intuneVpp');
+  for (const field of ['cloud', 'customGraphEndpoint', 'customLoginEndpoint', 'authMode', 'clientId', 'tenantId'] as const) {
+    await configuration.update(SETTING_KEYS[field], undefined, vscode.ConfigurationTarget.Global);
+  }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
-import { TenantConnection } from '../connection';
+import { TenantConnection } from '../tenants/tenantConnection';
+import { TenantRegistry } from '../tenants/tenantRegistry';
 import { describeForLog, VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
 import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
@@ -10,11 +11,26 @@ import { presentToken, sortTokens } from './tokenPresentation';
 export const VIEW_ID = 'intuneVpp.tokens';
 /** Drives the view's welcome content: what the user must do before tokens can show. */
 export const VIEW_STATE_CONTEXT = 'intuneVpp.viewState';
+/** True when the view shows several tenants, each as a root item. */
+export const MULTI_TENANT_CONTEXT = 'intuneVpp.multiTenant';
+/** True when at least one tenant's tokens could be listed. */
+export const SIGNED_IN_CONTEXT = 'intuneVpp.signedIn';
 export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';
+
+/** A configured tenant: the root item when the view shows several. */
+export class TenantNode {
+  constructor(readonly connection: TenantConnection) {}
+  get tenantKey(): string {
+    return this.connection.key;
+  }
+}
 
 /** A token in the tree. Its `token` is replaced in place when the one token is refreshed. */
 export class TokenNode {
-  constructor(public token: VppTokenRecord) {}
+  constructor(
+    public token: VppTokenRecord,
+    readonly tenantKey: string,
+  ) {}
 }
 
 /** "Apps" or "Recent actions" under a token, with their items already read. */
@@ -24,28 +40,49 @@ export class GroupNode {
     readonly parent: TokenNode,
     readonly children: readonly LeafNode[],
   ) {}
+  get tenantKey(): string {
+    return this.parent.tenantKey;
+  }
 }
 
-/** An app bought with the token, an action result, or a message (an error or "none"). */
+/** An app bought with the token, an action result, or a message (an error, "none", what to do to sign in). */
 export class LeafNode {
-  constructor(readonly item: vscode.TreeItem) {}
+  constructor(
+    readonly item: vscode.TreeItem,
+    readonly tenantKey?: string,
+  ) {}
 }
 
-export type TreeNode = TokenNode | GroupNode | LeafNode;
+export type TreeNode = TenantNode | TokenNode | GroupNode | LeafNode;
+
+/** What one tenant's listing came to. */
+interface TenantView {
+  readonly nodes: Map<string, TokenNode>;
+  readonly state: Exclude<ViewState, 'loading'>;
+  /** Why the tokens are not shown, for the user. */
+  readonly message?: string;
+  /** Who is signed in, when somebody is. */
+  readonly account?: string;
+  /** The tenant's VPP apps by token id, read once per listing when a token is first expanded. */
+  appsByToken?: Promise<Map<string, VppAppRecord[]>>;
+}
 
 const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', active: 'sync', pending: 'clock', canceled: 'circle-slash' };
 
-/** The `intuneVpp.tokens` view: the tenant's VPP tokens, sorted by name. */
+/**
+ * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
+ * and the welcome content says what to do; with several, each tenant is a root that says who is signed in.
+ */
 export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private nodes = new Map<string, TokenNode>();
+  private readonly views = new Map<string, TenantView>();
+  private roots = new Map<string, TenantNode>();
+  private multiTenant = false;
   private view: vscode.TreeView<TreeNode> | undefined;
-  /** The tenant's VPP apps by token id, read once per listing when a token is first expanded. */
-  private appsByToken: Promise<Map<string, VppAppRecord[]>> | undefined;
 
   constructor(
-    private readonly connection: TenantConnection,
+    private readonly registry: TenantRegistry,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -53,37 +90,47 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.view = view;
   }
 
-  /** Reloads the whole list. */
+  /** Reloads every tenant. */
   refresh(): void {
     this.changed.fire(undefined);
   }
 
-  /** Re-reads one token and redraws its item; a token that is gone refreshes the whole list. */
-  async refreshToken(id: string): Promise<void> {
-    const node = this.nodes.get(id);
-    if (!node) {
+  /** Reloads one tenant's tokens and redraws its root (the whole view when it is the only tenant). */
+  async refreshTenant(tenantKey: string): Promise<void> {
+    const connection = this.registry.get(tenantKey);
+    const root = this.roots.get(tenantKey);
+    if (!this.multiTenant || !connection || !root) {
       this.refresh();
       return;
     }
+    await this.loadView(connection);
+    this.changed.fire(root);
+  }
+
+  /** Re-reads one token and redraws its item; a token that is gone refreshes its tenant. */
+  async refreshToken(tenantKey: string, id: string): Promise<void> {
+    const node = this.views.get(tenantKey)?.nodes.get(id);
+    const connection = this.registry.get(tenantKey);
+    if (!node || !connection) {
+      return this.refreshTenant(tenantKey);
+    }
     try {
-      node.token = await this.connection.service().getToken(id);
+      node.token = await connection.service().getToken(id);
       this.changed.fire(node);
     } catch (error) {
       this.log.warn(`Could not refresh token ${plainText(id, 200)}: ${describeForLog(error)}`);
-      this.refresh();
+      await this.refreshTenant(tenantKey);
     }
   }
 
-  /** The tokens the tree shows now, in order. */
-  tokens(): VppTokenRecord[] {
-    return [...this.nodes.values()].map((node) => node.token);
-  }
-
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node instanceof TenantNode) {
+      return this.tenantItem(node);
+    }
     if (node instanceof GroupNode) {
       const label = node.kind === 'apps' ? l10n.t('Apps ({0})', node.children.length) : l10n.t('Recent actions ({0})', node.children.length);
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `${node.parent.token.id}/${node.kind}`;
+      item.id = `${this.tokenItemId(node.parent)}/${node.kind}`;
       item.iconPath = new vscode.ThemeIcon(node.kind === 'apps' ? 'package' : 'history');
       item.contextValue = `vppTokenGroup ${node.kind}`;
       return item;
@@ -93,26 +140,20 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     const look = presentToken(node.token, Date.now(), vscode.env.language || 'en');
     const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = node.token.id;
+    item.id = this.tokenItemId(node);
     item.description = look.description;
     item.iconPath = new vscode.ThemeIcon(look.iconId, look.colorId ? new vscode.ThemeColor(look.colorId) : undefined);
     item.contextValue = look.contextValue;
     item.accessibilityInformation = { label: look.accessibilityLabel, role: 'treeitem' };
-    const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.isTrusted = false;
-    tooltip.supportHtml = false;
-    for (const [label, value] of look.tooltipRows) {
-      tooltip.appendMarkdown('**');
-      tooltip.appendText(label);
-      tooltip.appendMarkdown('**: ');
-      tooltip.appendText(value);
-      tooltip.appendMarkdown('  \n');
-    }
-    item.tooltip = tooltip;
+    item.tooltip = tooltipOf(look.tooltipRows);
     return item;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node instanceof TenantNode) {
+      const view = this.views.get(node.tenantKey) ?? (await this.loadView(node.connection));
+      return view.nodes.size > 0 ? [...view.nodes.values()] : [new LeafNode(messageItem(node.connection, view), node.tenantKey)];
+    }
     if (node instanceof TokenNode) {
       return this.tokenChildren(node);
     }
@@ -122,72 +163,127 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (node) {
       return [];
     }
-    this.appsByToken = undefined;
-    await this.setState('loading');
-    try {
-      const tokens = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => this.connection.service().listTokens());
-      const locale = vscode.env.language || 'en';
-      this.nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token)]));
-      if (this.nodes.size < tokens.length) {
-        // A tree item id must be unique, and one id is one token in Graph: show it once, and say so.
-        this.log.warn(`Graph listed ${tokens.length - this.nodes.size} token ids more than once; each is shown once.`);
-      }
-      this.setMessage(undefined);
-      await this.connection.setSignedIn(true);
-      await this.setState(this.nodes.size > 0 ? 'loaded' : 'empty');
-      return [...this.nodes.values()];
-    } catch (error) {
-      this.nodes = new Map();
-      await this.showFailure(error);
-      return [];
+    this.views.clear();
+    const tenants = this.registry.list();
+    this.multiTenant = tenants.length > 1;
+    await vscode.commands.executeCommand('setContext', MULTI_TENANT_CONTEXT, this.multiTenant);
+    if (!this.multiTenant) {
+      this.roots = new Map();
+      await this.setState('loading');
+      const [tenant] = tenants;
+      const view = await this.loadView(tenant);
+      this.setMessage(view.message);
+      await this.setSignedIn([view]);
+      await this.setState(view.state);
+      this.setDescription(view.account ? l10n.t('{0} · {1}', view.account, tenant.label) : undefined);
+      return [...view.nodes.values()];
     }
+    const views = await Promise.all(tenants.map((tenant) => this.loadView(tenant)));
+    this.roots = new Map(tenants.map((tenant) => [tenant.key, new TenantNode(tenant)]));
+    this.setMessage(undefined);
+    await this.setSignedIn(views);
+    await this.setState('loaded');
+    this.setDescription(l10n.t('{0} tenants', tenants.length));
+    return [...this.roots.values()];
   }
 
   dispose(): void {
     this.changed.dispose();
   }
 
+  private tokenItemId(node: TokenNode): string {
+    // Two tenants may hold the same token id; one tenant keeps the plain id.
+    return this.multiTenant ? `${node.tenantKey}/${node.token.id}` : node.token.id;
+  }
+
+  private tenantItem(node: TenantNode): vscode.TreeItem {
+    const view = this.views.get(node.tenantKey);
+    const item = new vscode.TreeItem(node.connection.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `tenant/${node.tenantKey}`;
+    item.iconPath = new vscode.ThemeIcon('organization');
+    const signedIn = view?.state === 'loaded' || view?.state === 'empty';
+    item.description = view?.account ?? (view ? stateDescription(view.state) : undefined);
+    item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}`;
+    const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
+    try {
+      const settings = node.connection.settings();
+      rows.push(
+        [l10n.t('Tenant ID'), settings.tenantId],
+        [l10n.t('Cloud'), settings.cloud],
+        [l10n.t('Sign-in mode'), settings.authMode],
+        [l10n.t('App (client) ID'), settings.clientId],
+      );
+    } catch (error) {
+      rows.push([l10n.t('Settings'), error instanceof VppError ? error.message : String(error)]);
+    }
+    rows.push([l10n.t('Signed in as'), view?.account ?? '-']);
+    item.tooltip = tooltipOf(rows);
+    return item;
+  }
+
+  /** Lists one tenant's tokens, remembering the outcome for its root item and children. */
+  private async loadView(connection: TenantConnection): Promise<TenantView> {
+    let view: TenantView;
+    try {
+      const tokens = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens());
+      const locale = vscode.env.language || 'en';
+      const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token, connection.key)]));
+      if (nodes.size < tokens.length) {
+        // A tree item id must be unique, and one id is one token in Graph: show it once, and say so.
+        this.log.warn(`Graph listed ${tokens.length - nodes.size} token ids more than once; each is shown once.`);
+      }
+      view = { nodes, state: nodes.size > 0 ? 'loaded' : 'empty', account: await connection.account() };
+    } catch (error) {
+      view = { nodes: new Map(), ...this.failure(connection, error) };
+    }
+    this.views.set(connection.key, view);
+    return view;
+  }
+
   /** A token's apps (with used/total licenses) and its recent action results, read when it is expanded. */
   private async tokenChildren(node: TokenNode): Promise<TreeNode[]> {
+    const view = this.views.get(node.tenantKey);
     try {
-      const service = this.connection.service();
-      this.appsByToken ??= service.listVppApps().then(groupByToken);
-      const pendingApps = this.appsByToken;
+      const connection = this.registry.get(node.tenantKey);
+      if (!connection || !view) {
+        throw new VppError('notFound', l10n.t('This tenant is no longer configured. Refresh the view.'));
+      }
+      const service = connection.service();
+      view.appsByToken ??= service.listVppApps().then(groupByToken);
+      const pendingApps = view.appsByToken;
       const [apps, token] = await Promise.all([pendingApps, service.getToken(node.token.id)]);
       node.token = token;
-      const appLeaves = (apps.get(token.id) ?? []).map((app) => new LeafNode(appItem(token.id, app)));
+      const itemId = this.tokenItemId(node);
+      const appLeaves = (apps.get(token.id) ?? []).map((app) => new LeafNode(appItem(itemId, app), node.tenantKey));
       const results = Array.isArray(token.tokenActionResults) ? token.tokenActionResults : [];
-      const actionLeaves = results.map((result, index) => new LeafNode(actionItem(token.id, index, result)));
+      const actionLeaves = results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey));
       return [new GroupNode('apps', node, appLeaves), new GroupNode('actions', node, actionLeaves)];
     } catch (error) {
-      this.appsByToken = undefined;
+      if (view) {
+        view.appsByToken = undefined;
+      }
       this.log.warn(`Could not read the details of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`);
       const item = new vscode.TreeItem(error instanceof VppError ? error.message : l10n.t('Could not read the details of this token.'));
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
       item.contextValue = 'vppTokenError';
-      return [new LeafNode(item)];
+      return [new LeafNode(item, node.tenantKey)];
     }
   }
 
-  private async showFailure(error: unknown): Promise<void> {
+  private failure(connection: TenantConnection, error: unknown): Pick<TenantView, 'state' | 'message'> {
     const failure = error instanceof VppError ? error : undefined;
     const kind = failure?.kind;
-    this.log.info(`Token list not loaded: ${describeForLog(error)}`);
+    this.log.info(`Token list of tenant ${connection.label} not loaded: ${describeForLog(error)}`);
     if (kind === 'configuration') {
-      this.setMessage(failure?.message);
-      await this.setState('notConfigured');
-      return;
+      return { state: 'notConfigured', message: failure?.message };
     }
     if (kind === 'signInRequired' || kind === 'cancelled' || kind === 'unauthorized' || kind === 'consentRequired') {
-      await this.connection.setSignedIn(false);
-      const needsSecret = kind === 'signInRequired' && safeMode(this.connection) === 'clientCredentials';
-      this.setMessage(kind === 'signInRequired' || kind === 'cancelled' ? undefined : failure?.message);
-      await this.setState(needsSecret ? 'needsSecret' : 'signedOut');
-      return;
+      const needsSecret = kind === 'signInRequired' && connection.authMode() === 'clientCredentials';
+      const message = kind === 'signInRequired' || kind === 'cancelled' ? undefined : failure?.message;
+      return { state: needsSecret ? 'needsSecret' : 'signedOut', message };
     }
-    this.log.error(`Could not list VPP tokens: ${describeForLog(error)}`);
-    this.setMessage(failure?.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'));
-    await this.setState('error');
+    this.log.error(`Could not list the VPP tokens of tenant ${connection.label}: ${describeForLog(error)}`);
+    return { state: 'error', message: failure?.message ?? l10n.t('Could not list the VPP tokens. See the log for details.') };
   }
 
   private setMessage(message: string | undefined): void {
@@ -196,9 +292,71 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
   }
 
+  /** Who is signed in where, next to the view's title. */
+  private setDescription(description: string | undefined): void {
+    if (this.view) {
+      this.view.description = description;
+    }
+  }
+
+  private async setSignedIn(views: readonly TenantView[]): Promise<void> {
+    const signedIn = views.some((view) => view.state === 'loaded' || view.state === 'empty');
+    await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, signedIn);
+  }
+
   private async setState(state: ViewState): Promise<void> {
     await vscode.commands.executeCommand('setContext', VIEW_STATE_CONTEXT, state);
   }
+}
+
+function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(undefined, false);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  for (const [label, value] of rows) {
+    tooltip.appendMarkdown('**');
+    tooltip.appendText(label);
+    tooltip.appendMarkdown('**: ');
+    tooltip.appendText(value);
+    tooltip.appendMarkdown('  \n');
+  }
+  return tooltip;
+}
+
+function stateDescription(state: TenantView['state']): string | undefined {
+  switch (state) {
+    case 'notConfigured':
+      return l10n.t('not configured');
+    case 'signedOut':
+      return l10n.t('signed out');
+    case 'needsSecret':
+      return l10n.t('needs a client secret or certificate');
+    case 'error':
+      return l10n.t('could not load');
+    default:
+      return undefined;
+  }
+}
+
+/** The one child of a tenant without tokens: why, and the command that helps, run for that tenant. */
+function messageItem(connection: TenantConnection, view: TenantView): vscode.TreeItem {
+  const tenant = [{ tenantKey: connection.key }];
+  const messages: Record<TenantView['state'], [string, string, vscode.Command | undefined]> = {
+    notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: 'intuneVpp.openSettings' }],
+    signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: 'intuneVpp.signIn', arguments: tenant }],
+    needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: 'intuneVpp.setClientSecret', arguments: tenant }],
+    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', undefined],
+    empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
+    loaded: ['', 'info', undefined],
+  };
+  const [label, icon, command] = messages[view.state];
+  const item = new vscode.TreeItem(label);
+  item.id = `tenant/${connection.key}/message`;
+  item.iconPath = new vscode.ThemeIcon(icon, view.state === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+  item.command = command;
+  item.tooltip = label;
+  item.contextValue = `vppTenantMessage ${view.state}`;
+  return item;
 }
 
 function groupByToken(apps: VppAppRecord[]): Map<string, VppAppRecord[]> {
@@ -211,9 +369,9 @@ function groupByToken(apps: VppAppRecord[]): Map<string, VppAppRecord[]> {
   return byToken;
 }
 
-function appItem(tokenId: string, app: VppAppRecord): vscode.TreeItem {
+function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem {
   const item = new vscode.TreeItem(plainText(app.displayName, 120) || plainText(app.bundleId, 120) || app.id);
-  item.id = `${tokenId}/apps/${app.id}`;
+  item.id = `${tokenItemId}/apps/${app.id}`;
   item.description = l10n.t('{0}/{1} licenses used', app.usedLicenseCount ?? '?', app.totalLicenseCount ?? '?');
   item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), String(item.description)].filter(Boolean).join('\n');
   item.iconPath = new vscode.ThemeIcon('device-mobile');
@@ -221,10 +379,10 @@ function appItem(tokenId: string, app: VppAppRecord): vscode.TreeItem {
   return item;
 }
 
-function actionItem(tokenId: string, index: number, result: NonNullable<VppTokenRecord['tokenActionResults']>[number]): vscode.TreeItem {
+function actionItem(tokenItemId: string, index: number, result: NonNullable<VppTokenRecord['tokenActionResults']>[number]): vscode.TreeItem {
   const state = typeof result?.actionState === 'string' ? result.actionState : '';
   const item = new vscode.TreeItem(plainText(result?.actionName, 80) || l10n.t('Action'));
-  item.id = `${tokenId}/actions/${index}`;
+  item.id = `${tokenItemId}/actions/${index}`;
   item.description = describeActionResult(result ?? {});
   item.tooltip = [
     l10n.t('Started: {0}', plainText(result?.startDateTime, 40) || '-'),
@@ -233,12 +391,4 @@ function actionItem(tokenId: string, index: number, result: NonNullable<VppToken
   item.iconPath = new vscode.ThemeIcon(ACTION_ICONS[state] ?? 'circle-outline');
   item.contextValue = 'vppTokenAction';
   return item;
-}
-
-function safeMode(connection: TenantConnection): string | undefined {
-  try {
-    return connection.settings().authMode;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,7 +5,7 @@ import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/co
 export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';
 
 export interface Shown {
-  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'info' | 'error' | 'progress' | 'report' | 'deviceCode';
+  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'inputText' | 'invalid' | 'info' | 'error' | 'progress' | 'report' | 'deviceCode';
   readonly title?: string;
   readonly message?: string;
   readonly detail?: string;
@@ -88,6 +88,23 @@ export class ScriptedUserInput implements UserInput {
     }
     assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
     return answer.text;
+  }
+
+  /** Each text answer is checked like the input box does: a refused one is recorded as `invalid` and the next taken. */
+  async inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined> {
+    this.shown.push({ kind: 'inputText', title, message: prompt });
+    for (;;) {
+      const answer = this.next('inputText');
+      if (answer === 'escape') {
+        return undefined;
+      }
+      assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
+      const refusal = validate(answer.text);
+      if (refusal === undefined) {
+        return answer.text.trim();
+      }
+      this.shown.push({ kind: 'invalid', title, message: refusal });
+    }
   }
 
   async info(message: string): Promise<void> {

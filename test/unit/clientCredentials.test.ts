@@ -133,6 +133,8 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
       const stored: string[] = [];
       const account = {
         signIn: async () => '',
+        switchAccount: async () => '',
+        authMode: () => 'clientCredentials' as const,
         signOut: async () => undefined,
         storeClientSecret: async () => undefined,
         storeClientCertificate: async (pem: string) => {
@@ -153,6 +155,8 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     const stored: string[] = [];
     const account = {
       signIn: async () => '',
+      switchAccount: async () => '',
+      authMode: () => 'clientCredentials' as const,
       signOut: async () => undefined,
       storeClientSecret: async (secret: string) => void stored.push(secret),
       storeClientCertificate: async () => '',

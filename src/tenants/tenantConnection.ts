@@ -1,19 +1,19 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
-import { ClientCredentialsTokenSource, SecretStore } from './auth/clientCredentialsTokenSource';
-import { ClientCertificate, parseClientCertificate } from './auth/clientCertificate';
-import { DeviceCodeTokenSource, TokenCacheStore } from './auth/deviceCodeTokenSource';
-import { AccessTokenSource } from './auth/tokenSource';
-import { UserInput } from './commands/userInput';
-import { VscodeSessionTokenSource } from './auth/vscodeSessionTokenSource';
-import { ConnectionSettings, missingSignInSetting, resolveSettings } from './config/settings';
-import { readUserSettings } from './config/vscodeSettings';
-import { ConfigurationError, VppError } from './errors';
-import { createVppTokenService } from './graph/createService';
-import { VppTokenService } from './graph/vppTokenService';
+import { ClientCredentialsTokenSource, SecretStore } from '../auth/clientCredentialsTokenSource';
+import { ClientCertificate, parseClientCertificate } from '../auth/clientCertificate';
+import { DeviceCodeTokenSource, TokenCacheStore } from '../auth/deviceCodeTokenSource';
+import { AccessTokenSource } from '../auth/tokenSource';
+import { UserInput } from '../commands/userInput';
+import { VscodeSessionTokenSource } from '../auth/vscodeSessionTokenSource';
+import { AuthMode, ConnectionSettings, missingSignInSetting, resolveSettings } from '../config/settings';
+import { TenantDefinition } from '../config/tenants';
+import { ConfigurationError, VppError } from '../errors';
+import { createVppTokenService } from '../graph/createService';
+import { VppTokenService } from '../graph/vppTokenService';
 
-const SIGNED_OUT_KEY = 'intuneVpp.signedOut';
-export const SIGNED_IN_CONTEXT = 'intuneVpp.signedIn';
+const SECRET_KINDS = ['clientSecret', 'clientCertificate', 'tokenCache'] as const;
+type SecretKind = (typeof SECRET_KINDS)[number];
 
 interface Ready {
   readonly settings: ConnectionSettings;
@@ -24,13 +24,13 @@ interface Ready {
 }
 
 /** Where a credential of the configured app lives in SecretStorage: one per kind, cloud, tenant and app. */
-function secretKey(kind: 'clientSecret' | 'clientCertificate' | 'tokenCache', settings: ConnectionSettings): string {
+function secretKey(kind: SecretKind, settings: ConnectionSettings): string {
   return `intuneVpp.${kind}/${settings.endpoints.loginEndpoint}/${settings.tenantId}/${settings.clientId}`;
 }
 
 /**
- * The tenant the extension talks to: validated settings, the token source for the sign-in mode, and the Graph
- * service built on them. Rebuilt when settings change; announces every change of settings or sign-in state.
+ * One tenant the extension talks to: validated settings, the token source for its sign-in mode, and the Graph
+ * service built on them. Announces every change of its sign-in state; the registry replaces it when settings change.
  */
 export class TenantConnection implements vscode.Disposable {
   private ready: Ready | VppError | undefined;
@@ -43,14 +43,9 @@ export class TenantConnection implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     /** Shows the device code sign-in's code and its wait. */
     private readonly ui: UserInput,
+    readonly definition: TenantDefinition,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('intuneVpp')) {
-          this.ready = undefined;
-          this.changed.fire();
-        }
-      }),
       vscode.authentication.onDidChangeSessions((event) => {
         const current = this.ready;
         if (current && !(current instanceof VppError) && current.modeSource instanceof VscodeSessionTokenSource && current.modeSource.providerId === event.provider.id) {
@@ -60,11 +55,24 @@ export class TenantConnection implements vscode.Disposable {
       // A stored credential changes what sign-in can do; the device code token cache changes as msal refreshes
       // tokens, which is no news for the tree.
       context.secrets.onDidChange((event) => {
-        if (/^intuneVpp\.(clientSecret|clientCertificate)\//.test(event.key)) {
+        const current = this.ready;
+        if (current && !(current instanceof VppError) && [secretKey('clientSecret', current.settings), secretKey('clientCertificate', current.settings)].includes(event.key)) {
           this.changed.fire();
         }
       }),
     );
+  }
+
+  get key(): string {
+    return this.definition.key;
+  }
+
+  get label(): string {
+    return this.definition.label;
+  }
+
+  private get signedOutKey(): string {
+    return `intuneVpp.signedOut/${this.key}`;
   }
 
   /** The settings in force, or the ConfigurationError that says what to fix. */
@@ -72,30 +80,60 @@ export class TenantConnection implements vscode.Disposable {
     return this.build().settings;
   }
 
-  /** The Graph service for the configured tenant; throws when settings are incomplete. */
+  /** The sign-in mode, also when the other settings are incomplete. */
+  authMode(): AuthMode | undefined {
+    try {
+      return this.settings().authMode;
+    } catch {
+      return typeof this.definition.raw.authMode === 'string' ? (this.definition.raw.authMode as AuthMode) : undefined;
+    }
+  }
+
+  /** The Graph service for this tenant; throws when settings are incomplete. */
   service(): VppTokenService {
     return this.build().service;
   }
 
   async signIn(): Promise<string> {
-    const { source, settings } = this.build();
-    await this.context.globalState.update(SIGNED_OUT_KEY, false);
-    const account = await source.signIn();
-    this.log.info(`Signed in as ${account} (${settings.authMode}, ${settings.cloud}).`);
-    await this.setSignedIn(true);
-    this.changed.fire();
-    return account;
+    return this.signInWith((source) => source.signIn());
+  }
+
+  /** Signs in as another account; the current one stays in use unless that succeeds. */
+  async switchAccount(): Promise<string> {
+    return this.signInWith((source) => source.switchAccount());
+  }
+
+  /** Who is signed in to this tenant, without prompting; undefined when nobody is or settings are incomplete. */
+  async account(): Promise<string | undefined> {
+    try {
+      return await this.build().source.account();
+    } catch {
+      return undefined;
+    }
   }
 
   async signOut(): Promise<void> {
-    await this.context.globalState.update(SIGNED_OUT_KEY, true);
+    await this.context.globalState.update(this.signedOutKey, true);
     const ready = this.ready;
     if (ready && !(ready instanceof VppError)) {
       await ready.source.signOut();
     }
-    this.log.info('Signed out.');
-    await this.setSignedIn(false);
+    this.log.info(`Signed out of tenant ${this.label}.`);
     this.changed.fire();
+  }
+
+  /** Deletes everything this machine keeps for the tenant: stored credentials, token cache and sign-in state. */
+  async forget(): Promise<void> {
+    let settings: ConnectionSettings | undefined;
+    try {
+      settings = this.settings();
+    } catch {
+      // Settings that never resolved never stored a credential.
+    }
+    for (const kind of settings ? SECRET_KINDS : []) {
+      await this.context.secrets.delete(secretKey(kind, settings!));
+    }
+    await this.context.globalState.update(this.signedOutKey, undefined);
   }
 
   /**
@@ -106,7 +144,7 @@ export class TenantConnection implements vscode.Disposable {
     const settings = this.build().settings;
     const certificate = parseClientCertificate(pemText);
     await this.context.secrets.store(secretKey('clientCertificate', settings), JSON.stringify(certificate));
-    await this.context.globalState.update(SIGNED_OUT_KEY, false);
+    await this.context.globalState.update(this.signedOutKey, false);
     return certificate.thumbprintSha256;
   }
 
@@ -114,15 +152,20 @@ export class TenantConnection implements vscode.Disposable {
   async storeClientSecret(secret: string): Promise<void> {
     const settings = this.build().settings;
     await this.context.secrets.store(secretKey('clientSecret', settings), secret);
-    await this.context.globalState.update(SIGNED_OUT_KEY, false);
-  }
-
-  async setSignedIn(signedIn: boolean): Promise<void> {
-    await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, signedIn);
+    await this.context.globalState.update(this.signedOutKey, false);
   }
 
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private async signInWith(signIn: (source: AccessTokenSource) => Promise<string>): Promise<string> {
+    const { source, settings } = this.build();
+    await this.context.globalState.update(this.signedOutKey, false);
+    const account = await signIn(source);
+    this.log.info(`Signed in to tenant ${this.label} as ${account} (${settings.authMode}, ${settings.cloud}).`);
+    this.changed.fire();
+    return account;
   }
 
   private build(): Ready {
@@ -136,31 +179,31 @@ export class TenantConnection implements vscode.Disposable {
   }
 
   private create(): Ready | VppError {
-    const { raw, ignoredWorkspaceSettings } = readUserSettings();
-    if (ignoredWorkspaceSettings.length > 0) {
-      this.log.warn(`Ignored workspace values of ${ignoredWorkspaceSettings.join(', ')}: these settings are read from user settings only.`);
-    }
     let settings: ConnectionSettings;
     try {
-      settings = resolveSettings(raw);
+      settings = resolveSettings(this.definition.raw);
     } catch (error) {
       return error instanceof VppError ? error : new ConfigurationError(String(error));
     }
     const missing = missingSignInSetting(settings);
     if (missing) {
       return new ConfigurationError(
-        l10n.t('Set {0} in your user settings: the extension signs in with your organization\'s own app registration.', missing),
+        this.definition.primary
+          ? l10n.t('Set {0} in your user settings: the extension signs in with your organization\'s own app registration.', missing)
+          : l10n.t('The tenant "{0}" in intuneVpp.additionalTenants needs {1}.', this.label, missing.replace('intuneVpp.auth.', '')),
       );
     }
     const inner = this.createSource(settings);
     const source: AccessTokenSource = {
       getAccessToken: async () => {
-        if (this.context.globalState.get<boolean>(SIGNED_OUT_KEY)) {
+        if (this.context.globalState.get<boolean>(this.signedOutKey)) {
           throw new VppError('signInRequired', l10n.t('You signed out. Run "Intune VPP: Sign In" to sign in again.'));
         }
         return inner.getAccessToken();
       },
       signIn: () => inner.signIn(),
+      switchAccount: () => inner.switchAccount(),
+      account: async () => (this.context.globalState.get<boolean>(this.signedOutKey) ? undefined : inner.account()),
       signOut: () => inner.signOut(),
       invalidate: () => inner.invalidate(),
     };
@@ -170,7 +213,7 @@ export class TenantConnection implements vscode.Disposable {
       log: this.log,
       acceptLanguage: vscode.env.language || 'en',
     });
-    this.log.info(`Using the ${settings.cloud} cloud (${settings.endpoints.graphEndpoint}), sign-in mode ${settings.authMode}.`);
+    this.log.info(`Tenant ${this.label}: the ${settings.cloud} cloud (${settings.endpoints.graphEndpoint}), sign-in mode ${settings.authMode}.`);
     return { settings, modeSource: inner, source, service };
   }
 

@@ -1,0 +1,141 @@
+import * as l10n from '@vscode/l10n';
+import { CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
+import { AuthMode, httpsOrigin } from '../config/settings';
+import { rawFromEntry, TenantEntry, tenantKey } from '../config/tenants';
+import { VppError } from '../errors';
+import { PickItem, UserInput } from './userInput';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** What "Add Tenant…" needs of the registry. */
+export interface TenantAdding {
+  /** Keys of the tenants shown now, to refuse adding one twice. */
+  keys(): string[];
+  add(entry: TenantEntry): Promise<void>;
+}
+
+/** A tenant as the tenant commands see it. */
+export interface TenantSummary {
+  readonly label: string;
+}
+
+function graphHost(cloud: keyof typeof WELL_KNOWN_CLOUDS): string {
+  return new URL(WELL_KNOWN_CLOUDS[cloud].graphEndpoint).host;
+}
+
+function cloudItems(): PickItem<CloudName>[] {
+  return [
+    { label: l10n.t('Global'), description: graphHost('global'), value: 'global' },
+    { label: l10n.t('US Government (GCC High)'), description: graphHost('usGov'), value: 'usGov' },
+    { label: l10n.t('US Government (DoD)'), description: graphHost('usGovDoD'), value: 'usGovDoD' },
+    { label: l10n.t('China (21Vianet)'), description: graphHost('china'), value: 'china' },
+    { label: l10n.t('Custom endpoints'), detail: l10n.t('Your own Graph and login addresses (https)'), value: 'custom' },
+  ];
+}
+
+function modeItems(): PickItem<AuthMode>[] {
+  return [
+    { label: l10n.t('VS Code Microsoft account'), detail: l10n.t('Delegated: you sign in with the account VS Code knows.'), value: 'vscode' },
+    { label: l10n.t('Device code'), detail: l10n.t('Delegated: enter a code in any browser; for remote windows and code-server.'), value: 'deviceCode' },
+    { label: l10n.t('App-only (client credentials)'), detail: l10n.t('The app signs in with its client secret or certificate.'), value: 'clientCredentials' },
+  ];
+}
+
+function originProblem(value: string): string | undefined {
+  try {
+    httpsOrigin(value, l10n.t('This address'));
+    return undefined;
+  } catch (error) {
+    return error instanceof VppError ? error.message : String(error);
+  }
+}
+
+function tenantIdProblem(value: string): string | undefined {
+  const tenant = value.trim();
+  if (['organizations', 'common', 'consumers'].includes(tenant.toLowerCase()) || !(GUID.test(tenant) || DOMAIN.test(tenant))) {
+    return l10n.t('Enter the tenant ID (a GUID) or a verified domain such as contoso.onmicrosoft.com.');
+  }
+  return undefined;
+}
+
+/**
+ * "Add Tenant…": asks for a name, the cloud (and endpoints for a custom one), the sign-in mode, the app's client
+ * id and the tenant, then adds it to `intuneVpp.additionalTenants`. Escape at any step adds nothing.
+ */
+export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<void> {
+  const title = l10n.t('Intune VPP: Add Tenant');
+  const label = await ui.inputText(title, l10n.t('A name for the tenant, shown in the view (for example the customer\'s name)'), (value) =>
+    value.trim() && value.trim().length <= 80 ? undefined : l10n.t('Enter a name of 1 to 80 characters.'),
+  );
+  if (!label) {
+    return;
+  }
+  const cloud = await ui.pickOne(cloudItems(), { title, placeHolder: l10n.t('Which Microsoft cloud is the tenant in?') });
+  if (!cloud) {
+    return;
+  }
+  let endpoints: Pick<TenantEntry, 'graphEndpoint' | 'loginEndpoint'> = {};
+  if (cloud === 'custom') {
+    const graphEndpoint = await ui.inputText(title, l10n.t('The https address of Microsoft Graph in this cloud'), originProblem);
+    const loginEndpoint = graphEndpoint && (await ui.inputText(title, l10n.t('The https address of the Microsoft Entra ID login in this cloud'), originProblem));
+    if (!graphEndpoint || !loginEndpoint) {
+      return;
+    }
+    endpoints = { graphEndpoint, loginEndpoint };
+  }
+  const authMode = await ui.pickOne(modeItems(), { title, placeHolder: l10n.t('How do you sign in to this tenant?') });
+  if (!authMode) {
+    return;
+  }
+  const clientId = await ui.inputText(title, l10n.t('The application (client) ID of your app registration in this tenant'), (value) =>
+    GUID.test(value.trim()) ? undefined : l10n.t('Enter the application (client) ID: a GUID such as 00000000-0000-0000-0000-000000000000.'),
+  );
+  if (!clientId) {
+    return;
+  }
+  const tenantId = await ui.inputText(title, l10n.t('The directory (tenant) ID or a verified domain of the tenant'), tenantIdProblem);
+  if (!tenantId) {
+    return;
+  }
+  const entry: TenantEntry = { label, cloud, ...endpoints, authMode, clientId, tenantId };
+  if (tenants.keys().includes(tenantKey(rawFromEntry(entry, undefined)))) {
+    return ui.info(l10n.t('The view already shows this tenant with this app and sign-in mode.'));
+  }
+  await tenants.add(entry);
+  await ui.info(
+    authMode === 'clientCredentials'
+      ? l10n.t('Added the tenant "{0}". Set its client secret or certificate from its item in the view.', label)
+      : l10n.t('Added the tenant "{0}". Sign in from its item in the view.', label),
+  );
+}
+
+/** "Remove Tenant…": after a modal confirmation, removes the tenant and what this machine stored for it. */
+export async function removeTenant(ui: UserInput, tenant: TenantSummary, remove: () => Promise<void>): Promise<void> {
+  const confirmed = await ui.confirm(
+    l10n.t('Remove the tenant "{0}" from the view?', tenant.label),
+    l10n.t('Its settings and the client secret, certificate and sign-in this machine keeps for it are deleted. Nothing changes in the tenant itself.'),
+    l10n.t('Remove Tenant'),
+  );
+  if (!confirmed) {
+    return;
+  }
+  await remove();
+  await ui.info(l10n.t('Removed the tenant "{0}".', tenant.label));
+}
+
+/** Asks which tenant a palette command acts on, showing who is signed in to each. */
+export async function pickTenant<T extends TenantSummary>(
+  ui: UserInput,
+  tenants: readonly T[],
+  describe: (tenant: T) => Promise<string | undefined>,
+  title: string,
+): Promise<T | undefined> {
+  const descriptions = await Promise.all(tenants.map(describe));
+  const items = tenants.map((tenant, index) => ({
+    label: tenant.label,
+    description: descriptions[index] ?? l10n.t('not signed in'),
+    value: tenant,
+  }));
+  return ui.pickOne(items, { title, placeHolder: l10n.t('Choose a tenant') });
+}

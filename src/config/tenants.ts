@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { RawSettings } from './settings';
+
+/** One entry of `intuneVpp.additionalTenants` as the user (or "Add Tenant…") wrote it, before validation. */
+export interface TenantEntry {
+  label?: unknown;
+  cloud?: unknown;
+  graphEndpoint?: unknown;
+  loginEndpoint?: unknown;
+  authMode?: unknown;
+  clientId?: unknown;
+  tenantId?: unknown;
+}
+
+/** A tenant the view shows: its settings as written, a stable key and the name on its root item. */
+export interface TenantDefinition {
+  /** Derived from where and how it signs in, so it survives reordering and names secrets and state. */
+  readonly key: string;
+  readonly label: string;
+  readonly raw: RawSettings;
+  /** True for the tenant of the `intuneVpp.cloud` / `intuneVpp.auth.*` settings, false for an additional one. */
+  readonly primary: boolean;
+}
+
+export interface TenantList {
+  readonly definitions: TenantDefinition[];
+  /** Labels of additional entries left out because an earlier one signs in the same way to the same tenant. */
+  readonly duplicates: string[];
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** The same key for the same cloud, endpoints, mode, app and tenant, however the entry is spelt. */
+export function tenantKey(raw: RawSettings): string {
+  const identity = [raw.cloud ?? 'global', raw.customGraphEndpoint, raw.customLoginEndpoint, raw.authMode ?? 'vscode', raw.clientId, raw.tenantId]
+    .map((value) => text(value).toLowerCase().replace(/\/+$/, ''));
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
+}
+
+export function rawFromEntry(entry: TenantEntry, requestTimeoutSeconds: unknown): RawSettings {
+  return {
+    cloud: entry.cloud ?? 'global',
+    customGraphEndpoint: entry.graphEndpoint,
+    customLoginEndpoint: entry.loginEndpoint,
+    authMode: entry.authMode ?? 'vscode',
+    clientId: entry.clientId,
+    tenantId: entry.tenantId,
+    requestTimeoutSeconds,
+  };
+}
+
+function isEntry(value: unknown): value is TenantEntry {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The entries of `intuneVpp.additionalTenants`; anything that is not an object is dropped. */
+export function additionalEntries(value: unknown): TenantEntry[] {
+  return Array.isArray(value) ? value.filter(isEntry) : [];
+}
+
+/**
+ * The tenants to show: the one of the flat settings (unless it is unconfigured while others are), then every
+ * additional entry not already listed. Validation happens later, per tenant, so one bad entry spoils only itself.
+ */
+export function tenantDefinitions(primary: RawSettings, additional: unknown, primaryLabel: string): TenantList {
+  const entries = additionalEntries(additional);
+  const definitions: TenantDefinition[] = [];
+  const duplicates: string[] = [];
+  if (entries.length === 0 || text(primary.clientId)) {
+    definitions.push({ key: tenantKey(primary), label: text(primary.tenantId) || primaryLabel, raw: primary, primary: true });
+  }
+  for (const entry of entries) {
+    const raw = rawFromEntry(entry, primary.requestTimeoutSeconds);
+    const key = tenantKey(raw);
+    const label = text(entry.label) || text(entry.tenantId) || primaryLabel;
+    if (definitions.some((definition) => definition.key === key)) {
+      duplicates.push(label);
+      continue;
+    }
+    definitions.push({ key, label, raw, primary: false });
+  }
+  return { definitions, duplicates };
+}
+
+/** The additional entries without the one whose key is `key`. */
+export function withoutTenant(additional: unknown, key: string, requestTimeoutSeconds: unknown): TenantEntry[] {
+  return additionalEntries(additional).filter((entry) => tenantKey(rawFromEntry(entry, requestTimeoutSeconds)) !== key);
+}
