@@ -1,4 +1,4 @@
-import { constants, randomUUID, verify, X509Certificate } from 'node:crypto';
+import { constants, createHash, randomUUID, verify, X509Certificate } from 'node:crypto';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -64,6 +64,7 @@ export interface TenantOptions {
 export const SIM_TENANT_ID = '11111111-2222-3333-4444-555555555555';
 export const SIM_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 export const SIM_CLIENT_SECRET = 'sim-client-secret-Q8~do-not-log';
+const DEFAULT_USER_NAME = 'admin@contoso.example';
 const GRAPH_PREFIX = '/beta/deviceAppManagement/vppTokens';
 
 /**
@@ -87,8 +88,8 @@ export class SimulatedTenant {
   /** Device codes handed out, and what the next poll with each gets. */
   private readonly deviceCodes = new Map<string, 'pending' | 'approved' | 'expired' | 'slowDown'>();
   private readonly refreshTokens = new Set<string>();
-  /** The user a device code sign-in signs in. */
-  readonly userName = 'admin@contoso.example';
+  /** The user the next device code sign-in signs in; tests change it to sign in as somebody else. */
+  userName = DEFAULT_USER_NAME;
   private readonly sockets = new Set<Socket>();
   private server: https.Server | undefined;
   readonly tenantId: string;
@@ -158,6 +159,7 @@ export class SimulatedTenant {
     this.issuedTokens.clear();
     this.deviceCodes.clear();
     this.refreshTokens.clear();
+    this.userName = DEFAULT_USER_NAME;
   }
 
   addFault(fault: Fault): void {
@@ -466,7 +468,8 @@ export class SimulatedTenant {
   private delegatedTokens(res: ServerResponse, scope: string): void {
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const oid = '99999999-8888-7777-6666-555555555555';
+    // One object id per user, as in Entra: another user is another account in msal's cache.
+    const oid = createHash('sha256').update(this.userName).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
     const idToken = [
       encode({ alg: 'none', typ: 'JWT' }),
       encode({ aud: this.clientId, iss: `${this.url}/${this.tenantId}/v2.0`, iat: now, nbf: now, exp: now + 3600, name: 'Contoso Admin', oid, preferred_username: this.userName, sub: oid, tid: this.tenantId, ver: '2.0' }),

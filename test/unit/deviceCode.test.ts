@@ -101,4 +101,27 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
     assert.equal(stored, undefined);
     await assert.rejects(source(new ScriptedUserInput()).tokenSource.getAccessToken(), /not signed in/);
   });
+
+  it('Switch Account signs in with a new code as another user and replaces the first account; Cancel keeps it', async () => {
+    const ui = new ScriptedUserInput();
+    ui.onDeviceCode = () => tenant.approveDeviceCodes();
+    const { tokenSource } = source(ui);
+    assert.equal(await tokenSource.signIn(), 'admin@contoso.example');
+
+    const cancelled = new ScriptedUserInput();
+    cancelled.onDeviceCode = (_code, cancel) => cancel();
+    const again = source(cancelled).tokenSource;
+    await assert.rejects(again.switchAccount(), (error: unknown) => error instanceof VppError && error.kind === 'cancelled');
+    assert.equal(await again.account(), 'admin@contoso.example', 'a cancelled switch keeps the account in use');
+
+    tenant.userName = 'helpdesk@fabrikam.example';
+    const switching = new ScriptedUserInput();
+    switching.onDeviceCode = () => tenant.approveDeviceCodes();
+    const switched = source(switching).tokenSource;
+    assert.equal(await switched.switchAccount(), 'helpdesk@fabrikam.example');
+    assert.equal(switching.of('deviceCode').length, 1, 'a new code was shown');
+    const later = source(new ScriptedUserInput()).tokenSource;
+    assert.equal(await later.account(), 'helpdesk@fabrikam.example');
+    assert.ok(stored && !stored.includes('admin@contoso.example'), 'the first account left the persisted cache');
+  });
 });

@@ -136,6 +136,20 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     });
   });
 
+  it('with several tenants the confirmation names the tenant first; with one it does not', async () => {
+    for (const tenantLabel of ['Fabrikam Schools', undefined]) {
+      const { ui, log, context } = setup([{ pickMany: [] }, { confirm: false }]);
+      await run({ ...context, tenantLabel }, ui, log, hq);
+      const detail = ui.of('confirm')[0].detail ?? '';
+      if (tenantLabel) {
+        assert.equal(detail.split('\n')[0], 'Tenant: Fabrikam Schools');
+      } else {
+        assert.doesNotMatch(detail, /Tenant:/);
+      }
+    }
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
   describe('dismissing sends nothing', () => {
     it('Escape in the token pick (palette)', async () => {
       const { ui, log, context } = setup(['escape']);
