@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TreeNode } from '../../src/tree/vppTokenTreeProvider';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant, SIM_CLIENT_ID } from '../simulatedTenant/server';
+import { CERT_DIR } from '../paths';
+import { ScriptedUserInput } from '../support/scriptedUserInput';
+import { configure, Fixture, useFixture, withUi } from './fixture';
+
+const SECOND_TENANT_ID = '22222222-3333-4444-5555-666666666666';
+const SECOND_SECRET = 'second-tenant-secret-do-not-log';
+
+/** Two simulated tenants in one view: the fixture's as the settings' tenant, a second one added beside it. */
+describe('several tenants in one view of a real VS Code', () => {
+  let fixture: Fixture;
+  let second: SimulatedTenant;
+
+  before(async () => {
+    fixture = await useFixture();
+    const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+    second = await new SimulatedTenant({ key: keyPem, cert: certPem, tenantId: SECOND_TENANT_ID, clientSecret: SECOND_SECRET }).start();
+  });
+  after(async () => {
+    await configure({ additionalTenants: undefined });
+    await second.stop();
+  });
+  beforeEach(() => {
+    fixture.tenant.requests.length = 0;
+    second.requests.length = 0;
+  });
+
+  function secondEntry() {
+    return { label: 'Fabrikam', cloud: 'custom', graphEndpoint: second.url, loginEndpoint: second.url, authMode: 'clientCredentials', clientId: SIM_CLIENT_ID, tenantId: SECOND_TENANT_ID };
+  }
+
+  async function childrenOf(node?: TreeNode): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
+    const nodes = (await fixture.api.tree.getChildren(node)) ?? [];
+    return Promise.all(nodes.map(async (child) => ({ node: child, item: await fixture.api.tree.getTreeItem(child) })));
+  }
+
+  async function root(label: string) {
+    const found = (await childrenOf()).find((entry) => entry.item.label === label);
+    assert.ok(found, `no tenant labelled ${label}`);
+    return found;
+  }
+
+  it('Add Tenant… writes the tenant to the user settings and the view shows both tenants as roots', async () => {
+    const ui = new ScriptedUserInput([
+      { text: 'Fabrikam' },
+      { pick: 'Custom endpoints' },
+      { text: second.url },
+      { text: second.url },
+      { pick: 'App-only (client credentials)' },
+      { text: SIM_CLIENT_ID },
+      { text: SECOND_TENANT_ID },
+    ]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.addTenant'));
+    assert.deepEqual(vscode.workspace.getConfiguration('intuneVpp').inspect('additionalTenants')?.globalValue, [secondEntry()]);
+    assert.match(ui.of('info')[0]?.message ?? '', /Added the tenant "Fabrikam"/);
+
+    const roots = await childrenOf();
+    assert.deepEqual(roots.map((entry) => entry.item.label), [fixture.tenant.tenantId, 'Fabrikam']);
+    assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID}`, 'who is signed in to the first tenant');
+    assert.equal(roots[1].item.description, 'needs a client secret or certificate');
+    assert.equal(roots[1].item.contextValue, 'vppTenant mode-clientCredentials signedOut');
+    assert.equal((await childrenOf(roots[0].node)).length, seedTokens().length);
+    assert.equal(second.requestsFor('list').length, 0, 'nothing is sent to a tenant without a credential');
+  });
+
+  it('the second tenant\'s "set the secret" item asks for its secret only, and then lists its own tokens', async () => {
+    const fabrikam = await root('Fabrikam');
+    const [message] = await childrenOf(fabrikam.node);
+    assert.equal(message.item.label, 'Set the app\'s client secret or certificate to sign in.');
+    const command = message.item.command;
+    assert.ok(command);
+    const ui = new ScriptedUserInput([{ text: SECOND_SECRET }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])));
+    assert.equal(ui.of('inputSecret').length, 1, 'no tenant was asked for: the item named it');
+
+    const roots = await childrenOf();
+    assert.equal(roots[1].item.description, `app ${SIM_CLIENT_ID}`);
+    assert.equal(roots[1].item.contextValue, 'vppTenant mode-clientCredentials signedIn');
+    const tokens = await childrenOf(roots[1].node);
+    assert.equal(tokens.length, seedTokens().length);
+    const form = new URLSearchParams(second.requestsFor('token')[0]?.body ?? '');
+    assert.equal(form.get('client_secret'), SECOND_SECRET);
+    assert.match(second.requestsFor('list')[0]?.headers.authorization ?? '', /^Bearer sim-at-/);
+    const ids = [...(await childrenOf(roots[0].node)), ...tokens].map((entry) => entry.item.id);
+    assert.equal(new Set(ids).size, ids.length, 'the same token id in two tenants is two tree items');
+  });
+
+  it('a revoke on the second tenant\'s token reaches only the second tenant, and its confirmation names it', async () => {
+    const fabrikam = await root('Fabrikam');
+    const hq = (await childrenOf(fabrikam.node)).find((entry) => entry.item.label === 'Contoso HQ');
+    assert.ok(hq);
+    fixture.tenant.requests.length = 0;
+    second.requests.length = 0;
+    const ui = new ScriptedUserInput([{ pickMany: ['Notify managed devices'] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', hq.node, [hq.node]));
+    assert.equal(ui.of('confirm')[0]?.detail?.split('\n')[0], 'Tenant: Fabrikam');
+    const posts = second.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].url, `/beta/deviceAppManagement/vppTokens/${seedTokens()[0].id}/revokeLicenses`);
+    assert.equal(posts[0].body, JSON.stringify({ notifyManagedDevices: true, revokeUntrackedLicenses: false }));
+    assert.equal(fixture.tenant.requestsFor('revoke').length, 0, 'the first tenant received no revoke');
+    assert.deepEqual(ui.of('error'), []);
+  });
+
+  it('from the palette a token command asks for the tenant, showing who is signed in, then the token', async () => {
+    const ui = new ScriptedUserInput([{ pick: 'Fabrikam' }, { pick: 'Contoso Retail' }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.syncLicenses'));
+    const [tenantPick, tokenPick] = ui.of('pickOne');
+    assert.deepEqual(tenantPick.items?.map((item) => [item.label, item.description]), [
+      [fixture.tenant.tenantId, `app ${SIM_CLIENT_ID}`],
+      ['Fabrikam', `app ${SIM_CLIENT_ID}`],
+    ]);
+    assert.ok(tokenPick.items?.some((item) => item.label === 'Contoso Retail'));
+    assert.equal(second.requestsFor('sync').length, 1);
+    assert.equal(fixture.tenant.requestsFor('sync').length, 0);
+    assert.equal(fixture.tenant.requestsFor('list').length, 0, 'only the chosen tenant was listed');
+  });
+
+  it('a selection across both tenants is refused with a message and sends nothing', async () => {
+    const roots = await childrenOf();
+    const first = (await childrenOf(roots[0].node))[0].node;
+    const other = (await childrenOf(roots[1].node))[0].node;
+    const ui = new ScriptedUserInput();
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', first, [first, other]));
+    assert.match(ui.of('info')[0]?.message ?? '', /spans several tenants/);
+    assert.equal(fixture.tenant.requestsFor('revoke').length + second.requestsFor('revoke').length, 0);
+  });
+
+  it('signing out of one tenant leaves the other signed in', async () => {
+    const fabrikam = await root('Fabrikam');
+    const ui = new ScriptedUserInput();
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signOut', fabrikam.node));
+    assert.equal(ui.of('info')[0]?.message, 'Signed out of the tenant "Fabrikam".');
+    const roots = await childrenOf();
+    assert.equal(roots[1].item.description, 'needs a client secret or certificate');
+    assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID}`);
+    assert.equal((await childrenOf(roots[0].node)).length, seedTokens().length);
+  });
+
+  it('Remove Tenant… after its confirmation removes the tenant and its stored secret; one tenant is a flat list again', async () => {
+    const fabrikam = await root('Fabrikam');
+    await withUi(fixture.api, new ScriptedUserInput([{ text: SECOND_SECRET }]), () => vscode.commands.executeCommand('intuneVpp.setClientSecret', fabrikam.node));
+    assert.equal((await root('Fabrikam')).item.description, `app ${SIM_CLIENT_ID}`);
+    const declined = new ScriptedUserInput([{ confirm: false }]);
+    await withUi(fixture.api, declined, () => vscode.commands.executeCommand('intuneVpp.removeTenant', fabrikam.node));
+    assert.equal(vscode.workspace.getConfiguration('intuneVpp').inspect<unknown[]>('additionalTenants')?.globalValue?.length, 1);
+
+    const ui = new ScriptedUserInput([{ confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.removeTenant', fabrikam.node));
+    assert.equal(vscode.workspace.getConfiguration('intuneVpp').inspect('additionalTenants')?.globalValue, undefined);
+    const flat = await childrenOf();
+    assert.equal(flat.length, seedTokens().length);
+    assert.ok(flat.some((entry) => entry.item.label === 'Contoso HQ' && entry.item.contextValue?.startsWith('vppToken')));
+
+    await configure({ additionalTenants: [secondEntry()] });
+    second.requests.length = 0;
+    assert.equal((await root('Fabrikam')).item.description, 'needs a client secret or certificate', 'the secret was deleted with the tenant');
+    assert.equal(second.requests.length, 0);
+  });
+});
