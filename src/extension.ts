@@ -5,6 +5,7 @@ import { ReplaceableUserInput } from './commands/userInput';
 import { VscodeUserInput } from './commands/vscodeUserInput';
 import { TenantRegistry } from './tenants/tenantRegistry';
 import { createTestApi, IntuneVppTestApi } from './testApi';
+import { SignInStatusBar } from './tree/signInStatusBar';
 import { VIEW_ID, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 
 /** Wires the tenants, the tree and the commands together; nothing else happens here. */
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     tenants,
     tree,
     view,
+    new SignInStatusBar(view, tree.onDidChangeSignIns),
     tenants.onDidChange((tenant) => (tenant ? void tree.refreshTenant(tenant.key) : tree.refresh())),
     ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui }),
   );

@@ -64,17 +64,17 @@ export function additionalEntries(value: unknown): TenantEntry[] {
  * The tenants to show: the one of the flat settings (unless it is unconfigured while others are), then every
  * additional entry not already listed. Validation happens later, per tenant, so one bad entry spoils only itself.
  */
-export function tenantDefinitions(primary: RawSettings, additional: unknown, primaryLabel: string): TenantList {
+export function tenantDefinitions(primary: RawSettings, additional: unknown, primaryLabel: unknown, fallbackLabel: string): TenantList {
   const entries = additionalEntries(additional);
   const definitions: TenantDefinition[] = [];
   const duplicates: string[] = [];
   if (entries.length === 0 || text(primary.clientId)) {
-    definitions.push({ key: tenantKey(primary), label: text(primary.tenantId) || primaryLabel, raw: primary, primary: true });
+    definitions.push({ key: tenantKey(primary), label: text(primaryLabel) || text(primary.tenantId) || fallbackLabel, raw: primary, primary: true });
   }
   for (const entry of entries) {
     const raw = rawFromEntry(entry, primary.requestTimeoutSeconds);
     const key = tenantKey(raw);
-    const label = text(entry.label) || text(entry.tenantId) || primaryLabel;
+    const label = text(entry.label) || text(entry.tenantId) || fallbackLabel;
     if (definitions.some((definition) => definition.key === key)) {
       duplicates.push(label);
       continue;

@@ -12,11 +12,14 @@ const SETTING_KEYS: Record<keyof RawSettings, string> = {
   requestTimeoutSeconds: 'requestTimeoutSeconds',
 };
 export const ADDITIONAL_TENANTS_KEY = 'additionalTenants';
+const TENANT_LABEL_KEY = 'tenantLabel';
 
 export interface UserSettings {
   readonly raw: RawSettings;
   /** The raw value of `intuneVpp.additionalTenants`. */
   readonly additionalTenants: unknown;
+  /** The raw value of `intuneVpp.tenantLabel`: the name of the tenant of the flat settings. */
+  readonly tenantLabel: unknown;
   /** Full names of settings a workspace tried to set; they are ignored. */
   readonly ignoredWorkspaceSettings: string[];
 }
@@ -39,7 +42,7 @@ export function readUserSettings(): UserSettings {
   for (const [field, key] of Object.entries(SETTING_KEYS) as [keyof RawSettings, string][]) {
     raw[field] = userValue(key);
   }
-  return { raw, additionalTenants: userValue(ADDITIONAL_TENANTS_KEY), ignoredWorkspaceSettings };
+  return { raw, additionalTenants: userValue(ADDITIONAL_TENANTS_KEY), tenantLabel: userValue(TENANT_LABEL_KEY), ignoredWorkspaceSettings };
 }
 
 /** Writes `intuneVpp.additionalTenants` to user settings. */
@@ -49,10 +52,11 @@ export async function writeAdditionalTenants(entries: readonly TenantEntry[]): P
     .update(ADDITIONAL_TENANTS_KEY, entries.length > 0 ? entries : undefined, vscode.ConfigurationTarget.Global);
 }
 
-/** Clears the user settings of the primary tenant (cloud, endpoints, mode, app and tenant). */
+/** Clears the user settings of the primary tenant (cloud, endpoints, mode, app, tenant and its name). */
 export async function clearPrimaryTenant(): Promise<void> {
   const configuration = vscode.workspace.getConfiguration('intuneVpp');
   for (const field of ['cloud', 'customGraphEndpoint', 'customLoginEndpoint', 'authMode', 'clientId', 'tenantId'] as const) {
     await configuration.update(SETTING_KEYS[field], undefined, vscode.ConfigurationTarget.Global);
   }
+  await configuration.update(TENANT_LABEL_KEY, undefined, vscode.ConfigurationTarget.Global);
 }

@@ -66,11 +66,11 @@ export class TenantRegistry implements vscode.Disposable {
   }
 
   private create(): TenantConnection[] {
-    const { raw, additionalTenants, ignoredWorkspaceSettings } = readUserSettings();
+    const { raw, additionalTenants, tenantLabel, ignoredWorkspaceSettings } = readUserSettings();
     if (ignoredWorkspaceSettings.length > 0) {
       this.log.warn(`Ignored workspace values of ${ignoredWorkspaceSettings.join(', ')}: these settings are read from user settings only.`);
     }
-    const { definitions, duplicates } = tenantDefinitions(raw, additionalTenants, l10n.t('Your organization'));
+    const { definitions, duplicates } = tenantDefinitions(raw, additionalTenants, tenantLabel, l10n.t('Your organization'));
     if (duplicates.length > 0) {
       this.log.warn(`Ignored tenants that repeat an earlier one (same cloud, sign-in mode, app and tenant): ${duplicates.join(', ')}.`);
     }

@@ -6,6 +6,7 @@ import { describeForLog, VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
 import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
+import { TenantSignIn } from './signInSummary';
 import { presentToken, sortTokens } from './tokenPresentation';
 
 export const VIEW_ID = 'intuneVpp.tokens';
@@ -76,6 +77,9 @@ const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', ac
 export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly signInsChanged = new vscode.EventEmitter<readonly TenantSignIn[]>();
+  /** Who is signed in to which tenant, after each listing. */
+  readonly onDidChangeSignIns = this.signInsChanged.event;
   private readonly views = new Map<string, TenantView>();
   private roots = new Map<string, TenantNode>();
   private multiTenant = false;
@@ -105,6 +109,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     await this.loadView(connection);
     this.changed.fire(root);
+    this.publishSignIns(this.registry.list());
   }
 
   /** Re-reads one token and redraws its item; a token that is gone refreshes its tenant. */
@@ -175,7 +180,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.setMessage(view.message);
       await this.setSignedIn([view]);
       await this.setState(view.state);
-      this.setDescription(view.account ? l10n.t('{0} · {1}', view.account, tenant.label) : undefined);
+      this.publishSignIns(tenants);
       return [...view.nodes.values()];
     }
     const views = await Promise.all(tenants.map((tenant) => this.loadView(tenant)));
@@ -183,12 +188,13 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.setMessage(undefined);
     await this.setSignedIn(views);
     await this.setState('loaded');
-    this.setDescription(l10n.t('{0} tenants', tenants.length));
+    this.publishSignIns(tenants);
     return [...this.roots.values()];
   }
 
   dispose(): void {
     this.changed.dispose();
+    this.signInsChanged.dispose();
   }
 
   private tokenItemId(node: TokenNode): string {
@@ -292,11 +298,15 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
   }
 
-  /** Who is signed in where, next to the view's title. */
-  private setDescription(description: string | undefined): void {
+  /** Who is signed in where: next to the view's title, and to the status bar item. */
+  private publishSignIns(tenants: readonly TenantConnection[]): void {
+    const signIns = tenants.map((tenant) => ({ tenant: tenant.label, account: this.views.get(tenant.key)?.account }));
     if (this.view) {
-      this.view.description = description;
+      const [only] = signIns;
+      this.view.description =
+        signIns.length > 1 ? l10n.t('{0} tenants', signIns.length) : only?.account ? l10n.t('{0} · {1}', only.account, only.tenant) : undefined;
     }
+    this.signInsChanged.fire(signIns);
   }
 
   private async setSignedIn(views: readonly TenantView[]): Promise<void> {

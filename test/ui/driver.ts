@@ -16,6 +16,19 @@ export class WorkbenchDriver {
     return this.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: label }).first();
   }
 
+  /** The tree row whose label is exactly `label` (treeRow matches any row containing the text). */
+  treeRowLabelled(label: string): Locator {
+    return this.page
+      .locator('.part.sidebar .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name').getByText(label, { exact: true }) })
+      .first();
+  }
+
+  /** The status bar entry showing `text`. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.statusbar .statusbar-item').filter({ hasText: text }).first();
+  }
+
   get dialog(): Locator {
     return this.page.locator('.monaco-dialog-box');
   }
@@ -57,9 +70,9 @@ export class WorkbenchDriver {
     );
   }
 
-  /** Right-clicks a tree row and chooses a context-menu entry. */
-  async contextMenu(rowLabel: string, entry: string): Promise<void> {
-    await this.treeRow(rowLabel).click({ button: 'right' });
+  /** Right-clicks a tree row (one containing `row`, or the given row) and chooses a context-menu entry. */
+  async contextMenu(row: string | Locator, entry: string): Promise<void> {
+    await (typeof row === 'string' ? this.treeRow(row) : row).click({ button: 'right' });
     const item = this.page.locator('.monaco-menu .action-item').filter({ hasText: entry }).first();
     await item.waitFor({ state: 'visible' });
     // A context-menu item ignores the mouse for a moment after the menu opens.

@@ -17,7 +17,7 @@ describe('UI: the extension in Russian', function () {
     packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intune-vpp-ru-pack-'));
     const pack = path.join(packDir, 'ru.vsix');
     await createVSIX({ cwd: path.join(PROJECT_ROOT, 'test', 'ui', 'fixtures', 'ru-language-pack'), packagePath: pack, dependencies: false, allowMissingRepository: true });
-    session = await startUiSession('ru', [pack]);
+    session = await startUiSession({ locale: 'ru', extraVsix: [pack] });
   });
 
   after(async () => {

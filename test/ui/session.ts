@@ -20,8 +20,14 @@ export interface UiSession {
   saveArtifacts(name: string): Promise<void>;
 }
 
+export interface UiSessionOptions {
+  readonly locale?: string;
+  /** More extensions to install, e.g. a language pack. */
+  readonly extraVsix?: string[];
+}
+
 /** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
-export async function startUiSession(locale?: string, extraVsix?: string[]): Promise<UiSession> {
+export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {}): Promise<UiSession> {
   const certificates = ensureTestCertificates(CERT_DIR);
   const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem }).start();
   const vscode = provisionTestVscode();

@@ -3,6 +3,7 @@ import { AccountActions, switchAccount } from '../../src/commands/account';
 import { addTenant, pickTenant, removeTenant } from '../../src/commands/tenants';
 import { rawFromEntry, TenantEntry, tenantDefinitions, tenantKey, withoutTenant } from '../../src/config/tenants';
 import { resolveSettings } from '../../src/config/settings';
+import { summarizeSignIns } from '../../src/tree/signInSummary';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 
 const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -13,15 +14,21 @@ const FABRIKAM: TenantEntry = { label: 'Fabrikam', cloud: 'usGov', authMode: 'de
 describe('several tenants', () => {
   describe('tenant definitions from settings', () => {
     it('one tenant from the flat settings, labelled with its tenant id', () => {
-      const { definitions } = tenantDefinitions(PRIMARY, undefined, 'Your organization');
+      const { definitions } = tenantDefinitions(PRIMARY, undefined, '', 'Your organization');
       assert.equal(definitions.length, 1);
       assert.equal(definitions[0].label, 'contoso.onmicrosoft.com');
       assert.equal(definitions[0].primary, true);
-      assert.equal(tenantDefinitions({}, [], 'Your organization').definitions[0].label, 'Your organization');
+      assert.equal(tenantDefinitions({}, [], undefined, 'Your organization').definitions[0].label, 'Your organization');
+    });
+
+    it('intuneVpp.tenantLabel names the tenant of the flat settings', () => {
+      const { definitions } = tenantDefinitions(PRIMARY, [FABRIKAM], ' Contoso ', 'x');
+      assert.deepEqual(definitions.map((definition) => definition.label), ['Contoso', 'Fabrikam']);
+      assert.equal(definitions[0].key, tenantDefinitions(PRIMARY, [], '', 'x').definitions[0].key, 'the name is not part of the key');
     });
 
     it('the flat settings first, then each additional tenant with its own cloud, mode, app and tenant', () => {
-      const { definitions, duplicates } = tenantDefinitions(PRIMARY, [FABRIKAM, 'junk', null, [1]], 'x');
+      const { definitions, duplicates } = tenantDefinitions(PRIMARY, [FABRIKAM, 'junk', null, [1]], undefined, 'x');
       assert.deepEqual(duplicates, []);
       assert.deepEqual(definitions.map((definition) => [definition.label, definition.primary]), [['contoso.onmicrosoft.com', true], ['Fabrikam', false]]);
       const fabrikam = resolveSettings(definitions[1].raw);
@@ -35,13 +42,13 @@ describe('several tenants', () => {
     });
 
     it('an unconfigured primary tenant is left out when additional tenants exist', () => {
-      const { definitions } = tenantDefinitions({ cloud: 'global' }, [FABRIKAM], 'x');
+      const { definitions } = tenantDefinitions({ cloud: 'global' }, [FABRIKAM], undefined, 'x');
       assert.deepEqual(definitions.map((definition) => definition.label), ['Fabrikam']);
     });
 
     it('a repeated tenant is shown once and reported; the key ignores case, spacing and trailing slashes', () => {
       const again = { ...FABRIKAM, label: 'Fabrikam again', tenantId: ' FABRIKAM.onmicrosoft.us ' };
-      const { definitions, duplicates } = tenantDefinitions(PRIMARY, [FABRIKAM, again], 'x');
+      const { definitions, duplicates } = tenantDefinitions(PRIMARY, [FABRIKAM, again], undefined, 'x');
       assert.equal(definitions.length, 2);
       assert.deepEqual(duplicates, ['Fabrikam again']);
       const custom = { cloud: 'custom', customGraphEndpoint: 'https://graph.example/', customLoginEndpoint: 'https://login.example', clientId: APP, tenantId: 't' };
@@ -169,6 +176,24 @@ describe('several tenants', () => {
     const [shown] = ui.of('pickOne');
     assert.equal(shown.title, 'Revoke Licenses: Choose the tenant');
     assert.deepEqual(shown.items?.map((item) => [item.label, item.description]), [['Contoso', 'admin@contoso.example'], ['Fabrikam', 'not signed in']]);
+  });
+
+  it('the status bar summary names the account and tenant, or counts the tenants signed in', () => {
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example' }]), {
+      text: '$(account) admin@contoso.example · Contoso',
+      tooltip: 'Intune VPP: signed in to Contoso as admin@contoso.example. Click to switch account.',
+      command: 'intuneVpp.switchAccount',
+    });
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso' }]), {
+      text: '$(account) Intune VPP: not signed in',
+      tooltip: 'Intune VPP: not signed in to Contoso. Click to sign in.',
+      command: 'intuneVpp.signIn',
+    });
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example' }, { tenant: 'Fabrikam' }]), {
+      text: '$(organization) Intune VPP: 1 of 2 tenants signed in',
+      tooltip: 'Contoso: admin@contoso.example\nFabrikam: not signed in',
+      command: 'intuneVpp.tokens.focus',
+    });
   });
 
   describe('Switch Account', () => {

@@ -11,5 +11,6 @@ export function simulatedTenantSettings(tenant: SimulatedTenant): Record<string,
     'intuneVpp.auth.mode': 'clientCredentials',
     'intuneVpp.auth.clientId': tenant.clientId,
     'intuneVpp.auth.tenantId': tenant.tenantId,
+    'intuneVpp.tenantLabel': 'Contoso',
   };
 }

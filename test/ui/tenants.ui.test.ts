@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../paths';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { CERT_DIR } from '../paths';
+import { startUiSession, UiSession } from './session';
+
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'media', 'screenshots');
+const SECOND_TENANT_ID = '22222222-3333-4444-5555-666666666666';
+const SECOND_SECRET = 'second-tenant-secret-do-not-log';
+
+describe('UI: a consultant adds a second tenant and revokes there', function () {
+  this.timeout(120_000);
+  let session: UiSession;
+  let second: SimulatedTenant;
+
+  before(async () => {
+    const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+    second = await new SimulatedTenant({ key: keyPem, cert: certPem, tenantId: SECOND_TENANT_ID, clientSecret: SECOND_SECRET }).start();
+    session = await startUiSession();
+  });
+
+  after(async () => {
+    await session?.stop();
+    await second?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await session.saveArtifacts(`ui-tenants-${this.currentTest.title}`);
+    }
+  });
+
+  /** Types into the open input box and presses Enter. */
+  async function answer(text: string): Promise<void> {
+    const input = session.driver.quickInput.locator('input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await session.workbench.page.keyboard.press('Enter');
+  }
+
+  it('while the view is open, the status bar says who is signed in to which tenant', async () => {
+    const { driver } = session;
+    await driver.runCommand('Intune VPP: Set Client Secret…');
+    await answer(SIM_CLIENT_SECRET);
+    await driver.openContainer('Intune VPP');
+    await driver.treeRow('Contoso HQ').waitFor({ state: 'visible', timeout: 30_000 });
+    await driver.statusBarItem(`app ${SIM_CLIENT_ID} · Contoso`).waitFor({ state: 'visible' });
+  });
+
+  it('Add Tenant… from the view\'s title bar: name, cloud, endpoints, mode, app and tenant; both tenants become roots', async () => {
+    const { driver } = session;
+    const page = session.workbench.page;
+    await page.locator('.part.sidebar .action-label[aria-label^="Add Tenant"]').first().click();
+    await answer('Fabrikam');
+    await driver.waitForQuickPick('Intune VPP: Add Tenant');
+    await driver.quickInputRow('Custom endpoints').click();
+    await answer(second.url);
+    await answer(second.url);
+    await driver.quickInputRow('App-only (client credentials)').click();
+    await answer(SIM_CLIENT_ID);
+    await answer(SECOND_TENANT_ID);
+    await driver.notification(/Added the tenant "Fabrikam"/).waitFor({ state: 'visible' });
+    await driver.treeRowLabelled('Fabrikam').filter({ hasText: 'needs a client secret or certificate' }).waitFor({ state: 'visible' });
+    assert.match(await driver.treeRowLabelled('Contoso').innerText(), new RegExp(`app ${SIM_CLIENT_ID}`));
+    await driver.statusBarItem('Intune VPP: 1 of 2 tenants signed in').waitFor({ state: 'visible' });
+    assert.equal(second.requestsFor('list').length, 0);
+  });
+
+  it('right-click the new tenant > Set Client Secret…: its tokens appear under it', async () => {
+    const { driver } = session;
+    await driver.contextMenu(driver.treeRowLabelled('Fabrikam'), 'Set Client Secret…');
+    await answer(SECOND_SECRET);
+    await driver.notification(/client secret of the app .* was stored/).waitFor({ state: 'visible' });
+    await driver.treeRowLabelled('Fabrikam').filter({ hasText: `app ${SIM_CLIENT_ID}` }).waitFor({ state: 'visible' });
+    await driver.statusBarItem('Intune VPP: 2 of 2 tenants signed in').waitFor({ state: 'visible' });
+    // The first tenant's rows come first; fold them away so the second tenant's rows are the ones found.
+    await driver.treeRowLabelled('Contoso').locator('.monaco-tl-twistie').click();
+    await driver.treeRow('Contoso Retail').waitFor({ state: 'visible', timeout: 30_000 });
+    await session.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'tenants.png') });
+    assert.equal(new URLSearchParams(second.requestsFor('token')[0]?.body ?? '').get('client_secret'), SECOND_SECRET);
+  });
+
+  it('right-click a token of the second tenant > Revoke Licenses…: the dialog names the tenant, only that tenant gets the POST', async () => {
+    const { driver, tenant } = session;
+    tenant.requests.length = 0;
+    second.requests.length = 0;
+    await driver.contextMenu('Contoso Retail', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Contoso Retail"');
+    await driver.acceptQuickPick();
+    await driver.dialog.waitFor({ state: 'visible' });
+    assert.match(await driver.dialog.innerText(), /Tenant: Fabrikam/);
+    await driver.dialogButton('Revoke Licenses');
+    await driver.notification(/accepted the revoke of the licenses of "Contoso Retail"/).waitFor({ state: 'visible' });
+    const posts = second.requestsFor('revoke');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].tokenId, seedTokens()[1].id);
+    assert.equal(posts[0].body, '{"notifyManagedDevices":false,"revokeUntrackedLicenses":false}');
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+});
