@@ -227,7 +227,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal((await items()).length, seedTokens().length);
   });
 
-  it('signs in with a device code (the code shown, approved at the tenant) and lists the tokens', async () => {
+  it('signs in with a device code (the code shown, approved at the tenant), lists the tokens, switches account and signs out', async () => {
     await configure({ 'auth.mode': 'deviceCode' });
     try {
       assert.deepEqual(await items(), [], 'not signed in yet');
@@ -239,7 +239,25 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       fixture.tenant.requests.length = 0;
       assert.equal((await items()).length, seedTokens().length);
       assert.equal(fixture.tenant.requestsFor('devicecode').length, 0, 'the cached sign-in served the listing');
+
+      // Switch Account: a new code, approved by somebody else, replaces the account.
+      const switching = new ScriptedUserInput();
+      switching.onDeviceCode = () => {
+        fixture.tenant.userName = 'helpdesk@fabrikam.example';
+        fixture.tenant.approveDeviceCodes();
+      };
+      await withUi(fixture.api, switching, () => vscode.commands.executeCommand('intuneVpp.switchAccount'));
+      assert.equal(switching.of('deviceCode').length, 1);
+      assert.equal(switching.of('info')[0]?.message, 'Now signed in to Intune as helpdesk@fabrikam.example.');
+      assert.equal(fixture.tenant.requestsFor('devicecode').length, 1);
+
+      // Sign Out: nothing is sent until the next sign-in.
+      await withUi(fixture.api, new ScriptedUserInput(), () => vscode.commands.executeCommand('intuneVpp.signOut'));
+      fixture.tenant.requests.length = 0;
+      assert.deepEqual(await items(), []);
+      assert.equal(fixture.tenant.requests.length, 0, 'nothing is sent after Sign Out');
     } finally {
+      fixture.tenant.userName = 'admin@contoso.example';
       await configure({ 'auth.mode': 'clientCredentials' });
     }
   });
