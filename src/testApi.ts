@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { ReplaceableUserInput, UserInput } from './commands/userInput';
-import { TreeNode, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
+import { TreeNode } from './tree/treeNodes';
+import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 
 /**
  * What the extension exports when VS Code runs it under test (ExtensionMode.Test) and never otherwise:

@@ -3,11 +3,12 @@ import * as l10n from '@vscode/l10n';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { describeForLog, VppError } from '../errors';
-import { describeActionResult } from '../graph/actionResults';
-import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { VppAppRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { TenantSignIn } from './signInSummary';
-import { presentToken, sortTokens } from './tokenPresentation';
+import { sortTokens } from './tokenPresentation';
+import { actionItem, appItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
+import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
 export const VIEW_ID = 'intuneVpp.tokens';
 /** Drives the view's welcome content: what the user must do before tokens can show. */
@@ -16,59 +17,7 @@ export const VIEW_STATE_CONTEXT = 'intuneVpp.viewState';
 export const MULTI_TENANT_CONTEXT = 'intuneVpp.multiTenant';
 /** True when at least one tenant's tokens could be listed. */
 export const SIGNED_IN_CONTEXT = 'intuneVpp.signedIn';
-export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';
 
-/** A configured tenant: the root item when the view shows several. */
-export class TenantNode {
-  constructor(readonly connection: TenantConnection) {}
-  get tenantKey(): string {
-    return this.connection.key;
-  }
-}
-
-/** A token in the tree. Its `token` is replaced in place when the one token is refreshed. */
-export class TokenNode {
-  constructor(
-    public token: VppTokenRecord,
-    readonly tenantKey: string,
-  ) {}
-}
-
-/** "Apps" or "Recent actions" under a token, with their items already read. */
-export class GroupNode {
-  constructor(
-    readonly kind: 'apps' | 'actions',
-    readonly parent: TokenNode,
-    readonly children: readonly LeafNode[],
-  ) {}
-  get tenantKey(): string {
-    return this.parent.tenantKey;
-  }
-}
-
-/** An app bought with the token, an action result, or a message (an error, "none", what to do to sign in). */
-export class LeafNode {
-  constructor(
-    readonly item: vscode.TreeItem,
-    readonly tenantKey?: string,
-  ) {}
-}
-
-export type TreeNode = TenantNode | TokenNode | GroupNode | LeafNode;
-
-/** What one tenant's listing came to. */
-interface TenantView {
-  readonly nodes: Map<string, TokenNode>;
-  readonly state: Exclude<ViewState, 'loading'>;
-  /** Why the tokens are not shown, for the user. */
-  readonly message?: string;
-  /** Who is signed in, when somebody is. */
-  readonly account?: string;
-  /** The tenant's VPP apps by token id, read once per listing when a token is first expanded. */
-  appsByToken?: Promise<Map<string, VppAppRecord[]>>;
-}
-
-const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', active: 'sync', pending: 'clock', canceled: 'circle-slash' };
 
 /**
  * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
@@ -130,28 +79,15 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node instanceof TenantNode) {
-      return this.tenantItem(node);
+      return tenantItem(node, this.views.get(node.tenantKey));
     }
     if (node instanceof GroupNode) {
-      const label = node.kind === 'apps' ? l10n.t('Apps ({0})', node.children.length) : l10n.t('Recent actions ({0})', node.children.length);
-      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `${this.tokenItemId(node.parent)}/${node.kind}`;
-      item.iconPath = new vscode.ThemeIcon(node.kind === 'apps' ? 'package' : 'history');
-      item.contextValue = `vppTokenGroup ${node.kind}`;
-      return item;
+      return groupItem(node, this.tokenItemId(node.parent));
     }
     if (node instanceof LeafNode) {
       return node.item;
     }
-    const look = presentToken(node.token, Date.now(), vscode.env.language || 'en');
-    const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.tokenItemId(node);
-    item.description = look.description;
-    item.iconPath = new vscode.ThemeIcon(look.iconId, look.colorId ? new vscode.ThemeColor(look.colorId) : undefined);
-    item.contextValue = look.contextValue;
-    item.accessibilityInformation = { label: look.accessibilityLabel, role: 'treeitem' };
-    item.tooltip = tooltipOf(look.tooltipRows);
-    return item;
+    return tokenItem(node, this.tokenItemId(node));
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -200,31 +136,6 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private tokenItemId(node: TokenNode): string {
     // Two tenants may hold the same token id; one tenant keeps the plain id.
     return this.multiTenant ? `${node.tenantKey}/${node.token.id}` : node.token.id;
-  }
-
-  private tenantItem(node: TenantNode): vscode.TreeItem {
-    const view = this.views.get(node.tenantKey);
-    const item = new vscode.TreeItem(node.connection.label, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `tenant/${node.tenantKey}`;
-    item.iconPath = new vscode.ThemeIcon('organization');
-    const signedIn = view?.state === 'loaded' || view?.state === 'empty';
-    item.description = view?.account ?? (view ? stateDescription(view.state) : undefined);
-    item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}`;
-    const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
-    try {
-      const settings = node.connection.settings();
-      rows.push(
-        [l10n.t('Tenant ID'), settings.tenantId],
-        [l10n.t('Cloud'), settings.cloud],
-        [l10n.t('Sign-in mode'), settings.authMode],
-        [l10n.t('App (client) ID'), settings.clientId],
-      );
-    } catch (error) {
-      rows.push([l10n.t('Settings'), error instanceof VppError ? error.message : String(error)]);
-    }
-    rows.push([l10n.t('Signed in as'), view?.account ?? '-']);
-    item.tooltip = tooltipOf(rows);
-    return item;
   }
 
   /** Lists one tenant's tokens, remembering the outcome for its root item and children. */
@@ -319,56 +230,6 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 }
 
-function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.MarkdownString {
-  const tooltip = new vscode.MarkdownString(undefined, false);
-  tooltip.isTrusted = false;
-  tooltip.supportHtml = false;
-  for (const [label, value] of rows) {
-    tooltip.appendMarkdown('**');
-    tooltip.appendText(label);
-    tooltip.appendMarkdown('**: ');
-    tooltip.appendText(value);
-    tooltip.appendMarkdown('  \n');
-  }
-  return tooltip;
-}
-
-function stateDescription(state: TenantView['state']): string | undefined {
-  switch (state) {
-    case 'notConfigured':
-      return l10n.t('not configured');
-    case 'signedOut':
-      return l10n.t('signed out');
-    case 'needsSecret':
-      return l10n.t('needs a client secret or certificate');
-    case 'error':
-      return l10n.t('could not load');
-    default:
-      return undefined;
-  }
-}
-
-/** The one child of a tenant without tokens: why, and the command that helps, run for that tenant. */
-function messageItem(connection: TenantConnection, view: TenantView): vscode.TreeItem {
-  const tenant = [{ tenantKey: connection.key }];
-  const messages: Record<TenantView['state'], [string, string, vscode.Command | undefined]> = {
-    notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: 'intuneVpp.openSettings' }],
-    signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: 'intuneVpp.signIn', arguments: tenant }],
-    needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: 'intuneVpp.setClientSecret', arguments: tenant }],
-    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', undefined],
-    empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
-    loaded: ['', 'info', undefined],
-  };
-  const [label, icon, command] = messages[view.state];
-  const item = new vscode.TreeItem(label);
-  item.id = `tenant/${connection.key}/message`;
-  item.iconPath = new vscode.ThemeIcon(icon, view.state === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
-  item.command = command;
-  item.tooltip = label;
-  item.contextValue = `vppTenantMessage ${view.state}`;
-  return item;
-}
-
 function groupByToken(apps: VppAppRecord[]): Map<string, VppAppRecord[]> {
   const byToken = new Map<string, VppAppRecord[]>();
   for (const app of apps) {
@@ -377,28 +238,4 @@ function groupByToken(apps: VppAppRecord[]): Map<string, VppAppRecord[]> {
     }
   }
   return byToken;
-}
-
-function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem {
-  const item = new vscode.TreeItem(plainText(app.displayName, 120) || plainText(app.bundleId, 120) || app.id);
-  item.id = `${tokenItemId}/apps/${app.id}`;
-  item.description = l10n.t('{0}/{1} licenses used', app.usedLicenseCount ?? '?', app.totalLicenseCount ?? '?');
-  item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), String(item.description)].filter(Boolean).join('\n');
-  item.iconPath = new vscode.ThemeIcon('device-mobile');
-  item.contextValue = 'vppApp';
-  return item;
-}
-
-function actionItem(tokenItemId: string, index: number, result: NonNullable<VppTokenRecord['tokenActionResults']>[number]): vscode.TreeItem {
-  const state = typeof result?.actionState === 'string' ? result.actionState : '';
-  const item = new vscode.TreeItem(plainText(result?.actionName, 80) || l10n.t('Action'));
-  item.id = `${tokenItemId}/actions/${index}`;
-  item.description = describeActionResult(result ?? {});
-  item.tooltip = [
-    l10n.t('Started: {0}', plainText(result?.startDateTime, 40) || '-'),
-    l10n.t('Last updated: {0}', plainText(result?.lastUpdatedDateTime, 40) || '-'),
-  ].join('\n');
-  item.iconPath = new vscode.ThemeIcon(ACTION_ICONS[state] ?? 'circle-outline');
-  item.contextValue = 'vppTokenAction';
-  return item;
 }

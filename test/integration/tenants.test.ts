@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../src/tree/vppTokenTreeProvider';
+import type { TreeNode } from '../../src/tree/treeNodes';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant, SIM_CLIENT_ID } from '../simulatedTenant/server';

@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { describeActionResult } from '../graph/actionResults';
+import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { TenantConnection } from '../tenants/tenantConnection';
+import { plainText } from '../text';
+import { presentToken } from './tokenPresentation';
+import { GroupNode, TenantNode, TenantView, TokenNode } from './treeNodes';
+
+const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', active: 'sync', pending: 'clock', canceled: 'circle-slash' };
+
+/** A token's item: name, state and expiry in words, a codicon per state, every non-secret field in the tooltip. */
+export function tokenItem(node: TokenNode, id: string): vscode.TreeItem {
+  const look = presentToken(node.token, Date.now(), vscode.env.language || 'en');
+  const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = id;
+  item.description = look.description;
+  item.iconPath = new vscode.ThemeIcon(look.iconId, look.colorId ? new vscode.ThemeColor(look.colorId) : undefined);
+  item.contextValue = look.contextValue;
+  item.accessibilityInformation = { label: look.accessibilityLabel, role: 'treeitem' };
+  item.tooltip = tooltipOf(look.tooltipRows);
+  return item;
+}
+
+/** "Apps (n)" or "Recent actions (n)" under a token. */
+export function groupItem(node: GroupNode, tokenItemId: string): vscode.TreeItem {
+  const label = node.kind === 'apps' ? l10n.t('Apps ({0})', node.children.length) : l10n.t('Recent actions ({0})', node.children.length);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `${tokenItemId}/${node.kind}`;
+  item.iconPath = new vscode.ThemeIcon(node.kind === 'apps' ? 'package' : 'history');
+  item.contextValue = `vppTokenGroup ${node.kind}`;
+  return item;
+}
+
+/** A tenant's root item: its name, who is signed in (or its state), and its settings in the tooltip. */
+export function tenantItem(node: TenantNode, view: TenantView | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.connection.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `tenant/${node.tenantKey}`;
+  item.iconPath = new vscode.ThemeIcon('organization');
+  const signedIn = view?.state === 'loaded' || view?.state === 'empty';
+  item.description = view?.account ?? (view ? stateDescription(view.state) : undefined);
+  item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}`;
+  const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
+  try {
+    const settings = node.connection.settings();
+    rows.push(
+      [l10n.t('Tenant ID'), settings.tenantId],
+      [l10n.t('Cloud'), settings.cloud],
+      [l10n.t('Sign-in mode'), settings.authMode],
+      [l10n.t('App (client) ID'), settings.clientId],
+    );
+  } catch (error) {
+    rows.push([l10n.t('Settings'), error instanceof VppError ? error.message : String(error)]);
+  }
+  rows.push([l10n.t('Signed in as'), view?.account ?? '-']);
+  item.tooltip = tooltipOf(rows);
+  return item;
+}
+
+function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(undefined, false);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  for (const [label, value] of rows) {
+    tooltip.appendMarkdown('**');
+    tooltip.appendText(label);
+    tooltip.appendMarkdown('**: ');
+    tooltip.appendText(value);
+    tooltip.appendMarkdown('  \n');
+  }
+  return tooltip;
+}
+
+function stateDescription(state: TenantView['state']): string | undefined {
+  switch (state) {
+    case 'notConfigured':
+      return l10n.t('not configured');
+    case 'signedOut':
+      return l10n.t('signed out');
+    case 'needsSecret':
+      return l10n.t('needs a client secret or certificate');
+    case 'error':
+      return l10n.t('could not load');
+    default:
+      return undefined;
+  }
+}
+
+/** The one child of a tenant without tokens: why, and the command that helps, run for that tenant. */
+export function messageItem(connection: TenantConnection, view: TenantView): vscode.TreeItem {
+  const tenant = [{ tenantKey: connection.key }];
+  const messages: Record<TenantView['state'], [string, string, vscode.Command | undefined]> = {
+    notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: 'intuneVpp.openSettings' }],
+    signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: 'intuneVpp.signIn', arguments: tenant }],
+    needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: 'intuneVpp.setClientSecret', arguments: tenant }],
+    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', undefined],
+    empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
+    loaded: ['', 'info', undefined],
+  };
+  const [label, icon, command] = messages[view.state];
+  const item = new vscode.TreeItem(label);
+  item.id = `tenant/${connection.key}/message`;
+  item.iconPath = new vscode.ThemeIcon(icon, view.state === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+  item.command = command;
+  item.tooltip = label;
+  item.contextValue = `vppTenantMessage ${view.state}`;
+  return item;
+}
+
+export function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem {
+  const item = new vscode.TreeItem(plainText(app.displayName, 120) || plainText(app.bundleId, 120) || app.id);
+  item.id = `${tokenItemId}/apps/${app.id}`;
+  item.description = l10n.t('{0}/{1} licenses used', app.usedLicenseCount ?? '?', app.totalLicenseCount ?? '?');
+  item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), String(item.description)].filter(Boolean).join('\n');
+  item.iconPath = new vscode.ThemeIcon('device-mobile');
+  item.contextValue = 'vppApp';
+  return item;
+}
+
+export function actionItem(tokenItemId: string, index: number, result: NonNullable<VppTokenRecord['tokenActionResults']>[number]): vscode.TreeItem {
+  const state = typeof result?.actionState === 'string' ? result.actionState : '';
+  const item = new vscode.TreeItem(plainText(result?.actionName, 80) || l10n.t('Action'));
+  item.id = `${tokenItemId}/actions/${index}`;
+  item.description = describeActionResult(result ?? {});
+  item.tooltip = [
+    l10n.t('Started: {0}', plainText(result?.startDateTime, 40) || '-'),
+    l10n.t('Last updated: {0}', plainText(result?.lastUpdatedDateTime, 40) || '-'),
+  ].join('\n');
+  item.iconPath = new vscode.ThemeIcon(ACTION_ICONS[state] ?? 'circle-outline');
+  item.contextValue = 'vppTokenAction';
+  return item;
+}

@@ -1,0 +1,56 @@
+import type * as vscode from 'vscode';
+import type { TenantConnection } from '../tenants/tenantConnection';
+import type { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
+
+/** What a tenant's listing came to; with one tenant it also picks the view's welcome content. */
+export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';
+
+/** A configured tenant: the root item when the view shows several. */
+export class TenantNode {
+  constructor(readonly connection: TenantConnection) {}
+  get tenantKey(): string {
+    return this.connection.key;
+  }
+}
+
+/** A token in the tree. Its `token` is replaced in place when the one token is refreshed. */
+export class TokenNode {
+  constructor(
+    public token: VppTokenRecord,
+    readonly tenantKey: string,
+  ) {}
+}
+
+/** "Apps" or "Recent actions" under a token, with their items already read. */
+export class GroupNode {
+  constructor(
+    readonly kind: 'apps' | 'actions',
+    readonly parent: TokenNode,
+    readonly children: readonly LeafNode[],
+  ) {}
+  get tenantKey(): string {
+    return this.parent.tenantKey;
+  }
+}
+
+/** An app bought with the token, an action result, or a message (an error, "none", what to do to sign in). */
+export class LeafNode {
+  constructor(
+    readonly item: vscode.TreeItem,
+    readonly tenantKey?: string,
+  ) {}
+}
+
+export type TreeNode = TenantNode | TokenNode | GroupNode | LeafNode;
+
+/** What one tenant's listing came to. */
+export interface TenantView {
+  readonly nodes: Map<string, TokenNode>;
+  readonly state: Exclude<ViewState, 'loading'>;
+  /** Why the tokens are not shown, for the user. */
+  readonly message?: string;
+  /** Who is signed in, when somebody is. */
+  readonly account?: string;
+  /** The tenant's VPP apps by token id, read once per listing when a token is first expanded. */
+  appsByToken?: Promise<Map<string, VppAppRecord[]>>;
+}
