@@ -11,7 +11,7 @@ const SETTING_KEYS: Record<keyof RawSettings, string> = {
   tenantId: 'auth.tenantId',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
 };
-export const ADDITIONAL_TENANTS_KEY = 'additionalTenants';
+const ADDITIONAL_TENANTS_KEY = 'additionalTenants';
 const TENANT_LABEL_KEY = 'tenantLabel';
 
 export interface UserSettings {

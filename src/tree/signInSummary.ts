@@ -4,6 +4,8 @@ import * as l10n from '@vscode/l10n';
 export interface TenantSignIn {
   readonly tenant: string;
   readonly account?: string;
+  /** False while its settings are incomplete: signing in cannot help yet. */
+  readonly configured: boolean;
 }
 
 export interface SignInSummary {
@@ -11,13 +13,16 @@ export interface SignInSummary {
   readonly text: string;
   readonly tooltip: string;
   /** What a click does: sign in, switch account, or show the view's tenants. */
-  readonly command: 'intuneVpp.signIn' | 'intuneVpp.switchAccount' | 'intuneVpp.tokens.focus';
+  readonly command: 'intuneVpp.signIn' | 'intuneVpp.switchAccount' | 'intuneVpp.tokens.focus' | 'intuneVpp.openSettings';
 }
 
 /** Who is signed in to which tenant, in a few words: one tenant by name and account, several as a count. */
 export function summarizeSignIns(signIns: readonly TenantSignIn[]): SignInSummary {
   if (signIns.length === 1) {
-    const [{ tenant, account }] = signIns;
+    const [{ tenant, account, configured }] = signIns;
+    if (!configured) {
+      return { text: `$(gear) ${l10n.t('Intune VPP: not configured')}`, tooltip: l10n.t('Intune VPP: set the app registration in the settings. Click to open them.'), command: 'intuneVpp.openSettings' };
+    }
     return account
       ? { text: `$(account) ${l10n.t('{0} · {1}', account, tenant)}`, tooltip: l10n.t('Intune VPP: signed in to {0} as {1}. Click to switch account.', tenant, account), command: 'intuneVpp.switchAccount' }
       : { text: `$(account) ${l10n.t('Intune VPP: not signed in')}`, tooltip: l10n.t('Intune VPP: not signed in to {0}. Click to sign in.', tenant), command: 'intuneVpp.signIn' };

@@ -211,7 +211,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Who is signed in where: next to the view's title, and to the status bar item. */
   private publishSignIns(tenants: readonly TenantConnection[]): void {
-    const signIns = tenants.map((tenant) => ({ tenant: tenant.label, account: this.views.get(tenant.key)?.account }));
+    const signIns = tenants.map((tenant) => {
+      const view = this.views.get(tenant.key);
+      return { tenant: tenant.label, account: view?.account, configured: view?.state !== 'notConfigured' };
+    });
     if (this.view) {
       const [only] = signIns;
       this.view.description =

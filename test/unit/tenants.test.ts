@@ -179,20 +179,25 @@ describe('several tenants', () => {
   });
 
   it('the status bar summary names the account and tenant, or counts the tenants signed in', () => {
-    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example' }]), {
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example', configured: true }]), {
       text: '$(account) admin@contoso.example · Contoso',
       tooltip: 'Intune VPP: signed in to Contoso as admin@contoso.example. Click to switch account.',
       command: 'intuneVpp.switchAccount',
     });
-    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso' }]), {
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', configured: true }]), {
       text: '$(account) Intune VPP: not signed in',
       tooltip: 'Intune VPP: not signed in to Contoso. Click to sign in.',
       command: 'intuneVpp.signIn',
     });
-    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example' }, { tenant: 'Fabrikam' }]), {
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example', configured: true }, { tenant: 'Fabrikam', configured: false }]), {
       text: '$(organization) Intune VPP: 1 of 2 tenants signed in',
       tooltip: 'Contoso: admin@contoso.example\nFabrikam: not signed in',
       command: 'intuneVpp.tokens.focus',
+    });
+    assert.deepEqual(summarizeSignIns([{ tenant: 'Your organization', configured: false }]), {
+      text: '$(gear) Intune VPP: not configured',
+      tooltip: 'Intune VPP: set the app registration in the settings. Click to open them.',
+      command: 'intuneVpp.openSettings',
     });
   });
 
