@@ -13,6 +13,7 @@ function standIn(): unknown {
   };
   const proxy: unknown = new Proxy(target, {
     get: (_target, property) => (property === 'then' ? undefined : proxy),
+    set: () => true,
     apply: () => proxy,
     construct: () => proxy as object,
   });
@@ -21,7 +22,7 @@ function standIn(): unknown {
 
 /** The `vscode` namespaces the extension touches while activating, each a stand-in; a few need real values. */
 const vscode: Record<string, unknown> = Object.fromEntries(
-  ['window', 'workspace', 'commands', 'authentication', 'Disposable', 'EventEmitter', 'TreeItem', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'Uri', 'ProgressLocation', 'TreeItemCollapsibleState'].map(
+  ['window', 'workspace', 'commands', 'authentication', 'Disposable', 'EventEmitter', 'TreeItem', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'Uri', 'ProgressLocation', 'TreeItemCollapsibleState', 'StatusBarAlignment'].map(
     (name) => [name, standIn()],
   ),
 );
