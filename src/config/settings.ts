@@ -61,22 +61,35 @@ export function httpsOrigin(value: unknown, settingName: string): string {
   return url.origin;
 }
 
+/** Where each setting of a tenant is written, so that a message names the one to fix. */
+export type SettingNames = Readonly<Record<Exclude<keyof RawSettings, 'requestTimeoutSeconds'>, string>>;
+
+/** The user settings of the tenant of the flat settings. */
+export const USER_SETTING_NAMES: SettingNames = {
+  cloud: 'intuneVpp.cloud',
+  customGraphEndpoint: 'intuneVpp.customCloud.graphEndpoint',
+  customLoginEndpoint: 'intuneVpp.customCloud.loginEndpoint',
+  authMode: 'intuneVpp.auth.mode',
+  clientId: 'intuneVpp.auth.clientId',
+  tenantId: 'intuneVpp.auth.tenantId',
+};
+
 /** Turns raw settings into validated connection settings, or throws a ConfigurationError that says what to fix. */
-export function resolveSettings(raw: RawSettings): ConnectionSettings {
+export function resolveSettings(raw: RawSettings, names: SettingNames = USER_SETTING_NAMES): ConnectionSettings {
   const cloud = (CLOUD_NAMES as readonly unknown[]).includes(raw.cloud) ? (raw.cloud as CloudName) : undefined;
   if (raw.cloud !== undefined && !cloud) {
-    throw new ConfigurationError(l10n.t('The setting intuneVpp.cloud has an unknown value: {0}.', String(raw.cloud)));
+    throw new ConfigurationError(l10n.t('The setting {0} has an unknown value: {1}.', names.cloud, String(raw.cloud)));
   }
   const authMode = (AUTH_MODES as readonly unknown[]).includes(raw.authMode) ? (raw.authMode as AuthMode) : undefined;
   if (raw.authMode !== undefined && !authMode) {
-    throw new ConfigurationError(l10n.t('The setting intuneVpp.auth.mode has an unknown value: {0}.', String(raw.authMode)));
+    throw new ConfigurationError(l10n.t('The setting {0} has an unknown value: {1}.', names.authMode, String(raw.authMode)));
   }
   const chosenCloud = cloud ?? 'global';
   const endpoints: CloudEndpoints =
     chosenCloud === 'custom'
       ? {
-          graphEndpoint: httpsOrigin(raw.customGraphEndpoint, 'intuneVpp.customCloud.graphEndpoint'),
-          loginEndpoint: httpsOrigin(raw.customLoginEndpoint, 'intuneVpp.customCloud.loginEndpoint'),
+          graphEndpoint: httpsOrigin(raw.customGraphEndpoint, names.customGraphEndpoint),
+          loginEndpoint: httpsOrigin(raw.customLoginEndpoint, names.customLoginEndpoint),
         }
       : WELL_KNOWN_CLOUDS[chosenCloud];
 
@@ -99,12 +112,12 @@ export function resolveSettings(raw: RawSettings): ConnectionSettings {
  * Why these settings cannot sign in yet, or undefined when they can.
  * VS Code's own app registration cannot obtain Intune permissions, so every mode needs the admin's own client id.
  */
-export function missingSignInSetting(settings: ConnectionSettings): string | undefined {
+export function missingSignInSetting(settings: ConnectionSettings, names: SettingNames = USER_SETTING_NAMES): string | undefined {
   if (!settings.clientId) {
-    return 'intuneVpp.auth.clientId';
+    return names.clientId;
   }
   if (settings.authMode === 'clientCredentials' && ['organizations', 'common', 'consumers'].includes(settings.tenantId)) {
-    return 'intuneVpp.auth.tenantId';
+    return names.tenantId;
   }
   return undefined;
 }

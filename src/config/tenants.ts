@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RawSettings } from './settings';
+import { RawSettings, SettingNames, USER_SETTING_NAMES } from './settings';
 
 /** One entry of `intuneVpp.additionalTenants` as the user (or "Add Tenant…") wrote it, before validation. */
 export interface TenantEntry {
@@ -20,6 +20,8 @@ export interface TenantDefinition {
   readonly raw: RawSettings;
   /** True for the tenant of the `intuneVpp.cloud` / `intuneVpp.auth.*` settings, false for an additional one. */
   readonly primary: boolean;
+  /** Where its settings are written, for messages. */
+  readonly settingNames: SettingNames;
 }
 
 export interface TenantList {
@@ -51,6 +53,19 @@ export function rawFromEntry(entry: TenantEntry, requestTimeoutSeconds: unknown)
   };
 }
 
+/** Names like `intuneVpp.additionalTenants ("Fabrikam").clientId` for the fields of one entry. */
+function entrySettingNames(label: string): SettingNames {
+  const field = (name: string) => `intuneVpp.additionalTenants (${JSON.stringify(label)}).${name}`;
+  return {
+    cloud: field('cloud'),
+    customGraphEndpoint: field('graphEndpoint'),
+    customLoginEndpoint: field('loginEndpoint'),
+    authMode: field('authMode'),
+    clientId: field('clientId'),
+    tenantId: field('tenantId'),
+  };
+}
+
 function isEntry(value: unknown): value is TenantEntry {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -69,7 +84,7 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
   const definitions: TenantDefinition[] = [];
   const duplicates: string[] = [];
   if (entries.length === 0 || text(primary.clientId)) {
-    definitions.push({ key: tenantKey(primary), label: text(primaryLabel) || text(primary.tenantId) || fallbackLabel, raw: primary, primary: true });
+    definitions.push({ key: tenantKey(primary), label: text(primaryLabel) || text(primary.tenantId) || fallbackLabel, raw: primary, primary: true, settingNames: USER_SETTING_NAMES });
   }
   for (const entry of entries) {
     const raw = rawFromEntry(entry, primary.requestTimeoutSeconds);
@@ -79,7 +94,7 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
       duplicates.push(label);
       continue;
     }
-    definitions.push({ key, label, raw, primary: false });
+    definitions.push({ key, label, raw, primary: false, settingNames: entrySettingNames(label) });
   }
   return { definitions, duplicates };
 }

@@ -181,16 +181,14 @@ export class TenantConnection implements vscode.Disposable {
   private create(): Ready | VppError {
     let settings: ConnectionSettings;
     try {
-      settings = resolveSettings(this.definition.raw);
+      settings = resolveSettings(this.definition.raw, this.definition.settingNames);
     } catch (error) {
       return error instanceof VppError ? error : new ConfigurationError(String(error));
     }
-    const missing = missingSignInSetting(settings);
+    const missing = missingSignInSetting(settings, this.definition.settingNames);
     if (missing) {
       return new ConfigurationError(
-        this.definition.primary
-          ? l10n.t('Set {0} in your user settings: the extension signs in with your organization\'s own app registration.', missing)
-          : l10n.t('The tenant "{0}" in intuneVpp.additionalTenants needs {1}.', this.label, missing.replace('intuneVpp.auth.', '')),
+        l10n.t('Set {0} in your user settings: the extension signs in with your organization\'s own app registration.', missing),
       );
     }
     const inner = this.createSource(settings);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { AccountActions, switchAccount } from '../../src/commands/account';
 import { addTenant, pickTenant, removeTenant } from '../../src/commands/tenants';
 import { rawFromEntry, TenantEntry, tenantDefinitions, tenantKey, withoutTenant } from '../../src/config/tenants';
-import { resolveSettings } from '../../src/config/settings';
+import { missingSignInSetting, resolveSettings } from '../../src/config/settings';
 import { summarizeSignIns } from '../../src/tree/signInSummary';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 
@@ -39,6 +39,16 @@ describe('several tenants', () => {
       assert.equal(fabrikam.clientId, OTHER_APP);
       assert.equal(fabrikam.tenantId, 'fabrikam.onmicrosoft.us');
       assert.equal(fabrikam.requestTimeoutMs, 30_000, 'the request timeout is shared');
+    });
+
+    it('a problem in an additional tenant names that entry and field, not the flat settings', () => {
+      const [, lab] = tenantDefinitions(PRIMARY, [{ label: 'Lab', cloud: 'custom', graphEndpoint: 'http://graph.lab.example', loginEndpoint: 'https://login.lab.example', clientId: APP, tenantId: 't' }], undefined, 'x').definitions;
+      assert.throws(() => resolveSettings(lab.raw, lab.settingNames), /^.*The setting intuneVpp\.additionalTenants \("Lab"\)\.graphEndpoint must be an https address/);
+      const [, odd] = tenantDefinitions(PRIMARY, [{ label: 'Odd', cloud: 'mars', clientId: APP }], undefined, 'x').definitions;
+      assert.throws(() => resolveSettings(odd.raw, odd.settingNames), /intuneVpp\.additionalTenants \("Odd"\)\.cloud has an unknown value: mars/);
+      const [, noApp] = tenantDefinitions(PRIMARY, [{ label: 'No app', authMode: 'clientCredentials', tenantId: 'organizations' }], undefined, 'x').definitions;
+      assert.equal(missingSignInSetting(resolveSettings(noApp.raw, noApp.settingNames), noApp.settingNames), 'intuneVpp.additionalTenants ("No app").clientId');
+      assert.equal(missingSignInSetting(resolveSettings({ ...noApp.raw, clientId: APP }), noApp.settingNames), 'intuneVpp.additionalTenants ("No app").tenantId');
     });
 
     it('an unconfigured primary tenant is left out when additional tenants exist', () => {
