@@ -39,7 +39,7 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
   item.id = `tenant/${node.tenantKey}`;
   item.iconPath = new vscode.ThemeIcon('organization');
   const signedIn = view?.state === 'loaded' || view?.state === 'empty';
-  item.description = view?.account ?? (view ? stateDescription(view.state) : undefined);
+  item.description = view ? (view.account ?? stateDescription(view.state)) : l10n.t('loading…');
   item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}`;
   const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
   try {

@@ -29,7 +29,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly signInsChanged = new vscode.EventEmitter<readonly TenantSignIn[]>();
   /** Who is signed in to which tenant, after each listing. */
   readonly onDidChangeSignIns = this.signInsChanged.event;
+  /** Each tenant's last listing, by tenant key. */
   private readonly views = new Map<string, TenantView>();
+  /** Each tenant's listing in flight or last made: children wait for it rather than list again. */
+  private readonly loads = new Map<string, Promise<TenantView>>();
   private roots = new Map<string, TenantNode>();
   private multiTenant = false;
   private view: vscode.TreeView<TreeNode> | undefined;
@@ -57,8 +60,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return;
     }
     await this.loadView(connection);
-    this.changed.fire(root);
-    this.publishSignIns(this.registry.list());
+    await this.showLoaded(root);
   }
 
   /** Re-reads one token and redraws its item; a token that is gone refreshes its tenant. */
@@ -92,7 +94,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node instanceof TenantNode) {
-      const view = this.views.get(node.tenantKey) ?? (await this.loadView(node.connection));
+      const view = this.views.get(node.tenantKey) ?? (await (this.loads.get(node.tenantKey) ?? this.loadView(node.connection)));
       return view.nodes.size > 0 ? [...view.nodes.values()] : [new LeafNode(messageItem(node.connection, view), node.tenantKey)];
     }
     if (node instanceof TokenNode) {
@@ -105,6 +107,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return [];
     }
     this.views.clear();
+    this.loads.clear();
     const tenants = this.registry.list();
     this.multiTenant = tenants.length > 1;
     await vscode.commands.executeCommand('setContext', MULTI_TENANT_CONTEXT, this.multiTenant);
@@ -119,13 +122,16 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.publishSignIns(tenants);
       return [...view.nodes.values()];
     }
-    const views = await Promise.all(tenants.map((tenant) => this.loadView(tenant)));
-    this.roots = new Map(tenants.map((tenant) => [tenant.key, new TenantNode(tenant)]));
+    const roots = new Map(tenants.map((tenant) => [tenant.key, new TenantNode(tenant)]));
+    this.roots = roots;
+    // Each tenant loads on its own and redraws its root when done: a slow or unreachable one holds up no other.
+    for (const root of roots.values()) {
+      void this.loadView(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
+    }
     this.setMessage(undefined);
-    await this.setSignedIn(views);
     await this.setState('loaded');
     this.publishSignIns(tenants);
-    return [...this.roots.values()];
+    return [...roots.values()];
   }
 
   dispose(): void {
@@ -138,8 +144,26 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return this.multiTenant ? `${node.tenantKey}/${node.token.id}` : node.token.id;
   }
 
+  /** Redraws a tenant's root (its account or state, and its children from the listing just made). */
+  private async showLoaded(root: TenantNode): Promise<void> {
+    this.changed.fire(root);
+    this.publishSignIns(this.registry.list());
+    await this.setSignedIn([...this.views.values()]);
+  }
+
   /** Lists one tenant's tokens, remembering the outcome for its root item and children. */
-  private async loadView(connection: TenantConnection): Promise<TenantView> {
+  private loadView(connection: TenantConnection): Promise<TenantView> {
+    const load = this.listTenant(connection).then((view) => {
+      if (this.loads.get(connection.key) === load) {
+        this.views.set(connection.key, view);
+      }
+      return view;
+    });
+    this.loads.set(connection.key, load);
+    return load;
+  }
+
+  private async listTenant(connection: TenantConnection): Promise<TenantView> {
     let view: TenantView;
     try {
       const tokens = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens());
@@ -153,7 +177,6 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     } catch (error) {
       view = { nodes: new Map(), ...this.failure(connection, error) };
     }
-    this.views.set(connection.key, view);
     return view;
   }
 

@@ -36,7 +36,17 @@ describe('several tenants in one view of a real VS Code', () => {
 
   async function childrenOf(node?: TreeNode): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
     const nodes = (await fixture.api.tree.getChildren(node)) ?? [];
-    return Promise.all(nodes.map(async (child) => ({ node: child, item: await fixture.api.tree.getTreeItem(child) })));
+    return Promise.all(
+      nodes.map(async (child) => {
+        const item = await fixture.api.tree.getTreeItem(child);
+        if (!item.contextValue?.startsWith('vppTenant ')) {
+          return { node: child, item };
+        }
+        // A tenant's root shows who is signed in once its own listing is done, which its children wait for.
+        await fixture.api.tree.getChildren(child);
+        return { node: child, item: await fixture.api.tree.getTreeItem(child) };
+      }),
+    );
   }
 
   async function root(label: string) {
@@ -119,6 +129,21 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.equal(second.requestsFor('sync').length, 1);
     assert.equal(fixture.tenant.requestsFor('sync').length, 0);
     assert.equal(fixture.tenant.requestsFor('list').length, 0, 'only the chosen tenant was listed');
+  });
+
+  it('a tenant that does not answer holds up neither the roots nor the other tenant, and then says why', async () => {
+    second.addFault({ route: 'list', hang: true });
+    const roots = (await fixture.api.tree.getChildren()) ?? [];
+    assert.equal(roots.length, 2, 'the roots come at once');
+    assert.equal((await fixture.api.tree.getTreeItem(roots[1])).description, 'loading…');
+    const hanging = Promise.resolve(fixture.api.tree.getChildren(roots[1]));
+    const first = await Promise.race([fixture.api.tree.getChildren(roots[0]), hanging.then(() => 'the hanging tenant answered first')]);
+    assert.ok(Array.isArray(first), String(first));
+    assert.equal(first.length, seedTokens().length);
+    const [message] = (await hanging) ?? [];
+    assert.match(String((await fixture.api.tree.getTreeItem(message)).label), /did not answer within 5 seconds/);
+    assert.equal((await fixture.api.tree.getTreeItem(roots[1])).description, 'could not load');
+    second.clearFaults();
   });
 
   it('a selection across both tenants is refused with a message and sends nothing', async () => {
