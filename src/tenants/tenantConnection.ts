@@ -161,8 +161,9 @@ export class TenantConnection implements vscode.Disposable {
 
   private async signInWith(signIn: (source: AccessTokenSource) => Promise<string>): Promise<string> {
     const { source, settings } = this.build();
-    await this.context.globalState.update(this.signedOutKey, false);
     const account = await signIn(source);
+    // Only now: a cancelled sign-in after Sign Out must not fall back to the account signed out of.
+    await this.context.globalState.update(this.signedOutKey, false);
     this.log.info(`Signed in to tenant ${this.label} as ${account} (${settings.authMode}, ${settings.cloud}).`);
     this.changed.fire();
     return account;
