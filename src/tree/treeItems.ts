@@ -94,7 +94,7 @@ export function messageItem(connection: TenantConnection, view: TenantView): vsc
     notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: 'intuneVpp.openSettings' }],
     signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: 'intuneVpp.signIn', arguments: tenant }],
     needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: 'intuneVpp.setClientSecret', arguments: tenant }],
-    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', undefined],
+    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', { title: l10n.t('Refresh'), command: 'intuneVpp.refresh', arguments: tenant }],
     empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
     loaded: ['', 'info', undefined],
   };

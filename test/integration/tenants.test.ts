@@ -141,9 +141,20 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.ok(Array.isArray(first), String(first));
     assert.equal(first.length, seedTokens().length);
     const [message] = (await hanging) ?? [];
-    assert.match(String((await fixture.api.tree.getTreeItem(message)).label), /did not answer within 5 seconds/);
+    const messageItem = await fixture.api.tree.getTreeItem(message);
+    assert.match(String(messageItem.label), /did not answer within 5 seconds/);
     assert.equal((await fixture.api.tree.getTreeItem(roots[1])).description, 'could not load');
+
+    // Its message offers Refresh for that tenant alone.
     second.clearFaults();
+    fixture.tenant.requests.length = 0;
+    second.requests.length = 0;
+    const refresh = messageItem.command;
+    assert.equal(refresh?.command, 'intuneVpp.refresh');
+    await vscode.commands.executeCommand(refresh.command, ...(refresh.arguments ?? []));
+    assert.equal(second.requestsFor('list').length >= 1, true, 'the tenant was listed again');
+    assert.equal(fixture.tenant.requestsFor('list').length, 0, 'the other tenant was not');
+    assert.equal((await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description, `app ${SIM_CLIENT_ID}`);
   });
 
   it('a selection across both tenants is refused with a message and sends nothing', async () => {
