@@ -15,6 +15,8 @@ export const VIEW_ID = 'intuneVpp.tokens';
 export const VIEW_STATE_CONTEXT = 'intuneVpp.viewState';
 /** True when the view shows several tenants, each as a root item. */
 export const MULTI_TENANT_CONTEXT = 'intuneVpp.multiTenant';
+/** The sign-in mode of the only tenant (the flat settings' or an added one), for the title bar's account actions. */
+export const AUTH_MODE_CONTEXT = 'intuneVpp.authMode';
 /** True when at least one tenant's tokens could be listed. */
 export const SIGNED_IN_CONTEXT = 'intuneVpp.signedIn';
 
@@ -115,6 +117,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.roots = new Map();
       await this.setState('loading');
       const [tenant] = tenants;
+      await vscode.commands.executeCommand('setContext', AUTH_MODE_CONTEXT, tenant.authMode());
       const view = await this.loadView(tenant);
       this.setMessage(view.message);
       await this.setSignedIn([view]);

@@ -48,6 +48,14 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     await driver.openContainer('Intune VPP');
     await driver.treeRow('Contoso HQ').waitFor({ state: 'visible', timeout: 30_000 });
     await driver.statusBarItem(`app ${SIM_CLIENT_ID} · Contoso`).waitFor({ state: 'visible' });
+    // The title bar's account actions follow the tenant's mode: app-only has credentials, no account to switch.
+    const page = session.workbench.page;
+    await page.locator('.part.sidebar .title-actions [aria-label*="More Actions"]').first().click();
+    const menu = page.locator('.monaco-menu');
+    await menu.locator('.action-item').filter({ hasText: 'Set Client Secret…' }).first().waitFor({ state: 'visible' });
+    assert.equal(await menu.locator('.action-item').filter({ hasText: 'Switch Account…' }).count(), 0);
+    assert.equal(await menu.locator('.action-item').filter({ hasText: 'Sign Out' }).count(), 1);
+    await page.keyboard.press('Escape');
   });
 
   it('Add Tenant… from the view\'s title bar: name, cloud, endpoints, mode, app and tenant; both tenants become roots', async () => {
