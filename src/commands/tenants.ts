@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
-import { AuthMode, httpsOrigin } from '../config/settings';
+import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../config/settings';
 import { rawFromEntry, TenantEntry, tenantKey } from '../config/tenants';
 import { VppError } from '../errors';
 import { PickItem, UserInput } from './userInput';
@@ -53,7 +53,7 @@ function originProblem(value: string): string | undefined {
 
 function tenantIdProblem(value: string): string | undefined {
   const tenant = value.trim();
-  if (['organizations', 'common', 'consumers'].includes(tenant.toLowerCase()) || !(GUID.test(tenant) || DOMAIN.test(tenant))) {
+  if (isTenantPlaceholder(tenant) || !(GUID.test(tenant) || DOMAIN.test(tenant))) {
     return l10n.t('Enter the tenant ID (a GUID) or a verified domain such as contoso.onmicrosoft.com.');
   }
   return undefined;

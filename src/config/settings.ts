@@ -30,7 +30,8 @@ export interface ConnectionSettings {
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 const MAX_TIMEOUT_SECONDS = 600;
 
-function text(value: unknown): string {
+/** A setting's string value, trimmed; anything else is empty. */
+export function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
@@ -116,8 +117,13 @@ export function missingSignInSetting(settings: ConnectionSettings, names: Settin
   if (!settings.clientId) {
     return names.clientId;
   }
-  if (settings.authMode === 'clientCredentials' && ['organizations', 'common', 'consumers'].includes(settings.tenantId)) {
+  if (settings.authMode === 'clientCredentials' && isTenantPlaceholder(settings.tenantId)) {
     return names.tenantId;
   }
   return undefined;
+}
+
+/** `organizations`, `common` or `consumers`: an authority that names no tenant, so app-only sign-in cannot use it. */
+export function isTenantPlaceholder(tenantId: string): boolean {
+  return ['organizations', 'common', 'consumers'].includes(tenantId.trim().toLowerCase());
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RawSettings, SettingNames, USER_SETTING_NAMES } from './settings';
+import { RawSettings, SettingNames, text, USER_SETTING_NAMES } from './settings';
 
 /** One entry of `intuneVpp.additionalTenants` as the user (or "Add Tenant…") wrote it, before validation. */
 export interface TenantEntry {
@@ -28,10 +28,6 @@ export interface TenantList {
   readonly definitions: TenantDefinition[];
   /** Labels of additional entries left out because an earlier one signs in the same way to the same tenant. */
   readonly duplicates: string[];
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
 }
 
 /** The same key for the same cloud, endpoints, mode, app and tenant, however the entry is spelt. */

@@ -55,6 +55,7 @@ describe('settings', () => {
     assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app' })), undefined);
     assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials' })), 'intuneVpp.auth.tenantId');
     assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials', tenantId: 'contoso.onmicrosoft.com' })), undefined);
+    assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials', tenantId: 'Common' })), 'intuneVpp.auth.tenantId', 'any spelling of a placeholder');
   });
 });
 
