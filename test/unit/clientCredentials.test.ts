@@ -10,6 +10,7 @@ import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
+import { fakeAccount } from '../support/fakeAccount';
 
 describe('client-credentials sign-in with msal-node against the simulated tenant', () => {
   let tenant: SimulatedTenant;
@@ -131,18 +132,12 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     it('Set Client Certificate stores the chosen PEM text and names the thumbprint; Escape stores nothing', async () => {
       const { certPem, keyPem } = pair();
       const stored: string[] = [];
-      const account = {
-        signIn: async () => '',
-        switchAccount: async () => '',
-        authMode: () => 'clientCredentials' as const,
-        signOut: async () => undefined,
-        storeClientSecret: async () => undefined,
+      const account = fakeAccount({
         storeClientCertificate: async (pem: string) => {
           stored.push(pem);
           return parseClientCertificate(pem).thumbprintSha256;
         },
-        clientId: () => 'app-1',
-      };
+      });
       const ui = new ScriptedUserInput([{ text: `${keyPem}${certPem}` }, 'escape']);
       await setClientCertificate(ui, account);
       await setClientCertificate(ui, account);
@@ -153,15 +148,7 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
 
   it('Set Client Secret stores the trimmed secret, and Escape stores nothing', async () => {
     const stored: string[] = [];
-    const account = {
-      signIn: async () => '',
-      switchAccount: async () => '',
-      authMode: () => 'clientCredentials' as const,
-      signOut: async () => undefined,
-      storeClientSecret: async (secret: string) => void stored.push(secret),
-      storeClientCertificate: async () => '',
-      clientId: () => 'app-1',
-    };
+    const account = fakeAccount({ storeClientSecret: async (secret: string) => void stored.push(secret) });
     const ui = new ScriptedUserInput([{ text: '  s3cret  ' }, 'escape']);
     await setClientSecret(ui, account);
     await setClientSecret(ui, account);

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { AccountActions, switchAccount } from '../../src/commands/account';
+import { switchAccount } from '../../src/commands/account';
 import { addTenant, pickTenant, removeTenant } from '../../src/commands/tenants';
 import { rawFromEntry, TenantEntry, tenantDefinitions, tenantKey, withoutTenant } from '../../src/config/tenants';
 import { missingSignInSetting, resolveSettings } from '../../src/config/settings';
 import { summarizeSignIns } from '../../src/tree/signInSummary';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { fakeAccount } from '../support/fakeAccount';
 
 const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const OTHER_APP = '12345678-1234-1234-1234-123456789abc';
@@ -214,19 +215,16 @@ describe('several tenants', () => {
   describe('Switch Account', () => {
     function account(authMode: 'vscode' | 'deviceCode' | 'clientCredentials', tenantLabel?: string) {
       const calls: string[] = [];
-      const actions: AccountActions = {
-        signIn: async () => 'unused',
+      const actions = fakeAccount({
         switchAccount: async () => {
           calls.push('switch');
           return 'helpdesk@fabrikam.example';
         },
         signOut: async () => void calls.push('signOut'),
-        storeClientSecret: async () => undefined,
-        storeClientCertificate: async () => '',
         clientId: () => APP,
         authMode: () => authMode,
         tenantLabel,
-      };
+      });
       return { calls, actions };
     }
 
