@@ -35,8 +35,8 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly views = new Map<string, TenantView>();
   /** Each tenant's listing in flight or last made: children wait for it rather than list again. */
   private readonly loads = new Map<string, Promise<TenantView>>();
+  /** The tenants' root items; empty while the view shows a single tenant's tokens as its roots. */
   private roots = new Map<string, TenantNode>();
-  private multiTenant = false;
   private view: vscode.TreeView<TreeNode> | undefined;
 
   constructor(
@@ -57,7 +57,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   async refreshTenant(tenantKey: string): Promise<void> {
     const connection = this.registry.get(tenantKey);
     const root = this.roots.get(tenantKey);
-    if (!this.multiTenant || !connection || !root) {
+    if (!connection || !root) {
       this.refresh();
       return;
     }
@@ -111,9 +111,9 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.views.clear();
     this.loads.clear();
     const tenants = this.registry.list();
-    this.multiTenant = tenants.length > 1;
-    await vscode.commands.executeCommand('setContext', MULTI_TENANT_CONTEXT, this.multiTenant);
-    if (!this.multiTenant) {
+    const multiTenant = tenants.length > 1;
+    await vscode.commands.executeCommand('setContext', MULTI_TENANT_CONTEXT, multiTenant);
+    if (!multiTenant) {
       this.roots = new Map();
       await this.setState('loading');
       const [tenant] = tenants;
@@ -144,7 +144,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   private tokenItemId(node: TokenNode): string {
     // Two tenants may hold the same token id; one tenant keeps the plain id.
-    return this.multiTenant ? `${node.tenantKey}/${node.token.id}` : node.token.id;
+    return this.roots.size > 0 ? `${node.tenantKey}/${node.token.id}` : node.token.id;
   }
 
   /** Redraws a tenant's root (its account or state, and its children from the listing just made). */
