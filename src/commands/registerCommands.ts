@@ -12,24 +12,8 @@ import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { addTenant, pickTenant, removeTenant } from './tenants';
+import { COMMANDS } from './commandIds';
 import { UserInput } from './userInput';
-
-export const COMMANDS = {
-  refresh: 'intuneVpp.refresh',
-  signIn: 'intuneVpp.signIn',
-  switchAccount: 'intuneVpp.switchAccount',
-  signOut: 'intuneVpp.signOut',
-  setClientSecret: 'intuneVpp.setClientSecret',
-  setClientCertificate: 'intuneVpp.setClientCertificate',
-  addTenant: 'intuneVpp.addTenant',
-  removeTenant: 'intuneVpp.removeTenant',
-  revokeLicenses: 'intuneVpp.revokeLicenses',
-  syncLicenses: 'intuneVpp.syncLicenses',
-  copyTokenId: 'intuneVpp.copyTokenId',
-  openSettings: 'intuneVpp.openSettings',
-  openSetupGuide: 'intuneVpp.openSetupGuide',
-  showLog: 'intuneVpp.showLog',
-} as const;
 
 export interface CommandServices {
   readonly extensionUri: vscode.Uri;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
+import { COMMANDS } from '../commands/commandIds';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
 import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
@@ -91,10 +92,10 @@ function stateDescription(state: TenantView['state']): string | undefined {
 export function messageItem(connection: TenantConnection, view: TenantView): vscode.TreeItem {
   const tenant = [{ tenantKey: connection.key }];
   const messages: Record<TenantView['state'], [string, string, vscode.Command | undefined]> = {
-    notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: 'intuneVpp.openSettings' }],
-    signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: 'intuneVpp.signIn', arguments: tenant }],
-    needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: 'intuneVpp.setClientSecret', arguments: tenant }],
-    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', { title: l10n.t('Refresh'), command: 'intuneVpp.refresh', arguments: tenant }],
+    notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: COMMANDS.openSettings }],
+    signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: COMMANDS.signIn, arguments: tenant }],
+    needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: COMMANDS.setClientSecret, arguments: tenant }],
+    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', { title: l10n.t('Refresh'), command: COMMANDS.refresh, arguments: tenant }],
     empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
     loaded: ['', 'info', undefined],
   };
