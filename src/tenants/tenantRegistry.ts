@@ -48,7 +48,7 @@ export class TenantRegistry implements vscode.Disposable {
 
   /** Removes a tenant from settings and deletes what this machine stored for it. */
   async remove(connection: TenantConnection): Promise<void> {
-    await connection.signOut();
+    // forget() deletes every stored credential; the connection itself goes with the settings change below.
     await connection.forget();
     if (connection.definition.primary) {
       await clearPrimaryTenant();
