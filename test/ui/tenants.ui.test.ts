@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { seedTokens } from '../simulatedTenant/seed';
+import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
-import { startUiSession, UiSession } from './session';
+import { findLogs, startUiSession, UiSession } from './session';
 
 const SCREENSHOTS = path.join(PROJECT_ROOT, 'media', 'screenshots');
 const SECOND_TENANT_ID = '22222222-3333-4444-5555-666666666666';
@@ -107,5 +108,20 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     assert.equal(posts[0].tokenId, seedTokens()[1].id);
     assert.equal(posts[0].body, '{"notifyManagedDevices":false,"revokeUntrackedLicenses":false}');
     assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  // Last, so that it reads everything the other tests made the extension write.
+  it('never wrote either tenant\'s secret or access tokens to the log, the settings or the screen', async () => {
+    const secrets = [...session.tenant.issuedAccessTokens(), ...second.issuedAccessTokens(), SIM_CLIENT_SECRET, SECOND_SECRET, SECRET_TOKEN_PREFIX];
+    const logs = findLogs(session.server.userDataDir);
+    assert.ok(logs.length > 0, 'the extension\'s log was found');
+    const text = [
+      ...logs.map((file) => fs.readFileSync(file, 'utf8')),
+      fs.readFileSync(path.join(session.server.userDataDir, 'User', 'settings.json'), 'utf8'),
+      await session.workbench.page.locator('body').innerText(),
+    ].join('\n');
+    assert.match(text, /Added tenant Fabrikam/, 'the log holds the added tenant');
+    assert.match(text, /"intuneVpp\.additionalTenants"/, 'the settings hold the added tenant');
+    assert.deepEqual(secrets.filter((secret) => text.includes(secret)), []);
   });
 });
