@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { describeActionResult, isFinal, pollRevokeOutcome } from '../graph/actionResults';
+import { ActionResult, describeActionResult, isFinal, pollRevokeOutcome } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
@@ -140,10 +140,21 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   if (inFlight.has(token.id)) {
     return alreadyRunning();
   }
+  // The token stays in flight until its outcome is known or no longer watched, so no later revoke of the same
+  // token can be confused with this one, and the admin gets one message about it, after the progress closes.
   inFlight.add(token.id);
   const sent = context.now();
+  let outcome: ActionResult | undefined;
   try {
-    await context.ui.withProgress(l10n.t('Revoking the licenses of "{0}"…', label), () => revokeOne(context, token, options));
+    outcome = await context.ui.withProgress(
+      l10n.t('Revoking the licenses of "{0}"…', label),
+      async (progress) => {
+        await revokeOne(context, token, options, progress.signal);
+        progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
+        return watchOutcome(context, token, sent, progress.signal);
+      },
+      true,
+    );
   } catch (error) {
     if (error instanceof VppError && error.kind === 'notFound') {
       context.tree.refresh();
@@ -153,31 +164,42 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   } finally {
     inFlight.delete(token.id);
   }
-  await context.ui.info(l10n.t('Intune accepted the revoke of the licenses of "{0}". Apple completes it in the background.', label));
+  // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
   await context.tree.refreshToken(token.id);
-  await reportOutcome(context, token, sent);
+  await reportOutcome(context, label, outcome);
 }
 
-/** Watches the token's action results for the revoke's outcome and reports it when Intune does. */
-async function reportOutcome(context: CommandContext, token: VppTokenRecord, sent: number): Promise<void> {
+/** Watches the token's action results for the revoke's outcome until Intune reports it, time runs out or the user stops it. */
+async function watchOutcome(context: CommandContext, token: VppTokenRecord, sent: number, signal: AbortSignal): Promise<ActionResult | undefined> {
+  const id = plainText(token.id, 200);
   try {
-    const result = await pollRevokeOutcome(context.service(), token.id, sent, context.outcomePolling);
-    if (!result) {
-      context.log.info(`Revoke of token ${plainText(token.id, 200)}: Intune reported no action result while it was watched.`);
-      return;
-    }
-    const summary = describeActionResult(result);
-    context.log.info(`Revoke of token ${plainText(token.id, 200)}: ${summary}`);
-    await context.ui.info(
-      isFinal(result)
-        ? l10n.t('Revoke of "{0}": {1}', tokenLabel(token), summary)
-        : l10n.t('Intune is still processing the revoke of "{0}" ({1}); expand the token later to see its outcome.', tokenLabel(token), summary),
-    );
-    await context.tree.refreshToken(token.id);
+    const result = await pollRevokeOutcome(context.service(), token.id, sent, context.outcomePolling, signal);
+    context.log.info(`Revoke of token ${id}: ${result ? describeActionResult(result) : 'Intune reported no action result while it was watched'}`);
+    return result;
   } catch (error) {
-    // The revoke itself succeeded; failing to watch it must not read as a failed revoke.
-    context.log.warn(`Could not read the outcome of the revoke of token ${plainText(token.id, 200)}: ${describeForLog(error)}`);
+    // The revoke itself was accepted; failing to watch it must not read as a failed revoke.
+    if (!(error instanceof VppError && error.kind === 'cancelled')) {
+      context.log.warn(`Could not read the outcome of the revoke of token ${id}: ${describeForLog(error)}`);
+    }
+    return undefined;
   }
+}
+
+/** The one message about an accepted revoke: its outcome when Intune reported one, an error when it failed there. */
+async function reportOutcome(context: CommandContext, label: string, result: ActionResult | undefined): Promise<void> {
+  if (!result) {
+    return context.ui.info(l10n.t('Intune accepted the revoke of the licenses of "{0}". Apple completes it in the background.', label));
+  }
+  const summary = describeActionResult(result);
+  if (!isFinal(result)) {
+    return context.ui.info(
+      l10n.t('Intune accepted the revoke of the licenses of "{0}" and is still processing it ({1}); expand the token later to see its outcome.', label, summary),
+    );
+  }
+  if (result.actionState === 'done') {
+    return context.ui.info(l10n.t('Intune accepted the revoke of the licenses of "{0}": {1}', label, summary));
+  }
+  await context.ui.error(l10n.t('Intune accepted the revoke of the licenses of "{0}", but reports: {1}', label, summary), []);
 }
 
 /** One set of options and one confirmation for a selection; runs within Intune's write limit, cancellable. */

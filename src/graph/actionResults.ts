@@ -7,7 +7,7 @@ const FINAL_STATES = new Set(['done', 'failed', 'canceled', 'notSupported']);
 /** Clock skew tolerated between this machine and Intune when matching an action result to a request. */
 const SKEW_MS = 60_000;
 
-type ActionResult = VppTokenActionResult & Partial<VppTokenRevokeLicensesActionResult>;
+export type ActionResult = VppTokenActionResult & Partial<VppTokenRevokeLicensesActionResult>;
 
 /** The token's revoke result that started at or after `since` (Intune's clock may differ a little). */
 export function revokeResultSince(token: VppTokenRecord, since: number): ActionResult | undefined {
@@ -44,22 +44,45 @@ export interface OutcomePolling {
 export const DEFAULT_OUTCOME_POLLING: OutcomePolling = { delaysMs: [1000, 2000, 4000, 8000, 16000] };
 
 /**
- * Re-reads the token with back-off until Intune reports a final revoke result started after `since`, or the
- * delays run out. Returns the last revoke result seen, final or not, or undefined when Intune reported none.
+ * Re-reads the token with back-off until Intune reports a final revoke result started after `since`, the delays
+ * run out, or `signal` aborts (the user stopped watching). Returns the last revoke result seen, final or not, or
+ * undefined when Intune reported none.
  */
 export async function pollRevokeOutcome(
   service: VppTokenService,
   id: string,
   since: number,
   polling: OutcomePolling,
+  signal?: AbortSignal,
 ): Promise<ActionResult | undefined> {
   let latest: ActionResult | undefined;
   for (const delay of polling.delaysMs) {
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    latest = revokeResultSince(await service.getToken(id), since) ?? latest;
+    const waited = await wait(delay, signal);
+    if (!waited) {
+      return latest;
+    }
+    latest = revokeResultSince(await service.getToken(id, signal), since) ?? latest;
     if (latest && isFinal(latest)) {
       return latest;
     }
   }
   return latest;
+}
+
+/** Waits `ms`; false when `signal` aborted first. */
+function wait(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      return resolve(false);
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -57,6 +57,8 @@ export interface TenantOptions {
   readonly writeLimit?: { readonly maxWrites: number; readonly windowMs: number };
   /** How long a revoke's action result stays `active` before it is `done`. */
   readonly revokeCompletionMs?: number;
+  /** When set, a revoke ends `failed` for this reason (e.g. `appleFailure`), every license failed, rather than `done`. */
+  readonly revokeFailureReason?: string;
   /** Lifetime of access tokens from the token endpoint; 0 issues tokens Graph already refuses as expired. */
   readonly tokenLifetimeSeconds?: number;
 }
@@ -413,8 +415,15 @@ export class SimulatedTenant {
     token.tokenActionResults = [result as NonNullable<StoredToken['tokenActionResults']>[number], ...(token.tokenActionResults ?? [])].slice(0, 10);
     const licenses = this.apps.filter((app) => app.vppTokenId === token.id).reduce((sum, app) => sum + app.usedLicenseCount, 0);
     setTimeout(() => {
-      Object.assign(result, { actionState: 'done', lastUpdatedDateTime: new Date().toISOString(), totalLicensesCount: licenses });
-      for (const app of this.apps.filter((candidate) => candidate.vppTokenId === token.id)) {
+      const failure = this.options.revokeFailureReason;
+      Object.assign(result, {
+        actionState: failure ? 'failed' : 'done',
+        lastUpdatedDateTime: new Date().toISOString(),
+        totalLicensesCount: licenses,
+        failedLicensesCount: failure ? licenses : 0,
+        actionFailureReason: failure ?? 'none',
+      });
+      for (const app of this.apps.filter((candidate) => !failure && candidate.vppTokenId === token.id)) {
         app.usedLicenseCount = 0;
       }
     }, this.options.revokeCompletionMs ?? 300).unref();

@@ -174,21 +174,57 @@ describe('revoke outcome polling', () => {
     await tenant.stop();
   });
 
-  it('stops after the configured reads when Intune never finishes, and says it is still processing', async () => {
-    tenant = await startTenant({ revokeCompletionMs: 60_000 });
+  function revokeHq(ui: ScriptedUserInput, delaysMs: number[], inFlight = new RevokesInFlight()) {
     const accessToken = tenant.issueAccessToken();
-    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
     const log = new RecordingLogger();
-    const settings = tenantSettings(tenant);
-    const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
-    const hq = seedTokens()[0];
-    await revokeLicenses(
-      { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs: [20, 40, 80] } },
-      new RevokesInFlight(),
-      [hq],
-    );
+    const service = createVppTokenService(tenantSettings(tenant), { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
+    const context = { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs } };
+    return revokeLicenses(context, inFlight, [seedTokens()[0]]);
+  }
+
+  it('stops after the configured reads when Intune never finishes, and says in one message it is still processing', async () => {
+    tenant = await startTenant({ revokeCompletionMs: 60_000 });
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    await revokeHq(ui, [20, 40, 80]);
     assert.equal(tenant.requestsFor('get').length, 3, 'exactly one read per delay');
-    assert.match(ui.of('info')[1].message ?? '', /still processing the revoke of "Contoso HQ" \(active/);
+    assert.deepEqual(
+      ui.of('info').map((info) => info.message),
+      ['Intune accepted the revoke of the licenses of "Contoso HQ" and is still processing it (active · 0 licenses, 0 failed); expand the token later to see its outcome.'],
+    );
+  });
+
+  it('a revoke Intune reports as failed ends in one error naming the reason, not in a success', async () => {
+    tenant = await startTenant({ revokeCompletionMs: 0, revokeFailureReason: 'appleFailure' });
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    await revokeHq(ui, [20, 40]);
+    assert.deepEqual(ui.of('info'), []);
+    assert.deepEqual(
+      ui.of('error').map((error) => error.message),
+      ['Intune accepted the revoke of the licenses of "Contoso HQ", but reports: failed · 13 licenses, 13 failed · reason: appleFailure'],
+    );
+  });
+
+  it('the token stays busy while its outcome is watched: a second revoke is refused; Cancel stops watching, not the revoke', async () => {
+    tenant = await startTenant({ revokeCompletionMs: 60_000 });
+    const inFlight = new RevokesInFlight();
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    let second: Promise<void> | undefined;
+    const secondUi = new ScriptedUserInput([]);
+    ui.onProgressReport = (_message, cancel) => {
+      // Intune accepted the first revoke and its outcome is being watched: try again, then stop watching.
+      second = revokeHq(secondUi, [20], inFlight).then(cancel);
+    };
+    await revokeHq(ui, [60_000], inFlight);
+    await second;
+    assert.match(secondUi.of('info')[0]?.message ?? '', /A revoke of the licenses of "Contoso HQ" is already running/);
+    assert.equal(secondUi.of('pickMany').length, 0);
+    assert.equal(tenant.requestsFor('revoke').length, 1);
+    // Cancelled before the first read: accepted, and nothing claimed about the outcome.
+    assert.deepEqual(
+      ui.of('info').map((info) => info.message),
+      ['Intune accepted the revoke of the licenses of "Contoso HQ". Apple completes it in the background.'],
+    );
+    assert.equal(tenant.requestsFor('get').length, 0);
   });
 });
 
