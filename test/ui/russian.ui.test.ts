@@ -35,8 +35,7 @@ describe('UI: the extension in Russian', function () {
     const { driver, tenant } = session;
     const page = session.workbench.page;
     await driver.runCommand('Intune VPP: Задать секрет клиента…');
-    await driver.quickInput.locator('input').fill(SIM_CLIENT_SECRET);
-    await page.keyboard.press('Enter');
+    await driver.answer('Секрет клиента приложения', SIM_CLIENT_SECRET);
     await driver.notification(/Секрет клиента приложения .* сохранен/).waitFor({ state: 'visible' });
 
     await driver.runCommand('Intune VPP: Отозвать лицензии…');
@@ -50,7 +49,7 @@ describe('UI: the extension in Russian', function () {
     assert.deepEqual(rows.map((row) => row.split('\n')[0]), ['Уведомить управляемые устройства', 'Отозвать неотслеживаемые лицензии']);
     assert.match(rows[0], /Сообщить устройствам, использующим эти лицензии/);
     await page.keyboard.press('Escape');
-    await page.waitForTimeout(300);
+    await session.afterNextListing('Intune VPP: Отозвать лицензии…', 'Отозвать лицензии: выберите токен VPP');
     assert.equal(tenant.requestsFor('revoke').length, 0);
   });
 });

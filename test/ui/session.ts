@@ -18,6 +18,13 @@ export interface UiSession {
   stop(): Promise<void>;
   /** Saves a screenshot and the extension's log for a failed test. */
   saveArtifacts(name: string): Promise<void>;
+  /**
+   * A barrier for tests that check "nothing was sent": starts the palette's Revoke Licenses… (titled `command`),
+   * waits until its token listing reached the tenant, and closes its token pick (titled `pickTitle`). The extension
+   * host handles one message at a time, so whatever a flow ended before it would have sent has arrived by then.
+   * It leaves the tree alone, so no redraw races the next test's clicks.
+   */
+  afterNextListing(command?: string, pickTitle?: string): Promise<void>;
 }
 
 export interface UiSessionOptions {
@@ -55,6 +62,14 @@ export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {
         await server?.stop();
         await tenant.stop();
       },
+      afterNextListing: async (command = 'Intune VPP: Revoke Licenses…', pickTitle = 'Revoke Licenses: choose a VPP token') => {
+        const listed = tenant.requestsFor('list').length;
+        await driver.runCommand(command);
+        await driver.waitForQuickPick(pickTitle);
+        await waitUntil(() => tenant.requestsFor('list').length > listed, 'the token listing to reach the simulated tenant');
+        await workbench?.page.keyboard.press('Escape');
+        await driver.quickInput.waitFor({ state: 'hidden' });
+      },
       saveArtifacts: async (name) => {
         const safe = name.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80);
         fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
@@ -71,6 +86,17 @@ export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {
     await server?.stop();
     await tenant.stop();
     throw error;
+  }
+}
+
+/** Polls `condition` until it holds; fails after `timeoutMs`, naming what it waited for. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

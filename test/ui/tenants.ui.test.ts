@@ -28,24 +28,22 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     await second?.stop();
   });
 
+  beforeEach(async () => {
+    await session.driver.reset();
+  });
+
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       await session.saveArtifacts(`ui-tenants-${this.currentTest.title}`);
     }
   });
 
-  /** Types into the open input box and presses Enter. */
-  async function answer(text: string): Promise<void> {
-    const input = session.driver.quickInput.locator('input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
-    await session.workbench.page.keyboard.press('Enter');
-  }
+  const SECRET_PROMPT = 'The client secret of the app';
 
   it('while the view is open, the status bar says who is signed in to which tenant', async () => {
     const { driver } = session;
     await driver.runCommand('Intune VPP: Set Client Secret…');
-    await answer(SIM_CLIENT_SECRET);
+    await driver.answer(SECRET_PROMPT, SIM_CLIENT_SECRET);
     await driver.openContainer('Intune VPP');
     await driver.treeRow('Contoso HQ').waitFor({ state: 'visible', timeout: 30_000 });
     await driver.statusBarItem(`app ${SIM_CLIENT_ID} · Contoso`).waitFor({ state: 'visible' });
@@ -63,14 +61,14 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     const { driver } = session;
     const page = session.workbench.page;
     await page.locator('.part.sidebar .action-label[aria-label^="Add Tenant"]').first().click();
-    await answer('Fabrikam');
-    await driver.waitForQuickPick('Intune VPP: Add Tenant');
-    await driver.quickInputRow('Custom endpoints').click();
-    await answer(second.url);
-    await answer(second.url);
-    await driver.quickInputRow('App-only (client credentials)').click();
-    await answer(SIM_CLIENT_ID);
-    await answer(SECOND_TENANT_ID);
+    // Each answer waits for its own step's prompt: the input box is reused from one step to the next.
+    await driver.answer('A name for the tenant', 'Fabrikam');
+    await driver.choose('Which Microsoft cloud is the tenant in?', 'Custom endpoints');
+    await driver.answer('The https address of Microsoft Graph in this cloud', second.url);
+    await driver.answer('The https address of the Microsoft Entra ID login in this cloud', second.url);
+    await driver.choose('How do you sign in to this tenant?', 'App-only (client credentials)');
+    await driver.answer('The application (client) ID of your app registration', SIM_CLIENT_ID);
+    await driver.answer('The directory (tenant) ID or a verified domain', SECOND_TENANT_ID);
     await driver.notification(/Added the tenant "Fabrikam"/).waitFor({ state: 'visible' });
     await driver.treeRowLabelled('Fabrikam').filter({ hasText: 'needs a client secret or certificate' }).waitFor({ state: 'visible' });
     assert.match(await driver.treeRowLabelled('Contoso').innerText(), new RegExp(`app ${SIM_CLIENT_ID}`));
@@ -81,7 +79,7 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
   it('right-click the new tenant > Set Client Secret…: its tokens appear under it', async () => {
     const { driver } = session;
     await driver.contextMenu(driver.treeRowLabelled('Fabrikam'), 'Set Client Secret…');
-    await answer(SECOND_SECRET);
+    await driver.answer(SECRET_PROMPT, SECOND_SECRET);
     await driver.notification(/client secret of the app .* was stored/).waitFor({ state: 'visible' });
     await driver.treeRowLabelled('Fabrikam').filter({ hasText: `app ${SIM_CLIENT_ID}` }).waitFor({ state: 'visible' });
     await driver.statusBarItem('Intune VPP: 2 of 2 tenants signed in').waitFor({ state: 'visible' });
