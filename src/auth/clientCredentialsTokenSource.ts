@@ -6,7 +6,7 @@ import { Logger } from '../log';
 import { appOnlyScopes } from './scopes';
 import { signInError } from './signInErrors';
 import { ClientCertificate } from './clientCertificate';
-import { msalAuthority, msalLoggerOptions } from './msalOptions';
+import { msalAuthority, msalSystemOptions } from './msalOptions';
 import { AccessTokenSource } from './tokenSource';
 
 /** msal has no timeout of its own: a token endpoint that never answers must not hang the extension. */
@@ -130,7 +130,7 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
             }),
         ...msalAuthority(this.settings),
       },
-      system: { loggerOptions: msalLoggerOptions(msal, this.log) },
+      system: msalSystemOptions(msal, this.log),
     });
   }
 }

@@ -6,7 +6,7 @@ import { VppError } from '../errors';
 import { Logger } from '../log';
 import { UserInput } from '../commands/userInput';
 import { signInError } from './signInErrors';
-import { msalAuthority, msalLoggerOptions } from './msalOptions';
+import { msalAuthority, msalSystemOptions } from './msalOptions';
 import { AccessTokenSource } from './tokenSource';
 
 /** Where msal's token cache (accounts and refresh tokens: secrets) is kept: VS Code's SecretStorage in the extension. */
@@ -139,7 +139,7 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
         ...msalAuthority(this.settings),
       },
       cache: { cachePlugin },
-      system: { loggerOptions: msalLoggerOptions(msal, this.log) },
+      system: msalSystemOptions(msal, this.log),
     });
   }
 }

@@ -1,9 +1,10 @@
 import type { Configuration } from '@azure/msal-node';
 import { ConnectionSettings } from '../config/settings';
 import { Logger } from '../log';
+import { NoRedirectNetworkClient } from './msalNetworkClient';
 
 type Msal = typeof import('@azure/msal-node');
-type LoggerOptions = NonNullable<NonNullable<Configuration['system']>['loggerOptions']>;
+type SystemOptions = NonNullable<Configuration['system']>;
 
 /** The authority of the configured cloud and tenant; a custom cloud's login host is trusted as given, so no instance discovery leaves the machine. */
 export function msalAuthority(settings: ConnectionSettings): Pick<Configuration['auth'], 'authority' | 'knownAuthorities'> {
@@ -14,15 +15,21 @@ export function msalAuthority(settings: ConnectionSettings): Pick<Configuration[
   };
 }
 
-/** msal's warnings go to the extension's log, never a line msal marks as holding personal data. */
-export function msalLoggerOptions(msal: Msal, log: Logger): LoggerOptions {
+/**
+ * msal's system options: its warnings go to the extension's log, never a line msal marks as holding personal
+ * data, and its requests go through a network client that follows no redirect.
+ */
+export function msalSystemOptions(msal: Msal, log: Logger): SystemOptions {
   return {
-    piiLoggingEnabled: false,
-    logLevel: msal.LogLevel.Warning,
-    loggerCallback: (_level: unknown, message: string, containsPii: boolean) => {
-      if (!containsPii) {
-        log.debug(`msal: ${message}`);
-      }
+    networkClient: new NoRedirectNetworkClient(msal),
+    loggerOptions: {
+      piiLoggingEnabled: false,
+      logLevel: msal.LogLevel.Warning,
+      loggerCallback: (_level: unknown, message: string, containsPii: boolean) => {
+        if (!containsPii) {
+          log.debug(`msal: ${message}`);
+        }
+      },
     },
   };
 }

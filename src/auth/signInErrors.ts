@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { CancelledError, VppError } from '../errors';
 import { REQUIRED_PERMISSION } from '../graph/errorFromResponse';
 import { plainText } from '../text';
+import { REDIRECT_NOT_FOLLOWED } from './msalNetworkClient';
 
 /** Entra errors that mean the app or its permission has not been registered or consented in the tenant. */
 const CONSENT_CODES = new Set(['65001', '65004', '650051', '650052', '650057', '90094', '90099', '700016', '500011']);
@@ -27,6 +28,9 @@ export function signInError(error: unknown): VppError {
   const raw = error instanceof Error ? error.message.trim() : String(error);
   if (/did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(raw) || /user_cancelled|device_code_polling_cancelled/i.test(message)) {
     return new CancelledError(l10n.t('Sign-in was cancelled.'));
+  }
+  if (errorCode === REDIRECT_NOT_FOLLOWED) {
+    return new VppError('redirected', plainText(errorMessage, 400));
   }
   const code = /AADSTS(\d+)/.exec(message)?.[1];
   if (code && CONSENT_CODES.has(code)) {

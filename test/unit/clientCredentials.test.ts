@@ -57,6 +57,24 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     assert.equal(log.text().includes('sim-at-'), false);
   });
 
+  it('a redirect from the token endpoint is not followed: the secret never reaches the other host', async () => {
+    const other = await startTenant();
+    try {
+      tenant.addFault({ route: 'token', status: 307, headers: { location: `${other.url}/${SIM_TENANT_ID}/oauth2/v2.0/token` } });
+      const { tokenSource } = source(SIM_CLIENT_SECRET);
+      await assert.rejects(tokenSource.getAccessToken(), (error: unknown) => {
+        assert.ok(error instanceof VppError);
+        assert.match(error.message, new RegExp(`redirect to ${other.url.replace('https://', '').replace(/\./g, '\\.')} \\(307\\)`));
+        assert.doesNotMatch(error.message, new RegExp(SIM_CLIENT_SECRET));
+        return true;
+      });
+      assert.equal(tenant.requestsFor('token').length, 1);
+      assert.equal(other.requests.length, 0);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('without a stored secret asks for one and sends nothing', async () => {
     const { tokenSource } = source(undefined);
     await assert.rejects(tokenSource.getAccessToken(), (error: unknown) => error instanceof VppError && error.kind === 'signInRequired' && /Set Client Secret/.test(error.message));
