@@ -10,3 +10,15 @@ export function plainText(value: unknown, maxLength = 300): string {
   const cleaned = raw.replace(INVISIBLE_OR_CONTROL, ' ').replace(/\]\(/g, '] (').replace(/\s+/g, ' ').trim();
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
 }
+
+/**
+ * A request id or error code from a server, made safe for the log (the audit trail of irreversible actions):
+ * letters, digits and `-`, `_`, `.` only, bounded, so that no value can start a new line or forge one.
+ */
+export function logSafeId(value: unknown, maxLength = 100): string | undefined {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, '').slice(0, maxLength);
+  return cleaned || undefined;
+}

@@ -1,6 +1,7 @@
 import type { VppTokenActionResult, VppTokenRevokeLicensesActionResult } from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
+import { delay } from './delay';
 import { VppTokenRecord, VppTokenService } from './vppTokenService';
 
 const FINAL_STATES = new Set(['done', 'failed', 'canceled', 'notSupported']);
@@ -56,9 +57,8 @@ export async function pollRevokeOutcome(
   signal?: AbortSignal,
 ): Promise<ActionResult | undefined> {
   let latest: ActionResult | undefined;
-  for (const delay of polling.delaysMs) {
-    const waited = await wait(delay, signal);
-    if (!waited) {
+  for (const wait of polling.delaysMs) {
+    if (!(await delay(wait, signal))) {
       return latest;
     }
     latest = revokeResultSince(await service.getToken(id, signal), since) ?? latest;
@@ -67,22 +67,4 @@ export async function pollRevokeOutcome(
     }
   }
   return latest;
-}
-
-/** Waits `ms`; false when `signal` aborted first. */
-function wait(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      return resolve(false);
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

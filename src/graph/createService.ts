@@ -1,6 +1,7 @@
 import { ConnectionSettings } from '../config/settings';
 import { Logger } from '../log';
-import { createGraphClient, RetryPolicy } from './graphClient';
+import { createGraphClient } from './graphClient';
+import { RetryPolicy } from './retryHandler';
 import { VppTokenService } from './vppTokenService';
 import { INTUNE_WRITE_LIMIT, WriteThrottle } from './writeThrottle';
 

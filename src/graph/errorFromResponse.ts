@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { RequestDetails, VppError } from '../errors';
-import { plainText } from '../text';
+import { logSafeId, plainText } from '../text';
 
 export const REQUIRED_PERMISSION = 'DeviceManagementServiceConfig.ReadWrite.All';
 
@@ -97,11 +97,10 @@ export function errorFromResponse(response: FailedResponse): VppError {
     method: response.method,
     path: response.path,
     status: response.status,
-    code: unwrapped.intuneCode ?? graphCode,
-    requestId: response.headers.get('request-id') ?? (typeof inner['request-id'] === 'string' ? inner['request-id'] : undefined),
-    clientRequestId:
-      response.headers.get('client-request-id') ??
-      (typeof inner['client-request-id'] === 'string' ? inner['client-request-id'] : undefined),
+    // Codes and ids come from the server and go to the log: only their safe characters are kept.
+    code: logSafeId(unwrapped.intuneCode) ?? logSafeId(graphCode),
+    requestId: logSafeId(response.headers.get('request-id')) ?? logSafeId(inner['request-id']),
+    clientRequestId: logSafeId(response.headers.get('client-request-id')) ?? logSafeId(inner['client-request-id']),
     retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
   };
   const because = serverMessage ? ` ${l10n.t('Intune said: {0}', serverMessage)}` : '';

@@ -1,7 +1,9 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import * as l10n from '@vscode/l10n';
+import { randomUUID } from 'node:crypto';
 import { VppError } from '../errors';
 import { Logger } from '../log';
+import { logSafeId, plainText } from '../text';
 
 function requestUrl(context: Context): URL {
   const request = context.request;
@@ -13,20 +15,18 @@ function requestMethod(context: Context): string {
   return (context.options?.method ?? (typeof request === 'string' ? 'GET' : request.method) ?? 'GET').toUpperCase();
 }
 
-function requestHeader(context: Context, name: string): string | undefined {
+/** Sets a header on the request's options, whatever form the SDK gave them. */
+function setRequestHeader(context: Context, name: string, value: string): void {
   const headers = context.options?.headers;
-  if (!headers) {
-    return undefined;
-  }
   if (headers instanceof Headers) {
-    return headers.get(name) ?? undefined;
+    headers.set(name, value);
+    return;
   }
-  if (Array.isArray(headers)) {
-    return headers.find(([key]) => key.toLowerCase() === name)?.[1];
+  const record: Record<string, string> = Array.isArray(headers) ? Object.fromEntries(headers) : { ...(headers as Record<string, string> | undefined) };
+  for (const key of Object.keys(record).filter((candidate) => candidate.toLowerCase() === name)) {
+    delete record[key];
   }
-  const record = headers as Record<string, string>;
-  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
-  return key ? record[key] : undefined;
+  context.options = { ...context.options, headers: { ...record, [name]: value } };
 }
 
 /** Path and query of a request, which is what the log shows: never the host's credentials or a header. */
@@ -35,17 +35,23 @@ export function describePath(url: URL): string {
 }
 
 /**
- * Sits just before the network in the Graph client's chain, so it sees every attempt (retries included):
- * gives each attempt its own timeout, turns network failures into VppErrors, and logs each failed attempt
- * with the ids Microsoft support asks for.
+ * Sits just before the network in the Graph client's chain, so it sees every attempt (retries included): sends
+ * it only to the configured Graph origin, never follows a redirect, gives it its own `client-request-id` and
+ * timeout, turns network failures and redirects into VppErrors, and logs each attempt's outcome with the ids
+ * Microsoft support asks for.
  */
 export class RequestObserver implements Middleware {
   private next: Middleware | undefined;
 
+  private readonly graphOrigin: string;
+
   constructor(
+    graphEndpoint: string,
     private readonly timeoutMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.graphOrigin = new URL(graphEndpoint).origin;
+  }
 
   setNext(next: Middleware): void {
     this.next = next;
@@ -58,7 +64,18 @@ export class RequestObserver implements Middleware {
     const url = requestUrl(context);
     const method = requestMethod(context);
     const path = describePath(url);
-    const clientRequestId = requestHeader(context, 'client-request-id');
+    if (url.origin !== this.graphOrigin) {
+      this.log.error(`${method} to ${url.host} refused: not the configured Microsoft Graph (${this.graphOrigin})`);
+      throw new VppError(
+        'blocked',
+        l10n.t('A request to {0} was refused: only the configured Microsoft Graph ({1}) receives your sign-in.', url.host, this.graphOrigin),
+        { method, path },
+      );
+    }
+    // Each attempt, retries included, has its own id: the log can then tell which attempt reached Intune.
+    const clientRequestId = randomUUID();
+    setRequestHeader(context, 'client-request-id', clientRequestId);
+    context.options = { ...context.options, redirect: 'manual' };
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const callerSignal = context.options?.signal ?? undefined;
     context.options = { ...context.options, signal: callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout };
@@ -71,11 +88,11 @@ export class RequestObserver implements Middleware {
       }
       const elapsed = Date.now() - started;
       if (callerSignal?.aborted) {
-        this.log.info(`${method} ${path} cancelled after ${elapsed} ms (client-request-id ${clientRequestId ?? '-'})`);
+        this.log.info(`${method} ${path} cancelled after ${elapsed} ms (client-request-id ${clientRequestId})`);
         throw new VppError('cancelled', l10n.t('The request was cancelled.'), { method, path, clientRequestId });
       }
       if (timeout.aborted) {
-        this.log.error(`${method} ${path} timed out after ${elapsed} ms (client-request-id ${clientRequestId ?? '-'})`);
+        this.log.error(`${method} ${path} timed out after ${elapsed} ms (client-request-id ${clientRequestId})`);
         throw new VppError(
           'timeout',
           l10n.t(
@@ -86,7 +103,7 @@ export class RequestObserver implements Middleware {
         );
       }
       const cause = describeNetworkFailure(error);
-      this.log.error(`${method} ${path} failed: ${cause} (client-request-id ${clientRequestId ?? '-'})`);
+      this.log.error(`${method} ${path} failed: ${plainText(cause, 200)} (client-request-id ${clientRequestId})`);
       throw new VppError(
         'network',
         l10n.t('Could not reach Microsoft Graph at {0} ({1}). Check the network connection, proxy and the cloud setting.', url.host, cause),
@@ -97,15 +114,35 @@ export class RequestObserver implements Middleware {
     // timeout, which may have fired while the retry waited.
     context.options = { ...context.options, signal: callerSignal };
     const response = context.response;
-    if (response && !response.ok) {
-      this.log.error(
-        `${method} ${path} -> ${response.status} (request-id ${response.headers.get('request-id') ?? '-'}, ` +
-          `client-request-id ${response.headers.get('client-request-id') ?? clientRequestId ?? '-'}` +
-          `${response.headers.get('retry-after') ? `, retry-after ${response.headers.get('retry-after')}` : ''})`,
-      );
-    } else if (response) {
-      this.log.trace(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms`);
+    if (!response) {
+      return;
     }
+    const ids = `request-id ${logSafeId(response.headers.get('request-id')) ?? '-'}, client-request-id ${clientRequestId}`;
+    if (response.status >= 300 && response.status < 400) {
+      const target = redirectTarget(response, url);
+      await response.body?.cancel().catch(() => undefined);
+      this.log.error(`${method} ${path} -> ${response.status} redirect to ${target}, not followed (${ids})`);
+      throw new VppError(
+        'redirected',
+        l10n.t('Microsoft Graph answered with a redirect to {0} ({1}), which is not followed: your sign-in goes only to the configured Graph.', target, response.status),
+        { method, path, status: response.status, requestId: logSafeId(response.headers.get('request-id')), clientRequestId },
+      );
+    }
+    if (!response.ok) {
+      const retryAfter = logSafeId(response.headers.get('retry-after'), 40);
+      this.log.error(`${method} ${path} -> ${response.status} (${ids}${retryAfter ? `, retry-after ${retryAfter}` : ''})`);
+    } else {
+      this.log.trace(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms (${ids})`);
+    }
+  }
+}
+
+/** The host a redirect points to, for the message: only the host, never a path or query that may carry data. */
+function redirectTarget(response: Response, base: URL): string {
+  try {
+    return new URL(response.headers.get('location') ?? '', base).host || base.host;
+  } catch {
+    return l10n.t('an unreadable address');
   }
 }
 

@@ -2,6 +2,7 @@ import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { IosVppApp, VppToken } from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
+import { logSafeId } from '../text';
 import { errorFromResponse } from './errorFromResponse';
 import { describePath } from './requestObserver';
 import { WriteSlotOptions } from './writeThrottle';
@@ -54,6 +55,8 @@ export interface WriteReceipt {
 }
 
 const TOKENS_PATH = '/deviceAppManagement/vppTokens';
+/** Failures after which a write may or may not have been carried out: only a 4xx says Intune did nothing. */
+const UNCONFIRMED_KINDS = new Set<VppError['kind']>(['server', 'network', 'timeout', 'malformed', 'redirected']);
 /** More pages than a 3,000-token tenant can produce at Graph's smallest page size: a loop guard, not a limit. */
 const MAX_PAGES = 1000;
 
@@ -147,24 +150,48 @@ export class VppTokenService {
       revokeUntrackedLicenses: options.revokeUntrackedLicenses === true,
     };
     const path = tokenPath(id, 'revokeLicenses');
-    const response = await this.send('POST', this.client.api(path), signal, body);
-    // Graph answers 204; anything else (a proxy's page, say) must not read as a revoke that happened.
-    if (response.status !== 204) {
-      await response.body?.cancel().catch(() => undefined);
-      throw this.malformed('POST', path, response, l10n.t('status {0} instead of 204 No Content; check the token\'s recent actions before trying again', response.status));
-    }
-    return receipt(response);
+    return this.write(async () => {
+      const response = await this.send('POST', this.client.api(path), signal, body);
+      // Graph answers 204; anything else (a proxy's page, say) must not read as a revoke that happened.
+      if (response.status !== 204) {
+        await response.body?.cancel().catch(() => undefined);
+        throw this.malformed('POST', path, response, l10n.t('status {0} instead of 204 No Content', response.status));
+      }
+      return receipt(response);
+    });
   }
 
   async syncLicenses(id: string, signal?: AbortSignal): Promise<WriteReceipt> {
     const path = tokenPath(id, 'syncLicenses');
-    const response = await this.send('POST', this.client.api(path), signal, undefined);
-    // Graph answers with the token (secret blob included): checked to be one, then dropped, never kept.
-    const token = await this.readJson(response, 'POST', path);
-    if (typeof (token as { id?: unknown }).id !== 'string') {
-      throw this.malformed('POST', path, response, l10n.t('not the token Graph returns for a sync'));
+    return this.write(async () => {
+      const response = await this.send('POST', this.client.api(path), signal, undefined);
+      // Graph answers with the token (secret blob included): checked to be one, then dropped, never kept.
+      const token = await this.readJson(response, 'POST', path);
+      if (typeof (token as { id?: unknown }).id !== 'string') {
+        throw this.malformed('POST', path, response, l10n.t('not the token Graph returns for a sync'));
+      }
+      return { status: response.status, ...ids(response) };
+    });
+  }
+
+  /**
+   * Runs one write. An answer that does not say whether Intune carried it out (a 5xx, a timeout, a reset
+   * connection, a cut or unexpected body, a redirect) becomes an `unconfirmed` error: the write may have
+   * happened, so it must not be resent before the token was read again.
+   */
+  private async write(attempt: () => Promise<WriteReceipt>): Promise<WriteReceipt> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof VppError && UNCONFIRMED_KINDS.has(error.kind)) {
+        throw new VppError(
+          'unconfirmed',
+          l10n.t('Intune may have carried out this request, but its answer did not say so: {0} Check the token\'s recent actions before you send it again.', error.message),
+          error.details,
+        );
+      }
+      throw error;
     }
-    return { status: response.status, ...ids(response) };
   }
 
   /** Sends a request and returns the raw response when it is 2xx; any other status becomes a VppError. */
@@ -258,8 +285,8 @@ export class VppTokenService {
 
 function ids(response: Response): { requestId?: string; clientRequestId?: string } {
   return {
-    requestId: response.headers.get('request-id') ?? undefined,
-    clientRequestId: response.headers.get('client-request-id') ?? undefined,
+    requestId: logSafeId(response.headers.get('request-id')),
+    clientRequestId: logSafeId(response.headers.get('client-request-id')),
   };
 }
 

@@ -27,6 +27,8 @@ export interface Fault {
   readonly tokenId?: string;
   readonly status?: number;
   readonly retryAfter?: string;
+  /** More response headers, e.g. a redirect's `location`. */
+  readonly headers?: Record<string, string>;
   /** Sent as the response body (with the status, default 200). */
   readonly body?: string;
   readonly contentType?: string;
@@ -289,6 +291,9 @@ export class SimulatedTenant {
     }
     if (fault.retryAfter !== undefined) {
       res.setHeader('Retry-After', fault.retryAfter);
+    }
+    for (const [name, value] of Object.entries(fault.headers ?? {})) {
+      res.setHeader(name, value);
     }
     const status = fault.status ?? 200;
     const body =
