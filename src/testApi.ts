@@ -10,11 +10,14 @@ import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 export interface IntuneVppTestApi {
   useUserInput(ui: UserInput): vscode.Disposable;
   readonly tree: Pick<vscode.TreeDataProvider<TreeNode>, 'getChildren' | 'getTreeItem'>;
+  /** What the view shows above its items, as a person reads it there. */
+  viewMessage(): string | undefined;
 }
 
 export function createTestApi(ui: ReplaceableUserInput, tree: VppTokenTreeProvider): IntuneVppTestApi {
   return {
     useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
     tree: { getChildren: (node?: TreeNode) => tree.getChildren(node), getTreeItem: (node: TreeNode) => tree.getTreeItem(node) },
+    viewMessage: () => tree.viewMessage(),
   };
 }

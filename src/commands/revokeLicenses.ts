@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, describeActionResult, isFinal, pollRevokeOutcome } from '../graph/actionResults';
+import { ActionResult, ActionSnapshot, describeActionResult, isFinal, pollRevokeOutcome, snapshotActions } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
@@ -7,7 +7,7 @@ import { plainText } from '../text';
 import { listNames, runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
-import { PickItem } from './userInput';
+import { PickItem, ProgressReporter } from './userInput';
 
 type RevokeOption = keyof RevokeLicensesOptions;
 
@@ -143,18 +143,20 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   // The token stays in flight until its outcome is known or no longer watched, so no later revoke of the same
   // token can be confused with this one, and the admin gets one message about it, after the progress closes.
   inFlight.add(token.id);
-  const sent = context.now();
-  let outcome: ActionResult | undefined;
   try {
-    outcome = await context.ui.withProgress(
-      l10n.t('Revoking the licenses of "{0}"…', label),
-      async (progress) => {
-        await revokeOne(context, token, options, progress.signal);
-        progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
-        return watchOutcome(context, token, sent, progress.signal);
-      },
-      true,
-    );
+    let attempt = await sendAndWatch(context, token, options);
+    // An attempt Intune did not confirm is never sent again without a second confirmation.
+    while (attempt.kind === 'unconfirmed') {
+      const next = await askAboutUnconfirmed(context, token, options, attempt);
+      if (!next) {
+        context.log.warn(`Revoke of token ${plainText(token.id, 200)}: left unconfirmed by the user`);
+        return;
+      }
+      attempt = await next();
+    }
+    // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
+    await context.tree.refreshToken(token.id);
+    await reportOutcome(context, label, attempt.result);
   } catch (error) {
     if (error instanceof VppError && error.kind === 'notFound') {
       context.tree.refresh();
@@ -164,20 +166,106 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   } finally {
     inFlight.delete(token.id);
   }
-  // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
-  await context.tree.refreshToken(token.id);
-  await reportOutcome(context, label, outcome);
 }
 
-/** Watches the token's action results for the revoke's outcome until Intune reports it, time runs out or the user stops it. */
-async function watchOutcome(context: CommandContext, token: VppTokenRecord, sent: number, signal: AbortSignal): Promise<ActionResult | undefined> {
+/** A revoke attempt as far as it is known: accepted (with Intune's result, if any), or sent without confirmation. */
+type RevokeAttempt =
+  | { readonly kind: 'accepted'; readonly result?: ActionResult }
+  | { readonly kind: 'unconfirmed'; readonly reason: string; readonly snapshot: ActionSnapshot; readonly sentAt: number };
+type UnconfirmedAttempt = Extract<RevokeAttempt, { kind: 'unconfirmed' }>;
+
+/**
+ * Reads the token's action results, posts the revoke once and watches for the result it creates, all under one
+ * cancellable progress notification. An answer that was lost is reconciled by reading the token, never by resending.
+ */
+function sendAndWatch(context: CommandContext, token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeAttempt> {
+  return context.ui.withProgress(
+    l10n.t('Revoking the licenses of "{0}"…', tokenLabel(token)),
+    async (progress) => {
+      // What the token held before: the revoke's own result is the one that is new.
+      const snapshot = snapshotActions(await context.service().getToken(token.id, progress.signal));
+      const sentAt = context.now();
+      try {
+        await revokeOne(context, token, options, progress.signal);
+      } catch (error) {
+        if (!(error instanceof VppError && error.kind === 'unconfirmed')) {
+          throw error;
+        }
+        return reconcile(context, token, { kind: 'unconfirmed', reason: error.message, snapshot, sentAt }, progress);
+      }
+      progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
+      return { kind: 'accepted', result: await watchOutcome(context, token, snapshot, sentAt, progress.signal) };
+    },
+    true,
+  );
+}
+
+/** Reads the token until it shows the result of an unconfirmed revoke: then it was accepted; else it stays unconfirmed. */
+async function reconcile(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedAttempt, progress: ProgressReporter): Promise<RevokeAttempt> {
+  progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the revoke reached it'));
+  const seen = await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, progress.signal, 'seen');
+  if (!seen) {
+    return attempt;
+  }
+  context.log.info(`Revoke of token ${plainText(token.id, 200)}: reconciled, Intune received it (${describeActionResult(seen)})`);
+  if (isFinal(seen)) {
+    return { kind: 'accepted', result: seen };
+  }
+  progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
+  return { kind: 'accepted', result: (await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, progress.signal)) ?? seen };
+}
+
+/**
+ * Tells the admin that a revoke was not confirmed, and offers Check Again (reads the token once more) and Send
+ * Again (after a second confirmation that says the first may have reached Intune). Undefined when dismissed.
+ */
+async function askAboutUnconfirmed(
+  context: CommandContext,
+  token: VppTokenRecord,
+  options: RevokeLicensesOptions,
+  attempt: UnconfirmedAttempt,
+): Promise<(() => Promise<RevokeAttempt>) | undefined> {
+  const label = tokenLabel(token);
+  const checkAgain = l10n.t('Check Again');
+  const sendAgain = l10n.t('Send Again');
+  const choice = await context.ui.error(
+    l10n.t('The revoke of the licenses of "{0}" is not confirmed: the token shows no new revoke. {1}', label, attempt.reason),
+    [checkAgain, sendAgain],
+  );
+  if (choice === checkAgain) {
+    return () => context.ui.withProgress(l10n.t('Checking the revoke of the licenses of "{0}"…', label), (progress) => reconcile(context, token, attempt, progress), true);
+  }
+  if (choice !== sendAgain) {
+    return undefined;
+  }
+  const detail = [
+    ...tenantLines(context),
+    l10n.t('The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.'),
+    '',
+    ...optionLines(options),
+    '',
+    CONSEQUENCES(),
+  ].join('\n');
+  const confirmed = await context.ui.confirm(l10n.t('Send the revoke of the licenses of "{0}" again?', label), detail, sendAgain);
+  return confirmed ? () => sendAndWatch(context, token, options) : undefined;
+}
+
+/** Watches the token for the result this revoke created (until final, or until seen at all), or until the user stops it. */
+async function watchOutcome(
+  context: CommandContext,
+  token: VppTokenRecord,
+  snapshot: ActionSnapshot,
+  sentAt: number,
+  signal: AbortSignal,
+  until: 'seen' | 'final' = 'final',
+): Promise<ActionResult | undefined> {
   const id = plainText(token.id, 200);
   try {
-    const result = await pollRevokeOutcome(context.service(), token.id, sent, context.outcomePolling, signal);
-    context.log.info(`Revoke of token ${id}: ${result ? describeActionResult(result) : 'Intune reported no action result while it was watched'}`);
+    const result = await pollRevokeOutcome(context.service(), token.id, snapshot, sentAt, context.outcomePolling, { signal, until });
+    context.log.info(`Revoke of token ${id}: ${result ? describeActionResult(result) : 'Intune reported no action result for it while it was watched'}`);
     return result;
   } catch (error) {
-    // The revoke itself was accepted; failing to watch it must not read as a failed revoke.
+    // Failing to read the token must not read as a failed revoke.
     if (!(error instanceof VppError && error.kind === 'cancelled')) {
       context.log.warn(`Could not read the outcome of the revoke of token ${id}: ${describeForLog(error)}`);
     }

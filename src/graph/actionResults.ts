@@ -10,12 +10,30 @@ const SKEW_MS = 60_000;
 
 export type ActionResult = VppTokenActionResult & Partial<VppTokenRevokeLicensesActionResult>;
 
-/** The token's revoke result that started at or after `since` (Intune's clock may differ a little). */
-export function revokeResultSince(token: VppTokenRecord, since: number): ActionResult | undefined {
-  const results = Array.isArray(token.tokenActionResults) ? (token.tokenActionResults as ActionResult[]) : [];
-  return results.find((result) => {
+/** The keys of the action results a token held before a write: a result not among them is the write's. */
+export type ActionSnapshot = ReadonlySet<string>;
+
+function actionResults(token: VppTokenRecord): ActionResult[] {
+  return Array.isArray(token.tokenActionResults) ? (token.tokenActionResults as ActionResult[]) : [];
+}
+
+/** Intune updates a result in place (active, then done), so its name and start time identify it. */
+function resultKey(result: ActionResult): string {
+  return `${result?.actionName ?? ''}|${result?.startDateTime ?? ''}`;
+}
+
+export function snapshotActions(token: VppTokenRecord): ActionSnapshot {
+  return new Set(actionResults(token).map(resultKey));
+}
+
+/**
+ * The revoke result a revoke sent at `sentAt` created: one that was not in the snapshot taken before it was sent,
+ * and started no earlier than the send (Intune's clock may differ a little). Never an older revoke's result.
+ */
+export function newRevokeResult(token: VppTokenRecord, snapshot: ActionSnapshot, sentAt: number): ActionResult | undefined {
+  return actionResults(token).find((result) => {
     const started = Date.parse(result?.startDateTime ?? '');
-    return /revoke/i.test(result?.actionName ?? '') && !Number.isNaN(started) && started >= since - SKEW_MS;
+    return /revoke/i.test(result?.actionName ?? '') && !snapshot.has(resultKey(result)) && !Number.isNaN(started) && started >= sentAt - SKEW_MS;
   });
 }
 
@@ -45,24 +63,25 @@ export interface OutcomePolling {
 export const DEFAULT_OUTCOME_POLLING: OutcomePolling = { delaysMs: [1000, 2000, 4000, 8000, 16000] };
 
 /**
- * Re-reads the token with back-off until Intune reports a final revoke result started after `since`, the delays
- * run out, or `signal` aborts (the user stopped watching). Returns the last revoke result seen, final or not, or
- * undefined when Intune reported none.
+ * Re-reads the token with back-off until it shows the revoke result this revoke created (see newRevokeResult) in a
+ * final state (`until: 'final'`) or at all (`until: 'seen'`), the delays run out, or `signal` aborts (the user
+ * stopped watching). Returns the last such result seen, or undefined when Intune reported none.
  */
 export async function pollRevokeOutcome(
   service: VppTokenService,
   id: string,
-  since: number,
+  snapshot: ActionSnapshot,
+  sentAt: number,
   polling: OutcomePolling,
-  signal?: AbortSignal,
+  options: { readonly signal?: AbortSignal; readonly until?: 'seen' | 'final' } = {},
 ): Promise<ActionResult | undefined> {
   let latest: ActionResult | undefined;
   for (const wait of polling.delaysMs) {
-    if (!(await delay(wait, signal))) {
+    if (!(await delay(wait, options.signal))) {
       return latest;
     }
-    latest = revokeResultSince(await service.getToken(id, signal), since) ?? latest;
-    if (latest && isFinal(latest)) {
+    latest = newRevokeResult(await service.getToken(id, options.signal), snapshot, sentAt) ?? latest;
+    if (latest && (options.until === 'seen' || isFinal(latest))) {
       return latest;
     }
   }

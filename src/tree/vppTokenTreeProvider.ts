@@ -229,6 +229,11 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return { state: 'error', message: failure?.message ?? l10n.t('Could not list the VPP tokens. See the log for details.') };
   }
 
+  /** The message the view shows above its items (a listing's failure, say), if any. */
+  viewMessage(): string | undefined {
+    return this.view?.message;
+  }
+
   private setMessage(message: string | undefined): void {
     if (this.view) {
       this.view.message = message;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
-import { SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
@@ -200,6 +200,55 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.match(errors[0].message ?? '', /DeviceManagementServiceConfig\.ReadWrite\.All/);
     assert.deepEqual(errors[0].buttons, ['Open Setup Guide', 'Show Log']);
     assert.equal(fixture.tenant.requestsFor('revoke').length, 1);
+  });
+
+  it('a revoke answered 504 after Intune carried it out: one POST, and the accepted outcome as information', async () => {
+    const node = await nodeLabelled('Contoso Retail');
+    fixture.tenant.addFault({ route: 'revoke', status: 504, afterExecute: true });
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    assert.equal(fixture.tenant.requestsFor('revoke').length, 1);
+    assert.deepEqual(ui.of('error'), []);
+    assert.match(ui.of('info')[0]?.message ?? '', /^Intune accepted the revoke of the licenses of "Contoso Retail": done/);
+  });
+
+  it('a revoke answered 504 that Intune did not carry out: one POST, "not confirmed"; Send Again sends exactly one more after its confirmation', async () => {
+    const node = await nodeLabelled('Tailspin Toys');
+    fixture.tenant.addFault({ route: 'revoke', status: 504 });
+    const executedBefore = fixture.tenant.executed.length;
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }, { confirm: true }]);
+    // The admin stops watching rather than wait the half minute the reconcile takes.
+    ui.onProgressReport = (message, cancel) => {
+      if (/answer was lost/.test(message)) {
+        cancel();
+      }
+    };
+    ui.errorChoices.push('Send Again');
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    const [notConfirmed] = ui.of('error');
+    assert.match(notConfirmed.message ?? '', /The revoke of the licenses of "Tailspin Toys" is not confirmed/);
+    assert.deepEqual(notConfirmed.buttons, ['Check Again', 'Send Again']);
+    assert.equal(ui.of('confirm')[1]?.message, 'Send the revoke of the licenses of "Tailspin Toys" again?');
+    assert.equal(fixture.tenant.requestsFor('revoke').length, 2);
+    assert.equal(fixture.tenant.executed.length - executedBefore, 1);
+    assert.match(ui.of('info')[0]?.message ?? '', /^Intune accepted the revoke of the licenses of "Tailspin Toys"/);
+  });
+
+  it('a listing redirected to another host: that host receives nothing, and the view says why', async () => {
+    const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+    const other = await new SimulatedTenant({ key: keyPem, cert: certPem }).start();
+    try {
+      // Every listing meanwhile (the view's own, if shown, and the one below) is redirected.
+      fixture.tenant.addFault({ route: 'list', status: 302, headers: { location: `${other.url}/beta/deviceAppManagement/vppTokens` }, times: 100 });
+      await vscode.commands.executeCommand('intuneVpp.refresh');
+      assert.deepEqual(await items(), []);
+      assert.match(fixture.api.viewMessage() ?? '', new RegExp(`redirect to ${other.url.replace('https://', '').replace(/\./g, '\\.')} \\(302\\)`));
+      assert.equal(other.requests.length, 0);
+    } finally {
+      fixture.tenant.clearFaults();
+      await other.stop();
+      await vscode.commands.executeCommand('intuneVpp.refresh');
+    }
   });
 
   it('ignores a workspace setting that tries to redirect Graph', async () => {

@@ -4,6 +4,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seedApps, StoredApp, StoredToken, seedTokens } from './seed';
 
+/** The revoke body the schema allows: `notifyManagedDevices` and `revokeUntrackedLicenses`, booleans, nothing else. */
+function validRevokeBody(body: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  const record = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  return (
+    record !== undefined &&
+    Object.keys(record).sort().join(',') === 'notifyManagedDevices,revokeUntrackedLicenses' &&
+    typeof record.notifyManagedDevices === 'boolean' &&
+    typeof record.revokeUntrackedLicenses === 'boolean'
+  );
+}
+
 /** The routes of the simulated tenant, as fault injection and assertions name them. */
 export type Route = 'openid' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
 
@@ -41,6 +58,11 @@ export interface Fault {
   readonly cutBody?: boolean;
   /** How many matching requests it affects; default 1. */
   readonly times?: number;
+  /**
+   * For revoke and sync: Intune carries the write out first, and then the answer is the fault's (a 5xx, a drop,
+   * a hang, a cut body). Without it, a faulted write is not carried out.
+   */
+  readonly afterExecute?: boolean;
 }
 
 export interface TenantOptions {
@@ -80,6 +102,8 @@ export class SimulatedTenant {
   readonly requests: RecordedRequest[] = [];
   readonly tokens = new Map<string, StoredToken>();
   readonly apps: StoredApp[] = [];
+  /** The writes Intune carried out (revokes and syncs), whatever answer their request got. */
+  readonly executed: { readonly route: 'revoke' | 'sync'; readonly tokenId: string; readonly time: number }[] = [];
   /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
   readonly writeTimes: number[] = [];
   throttleViolations = 0;
@@ -156,6 +180,7 @@ export class SimulatedTenant {
     }
     this.apps.splice(0, this.apps.length, ...seedApps(tokens));
     this.writeTimes.length = 0;
+    this.executed.length = 0;
     this.throttleViolations = 0;
     this.bytesSent.clear();
     this.requests.length = 0;
@@ -238,6 +263,12 @@ export class SimulatedTenant {
       await sleep(this.latencyMs);
     }
     const fault = this.takeFault(route, tokenId);
+    if (fault?.afterExecute) {
+      const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
+      if ((route === 'revoke' || route === 'sync') && token && this.authorized(req.headers.authorization)) {
+        this.execute(route, token);
+      }
+    }
     if (fault) {
       await this.applyFault(fault, req, res, requestId);
       return;
@@ -347,12 +378,26 @@ export class SimulatedTenant {
     if (route === 'get') {
       return json(res, 200, project(token, url.searchParams.get('$select')));
     }
+    if (route === 'revoke' && !validRevokeBody(body)) {
+      return json(res, 400, JSON.parse(graphError('BadRequest', 'Invalid request body for revokeLicenses.', requestId)));
+    }
+    this.execute(route, token);
     if (route === 'revoke') {
-      return this.revoke(token, body, res, requestId);
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    return json(res, 200, token);
+  }
+
+  /** Carries a revoke or sync out, as Intune does once it accepted the request. */
+  private execute(route: 'revoke' | 'sync', token: StoredToken): void {
+    this.executed.push({ route, tokenId: token.id, time: Date.now() });
+    if (route === 'revoke') {
+      return this.revoke(token);
     }
     token.lastSyncDateTime = new Date().toISOString();
     token.lastSyncStatus = 'completed';
-    return json(res, 200, token);
   }
 
   private list(url: URL, res: ServerResponse): void {
@@ -390,22 +435,8 @@ export class SimulatedTenant {
     json(res, 200, result);
   }
 
-  private revoke(token: StoredToken, body: string, res: ServerResponse, requestId: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = undefined;
-    }
-    const keys = parsed && typeof parsed === 'object' ? Object.keys(parsed).sort() : [];
-    const record = parsed as Record<string, unknown> | undefined;
-    if (
-      keys.join(',') !== 'notifyManagedDevices,revokeUntrackedLicenses' ||
-      typeof record?.notifyManagedDevices !== 'boolean' ||
-      typeof record?.revokeUntrackedLicenses !== 'boolean'
-    ) {
-      return json(res, 400, JSON.parse(graphError('BadRequest', 'Invalid request body for revokeLicenses.', requestId)));
-    }
+  /** Records a revoke's action result (`active`, then `done` or `failed`) and frees the token's licenses. */
+  private revoke(token: StoredToken): void {
     const now = new Date().toISOString();
     const result = {
       '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
@@ -432,8 +463,6 @@ export class SimulatedTenant {
         app.usedLicenseCount = 0;
       }
     }, this.options.revokeCompletionMs ?? 300).unref();
-    res.statusCode = 204;
-    res.end();
   }
 
   private authorized(header: string | undefined): boolean {

@@ -17,8 +17,12 @@ export interface Shown {
 export class ScriptedUserInput implements UserInput {
   readonly shown: Shown[] = [];
   private readonly answers: Answer[];
-  /** What `error` returns: the action the user chooses. */
+  /** What `error` returns: the action the user chooses (after `errorChoices` ran out). */
   errorChoice: string | undefined;
+  /** The actions chosen for the next errors, in order. */
+  readonly errorChoices: string[] = [];
+  /** Called when an error is shown, before it is answered: tests change the world meanwhile. */
+  onError: (() => void) | undefined;
   /** Progress messages reported so far. */
   readonly progressReports: string[] = [];
   /** Called when a confirmation is shown, before it is answered: tests change the world meanwhile. */
@@ -113,7 +117,8 @@ export class ScriptedUserInput implements UserInput {
 
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
     this.shown.push({ kind: 'error', message, buttons: actions });
-    return this.errorChoice;
+    this.onError?.();
+    return this.errorChoices.length > 0 ? this.errorChoices.shift() : this.errorChoice;
   }
 
   async withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {

@@ -192,6 +192,34 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.equal(tenant.requestsFor('revoke').length, 1);
   });
 
+  it('a revoke whose answer is lost: Cancel the wait, "not confirmed", Send Again, confirm: exactly one more POST', async () => {
+    const { driver, tenant } = session;
+    tenant.addFault({ route: 'revoke', status: 504 });
+    const executedBefore = tenant.executed.length;
+    await driver.openContainer('Intune VPP');
+    // A token outside the earlier multi-selection, so the menu acts on it alone.
+    await driver.contextMenu('Fabrikam School District', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Fabrikam School District"');
+    await driver.acceptQuickPick();
+    await driver.dialogButton('Revoke Licenses');
+    // The progress says the answer was lost and it is reading the token; the admin stops waiting.
+    const reading = driver.notification(/answer was lost; reading the token/);
+    await reading.waitFor({ state: 'visible' });
+    await reading.locator('.monaco-button').filter({ hasText: 'Cancel' }).click();
+    const notConfirmed = driver.notification(/The revoke of the licenses of "Fabrikam School District" is not confirmed/);
+    await notConfirmed.waitFor({ state: 'visible' });
+    assert.equal(await notConfirmed.locator('.monaco-button').filter({ hasText: 'Check Again' }).count(), 1);
+    assert.equal(tenant.requestsFor('revoke').length, 1);
+    await notConfirmed.locator('.monaco-button').filter({ hasText: 'Send Again' }).click();
+    await driver.dialog.waitFor({ state: 'visible' });
+    assert.match(await driver.dialog.innerText(), /Send the revoke of the licenses of "Fabrikam School District" again\?[\s\S]*may have reached Intune/);
+    await driver.dialogButton('Send Again');
+    await driver.notification(/accepted the revoke of the licenses of "Fabrikam School District"/).waitFor({ state: 'visible' });
+    assert.equal(tenant.requestsFor('revoke').length, 2);
+    // The first attempt was refused before Intune acted on it; the second was carried out.
+    assert.equal(tenant.executed.length - executedBefore, 1);
+  });
+
   // Last, so that it reads everything the other tests made the extension write.
   it('never wrote a secret to the extension\'s log, the settings or the screen', async () => {
     const { tenant } = session;
