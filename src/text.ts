@@ -12,13 +12,14 @@ export function plainText(value: unknown, maxLength = 300): string {
 }
 
 /**
- * A request id or error code from a server, made safe for the log (the audit trail of irreversible actions):
- * letters, digits and `-`, `_`, `.` only, bounded, so that no value can start a new line or forge one.
+ * A request id from a server, made safe for the log (the audit trail of irreversible actions): letters, digits and
+ * `-` only, bounded, so that no value can start a new line or forge one. Undefined when nothing is left.
  */
-export function logSafeId(value: unknown, maxLength = 100): string | undefined {
-  if (typeof value !== 'string') {
-    return undefined;
-  }
-  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, '').slice(0, maxLength);
-  return cleaned || undefined;
+export function logSafeId(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.replace(/[^A-Za-z0-9-]/g, '').slice(0, 100) || undefined : undefined;
+}
+
+/** An error code from a server, made safe for the log as `logSafeId` does, keeping also `.` and `_` (`Request_BadRequest`). */
+export function logSafeCode(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 100) || undefined : undefined;
 }

@@ -8,9 +8,27 @@ import { CommandContext } from './commandContext';
 
 export interface BulkOutcome<T> {
   readonly succeeded: { readonly token: VppTokenRecord; readonly value: T }[];
+  /** Refused or failed before Intune could act: nothing was carried out. */
   readonly failed: { readonly token: VppTokenRecord; readonly error: unknown }[];
-  /** Not sent: the user cancelled first. */
+  /** Sent, but the answer was lost: Intune may or may not have carried it out. */
+  readonly unconfirmed: { readonly token: VppTokenRecord; readonly error: unknown }[];
+  /** Not sent: no request for it left this machine (the user cancelled first). */
   readonly notSent: VppTokenRecord[];
+}
+
+export interface BulkHeadings {
+  readonly succeeded: string;
+  readonly failed: string;
+  readonly unconfirmed: string;
+  readonly notSent: string;
+}
+
+export interface BulkCounts {
+  readonly succeeded: number;
+  readonly total: number;
+  readonly failed: number;
+  readonly unconfirmed: number;
+  readonly notSent: number;
 }
 
 /**
@@ -28,7 +46,8 @@ export async function runForEach<T>(
   action: (token: VppTokenRecord, signal: AbortSignal) => Promise<T>,
   options: { readonly signal: AbortSignal; readonly concurrency?: number; readonly onSettled?: (done: number, total: number) => void },
 ): Promise<BulkOutcome<T>> {
-  const outcomes: ({ kind: 'ok'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'notSent' })[] = tokens.map(() => ({ kind: 'notSent' }));
+  type Result = { kind: 'ok'; value: T } | { kind: 'failed' | 'unconfirmed'; error: unknown } | { kind: 'notSent' };
+  const outcomes: Result[] = tokens.map(() => ({ kind: 'notSent' }));
   let next = 0;
   let done = 0;
   // Every worker waiting for a throttle slot listens to the one signal.
@@ -39,19 +58,20 @@ export async function runForEach<T>(
       try {
         outcomes[index] = { kind: 'ok', value: await action(tokens[index], options.signal) };
       } catch (error) {
-        outcomes[index] = error instanceof VppError && error.kind === 'cancelled' ? { kind: 'notSent' } : { kind: 'failed', error };
+        const kind = error instanceof VppError ? error.kind : undefined;
+        outcomes[index] = kind === 'cancelled' ? { kind: 'notSent' } : { kind: kind === 'unconfirmed' ? 'unconfirmed' : 'failed', error };
       }
       options.onSettled?.(++done, tokens.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? BULK_CONCURRENCY, tokens.length) }, worker));
-  const outcome: BulkOutcome<T> = { succeeded: [], failed: [], notSent: [] };
+  const outcome: BulkOutcome<T> = { succeeded: [], failed: [], unconfirmed: [], notSent: [] };
   tokens.forEach((token, index) => {
     const result = outcomes[index];
     if (result.kind === 'ok') {
       outcome.succeeded.push({ token, value: result.value });
-    } else if (result.kind === 'failed') {
-      outcome.failed.push({ token, error: result.error });
+    } else if (result.kind === 'failed' || result.kind === 'unconfirmed') {
+      outcome[result.kind].push({ token, error: result.error });
     } else {
       outcome.notSent.push(token);
     }
@@ -60,13 +80,17 @@ export async function runForEach<T>(
 }
 
 /** The per-token report of a bulk action, as plain text: nothing is left out. */
-export function formatBulkReport<T>(outcome: BulkOutcome<T>, headings: { succeeded: string; failed: string; notSent: string }): string {
+export function formatBulkReport<T>(outcome: BulkOutcome<T>, headings: BulkHeadings): string {
   const line = (token: VppTokenRecord, extra?: string) => `- ${tokenLabel(token)} (${plainText(token.id, 200)})${extra ? `: ${extra}` : ''}`;
   const sections = [
     [`${headings.succeeded} (${outcome.succeeded.length})`, ...outcome.succeeded.map(({ token }) => line(token))],
     [
       `${headings.failed} (${outcome.failed.length})`,
       ...outcome.failed.map(({ token, error }) => line(token, error instanceof Error ? error.message : String(error))),
+    ],
+    [
+      `${headings.unconfirmed} (${outcome.unconfirmed.length})`,
+      ...outcome.unconfirmed.map(({ token, error }) => line(token, error instanceof Error ? error.message : String(error))),
     ],
     [`${headings.notSent} (${outcome.notSent.length})`, ...outcome.notSent.map((token) => line(token))],
   ];
@@ -92,16 +116,16 @@ export interface BulkAction<T> {
   /** Progress title, e.g. "Revoking licenses of 30 VPP tokens". */
   readonly title: string;
   readonly action: (token: VppTokenRecord, signal: AbortSignal) => Promise<T>;
-  readonly headings: { succeeded: string; failed: string; notSent: string };
-  /** The one-line outcome, from the counts: succeeded, total, failed, not sent. */
-  readonly summary: (succeeded: number, total: number, failed: number, notSent: number) => string;
+  readonly headings: BulkHeadings;
+  /** The one-line outcome, from the counts. */
+  readonly summary: (counts: BulkCounts) => string;
   /** Names the report in the log. */
   readonly logName: string;
 }
 
 /**
  * Runs a bulk action under cancellable done/total progress, then tells the outcome in one message (an error
- * when any token failed) and opens the per-token report, which the log keeps too.
+ * when any token failed or is unconfirmed) and opens the per-token report, which the log keeps too.
  */
 export async function runBulkWithReport<T>(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction<T>): Promise<void> {
   const outcome = await context.ui.withProgress(
@@ -117,7 +141,13 @@ export async function runBulkWithReport<T>(context: CommandContext, tokens: read
   );
   const report = formatBulkReport(outcome, bulk.headings);
   context.log.info(`${bulk.logName} report:\n${report}`);
-  const summary = bulk.summary(outcome.succeeded.length, tokens.length, outcome.failed.length, outcome.notSent.length);
-  await (outcome.failed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
+  const summary = bulk.summary({
+    succeeded: outcome.succeeded.length,
+    total: tokens.length,
+    failed: outcome.failed.length,
+    unconfirmed: outcome.unconfirmed.length,
+    notSent: outcome.notSent.length,
+  });
+  await (outcome.failed.length + outcome.unconfirmed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
   await context.ui.showReport(summary, report);
 }

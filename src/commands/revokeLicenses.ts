@@ -7,6 +7,7 @@ import { plainText } from '../text';
 import { listNames, runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
+import { askAboutUnconfirmed } from './unconfirmed';
 import { PickItem, ProgressReporter } from './userInput';
 
 type RevokeOption = keyof RevokeLicensesOptions;
@@ -147,7 +148,7 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
     let attempt = await sendAndWatch(context, token, options);
     // An attempt Intune did not confirm is never sent again without a second confirmation.
     while (attempt.kind === 'unconfirmed') {
-      const next = await askAboutUnconfirmed(context, token, options, attempt);
+      const next = await askAboutUnconfirmedRevoke(context, token, options, attempt);
       if (!next) {
         context.log.warn(`Revoke of token ${plainText(token.id, 200)}: left unconfirmed by the user`);
         return;
@@ -215,39 +216,33 @@ async function reconcile(context: CommandContext, token: VppTokenRecord, attempt
   return { kind: 'accepted', result: (await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, progress.signal)) ?? seen };
 }
 
-/**
- * Tells the admin that a revoke was not confirmed, and offers Check Again (reads the token once more) and Send
- * Again (after a second confirmation that says the first may have reached Intune). Undefined when dismissed.
- */
-async function askAboutUnconfirmed(
+/** Asks what to do about an unconfirmed revoke; the next attempt to make, or undefined when the admin left it. */
+async function askAboutUnconfirmedRevoke(
   context: CommandContext,
   token: VppTokenRecord,
   options: RevokeLicensesOptions,
   attempt: UnconfirmedAttempt,
 ): Promise<(() => Promise<RevokeAttempt>) | undefined> {
   const label = tokenLabel(token);
-  const checkAgain = l10n.t('Check Again');
-  const sendAgain = l10n.t('Send Again');
-  const choice = await context.ui.error(
+  const choice = await askAboutUnconfirmed(
+    context,
     l10n.t('The revoke of the licenses of "{0}" is not confirmed: the token shows no new revoke. {1}', label, attempt.reason),
-    [checkAgain, sendAgain],
+    {
+      message: l10n.t('Send the revoke of the licenses of "{0}" again?', label),
+      detail: [
+        ...tenantLines(context),
+        l10n.t('The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.'),
+        '',
+        ...optionLines(options),
+        '',
+        CONSEQUENCES(),
+      ].join('\n'),
+    },
   );
-  if (choice === checkAgain) {
+  if (choice === 'checkAgain') {
     return () => context.ui.withProgress(l10n.t('Checking the revoke of the licenses of "{0}"…', label), (progress) => reconcile(context, token, attempt, progress), true);
   }
-  if (choice !== sendAgain) {
-    return undefined;
-  }
-  const detail = [
-    ...tenantLines(context),
-    l10n.t('The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.'),
-    '',
-    ...optionLines(options),
-    '',
-    CONSEQUENCES(),
-  ].join('\n');
-  const confirmed = await context.ui.confirm(l10n.t('Send the revoke of the licenses of "{0}" again?', label), detail, sendAgain);
-  return confirmed ? () => sendAndWatch(context, token, options) : undefined;
+  return choice === 'sendAgain' ? () => sendAndWatch(context, token, options) : undefined;
 }
 
 /** Watches the token for the result this revoke created (until final, or until seen at all), or until the user stops it. */
@@ -326,9 +321,14 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
     await runBulkWithReport(context, tokens, {
       title: l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
       action: (token, signal) => revokeOne(context, token, options, signal),
-      headings: { succeeded: l10n.t('Revoked'), failed: l10n.t('Failed'), notSent: l10n.t('Not revoked: cancelled before sending') },
-      summary: (succeeded, total, failed, notSent) =>
-        l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} not sent.', succeeded, total, failed, notSent),
+      headings: {
+        succeeded: l10n.t('Revoked'),
+        failed: l10n.t('Failed'),
+        unconfirmed: l10n.t('Unconfirmed: may have reached Intune (check the token before revoking it again)'),
+        notSent: l10n.t('Not revoked: cancelled before sending'),
+      },
+      summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
+        l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
       logName: 'Bulk revoke',
     });
   } finally {

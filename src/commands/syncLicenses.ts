@@ -1,11 +1,15 @@
 import * as l10n from '@vscode/l10n';
-import { describeForLog } from '../errors';
+import { describeForLog, VppError } from '../errors';
+import { CLOCK_SKEW_MS } from '../graph/actionResults';
+import { delay } from '../graph/delay';
 import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext } from './commandContext';
 import { pickToken } from './pickToken';
+import { askAboutUnconfirmed } from './unconfirmed';
+import { ProgressReporter } from './userInput';
 
 async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: AbortSignal): Promise<WriteReceipt> {
   const attempt = `Sync licenses of token ${plainText(token.id, 200)} at ${new Date(context.now()).toISOString()}`;
@@ -19,6 +23,55 @@ async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: 
   }
 }
 
+/** A sync as far as it is known: accepted, or sent without confirmation (with what the token showed before). */
+type SyncAttempt =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'unconfirmed'; readonly reason: string; readonly syncedBefore?: string | null; readonly sentAt: number };
+type UnconfirmedSync = Extract<SyncAttempt, { kind: 'unconfirmed' }>;
+
+/** Reads when the token last synced, posts the sync once, and reconciles an answer that was lost by reading the token. */
+function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<SyncAttempt> {
+  return context.ui.withProgress(
+    l10n.t('Syncing the licenses of "{0}"…', tokenLabel(token)),
+    async (progress) => {
+      const syncedBefore = (await context.service().getToken(token.id, progress.signal)).lastSyncDateTime;
+      const sentAt = context.now();
+      try {
+        await syncOne(context, token, progress.signal);
+        return { kind: 'accepted' };
+      } catch (error) {
+        if (!(error instanceof VppError && error.kind === 'unconfirmed')) {
+          throw error;
+        }
+        return checkSync(context, token, { kind: 'unconfirmed', reason: error.message, syncedBefore, sentAt }, progress);
+      }
+    },
+    true,
+  );
+}
+
+/** Reads the token until its last sync is newer than before the send: then Intune received the sync. */
+async function checkSync(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedSync, progress: ProgressReporter): Promise<SyncAttempt> {
+  progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the sync reached it'));
+  try {
+    for (const wait of context.outcomePolling.delaysMs) {
+      if (!(await delay(wait, progress.signal))) {
+        break;
+      }
+      const synced = (await context.service().getToken(token.id, progress.signal)).lastSyncDateTime;
+      if (synced && synced !== attempt.syncedBefore && Date.parse(synced) >= attempt.sentAt - CLOCK_SKEW_MS) {
+        context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${plainText(synced, 40)})`);
+        return { kind: 'accepted' };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof VppError && error.kind === 'cancelled')) {
+      context.log.warn(`Could not read whether the sync of token ${plainText(token.id, 200)} reached Intune: ${describeForLog(error)}`);
+    }
+  }
+  return attempt;
+}
+
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
 export async function syncLicenses(context: CommandContext, selection: readonly VppTokenRecord[]): Promise<void> {
   const tokens = uniqueById(selection);
@@ -28,17 +81,42 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
       return;
     }
     const label = tokenLabel(token);
-    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), () => syncOne(context, token));
-    await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
+    let attempt = await syncAndCheck(context, token);
+    // A sync Intune did not confirm is never sent again without a second confirmation.
+    while (attempt.kind === 'unconfirmed') {
+      const unconfirmed = attempt;
+      const choice = await askAboutUnconfirmed(
+        context,
+        l10n.t('The sync of the licenses of "{0}" is not confirmed: the token shows no newer sync. {1}', label, unconfirmed.reason),
+        {
+          message: l10n.t('Send the sync of the licenses of "{0}" again?', label),
+          detail: l10n.t('The earlier attempt may have reached Intune although it was not confirmed.'),
+        },
+      );
+      if (choice === 'checkAgain') {
+        attempt = await context.ui.withProgress(l10n.t('Checking the sync of the licenses of "{0}"…', label), (progress) => checkSync(context, token, unconfirmed, progress), true);
+      } else if (choice === 'sendAgain') {
+        attempt = await syncAndCheck(context, token);
+      } else {
+        context.log.warn(`Sync of token ${plainText(token.id, 200)}: left unconfirmed by the user`);
+        return;
+      }
+    }
     await context.tree.refreshToken(token.id);
+    await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
     return;
   }
   await runBulkWithReport(context, tokens, {
     title: l10n.t('Syncing licenses of {0} VPP tokens', tokens.length),
     action: (token, signal) => syncOne(context, token, signal),
-    headings: { succeeded: l10n.t('Synced'), failed: l10n.t('Failed'), notSent: l10n.t('Not synced: cancelled before sending') },
-    summary: (succeeded, total, failed, notSent) =>
-      l10n.t('Sync licenses: {0} of {1} tokens started, {2} failed, {3} not sent.', succeeded, total, failed, notSent),
+    headings: {
+      succeeded: l10n.t('Synced'),
+      failed: l10n.t('Failed'),
+      unconfirmed: l10n.t('Unconfirmed: may have reached Intune'),
+      notSent: l10n.t('Not synced: cancelled before sending'),
+    },
+    summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
+      l10n.t('Sync licenses: {0} of {1} tokens started, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
     logName: 'Bulk sync',
   });
   context.tree.refresh();

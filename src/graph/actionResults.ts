@@ -5,8 +5,8 @@ import { delay } from './delay';
 import { VppTokenRecord, VppTokenService } from './vppTokenService';
 
 const FINAL_STATES = new Set(['done', 'failed', 'canceled', 'notSupported']);
-/** Clock skew tolerated between this machine and Intune when matching an action result to a request. */
-const SKEW_MS = 60_000;
+/** Clock skew tolerated between this machine and Intune when matching what the token shows to a request. */
+export const CLOCK_SKEW_MS = 60_000;
 
 export type ActionResult = VppTokenActionResult & Partial<VppTokenRevokeLicensesActionResult>;
 
@@ -33,7 +33,7 @@ export function snapshotActions(token: VppTokenRecord): ActionSnapshot {
 export function newRevokeResult(token: VppTokenRecord, snapshot: ActionSnapshot, sentAt: number): ActionResult | undefined {
   return actionResults(token).find((result) => {
     const started = Date.parse(result?.startDateTime ?? '');
-    return /revoke/i.test(result?.actionName ?? '') && !snapshot.has(resultKey(result)) && !Number.isNaN(started) && started >= sentAt - SKEW_MS;
+    return /revoke/i.test(result?.actionName ?? '') && !snapshot.has(resultKey(result)) && !Number.isNaN(started) && started >= sentAt - CLOCK_SKEW_MS;
   });
 }
 

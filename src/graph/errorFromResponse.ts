@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { RequestDetails, VppError } from '../errors';
-import { logSafeId, plainText } from '../text';
+import { logSafeCode, logSafeId, plainText } from '../text';
 
 export const REQUIRED_PERMISSION = 'DeviceManagementServiceConfig.ReadWrite.All';
 
@@ -98,7 +98,7 @@ export function errorFromResponse(response: FailedResponse): VppError {
     path: response.path,
     status: response.status,
     // Codes and ids come from the server and go to the log: only their safe characters are kept.
-    code: logSafeId(unwrapped.intuneCode) ?? logSafeId(graphCode),
+    code: logSafeCode(unwrapped.intuneCode) ?? logSafeCode(graphCode),
     requestId: logSafeId(response.headers.get('request-id')) ?? logSafeId(inner['request-id']),
     clientRequestId: logSafeId(response.headers.get('client-request-id')) ?? logSafeId(inner['client-request-id']),
     retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),

@@ -129,7 +129,7 @@ export class RequestObserver implements Middleware {
       );
     }
     if (!response.ok) {
-      const retryAfter = logSafeId(response.headers.get('retry-after'), 40);
+      const retryAfter = plainText(response.headers.get('retry-after'), 40);
       this.log.error(`${method} ${path} -> ${response.status} (${ids}${retryAfter ? `, retry-after ${retryAfter}` : ''})`);
     } else {
       this.log.trace(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms (${ids})`);

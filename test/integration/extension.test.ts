@@ -153,7 +153,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.ok(posts.every((post) => post.body === '{"notifyManagedDevices":false,"revokeUntrackedLicenses":true}'));
     assert.equal(ui.of('confirm')[0].message, 'Revoke all app licenses of 3 VPP tokens?');
     assert.match(ui.of('confirm')[0].detail ?? '', /1 of these tokens are not valid in Intune/);
-    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 3 of 3 tokens accepted by Intune, 0 failed, 0 not sent.');
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 3 of 3 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
     assert.match(ui.of('report')[0].message ?? '', /^Revoked \(3\)\n- Contoso Labs .*\n- Contoso Retail .*\n- Tailspin Toys /);
   });
 

@@ -9,6 +9,7 @@ import { provisionTestVscode } from '../vscode/provision';
 import { vsixPath } from '../vscode/vsix';
 import { OpenWorkbench, openWorkbench } from '../vscode/workbench';
 import { WorkbenchDriver } from './driver';
+import { waitUntil } from '../support/waitUntil';
 
 export interface UiSession {
   readonly tenant: SimulatedTenant;
@@ -86,17 +87,6 @@ export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {
     await server?.stop();
     await tenant.stop();
     throw error;
-  }
-}
-
-/** Polls `condition` until it holds; fails after `timeoutMs`, naming what it waited for. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -80,7 +80,7 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     assert.match(ui.of('confirm')[0].detail ?? '', /• School 0001\n[\s\S]*• School 0010\n…and 25 more/);
     assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel']);
     assert.equal(ui.progressReports.at(-1), '35/35');
-    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 35 of 35 tokens accepted by Intune, 0 failed, 0 not sent.');
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 35 of 35 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
     const report = ui.of('report')[0].message ?? '';
     assert.match(report, /^Revoked \(35\)/);
     assert.ok(selection.every((token) => report.includes(token.id)));
@@ -91,7 +91,7 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 });
     await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
     assert.ok(tenant.throttleViolations > 0, 'the simulator counted the excess');
-    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 not sent.');
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
     assert.equal(tenant.requestsFor('revoke').length, 15 + tenant.throttleViolations);
   });
 
@@ -104,10 +104,9 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     };
     const selection = tokens(30);
     await run(revokeLicenses(context, new RevokesInFlight(), selection));
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const sent = new Set(tenant.requestsFor('revoke').map((post) => post.tokenId));
     const summary = ui.of('info')[0].message ?? '';
-    const [, accepted, , , notSent] = /(\d+) of (\d+) tokens accepted by Intune, (\d+) failed, (\d+) not sent/.exec(summary) ?? [];
+    const [, accepted, , , , notSent] = /(\d+) of (\d+) tokens accepted by Intune, (\d+) failed, (\d+) unconfirmed, (\d+) not sent/.exec(summary) ?? [];
     assert.equal(Number(accepted), sent.size, 'every token the tenant received is reported as revoked');
     assert.equal(Number(accepted) + Number(notSent), 30);
     assert.ok(Number(notSent) >= 10, summary);
@@ -124,7 +123,7 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
     await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
-    assert.equal(ui.of('error')[0].message, 'Revoke licenses: 2 of 3 tokens accepted by Intune, 1 failed, 0 not sent.');
+    assert.equal(ui.of('error')[0].message, 'Revoke licenses: 2 of 3 tokens accepted by Intune, 1 failed, 0 unconfirmed, 0 not sent.');
     const report = ui.of('report')[0].message ?? '';
     assert.match(report, new RegExp(`Failed \\(1\\)\\n- School 0002 \\(${second.id}\\): Access denied \\(403\\)`));
     assert.equal(tenant.requestsFor('revoke').length, 3);
@@ -153,7 +152,7 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     await run(syncLicenses(context, tokens(25)));
     assert.equal(tenant.requestsFor('sync').length, 25);
     assert.equal(tenant.throttleViolations, 0);
-    assert.equal(ui.of('info')[0].message, 'Sync licenses: 25 of 25 tokens started, 0 failed, 0 not sent.');
+    assert.equal(ui.of('info')[0].message, 'Sync licenses: 25 of 25 tokens started, 0 failed, 0 unconfirmed, 0 not sent.');
     assert.match(ui.of('report')[0].message ?? '', /^Synced \(25\)/);
   });
 
@@ -164,6 +163,47 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     assert.equal(tenant.requestsFor('sync')[0].tokenId, token.id);
     assert.match(ui.of('info')[0].message ?? '', /started syncing the licenses of "School 0001"/);
     assert.deepEqual(tree.refreshedTokens, [token.id]);
+  });
+
+  it('a sync Intune carried out but answered 504 for is reconciled through its last sync time: one POST, accepted', async () => {
+    const { ui, context, run } = setup([]);
+    const [token] = tokens(1);
+    tenant.addFault({ route: 'sync', status: 504, afterExecute: true });
+    await run(syncLicenses(context, [token]));
+    assert.equal(tenant.requestsFor('sync').length, 1);
+    assert.equal(tenant.executed.length, 1);
+    assert.deepEqual(ui.of('error'), []);
+    assert.match(ui.of('info')[0]?.message ?? '', /started syncing the licenses of "School 0001"/);
+  });
+
+  it('a sync answered 504 and not carried out is "not confirmed"; Send Again, confirmed, sends exactly one more', async () => {
+    const { ui, context, run } = setup([{ confirm: true }]);
+    const [token] = tokens(1);
+    tenant.addFault({ route: 'sync', status: 504 });
+    ui.errorChoices.push('Send Again');
+    await run(syncLicenses(context, [token]));
+    assert.match(ui.of('error')[0]?.message ?? '', /The sync of the licenses of "School 0001" is not confirmed/);
+    assert.deepEqual(ui.of('error')[0]?.buttons, ['Check Again', 'Send Again']);
+    assert.match(ui.of('confirm')[0]?.detail ?? '', /may have reached Intune/);
+    assert.equal(tenant.requestsFor('sync').length, 2);
+    assert.equal(tenant.executed.length, 1);
+    assert.match(ui.of('info')[0]?.message ?? '', /started syncing/);
+  });
+
+  it('a bulk revoke reports four kinds: accepted, failed (with why), unconfirmed, not sent', async () => {
+    const [first, second, third] = tokens(3);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
+    tenant.addFault({ route: 'revoke', tokenId: third.id, status: 504 });
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
+    assert.equal(ui.of('error')[0]?.message, 'Revoke licenses: 1 of 3 tokens accepted by Intune, 1 failed, 1 unconfirmed, 0 not sent.');
+    const report = ui.of('report')[0]?.message ?? '';
+    const section = (heading: string) => report.slice(report.indexOf(heading)).split('\n\n')[0];
+    assert.match(section('Revoked ('), new RegExp(first.id));
+    assert.match(section('Failed ('), new RegExp(`${second.id}.*Access denied \\(403\\)`));
+    assert.match(section('Unconfirmed: may have reached Intune'), new RegExp(`${third.id}.*may have carried out this request`));
+    assert.match(section('Not revoked: cancelled before sending'), /\(0\)/);
+    assert.equal(tenant.requestsFor('revoke').length, 3, 'one POST each, none resent');
   });
 });
 

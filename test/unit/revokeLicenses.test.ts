@@ -10,6 +10,7 @@ import { seedTokens } from '../simulatedTenant/seed';
 import { Fault, SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { waitUntil } from '../support/waitUntil';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';
@@ -216,7 +217,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     const inFlight = new RevokesInFlight();
     const first = setup([{ pickMany: [] }, { confirm: true }]);
     const running = run(first.context, first.ui, first.log, hq, inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => tenant.requestsFor('revoke').length === 1, 'the first revoke to reach the tenant');
     const second = setup([]);
     await run(second.context, second.ui, second.log, hq, inFlight);
     assert.match(second.ui.of('info')[0].message ?? '', /already running/);

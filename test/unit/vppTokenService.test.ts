@@ -5,6 +5,7 @@ import { TOKEN_FIELDS, tokenPath, VppTokenService } from '../../src/graph/vppTok
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { waitUntil } from '../support/waitUntil';
 
 const FAST_RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };
 
@@ -284,6 +285,19 @@ describe('VppTokenService against the simulated tenant', () => {
       const [first, second] = tenant.requestsFor('revoke');
       assert.ok(second, 'sent again after the back-off');
       assert.ok(second.time - first.time >= 100, `waited ${second.time - first.time} ms`);
+    });
+
+    it('a write cancelled while it waits to be resent after a 429 is throttled, not "not sent": one POST went out', async () => {
+      tenant.addFault({ route: 'revoke', status: 429, retryAfter: '1' });
+      const cancel = new AbortController();
+      const pending = service().revokeLicenses(id(), { notifyManagedDevices: false, revokeUntrackedLicenses: false }, cancel.signal);
+      await waitUntil(() => tenant.requestsFor('revoke').length === 1, 'the first attempt to reach the tenant');
+      cancel.abort();
+      const error = await rejection(pending);
+      assert.equal(error.kind, 'throttled');
+      assert.match(error.message, /cancelled before it was sent again; nothing was carried out/);
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+      assert.equal(tenant.executed.length, 0);
     });
 
     it('each attempt has its own client-request-id', async () => {
