@@ -23,4 +23,11 @@ export interface CommandContext {
   readonly now: () => number;
   /** How long to watch for a revoke's result after Intune accepted it. */
   readonly outcomePolling: OutcomePolling;
+  /** Aborts when the extension deactivates: watches of a write's outcome end with it. */
+  readonly stopped?: AbortSignal;
+}
+
+/** The signal a watch of a write's outcome listens to: the user's Cancel, or the extension deactivating. */
+export function watchSignal(context: CommandContext, cancel: AbortSignal): AbortSignal {
+  return context.stopped ? AbortSignal.any([cancel, context.stopped]) : cancel;
 }

@@ -47,6 +47,8 @@ function selectedNodes(node: unknown, selection: unknown): TokenNode[] {
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { tenants, tree, log, ui } = services;
   const inFlight = new RevokesInFlight();
+  // Aborted on deactivation (the disposable below): outcome watches still running stop then.
+  const lifetime = new AbortController();
   const several = () => tenants.list().length > 1;
 
   /** The tenant of the item the command was invoked on, or the one the user picks when there are several. */
@@ -89,6 +91,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
       now: () => Date.now(),
       outcomePolling: DEFAULT_OUTCOME_POLLING,
+      stopped: lifetime.signal,
       tenantLabel: several() ? tenant.label : undefined,
     };
   }
@@ -160,7 +163,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     };
   };
 
-  return Object.entries(handlers).map(([id, handler]) =>
+  const commands = Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
       const invocation: Invocation = {};
       try {
@@ -170,4 +173,5 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       }
     }),
   );
+  return [...commands, { dispose: () => lifetime.abort() }];
 }

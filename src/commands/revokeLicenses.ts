@@ -5,7 +5,7 @@ import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vp
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { listNames, runBulkWithReport, uniqueById } from './bulkRun';
-import { CommandContext } from './commandContext';
+import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
 import { PickItem, ProgressReporter } from './userInput';
@@ -195,7 +195,7 @@ function sendAndWatch(context: CommandContext, token: VppTokenRecord, options: R
         return reconcile(context, token, { kind: 'unconfirmed', reason: error.message, snapshot, sentAt }, progress);
       }
       progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
-      return { kind: 'accepted', result: await watchOutcome(context, token, snapshot, sentAt, progress.signal) };
+      return { kind: 'accepted', result: await watchOutcome(context, token, snapshot, sentAt, watchSignal(context, progress.signal)) };
     },
     true,
   );
@@ -204,7 +204,8 @@ function sendAndWatch(context: CommandContext, token: VppTokenRecord, options: R
 /** Reads the token until it shows the result of an unconfirmed revoke: then it was accepted; else it stays unconfirmed. */
 async function reconcile(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedAttempt, progress: ProgressReporter): Promise<RevokeAttempt> {
   progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the revoke reached it'));
-  const seen = await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, progress.signal, 'seen');
+  const signal = watchSignal(context, progress.signal);
+  const seen = await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, signal, 'seen');
   if (!seen) {
     return attempt;
   }
@@ -213,7 +214,7 @@ async function reconcile(context: CommandContext, token: VppTokenRecord, attempt
     return { kind: 'accepted', result: seen };
   }
   progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
-  return { kind: 'accepted', result: (await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, progress.signal)) ?? seen };
+  return { kind: 'accepted', result: (await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, signal)) ?? seen };
 }
 
 /** Asks what to do about an unconfirmed revoke; the next attempt to make, or undefined when the admin left it. */

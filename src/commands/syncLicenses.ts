@@ -6,7 +6,7 @@ import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { runBulkWithReport, uniqueById } from './bulkRun';
-import { CommandContext } from './commandContext';
+import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
 import { ProgressReporter } from './userInput';
@@ -53,12 +53,13 @@ function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<S
 /** Reads the token until its last sync is newer than before the send: then Intune received the sync. */
 async function checkSync(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedSync, progress: ProgressReporter): Promise<SyncAttempt> {
   progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the sync reached it'));
+  const signal = watchSignal(context, progress.signal);
   try {
     for (const wait of context.outcomePolling.delaysMs) {
-      if (!(await delay(wait, progress.signal))) {
+      if (!(await delay(wait, signal))) {
         break;
       }
-      const synced = (await context.service().getToken(token.id, progress.signal)).lastSyncDateTime;
+      const synced = (await context.service().getToken(token.id, signal)).lastSyncDateTime;
       if (synced && synced !== attempt.syncedBefore && Date.parse(synced) >= attempt.sentAt - CLOCK_SKEW_MS) {
         context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${plainText(synced, 40)})`);
         return { kind: 'accepted' };

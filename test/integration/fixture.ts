@@ -26,7 +26,9 @@ export async function configure(values: Record<string, unknown>): Promise<void> 
 export async function withUi<T>(api: IntuneVppTestApi, ui: ScriptedUserInput, action: () => Thenable<T>): Promise<T> {
   const scripted = api.useUserInput(ui);
   try {
-    return await action();
+    const result = await action();
+    ui.assertNoUnexpectedPrompt();
+    return result;
   } finally {
     scripted.dispose();
   }

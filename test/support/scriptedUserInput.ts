@@ -41,10 +41,24 @@ export class ScriptedUserInput implements UserInput {
     return this.answers.length;
   }
 
+  /**
+   * Prompts nobody scripted. The command's own error handler may swallow the throw below, so the test helpers
+   * (`run`, `withUi`) check this list: a test that checks "nothing was sent" cannot pass for the wrong reason.
+   */
+  readonly unexpected: string[] = [];
+
   private next(kind: string): Answer {
     const answer = this.answers.shift();
+    if (answer === undefined) {
+      this.unexpected.push(kind);
+    }
     assert.ok(answer !== undefined, `unexpected ${kind}: the script has no more answers`);
     return answer;
+  }
+
+  /** Fails when a prompt came that the script did not expect. */
+  assertNoUnexpectedPrompt(): void {
+    assert.deepEqual(this.unexpected, [], 'a prompt came that the test did not script');
   }
 
   async pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {

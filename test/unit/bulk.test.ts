@@ -54,7 +54,10 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
       outcomePolling: { delaysMs },
     };
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    const run = (action: Promise<void>) => action.catch((error: unknown) => reportError(error, ui, log, fixes));
+    const run = async (action: Promise<void>) => {
+      await action.catch((error: unknown) => reportError(error, ui, log, fixes));
+      ui.assertNoUnexpectedPrompt();
+    };
     return { ui, log, tree, context, run };
   }
 
@@ -214,11 +217,11 @@ describe('revoke outcome polling', () => {
     await tenant.stop();
   });
 
-  function revokeHq(ui: ScriptedUserInput, delaysMs: number[], inFlight = new RevokesInFlight()) {
+  function revokeHq(ui: ScriptedUserInput, delaysMs: number[], inFlight = new RevokesInFlight(), stopped?: AbortSignal) {
     const accessToken = tenant.issueAccessToken();
     const log = new RecordingLogger();
     const service = createVppTokenService(tenantSettings(tenant), { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
-    const context = { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs } };
+    const context = { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs }, stopped };
     return revokeLicenses(context, inFlight, [seedTokens()[0]]);
   }
 
@@ -231,6 +234,16 @@ describe('revoke outcome polling', () => {
       ui.of('info').map((info) => info.message),
       ['Intune accepted the revoke of the licenses of "Contoso HQ" and is still processing it (active · 0 licenses, 0 failed); expand the token later to see its outcome.'],
     );
+  });
+
+  it('the watch stops when the extension deactivates: no read after it, and the revoke is still reported accepted', async () => {
+    tenant = await startTenant({ revokeCompletionMs: 60_000 });
+    const deactivation = new AbortController();
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    ui.onProgressReport = () => deactivation.abort();
+    await revokeHq(ui, [60_000], new RevokesInFlight(), deactivation.signal);
+    assert.equal(tenant.requestsFor('get').length, 1, 'only the read before the revoke');
+    assert.match(ui.of('info')[0]?.message ?? '', /Intune accepted the revoke of the licenses of "Contoso HQ"/);
   });
 
   it('a revoke Intune reports as failed ends in one error naming the reason, not in a success', async () => {

@@ -74,7 +74,11 @@ describe('reliability matrix', () => {
     });
     const context: CommandContext = { ui, log, service: () => service, signIn: async () => 'app', tree, now: () => Date.now(), outcomePolling: { delaysMs: [20, 40] } };
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    return { ui, log, tree, context, run: (action) => action().then(() => undefined, (error: unknown) => reportError(error, ui, log, fixes)) };
+    return { ui, log, tree, context, run: async (action) => {
+        await action().then(() => undefined, (error: unknown) => reportError(error, ui, log, fixes));
+        ui.assertNoUnexpectedPrompt();
+      },
+    };
   }
 
   /** No secret in anything the user saw or the log kept. */
@@ -134,7 +138,15 @@ describe('reliability matrix', () => {
         tenant.addFault({ ...testCase.fault, route: operation.route });
         const before = unhandled.length;
         await h.run(() => operation.act(h));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Unhandled rejections are reported once the event loop turns.
+        await new Promise((resolve) => setImmediate(resolve));
+        // The figures come from the tenant's own record and the process hook, before any assert can stop the test.
+        const tried = tenant.requestsFor(operation.route);
+        figures.unhandled += unhandled.length - before;
+        if (operation.write) {
+          figures.duplicateWrites += Math.max(0, tried.length - allowedAttempts(operation, testCase)) + Math.max(0, tenant.executed.length - 1);
+          assert.equal(tenant.executed.length, 0, 'a write refused or failed before Intune acted was carried out by nobody');
+        }
         const errors = h.ui.of('error');
         assert.equal(errors.length, 1, 'one message');
         assert.match(errors[0].message ?? '', testCase.kinds);
@@ -142,7 +154,6 @@ describe('reliability matrix', () => {
         // A write whose answer was lost offers to check or send again (see revokeLicenses.test); others, the log.
         const unconfirmed = operation.write && !throttled(testCase);
         assert.deepEqual(unconfirmed ? errors[0].buttons : errors[0].buttons?.filter((button) => button === 'Show Log'), unconfirmed ? ['Check Again', 'Send Again'] : ['Show Log']);
-        const tried = tenant.requestsFor(operation.route);
         if (operation.route === 'token') {
           // msal-node keeps its own retry policy for the token endpoint: at most one retry.
           assert.ok(tried.length >= 1 && tried.length <= 2, `${tried.length} token requests`);
@@ -150,7 +161,6 @@ describe('reliability matrix', () => {
           assert.equal(tried.length, allowedAttempts(operation, testCase), 'requests as the retry policy allows, no more');
         }
         if (operation.write) {
-          figures.duplicateWrites += Math.max(0, tried.length - allowedAttempts(operation, testCase));
           if (!throttled(testCase)) {
             assert.match(errors[0].message ?? '', /may have carried out this request/, 'a write whose answer was lost is unconfirmed, not failed');
           }
@@ -166,7 +176,37 @@ describe('reliability matrix', () => {
         }
         assert.equal(h.tree.changes, 0, 'the tree is left as it was');
         assert.equal(unhandled.length, before, 'no unhandled rejection');
+        assertNoSecrets(h);
+        assertOnlyConfiguredHost();
+      });
+    }
+  }
+
+  const lostAnswers: { name: string; fault: Omit<Fault, 'route'> }[] = [
+    { name: '500', fault: { status: 500 } },
+    { name: '503', fault: { status: 503, retryAfter: '0' } },
+    { name: '504', fault: { status: 504, retryAfter: '0' } },
+    { name: 'connection reset', fault: { drop: true } },
+    { name: 'a server that never answers', fault: { hang: true } },
+    { name: 'a body cut mid-way', fault: { status: 200, body: JSON.stringify(seedTokens()[0]), cutBody: true } },
+  ];
+  for (const operation of operations.filter((candidate) => candidate.write)) {
+    for (const testCase of lostAnswers) {
+      it(`${operation.name}: carried out, then ${testCase.name}: received once, carried out once, reported as accepted`, async () => {
+        figures.faults++;
+        const h = harness(operation.answers, operation.mode);
+        tenant.addFault({ ...testCase.fault, route: operation.route, afterExecute: true });
+        const before = unhandled.length;
+        await h.run(() => operation.act(h));
+        await new Promise((resolve) => setImmediate(resolve));
+        const received = tenant.requestsFor(operation.route).length;
         figures.unhandled += unhandled.length - before;
+        figures.duplicateWrites += Math.max(0, received - 1) + Math.max(0, tenant.executed.length - 1);
+        assert.equal(received, 1, 'sent once, never resent');
+        assert.equal(tenant.executed.length, 1);
+        assert.deepEqual(h.ui.of('error'), []);
+        assert.match(h.ui.of('info')[0]?.message ?? '', /accepted the revoke|started syncing/);
+        assert.equal(unhandled.length, before, 'no unhandled rejection');
         assertNoSecrets(h);
         assertOnlyConfiguredHost();
       });

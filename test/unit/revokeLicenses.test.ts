@@ -70,6 +70,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   async function run(context: CommandContext, ui: ScriptedUserInput, log: RecordingLogger, token?: VppTokenRecord, inFlight = new RevokesInFlight()) {
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
     await revokeLicenses(context, inFlight, token ? [token] : []).catch((error: unknown) => reportError(error, ui, log, fixes));
+    ui.assertNoUnexpectedPrompt();
   }
 
   describe('from a tree item', () => {
@@ -343,6 +344,15 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         await slow.stop();
       }
     });
+  });
+
+  it('a prompt nobody scripted fails the test, even though the command\'s error handler swallows it', async () => {
+    const { ui, log, context } = setup([]);
+    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSetupGuide: () => 0, openSettings: () => 0, showLog: () => 0 };
+    await revokeLicenses(context, new RevokesInFlight(), [hq]).catch((error: unknown) => reportError(error, ui, log, fixes));
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+    assert.deepEqual(ui.unexpected, ['pickMany']);
+    assert.throws(() => ui.assertNoUnexpectedPrompt(), /a prompt came that the test did not script/);
   });
 
   describe('failures show one clear message and change nothing', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { VppTokenRecord } from '../../src/graph/vppTokenService';
 import { expiryPhrase, presentToken, sortTokens } from '../../src/tree/tokenPresentation';
+import { SECRET_TOKEN_PREFIX } from '../simulatedTenant/seed';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const DAY = 24 * 3600 * 1000;
@@ -89,7 +90,10 @@ describe('token presentation', () => {
     assert.equal(rows['Scope tags'], '0, 7');
     assert.equal(rows['Token ID'], 'id-1');
     assert.match(rows['Last sync'], /^Nov 27, 2026, 10:00 AM UTC · completed$/);
-    assert.equal('token' in rows, false);
+    // A record that still carried the secret blob (a server sending it despite $select) shows none of it.
+    const withSecret = presentToken({ ...hostile, token: `${SECRET_TOKEN_PREFIX}blob` } as VppTokenRecord, NOW, 'en');
+    const shown = [withSecret.label, withSecret.description, ...withSecret.tooltipRows.flat()].join('\n');
+    assert.equal(shown.includes(SECRET_TOKEN_PREFIX), false);
     assert.doesNotMatch(look.label, /\u202e|\u001b/);
   });
 

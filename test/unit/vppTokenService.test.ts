@@ -175,12 +175,15 @@ describe('VppTokenService against the simulated tenant', () => {
       }
     }
 
-    it('syncLicenses posts once and discards the returned token unread', async () => {
+    it('syncLicenses posts once, checks that the answer is the token, and keeps nothing of it but the ids', async () => {
       const id = seedTokens()[0].id;
       const receipt = await service().syncLicenses(id);
-      assert.equal(receipt.status, 200);
       assert.equal(tenant.requestsFor('sync').length, 1);
+      assert.deepEqual(Object.keys(receipt).sort(), ['clientRequestId', 'requestId', 'status']);
+      assert.equal(receipt.status, 200);
+      assert.equal(receipt.requestId, tenant.requestsFor('sync')[0].requestId);
       assert.equal(JSON.stringify(receipt).includes(SECRET_TOKEN_PREFIX), false);
+      assert.equal(log.text().includes(SECRET_TOKEN_PREFIX), false);
     });
   });
 
