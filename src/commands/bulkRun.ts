@@ -1,13 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
-import { VppError } from '../errors';
+import { describeForLog, VppError } from '../errors';
+import { delay } from '../graph/delay';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { tokenLabel } from '../tree/tokenPresentation';
-import { CommandContext } from './commandContext';
+import { CommandContext, watchSignal } from './commandContext';
 
-export interface BulkOutcome<T> {
-  readonly succeeded: { readonly token: VppTokenRecord; readonly value: T }[];
+export interface BulkOutcome {
+  /** Accepted by Intune; the note says how it was confirmed when its answer had been lost. */
+  readonly succeeded: { readonly token: VppTokenRecord; readonly note?: string }[];
   /** Refused or failed before Intune could act: nothing was carried out. */
   readonly failed: { readonly token: VppTokenRecord; readonly error: unknown }[];
   /** Sent, but the answer was lost: Intune may or may not have carried it out. */
@@ -41,12 +43,12 @@ export const BULK_CONCURRENCY = 50;
  * Runs `action` for every token, `concurrency` at a time. Once `signal` aborts no new action starts; actions
  * already sent finish and are reported. Every token ends up in exactly one list, in the given order.
  */
-export async function runForEach<T>(
+export async function runForEach(
   tokens: readonly VppTokenRecord[],
-  action: (token: VppTokenRecord, signal: AbortSignal) => Promise<T>,
+  action: (token: VppTokenRecord, signal: AbortSignal) => Promise<unknown>,
   options: { readonly signal: AbortSignal; readonly concurrency?: number; readonly onSettled?: (done: number, total: number) => void },
-): Promise<BulkOutcome<T>> {
-  type Result = { kind: 'ok'; value: T } | { kind: 'failed' | 'unconfirmed'; error: unknown } | { kind: 'notSent' };
+): Promise<BulkOutcome> {
+  type Result = { kind: 'ok' } | { kind: 'failed' | 'unconfirmed'; error: unknown } | { kind: 'notSent' };
   const outcomes: Result[] = tokens.map(() => ({ kind: 'notSent' }));
   let next = 0;
   let done = 0;
@@ -56,7 +58,8 @@ export async function runForEach<T>(
     while (next < tokens.length && !options.signal.aborted) {
       const index = next++;
       try {
-        outcomes[index] = { kind: 'ok', value: await action(tokens[index], options.signal) };
+        await action(tokens[index], options.signal);
+        outcomes[index] = { kind: 'ok' };
       } catch (error) {
         const kind = error instanceof VppError ? error.kind : undefined;
         outcomes[index] = kind === 'cancelled' ? { kind: 'notSent' } : { kind: kind === 'unconfirmed' ? 'unconfirmed' : 'failed', error };
@@ -65,11 +68,11 @@ export async function runForEach<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? BULK_CONCURRENCY, tokens.length) }, worker));
-  const outcome: BulkOutcome<T> = { succeeded: [], failed: [], unconfirmed: [], notSent: [] };
+  const outcome: BulkOutcome = { succeeded: [], failed: [], unconfirmed: [], notSent: [] };
   tokens.forEach((token, index) => {
     const result = outcomes[index];
     if (result.kind === 'ok') {
-      outcome.succeeded.push({ token, value: result.value });
+      outcome.succeeded.push({ token });
     } else if (result.kind === 'failed' || result.kind === 'unconfirmed') {
       outcome[result.kind].push({ token, error: result.error });
     } else {
@@ -80,10 +83,10 @@ export async function runForEach<T>(
 }
 
 /** The per-token report of a bulk action, as plain text: nothing is left out. */
-export function formatBulkReport<T>(outcome: BulkOutcome<T>, headings: BulkHeadings): string {
+export function formatBulkReport(outcome: BulkOutcome, headings: BulkHeadings): string {
   const line = (token: VppTokenRecord, extra?: string) => `- ${tokenLabel(token)} (${plainText(token.id, 200)})${extra ? `: ${extra}` : ''}`;
   const sections = [
-    [`${headings.succeeded} (${outcome.succeeded.length})`, ...outcome.succeeded.map(({ token }) => line(token))],
+    [`${headings.succeeded} (${outcome.succeeded.length})`, ...outcome.succeeded.map(({ token, note }) => line(token, note))],
     [
       `${headings.failed} (${outcome.failed.length})`,
       ...outcome.failed.map(({ token, error }) => line(token, error instanceof Error ? error.message : String(error))),
@@ -112,10 +115,15 @@ export function listNames(tokens: readonly VppTokenRecord[], shown = 10): string
   return names.join('\n');
 }
 
-export interface BulkAction<T> {
+export interface BulkAction {
   /** Progress title, e.g. "Revoking licenses of 30 VPP tokens". */
   readonly title: string;
-  readonly action: (token: VppTokenRecord, signal: AbortSignal) => Promise<T>;
+  readonly action: (token: VppTokenRecord, signal: AbortSignal) => Promise<unknown>;
+  /**
+   * Reads the tokens whose answer was lost and returns those Intune did receive, each with a note for the report.
+   * Runs once all requests were sent; nothing is sent again.
+   */
+  readonly reconcile: (tokens: readonly VppTokenRecord[], signal: AbortSignal) => Promise<Map<string, string>>;
   readonly headings: BulkHeadings;
   /** The one-line outcome, from the counts. */
   readonly summary: (counts: BulkCounts) => string;
@@ -124,18 +132,33 @@ export interface BulkAction<T> {
 }
 
 /**
- * Runs a bulk action under cancellable done/total progress, then tells the outcome in one message (an error
- * when any token failed or is unconfirmed) and opens the per-token report, which the log keeps too.
+ * Runs a bulk action under cancellable done/total progress, reads the tokens whose answer was lost to see whether
+ * Intune received them, opens the per-token report (kept in the log too), then tells the outcome in one message.
+ * When some tokens failed or stay unconfirmed, the message offers to run again for those: returns them when the
+ * admin chose it (the caller confirms again before anything is sent), else undefined.
  */
-export async function runBulkWithReport<T>(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction<T>): Promise<void> {
+export async function runBulkWithReport(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<VppTokenRecord[] | undefined> {
   const outcome = await context.ui.withProgress(
     bulk.title,
-    (progress) => {
+    async (progress) => {
       progress.report(l10n.t('{0}/{1}', 0, tokens.length));
-      return runForEach(tokens, bulk.action, {
+      const sent = await runForEach(tokens, bulk.action, {
         signal: progress.signal,
         onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
       });
+      if (sent.unconfirmed.length === 0) {
+        return sent;
+      }
+      progress.report(l10n.t('reading {0} tokens whose answer was lost', sent.unconfirmed.length));
+      const received = await bulk.reconcile(
+        sent.unconfirmed.map(({ token }) => token),
+        watchSignal(context, progress.signal),
+      );
+      return {
+        ...sent,
+        succeeded: [...sent.succeeded, ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) }))],
+        unconfirmed: sent.unconfirmed.filter(({ token }) => !received.has(token.id)),
+      };
     },
     true,
   );
@@ -148,6 +171,44 @@ export async function runBulkWithReport<T>(context: CommandContext, tokens: read
     unconfirmed: outcome.unconfirmed.length,
     notSent: outcome.notSent.length,
   });
-  await (outcome.failed.length + outcome.unconfirmed.length > 0 ? context.ui.error(summary, []) : context.ui.info(summary));
   await context.ui.showReport(summary, report);
+  const again = [...outcome.failed, ...outcome.unconfirmed].map(({ token }) => token);
+  if (again.length === 0) {
+    return void (await context.ui.info(summary));
+  }
+  const runAgain = l10n.t('Run Again for {0} Tokens…', again.length);
+  return (await context.ui.error(summary, [runAgain])) === runAgain ? again : undefined;
+}
+
+/**
+ * Reads `tokens` again with the outcome watch's back-off until `received` recognises each (returning a note for the
+ * report), the delays run out or `signal` aborts. Returns the ids recognised. A token that cannot be read stays
+ * unrecognised: unconfirmed, never assumed.
+ */
+export async function pollUntilReceived(
+  context: CommandContext,
+  tokens: readonly VppTokenRecord[],
+  signal: AbortSignal,
+  received: (fresh: VppTokenRecord) => string | undefined,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const wait of context.outcomePolling.delaysMs) {
+    const pending = tokens.filter((token) => !found.has(token.id));
+    if (pending.length === 0 || !(await delay(wait, signal))) {
+      break;
+    }
+    await Promise.all(
+      pending.map(async (token) => {
+        try {
+          const note = received(await context.service().getToken(token.id, signal));
+          if (note) {
+            found.set(token.id, note);
+          }
+        } catch (error) {
+          context.log.warn(`Could not read token ${plainText(token.id, 200)} to reconcile it: ${describeForLog(error)}`);
+        }
+      }),
+    );
+  }
+  return found;
 }

@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, ActionSnapshot, describeActionResult, isFinal, pollRevokeOutcome, snapshotActions } from '../graph/actionResults';
+import { ActionResult, ActionSnapshot, describeActionResult, isFinal, newRevokeResult, pollRevokeOutcome, snapshotActions } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { listNames, runBulkWithReport, uniqueById } from './bulkRun';
+import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
@@ -319,19 +319,49 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
   }
   tokens.forEach((token) => inFlight.add(token.id));
   try {
-    await runBulkWithReport(context, tokens, {
+    // Each token's action results before its revoke: the result that is new is that revoke's.
+    const before = new Map<string, { snapshot: ActionSnapshot; sentAt: number }>();
+    const bulk: BulkAction = {
       title: l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
-      action: (token, signal) => revokeOne(context, token, options, signal),
+      action: async (token, signal) => {
+        const snapshot = snapshotActions(await context.service().getToken(token.id, signal));
+        before.set(token.id, { snapshot, sentAt: context.now() });
+        return revokeOne(context, token, options, signal);
+      },
+      reconcile: (unconfirmed, signal) =>
+        pollUntilReceived(context, unconfirmed, signal, (fresh) => {
+          const sent = before.get(fresh.id);
+          const result = sent && newRevokeResult(fresh, sent.snapshot, sent.sentAt);
+          return result && l10n.t('its answer was lost, but the token shows the revoke ({0})', describeActionResult(result));
+        }),
       headings: {
         succeeded: l10n.t('Revoked'),
         failed: l10n.t('Failed'),
-        unconfirmed: l10n.t('Unconfirmed: may have reached Intune (check the token before revoking it again)'),
+        unconfirmed: l10n.t('Unconfirmed: may have reached Intune, but the token shows no new revoke'),
         notSent: l10n.t('Not revoked: cancelled before sending'),
       },
       summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
         l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
       logName: 'Bulk revoke',
-    });
+    };
+    let again = await runBulkWithReport(context, tokens, bulk);
+    // Run again only the tokens that failed or stay unconfirmed, and only after a new confirmation.
+    while (again) {
+      const confirmedAgain = await context.ui.confirm(
+        l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
+        [
+          ...tenantLines(context),
+          listNames(again),
+          '',
+          l10n.t('An unconfirmed revoke may have reached Intune: revoking that token again can revoke twice and notify devices twice.'),
+          ...optionLines(options),
+          '',
+          CONSEQUENCES(),
+        ].join('\n'),
+        l10n.t('Revoke Licenses'),
+      );
+      again = confirmedAgain ? await runBulkWithReport(context, again, { ...bulk, title: l10n.t('Revoking licenses of {0} VPP tokens', again.length) }) : undefined;
+    }
   } finally {
     tokens.forEach((token) => inFlight.delete(token.id));
     context.tree.refresh();

@@ -5,7 +5,7 @@ import { delay } from '../graph/delay';
 import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { runBulkWithReport, uniqueById } from './bulkRun';
+import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, uniqueById } from './bulkRun';
 import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
@@ -28,6 +28,12 @@ type SyncAttempt =
   | { readonly kind: 'accepted' }
   | { readonly kind: 'unconfirmed'; readonly reason: string; readonly syncedBefore?: string | null; readonly sentAt: number };
 type UnconfirmedSync = Extract<SyncAttempt, { kind: 'unconfirmed' }>;
+
+/** The token's last sync, when it is newer than before the request was sent (allowing for clock skew). */
+function syncedSince(fresh: VppTokenRecord, syncedBefore: string | null | undefined, sentAt: number): string | undefined {
+  const synced = fresh.lastSyncDateTime;
+  return synced && synced !== syncedBefore && Date.parse(synced) >= sentAt - CLOCK_SKEW_MS ? plainText(synced, 40) : undefined;
+}
 
 /** Reads when the token last synced, posts the sync once, and reconciles an answer that was lost by reading the token. */
 function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<SyncAttempt> {
@@ -59,9 +65,9 @@ async function checkSync(context: CommandContext, token: VppTokenRecord, attempt
       if (!(await delay(wait, signal))) {
         break;
       }
-      const synced = (await context.service().getToken(token.id, signal)).lastSyncDateTime;
-      if (synced && synced !== attempt.syncedBefore && Date.parse(synced) >= attempt.sentAt - CLOCK_SKEW_MS) {
-        context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${plainText(synced, 40)})`);
+      const synced = syncedSince(await context.service().getToken(token.id, signal), attempt.syncedBefore, attempt.sentAt);
+      if (synced) {
+        context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${synced})`);
         return { kind: 'accepted' };
       }
     }
@@ -107,18 +113,39 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
     await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
     return;
   }
-  await runBulkWithReport(context, tokens, {
+  // Each token's last sync before its request: a newer one says Intune received it.
+  const before = new Map<string, { syncedBefore?: string | null; sentAt: number }>();
+  const bulk: BulkAction = {
     title: l10n.t('Syncing licenses of {0} VPP tokens', tokens.length),
-    action: (token, signal) => syncOne(context, token, signal),
+    action: async (token, signal) => {
+      const { lastSyncDateTime } = await context.service().getToken(token.id, signal);
+      before.set(token.id, { syncedBefore: lastSyncDateTime, sentAt: context.now() });
+      return syncOne(context, token, signal);
+    },
+    reconcile: (unconfirmed, signal) =>
+      pollUntilReceived(context, unconfirmed, signal, (fresh) => {
+        const sent = before.get(fresh.id);
+        const synced = sent && syncedSince(fresh, sent.syncedBefore, sent.sentAt);
+        return synced && l10n.t('its answer was lost, but the token shows a sync at {0}', synced);
+      }),
     headings: {
       succeeded: l10n.t('Synced'),
       failed: l10n.t('Failed'),
-      unconfirmed: l10n.t('Unconfirmed: may have reached Intune'),
+      unconfirmed: l10n.t('Unconfirmed: may have reached Intune, but the token shows no newer sync'),
       notSent: l10n.t('Not synced: cancelled before sending'),
     },
     summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
       l10n.t('Sync licenses: {0} of {1} tokens started, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
     logName: 'Bulk sync',
-  });
+  };
+  let again = await runBulkWithReport(context, tokens, bulk);
+  while (again) {
+    const confirmed = await context.ui.confirm(
+      l10n.t('Sync again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
+      [listNames(again), '', l10n.t('The earlier attempt may have reached Intune although it was not confirmed.')].join('\n'),
+      l10n.t('Sync Licenses'),
+    );
+    again = confirmed ? await runBulkWithReport(context, again, { ...bulk, title: l10n.t('Syncing licenses of {0} VPP tokens', again.length) }) : undefined;
+  }
   context.tree.refresh();
 }

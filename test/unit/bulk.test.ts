@@ -193,6 +193,32 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     assert.match(ui.of('info')[0]?.message ?? '', /started syncing/);
   });
 
+  it('a bulk revoke reads the tokens whose answer was lost: one Intune carried out is reported revoked, with how it was confirmed', async () => {
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 504, afterExecute: true });
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(revokeLicenses(context, new RevokesInFlight(), [first, second]));
+    assert.equal(ui.of('info')[0]?.message, 'Revoke licenses: 2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
+    assert.match(ui.of('report')[0]?.message ?? '', new RegExp(`${second.id}\\): its answer was lost, but the token shows the revoke \\((active|done)`));
+    assert.equal(tenant.requestsFor('revoke').length, 2, 'one POST each, none resent');
+  });
+
+  it('Run Again, after a new confirmation, sends only the tokens that failed or stay unconfirmed', async () => {
+    const [first, second, third] = tokens(3);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
+    tenant.addFault({ route: 'revoke', tokenId: third.id, status: 504 });
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }, { confirm: true }]);
+    ui.errorChoices.push('Run Again for 2 Tokens…');
+    await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
+    const [, again] = ui.of('confirm');
+    assert.equal(again.message, 'Revoke again the licenses of 2 VPP tokens that failed or are unconfirmed?');
+    assert.match(again.detail ?? '', /An unconfirmed revoke may have reached Intune/);
+    const posted = tenant.requestsFor('revoke').map((post) => post.tokenId ?? '');
+    assert.deepEqual(posted.slice(0, 3).sort(), [first.id, second.id, third.id].sort());
+    assert.deepEqual(posted.slice(3).sort(), [second.id, third.id].sort(), 'the second run sent only those two');
+    assert.equal(ui.of('info').at(-1)?.message, 'Revoke licenses: 2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
+  });
+
   it('a bulk revoke reports four kinds: accepted, failed (with why), unconfirmed, not sent', async () => {
     const [first, second, third] = tokens(3);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
