@@ -131,13 +131,18 @@ export interface BulkAction {
   readonly logName: string;
 }
 
+/** What a bulk run ended with: its one-line summary, and the tokens that failed or stay unconfirmed. */
+export interface BulkResult {
+  readonly summary: string;
+  readonly again: VppTokenRecord[];
+}
+
 /**
  * Runs a bulk action under cancellable done/total progress, reads the tokens whose answer was lost to see whether
- * Intune received them, opens the per-token report (kept in the log too), then tells the outcome in one message.
- * When some tokens failed or stay unconfirmed, the message offers to run again for those: returns them when the
- * admin chose it (the caller confirms again before anything is sent), else undefined.
+ * Intune received them, and opens the per-token report (kept in the log too). The caller releases the tokens, then
+ * tells the outcome with `tellBulkOutcome`.
  */
-export async function runBulkWithReport(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<VppTokenRecord[] | undefined> {
+export async function runBulkWithReport(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<BulkResult> {
   const outcome = await context.ui.withProgress(
     bulk.title,
     async (progress) => {
@@ -172,7 +177,15 @@ export async function runBulkWithReport(context: CommandContext, tokens: readonl
     notSent: outcome.notSent.length,
   });
   await context.ui.showReport(summary, report);
-  const again = [...outcome.failed, ...outcome.unconfirmed].map(({ token }) => token);
+  return { summary, again: [...outcome.failed, ...outcome.unconfirmed].map(({ token }) => token) };
+}
+
+/**
+ * Tells a bulk run's outcome in one message. When some tokens failed or stay unconfirmed, it is an error that
+ * offers to run again for those: returns them when the admin chose it (the caller confirms again before anything
+ * is sent), else undefined.
+ */
+export async function tellBulkOutcome(context: CommandContext, { summary, again }: BulkResult): Promise<VppTokenRecord[] | undefined> {
   if (again.length === 0) {
     return void (await context.ui.info(summary));
   }

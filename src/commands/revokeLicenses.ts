@@ -4,7 +4,7 @@ import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, uniqueById } from './bulkRun';
+import { BulkAction, BulkResult, listNames, pollUntilReceived, runBulkWithReport, tellBulkOutcome, uniqueById } from './bulkRun';
 import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
@@ -144,6 +144,7 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   // The token stays in flight until its outcome is known or no longer watched, so no later revoke of the same
   // token can be confused with this one, and the admin gets one message about it, after the progress closes.
   inFlight.add(token.id);
+  let outcome: ActionResult | undefined;
   try {
     let attempt = await sendAndWatch(context, token, options);
     // An attempt Intune did not confirm is never sent again without a second confirmation.
@@ -155,9 +156,7 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
       }
       attempt = await next();
     }
-    // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
-    await context.tree.refreshToken(token.id);
-    await reportOutcome(context, label, attempt.result);
+    outcome = attempt.result;
   } catch (error) {
     if (error instanceof VppError && error.kind === 'notFound') {
       context.tree.refresh();
@@ -167,6 +166,9 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   } finally {
     inFlight.delete(token.id);
   }
+  // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
+  await context.tree.refreshToken(token.id);
+  await reportOutcome(context, label, outcome);
 }
 
 /** A revoke attempt as far as it is known: accepted (with Intune's result, if any), or sent without confirmation. */
@@ -317,53 +319,66 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
   if (!confirmed) {
     return;
   }
-  tokens.forEach((token) => inFlight.add(token.id));
-  try {
-    // Each token's action results before its revoke: the result that is new is that revoke's.
-    const before = new Map<string, { snapshot: ActionSnapshot; sentAt: number }>();
-    const bulk: BulkAction = {
-      title: l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
-      action: async (token, signal) => {
-        const snapshot = snapshotActions(await context.service().getToken(token.id, signal));
-        before.set(token.id, { snapshot, sentAt: context.now() });
-        return revokeOne(context, token, options, signal);
-      },
-      reconcile: (unconfirmed, signal) =>
-        pollUntilReceived(context, unconfirmed, signal, (fresh) => {
-          const sent = before.get(fresh.id);
-          const result = sent && newRevokeResult(fresh, sent.snapshot, sent.sentAt);
-          return result && l10n.t('its answer was lost, but the token shows the revoke ({0})', describeActionResult(result));
-        }),
-      headings: {
-        succeeded: l10n.t('Revoked'),
-        failed: l10n.t('Failed'),
-        unconfirmed: l10n.t('Unconfirmed: may have reached Intune, but the token shows no new revoke'),
-        notSent: l10n.t('Not revoked: cancelled before sending'),
-      },
-      summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
-        l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
-      logName: 'Bulk revoke',
-    };
-    let again = await runBulkWithReport(context, tokens, bulk);
-    // Run again only the tokens that failed or stay unconfirmed, and only after a new confirmation.
-    while (again) {
-      const confirmedAgain = await context.ui.confirm(
-        l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
-        [
-          ...tenantLines(context),
-          listNames(again),
-          '',
-          l10n.t('An unconfirmed revoke may have reached Intune: revoking that token again can revoke twice and notify devices twice.'),
-          ...optionLines(options),
-          '',
-          CONSEQUENCES(),
-        ].join('\n'),
-        l10n.t('Revoke Licenses'),
-      );
-      again = confirmedAgain ? await runBulkWithReport(context, again, { ...bulk, title: l10n.t('Revoking licenses of {0} VPP tokens', again.length) }) : undefined;
+  // Each token's action results before its revoke: the result that is new is that revoke's.
+  const before = new Map<string, { snapshot: ActionSnapshot; sentAt: number }>();
+  const bulk: BulkAction = {
+    title: l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
+    action: async (token, signal) => {
+      const snapshot = snapshotActions(await context.service().getToken(token.id, signal));
+      before.set(token.id, { snapshot, sentAt: context.now() });
+      return revokeOne(context, token, options, signal);
+    },
+    reconcile: (unconfirmed, signal) =>
+      pollUntilReceived(context, unconfirmed, signal, (fresh) => {
+        const sent = before.get(fresh.id);
+        const result = sent && newRevokeResult(fresh, sent.snapshot, sent.sentAt);
+        return result && l10n.t('its answer was lost, but the token shows the revoke ({0})', describeActionResult(result));
+      }),
+    headings: {
+      succeeded: l10n.t('Revoked'),
+      failed: l10n.t('Failed'),
+      unconfirmed: l10n.t('Unconfirmed: may have reached Intune, but the token shows no new revoke'),
+      notSent: l10n.t('Not revoked: cancelled before sending'),
+    },
+    summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
+      l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
+    logName: 'Bulk revoke',
+  };
+  for (let batch = tokens; ; ) {
+    // Asked again after each confirmation: a revoke of one of them may have started while the dialog was open.
+    batch = batch.filter((token) => !inFlight.has(token.id));
+    if (batch.length === 0) {
+      return context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
     }
-  } finally {
-    tokens.forEach((token) => inFlight.delete(token.id));
-    context.tree.refresh();
+    batch.forEach((token) => inFlight.add(token.id));
+    let result: BulkResult;
+    try {
+      result = await runBulkWithReport(context, batch, { ...bulk, title: l10n.t('Revoking licenses of {0} VPP tokens', batch.length) });
+    } finally {
+      batch.forEach((token) => inFlight.delete(token.id));
+      context.tree.refresh();
+    }
+    // The tokens are free again while the message waits; Run Again needs a new confirmation.
+    const again = await tellBulkOutcome(context, result);
+    if (!again) {
+      return;
+    }
+    const confirmedAgain = await context.ui.confirm(
+      l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
+      [
+        ...tenantLines(context),
+        listNames(again),
+        '',
+        l10n.t('An unconfirmed revoke may have reached Intune: revoking that token again can revoke twice and notify devices twice.'),
+        ...optionLines(options),
+        '',
+        CONSEQUENCES(),
+      ].join('\n'),
+      l10n.t('Revoke Licenses'),
+    );
+    if (!confirmedAgain) {
+      return;
+    }
+    batch = again;
   }
 }

@@ -5,7 +5,7 @@ import { delay } from '../graph/delay';
 import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, uniqueById } from './bulkRun';
+import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, tellBulkOutcome, uniqueById } from './bulkRun';
 import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
@@ -138,14 +138,21 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
       l10n.t('Sync licenses: {0} of {1} tokens started, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
     logName: 'Bulk sync',
   };
-  let again = await runBulkWithReport(context, tokens, bulk);
-  while (again) {
+  for (let batch = tokens; ; ) {
+    const result = await runBulkWithReport(context, batch, { ...bulk, title: l10n.t('Syncing licenses of {0} VPP tokens', batch.length) });
+    context.tree.refresh();
+    const again = await tellBulkOutcome(context, result);
+    if (!again) {
+      return;
+    }
     const confirmed = await context.ui.confirm(
       l10n.t('Sync again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
       [listNames(again), '', l10n.t('The earlier attempt may have reached Intune although it was not confirmed.')].join('\n'),
       l10n.t('Sync Licenses'),
     );
-    again = confirmed ? await runBulkWithReport(context, again, { ...bulk, title: l10n.t('Syncing licenses of {0} VPP tokens', again.length) }) : undefined;
+    if (!confirmed) {
+      return;
+    }
+    batch = again;
   }
-  context.tree.refresh();
 }
