@@ -8,6 +8,7 @@ import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, EXTENSION_ID, Fixture, useFixture, withUi } from './fixture';
+import { waitUntil } from '../support/waitUntil';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';
@@ -256,9 +257,13 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.ok(folder, 'the test VS Code opens a workspace folder');
     const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({ 'intuneVpp.customCloud.graphEndpoint': 'https://127.0.0.2:9', 'intuneVpp.cloud': 'global' }));
+    // A harmless setting in the same file tells when VS Code has read it.
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({ 'intuneVpp.customCloud.graphEndpoint': 'https://127.0.0.2:9', 'intuneVpp.cloud': 'global', 'editor.tabSize': 7 }),
+    );
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await waitUntil(() => vscode.workspace.getConfiguration('editor').get('tabSize') === 7, 'VS Code to read the workspace settings');
       assert.equal(vscode.workspace.getConfiguration('intuneVpp').get('customCloud.graphEndpoint'), fixture.tenant.url);
       const tree = await items();
       assert.equal(tree.length, seedTokens().length);
