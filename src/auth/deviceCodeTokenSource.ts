@@ -1,6 +1,6 @@
 import type { ICachePlugin, PublicClientApplication } from '@azure/msal-node';
 import * as l10n from '@vscode/l10n';
-import { intuneScope } from '../config/clouds';
+import { delegatedScopes } from '../config/clouds';
 import { ConnectionSettings } from '../config/settings';
 import { VppError } from '../errors';
 import { Logger } from '../log';
@@ -33,7 +33,7 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
   ) {}
 
   private get scopes(): string[] {
-    return [intuneScope(this.settings.endpoints.graphEndpoint)];
+    return delegatedScopes(this.settings.endpoints.graphEndpoint);
   }
 
   async getAccessToken(): Promise<string> {

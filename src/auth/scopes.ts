@@ -1,17 +1,17 @@
 import { ConnectionSettings } from '../config/settings';
-import { defaultScope, intuneScope } from '../config/clouds';
+import { defaultScope, delegatedScopes } from '../config/clouds';
 
 /** VS Code's Microsoft providers: the sovereign one serves every cloud but the global one. */
 export function authenticationProviderId(settings: ConnectionSettings): 'microsoft' | 'microsoft-sovereign-cloud' {
   return settings.cloud === 'global' ? 'microsoft' : 'microsoft-sovereign-cloud';
 }
 
-/** Scopes for `vscode.authentication.getSession`: the app and tenant to use (VS Code strips these) and the Intune permission. */
+/** Scopes for `vscode.authentication.getSession`: the app and tenant to use (VS Code strips these) and the Intune permissions. */
 export function vscodeSessionScopes(settings: ConnectionSettings): string[] {
   return [
     ...(settings.clientId ? [`VSCODE_CLIENT_ID:${settings.clientId}`] : []),
     `VSCODE_TENANT:${settings.tenantId}`,
-    intuneScope(settings.endpoints.graphEndpoint),
+    ...delegatedScopes(settings.endpoints.graphEndpoint),
   ];
 }
 

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { CancelledError, VppError } from '../errors';
-import { REQUIRED_PERMISSION } from '../graph/errorFromResponse';
+import { GRANTED_PERMISSIONS } from '../config/permissions';
 import { plainText } from '../text';
 import { REDIRECT_NOT_FOLLOWED } from './msalNetworkClient';
 
@@ -37,9 +37,9 @@ export function signInError(error: unknown): VppError {
     return new VppError(
       'consentRequired',
       l10n.t(
-        'Microsoft Entra ID refused the sign-in (AADSTS{0}): the app is not registered or not consented in this tenant. An administrator must register an app with the Microsoft Graph permission {1} and grant admin consent; the README section "Admin setup" shows how.',
+        'Microsoft Entra ID refused the sign-in (AADSTS{0}): the app is not registered or not consented in this tenant. An administrator must register an app with the Microsoft Graph permissions {1} and grant admin consent; the README section "Admin setup" shows how.',
         code,
-        REQUIRED_PERMISSION,
+        GRANTED_PERMISSIONS.join(', '),
       ),
       { code: `AADSTS${code}` },
       'admin-setup',

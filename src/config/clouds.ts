@@ -1,3 +1,5 @@
+import { GRANTED_PERMISSIONS } from './permissions';
+
 /** The Microsoft clouds the extension can talk to, and where each one's Graph and login live. */
 export type CloudName = 'global' | 'usGov' | 'usGovDoD' | 'china' | 'custom';
 
@@ -17,9 +19,9 @@ export const WELL_KNOWN_CLOUDS: Readonly<Record<Exclude<CloudName, 'custom'>, Cl
   china: { graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn', loginEndpoint: 'https://login.chinacloudapi.cn' },
 };
 
-/** The delegated permission every call of this extension needs, scoped to a cloud's Graph host. */
-export function intuneScope(graphEndpoint: string): string {
-  return `${graphEndpoint}/DeviceManagementServiceConfig.ReadWrite.All`;
+/** The delegated permissions this extension needs (see permissions.ts), scoped to a cloud's Graph host. */
+export function delegatedScopes(graphEndpoint: string): string[] {
+  return GRANTED_PERMISSIONS.map((permission) => `${graphEndpoint}/${permission}`);
 }
 
 /** The app-only scope for a cloud's Graph host. */

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
+import { GraphRoute, permissionFor } from '../config/permissions';
 import { RequestDetails, VppError } from '../errors';
 import { logSafeCode, logSafeId, plainText } from '../text';
 
-export const REQUIRED_PERMISSION = 'DeviceManagementServiceConfig.ReadWrite.All';
 
 /** The parts of a Graph error body this extension reads. */
 interface GraphErrorBody {
@@ -73,6 +73,8 @@ export function throttledMessage(retryAfterSeconds: number | undefined, now = Da
 }
 
 export interface FailedResponse {
+  /** The call that failed: a 403 names the permission it needs. */
+  readonly route: GraphRoute;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -121,7 +123,7 @@ export function errorFromResponse(response: FailedResponse): VppError {
       'forbidden',
       l10n.t(
         'Access denied (403). The account or app needs the Microsoft Graph permission {0} with admin consent, and the account needs an Intune license and an Intune role that manages Apple VPP tokens.',
-        REQUIRED_PERMISSION,
+        permissionFor(response.route),
       ) + because,
       details,
       'permissions',

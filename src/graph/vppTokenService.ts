@@ -2,6 +2,7 @@ import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { IosVppApp, VppToken } from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
+import { GraphRoute } from '../config/permissions';
 import { logSafeId } from '../text';
 import { errorFromResponse } from './errorFromResponse';
 import { describePath } from './requestObserver';
@@ -86,14 +87,14 @@ export class VppTokenService {
 
   /** Every token of the tenant, following every `@odata.nextLink`. */
   async listTokens(signal?: AbortSignal): Promise<VppTokenRecord[]> {
-    return this.collect(TOKENS_PATH, this.client.api(TOKENS_PATH).select([...TOKEN_FIELDS]), signal, (item, page) =>
+    return this.collect('listTokens', TOKENS_PATH, this.client.api(TOKENS_PATH).select([...TOKEN_FIELDS]), signal, (item, page) =>
       this.toRecord(item, page),
     );
   }
 
   /** Every iOS and macOS VPP app of the tenant; group them by `vppTokenId`. */
   async listVppApps(signal?: AbortSignal): Promise<VppAppRecord[]> {
-    return this.collect(APPS_PATH, this.client.api(APPS_PATH).filter(VPP_APPS_FILTER), signal, (item, page) => {
+    return this.collect('listVppApps', APPS_PATH, this.client.api(APPS_PATH).filter(VPP_APPS_FILTER), signal, (item, page) => {
       if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
         throw this.malformed('GET', APPS_PATH, page, l10n.t('an app has no id'));
       }
@@ -111,6 +112,7 @@ export class VppTokenService {
 
   /** Reads a collection page by page, following `@odata.nextLink` only on this cloud's Graph and never in a loop. */
   private async collect<T>(
+    route: GraphRoute,
     path: string,
     first: ReturnType<Client['api']>,
     signal: AbortSignal | undefined,
@@ -118,7 +120,7 @@ export class VppTokenService {
   ): Promise<T[]> {
     const items: T[] = [];
     const seenLinks = new Set<string>();
-    let page = await this.send('GET', first, signal);
+    let page = await this.send(route, 'GET', first, signal);
     for (let pages = 1; ; pages++) {
       const body = await this.readJson(page, 'GET', path);
       const value = (body as { value?: unknown }).value;
@@ -134,13 +136,13 @@ export class VppTokenService {
       }
       this.checkNextLink(nextLink, seenLinks, pages, page, path);
       seenLinks.add(nextLink as string);
-      page = await this.send('GET', this.client.api(nextLink as string), signal);
+      page = await this.send(route, 'GET', this.client.api(nextLink as string), signal);
     }
   }
 
   async getToken(id: string, signal?: AbortSignal): Promise<VppTokenRecord> {
     const path = tokenPath(id);
-    const response = await this.send('GET', this.client.api(path).select([...TOKEN_FIELDS, 'tokenActionResults']), signal);
+    const response = await this.send('getToken', 'GET', this.client.api(path).select([...TOKEN_FIELDS, 'tokenActionResults']), signal);
     return this.toRecord(await this.readJson(response, 'GET', path), response);
   }
 
@@ -151,7 +153,7 @@ export class VppTokenService {
     };
     const path = tokenPath(id, 'revokeLicenses');
     return this.write(async () => {
-      const response = await this.send('POST', this.client.api(path), signal, body);
+      const response = await this.send('revokeLicenses', 'POST', this.client.api(path), signal, body);
       // Graph answers 204; anything else (a proxy's page, say) must not read as a revoke that happened.
       if (response.status !== 204) {
         await response.body?.cancel().catch(() => undefined);
@@ -164,7 +166,7 @@ export class VppTokenService {
   async syncLicenses(id: string, signal?: AbortSignal): Promise<WriteReceipt> {
     const path = tokenPath(id, 'syncLicenses');
     return this.write(async () => {
-      const response = await this.send('POST', this.client.api(path), signal, undefined);
+      const response = await this.send('syncLicenses', 'POST', this.client.api(path), signal, undefined);
       // Graph answers with the token (secret blob included): checked to be one, then dropped, never kept.
       const token = await this.readJson(response, 'POST', path);
       if (typeof (token as { id?: unknown }).id !== 'string') {
@@ -196,6 +198,7 @@ export class VppTokenService {
 
   /** Sends a request and returns the raw response when it is 2xx; any other status becomes a VppError. */
   private async send(
+    route: GraphRoute,
     method: 'GET' | 'POST',
     request: ReturnType<Client['api']>,
     signal: AbortSignal | undefined,
@@ -220,6 +223,7 @@ export class VppTokenService {
     if (!response.ok) {
       const path = describePath(new URL(response.url || this.graphEndpoint));
       throw errorFromResponse({
+        route,
         method,
         path,
         status: response.status,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../commands/commandIds';
+import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
 import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
@@ -130,5 +131,28 @@ export function actionItem(tokenItemId: string, index: number, result: NonNullab
   ].join('\n');
   item.iconPath = new vscode.ThemeIcon(ACTION_ICONS[state] ?? 'circle-outline');
   item.contextValue = 'vppTokenAction';
+  return item;
+}
+
+/**
+ * What stands in for a token's apps or recent actions when they could not be read: a refused call names the
+ * permission it needs and opens the setup guide; any other failure says so, with the reason in the tooltip.
+ */
+export function groupFailureItem(tokenItemId: string, kind: 'apps' | 'actions', error: unknown): vscode.TreeItem {
+  const forbidden = error instanceof VppError && error.kind === 'forbidden';
+  const permission = permissionFor(kind === 'apps' ? 'listVppApps' : 'getToken');
+  const label = forbidden
+    ? kind === 'apps'
+      ? l10n.t('Apps: needs {0}', permission)
+      : l10n.t('Recent actions: needs {0}', permission)
+    : kind === 'apps'
+      ? l10n.t('Apps: could not be read')
+      : l10n.t('Recent actions: could not be read');
+  const item = new vscode.TreeItem(label);
+  item.id = `${tokenItemId}/${kind}`;
+  item.tooltip = error instanceof VppError ? error.message : l10n.t('Could not read the details of this token.');
+  item.iconPath = new vscode.ThemeIcon(forbidden ? 'lock' : 'error', new vscode.ThemeColor('list.errorForeground'));
+  item.command = forbidden ? { title: l10n.t('Open Setup Guide'), command: COMMANDS.openSetupGuide } : undefined;
+  item.contextValue = `vppTokenGroupError ${kind}`;
   return item;
 }

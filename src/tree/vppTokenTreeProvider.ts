@@ -7,7 +7,7 @@ import { VppAppRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
-import { actionItem, appItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
+import { actionItem, appItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
 export const VIEW_ID = 'intuneVpp.tokens';
@@ -183,34 +183,45 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return view;
   }
 
-  /** A token's apps (with used/total licenses) and its recent action results, read when it is expanded. */
+  /**
+   * A token's apps (with used/total licenses) and its recent action results, read when it is expanded. Each is read
+   * on its own: apps refused for want of a permission leave the recent actions shown, and the reverse.
+   */
   private async tokenChildren(node: TokenNode): Promise<TreeNode[]> {
     const view = this.views.get(node.tenantKey);
-    try {
-      const connection = this.registry.get(node.tenantKey);
-      if (!connection || !view) {
-        throw new VppError('notFound', l10n.t('This tenant is no longer configured. Refresh the view.'));
-      }
-      const service = connection.service();
-      view.appsByToken ??= service.listVppApps().then(groupByToken);
-      const pendingApps = view.appsByToken;
-      const [apps, token] = await Promise.all([pendingApps, service.getToken(node.token.id)]);
-      node.token = token;
-      const itemId = this.tokenItemId(node);
-      const appLeaves = (apps.get(token.id) ?? []).map((app) => new LeafNode(appItem(itemId, app), node.tenantKey));
-      const results = Array.isArray(token.tokenActionResults) ? token.tokenActionResults : [];
-      const actionLeaves = results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey));
-      return [new GroupNode('apps', node, appLeaves), new GroupNode('actions', node, actionLeaves)];
-    } catch (error) {
-      if (view) {
-        view.appsByToken = undefined;
-      }
-      this.log.warn(`Could not read the details of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`);
-      const item = new vscode.TreeItem(error instanceof VppError ? error.message : l10n.t('Could not read the details of this token.'));
+    const connection = this.registry.get(node.tenantKey);
+    if (!connection || !view) {
+      const item = new vscode.TreeItem(l10n.t('This tenant is no longer configured. Refresh the view.'));
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
       item.contextValue = 'vppTokenError';
       return [new LeafNode(item, node.tenantKey)];
     }
+    const service = connection.service();
+    view.appsByToken ??= service.listVppApps().then(groupByToken);
+    const pendingApps = view.appsByToken;
+    const [apps, token] = await Promise.allSettled([pendingApps, service.getToken(node.token.id)]);
+    if (token.status === 'fulfilled') {
+      node.token = token.value;
+    }
+    const itemId = this.tokenItemId(node);
+    const failed = (kind: 'apps' | 'actions', error: unknown) => {
+      this.log.warn(`Could not read the ${kind === 'apps' ? 'apps' : 'recent actions'} of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`);
+      return new LeafNode(groupFailureItem(itemId, kind, error), node.tenantKey);
+    };
+    if (apps.status === 'rejected' && view.appsByToken === pendingApps) {
+      // Read again on the next expansion, not remembered as failed.
+      view.appsByToken = undefined;
+    }
+    const appsNode =
+      apps.status === 'fulfilled'
+        ? new GroupNode('apps', node, (apps.value.get(node.token.id.toLowerCase()) ?? []).map((app) => new LeafNode(appItem(itemId, app), node.tenantKey)))
+        : failed('apps', apps.reason);
+    const results = token.status === 'fulfilled' && Array.isArray(token.value.tokenActionResults) ? token.value.tokenActionResults : [];
+    const actionsNode =
+      token.status === 'fulfilled'
+        ? new GroupNode('actions', node, results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey)))
+        : failed('actions', token.reason);
+    return [appsNode, actionsNode];
   }
 
   private failure(connection: TenantConnection, error: unknown): Pick<TenantView, 'state' | 'message'> {
@@ -264,11 +275,13 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 }
 
+/** Apps by the id of their token, lower-cased: Graph does not promise the same case in `vppTokenId` as in the token's id. */
 function groupByToken(apps: VppAppRecord[]): Map<string, VppAppRecord[]> {
   const byToken = new Map<string, VppAppRecord[]>();
   for (const app of apps) {
-    if (app.vppTokenId) {
-      byToken.set(app.vppTokenId, [...(byToken.get(app.vppTokenId) ?? []), app]);
+    const tokenId = app.vppTokenId?.toLowerCase();
+    if (tokenId) {
+      byToken.set(tokenId, [...(byToken.get(tokenId) ?? []), app]);
     }
   }
   return byToken;

@@ -144,6 +144,33 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.match(decodeURIComponent(appRequests[0].url), /\$filter=isof\('microsoft\.graph\.iosVppApp'\)/);
   });
 
+  it('a tenant that granted only DeviceManagementServiceConfig: a token still shows its recent actions, and its apps say which permission they need', async () => {
+    const granted = fixture.tenant.permissions;
+    fixture.tenant.permissions = ['DeviceManagementServiceConfig.ReadWrite.All'];
+    // The cached access token is refused once; the new one carries only what the tenant now grants.
+    fixture.tenant.expireAccessTokens();
+    try {
+      const node = await nodeLabelled('Contoso HQ');
+      const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map((child) => fixture.api.tree.getTreeItem(child)));
+      assert.equal(apps.label, 'Apps: needs DeviceManagementApps.Read.All');
+      assert.equal(apps.command?.command, 'intuneVpp.openSetupGuide');
+      assert.match(String(actions.label), /^Recent actions \(\d+\)$/);
+      assert.ok(fixture.tenant.requestsFor('apps').length >= 1, 'the apps were asked for, and refused');
+    } finally {
+      fixture.tenant.permissions = granted;
+      fixture.tenant.expireAccessTokens();
+    }
+  });
+
+  it('a token whose recent actions cannot be read still shows its apps', async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    fixture.tenant.addFault({ route: 'get', status: 500, times: 5 });
+    const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map((child) => fixture.api.tree.getTreeItem(child)));
+    assert.equal(apps.label, 'Apps (2)');
+    assert.equal(actions.label, 'Recent actions: could not be read');
+    assert.match(String(actions.tooltip), /server error \(500\)/);
+  });
+
   it('revokes a multi-selection with one pick and one confirmation, reporting each token', async () => {
     const selection = [await nodeLabelled('Contoso Retail'), await nodeLabelled('Tailspin Toys'), await nodeLabelled('Contoso Labs')];
     fixture.tenant.requests.length = 0;

@@ -4,6 +4,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seedApps, StoredApp, StoredToken, seedTokens } from './seed';
 
+/** What the README's admin setup grants: the tokens (and their writes), and the apps bought with them. */
+export const README_PERMISSIONS = ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.Read.All'] as const;
+
+/**
+ * Which permissions grant each route, as Microsoft Graph's reference lists them (delegated and application alike).
+ * Kept here, apart from the extension's own table, so that the simulated tenant checks the extension, not itself.
+ */
+const GRAPH_ROUTE_PERMISSIONS = {
+  list: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'],
+  get: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'],
+  revoke: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'],
+  sync: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'],
+  apps: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementConfiguration.Read.All', 'DeviceManagementConfiguration.ReadWrite.All'],
+} as const satisfies Partial<Record<Route, readonly string[]>>;
+
 /** The revoke body the schema allows: `notifyManagedDevices` and `revokeUntrackedLicenses`, booleans, nothing else. */
 function validRevokeBody(body: string): boolean {
   let parsed: unknown;
@@ -83,6 +98,11 @@ export interface TenantOptions {
   readonly revokeCompletionMs?: number;
   /** When set, a revoke ends `failed` for this reason (e.g. `appleFailure`), every license failed, rather than `done`. */
   readonly revokeFailureReason?: string;
+  /**
+   * The Microsoft Graph permissions consented for the app in this tenant (delegated and application alike).
+   * Default: what the README's admin setup grants.
+   */
+  readonly permissions?: readonly string[];
   /** Lifetime of access tokens from the token endpoint; 0 issues tokens Graph already refuses as expired. */
   readonly tokenLifetimeSeconds?: number;
 }
@@ -110,7 +130,8 @@ export class SimulatedTenant {
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
-  private readonly issuedTokens = new Map<string, number>();
+  /** Access tokens issued, with their expiry and the permissions in their `scp` (delegated) or `roles` (app-only) claim. */
+  private readonly issuedTokens = new Map<string, { expiry: number; permissions: ReadonlySet<string> }>();
   /** The app's registered certificate (PEM): client assertions must be signed by its key. */
   clientCertificatePem: string | undefined;
   /** Device codes handed out, and what the next poll with each gets. */
@@ -125,6 +146,8 @@ export class SimulatedTenant {
   readonly clientSecret: string;
   pageSize: number;
   latencyMs: number;
+  /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
+  permissions: readonly string[];
   writeLimit: TenantOptions['writeLimit'];
 
   constructor(private readonly options: TenantOptions) {
@@ -132,6 +155,7 @@ export class SimulatedTenant {
     this.clientId = options.clientId ?? SIM_CLIENT_ID;
     this.clientSecret = options.clientSecret ?? SIM_CLIENT_SECRET;
     this.pageSize = options.pageSize ?? 5;
+    this.permissions = options.permissions ?? [...README_PERMISSIONS];
     this.latencyMs = options.latencyMs ?? 0;
     this.writeLimit = options.writeLimit;
     this.reset(options.tokens);
@@ -199,10 +223,13 @@ export class SimulatedTenant {
     this.faults = [];
   }
 
-  /** An access token the server accepts, for tests that bring their own sign-in. */
-  issueAccessToken(lifetimeSeconds = 3600): string {
+  /**
+   * An access token the server accepts, for tests that bring their own sign-in. It carries the permissions given,
+   * by default every one consented in this tenant.
+   */
+  issueAccessToken(lifetimeSeconds = 3600, permissions: readonly string[] = this.permissions): string {
     const accessToken = `sim-at-${randomUUID()}`;
-    this.issuedTokens.set(accessToken, Date.now() + lifetimeSeconds * 1000);
+    this.issuedTokens.set(accessToken, { expiry: Date.now() + lifetimeSeconds * 1000, permissions: new Set(permissions) });
     return accessToken;
   }
 
@@ -225,8 +252,8 @@ export class SimulatedTenant {
 
   /** Makes every issued access token expired, as when a session lapses between two requests. */
   expireAccessTokens(): void {
-    for (const accessToken of this.issuedTokens.keys()) {
-      this.issuedTokens.set(accessToken, 0);
+    for (const issued of this.issuedTokens.values()) {
+      issued.expiry = 0;
     }
   }
 
@@ -265,7 +292,7 @@ export class SimulatedTenant {
     const fault = this.takeFault(route, tokenId);
     if (fault?.afterExecute) {
       const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
-      if ((route === 'revoke' || route === 'sync') && token && this.authorized(req.headers.authorization)) {
+      if ((route === 'revoke' || route === 'sync') && token && this.authorized(req.headers.authorization) && this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route])) {
         this.execute(route, token);
       }
     }
@@ -364,6 +391,15 @@ export class SimulatedTenant {
     }
     if (!this.authorized(req.headers.authorization)) {
       return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
+    }
+    const granting = GRAPH_ROUTE_PERMISSIONS[route as keyof typeof GRAPH_ROUTE_PERMISSIONS];
+    if (granting && !this.permitted(req.headers.authorization, granting)) {
+      // As Intune answers: UnknownError wrapping a Forbidden that names the permissions that would do.
+      const message = JSON.stringify({
+        ErrorCode: 'Forbidden',
+        Message: `Application is not authorized to perform this operation. Application must have one of the following scopes: ${granting.join(', ')} - Operation ID (for customer support): ${requestId}`,
+      });
+      return json(res, 403, JSON.parse(graphError('UnknownError', message, requestId)));
     }
     if (route === 'list') {
       return this.list(url, res);
@@ -465,10 +501,16 @@ export class SimulatedTenant {
     }, this.options.revokeCompletionMs ?? 300).unref();
   }
 
+  /** Whether the bearer's `scp` or `roles` holds one of the permissions that grant a route. */
+  private permitted(header: string | undefined, granting: readonly string[]): boolean {
+    const issued = this.issuedTokens.get(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+    return granting.some((permission) => issued?.permissions.has(permission));
+  }
+
   private authorized(header: string | undefined): boolean {
     const match = /^Bearer (.+)$/.exec(header ?? '');
-    const expiry = match ? this.issuedTokens.get(match[1]) : undefined;
-    return expiry !== undefined && expiry > Date.now();
+    const issued = match ? this.issuedTokens.get(match[1]) : undefined;
+    return issued !== undefined && issued.expiry > Date.now();
   }
 
   private openIdConfiguration(): Record<string, unknown> {
@@ -525,11 +567,18 @@ export class SimulatedTenant {
       scope,
       expires_in: 3599,
       ext_expires_in: 3599,
-      access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599),
+      // The `scp` claim: the permissions asked for that the tenant consented to.
+      access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599, this.consented(scope)),
       refresh_token: refreshToken,
       id_token: idToken,
       client_info: encode({ uid: oid, utid: this.tenantId }),
     });
+  }
+
+  /** The permissions among `scope` (space-separated, `https://graph.host/Permission`) that the tenant consented to. */
+  private consented(scope: string): string[] {
+    const asked = new Set(scope.split(' ').map((entry) => entry.slice(entry.lastIndexOf('/') + 1)));
+    return this.permissions.filter((permission) => asked.has(permission));
   }
 
   private issueToken(body: string, res: ServerResponse): void {

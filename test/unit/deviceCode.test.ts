@@ -52,7 +52,9 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
     assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel']);
     const deviceCodeRequest = new URLSearchParams(tenant.requestsFor('devicecode')[0].body);
     assert.equal(deviceCodeRequest.get('client_id'), SIM_CLIENT_ID);
-    assert.ok(deviceCodeRequest.get('scope')?.split(' ').includes(`${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`));
+    const scopes = deviceCodeRequest.get('scope')?.split(' ') ?? [];
+    assert.ok(scopes.includes(`${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`));
+    assert.ok(scopes.includes(`${tenant.url}/DeviceManagementApps.Read.All`), 'the apps permission is asked at sign-in, with the rest');
     assert.ok(tenant.requestsFor('token').length >= 3, 'polled while pending');
 
     const service = createVppTokenService(settings, { getAccessToken: () => tokenSource.getAccessToken(), log, acceptLanguage: 'en-US' });

@@ -60,16 +60,22 @@ describe('settings', () => {
 });
 
 describe('scopes', () => {
-  it('asks VS Code for the configured app and tenant and the cloud\'s Intune permission', () => {
+  it('asks VS Code for the configured app and tenant and the cloud\'s Intune permissions: the tokens and their apps', () => {
     const settings = resolveSettings({ clientId: 'app-id', tenantId: 'tenant-id' });
     assert.deepEqual(vscodeSessionScopes(settings), [
       'VSCODE_CLIENT_ID:app-id',
       'VSCODE_TENANT:tenant-id',
       'https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All',
+      'https://graph.microsoft.com/DeviceManagementApps.Read.All',
     ]);
     assert.equal(authenticationProviderId(settings), 'microsoft');
     const gov = resolveSettings({ cloud: 'usGov', clientId: 'app-id' });
-    assert.deepEqual(vscodeSessionScopes(gov), ['VSCODE_CLIENT_ID:app-id', 'VSCODE_TENANT:organizations', 'https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All']);
+    assert.deepEqual(vscodeSessionScopes(gov), [
+      'VSCODE_CLIENT_ID:app-id',
+      'VSCODE_TENANT:organizations',
+      'https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All',
+      'https://graph.microsoft.us/DeviceManagementApps.Read.All',
+    ]);
     assert.equal(authenticationProviderId(gov), 'microsoft-sovereign-cloud');
     assert.deepEqual(appOnlyScopes(resolveSettings({ cloud: 'china' })), ['https://microsoftgraph.chinacloudapi.cn/.default']);
   });

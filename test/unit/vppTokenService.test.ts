@@ -187,6 +187,53 @@ describe('VppTokenService against the simulated tenant', () => {
     });
   });
 
+  describe('permissions, checked by the simulated tenant as Graph does', () => {
+    const hq = () => seedTokens()[0].id;
+    const calls = (s: VppTokenService) => ({
+      list: () => s.listTokens(),
+      get: () => s.getToken(hq()),
+      apps: () => s.listVppApps(),
+      revoke: () => s.revokeLicenses(hq(), { notifyManagedDevices: false, revokeUntrackedLicenses: false }),
+      sync: () => s.syncLicenses(hq()),
+    });
+    const cases: { granted: string[]; refused: Record<string, string> }[] = [
+      {
+        granted: [],
+        refused: {
+          list: 'DeviceManagementServiceConfig.ReadWrite.All',
+          get: 'DeviceManagementServiceConfig.ReadWrite.All',
+          apps: 'DeviceManagementApps.Read.All',
+          revoke: 'DeviceManagementServiceConfig.ReadWrite.All',
+          sync: 'DeviceManagementServiceConfig.ReadWrite.All',
+        },
+      },
+      // The setup the README gave before: the tokens work, their apps are refused.
+      { granted: ['DeviceManagementServiceConfig.ReadWrite.All'], refused: { apps: 'DeviceManagementApps.Read.All' } },
+      // The apps permission alone reads the tokens too, but cannot write.
+      {
+        granted: ['DeviceManagementApps.Read.All'],
+        refused: { revoke: 'DeviceManagementServiceConfig.ReadWrite.All', sync: 'DeviceManagementServiceConfig.ReadWrite.All' },
+      },
+      { granted: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.Read.All'], refused: {} },
+    ];
+    for (const { granted, refused } of cases) {
+      it(`granted [${granted.join(', ')}]: ${Object.keys(refused).join(', ') || 'nothing'} refused, each naming the permission it needs`, async () => {
+        accessToken = tenant.issueAccessToken(3600, granted);
+        for (const [route, call] of Object.entries(calls(service()))) {
+          const permission = refused[route];
+          if (permission) {
+            const error = await rejection(call());
+            assert.equal(error.kind, 'forbidden', route);
+            assert.match(error.message, new RegExp(`needs the Microsoft Graph permission ${permission.replace(/\./g, '\\.')} `), route);
+          } else {
+            await call();
+          }
+        }
+        assert.equal(tenant.executed.length, granted.includes('DeviceManagementServiceConfig.ReadWrite.All') ? 2 : 0, 'writes carried out only when permitted');
+      });
+    }
+  });
+
   describe('errors', () => {
     const id = () => seedTokens()[0].id;
     const revoke = (s: VppTokenService) => s.revokeLicenses(id(), { notifyManagedDevices: false, revokeUntrackedLicenses: false });
