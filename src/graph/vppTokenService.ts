@@ -8,8 +8,11 @@ import { errorFromResponse } from './errorFromResponse';
 import { describePath } from './requestObserver';
 import { WriteSlotOptions } from './writeThrottle';
 
-/** A VPP token as this extension holds it: every field but the secret `token` blob. */
-export type VppTokenRecord = Omit<VppToken, 'token'> & { readonly id: string };
+/**
+ * A VPP token as this extension holds it: every field but the secret `token` blob. The beta metadata also has
+ * `appleDeviceAppDeliveryProtocolType` (fixed when the token is added), which the types package does not have yet.
+ */
+export type VppTokenRecord = Omit<VppToken, 'token'> & { readonly id: string; readonly appleDeviceAppDeliveryProtocolType?: string | null };
 
 /**
  * The fields listed and shown. `token` (the secret blob) is deliberately absent, so Graph never sends it.
@@ -32,7 +35,8 @@ export const TOKEN_FIELDS = [
   'dataSharingConsentGranted',
   'claimTokenManagementFromExternalMdm',
   'roleScopeTagIds',
-] as const satisfies readonly (keyof VppToken)[];
+  'appleDeviceAppDeliveryProtocolType',
+] as const satisfies readonly (keyof VppTokenRecord)[];
 
 /** An iOS or macOS app bought with a VPP token, as the tree shows it. */
 export type VppAppRecord = Pick<IosVppApp, 'displayName' | 'bundleId' | 'vppTokenId' | 'usedLicenseCount' | 'totalLicenseCount'> & {
@@ -167,8 +171,10 @@ export class VppTokenService {
     const path = tokenPath(id, 'syncLicenses');
     return this.write(async () => {
       const response = await this.send('syncLicenses', 'POST', this.client.api(path), signal, undefined);
-      // Graph answers with the token (secret blob included): checked to be one, then dropped, never kept.
-      const token = await this.readJson(response, 'POST', path);
+      // Graph answers with the token (secret blob included): checked to be one, then dropped, never kept. The
+      // metadata returns it bare, the docs' examples inside `value`: both are accepted.
+      const answer = (await this.readJson(response, 'POST', path)) as { value?: unknown };
+      const token = answer.value && typeof answer.value === 'object' ? answer.value : answer;
       if (typeof (token as { id?: unknown }).id !== 'string') {
         throw this.malformed('POST', path, response, l10n.t('not the token Graph returns for a sync'));
       }

@@ -124,6 +124,7 @@ export function presentToken(token: VppTokenRecord, now: number, locale: string)
     [l10n.t('Location'), plainText(token.locationName, 500)],
     [l10n.t('Country or region'), plainText(token.countryOrRegion, 20)],
     [l10n.t('Account type'), plainText(token.vppTokenAccountType, 40)],
+    [l10n.t('App delivery protocol'), plainText(token.appleDeviceAppDeliveryProtocolType, 40)],
     [l10n.t('State'), words],
     [l10n.t('Expires'), [formatDate(token.expirationDateTime, locale), expiry].filter(Boolean).join(' · ')],
     [l10n.t('Last sync'), [formatDate(token.lastSyncDateTime, locale), plainText(token.lastSyncStatus, 40)].filter(Boolean).join(' · ')],

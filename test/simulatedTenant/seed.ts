@@ -1,7 +1,10 @@
 import type { VppToken } from '@microsoft/microsoft-graph-types-beta';
 
-/** A token as the simulated tenant stores it, secret `token` blob included (it must never reach the extension's UI). */
-export type StoredToken = VppToken & { id: string };
+/**
+ * A token as the simulated tenant stores it, secret `token` blob included (it must never reach the extension's UI),
+ * with the beta metadata's `appleDeviceAppDeliveryProtocolType`, which the types package lacks.
+ */
+export type StoredToken = VppToken & { id: string; appleDeviceAppDeliveryProtocolType?: string };
 
 const DAY = 24 * 3600 * 1000;
 
@@ -21,6 +24,7 @@ function token(n: number, now: number, fields: Partial<StoredToken>): StoredToke
     id: id(n),
     organizationName: 'Contoso Ltd',
     vppTokenAccountType: 'business',
+    appleDeviceAppDeliveryProtocolType: 'mobileDeviceManagement',
     appleId: `vpp${n}@contoso.example`,
     displayName: `Token ${n}`,
     locationName: 'Headquarters',

@@ -19,7 +19,10 @@ const GRAPH_ROUTE_PERMISSIONS = {
   apps: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementConfiguration.Read.All', 'DeviceManagementConfiguration.ReadWrite.All'],
 } as const satisfies Partial<Record<Route, readonly string[]>>;
 
-/** The revoke body the schema allows: `notifyManagedDevices` and `revokeUntrackedLicenses`, booleans, nothing else. */
+/**
+ * The revoke body the metadata allows: `notifyManagedDevices` a Boolean (non-null), `revokeUntrackedLicenses` an
+ * optional, nullable Boolean, nothing else.
+ */
 function validRevokeBody(body: string): boolean {
   let parsed: unknown;
   try {
@@ -28,11 +31,12 @@ function validRevokeBody(body: string): boolean {
     return false;
   }
   const record = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  const untracked = record?.revokeUntrackedLicenses;
   return (
     record !== undefined &&
-    Object.keys(record).sort().join(',') === 'notifyManagedDevices,revokeUntrackedLicenses' &&
+    Object.keys(record).every((key) => key === 'notifyManagedDevices' || key === 'revokeUntrackedLicenses') &&
     typeof record.notifyManagedDevices === 'boolean' &&
-    typeof record.revokeUntrackedLicenses === 'boolean'
+    (untracked === undefined || untracked === null || typeof untracked === 'boolean')
   );
 }
 
@@ -146,6 +150,8 @@ export class SimulatedTenant {
   readonly clientSecret: string;
   pageSize: number;
   latencyMs: number;
+  /** How syncLicenses answers: the bare token (the metadata) or `{"value": token}` (the docs' examples). */
+  syncAnswer: 'entity' | 'value' = 'entity';
   /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
   permissions: readonly string[];
   writeLimit: TenantOptions['writeLimit'];
@@ -423,7 +429,8 @@ export class SimulatedTenant {
       res.end();
       return;
     }
-    return json(res, 200, token);
+    // The docs' examples wrap the token in `value`; the metadata says the action returns the bare entity.
+    return json(res, 200, this.syncAnswer === 'value' ? { value: token } : token);
   }
 
   /** Carries a revoke or sync out, as Intune does once it accepted the request. */
@@ -726,7 +733,8 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
 function project(token: StoredToken, select: string | null, withoutSecret = false): Record<string, unknown> {
   const fields = select ? new Set(['id', ...select.split(',')]) : undefined;
   return Object.fromEntries(
-    Object.entries(token).filter(([key]) => (fields ? fields.has(key) : key !== 'tokenActionResults') && !(withoutSecret && key === 'token')),
+    // Without $select Graph returns every property, tokenActionResults included.
+    Object.entries(token).filter(([key]) => (!fields || fields.has(key)) && !(withoutSecret && key === 'token')),
   );
 }
 

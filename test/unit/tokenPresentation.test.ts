@@ -79,6 +79,7 @@ describe('token presentation', () => {
     const hostile = token({
       displayName: '[click](command:workbench.action.terminal.new) \u202eevil\u001b[31m',
       locationName: '<img src=x onerror=alert(1)>',
+      appleDeviceAppDeliveryProtocolType: 'declarativeDeviceManagement',
       roleScopeTagIds: ['0', '7'],
       lastSyncStatus: 'completed',
       lastSyncDateTime: '2026-11-27T10:00:00Z',
@@ -89,6 +90,7 @@ describe('token presentation', () => {
     assert.equal(rows.Location, '<img src=x onerror=alert(1)>');
     assert.equal(rows['Scope tags'], '0, 7');
     assert.equal(rows['Token ID'], 'id-1');
+    assert.equal(rows['App delivery protocol'], 'declarativeDeviceManagement');
     assert.match(rows['Last sync'], /^Nov 27, 2026, 10:00 AM UTC · completed$/);
     // A record that still carried the secret blob (a server sending it despite $select) shows none of it.
     const withSecret = presentToken({ ...hostile, token: `${SECRET_TOKEN_PREFIX}blob` } as VppTokenRecord, NOW, 'en');

@@ -234,6 +234,43 @@ describe('VppTokenService against the simulated tenant', () => {
     }
   });
 
+  describe('the simulated tenant answers in the shapes Graph uses', () => {
+    const post = (path: string, body: string) =>
+      fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens/${seedTokens()[0].id}/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body,
+      });
+
+    it('revokeLicenses: notifyManagedDevices is required, revokeUntrackedLicenses optional (the metadata), nothing else allowed', async () => {
+      assert.equal((await post('revokeLicenses', '{"notifyManagedDevices":false}')).status, 204);
+      assert.equal((await post('revokeLicenses', '{"notifyManagedDevices":true,"revokeUntrackedLicenses":null}')).status, 204);
+      assert.equal((await post('revokeLicenses', '{"revokeUntrackedLicenses":true}')).status, 400);
+      assert.equal((await post('revokeLicenses', '{"notifyManagedDevices":"yes"}')).status, 400);
+      assert.equal((await post('revokeLicenses', '{"notifyManagedDevices":true,"force":true}')).status, 400);
+      assert.equal(tenant.executed.length, 2);
+    });
+
+    it('a token read without $select carries its tokenActionResults, as Graph returns them by default', async () => {
+      const response = await fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens/${seedTokens()[0].id}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const body = (await response.json()) as Record<string, unknown>;
+      assert.ok(Array.isArray(body.tokenActionResults));
+    });
+
+    for (const shape of ['entity', 'value'] as const) {
+      it(`syncLicenses answered with the token ${shape === 'value' ? 'inside "value" (the docs)' : 'bare (the metadata)'} is accepted`, async () => {
+        tenant.syncAnswer = shape;
+        try {
+          const receipt = await service().syncLicenses(seedTokens()[0].id);
+          assert.equal(receipt.status, 200);
+          assert.equal(tenant.executed.length, 1);
+        } finally {
+          tenant.syncAnswer = 'entity';
+        }
+      });
+    }
+  });
+
   describe('errors', () => {
     const id = () => seedTokens()[0].id;
     const revoke = (s: VppTokenService) => s.revokeLicenses(id(), { notifyManagedDevices: false, revokeUntrackedLicenses: false });
