@@ -4,7 +4,7 @@ import { ConnectionSettings } from '../config/settings';
 import { VppError } from '../errors';
 import { authenticationProviderId, vscodeSessionScopes } from './scopes';
 import { signInError } from './signInErrors';
-import { sovereignEnvironmentMismatch } from './sovereignCloud';
+import { sovereignCloudProblem } from './sovereignCloud';
 import { AccessTokenSource } from './tokenSource';
 
 /**
@@ -20,14 +20,15 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
     this.scopes = vscodeSessionScopes(settings);
   }
 
-  /** A national cloud's sign-in only works when VS Code's sovereign-cloud setting names the same cloud. */
+  /**
+   * A national or custom cloud signs in through VS Code's sovereign-cloud provider, which follows its own settings:
+   * they must name the same cloud and login host, and come from the user, never from a workspace.
+   */
   private checkSovereignEnvironment(): void {
-    const mismatch = sovereignEnvironmentMismatch(
-      this.settings,
-      vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get('environment'),
-    );
-    if (mismatch) {
-      throw mismatch;
+    const configuration = vscode.workspace.getConfiguration('microsoft-sovereign-cloud');
+    const problem = sovereignCloudProblem(this.settings, configuration.inspect('environment') ?? {}, configuration.inspect('customEnvironment') ?? {});
+    if (problem) {
+      throw problem;
     }
   }
 

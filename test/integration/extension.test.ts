@@ -300,6 +300,34 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     }
   });
 
+  it('in mode vscode, a workspace that sets VS Code\'s sovereign-cloud sign-in settings is refused, naming the setting, and nothing is sent', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test VS Code opens a workspace folder');
+    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        'microsoft-sovereign-cloud.environment': 'custom',
+        'microsoft-sovereign-cloud.customEnvironment': { activeDirectoryEndpointUrl: 'https://login.evil.example/' },
+        'editor.tabSize': 5,
+      }),
+    );
+    await configure({ 'auth.mode': 'vscode' });
+    try {
+      await waitUntil(() => vscode.workspace.getConfiguration('editor').get('tabSize') === 5, 'VS Code to read the workspace settings');
+      fixture.tenant.requests.length = 0;
+      const ui = new ScriptedUserInput();
+      await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signIn'));
+      assert.match(ui.of('error')[0]?.message ?? '', /This workspace sets VS Code's setting microsoft-sovereign-cloud\.environment/);
+      assert.deepEqual(ui.of('error')[0]?.buttons, ['Open Settings', 'Show Log']);
+      assert.equal(fixture.tenant.requests.length, 0);
+    } finally {
+      fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
+      await configure({ 'auth.mode': 'clientCredentials' });
+    }
+  });
+
   it('signs out (forgetting the secret) and back in with a new secret', async () => {
     await withUi(fixture.api, new ScriptedUserInput(), () => vscode.commands.executeCommand('intuneVpp.signOut'));
     fixture.tenant.requests.length = 0;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { appOnlyScopes, authenticationProviderId, vscodeSessionScopes } from '../../src/auth/scopes';
 import { signInError } from '../../src/auth/signInErrors';
-import { sovereignEnvironmentMismatch } from '../../src/auth/sovereignCloud';
+import { sovereignCloudProblem } from '../../src/auth/sovereignCloud';
 import { missingSignInSetting, resolveSettings } from '../../src/config/settings';
 import { ConfigurationError } from '../../src/errors';
 
@@ -82,18 +82,43 @@ describe('scopes', () => {
 });
 
 describe('national clouds with VS Code\'s sovereign-cloud sign-in', () => {
+  const user = (value: unknown) => ({ globalValue: value });
+  const none = {};
+
   it('names the VS Code setting and the value it needs when it does not match', () => {
     const china = resolveSettings({ cloud: 'china', clientId: 'app' });
-    const error = sovereignEnvironmentMismatch(china, 'USGovernment');
+    const error = sovereignCloudProblem(china, user('USGovernment'), none);
     assert.equal(error?.kind, 'configuration');
     assert.match(error?.message ?? '', /microsoft-sovereign-cloud\.environment must be "ChinaCloud" \(it is "USGovernment"\)/);
-    assert.match(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'usGovDoD' }), undefined)?.message ?? '', /must be "USGovernment" \(it is "not set"\)/);
+    assert.match(sovereignCloudProblem(resolveSettings({ cloud: 'usGovDoD' }), none, none)?.message ?? '', /must be "USGovernment" \(it is "not set"\)/);
   });
 
-  it('is satisfied by the matching value, and the global cloud needs none', () => {
-    assert.equal(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'usGov' }), 'USGovernment'), undefined);
-    assert.equal(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'china' }), 'ChinaCloud'), undefined);
-    assert.equal(sovereignEnvironmentMismatch(resolveSettings({ cloud: 'global' }), 'ChinaCloud'), undefined);
+  it('is satisfied by the matching user value, and the global cloud needs none', () => {
+    assert.equal(sovereignCloudProblem(resolveSettings({ cloud: 'usGov' }), user('USGovernment'), none), undefined);
+    assert.equal(sovereignCloudProblem(resolveSettings({ cloud: 'china' }), user('ChinaCloud'), none), undefined);
+    assert.equal(sovereignCloudProblem(resolveSettings({ cloud: 'global' }), user('ChinaCloud'), none), undefined);
+  });
+
+  it('refuses either setting when a workspace or folder sets it, naming the setting, even if it matches', () => {
+    const gov = resolveSettings({ cloud: 'usGov' });
+    assert.match(
+      sovereignCloudProblem(gov, { globalValue: 'USGovernment', workspaceValue: 'USGovernment' }, none)?.message ?? '',
+      /This workspace sets VS Code's setting microsoft-sovereign-cloud\.environment/,
+    );
+    assert.match(
+      sovereignCloudProblem(gov, user('USGovernment'), { workspaceFolderValue: { activeDirectoryEndpointUrl: 'https://evil.example/' } })?.message ?? '',
+      /microsoft-sovereign-cloud\.customEnvironment/,
+    );
+  });
+
+  it('for a custom cloud, the sign-in host VS Code would use must be the configured login endpoint', () => {
+    const custom = resolveSettings({ cloud: 'custom', customGraphEndpoint: 'https://graph.contoso.example', customLoginEndpoint: 'https://login.contoso.example' });
+    assert.equal(sovereignCloudProblem(custom, user('custom'), user({ activeDirectoryEndpointUrl: 'https://login.contoso.example/' })), undefined);
+    assert.match(
+      sovereignCloudProblem(custom, user('custom'), user({ activeDirectoryEndpointUrl: 'https://login.evil.example/' }))?.message ?? '',
+      /sends sign-in to https:\/\/login\.evil\.example, but intuneVpp\.customCloud\.loginEndpoint is https:\/\/login\.contoso\.example/,
+    );
+    assert.match(sovereignCloudProblem(custom, user('custom'), none)?.message ?? '', /sends sign-in to no address/);
   });
 });
 
