@@ -1,14 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { configure, EXTENSION_ID, Fixture, useFixture, withUi } from './fixture';
-import { waitUntil } from '../support/waitUntil';
+import { configure, EXTENSION_ID, Fixture, useFixture, withUi, withWorkspaceSettings } from './fixture';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';
@@ -280,50 +277,30 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   });
 
   it('ignores a workspace setting that tries to redirect Graph', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the test VS Code opens a workspace folder');
-    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
-    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    // A harmless setting in the same file tells when VS Code has read it.
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({ 'intuneVpp.customCloud.graphEndpoint': 'https://127.0.0.2:9', 'intuneVpp.cloud': 'global', 'editor.tabSize': 7 }),
-    );
-    try {
-      await waitUntil(() => vscode.workspace.getConfiguration('editor').get('tabSize') === 7, 'VS Code to read the workspace settings');
+    await withWorkspaceSettings({ 'intuneVpp.customCloud.graphEndpoint': 'https://127.0.0.2:9', 'intuneVpp.cloud': 'global' }, async () => {
       assert.equal(vscode.workspace.getConfiguration('intuneVpp').get('customCloud.graphEndpoint'), fixture.tenant.url);
       const tree = await items();
       assert.equal(tree.length, seedTokens().length);
       assert.ok(fixture.tenant.requestsFor('list').length >= 1, 'the configured tenant was asked');
-    } finally {
-      fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
-    }
+    });
   });
 
   it('in mode vscode, a workspace that sets VS Code\'s sovereign-cloud sign-in settings is refused, naming the setting, and nothing is sent', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the test VS Code opens a workspace folder');
-    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
-    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({
-        'microsoft-sovereign-cloud.environment': 'custom',
-        'microsoft-sovereign-cloud.customEnvironment': { activeDirectoryEndpointUrl: 'https://login.evil.example/' },
-        'editor.tabSize': 5,
-      }),
-    );
+    const hostile = {
+      'microsoft-sovereign-cloud.environment': 'custom',
+      'microsoft-sovereign-cloud.customEnvironment': { activeDirectoryEndpointUrl: 'https://login.evil.example/' },
+    };
     await configure({ 'auth.mode': 'vscode' });
     try {
-      await waitUntil(() => vscode.workspace.getConfiguration('editor').get('tabSize') === 5, 'VS Code to read the workspace settings');
-      fixture.tenant.requests.length = 0;
-      const ui = new ScriptedUserInput();
-      await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signIn'));
-      assert.match(ui.of('error')[0]?.message ?? '', /This workspace sets VS Code's setting microsoft-sovereign-cloud\.environment/);
-      assert.deepEqual(ui.of('error')[0]?.buttons, ['Open Settings', 'Show Log']);
-      assert.equal(fixture.tenant.requests.length, 0);
+      await withWorkspaceSettings(hostile, async () => {
+        fixture.tenant.requests.length = 0;
+        const ui = new ScriptedUserInput();
+        await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signIn'));
+        assert.match(ui.of('error')[0]?.message ?? '', /This workspace sets VS Code's setting microsoft-sovereign-cloud\.environment/);
+        assert.deepEqual(ui.of('error')[0]?.buttons, ['Open Settings', 'Show Log']);
+        assert.equal(fixture.tenant.requests.length, 0);
+      });
     } finally {
-      fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
       await configure({ 'auth.mode': 'clientCredentials' });
     }
   });

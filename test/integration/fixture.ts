@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { waitUntil } from '../support/waitUntil';
 import type { IntuneVppTestApi } from '../../src/testApi';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
@@ -19,6 +22,28 @@ export async function configure(values: Record<string, unknown>): Promise<void> 
   const configuration = vscode.workspace.getConfiguration('intuneVpp');
   for (const [key, value] of Object.entries(values)) {
     await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+/**
+ * Runs `action` while the workspace folder's `.vscode/settings.json` holds `values`, then removes the file. Waits
+ * until VS Code has read the file: a harmless setting written beside the values tells when it has.
+ */
+export async function withWorkspaceSettings<T>(values: Record<string, unknown>, action: () => Promise<T>): Promise<T> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    throw new Error('The test VS Code opened no workspace folder');
+  }
+  const settingsDir = path.join(folder.uri.fsPath, '.vscode');
+  const tabSize = () => vscode.workspace.getConfiguration('editor').get<number>('tabSize') ?? 4;
+  const marker = (tabSize() % 16) + 1;
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ ...values, 'editor.tabSize': marker }));
+  try {
+    await waitUntil(() => tabSize() === marker, 'VS Code to read the workspace settings');
+    return await action();
+  } finally {
+    fs.rmSync(settingsDir, { recursive: true, force: true });
   }
 }
 
