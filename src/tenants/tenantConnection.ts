@@ -11,9 +11,8 @@ import { TenantDefinition } from '../config/tenants';
 import { ConfigurationError, VppError } from '../errors';
 import { createVppTokenService } from '../graph/createService';
 import { VppTokenService } from '../graph/vppTokenService';
+import { TenantSecrets } from './tenantSecrets';
 
-const SECRET_KINDS = ['clientSecret', 'clientCertificate', 'tokenCache'] as const;
-type SecretKind = (typeof SECRET_KINDS)[number];
 
 interface Ready {
   readonly settings: ConnectionSettings;
@@ -23,9 +22,9 @@ interface Ready {
   readonly service: VppTokenService;
 }
 
-/** Where a credential of the configured app lives in SecretStorage: one per kind, cloud, tenant and app. */
-function secretKey(kind: SecretKind, settings: ConnectionSettings): string {
-  return `intuneVpp.${kind}/${settings.endpoints.loginEndpoint}/${settings.tenantId}/${settings.clientId}`;
+/** How versions before per-entry keys scoped a stored credential: login host, tenant and app. */
+function legacyScope(settings: ConnectionSettings): string {
+  return `${settings.endpoints.loginEndpoint}/${settings.tenantId}/${settings.clientId}`;
 }
 
 /**
@@ -44,6 +43,8 @@ export class TenantConnection implements vscode.Disposable {
     /** Shows the device code sign-in's code and its wait. */
     private readonly ui: UserInput,
     readonly definition: TenantDefinition,
+    /** Lets every configured tenant copy the credentials it shares under an earlier version's key (see TenantSecrets). */
+    private readonly adoptSharedSecrets: () => Promise<void>,
   ) {
     this.disposables.push(
       vscode.authentication.onDidChangeSessions((event) => {
@@ -56,7 +57,8 @@ export class TenantConnection implements vscode.Disposable {
       // tokens, which is no news for the tree.
       context.secrets.onDidChange((event) => {
         const current = this.ready;
-        if (current && !(current instanceof VppError) && [secretKey('clientSecret', current.settings), secretKey('clientCertificate', current.settings)].includes(event.key)) {
+        const secrets = this.secrets(current && !(current instanceof VppError) ? current.settings : undefined);
+        if (current && !(current instanceof VppError) && [secrets.key('clientSecret'), secrets.key('clientCertificate')].includes(event.key)) {
           this.changed.fire();
         }
       }),
@@ -69,6 +71,20 @@ export class TenantConnection implements vscode.Disposable {
 
   get label(): string {
     return this.definition.label;
+  }
+
+  /** This tenant's stored credentials and token cache. */
+  private secrets(settings: ConnectionSettings | undefined): TenantSecrets {
+    return new TenantSecrets(this.context.secrets, this.key, settings && legacyScope(settings), this.adoptSharedSecrets);
+  }
+
+  /** Copies what an earlier version stored under a key this tenant shares with others, before that key goes. */
+  async adoptLegacySecrets(): Promise<void> {
+    try {
+      await new TenantSecrets(this.context.secrets, this.key, legacyScope(this.settings()), async () => undefined).adoptAll();
+    } catch {
+      // Settings that never resolved never stored a credential.
+    }
   }
 
   private get signedOutKey(): string {
@@ -130,9 +146,7 @@ export class TenantConnection implements vscode.Disposable {
     } catch {
       // Settings that never resolved never stored a credential.
     }
-    for (const kind of settings ? SECRET_KINDS : []) {
-      await this.context.secrets.delete(secretKey(kind, settings!));
-    }
+    await this.secrets(settings).forget();
     await this.context.globalState.update(this.signedOutKey, undefined);
   }
 
@@ -143,7 +157,7 @@ export class TenantConnection implements vscode.Disposable {
   async storeClientCertificate(pemText: string): Promise<string> {
     const settings = this.build().settings;
     const certificate = parseClientCertificate(pemText);
-    await this.context.secrets.store(secretKey('clientCertificate', settings), JSON.stringify(certificate));
+    await this.secrets(settings).store('clientCertificate', JSON.stringify(certificate));
     await this.context.globalState.update(this.signedOutKey, false);
     return certificate.thumbprintSha256;
   }
@@ -151,7 +165,7 @@ export class TenantConnection implements vscode.Disposable {
   /** Stores the client secret for the configured app (client-credentials mode). */
   async storeClientSecret(secret: string): Promise<void> {
     const settings = this.build().settings;
-    await this.context.secrets.store(secretKey('clientSecret', settings), secret);
+    await this.secrets(settings).store('clientSecret', secret);
     await this.context.globalState.update(this.signedOutKey, false);
   }
 
@@ -218,29 +232,28 @@ export class TenantConnection implements vscode.Disposable {
 
   private createSource(settings: ConnectionSettings): AccessTokenSource {
     if (settings.authMode === 'deviceCode') {
-      const key = secretKey('tokenCache', settings);
+      const secrets = this.secrets(settings);
       const cache: TokenCacheStore = {
-        get: async () => this.context.secrets.get(key),
-        set: async (value) => this.context.secrets.store(key, value),
-        delete: async () => this.context.secrets.delete(key),
+        get: () => secrets.get('tokenCache'),
+        set: (value) => secrets.store('tokenCache', value),
+        delete: () => secrets.delete('tokenCache'),
       };
       return new DeviceCodeTokenSource(settings, cache, this.ui, this.log);
     }
     if (settings.authMode === 'clientCredentials') {
-      const key = secretKey('clientSecret', settings);
-      const certificateKey = secretKey('clientCertificate', settings);
-      const secrets: SecretStore = {
-        get: async () => this.context.secrets.get(key),
+      const secrets = this.secrets(settings);
+      const store: SecretStore = {
+        get: () => secrets.get('clientSecret'),
         getCertificate: async () => {
-          const stored = await this.context.secrets.get(certificateKey);
+          const stored = await secrets.get('clientCertificate');
           return stored ? (JSON.parse(stored) as ClientCertificate) : undefined;
         },
         delete: async () => {
-          await this.context.secrets.delete(key);
-          await this.context.secrets.delete(certificateKey);
+          await secrets.delete('clientSecret');
+          await secrets.delete('clientCertificate');
         },
       };
-      return new ClientCredentialsTokenSource(settings, secrets, this.log);
+      return new ClientCredentialsTokenSource(settings, store, this.log);
     }
     return new VscodeSessionTokenSource(settings);
   }

@@ -74,7 +74,10 @@ export class TenantRegistry implements vscode.Disposable {
     if (duplicates.length > 0) {
       this.log.warn(`Ignored tenants that repeat an earlier one (same cloud, sign-in mode, app and tenant): ${duplicates.join(', ')}.`);
     }
-    const connections = definitions.map((definition) => new TenantConnection(this.context, this.log, this.ui, definition));
+    const adoptSharedSecrets = async () => {
+      await Promise.all(connections.map((connection) => connection.adoptLegacySecrets()));
+    };
+    const connections: TenantConnection[] = definitions.map((definition) => new TenantConnection(this.context, this.log, this.ui, definition, adoptSharedSecrets));
     this.connectionEvents = connections.map((connection) => connection.onDidChange(() => this.changed.fire(connection)));
     return connections;
   }

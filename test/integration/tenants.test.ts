@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/tree/treeNodes';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { seedTokens } from '../simulatedTenant/seed';
-import { SimulatedTenant, SIM_CLIENT_ID } from '../simulatedTenant/server';
+import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, Fixture, useFixture, withUi } from './fixture';
@@ -197,5 +197,35 @@ describe('several tenants in one view of a real VS Code', () => {
     second.requests.length = 0;
     assert.equal((await root('Fabrikam')).item.description, 'needs a client secret or certificate', 'the secret was deleted with the tenant');
     assert.equal(second.requests.length, 0);
+  });
+
+  it('two entries with the same login host, tenant and app keep their own secrets; removing one leaves the other signed in', async () => {
+    // The same simulated tenant reached as localhost: another Graph origin, the same login host, tenant and app.
+    const twin = {
+      label: 'Contoso twin',
+      cloud: 'custom',
+      graphEndpoint: fixture.tenant.url.replace('127.0.0.1', 'localhost'),
+      loginEndpoint: fixture.tenant.url,
+      authMode: 'clientCredentials',
+      clientId: SIM_CLIENT_ID,
+      tenantId: SIM_TENANT_ID,
+    };
+    await configure({ additionalTenants: [twin] });
+    try {
+      const before = await root('Contoso twin');
+      assert.equal(before.item.description, 'needs a client secret or certificate', 'the other entry\'s secret is not shared');
+      fixture.tenant.requests.length = 0;
+      await withUi(fixture.api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () => vscode.commands.executeCommand('intuneVpp.setClientSecret', before.node));
+      const twinRoot = await root('Contoso twin');
+      // Its own secret now signs it in (the simulated login then refuses the localhost scope, which is beside the point).
+      assert.notEqual(twinRoot.item.description, 'needs a client secret or certificate');
+      const twinSignIn = fixture.tenant.requestsFor('token').map((request) => new URLSearchParams(request.body));
+      assert.ok(twinSignIn.some((form) => form.get('client_secret') === SIM_CLIENT_SECRET && form.get('scope') === `${twin.graphEndpoint}/.default`));
+      await withUi(fixture.api, new ScriptedUserInput([{ confirm: true }]), () => vscode.commands.executeCommand('intuneVpp.removeTenant', twinRoot.node));
+      const flat = await childrenOf();
+      assert.equal(flat.length, seedTokens().length, 'the settings\' tenant still signs in with its own secret');
+    } finally {
+      await configure({ additionalTenants: undefined });
+    }
   });
 });

@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { legacyKey, SecretStorageLike, TenantSecrets } from '../../src/tenants/tenantSecrets';
+
+/** SecretStorage as a map. */
+class MemorySecrets implements SecretStorageLike {
+  readonly values = new Map<string, string>();
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}
+
+// usGov and usGovDoD with one app: one login host, tenant and app, two tenant entries.
+const SHARED_SCOPE = 'https://login.microsoftonline.us/contoso.onmicrosoft.us/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+
+describe('secrets per tenant entry', () => {
+  let storage: MemorySecrets;
+  let gov: TenantSecrets;
+  let dod: TenantSecrets;
+
+  beforeEach(() => {
+    storage = new MemorySecrets();
+    const adoptAll = async () => {
+      await gov.adoptAll();
+      await dod.adoptAll();
+    };
+    gov = new TenantSecrets(storage, 'gov-entry', SHARED_SCOPE, adoptAll);
+    dod = new TenantSecrets(storage, 'dod-entry', SHARED_SCOPE, adoptAll);
+  });
+
+  it('two entries with the same login host, tenant and app keep separate secrets', async () => {
+    await gov.store('clientSecret', 'gov-secret');
+    assert.equal(await gov.get('clientSecret'), 'gov-secret');
+    assert.equal(await dod.get('clientSecret'), undefined);
+    await dod.store('clientSecret', 'dod-secret');
+    assert.equal(await gov.get('clientSecret'), 'gov-secret');
+  });
+
+  it('a secret an earlier version stored under the shared key moves to each entry on first use', async () => {
+    await storage.store(legacyKey('clientSecret', SHARED_SCOPE), 'old-secret');
+    assert.equal(await gov.get('clientSecret'), 'old-secret');
+    assert.equal(await dod.get('clientSecret'), 'old-secret');
+    assert.equal(storage.values.get(gov.key('clientSecret')), 'old-secret');
+    assert.equal(storage.values.get(dod.key('clientSecret')), 'old-secret');
+  });
+
+  it('removing one entry leaves the other its secret, even one still under the shared key, and nothing comes back', async () => {
+    await storage.store(legacyKey('clientCertificate', SHARED_SCOPE), '{"pem":"old"}');
+    await storage.store(legacyKey('tokenCache', SHARED_SCOPE), 'old-cache');
+    // Neither entry has read them yet when one is removed.
+    await gov.forget();
+    assert.equal(await gov.get('clientCertificate'), undefined, 'the removed entry\'s copy is gone and is not read back');
+    assert.equal(await dod.get('clientCertificate'), '{"pem":"old"}');
+    assert.equal(await dod.get('tokenCache'), 'old-cache');
+    assert.equal(storage.values.has(legacyKey('clientCertificate', SHARED_SCOPE)), false, 'the shared key is gone');
+  });
+
+  it('signing out (deleting a secret) does not bring the shared value back on the next read', async () => {
+    await storage.store(legacyKey('clientSecret', SHARED_SCOPE), 'old-secret');
+    assert.equal(await gov.get('clientSecret'), 'old-secret');
+    await gov.delete('clientSecret');
+    assert.equal(await gov.get('clientSecret'), undefined);
+    assert.equal(await dod.get('clientSecret'), 'old-secret');
+  });
+
+  it('an entry whose settings are incomplete only touches its own keys', async () => {
+    const incomplete = new TenantSecrets(storage, 'incomplete-entry', undefined, async () => assert.fail('nothing shared to adopt'));
+    await storage.store(legacyKey('clientSecret', SHARED_SCOPE), 'old-secret');
+    await incomplete.store('clientSecret', 'mine');
+    await incomplete.forget();
+    assert.equal(await incomplete.get('clientSecret'), undefined);
+    assert.equal(storage.values.get(legacyKey('clientSecret', SHARED_SCOPE)), 'old-secret');
+  });
+});
