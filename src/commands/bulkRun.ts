@@ -116,8 +116,8 @@ export function listNames(tokens: readonly VppTokenRecord[], shown = 10): string
 }
 
 export interface BulkAction {
-  /** Progress title, e.g. "Revoking licenses of 30 VPP tokens". */
-  readonly title: string;
+  /** Progress title for a run of `count` tokens, e.g. "Revoking licenses of 30 VPP tokens". */
+  readonly title: (count: number) => string;
   readonly action: (token: VppTokenRecord, signal: AbortSignal) => Promise<unknown>;
   /**
    * Reads the tokens whose answer was lost and returns those Intune did receive, each with a note for the report.
@@ -144,7 +144,7 @@ export interface BulkResult {
  */
 export async function runBulkWithReport(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<BulkResult> {
   const outcome = await context.ui.withProgress(
-    bulk.title,
+    bulk.title(tokens.length),
     async (progress) => {
       progress.report(l10n.t('{0}/{1}', 0, tokens.length));
       const sent = await runForEach(tokens, bulk.action, {
@@ -218,7 +218,9 @@ export async function pollUntilReceived(
             found.set(token.id, note);
           }
         } catch (error) {
-          context.log.warn(`Could not read token ${plainText(token.id, 200)} to reconcile it: ${describeForLog(error)}`);
+          if (!(error instanceof VppError && error.kind === 'cancelled')) {
+            context.log.warn(`Could not read token ${plainText(token.id, 200)} to reconcile it: ${describeForLog(error)}`);
+          }
         }
       }),
     );

@@ -322,7 +322,7 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
   // Each token's action results before its revoke: the result that is new is that revoke's.
   const before = new Map<string, { snapshot: ActionSnapshot; sentAt: number }>();
   const bulk: BulkAction = {
-    title: l10n.t('Revoking licenses of {0} VPP tokens', tokens.length),
+    title: (count) => l10n.t('Revoking licenses of {0} VPP tokens', count),
     action: async (token, signal) => {
       const snapshot = snapshotActions(await context.service().getToken(token.id, signal));
       before.set(token.id, { snapshot, sentAt: context.now() });
@@ -353,7 +353,7 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
     batch.forEach((token) => inFlight.add(token.id));
     let result: BulkResult;
     try {
-      result = await runBulkWithReport(context, batch, { ...bulk, title: l10n.t('Revoking licenses of {0} VPP tokens', batch.length) });
+      result = await runBulkWithReport(context, batch, bulk);
     } finally {
       batch.forEach((token) => inFlight.delete(token.id));
       context.tree.refresh();

@@ -1,7 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog, VppError } from '../errors';
 import { CLOCK_SKEW_MS } from '../graph/actionResults';
-import { delay } from '../graph/delay';
 import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
@@ -59,24 +58,14 @@ function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<S
 /** Reads the token until its last sync is newer than before the send: then Intune received the sync. */
 async function checkSync(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedSync, progress: ProgressReporter): Promise<SyncAttempt> {
   progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the sync reached it'));
-  const signal = watchSignal(context, progress.signal);
-  try {
-    for (const wait of context.outcomePolling.delaysMs) {
-      if (!(await delay(wait, signal))) {
-        break;
-      }
-      const synced = syncedSince(await context.service().getToken(token.id, signal), attempt.syncedBefore, attempt.sentAt);
-      if (synced) {
-        context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${synced})`);
-        return { kind: 'accepted' };
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof VppError && error.kind === 'cancelled')) {
-      context.log.warn(`Could not read whether the sync of token ${plainText(token.id, 200)} reached Intune: ${describeForLog(error)}`);
-    }
+  const received = await pollUntilReceived(context, [token], watchSignal(context, progress.signal), (fresh) =>
+    syncedSince(fresh, attempt.syncedBefore, attempt.sentAt),
+  );
+  if (!received.has(token.id)) {
+    return attempt;
   }
-  return attempt;
+  context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${received.get(token.id)})`);
+  return { kind: 'accepted' };
 }
 
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
@@ -116,7 +105,7 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
   // Each token's last sync before its request: a newer one says Intune received it.
   const before = new Map<string, { syncedBefore?: string | null; sentAt: number }>();
   const bulk: BulkAction = {
-    title: l10n.t('Syncing licenses of {0} VPP tokens', tokens.length),
+    title: (count) => l10n.t('Syncing licenses of {0} VPP tokens', count),
     action: async (token, signal) => {
       const { lastSyncDateTime } = await context.service().getToken(token.id, signal);
       before.set(token.id, { syncedBefore: lastSyncDateTime, sentAt: context.now() });
@@ -139,7 +128,7 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
     logName: 'Bulk sync',
   };
   for (let batch = tokens; ; ) {
-    const result = await runBulkWithReport(context, batch, { ...bulk, title: l10n.t('Syncing licenses of {0} VPP tokens', batch.length) });
+    const result = await runBulkWithReport(context, batch, bulk);
     context.tree.refresh();
     const again = await tellBulkOutcome(context, result);
     if (!again) {
