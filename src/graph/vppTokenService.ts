@@ -38,10 +38,11 @@ export const TOKEN_FIELDS = [
   'appleDeviceAppDeliveryProtocolType',
 ] as const satisfies readonly (keyof VppTokenRecord)[];
 
+/** The fields of a VPP app that are read: iosVppApp and macOsVppApp both have them (a contract test checks). */
+export const VPP_APP_FIELDS = ['displayName', 'bundleId', 'vppTokenId', 'usedLicenseCount', 'totalLicenseCount'] as const;
+
 /** An iOS or macOS app bought with a VPP token, as the tree shows it. */
-export type VppAppRecord = Pick<IosVppApp, 'displayName' | 'bundleId' | 'vppTokenId' | 'usedLicenseCount' | 'totalLicenseCount'> & {
-  readonly id: string;
-};
+export type VppAppRecord = Pick<IosVppApp, (typeof VPP_APP_FIELDS)[number]> & { readonly id: string };
 
 /** iOS and macOS VPP apps. Their own fields cannot be `$select`ed on the base collection, so none are. */
 const VPP_APPS_FILTER = "isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')";
@@ -98,7 +99,7 @@ export class VppTokenService {
 
   /** Every iOS and macOS VPP app of the tenant; group them by `vppTokenId`. */
   async listVppApps(signal?: AbortSignal): Promise<VppAppRecord[]> {
-    return this.collect('listVppApps', APPS_PATH, this.client.api(APPS_PATH).filter(VPP_APPS_FILTER), signal, (item, page) => {
+    return this.collect<VppAppRecord>('listVppApps', APPS_PATH, this.client.api(APPS_PATH).filter(VPP_APPS_FILTER), signal, (item, page) => {
       if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
         throw this.malformed('GET', APPS_PATH, page, l10n.t('an app has no id'));
       }
@@ -219,12 +220,12 @@ export class VppTokenService {
       // A write can be cancelled while it waits for a throttle slot, never once sent: its outcome must be known.
       request.middlewareOptions([new WriteSlotOptions(signal)]);
     }
-    let response: Response = method === 'GET' ? await request.get() : await request.post(body ?? null);
+    let response: Response = method === 'GET' ? await request.get() : await request.post(body);
     // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry
     // with a fresh token is safe, for writes too.
     if (response.status === 401 && this.onUnauthorized()) {
       await response.body?.cancel().catch(() => undefined);
-      response = method === 'GET' ? await request.get() : await request.post(body ?? null);
+      response = method === 'GET' ? await request.get() : await request.post(body);
     }
     if (!response.ok) {
       const path = describePath(new URL(response.url || this.graphEndpoint));

@@ -67,7 +67,7 @@ export function seedTokens(now = Date.now()): StoredToken[] {
     token(12, now, { displayName: `Northwind ${'very long location name '.repeat(14).trim()}`, locationName: 'Northwind' }),
     token(13, now, { displayName: null, organizationName: 'Tailspin Toys', appleId: 'vpp@tailspin.example' }),
     token(14, now, { displayName: null, organizationName: null, appleId: 'orphan@adatum.example', expirationDateTime: undefined }),
-    token(15, now, { displayName: 'Future state token', state: 'someFutureState' as VppToken['state'] }),
+    token(15, now, { displayName: 'Never synced', lastSyncStatus: 'none', appleDeviceAppDeliveryProtocolType: 'default' }),
   ];
 }
 

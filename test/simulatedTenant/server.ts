@@ -131,6 +131,8 @@ export class SimulatedTenant {
   /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
   readonly writeTimes: number[] = [];
   throttleViolations = 0;
+  /** What each answered request got (status and body, the secret blob included): kept here, never served by `/_sim/`. */
+  readonly responses: { readonly requestId: string; readonly status: number; readonly body: string }[] = [];
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
@@ -214,6 +216,7 @@ export class SimulatedTenant {
     this.throttleViolations = 0;
     this.bytesSent.clear();
     this.requests.length = 0;
+    this.responses.length = 0;
     this.faults = [];
     this.issuedTokens.clear();
     this.deviceCodes.clear();
@@ -276,7 +279,10 @@ export class SimulatedTenant {
     }
     const { route, tokenId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
     const requestId = randomUUID();
-    res.on('finish', () => this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0)));
+    res.on('finish', () => {
+      this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0));
+      this.responses.push({ requestId, status: res.statusCode, body: SENT_BODIES.get(res) ?? '' });
+    });
     this.requests.push({
       route,
       method: req.method ?? 'GET',
@@ -744,8 +750,12 @@ function graphError(code: string, message: string, requestId: string): string {
   });
 }
 
+/** The JSON bodies answers carried, for `responses`. */
+const SENT_BODIES = new WeakMap<ServerResponse, string>();
+
 function json(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
+  SENT_BODIES.set(res, body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; odata.metadata=minimal');
   res.setHeader('Content-Length', Buffer.byteLength(body));

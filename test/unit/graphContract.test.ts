@@ -1,0 +1,162 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { GraphRoute, ROUTE_PERMISSIONS } from '../../src/config/permissions';
+import { createVppTokenService } from '../../src/graph/createService';
+import { TOKEN_FIELDS, VPP_APP_FIELDS, VppTokenService } from '../../src/graph/vppTokenService';
+import { PROJECT_ROOT } from '../paths';
+import { SimulatedTenant, Route } from '../simulatedTenant/server';
+import { GraphContract } from '../support/graphContract';
+import { waitUntil } from '../support/waitUntil';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+
+/** The simulated tenant's name for each Graph call of the extension. */
+const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
+  listTokens: 'list',
+  getToken: 'get',
+  revokeLicenses: 'revoke',
+  syncLicenses: 'sync',
+  listVppApps: 'apps',
+};
+const TOKENS = '/beta/deviceAppManagement/vppTokens';
+const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
+
+describe('The Graph beta metadata as a contract', () => {
+  const contract = new GraphContract();
+  let tenant: SimulatedTenant;
+  let service: VppTokenService;
+
+  before(async () => {
+    tenant = await startTenant();
+  });
+  after(async () => {
+    await tenant.stop();
+  });
+  beforeEach(() => {
+    tenant.reset();
+    const accessToken = tenant.issueAccessToken();
+    service = createVppTokenService(tenantSettings(tenant), {
+      getAccessToken: async () => accessToken,
+      log: new RecordingLogger(),
+      acceptLanguage: 'en-US',
+      retry: { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 },
+    });
+  });
+
+  /** Every Graph request the tenant received, with its problems and those of the answer it got. */
+  function problems(): string[] {
+    return tenant.requests
+      .filter((request) => request.url.startsWith('/beta/'))
+      .flatMap((request) => {
+        const answer = tenant.responses.find((response) => response.requestId === request.requestId);
+        assert.ok(answer, `no answer was recorded for ${request.method} ${request.url}`);
+        return [
+          ...contract.checkRequest(request.method, request.url, request.body).map((problem) => `request ${request.method} ${request.url}: ${problem}`),
+          ...contract.checkResponse(request.url, answer.status, answer.body).map((problem) => `answer to ${request.method} ${request.url}: ${problem}`),
+        ];
+      });
+  }
+
+  it('is an extract of the beta metadata that names its source repository and commit', () => {
+    const extract = readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'graph-beta-vpp.csdl.xml'), 'utf8');
+    assert.match(extract, /microsoftgraph\/msgraph-metadata, schemas\/beta-Prod\.csdl at commit [0-9a-f]{40}/);
+    assert.equal(contract.properties('microsoft.graph.vppToken').get('revokeUntrackedLicenses'), undefined);
+    assert.equal(contract.properties('microsoft.graph.vppToken').get('state')?.type, 'microsoft.graph.vppTokenState');
+    assert.equal(contract.properties('microsoft.graph.iosVppApp').get('id')?.nullable, false, 'base type properties are inherited');
+  });
+
+  it('every field the extension selects or reads is in the metadata, on every type it reads it from', () => {
+    const tokenProperties = contract.properties('microsoft.graph.vppToken');
+    assert.deepEqual(TOKEN_FIELDS.filter((field) => !tokenProperties.has(field)), []);
+    for (const type of ['microsoft.graph.iosVppApp', 'microsoft.graph.macOsVppApp']) {
+      const appProperties = contract.properties(type);
+      assert.deepEqual(VPP_APP_FIELDS.filter((field) => !appProperties.has(field)), [], type);
+    }
+  });
+
+  it('every request the extension sends, and every answer the simulated tenant gives, matches the metadata', async () => {
+    await service.listTokens();
+    await service.listVppApps();
+    await service.getToken(TOKEN_ID);
+    await service.revokeLicenses(TOKEN_ID, { notifyManagedDevices: true, revokeUntrackedLicenses: false });
+    await waitUntil(() => tenant.tokens.get(TOKEN_ID)?.tokenActionResults?.[0]?.actionState === 'done', 'the revoke to finish');
+    await service.getToken(TOKEN_ID);
+    await service.syncLicenses(TOKEN_ID);
+    tenant.syncAnswer = 'value';
+    await service.syncLicenses(TOKEN_ID);
+
+    const exercised = new Set(tenant.requests.map((request) => request.route));
+    const missing = (Object.keys(ROUTE_PERMISSIONS) as GraphRoute[]).filter((route) => !exercised.has(SIMULATED_ROUTES[route]));
+    assert.deepEqual(missing, [], 'every Graph call of the extension is checked here; add a new one above');
+    assert.ok(tenant.requestsFor('list').length > 1 && tenant.requestsFor('apps').length > 1, 'paging links are checked too');
+    assert.match(JSON.stringify(tenant.responses), /vppTokenRevokeLicensesActionResult/, 'a revoke result was checked');
+    assert.deepEqual(problems(), []);
+  });
+
+  it('the simulated tenant answers without $select in the shape of the metadata: every stored token and app', async () => {
+    const headers = { authorization: `Bearer ${tenant.issueAccessToken()}` };
+    await service.revokeLicenses(TOKEN_ID, { notifyManagedDevices: false, revokeUntrackedLicenses: true });
+    tenant.pageSize = 100;
+    for (const url of [TOKENS, `${TOKENS}/${TOKEN_ID}`, "/beta/deviceAppManagement/mobileApps?$filter=isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')"]) {
+      const response = await fetch(`${tenant.url}${url}`, { headers });
+      assert.equal(response.status, 200, url);
+    }
+    const listed = tenant.responses.find((response) => response.body.includes('"value"'));
+    assert.match(listed?.body ?? '', /"token":"SIMULATED-VPP-SECRET-/, 'without $select, Graph returns every property');
+    assert.deepEqual(problems(), []);
+  });
+
+  describe('catches what the metadata does not allow', () => {
+    it('a $select of a property only the docs list (lastAppCount)', () => {
+      assert.deepEqual(contract.checkRequest('GET', `${TOKENS}?$select=id,lastAppCount`, ''), [
+        '$select: microsoft.graph.vppToken has no property lastAppCount',
+      ]);
+    });
+
+    it('an action body with a missing, mistyped or unknown parameter', () => {
+      const revoke = `${TOKENS}/${TOKEN_ID}/revokeLicenses`;
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"revokeUntrackedLicenses":true}'), ['revokeLicenses requires notifyManagedDevices']);
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":"yes"}'), ['revokeLicenses.notifyManagedDevices: "yes" is not an Edm.Boolean']);
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":true,"force":true}'), ['revokeLicenses has no parameter force']);
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":true}'), [], 'revokeUntrackedLicenses may be left out');
+    });
+
+    it('a path Graph does not have, and an action bound to another type', () => {
+      assert.deepEqual(contract.checkRequest('POST', '/beta/deviceAppManagement/mobileApps/app-1/revokeLicenses', '{}'), [
+        '/beta/deviceAppManagement/mobileApps/app-1/revokeLicenses: microsoft.graph.mobileApp has no navigation property or bound action revokeLicenses',
+      ]);
+      assert.deepEqual(contract.checkRequest('GET', '/beta/deviceManagement/vppTokens', ''), ['/beta/deviceManagement/vppTokens: deviceManagement is not an entity set or singleton']);
+      assert.deepEqual(contract.checkRequest('POST', `${TOKENS}/${TOKEN_ID}/microsoft.graph.syncLicenses`, ''), [], 'the qualified form is the same action');
+    });
+
+    it('a cast to a type that is not derived from the collection', () => {
+      assert.deepEqual(contract.checkRequest('GET', "/beta/deviceAppManagement/vppTokens?$filter=isof('microsoft.graph.iosVppApp')", ''), [
+        '$filter: microsoft.graph.iosVppApp is not a type derived from microsoft.graph.vppToken',
+      ]);
+    });
+
+    it('an answer with an enum value, a property or a type the metadata does not have', () => {
+      const token = { id: 'a', state: 'someFutureState', lastAppCount: 3, expirationDateTime: 'soon', automaticallyUpdateApps: null };
+      assert.deepEqual(contract.checkResponse(`${TOKENS}/a`, 200, JSON.stringify(token)), [
+        'entity.state: "someFutureState" is not a member of microsoft.graph.vppTokenState',
+        'entity: microsoft.graph.vppToken has no property lastAppCount',
+        'entity.expirationDateTime: "soon" is not an Edm.DateTimeOffset',
+        'entity.automaticallyUpdateApps is null, but Edm.Boolean there is not nullable',
+      ]);
+      const apps = { value: [{ id: 'x', '@odata.type': '#microsoft.graph.iosStoreApp' }, { id: 'y', displayName: 'No type' }] };
+      assert.deepEqual(contract.checkResponse('/beta/deviceAppManagement/mobileApps', 200, JSON.stringify(apps)), [
+        'value[0]: @odata.type #microsoft.graph.iosStoreApp is not microsoft.graph.mobileApp or a type derived from it',
+        'value[1]: microsoft.graph.mobileApp is abstract, so the object must name its type in @odata.type',
+      ]);
+    });
+
+    it('a revoke answered with a body, and a sync answered with something other than the token', () => {
+      assert.deepEqual(contract.checkResponse(`${TOKENS}/a/revokeLicenses`, 200, '{}'), [
+        'revokeLicenses returns nothing, so Graph answers 204 with no body, not 200',
+      ]);
+      assert.deepEqual(contract.checkResponse(`${TOKENS}/a/syncLicenses`, 200, '{"value":{"id":"a","state":"fine"}}'), [
+        'syncLicenses.state: "fine" is not a member of microsoft.graph.vppTokenState',
+      ]);
+    });
+  });
+});
