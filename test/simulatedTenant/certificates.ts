@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import forge from 'node-forge';
+import { INSTANCE_DISCOVERY_HOST } from './egressProxy';
 
 export interface TestCertificates {
   /** PEM of the test CA, the file to name in NODE_EXTRA_CA_CERTS. */
@@ -15,13 +16,15 @@ function serial(): string {
 }
 
 /**
- * A throw-away CA and a server certificate it signs for 127.0.0.1 and localhost, made at run time so no key is
+ * A throw-away CA and a server certificate it signs for 127.0.0.1, localhost and Entra's instance discovery host (which
+ * a test VS Code reaches only through EgressProxy, at the simulated tenant), made at run time so no key is
  * ever committed. Written to `dir` and reused while both files exist, because NODE_EXTRA_CA_CERTS is read
  * only when a process starts: the test runner makes them once and every process it starts trusts them.
  */
 export function ensureTestCertificates(dir: string): TestCertificates {
   const caFile = path.join(dir, 'ca.pem');
-  const serverFile = path.join(dir, 'server.json');
+  // Named for the names the certificate holds: a cache from before the discovery host was added is remade.
+  const serverFile = path.join(dir, 'server-with-discovery-host.json');
   if (fs.existsSync(caFile) && fs.existsSync(serverFile)) {
     const server = JSON.parse(fs.readFileSync(serverFile, 'utf8')) as { keyPem: string; certPem: string };
     return { caFile, caPem: fs.readFileSync(caFile, 'utf8'), ...server };
@@ -58,7 +61,7 @@ export function ensureTestCertificates(dir: string): TestCertificates {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, { type: 2, value: INSTANCE_DISCOVERY_HOST }] },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   server.sign(caKeys.privateKey, forge.md.sha256.create());

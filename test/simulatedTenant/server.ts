@@ -41,7 +41,7 @@ function validRevokeBody(body: string): boolean {
 }
 
 /** The routes of the simulated tenant, as fault injection and assertions name them. */
-export type Route = 'openid' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
+export type Route = 'discovery' | 'openid' | 'authorize' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
 
 export interface RecordedRequest {
   readonly route: Route;
@@ -143,6 +143,8 @@ export class SimulatedTenant {
   /** Device codes handed out, and what the next poll with each gets. */
   private readonly deviceCodes = new Map<string, 'pending' | 'approved' | 'expired' | 'slowDown'>();
   private readonly refreshTokens = new Set<string>();
+  /** Authorization codes handed out by the sign-in page, each usable once, with what the token request must match. */
+  private readonly authorizationCodes = new Map<string, { clientId: string; redirectUri: string; codeChallenge: string }>();
   /** The user the next device code sign-in signs in; tests change it to sign in as somebody else. */
   userName = DEFAULT_USER_NAME;
   private readonly sockets = new Set<Socket>();
@@ -221,6 +223,7 @@ export class SimulatedTenant {
     this.issuedTokens.clear();
     this.deviceCodes.clear();
     this.refreshTokens.clear();
+    this.authorizationCodes.clear();
     this.userName = DEFAULT_USER_NAME;
   }
 
@@ -389,8 +392,15 @@ export class SimulatedTenant {
     res: ServerResponse,
     requestId: string,
   ): void {
+    if (route === 'discovery') {
+      // Entra's instance discovery: msal asks it about any authority it was not told to trust.
+      return json(res, 200, { tenant_discovery_endpoint: `${this.url}/${this.tenantId}/v2.0/.well-known/openid-configuration`, 'api-version': '1.1', metadata: [] });
+    }
     if (route === 'openid') {
       return json(res, 200, this.openIdConfiguration());
+    }
+    if (route === 'authorize') {
+      return this.authorize(req.method ?? 'GET', url, body, res);
     }
     if (route === 'devicecode') {
       return this.issueDeviceCode(body, res);
@@ -612,6 +622,9 @@ export class SimulatedTenant {
       const [error, description] = errors[state === undefined ? 'expired' : state];
       return json(res, 400, { error, error_description: description });
     }
+    if (grant === 'authorization_code') {
+      return this.redeemAuthorizationCode(form, res);
+    }
     if (grant === 'refresh_token') {
       if (!this.refreshTokens.has(form.get('refresh_token') ?? '')) {
         return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired.' });
@@ -645,6 +658,78 @@ export class SimulatedTenant {
     }
     // msal is told an hour either way: a token Graph refuses while msal still trusts it is the case to handle.
     json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599) });
+  }
+
+  /**
+   * The sign-in page (authorization code flow with PKCE): GET shows the app and the permissions asked for with a
+   * "Sign in" button; its POST hands out a one-time code. The answer goes where VS Code's redirect page
+   * (`https://vscode.dev/redirect`, out of reach offline) sends it: to the callback URL in `state`, with `code` and
+   * `state` added.
+   *
+   * One leniency, which real Entra does not have: VS Code's provider appends its callback to the sign-in URL with
+   * `encodeURI`, so in a browser-based VS Code (code-server) the callback's own `&vscode-scheme=…&vscode-authority=…`
+   * become parameters of the sign-in URL and are not returned in `state`; code-server's callback page then stops
+   * ("Missing scheme"). This stand-in puts them back on the callback so that the rest of the flow can be tested.
+   */
+  private authorize(method: string, url: URL, body: string, res: ServerResponse): void {
+    const query = method === 'POST' ? new URLSearchParams(body) : url.searchParams;
+    const problem =
+      query.get('client_id') !== this.clientId
+        ? `AADSTS700016: Application with identifier '${query.get('client_id') ?? ''}' was not found in the directory.`
+        : query.get('response_type') !== 'code'
+          ? 'AADSTS900144: The request body must contain the following parameter: response_type=code.'
+          : query.get('code_challenge_method') !== 'S256' || !query.get('code_challenge')
+            ? 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.'
+            : !/^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(decodeURIComponent(query.get('state') ?? ''))
+              ? 'The state does not name a callback on this machine.'
+              : undefined;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    if (problem) {
+      res.statusCode = 400;
+      res.end(`<!DOCTYPE html><title>Sign in failed</title><p id="error">${escapeHtml(problem)}</p>`);
+      return;
+    }
+    if (method === 'GET') {
+      const fields = [...query].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
+      const scopes = (query.get('scope') ?? '').split(' ').map((scope) => `<li>${escapeHtml(scope)}</li>`).join('');
+      res.end(
+        `<!DOCTYPE html><title>Sign in to the simulated tenant</title><h1>Sign in as ${escapeHtml(this.userName)}</h1>` +
+          `<p>The app ${escapeHtml(this.clientId)} asks for:</p><ul>${scopes}</ul>` +
+          `<form method="post">${fields}<button id="accept" type="submit">Sign in</button></form>`,
+      );
+      return;
+    }
+    const code = `sim-code-${randomUUID()}`;
+    this.authorizationCodes.set(code, { clientId: this.clientId, redirectUri: query.get('redirect_uri') ?? '', codeChallenge: query.get('code_challenge') ?? '' });
+    // VS Code percent-encodes its callback URL once more into `state`; its redirect page decodes it.
+    const callback = new URL(decodeURIComponent(query.get('state') ?? ''));
+    for (const [name, value] of query) {
+      if (name.startsWith('vscode-') && !callback.searchParams.has(name)) {
+        callback.searchParams.set(name, value);
+      }
+    }
+    callback.searchParams.set('code', code);
+    callback.searchParams.set('state', query.get('state') ?? '');
+    res.statusCode = 302;
+    res.setHeader('Location', callback.toString());
+    res.end();
+  }
+
+  /** The token request of the authorization code flow: the code once, the same app and redirect URI, the PKCE verifier. */
+  private redeemAuthorizationCode(form: URLSearchParams, res: ServerResponse): void {
+    const code = form.get('code') ?? '';
+    const issued = this.authorizationCodes.get(code);
+    this.authorizationCodes.delete(code);
+    const verifier = form.get('code_verifier') ?? '';
+    if (
+      !issued ||
+      issued.clientId !== form.get('client_id') ||
+      issued.redirectUri !== form.get('redirect_uri') ||
+      createHash('sha256').update(verifier).digest('base64url') !== issued.codeChallenge
+    ) {
+      return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired or was already used, or the PKCE verifier does not match.' });
+    }
+    this.delegatedTokens(res, form.get('scope') ?? '');
   }
 
   /** Why a client assertion JWT is refused, or undefined when the registered certificate signed it for this app. */
@@ -703,8 +788,14 @@ export class SimulatedTenant {
 }
 
 function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string } {
+  if (method === 'GET' && /^\/[^/]+\/discovery\/instance$/.test(pathname)) {
+    return { route: 'discovery' };
+  }
   if (method === 'GET' && /^\/[^/]+\/v2\.0\/\.well-known\/openid-configuration$/.test(pathname)) {
     return { route: 'openid' };
+  }
+  if ((method === 'GET' || method === 'POST') && pathname === `/${tenantId}/oauth2/v2.0/authorize`) {
+    return { route: 'authorize' };
   }
   if (method === 'POST' && pathname === `/${tenantId}/oauth2/v2.0/token`) {
     return { route: 'token' };
@@ -760,6 +851,10 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.setHeader('Content-Type', 'application/json; odata.metadata=minimal');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

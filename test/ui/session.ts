@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import type { BrowserContext } from 'playwright-core';
+import { EgressProxy } from '../simulatedTenant/egressProxy';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { simulatedTenantSettings } from '../vscode/tenantSettings';
+import { simulatedTenantSettings, vscodeSignInSettings } from '../vscode/tenantSettings';
 import { ARTIFACTS_DIR, CERT_DIR } from '../paths';
 import { RunningCodeServer, startCodeServer } from '../vscode/codeServer';
 import { provisionTestVscode } from '../vscode/provision';
@@ -13,6 +15,8 @@ import { waitUntil } from '../support/waitUntil';
 
 export interface UiSession {
   readonly tenant: SimulatedTenant;
+  /** VS Code's only way out (with `vscodeSignIn`): what it tried to reach outside the machine. */
+  readonly proxy?: EgressProxy;
   readonly server: RunningCodeServer;
   readonly workbench: OpenWorkbench;
   readonly driver: WorkbenchDriver;
@@ -32,12 +36,40 @@ export interface UiSessionOptions {
   readonly locale?: string;
   /** More extensions to install, e.g. a language pack. */
   readonly extraVsix?: string[];
+  /**
+   * Mode `vscode` with VS Code's own Microsoft provider against the simulated Entra: VS Code reaches the outside
+   * only through an EgressProxy (which sends Entra's instance discovery to the simulated tenant), and the sign-in page
+   * the provider opens is served by the simulated tenant.
+   */
+  readonly vscodeSignIn?: boolean;
+}
+
+/**
+ * code-server shows a page that a remote extension opens at `https://127.0.0.1:PORT/…` through its own `/proxy/PORT/`
+ * route, which forwards without TLS. The simulated tenant speaks only HTTPS, so the browser's requests on that route
+ * are passed to it over HTTPS, and its answers (redirects included) back unchanged.
+ */
+async function forwardPagesToTenant(context: BrowserContext, tenant: SimulatedTenant): Promise<void> {
+  const port = new URL(tenant.url).port;
+  await context.route(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/proxy/${port}/`), async (route) => {
+    const request = route.request();
+    const target = request.url().replace(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/proxy/${port}`), tenant.url);
+    const contentType = request.headers()['content-type'];
+    const answer = await fetch(target, {
+      method: request.method(),
+      headers: contentType ? { 'content-type': contentType } : {},
+      body: request.method() === 'POST' ? request.postData() ?? '' : undefined,
+      redirect: 'manual',
+    });
+    await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+  });
 }
 
 /** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
-export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {}): Promise<UiSession> {
+export async function startUiSession({ locale, extraVsix, vscodeSignIn }: UiSessionOptions = {}): Promise<UiSession> {
   const certificates = ensureTestCertificates(CERT_DIR);
   const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem }).start();
+  const proxy = vscodeSignIn ? await new EgressProxy(Number(new URL(tenant.url).port)).start() : undefined;
   const vscode = provisionTestVscode();
   let server: RunningCodeServer | undefined;
   let workbench: OpenWorkbench | undefined;
@@ -45,22 +77,27 @@ export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {
     server = await startCodeServer({
       vscode,
       vsix: vsixPath(),
-      userSettings: { ...simulatedTenantSettings(tenant), 'workbench.colorTheme': 'Default Dark Modern' },
-      env: { NODE_EXTRA_CA_CERTS: certificates.caFile },
+      userSettings: { ...(vscodeSignIn ? vscodeSignInSettings(tenant) : simulatedTenantSettings(tenant)), 'workbench.colorTheme': 'Default Dark Modern' },
+      env: { NODE_EXTRA_CA_CERTS: certificates.caFile, ...proxy?.environment() },
       locale,
       extraVsix,
     });
     workbench = await openWorkbench(server, vscode.chromium, { locale });
+    if (vscodeSignIn) {
+      await forwardPagesToTenant(workbench.page.context(), tenant);
+    }
     const driver = new WorkbenchDriver(workbench.page);
     await driver.waitForContainerEntry('Intune VPP');
     const session: UiSession = {
       tenant,
+      proxy,
       server,
       workbench,
       driver,
       stop: async () => {
         await workbench?.close();
         await server?.stop();
+        await proxy?.stop();
         await tenant.stop();
       },
       afterNextListing: async (command = 'Intune VPP: Revoke Licenses…', pickTitle = 'Revoke Licenses: choose a VPP token') => {
@@ -85,6 +122,7 @@ export async function startUiSession({ locale, extraVsix }: UiSessionOptions = {
   } catch (error) {
     await workbench?.close();
     await server?.stop();
+    await proxy?.stop();
     await tenant.stop();
     throw error;
   }

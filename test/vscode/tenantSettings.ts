@@ -14,3 +14,23 @@ export function simulatedTenantSettings(tenant: SimulatedTenant): Record<string,
     'intuneVpp.tenantLabel': 'Contoso',
   };
 }
+
+/**
+ * Mode `vscode` through VS Code's own sovereign-cloud Microsoft provider, pointed at the simulated Entra by user
+ * settings (the extension refuses them from a workspace).
+ */
+export function vscodeSignInSettings(tenant: SimulatedTenant): Record<string, unknown> {
+  return {
+    ...simulatedTenantSettings(tenant),
+    'intuneVpp.auth.mode': 'vscode',
+    'microsoft-sovereign-cloud.environment': 'custom',
+    'microsoft-sovereign-cloud.customEnvironment': {
+      name: 'Simulated tenant',
+      portalUrl: tenant.url,
+      managementEndpointUrl: tenant.url,
+      resourceManagerEndpointUrl: tenant.url,
+      activeDirectoryEndpointUrl: `${tenant.url}/`,
+      activeDirectoryResourceId: tenant.url,
+    },
+  };
+}

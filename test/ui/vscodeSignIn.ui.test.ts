@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import { INSTANCE_DISCOVERY_HOST } from '../simulatedTenant/egressProxy';
+import { SIM_CLIENT_ID } from '../simulatedTenant/server';
+import { seedTokens } from '../simulatedTenant/seed';
+import { waitUntil } from '../support/waitUntil';
+import { startUiSession, UiSession } from './session';
+
+const ACCOUNT = 'admin@contoso.example';
+
+describe("UI: mode vscode signs in with VS Code's own Microsoft provider against the simulated Entra", function () {
+  this.timeout(180_000);
+  let session: UiSession;
+
+  before(async () => {
+    session = await startUiSession({ vscodeSignIn: true });
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await session.saveArtifacts(`ui-vscode-sign-in-${this.currentTest.title}`);
+    }
+  });
+
+  it('the status bar signs in through the built-in provider (discovery, sign-in page, PKCE); the tree then lists and revokes with that session', async () => {
+    const { driver, tenant, proxy } = session;
+    const page = session.workbench.page;
+    await driver.openContainer('Intune VPP');
+    const signedOut = driver.statusBarItem('Intune VPP: not signed in');
+    await signedOut.waitFor({ state: 'visible' });
+
+    const signInPageOpened = page.context().waitForEvent('page');
+    await signedOut.click();
+    // VS Code's own consent, naming the custom environment of the user settings.
+    await driver.dialog.waitFor({ state: 'visible' });
+    assert.match(await driver.dialog.innerText(), /wants to sign in using Simulated tenant/);
+    await driver.dialogButton('Allow');
+
+    const signInPage = await signInPageOpened;
+    const accept = signInPage.locator('#accept');
+    await accept.waitFor({ state: 'visible' });
+    const asked = await signInPage.locator('li').allInnerTexts();
+    assert.deepEqual(asked.filter((scope) => scope.startsWith(tenant.url)).sort(), [
+      `${tenant.url}/DeviceManagementApps.Read.All`,
+      `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`,
+    ]);
+    await accept.click();
+
+    // The session reaches the extension through onDidChangeSessions: the tree fills without a refresh.
+    await driver.treeRow('Contoso HQ').waitFor({ state: 'visible', timeout: 60_000 });
+    await driver.statusBarItem(`${ACCOUNT} · Contoso`).waitFor({ state: 'visible' });
+
+    // Entra's instance discovery was the only request that left for the outside, and it reached the simulated tenant.
+    assert.ok(proxy && proxy.forwarded.length > 0 && proxy.forwarded.every((target) => target === `${INSTANCE_DISCOVERY_HOST}:443`));
+    assert.equal(tenant.requestsFor('discovery').length > 0, true);
+
+    // getSession's scopes: VSCODE_CLIENT_ID and VSCODE_TENANT chose the app and the tenant, and never left VS Code.
+    const [authorize] = tenant.requestsFor('authorize');
+    const query = new URL(authorize.url, tenant.url).searchParams;
+    assert.equal(new URL(authorize.url, tenant.url).pathname, `/${tenant.tenantId}/oauth2/v2.0/authorize`);
+    assert.equal(query.get('client_id'), SIM_CLIENT_ID);
+    assert.equal(query.get('code_challenge_method'), 'S256');
+    assert.doesNotMatch(query.get('scope') ?? '', /VSCODE_/);
+    const redemption = tenant.requestsFor('token').map((request) => new URLSearchParams(request.body)).find((form) => form.get('grant_type') === 'authorization_code');
+    assert.ok(redemption?.get('code_verifier'), 'the code was redeemed with its PKCE verifier');
+    assert.equal(redemption?.get('redirect_uri'), 'https://vscode.dev/redirect');
+
+    // Every Graph call carried the access token of that sign-in, asked for silently on each request.
+    const issued = tenant.issuedAccessTokens();
+    const bearers = new Set(tenant.requestsFor('list').map((request) => request.headers.authorization));
+    assert.equal(bearers.size, 1);
+    assert.ok(issued.includes([...bearers][0].replace(/^Bearer /, '')));
+
+    await driver.contextMenu('Contoso HQ', 'Revoke Licenses…');
+    await driver.waitForQuickPick('Revoke licenses of "Contoso HQ"');
+    await driver.acceptQuickPick();
+    await driver.dialogButton('Revoke Licenses');
+    await waitUntil(() => tenant.requestsFor('revoke').length === 1, 'the revoke to reach the simulated tenant');
+    const [revoke] = tenant.requestsFor('revoke');
+    assert.equal(revoke.tokenId, seedTokens()[0].id);
+    assert.ok(bearers.has(revoke.headers.authorization));
+  });
+});
