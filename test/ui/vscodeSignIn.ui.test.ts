@@ -6,6 +6,7 @@ import { waitUntil } from '../support/waitUntil';
 import { startUiSession, UiSession } from './session';
 
 const ACCOUNT = 'admin@contoso.example';
+const OTHER_ACCOUNT = 'second.admin@contoso.example';
 
 describe("UI: mode vscode signs in with VS Code's own Microsoft provider against the simulated Entra", function () {
   this.timeout(180_000);
@@ -82,5 +83,24 @@ describe("UI: mode vscode signs in with VS Code's own Microsoft provider against
     const [revoke] = tenant.requestsFor('revoke');
     assert.equal(revoke.tokenId, seedTokens()[0].id);
     assert.ok(bearers.has(revoke.headers.authorization));
+  });
+
+  it('Switch Account… asks VS Code again (clearSessionPreference): signing in as another person switches the tree to that account', async () => {
+    const { driver, tenant } = session;
+    const page = session.workbench.page;
+    const listedBefore = tenant.requestsFor('list').length;
+    const signInPageOpened = page.context().waitForEvent('page');
+    await driver.statusBarItem(`${ACCOUNT} · Contoso`).click();
+    await driver.dialogButton('Allow');
+    // VS Code's own account picker, which a remembered preference would have skipped.
+    await driver.choose("The extension 'Intune VPP Tokens' wants to access a Simulated tenant account", 'Sign in to another account');
+    const signInPage = await signInPageOpened;
+    tenant.userName = OTHER_ACCOUNT;
+    await signInPage.locator('#accept').click();
+    await driver.statusBarItem(`${OTHER_ACCOUNT} · Contoso`).waitFor({ state: 'visible', timeout: 60_000 });
+    await waitUntil(() => tenant.requestsFor('list').length > listedBefore, 'the tree to list again with the other account');
+    const latest = tenant.requestsFor('list').at(-1);
+    const firstBearer = tenant.requestsFor('list')[0].headers.authorization;
+    assert.notEqual(latest?.headers.authorization, firstBearer, 'the new listing carries the new account\'s token');
   });
 });
