@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { revokeLicenses, RevokesInFlight } from '../src/commands/revokeLicenses';
-import { ProgressReporter, UserInput } from '../src/commands/userInput';
+import { UserInput } from '../src/ui/userInput';
 import { resolveSettings } from '../src/config/settings';
 import { createVppTokenService } from '../src/graph/createService';
 import { WriteThrottle } from '../src/graph/writeThrottle';
@@ -43,7 +43,7 @@ const autoConfirm: UserInput = {
   inputText: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,
-  withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal } as ProgressReporter),
+  withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal }),
   showReport: async () => undefined,
   showDeviceCode: () => undefined,
   pickPemFiles: async () => undefined,

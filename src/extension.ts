@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { registerCommands } from './commands/registerCommands';
-import { ReplaceableUserInput } from './commands/userInput';
-import { VscodeUserInput } from './commands/vscodeUserInput';
+import { ReplaceableUserInput } from './ui/userInput';
+import { VscodeUserInput } from './ui/vscodeUserInput';
 import { TenantRegistry } from './tenants/tenantRegistry';
 import { createTestApi, IntuneVppTestApi } from './testApi';
 import { SignInStatusBar } from './tree/signInStatusBar';
-import { VIEW_ID, VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
+import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
+import { VIEW_ID } from './ids';
 
 /** Wires the tenants, the tree and the commands together; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | undefined {

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { ReplaceableUserInput, UserInput } from './commands/userInput';
+import { ReplaceableUserInput, UserInput } from './ui/userInput';
 import { TreeNode } from './tree/treeNodes';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 

@@ -2,11 +2,12 @@
  * Characters that can hide or reorder text on screen or in a log: C0/C1 controls (ANSI escapes start with one),
  * bidirectional overrides and isolates, zero-width characters and the BOM.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** Server-provided text made safe to show in one line: no controls, no Markdown link syntax, bounded length. */
 export function plainText(value: unknown, maxLength = 300): string {
-  const raw = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  const raw = value === undefined || value === null ? '' : valueText(value);
   const cleaned = raw.replace(INVISIBLE_OR_CONTROL, ' ').replace(/\]\(/g, '] (').replace(/\s+/g, ' ').trim();
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
 }
@@ -22,4 +23,16 @@ export function logSafeId(value: unknown): string | undefined {
 /** An error code from a server, made safe for the log as `logSafeId` does, keeping also `.` and `_` (`Request_BadRequest`). */
 export function logSafeCode(value: unknown): string | undefined {
   return typeof value === 'string' ? value.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 100) || undefined : undefined;
+}
+
+/** A value of unknown type as text: a string as it is, anything else as JSON where it can be (never "[object Object]"). */
+export function valueText(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -4,7 +4,7 @@ import { delegatedScopes } from '../config/clouds';
 import { ConnectionSettings } from '../config/settings';
 import { VppError } from '../errors';
 import { Logger } from '../log';
-import { UserInput } from '../commands/userInput';
+import { UserInput } from '../ui/userInput';
 import { signInError } from './signInErrors';
 import { msalAuthority, msalSystemOptions } from './msalOptions';
 import { AccessTokenSource } from './tokenSource';

@@ -1,7 +1,7 @@
 import { OutcomePolling } from '../graph/actionResults';
 import { VppTokenService } from '../graph/vppTokenService';
 import { Logger } from '../log';
-import { UserInput } from './userInput';
+import { UserInput } from '../ui/userInput';
 
 /** What the tree offers commands: reload it, or redraw one token. */
 export interface TokenTree {

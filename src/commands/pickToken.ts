@@ -4,7 +4,7 @@ import { VppTokenRecord } from '../graph/vppTokenService';
 import { expiryPhrase, sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { CommandContext } from './commandContext';
-import { PickItem } from './userInput';
+import { PickItem } from '../ui/userInput';
 
 async function listWithSignIn(context: CommandContext): Promise<VppTokenRecord[]> {
   const title = l10n.t('Loading VPP tokens…');

@@ -12,8 +12,8 @@ import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { addTenant, pickTenant, removeTenant } from './tenants';
-import { COMMANDS } from './commandIds';
-import { UserInput } from './userInput';
+import { COMMANDS } from '../ids';
+import { UserInput } from '../ui/userInput';
 
 export interface CommandServices {
   readonly extensionUri: vscode.Uri;

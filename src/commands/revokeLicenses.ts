@@ -8,7 +8,7 @@ import { BulkAction, BulkResult, listNames, pollUntilReceived, runBulkWithReport
 import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
-import { PickItem, ProgressReporter } from './userInput';
+import { PickItem, ProgressReporter } from '../ui/userInput';
 
 type RevokeOption = keyof RevokeLicensesOptions;
 

@@ -8,7 +8,7 @@ import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, tellBulkOu
 import { CommandContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
-import { ProgressReporter } from './userInput';
+import { ProgressReporter } from '../ui/userInput';
 
 async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: AbortSignal): Promise<WriteReceipt> {
   const attempt = `Sync licenses of token ${plainText(token.id, 200)} at ${new Date(context.now()).toISOString()}`;

@@ -3,7 +3,7 @@ import { CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
 import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../config/settings';
 import { rawFromEntry, TenantEntry, tenantKey } from '../config/tenants';
 import { VppError } from '../errors';
-import { PickItem, UserInput } from './userInput';
+import { PickItem, UserInput } from '../ui/userInput';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

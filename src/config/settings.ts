@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { CLOUD_NAMES, CloudEndpoints, CloudName, WELL_KNOWN_CLOUDS } from './clouds';
 import { ConfigurationError } from '../errors';
+import { valueText } from '../text';
 
 export type AuthMode = 'vscode' | 'deviceCode' | 'clientCredentials';
 export const AUTH_MODES: readonly AuthMode[] = ['vscode', 'deviceCode', 'clientCredentials'];
@@ -79,11 +80,11 @@ export const USER_SETTING_NAMES: SettingNames = {
 export function resolveSettings(raw: RawSettings, names: SettingNames = USER_SETTING_NAMES): ConnectionSettings {
   const cloud = (CLOUD_NAMES as readonly unknown[]).includes(raw.cloud) ? (raw.cloud as CloudName) : undefined;
   if (raw.cloud !== undefined && !cloud) {
-    throw new ConfigurationError(l10n.t('The setting {0} has an unknown value: {1}.', names.cloud, String(raw.cloud)));
+    throw new ConfigurationError(l10n.t('The setting {0} has an unknown value: {1}.', names.cloud, valueText(raw.cloud)));
   }
   const authMode = (AUTH_MODES as readonly unknown[]).includes(raw.authMode) ? (raw.authMode as AuthMode) : undefined;
   if (raw.authMode !== undefined && !authMode) {
-    throw new ConfigurationError(l10n.t('The setting {0} has an unknown value: {1}.', names.authMode, String(raw.authMode)));
+    throw new ConfigurationError(l10n.t('The setting {0} has an unknown value: {1}.', names.authMode, valueText(raw.authMode)));
   }
   const chosenCloud = cloud ?? 'global';
   const endpoints: CloudEndpoints =

@@ -14,7 +14,7 @@ export type ActionResult = VppTokenActionResult & Partial<VppTokenRevokeLicenses
 export type ActionSnapshot = ReadonlySet<string>;
 
 function actionResults(token: VppTokenRecord): ActionResult[] {
-  return Array.isArray(token.tokenActionResults) ? (token.tokenActionResults as ActionResult[]) : [];
+  return Array.isArray(token.tokenActionResults) ? token.tokenActionResults : [];
 }
 
 /** Intune updates a result in place (active, then done), so its name and start time identify it. */

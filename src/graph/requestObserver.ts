@@ -5,24 +5,30 @@ import { VppError } from '../errors';
 import { Logger } from '../log';
 import { logSafeId, plainText } from '../text';
 
+/** The SDK types `request` as the DOM's RequestInfo, which this Node build does not have: it is a URL or a Request. */
+function contextRequest(context: Context): string | Request {
+  return context.request as string | Request;
+}
+
 function requestUrl(context: Context): URL {
-  const request = context.request;
+  const request = contextRequest(context);
   return new URL(typeof request === 'string' ? request : request.url);
 }
 
 function requestMethod(context: Context): string {
-  const request = context.request;
+  const request = contextRequest(context);
   return (context.options?.method ?? (typeof request === 'string' ? 'GET' : request.method) ?? 'GET').toUpperCase();
 }
 
 /** Sets a header on the request's options, whatever form the SDK gave them. */
 function setRequestHeader(context: Context, name: string, value: string): void {
-  const headers = context.options?.headers;
+  // The DOM's HeadersInit, which this Node build does not type: a Headers, entries, or a record.
+  const headers = context.options?.headers as Headers | [string, string][] | Record<string, string> | undefined;
   if (headers instanceof Headers) {
     headers.set(name, value);
     return;
   }
-  const record: Record<string, string> = Array.isArray(headers) ? Object.fromEntries(headers) : { ...(headers as Record<string, string> | undefined) };
+  const record: Record<string, string> = Array.isArray(headers) ? Object.fromEntries(headers) : { ...headers };
   for (const key of Object.keys(record).filter((candidate) => candidate.toLowerCase() === name)) {
     delete record[key];
   }

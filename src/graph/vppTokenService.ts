@@ -220,12 +220,12 @@ export class VppTokenService {
       // A write can be cancelled while it waits for a throttle slot, never once sent: its outcome must be known.
       request.middlewareOptions([new WriteSlotOptions(signal)]);
     }
-    let response: Response = method === 'GET' ? await request.get() : await request.post(body);
+    let response = (method === 'GET' ? await request.get() : await request.post(body)) as Response;
     // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry
     // with a fresh token is safe, for writes too.
     if (response.status === 401 && this.onUnauthorized()) {
       await response.body?.cancel().catch(() => undefined);
-      response = method === 'GET' ? await request.get() : await request.post(body);
+      response = (method === 'GET' ? await request.get() : await request.post(body)) as Response;
     }
     if (!response.ok) {
       const path = describePath(new URL(response.url || this.graphEndpoint));

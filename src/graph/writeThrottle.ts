@@ -120,8 +120,8 @@ export class WriteThrottleHandler implements Middleware {
     if (!WRITE_METHODS.has(method)) {
       return this.next.execute(context);
     }
-    const options = context.middlewareControl?.getMiddlewareOptions(WriteSlotOptions) as WriteSlotOptions | undefined;
-    const release = await this.throttle.acquire(options?.signal);
+    const options = context.middlewareControl?.getMiddlewareOptions(WriteSlotOptions);
+    const release = await this.throttle.acquire(options instanceof WriteSlotOptions ? options.signal : undefined);
     try {
       await this.next.execute(context);
     } finally {

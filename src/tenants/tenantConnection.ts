@@ -4,7 +4,7 @@ import { ClientCredentialsTokenSource, SecretStore } from '../auth/clientCredent
 import { ClientCertificate, parseClientCertificate } from '../auth/clientCertificate';
 import { DeviceCodeTokenSource, TokenCacheStore } from '../auth/deviceCodeTokenSource';
 import { AccessTokenSource } from '../auth/tokenSource';
-import { UserInput } from '../commands/userInput';
+import { UserInput } from '../ui/userInput';
 import { VscodeSessionTokenSource } from '../auth/vscodeSessionTokenSource';
 import { AuthMode, ConnectionSettings, missingSignInSetting, resolveSettings } from '../config/settings';
 import { TenantDefinition } from '../config/tenants';
@@ -81,7 +81,7 @@ export class TenantConnection implements vscode.Disposable {
   /** Copies what an earlier version stored under a key this tenant shares with others, before that key goes. */
   async adoptLegacySecrets(): Promise<void> {
     try {
-      await new TenantSecrets(this.context.secrets, this.key, legacyScope(this.settings()), async () => undefined).adoptAll();
+      await new TenantSecrets(this.context.secrets, this.key, legacyScope(this.settings()), () => Promise.resolve(undefined)).adoptAll();
     } catch {
       // Settings that never resolved never stored a credential.
     }
@@ -221,8 +221,8 @@ export class TenantConnection implements vscode.Disposable {
       invalidate: () => inner.invalidate(),
     };
     const service = createVppTokenService(settings, {
-      getAccessToken: source.getAccessToken,
-      onUnauthorized: source.invalidate,
+      getAccessToken: () => source.getAccessToken(),
+      onUnauthorized: () => source.invalidate(),
       log: this.log,
       acceptLanguage: vscode.env.language || 'en',
     });

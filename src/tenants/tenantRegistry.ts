@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
-import { UserInput } from '../commands/userInput';
+import { UserInput } from '../ui/userInput';
 import { additionalEntries, TenantEntry, tenantDefinitions, withoutTenant } from '../config/tenants';
 import { clearPrimaryTenant, readUserSettings, writeAdditionalTenants } from '../config/vscodeSettings';
 import { TenantConnection } from './tenantConnection';

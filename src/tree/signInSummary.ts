@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { COMMANDS } from '../commands/commandIds';
+import { COMMANDS, VIEW_ID } from '../ids';
 
 /** VS Code's own command that shows and focuses the VPP Tokens view. */
-const FOCUS_VIEW = 'intuneVpp.tokens.focus';
+const FOCUS_VIEW = `${VIEW_ID}.focus`;
 
 /** Who is signed in to one tenant of the view, as its last listing found. */
 export interface TenantSignIn {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
-import { COMMANDS } from '../commands/commandIds';
+import { COMMANDS } from '../ids';
 import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';

@@ -7,18 +7,10 @@ import { VppAppRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
+import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { actionItem, appItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
-export const VIEW_ID = 'intuneVpp.tokens';
-/** Drives the view's welcome content: what the user must do before tokens can show. */
-export const VIEW_STATE_CONTEXT = 'intuneVpp.viewState';
-/** True when the view shows several tenants, each as a root item. */
-export const MULTI_TENANT_CONTEXT = 'intuneVpp.multiTenant';
-/** The sign-in mode of the only tenant (the flat settings' or an added one), for the title bar's account actions. */
-export const AUTH_MODE_CONTEXT = 'intuneVpp.authMode';
-/** True when at least one tenant's tokens could be listed. */
-export const SIGNED_IN_CONTEXT = 'intuneVpp.signedIn';
 
 
 /**
@@ -112,12 +104,12 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.loads.clear();
     const tenants = this.registry.list();
     const multiTenant = tenants.length > 1;
-    await vscode.commands.executeCommand('setContext', MULTI_TENANT_CONTEXT, multiTenant);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.multiTenant, multiTenant);
     if (!multiTenant) {
       this.roots = new Map();
       await this.setState('loading');
       const [tenant] = tenants;
-      await vscode.commands.executeCommand('setContext', AUTH_MODE_CONTEXT, tenant.authMode());
+      await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.authMode, tenant.authMode());
       const view = await this.loadView(tenant);
       this.setMessage(view.message);
       await this.setSignedIn([view]);
@@ -267,11 +259,11 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   private async setSignedIn(views: readonly TenantView[]): Promise<void> {
     const signedIn = views.some((view) => view.state === 'loaded' || view.state === 'empty');
-    await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, signedIn);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.signedIn, signedIn);
   }
 
   private async setState(state: ViewState): Promise<void> {
-    await vscode.commands.executeCommand('setContext', VIEW_STATE_CONTEXT, state);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.viewState, state);
   }
 }
 

@@ -5,7 +5,7 @@ import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { configure, EXTENSION_ID, Fixture, useFixture, withUi, withWorkspaceSettings } from './fixture';
+import { configure, EXTENSION_ID, Fixture, labelOf, tooltipOf, useFixture, withUi, withWorkspaceSettings } from './fixture';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';
@@ -23,7 +23,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
 
   async function items(): Promise<vscode.TreeItem[]> {
     const nodes = (await fixture.api.tree.getChildren()) ?? [];
-    return Promise.all(nodes.map((node) => fixture.api.tree.getTreeItem(node)));
+    return Promise.all(nodes.map(async (node) => fixture.api.tree.getTreeItem(node)));
   }
 
   async function nodeLabelled(label: string) {
@@ -39,7 +39,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('activates and registers every contributed command', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension?.isActive);
-    const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((entry) => entry.command);
+    const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((entry) => entry.command);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.ok(contributed.length >= 9);
     assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
@@ -48,7 +48,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('lists the simulated tenant\'s tokens, sorted, with state, expiry, icon and context value', async () => {
     const tree = await items();
     assert.equal(tree.length, seedTokens().length);
-    const labels = tree.map((item) => String(item.label));
+    const labels = tree.map((item) => labelOf(item));
     assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })));
     const hq = tree.find((item) => item.label === 'Contoso HQ');
     assert.ok(hq);
@@ -97,7 +97,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     const tree = await items();
     assert.deepEqual(tree.map((item) => item.id).sort(), ['..', 'a/b?c#d%e', 'dup-1', 'nulls-1']);
     const hostile = tree.find((item) => item.id === 'a/b?c#d%e');
-    assert.doesNotMatch(String(hostile?.label), /[\u001b\u202e]|\]\(/);
+    assert.doesNotMatch(labelOf(hostile), /[\u001b\u202e]|\]\(/);
     assert.equal((hostile?.tooltip as vscode.MarkdownString).isTrusted, false);
     assert.equal(tree.find((item) => item.id === 'nulls-1')?.label, 'nulls-1');
     // The next listing is the seeded tenant again.
@@ -125,14 +125,14 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('expands a token into its VPP apps with license counts and its recent actions', async () => {
     const node = await nodeLabelled('Contoso HQ');
     const groups = (await fixture.api.tree.getChildren(node)) ?? [];
-    const groupItems = await Promise.all(groups.map((group) => fixture.api.tree.getTreeItem(group)));
+    const groupItems = await Promise.all(groups.map(async (group) => fixture.api.tree.getTreeItem(group)));
     assert.deepEqual(groupItems.map((item) => item.label), ['Apps (2)', 'Recent actions (1)']);
-    const apps = await Promise.all(((await fixture.api.tree.getChildren(groups[0])) ?? []).map((app) => fixture.api.tree.getTreeItem(app)));
+    const apps = await Promise.all(((await fixture.api.tree.getChildren(groups[0])) ?? []).map(async (app) => fixture.api.tree.getTreeItem(app)));
     assert.deepEqual(apps.map((app) => [app.label, app.description]), [
       ['Microsoft Teams', '0/20 licenses used'],
       ['Microsoft Outlook', '0/30 licenses used'],
     ]);
-    const actions = await Promise.all(((await fixture.api.tree.getChildren(groups[1])) ?? []).map((action) => fixture.api.tree.getTreeItem(action)));
+    const actions = await Promise.all(((await fixture.api.tree.getChildren(groups[1])) ?? []).map(async (action) => fixture.api.tree.getTreeItem(action)));
     assert.equal(actions[0].label, 'RevokeLicenses');
     assert.equal(actions[0].description, 'done · 13 licenses, 0 failed');
     assert.equal((actions[0].iconPath as vscode.ThemeIcon).id, 'pass');
@@ -148,10 +148,10 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     fixture.tenant.expireAccessTokens();
     try {
       const node = await nodeLabelled('Contoso HQ');
-      const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map((child) => fixture.api.tree.getTreeItem(child)));
+      const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)));
       assert.equal(apps.label, 'Apps: needs DeviceManagementApps.Read.All');
       assert.equal(apps.command?.command, 'intuneVpp.openSetupGuide');
-      assert.match(String(actions.label), /^Recent actions \(\d+\)$/);
+      assert.match(labelOf(actions), /^Recent actions \(\d+\)$/);
       assert.ok(fixture.tenant.requestsFor('apps').length >= 1, 'the apps were asked for, and refused');
     } finally {
       fixture.tenant.permissions = granted;
@@ -162,10 +162,10 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('a token whose recent actions cannot be read still shows its apps', async () => {
     const node = await nodeLabelled('Contoso HQ');
     fixture.tenant.addFault({ route: 'get', status: 500, times: 5 });
-    const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map((child) => fixture.api.tree.getTreeItem(child)));
+    const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)));
     assert.equal(apps.label, 'Apps (2)');
     assert.equal(actions.label, 'Recent actions: could not be read');
-    assert.match(String(actions.tooltip), /server error \(500\)/);
+    assert.match(tooltipOf(actions), /server error \(500\)/);
   });
 
   it('revokes a multi-selection with one pick and one confirmation, reporting each token', async () => {

@@ -88,3 +88,15 @@ export function useFixture(): Promise<Fixture> {
   fixture ??= create();
   return fixture;
 }
+
+/** A tree item's label as text (a label may be a string or a TreeItemLabel). */
+export function labelOf(item: vscode.TreeItem | undefined): string {
+  const label = item?.label;
+  return typeof label === 'string' ? label : (label?.label ?? '');
+}
+
+/** A tree item's tooltip as text (a tooltip may be a string or Markdown). */
+export function tooltipOf(item: vscode.TreeItem | undefined): string {
+  const tooltip = item?.tooltip;
+  return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
+}

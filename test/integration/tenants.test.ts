@@ -6,7 +6,7 @@ import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { configure, Fixture, useFixture, withUi } from './fixture';
+import { configure, Fixture, labelOf, useFixture, withUi } from './fixture';
 
 const SECOND_TENANT_ID = '22222222-3333-4444-5555-666666666666';
 const SECOND_SECRET = 'second-tenant-secret-do-not-log';
@@ -85,7 +85,7 @@ describe('several tenants in one view of a real VS Code', () => {
     const command = message.item.command;
     assert.ok(command);
     const ui = new ScriptedUserInput([{ text: SECOND_SECRET }]);
-    await withUi(fixture.api, ui, () => vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])));
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand(command.command, ...((command.arguments ?? []) as unknown[])));
     assert.equal(ui.of('inputSecret').length, 1, 'no tenant was asked for: the item named it');
 
     const roots = await childrenOf();
@@ -138,11 +138,11 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.equal((await fixture.api.tree.getTreeItem(roots[1])).description, 'loading…');
     const hanging = Promise.resolve(fixture.api.tree.getChildren(roots[1]));
     const first = await Promise.race([fixture.api.tree.getChildren(roots[0]), hanging.then(() => 'the hanging tenant answered first')]);
-    assert.ok(Array.isArray(first), String(first));
+    assert.ok(Array.isArray(first), JSON.stringify(first));
     assert.equal(first.length, seedTokens().length);
     const [message] = (await hanging) ?? [];
     const messageItem = await fixture.api.tree.getTreeItem(message);
-    assert.match(String(messageItem.label), /did not answer within 5 seconds/);
+    assert.match(labelOf(messageItem), /did not answer within 5 seconds/);
     assert.equal((await fixture.api.tree.getTreeItem(roots[1])).description, 'could not load');
 
     // Its message offers Refresh for that tenant alone.
@@ -151,7 +151,7 @@ describe('several tenants in one view of a real VS Code', () => {
     second.requests.length = 0;
     const refresh = messageItem.command;
     assert.equal(refresh?.command, 'intuneVpp.refresh');
-    await vscode.commands.executeCommand(refresh.command, ...(refresh.arguments ?? []));
+    await vscode.commands.executeCommand(refresh.command, ...((refresh.arguments ?? []) as unknown[]));
     assert.equal(second.requestsFor('list').length >= 1, true, 'the tenant was listed again');
     assert.equal(fixture.tenant.requestsFor('list').length, 0, 'the other tenant was not');
     assert.equal((await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description, `app ${SIM_CLIENT_ID}`);

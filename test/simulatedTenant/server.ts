@@ -414,7 +414,7 @@ export class SimulatedTenant {
     if (!this.authorized(req.headers.authorization)) {
       return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
     }
-    const granting = GRAPH_ROUTE_PERMISSIONS[route as keyof typeof GRAPH_ROUTE_PERMISSIONS];
+    const granting = GRAPH_ROUTE_PERMISSIONS[route];
     if (granting && !this.permitted(req.headers.authorization, granting)) {
       // As Intune answers: UnknownError wrapping a Forbidden that names the permissions that would do.
       const message = JSON.stringify({

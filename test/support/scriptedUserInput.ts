@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/commands/userInput';
+import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/ui/userInput';
 
 /** An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, or `escape`. */
 export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';

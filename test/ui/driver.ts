@@ -157,7 +157,8 @@ export class WorkbenchDriver {
   /** Waits until the multi-select quick pick row `label` is ticked. */
   async waitForTicked(label: string): Promise<void> {
     await this.page.waitForFunction(
-      (element) => element?.getAttribute('aria-checked') === 'true' || element?.querySelector('.monaco-checkbox.checked, input:checked') !== null,
+      (element: { getAttribute(name: string): string | null; querySelector(selector: string): unknown } | null) =>
+        element?.getAttribute('aria-checked') === 'true' || element?.querySelector('.monaco-checkbox.checked, input:checked') !== null,
       await this.quickInputRow(label).elementHandle(),
       { timeout: STEP_TIMEOUT_MS },
     );

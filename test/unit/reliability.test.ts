@@ -101,8 +101,8 @@ describe('reliability matrix', () => {
     { route: 'list', name: 'list (palette: which token?)', answers: [], act: (h) => pickToken(h.context, 'pick'), write: false },
     { route: 'get', name: 'get one token', answers: [], act: (h) => h.context.service().getToken(hq().id), write: false },
     { route: 'apps', name: 'list VPP apps', answers: [], act: (h) => h.context.service().listVppApps(), write: false },
-    { route: 'revoke', name: 'revoke', answers: [{ pickMany: [] }, { confirm: true }], act: (h) => revokeLicenses(h.context, new RevokesInFlight(), [hq() as VppTokenRecord]), write: true },
-    { route: 'sync', name: 'sync', answers: [], act: (h) => syncLicenses(h.context, [hq() as VppTokenRecord]), write: true },
+    { route: 'revoke', name: 'revoke', answers: [{ pickMany: [] }, { confirm: true }], act: (h) => revokeLicenses(h.context, new RevokesInFlight(), [hq()]), write: true },
+    { route: 'sync', name: 'sync', answers: [], act: (h) => syncLicenses(h.context, [hq()]), write: true },
     { route: 'token', name: 'sign in (token endpoint)', answers: [], mode: 'clientCredentials', act: (h) => pickToken(h.context, 'pick'), write: false },
   ];
 
@@ -234,7 +234,7 @@ describe('reliability matrix', () => {
     await tenant.stop();
     tenant = await startTenant({ revokeCompletionMs: 10, tokenLifetimeSeconds: 0 });
     const h = harness([{ pickMany: [] }, { confirm: true }], 'clientCredentials');
-    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq() as VppTokenRecord]));
+    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq()]));
     assert.match(h.ui.of('error')[0].message ?? '', /no longer accepts your sign-in \(401\)/);
     // The read of the token's action results, just before the revoke, was refused twice: the revoke was never sent.
     assert.equal(tenant.requestsFor('get').length, 2, 'the refused read and one retry with a fresh token');
@@ -263,7 +263,7 @@ describe('reliability matrix', () => {
     figures.faults++;
     const h = harness([{ pickMany: [] }, { confirm: true }], 'clientCredentials');
     tenant.addFault({ route: 'revoke', status: 401 });
-    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq() as VppTokenRecord]));
+    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq()]));
     assert.deepEqual(h.ui.of('error'), []);
     const posts = tenant.requestsFor('revoke');
     assert.equal(posts.length, 2, 'the refused attempt, then the revoke');
@@ -279,7 +279,7 @@ describe('reliability matrix', () => {
     const h = harness([{ pickMany: [] }, { confirm: true }]);
     h.ui.onConfirm = () => {
       // The tree re-read its tokens and the item now holds another one.
-      item.token = seedTokens()[1] as VppTokenRecord;
+      item.token = seedTokens()[1];
     };
     await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [item.token]));
     assert.deepEqual(tenant.requestsFor('revoke').map((post) => post.tokenId), [seedTokens()[0].id]);
@@ -336,7 +336,7 @@ describe('reliability matrix', () => {
       figures.hostileInputs++;
       const h = harness([{ pickMany: [] }, { confirm: true }]);
       const twin = { ...seedTokens()[0], displayName: 'Same id, other name' } as VppTokenRecord;
-      await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [seedTokens()[0] as VppTokenRecord, twin]));
+      await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [seedTokens()[0], twin]));
       assert.equal(tenant.requestsFor('revoke').length, 1);
     });
 

@@ -38,10 +38,10 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
 
   async function signIn(verifier: string): Promise<URL> {
     const query = signInQuery(tenant, verifier);
-    const page = await fetch(`${authorizePath()}?${query}`);
+    const page = await fetch(`${authorizePath()}?${query.toString()}`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /DeviceManagementServiceConfig\.ReadWrite\.All[\s\S]*<button id="accept"/);
-    const answer = await fetch(`${authorizePath()}?${query}`, { method: 'POST', body: query, redirect: 'manual' });
+    const answer = await fetch(`${authorizePath()}?${query.toString()}`, { method: 'POST', body: query, redirect: 'manual' });
     assert.equal(answer.status, 302);
     return new URL(answer.headers.get('location') ?? '');
   }
@@ -78,7 +78,7 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
       [{ code_challenge_method: 'plain' }, /AADSTS9002325/],
       [{ state: 'https://attacker.example/callback' }, /not name a callback on this machine/],
     ] as const) {
-      const answer = await fetch(`${authorizePath()}?${signInQuery(tenant, verifier, overrides)}`);
+      const answer = await fetch(`${authorizePath()}?${signInQuery(tenant, verifier, overrides).toString()}`);
       assert.equal(answer.status, 400);
       assert.match(await answer.text(), error);
     }

@@ -267,7 +267,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     await waitForHealth(url, child, 60_000);
   } catch (error) {
     await server.stop();
-    throw new Error(`${(error as Error).message}\n${output.slice(-2000)}`);
+    throw new Error(`${(error as Error).message}\n${output.slice(-2000)}`, { cause: error });
   }
   return server;
 }

@@ -48,9 +48,10 @@ export class VscodeUserInput implements UserInput {
     return value?.trim();
   }
 
-  async info(message: string): Promise<void> {
+  info(message: string): Promise<void> {
     // Not awaited: the promise settles only when the notification closes.
     void vscode.window.showInformationMessage(message);
+    return Promise.resolve();
   }
 
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
@@ -59,10 +60,12 @@ export class VscodeUserInput implements UserInput {
 
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
+      vscode.window.withProgress<T>({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
         const cancel = new AbortController();
         const subscription = token.onCancellationRequested(() => cancel.abort());
-        return task({ report: (message) => progress.report({ message }), signal: cancel.signal }).finally(() => subscription.dispose());
+        return task({ report: (message) => progress.report({ message }), signal: cancel.signal }).finally(() => {
+          subscription.dispose();
+        });
       }),
     );
   }

@@ -1,0 +1,51 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of `src`, in the order data flows: each may import only the ones before it. The leaves (`ids`,
+ * `errors`, `log`, `text`) import no layer; `extension.ts` and `testApi.ts` wire everything together.
+ */
+const LAYERS = ['config', 'ui', 'graph', 'auth', 'tenants', 'tree', 'commands'];
+const LEAVES = ['src/ids.ts', 'src/errors.ts', 'src/log.ts', 'src/text.ts'];
+
+const MESSAGE = 'The layers of src go config → ui → graph → auth → tenants → tree → commands; a layer imports only the ones before it.';
+
+/** Imports of the given folders (or root modules) of src, written from a layer folder (`../x`) or from src itself (`./x`). */
+function forbidden(names, fromRoot) {
+  return { patterns: names.map((name) => ({ regex: `^${fromRoot ? '\\.' : '\\.\\.'}/${name}(/|$)`, message: MESSAGE })) };
+}
+
+const layerRules = [
+  { files: LEAVES, rules: { 'no-restricted-imports': ['error', forbidden(LAYERS, true)] } },
+  ...LAYERS.map((layer, index) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', forbidden([...LAYERS.slice(index + 1), 'extension', 'testApi'], false)] },
+  })),
+];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '.test-artifacts/**', '*.vsix'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      // Fakes implement async interfaces with values at hand.
+      '@typescript-eslint/require-await': 'off',
+      // Tests feed and look for control characters on purpose.
+      'no-control-regex': 'off',
+    },
+  },
+  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  ...layerRules,
+);

@@ -1,0 +1,37 @@
+/**
+ * The ids the extension shares with `package.json`: commands, the view and the context keys its `when` clauses read.
+ * Imports nothing, so every layer may use it.
+ */
+
+/** The ids of the commands the extension registers (and `package.json` contributes). */
+export const COMMANDS = {
+  refresh: 'intuneVpp.refresh',
+  signIn: 'intuneVpp.signIn',
+  switchAccount: 'intuneVpp.switchAccount',
+  signOut: 'intuneVpp.signOut',
+  setClientSecret: 'intuneVpp.setClientSecret',
+  setClientCertificate: 'intuneVpp.setClientCertificate',
+  addTenant: 'intuneVpp.addTenant',
+  removeTenant: 'intuneVpp.removeTenant',
+  revokeLicenses: 'intuneVpp.revokeLicenses',
+  syncLicenses: 'intuneVpp.syncLicenses',
+  copyTokenId: 'intuneVpp.copyTokenId',
+  openSettings: 'intuneVpp.openSettings',
+  openSetupGuide: 'intuneVpp.openSetupGuide',
+  showLog: 'intuneVpp.showLog',
+} as const;
+
+/** The VPP Tokens view. */
+export const VIEW_ID = 'intuneVpp.tokens';
+
+/** Context keys set with `setContext`, read by `when` clauses in `package.json`. */
+export const CONTEXT_KEYS = {
+  /** Drives the view's welcome content: what the user must do before tokens can show. */
+  viewState: 'intuneVpp.viewState',
+  /** True when the view shows several tenants, each as a root item. */
+  multiTenant: 'intuneVpp.multiTenant',
+  /** The sign-in mode of the only tenant (the flat settings' or an added one), for the title bar's account actions. */
+  authMode: 'intuneVpp.authMode',
+  /** True when at least one tenant's tokens could be listed. */
+  signedIn: 'intuneVpp.signedIn',
+} as const;
