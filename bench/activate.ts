@@ -22,9 +22,22 @@ function standIn(): unknown {
 
 /** The `vscode` namespaces the extension touches while activating, each a stand-in; a few need real values. */
 const vscode: Record<string, unknown> = Object.fromEntries(
-  ['window', 'workspace', 'commands', 'authentication', 'Disposable', 'EventEmitter', 'TreeItem', 'ThemeIcon', 'ThemeColor', 'MarkdownString', 'Uri', 'ProgressLocation', 'TreeItemCollapsibleState', 'StatusBarAlignment'].map(
-    (name) => [name, standIn()],
-  ),
+  [
+    'window',
+    'workspace',
+    'commands',
+    'authentication',
+    'Disposable',
+    'EventEmitter',
+    'TreeItem',
+    'ThemeIcon',
+    'ThemeColor',
+    'MarkdownString',
+    'Uri',
+    'ProgressLocation',
+    'TreeItemCollapsibleState',
+    'StatusBarAlignment',
+  ].map((name) => [name, standIn()]),
 );
 Object.assign(vscode, { l10n: { bundle: undefined }, env: { language: 'en' }, ExtensionMode: { Production: 1, Development: 2, Test: 3 } });
 

@@ -25,12 +25,28 @@ const BULK = 300;
 const WRITE_LIMIT = { maxWrites: 100, windowMs: Number(process.env.BENCH_WINDOW_MS ?? 4000) };
 const BUNDLE_BUDGET = 400 * 1024;
 
-const quiet: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 function figure(name: string, value: number, unit: string, floor: number, target?: number, extra: Record<string, unknown> = {}): boolean {
   const ratio = Math.round((value / floor) * 1000) / 1000;
   const pass = target === undefined || ratio <= target;
-  console.log(JSON.stringify({ figure: name, value: Math.round(value), unit, floor: Math.round(floor), ratio, ...(target ? { target: `<= ${target}`, pass } : {}), ...extra }));
+  console.log(
+    JSON.stringify({
+      figure: name,
+      value: Math.round(value),
+      unit,
+      floor: Math.round(floor),
+      ratio,
+      ...(target ? { target: `<= ${target}`, pass } : {}),
+      ...extra,
+    }),
+  );
   return pass;
 }
 
@@ -65,15 +81,32 @@ function activationFigures(): boolean {
   const bundle = path.join(PROJECT_ROOT, 'dist', 'extension.js');
   const probe = spawnSync(process.execPath, [path.join(__dirname, 'activate.js'), bundle], { encoding: 'utf8' });
   if (probe.status !== 0) {
-    throw new Error(`activation probe failed: ${probe.stderr.split('\n').filter((line) => /Error/.test(line)).join('\n').slice(0, 500)}`);
+    throw new Error(
+      `activation probe failed: ${probe.stderr
+        .split('\n')
+        .filter((line) => /Error/.test(line))
+        .join('\n')
+        .slice(0, 500)}`,
+    );
   }
   const { activateMs, compileMs } = JSON.parse(probe.stdout) as { activateMs: number; compileMs: number };
   const size = fs.statSync(bundle).size;
   const source = fs.readFileSync(bundle, 'utf8');
-  const msalInBundle = source.includes('msal-node/') || /class \w+ extends \w+\{constructor\(\w+\)\{super\(\w+\),this\.clientSecret/.test(source) || source.includes('acquireTokenByClientCredential(e){');
+  const msalInBundle =
+    source.includes('msal-node/') ||
+    /class \w+ extends \w+\{constructor\(\w+\)\{super\(\w+\),this\.clientSecret/.test(source) ||
+    source.includes('acquireTokenByClientCredential(e){');
   const vsix = path.join(PROJECT_ROOT, 'intune-vpp-tokens.vsix');
-  let ok = figure('activation: require and activate dist/extension.js', activateMs, 'ms', compileMs, undefined, { floorIs: 'compiling the bundle alone' });
-  ok = figure('bundle size: dist/extension.js', size, 'bytes', BUNDLE_BUDGET, 1, { floorIs: '400 KB budget', msalNodeInBundle: msalInBundle }) && ok && !msalInBundle;
+  let ok = figure('activation: require and activate dist/extension.js', activateMs, 'ms', compileMs, undefined, {
+    floorIs: 'compiling the bundle alone',
+  });
+  ok =
+    figure('bundle size: dist/extension.js', size, 'bytes', BUNDLE_BUDGET, 1, {
+      floorIs: '400 KB budget',
+      msalNodeInBundle: msalInBundle,
+    }) &&
+    ok &&
+    !msalInBundle;
   if (fs.existsSync(vsix)) {
     figure('package size: VSIX', fs.statSync(vsix).size, 'bytes', BUNDLE_BUDGET, undefined, { floorIs: '400 KB' });
   }
@@ -82,11 +115,24 @@ function activationFigures(): boolean {
 
 async function main(): Promise<boolean> {
   const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-  const tenant = await new SimulatedTenant({ key: keyPem, cert: certPem, pageSize: PAGE_SIZE, latencyMs: LATENCY_MS, tokens: generatedTokens(TOKENS), writeLimit: WRITE_LIMIT, revokeCompletionMs: 10 }).start();
+  const tenant = await new SimulatedTenant({
+    key: keyPem,
+    cert: certPem,
+    pageSize: PAGE_SIZE,
+    latencyMs: LATENCY_MS,
+    tokens: generatedTokens(TOKENS),
+    writeLimit: WRITE_LIMIT,
+    revokeCompletionMs: 10,
+  }).start();
   let ok = true;
   try {
     const accessToken = tenant.issueAccessToken();
-    const settings = resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'bench' });
+    const settings = resolveSettings({
+      cloud: 'custom',
+      customGraphEndpoint: tenant.url,
+      customLoginEndpoint: tenant.url,
+      clientId: 'bench',
+    });
     const service = createVppTokenService(settings, {
       getAccessToken: async () => accessToken,
       log: quiet,
@@ -104,34 +150,54 @@ async function main(): Promise<boolean> {
     }
     const median = [...runs].sort((a, b) => a - b)[1];
     const pages = Math.ceil(TOKENS / PAGE_SIZE);
-    ok = figure(`list ${tokens.length} tokens: wall time (median of 3)`, median, 'ms', pages * LATENCY_MS, 1.2, {
-      pages,
-      latencyMs: LATENCY_MS,
-      firstRunMs: Math.round(runs[0]),
-    }) && ok;
+    ok =
+      figure(`list ${tokens.length} tokens: wall time (median of 3)`, median, 'ms', pages * LATENCY_MS, 1.2, {
+        pages,
+        latencyMs: LATENCY_MS,
+        firstRunMs: Math.round(runs[0]),
+      }) && ok;
     const selectedBytes = (tenant.bytesSent.get('list') ?? 0) / runs.length;
     tenant.bytesSent.clear();
     const naive = await naiveBytes(tenant, accessToken);
-    figure(`list ${tokens.length} tokens: bytes received with $select`, selectedBytes, 'bytes', naive, 1, { floorIs: 'a naive listing without $select' });
+    figure(`list ${tokens.length} tokens: bytes received with $select`, selectedBytes, 'bytes', naive, 1, {
+      floorIs: 'a naive listing without $select',
+    });
 
     tenant.requests.length = 0;
     const selection = tokens.slice(0, BULK);
     const bulkStarted = performance.now();
     await revokeLicenses(
-      { ui: autoConfirm, log: quiet, service: () => service, signIn: async () => '', tree: { refresh: () => undefined, refreshToken: async () => undefined }, now: () => Date.now(), outcomePolling: { delaysMs: [] } },
+      {
+        ui: autoConfirm,
+        log: quiet,
+        service: () => service,
+        signIn: async () => '',
+        tree: { refresh: () => undefined, refreshToken: async () => undefined },
+        now: () => Date.now(),
+        outcomePolling: { delaysMs: [] },
+      },
       new RevokesInFlight(),
       selection,
     );
     const bulkMs = performance.now() - bulkStarted;
     // Each revoke first reads its token (the snapshot that reconciles a lost answer), then writes: two round trips.
     const ceiling = (Math.ceil(BULK / WRITE_LIMIT.maxWrites) - 1) * WRITE_LIMIT.windowMs + 2 * LATENCY_MS;
-    const accepted = new Set(tenant.requestsFor('revoke').filter((request) => request.body).map((request) => request.tokenId)).size;
+    const accepted = new Set(
+      tenant
+        .requestsFor('revoke')
+        .filter((request) => request.body)
+        .map((request) => request.tokenId),
+    ).size;
     const failed = BULK - accepted;
-    ok = figure(`bulk revoke of ${BULK} tokens: wall time`, bulkMs, 'ms', ceiling, 1.1, {
-      floorIs: `the throttle ceiling, ${WRITE_LIMIT.maxWrites} writes per ${WRITE_LIMIT.windowMs} ms (Intune's 20 s window, scaled)`,
-      failed,
-      throttleViolations: tenant.throttleViolations,
-    }) && ok && failed === 0 && tenant.throttleViolations === 0;
+    ok =
+      figure(`bulk revoke of ${BULK} tokens: wall time`, bulkMs, 'ms', ceiling, 1.1, {
+        floorIs: `the throttle ceiling, ${WRITE_LIMIT.maxWrites} writes per ${WRITE_LIMIT.windowMs} ms (Intune's 20 s window, scaled)`,
+        failed,
+        throttleViolations: tenant.throttleViolations,
+      }) &&
+      ok &&
+      failed === 0 &&
+      tenant.throttleViolations === 0;
   } finally {
     await tenant.stop();
   }

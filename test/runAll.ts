@@ -71,8 +71,14 @@ async function main(): Promise<void> {
   }
   const unit: Suite = ['unit tests', [mocha, '--config', path.join(PROJECT_ROOT, 'test', 'unit', '.mocharc.json')]];
   const vsix: Suite = ['package contents', [mocha, '--timeout', '20000', path.join(__dirname, 'package', 'vsix.test.js')]];
-  const integration: Suite = ['integration tests (extension host of a real VS Code)', [path.join(__dirname, 'vscode', 'runIntegration.js')]];
-  const ui: Suite = ['UI tests (Playwright driving a real VS Code)', [mocha, '--config', path.join(PROJECT_ROOT, 'test', 'ui', '.mocharc.json')]];
+  const integration: Suite = [
+    'integration tests (extension host of a real VS Code)',
+    [path.join(__dirname, 'vscode', 'runIntegration.js')],
+  ];
+  const ui: Suite = [
+    'UI tests (Playwright driving a real VS Code)',
+    [mocha, '--config', path.join(PROJECT_ROOT, 'test', 'ui', '.mocharc.json')],
+  ];
   const suites = unitOnly ? [unit] : uiOnly ? [ui] : [unit, vsix, integration, ui];
   const totals: Counts = { passed: 0, failed: 0 };
   let cleanRuns = 0;

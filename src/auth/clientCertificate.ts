@@ -23,11 +23,15 @@ export function parseClientCertificate(pemText: string): ClientCertificate {
   const certificateBlock = blocks.find((block) => block.type === 'CERTIFICATE');
   if (!keyBlock || !certificateBlock) {
     throw new ConfigurationError(
-      l10n.t('Choose PEM files holding both the private key and the certificate (-----BEGIN PRIVATE KEY----- and -----BEGIN CERTIFICATE-----).'),
+      l10n.t(
+        'Choose PEM files holding both the private key and the certificate (-----BEGIN PRIVATE KEY----- and -----BEGIN CERTIFICATE-----).',
+      ),
     );
   }
   if (/ENCRYPTED/.test(keyBlock.type)) {
-    throw new ConfigurationError(l10n.t('The private key is encrypted. Export it without a password (for example with openssl pkcs8 -nocrypt).'));
+    throw new ConfigurationError(
+      l10n.t('The private key is encrypted. Export it without a password (for example with openssl pkcs8 -nocrypt).'),
+    );
   }
   let certificate: X509Certificate;
   let privateKey: ReturnType<typeof createPrivateKey>;

@@ -14,7 +14,13 @@ function withTimeout<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new VppError('timeout', l10n.t('The sign-in service did not answer within {0} seconds. Try again.', Math.round(timeoutMs / 1000)))),
+      () =>
+        reject(
+          new VppError(
+            'timeout',
+            l10n.t('The sign-in service did not answer within {0} seconds. Try again.', Math.round(timeoutMs / 1000)),
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -67,7 +73,10 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
     }
     try {
       const app = await this.app(credential);
-      const result = await withTimeout(app.acquireTokenByClientCredential({ scopes: appOnlyScopes(this.settings) }), this.settings.requestTimeoutMs);
+      const result = await withTimeout(
+        app.acquireTokenByClientCredential({ scopes: appOnlyScopes(this.settings) }),
+        this.settings.requestTimeoutMs,
+      );
       if (!result?.accessToken) {
         throw new VppError('unauthorized', l10n.t('Microsoft Entra ID returned no access token.'));
       }

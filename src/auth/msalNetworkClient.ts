@@ -22,7 +22,12 @@ export class NoRedirectNetworkClient implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options: NetworkRequestOptions | undefined,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     // A failed fetch is turned into msal's network error by msal itself.
     const response = await fetch(url, {
       method,

@@ -24,9 +24,16 @@ export function signInError(error: unknown): VppError {
   const msal = (error && typeof error === 'object' ? error : {}) as MsalErrorFields;
   const errorCode = typeof msal.errorCode === 'string' ? msal.errorCode : (msal.errorCode as { code?: unknown } | undefined)?.code;
   const errorMessage = typeof msal.errorMessage === 'string' ? msal.errorMessage : '';
-  const message = [typeof errorCode === 'string' ? errorCode : '', errorMessage, error instanceof Error ? error.message : String(error)].join(' ');
+  const message = [
+    typeof errorCode === 'string' ? errorCode : '',
+    errorMessage,
+    error instanceof Error ? error.message : String(error),
+  ].join(' ');
   const raw = error instanceof Error ? error.message.trim() : String(error);
-  if (/did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(raw) || /user_cancelled|device_code_polling_cancelled/i.test(message)) {
+  if (
+    /did not consent to login|^cancel+ed$|user_cancelled|user canceled/i.test(raw) ||
+    /user_cancelled|device_code_polling_cancelled/i.test(message)
+  ) {
     return new CancelledError(l10n.t('Sign-in was cancelled.'));
   }
   if (errorCode === REDIRECT_NOT_FOLLOWED) {
@@ -65,7 +72,10 @@ export function signInError(error: unknown): VppError {
     return new VppError('signInRequired', l10n.t('The sign-in code expired before it was used. Run "Intune VPP: Sign In" again.'));
   }
   if (/slow_down/.test(message)) {
-    return new VppError('throttled', l10n.t('The sign-in service asked to slow down. Wait a minute, then run "Intune VPP: Sign In" again.'));
+    return new VppError(
+      'throttled',
+      l10n.t('The sign-in service asked to slow down. Wait a minute, then run "Intune VPP: Sign In" again.'),
+    );
   }
   const status = typeof msal.status === 'number' ? msal.status : undefined;
   if (status === 429) {
@@ -75,7 +85,10 @@ export function signInError(error: unknown): VppError {
     return new VppError('server', l10n.t('The sign-in service had a server error ({0}). Try again in a few minutes.', status), { status });
   }
   if (errorCode === 'network_error') {
-    return new VppError('network', l10n.t('Could not reach the sign-in service. Check the network connection, proxy and the cloud setting.'));
+    return new VppError(
+      'network',
+      l10n.t('Could not reach the sign-in service. Check the network connection, proxy and the cloud setting.'),
+    );
   }
   if (errorCode === 'token_parsing_error' || errorCode === 'invalid_json') {
     return new VppError('malformed', l10n.t('The sign-in service sent an answer that could not be used. Try again.'));
@@ -83,7 +96,9 @@ export function signInError(error: unknown): VppError {
   const reason = plainText(errorMessage || (error instanceof Error ? error.message : String(error)));
   return new VppError(
     'unauthorized',
-    typeof errorCode === 'string' && errorCode ? l10n.t('Sign-in failed ({0}): {1}', plainText(errorCode, 60), reason) : l10n.t('Sign-in failed: {0}', reason),
+    typeof errorCode === 'string' && errorCode
+      ? l10n.t('Sign-in failed ({0}): {1}', plainText(errorCode, 60), reason)
+      : l10n.t('Sign-in failed: {0}', reason),
     code ? { code: `AADSTS${code}` } : {},
   );
 }

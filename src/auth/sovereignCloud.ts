@@ -50,7 +50,7 @@ export function sovereignCloudProblem(
     if (inspected.workspaceValue !== undefined || inspected.workspaceFolderValue !== undefined) {
       return new ConfigurationError(
         l10n.t(
-          'This workspace sets VS Code\'s setting {0}, which decides where your Microsoft sign-in goes. A workspace may not steer sign-in: remove it from the workspace settings and set it in your user settings.',
+          "This workspace sets VS Code's setting {0}, which decides where your Microsoft sign-in goes. A workspace may not steer sign-in: remove it from the workspace settings and set it in your user settings.",
           name,
         ),
       );
@@ -69,12 +69,13 @@ export function sovereignCloudProblem(
   }
   if (settings.cloud === 'custom') {
     const custom = customEnvironment.globalValue ?? customEnvironment.defaultValue;
-    const loginUrl = custom && typeof custom === 'object' ? (custom as { activeDirectoryEndpointUrl?: unknown }).activeDirectoryEndpointUrl : undefined;
+    const loginUrl =
+      custom && typeof custom === 'object' ? (custom as { activeDirectoryEndpointUrl?: unknown }).activeDirectoryEndpointUrl : undefined;
     const loginOrigin = originOf(loginUrl);
     if (loginOrigin !== originOf(settings.endpoints.loginEndpoint)) {
       return new ConfigurationError(
         l10n.t(
-          'VS Code\'s setting microsoft-sovereign-cloud.customEnvironment sends sign-in to {0}, but intuneVpp.customCloud.loginEndpoint is {1}. Make the activeDirectoryEndpointUrl of the first the same as the second.',
+          "VS Code's setting microsoft-sovereign-cloud.customEnvironment sends sign-in to {0}, but intuneVpp.customCloud.loginEndpoint is {1}. Make the activeDirectoryEndpointUrl of the first the same as the second.",
           loginOrigin ?? l10n.t('no address'),
           settings.endpoints.loginEndpoint,
         ),

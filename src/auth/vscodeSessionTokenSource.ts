@@ -26,7 +26,11 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
    */
   private checkSovereignEnvironment(): void {
     const configuration = vscode.workspace.getConfiguration('microsoft-sovereign-cloud');
-    const problem = sovereignCloudProblem(this.settings, configuration.inspect('environment') ?? {}, configuration.inspect('customEnvironment') ?? {});
+    const problem = sovereignCloudProblem(
+      this.settings,
+      configuration.inspect('environment') ?? {},
+      configuration.inspect('customEnvironment') ?? {},
+    );
     if (problem) {
       throw problem;
     }
@@ -60,7 +64,10 @@ export class VscodeSessionTokenSource implements AccessTokenSource {
   async switchAccount(): Promise<string> {
     this.checkSovereignEnvironment();
     try {
-      const session = await vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true, clearSessionPreference: true });
+      const session = await vscode.authentication.getSession(this.providerId, this.scopes, {
+        createIfNone: true,
+        clearSessionPreference: true,
+      });
       return session.account.label;
     } catch (error) {
       throw signInError(error);

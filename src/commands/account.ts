@@ -19,7 +19,9 @@ export interface AccountActions {
 export async function signIn(ui: UserInput, account: AccountActions): Promise<void> {
   const who = await account.signIn();
   await ui.info(
-    account.tenantLabel ? l10n.t('Signed in to the tenant "{0}" as {1}.', account.tenantLabel, who) : l10n.t('Signed in to Intune as {0}.', who),
+    account.tenantLabel
+      ? l10n.t('Signed in to the tenant "{0}" as {1}.', account.tenantLabel, who)
+      : l10n.t('Signed in to Intune as {0}.', who),
   );
 }
 
@@ -27,13 +29,18 @@ export async function signIn(ui: UserInput, account: AccountActions): Promise<vo
 export async function switchAccount(ui: UserInput, account: AccountActions): Promise<void> {
   if (account.authMode() === 'clientCredentials') {
     await ui.info(
-      l10n.t('App-only sign-in uses the app {0} and no user account. To use another credential, run "Set Client Secret…" or "Set Client Certificate…".', account.clientId()),
+      l10n.t(
+        'App-only sign-in uses the app {0} and no user account. To use another credential, run "Set Client Secret…" or "Set Client Certificate…".',
+        account.clientId(),
+      ),
     );
     return;
   }
   const who = await account.switchAccount();
   await ui.info(
-    account.tenantLabel ? l10n.t('Now signed in to the tenant "{0}" as {1}.', account.tenantLabel, who) : l10n.t('Now signed in to Intune as {0}.', who),
+    account.tenantLabel
+      ? l10n.t('Now signed in to the tenant "{0}" as {1}.', account.tenantLabel, who)
+      : l10n.t('Now signed in to Intune as {0}.', who),
   );
 }
 
@@ -47,7 +54,7 @@ export async function setClientSecret(ui: UserInput, account: AccountActions): P
   const clientId = account.clientId();
   const secret = await ui.inputSecret(
     l10n.t('Intune VPP: Set Client Secret'),
-    l10n.t('The client secret of the app {0}. It is kept in VS Code\'s secret storage.', clientId),
+    l10n.t("The client secret of the app {0}. It is kept in VS Code's secret storage.", clientId),
   );
   if (!secret?.trim()) {
     return;
@@ -64,5 +71,7 @@ export async function setClientCertificate(ui: UserInput, account: AccountAction
     return;
   }
   const thumbprint = await account.storeClientCertificate(pemText);
-  await ui.info(l10n.t('The certificate {0} of the app {1} was stored; it is used instead of a client secret.', thumbprint.toUpperCase(), clientId));
+  await ui.info(
+    l10n.t('The certificate {0} of the app {1} was stored; it is used instead of a client secret.', thumbprint.toUpperCase(), clientId),
+  );
 }

@@ -84,7 +84,8 @@ export async function runForEach(
 
 /** The per-token report of a bulk action, as plain text: nothing is left out. */
 export function formatBulkReport(outcome: BulkOutcome, headings: BulkHeadings): string {
-  const line = (token: VppTokenRecord, extra?: string) => `- ${tokenLabel(token)} (${plainText(token.id, 200)})${extra ? `: ${extra}` : ''}`;
+  const line = (token: VppTokenRecord, extra?: string) =>
+    `- ${tokenLabel(token)} (${plainText(token.id, 200)})${extra ? `: ${extra}` : ''}`;
   const sections = [
     [`${headings.succeeded} (${outcome.succeeded.length})`, ...outcome.succeeded.map(({ token, note }) => line(token, note))],
     [
@@ -161,7 +162,10 @@ export async function runBulkWithReport(context: CommandContext, tokens: readonl
       );
       return {
         ...sent,
-        succeeded: [...sent.succeeded, ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) }))],
+        succeeded: [
+          ...sent.succeeded,
+          ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) })),
+        ],
         unconfirmed: sent.unconfirmed.filter(({ token }) => !received.has(token.id)),
       };
     },

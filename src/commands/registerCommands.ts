@@ -52,7 +52,12 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   const several = () => tenants.list().length > 1;
 
   /** The tenant of the item the command was invoked on, or the one the user picks when there are several. */
-  async function tenantFor(invocation: Invocation, arg: unknown, title: string, eligible = (_: TenantConnection) => true): Promise<TenantConnection | undefined> {
+  async function tenantFor(
+    invocation: Invocation,
+    arg: unknown,
+    title: string,
+    eligible = (_: TenantConnection) => true,
+  ): Promise<TenantConnection | undefined> {
     const key = tenantKeyOf(arg);
     if (key) {
       const tenant = tenants.get(key);
@@ -64,7 +69,10 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       return tenant;
     }
     const candidates = tenants.list().filter(eligible);
-    const tenant = candidates.length <= 1 ? (candidates[0] ?? tenants.list()[0]) : await pickTenant(ui, candidates, (candidate) => candidate.account(), title);
+    const tenant =
+      candidates.length <= 1
+        ? (candidates[0] ?? tenants.list()[0])
+        : await pickTenant(ui, candidates, (candidate) => candidate.account(), title);
     invocation.tenant = tenant;
     return tenant;
   }
@@ -97,7 +105,13 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   }
 
   /** Revoke and sync: the selected tokens (of one tenant), or a tenant and then a token from the palette. */
-  async function tokenAction(invocation: Invocation, node: unknown, selection: unknown, title: string, action: (context: CommandContext, nodes: TokenNode[]) => Promise<void>) {
+  async function tokenAction(
+    invocation: Invocation,
+    node: unknown,
+    selection: unknown,
+    title: string,
+    action: (context: CommandContext, nodes: TokenNode[]) => Promise<void>,
+  ) {
     const nodes = selectedNodes(node, selection);
     if (new Set(nodes.map((selected) => selected.tenantKey)).size > 1) {
       return ui.info(l10n.t('The selection spans several tenants. Select tokens of one tenant at a time.'));
@@ -108,7 +122,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     }
   }
 
-  const accountCommand = (title: string, action: (ui: UserInput, account: AccountActions) => Promise<void>, eligible?: (tenant: TenantConnection) => boolean) =>
+  const accountCommand =
+    (title: string, action: (ui: UserInput, account: AccountActions) => Promise<void>, eligible?: (tenant: TenantConnection) => boolean) =>
     async (invocation: Invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, title, eligible);
       if (tenant) {
@@ -128,7 +143,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.signOut]: accountCommand(l10n.t('Sign Out: {0}', chooseTenant), signOut),
     [COMMANDS.setClientSecret]: accountCommand(l10n.t('Set Client Secret: {0}', chooseTenant), setClientSecret, appOnly),
     [COMMANDS.setClientCertificate]: accountCommand(l10n.t('Set Client Certificate: {0}', chooseTenant), setClientCertificate, appOnly),
-    [COMMANDS.addTenant]: () => addTenant(ui, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
+    [COMMANDS.addTenant]: () =>
+      addTenant(ui, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
     [COMMANDS.removeTenant]: async (invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, l10n.t('Remove Tenant: {0}', chooseTenant));
       if (tenant) {
@@ -137,10 +153,19 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     },
     [COMMANDS.revokeLicenses]: (invocation, node?: unknown, selection?: unknown) =>
       tokenAction(invocation, node, selection, l10n.t('Revoke Licenses: {0}', chooseTenant), (context, nodes) =>
-        revokeLicenses(context, inFlight, nodes.map((selected) => selected.token)),
+        revokeLicenses(
+          context,
+          inFlight,
+          nodes.map((selected) => selected.token),
+        ),
       ),
     [COMMANDS.syncLicenses]: (invocation, node?: unknown, selection?: unknown) =>
-      tokenAction(invocation, node, selection, l10n.t('Sync Licenses: {0}', chooseTenant), (context, nodes) => syncLicenses(context, nodes.map((selected) => selected.token))),
+      tokenAction(invocation, node, selection, l10n.t('Sync Licenses: {0}', chooseTenant), (context, nodes) =>
+        syncLicenses(
+          context,
+          nodes.map((selected) => selected.token),
+        ),
+      ),
     [COMMANDS.copyTokenId]: async (_, node?: TokenNode) => {
       if (node instanceof TokenNode) {
         await vscode.env.clipboard.writeText(node.token.id);

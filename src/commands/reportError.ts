@@ -37,7 +37,12 @@ export function reportError(error: unknown, ui: UserInput, log: Logger, fixes: E
     actions.push([l10n.t('Open Setup Guide'), () => fixes.openSetupGuide()]);
   }
   actions.push([l10n.t('Show Log'), () => fixes.showLog()]);
-  void ui.error(failure.message, actions.map(([label]) => label)).then((choice) => {
-    actions.find(([label]) => label === choice)?.[1]();
-  });
+  void ui
+    .error(
+      failure.message,
+      actions.map(([label]) => label),
+    )
+    .then((choice) => {
+      actions.find(([label]) => label === choice)?.[1]();
+    });
 }

@@ -1,5 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, ActionSnapshot, describeActionResult, isFinal, newRevokeResult, pollRevokeOutcome, snapshotActions } from '../graph/actionResults';
+import {
+  ActionResult,
+  ActionSnapshot,
+  describeActionResult,
+  isFinal,
+  newRevokeResult,
+  pollRevokeOutcome,
+  snapshotActions,
+} from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
@@ -46,7 +54,9 @@ function yesNo(value: boolean): string {
 }
 
 const CONSEQUENCES = () =>
-  l10n.t('This cannot be undone. Apps are not uninstalled from iOS/iPadOS devices (set the app assignment to Uninstall for that); macOS removes them after Apple\'s 30-day grace period.');
+  l10n.t(
+    "This cannot be undone. Apps are not uninstalled from iOS/iPadOS devices (set the app assignment to Uninstall for that); macOS removes them after Apple's 30-day grace period.",
+  );
 
 function optionLines(options: RevokeLicensesOptions): string[] {
   return [
@@ -84,10 +94,12 @@ async function chooseOptions(context: CommandContext, title: string): Promise<Re
     title,
     placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
   });
-  return chosen && {
-    notifyManagedDevices: chosen.includes('notifyManagedDevices'),
-    revokeUntrackedLicenses: chosen.includes('revokeUntrackedLicenses'),
-  };
+  return (
+    chosen && {
+      notifyManagedDevices: chosen.includes('notifyManagedDevices'),
+      revokeUntrackedLicenses: chosen.includes('revokeUntrackedLicenses'),
+    }
+  );
 }
 
 function describeAttempt(id: string, options: RevokeLicensesOptions, at: number): string {
@@ -95,11 +107,18 @@ function describeAttempt(id: string, options: RevokeLicensesOptions, at: number)
 }
 
 /** Posts one revoke, logging the attempt and its outcome with the request ids. */
-async function revokeOne(context: CommandContext, token: VppTokenRecord, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {
+async function revokeOne(
+  context: CommandContext,
+  token: VppTokenRecord,
+  options: RevokeLicensesOptions,
+  signal?: AbortSignal,
+): Promise<WriteReceipt> {
   const attempt = describeAttempt(token.id, options, context.now());
   try {
     const receipt = await context.service().revokeLicenses(token.id, options, signal);
-    context.log.info(`${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`);
+    context.log.info(
+      `${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`,
+    );
     return receipt;
   } catch (error) {
     if (error instanceof VppError && error.kind === 'cancelled') {
@@ -115,7 +134,11 @@ async function revokeOne(context: CommandContext, token: VppTokenRecord, options
  * "Revoke Licenses…": from a tree item, a multi-selection, or the palette (asks for the token). Asks for the
  * options, confirms in a modal, then posts revokeLicenses once per token. Any dismissal sends nothing.
  */
-export async function revokeLicenses(context: CommandContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
+export async function revokeLicenses(
+  context: CommandContext,
+  inFlight: RevokesInFlight,
+  selection: readonly VppTokenRecord[],
+): Promise<void> {
   const tokens = uniqueById(selection);
   if (tokens.length > 1) {
     return revokeMany(context, inFlight, tokens);
@@ -160,7 +183,11 @@ export async function revokeLicenses(context: CommandContext, inFlight: RevokesI
   } catch (error) {
     if (error instanceof VppError && error.kind === 'notFound') {
       context.tree.refresh();
-      throw new VppError('notFound', l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label), error.details);
+      throw new VppError(
+        'notFound',
+        l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label),
+        error.details,
+      );
     }
     throw error;
   } finally {
@@ -204,8 +231,13 @@ function sendAndWatch(context: CommandContext, token: VppTokenRecord, options: R
 }
 
 /** Reads the token until it shows the result of an unconfirmed revoke: then it was accepted; else it stays unconfirmed. */
-async function reconcile(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedAttempt, progress: ProgressReporter): Promise<RevokeAttempt> {
-  progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the revoke reached it'));
+async function reconcile(
+  context: CommandContext,
+  token: VppTokenRecord,
+  attempt: UnconfirmedAttempt,
+  progress: ProgressReporter,
+): Promise<RevokeAttempt> {
+  progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it"));
   const signal = watchSignal(context, progress.signal);
   const seen = await watchOutcome(context, token, attempt.snapshot, attempt.sentAt, signal, 'seen');
   if (!seen) {
@@ -234,7 +266,9 @@ async function askAboutUnconfirmedRevoke(
       message: l10n.t('Send the revoke of the licenses of "{0}" again?', label),
       detail: [
         ...tenantLines(context),
-        l10n.t('The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.'),
+        l10n.t(
+          'The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.',
+        ),
         '',
         ...optionLines(options),
         '',
@@ -243,7 +277,12 @@ async function askAboutUnconfirmedRevoke(
     },
   );
   if (choice === 'checkAgain') {
-    return () => context.ui.withProgress(l10n.t('Checking the revoke of the licenses of "{0}"…', label), (progress) => reconcile(context, token, attempt, progress), true);
+    return () =>
+      context.ui.withProgress(
+        l10n.t('Checking the revoke of the licenses of "{0}"…', label),
+        (progress) => reconcile(context, token, attempt, progress),
+        true,
+      );
   }
   return choice === 'sendAgain' ? () => sendAndWatch(context, token, options) : undefined;
 }
@@ -260,7 +299,9 @@ async function watchOutcome(
   const id = plainText(token.id, 200);
   try {
     const result = await pollRevokeOutcome(context.service(), token.id, snapshot, sentAt, context.outcomePolling, { signal, until });
-    context.log.info(`Revoke of token ${id}: ${result ? describeActionResult(result) : 'Intune reported no action result for it while it was watched'}`);
+    context.log.info(
+      `Revoke of token ${id}: ${result ? describeActionResult(result) : 'Intune reported no action result for it while it was watched'}`,
+    );
     return result;
   } catch (error) {
     // Failing to read the token must not read as a failed revoke.
@@ -279,7 +320,11 @@ async function reportOutcome(context: CommandContext, label: string, result: Act
   const summary = describeActionResult(result);
   if (!isFinal(result)) {
     return context.ui.info(
-      l10n.t('Intune accepted the revoke of the licenses of "{0}" and is still processing it ({1}); expand the token later to see its outcome.', label, summary),
+      l10n.t(
+        'Intune accepted the revoke of the licenses of "{0}" and is still processing it ({1}); expand the token later to see its outcome.',
+        label,
+        summary,
+      ),
     );
   }
   if (result.actionState === 'done') {
@@ -341,10 +386,17 @@ async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, se
       notSent: l10n.t('Not revoked: cancelled before sending'),
     },
     summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
-      l10n.t('Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
+      l10n.t(
+        'Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.',
+        succeeded,
+        total,
+        failed,
+        unconfirmed,
+        notSent,
+      ),
     logName: 'Bulk revoke',
   };
-  for (let batch = tokens; ; ) {
+  for (let batch = tokens; ;) {
     // Asked again after each confirmation: a revoke of one of them may have started while the dialog was open.
     batch = batch.filter((token) => !inFlight.has(token.id));
     if (batch.length === 0) {

@@ -14,7 +14,9 @@ async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: 
   const attempt = `Sync licenses of token ${plainText(token.id, 200)} at ${new Date(context.now()).toISOString()}`;
   try {
     const receipt = await context.service().syncLicenses(token.id, signal);
-    context.log.info(`${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`);
+    context.log.info(
+      `${attempt}: ${receipt.status} (request-id ${receipt.requestId ?? '-'}, client-request-id ${receipt.clientRequestId ?? '-'})`,
+    );
     return receipt;
   } catch (error) {
     context.log.error(`${attempt}: failed: ${describeForLog(error)}`);
@@ -56,8 +58,13 @@ function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<S
 }
 
 /** Reads the token until its last sync is newer than before the send: then Intune received the sync. */
-async function checkSync(context: CommandContext, token: VppTokenRecord, attempt: UnconfirmedSync, progress: ProgressReporter): Promise<SyncAttempt> {
-  progress.report(l10n.t('Intune\'s answer was lost; reading the token to see whether the sync reached it'));
+async function checkSync(
+  context: CommandContext,
+  token: VppTokenRecord,
+  attempt: UnconfirmedSync,
+  progress: ProgressReporter,
+): Promise<SyncAttempt> {
+  progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the sync reached it"));
   const received = await pollUntilReceived(context, [token], watchSignal(context, progress.signal), (fresh) =>
     syncedSince(fresh, attempt.syncedBefore, attempt.sentAt),
   );
@@ -90,7 +97,11 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
         },
       );
       if (choice === 'checkAgain') {
-        attempt = await context.ui.withProgress(l10n.t('Checking the sync of the licenses of "{0}"…', label), (progress) => checkSync(context, token, unconfirmed, progress), true);
+        attempt = await context.ui.withProgress(
+          l10n.t('Checking the sync of the licenses of "{0}"…', label),
+          (progress) => checkSync(context, token, unconfirmed, progress),
+          true,
+        );
       } else if (choice === 'sendAgain') {
         attempt = await syncAndCheck(context, token);
       } else {
@@ -124,10 +135,17 @@ export async function syncLicenses(context: CommandContext, selection: readonly 
       notSent: l10n.t('Not synced: cancelled before sending'),
     },
     summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
-      l10n.t('Sync licenses: {0} of {1} tokens started, {2} failed, {3} unconfirmed, {4} not sent.', succeeded, total, failed, unconfirmed, notSent),
+      l10n.t(
+        'Sync licenses: {0} of {1} tokens started, {2} failed, {3} unconfirmed, {4} not sent.',
+        succeeded,
+        total,
+        failed,
+        unconfirmed,
+        notSent,
+      ),
     logName: 'Bulk sync',
   };
-  for (let batch = tokens; ; ) {
+  for (let batch = tokens; ;) {
     const result = await runBulkWithReport(context, batch, bulk);
     context.tree.refresh();
     const again = await tellBulkOutcome(context, result);

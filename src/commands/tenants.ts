@@ -36,9 +36,21 @@ function cloudItems(): PickItem<CloudName>[] {
 
 function modeItems(): PickItem<AuthMode>[] {
   return [
-    { label: l10n.t('VS Code Microsoft account'), detail: l10n.t('Delegated: you sign in with the account VS Code knows.'), value: 'vscode' },
-    { label: l10n.t('Device code'), detail: l10n.t('Delegated: enter a code in any browser; for remote windows and code-server.'), value: 'deviceCode' },
-    { label: l10n.t('App-only (client credentials)'), detail: l10n.t('The app signs in with its client secret or certificate.'), value: 'clientCredentials' },
+    {
+      label: l10n.t('VS Code Microsoft account'),
+      detail: l10n.t('Delegated: you sign in with the account VS Code knows.'),
+      value: 'vscode',
+    },
+    {
+      label: l10n.t('Device code'),
+      detail: l10n.t('Delegated: enter a code in any browser; for remote windows and code-server.'),
+      value: 'deviceCode',
+    },
+    {
+      label: l10n.t('App-only (client credentials)'),
+      detail: l10n.t('The app signs in with its client secret or certificate.'),
+      value: 'clientCredentials',
+    },
   ];
 }
 
@@ -65,7 +77,7 @@ function tenantIdProblem(value: string): string | undefined {
  */
 export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<void> {
   const title = l10n.t('Intune VPP: Add Tenant');
-  const label = await ui.inputText(title, l10n.t('A name for the tenant, shown in the view (for example the customer\'s name)'), (value) =>
+  const label = await ui.inputText(title, l10n.t("A name for the tenant, shown in the view (for example the customer's name)"), (value) =>
     value.trim() && value.trim().length <= 80 ? undefined : l10n.t('Enter a name of 1 to 80 characters.'),
   );
   if (!label) {
@@ -78,7 +90,9 @@ export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<v
   let endpoints: Pick<TenantEntry, 'graphEndpoint' | 'loginEndpoint'> = {};
   if (cloud === 'custom') {
     const graphEndpoint = await ui.inputText(title, l10n.t('The https address of Microsoft Graph in this cloud'), originProblem);
-    const loginEndpoint = graphEndpoint && (await ui.inputText(title, l10n.t('The https address of the Microsoft Entra ID login in this cloud'), originProblem));
+    const loginEndpoint =
+      graphEndpoint &&
+      (await ui.inputText(title, l10n.t('The https address of the Microsoft Entra ID login in this cloud'), originProblem));
     if (!graphEndpoint || !loginEndpoint) {
       return;
     }
@@ -114,7 +128,9 @@ export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<v
 export async function removeTenant(ui: UserInput, tenant: TenantSummary, remove: () => Promise<void>): Promise<void> {
   const confirmed = await ui.confirm(
     l10n.t('Remove the tenant "{0}" from the view?', tenant.label),
-    l10n.t('Its settings and the client secret, certificate and sign-in this machine keeps for it are deleted. Nothing changes in the tenant itself.'),
+    l10n.t(
+      'Its settings and the client secret, certificate and sign-in this machine keeps for it are deleted. Nothing changes in the tenant itself.',
+    ),
     l10n.t('Remove Tenant'),
   );
   if (!confirmed) {

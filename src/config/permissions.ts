@@ -42,5 +42,8 @@ export const GRANTED_PERMISSIONS: readonly string[] = [SERVICE_CONFIG_READ_WRITE
 
 /** The permission a refused call needs, as messages name it: the one of the granted set that covers the route. */
 export function permissionFor(route: GraphRoute): string {
-  return GRANTED_PERMISSIONS.find((permission) => ROUTE_PERMISSIONS[route].delegated.includes(permission)) ?? ROUTE_PERMISSIONS[route].delegated[0];
+  return (
+    GRANTED_PERMISSIONS.find((permission) => ROUTE_PERMISSIONS[route].delegated.includes(permission)) ??
+    ROUTE_PERMISSIONS[route].delegated[0]
+  );
 }

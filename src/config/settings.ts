@@ -40,9 +40,7 @@ export function text(value: unknown): string {
 export function httpsOrigin(value: unknown, settingName: string): string {
   const raw = text(value);
   if (!raw) {
-    throw new ConfigurationError(
-      l10n.t('The setting {0} is empty. Set it to the https address of your cloud.', settingName),
-    );
+    throw new ConfigurationError(l10n.t('The setting {0} is empty. Set it to the https address of your cloud.', settingName));
   }
   let url: URL;
   try {
@@ -95,9 +93,10 @@ export function resolveSettings(raw: RawSettings, names: SettingNames = USER_SET
         }
       : WELL_KNOWN_CLOUDS[chosenCloud];
 
-  const timeout = typeof raw.requestTimeoutSeconds === 'number' && Number.isFinite(raw.requestTimeoutSeconds)
-    ? raw.requestTimeoutSeconds
-    : DEFAULT_TIMEOUT_SECONDS;
+  const timeout =
+    typeof raw.requestTimeoutSeconds === 'number' && Number.isFinite(raw.requestTimeoutSeconds)
+      ? raw.requestTimeoutSeconds
+      : DEFAULT_TIMEOUT_SECONDS;
   const requestTimeoutMs = Math.round(Math.min(Math.max(timeout, 1), MAX_TIMEOUT_SECONDS) * 1000);
 
   return {

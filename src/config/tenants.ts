@@ -32,8 +32,14 @@ export interface TenantList {
 
 /** The same key for the same cloud, endpoints, mode, app and tenant, however the entry is spelt. */
 export function tenantKey(raw: RawSettings): string {
-  const identity = [raw.cloud ?? 'global', raw.customGraphEndpoint, raw.customLoginEndpoint, raw.authMode ?? 'vscode', raw.clientId, raw.tenantId]
-    .map((value) => text(value).toLowerCase().replace(/\/+$/, ''));
+  const identity = [
+    raw.cloud ?? 'global',
+    raw.customGraphEndpoint,
+    raw.customLoginEndpoint,
+    raw.authMode ?? 'vscode',
+    raw.clientId,
+    raw.tenantId,
+  ].map((value) => text(value).toLowerCase().replace(/\/+$/, ''));
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
 }
 
@@ -80,7 +86,13 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
   const definitions: TenantDefinition[] = [];
   const duplicates: string[] = [];
   if (entries.length === 0 || text(primary.clientId)) {
-    definitions.push({ key: tenantKey(primary), label: text(primaryLabel) || text(primary.tenantId) || fallbackLabel, raw: primary, primary: true, settingNames: USER_SETTING_NAMES });
+    definitions.push({
+      key: tenantKey(primary),
+      label: text(primaryLabel) || text(primary.tenantId) || fallbackLabel,
+      raw: primary,
+      primary: true,
+      settingNames: USER_SETTING_NAMES,
+    });
   }
   for (const entry of entries) {
     const raw = rawFromEntry(entry, primary.requestTimeoutSeconds);

@@ -33,7 +33,12 @@ export function snapshotActions(token: VppTokenRecord): ActionSnapshot {
 export function newRevokeResult(token: VppTokenRecord, snapshot: ActionSnapshot, sentAt: number): ActionResult | undefined {
   return actionResults(token).find((result) => {
     const started = Date.parse(result?.startDateTime ?? '');
-    return /revoke/i.test(result?.actionName ?? '') && !snapshot.has(resultKey(result)) && !Number.isNaN(started) && started >= sentAt - CLOCK_SKEW_MS;
+    return (
+      /revoke/i.test(result?.actionName ?? '') &&
+      !snapshot.has(resultKey(result)) &&
+      !Number.isNaN(started) &&
+      started >= sentAt - CLOCK_SKEW_MS
+    );
   });
 }
 

@@ -3,7 +3,6 @@ import { GraphRoute, permissionFor } from '../config/permissions';
 import { RequestDetails, VppError } from '../errors';
 import { logSafeCode, logSafeId, plainText } from '../text';
 
-
 /** The parts of a Graph error body this extension reads. */
 interface GraphErrorBody {
   error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> };
@@ -138,7 +137,10 @@ export function errorFromResponse(response: FailedResponse): VppError {
   if (status >= 500) {
     return new VppError(
       'server',
-      l10n.t('Intune had a server error ({0}). Try again in a few minutes; if it persists, give Microsoft support the request id in the log.', status) + because,
+      l10n.t(
+        'Intune had a server error ({0}). Try again in a few minutes; if it persists, give Microsoft support the request id in the log.',
+        status,
+      ) + because,
       details,
     );
   }

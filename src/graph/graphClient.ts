@@ -1,4 +1,10 @@
-import { AuthenticationHandler, AuthenticationProvider, Client, HTTPMessageHandler, TelemetryHandler } from '@microsoft/microsoft-graph-client';
+import {
+  AuthenticationHandler,
+  AuthenticationProvider,
+  Client,
+  HTTPMessageHandler,
+  TelemetryHandler,
+} from '@microsoft/microsoft-graph-client';
 import { Logger } from '../log';
 import { RequestObserver } from './requestObserver';
 import { DEFAULT_RETRY_POLICY, GraphRetryHandler, RetryPolicy } from './retryHandler';

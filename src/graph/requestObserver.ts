@@ -74,7 +74,11 @@ export class RequestObserver implements Middleware {
       this.log.error(`${method} to ${url.host} refused: not the configured Microsoft Graph (${this.graphOrigin})`);
       throw new VppError(
         'blocked',
-        l10n.t('A request to {0} was refused: only the configured Microsoft Graph ({1}) receives your sign-in.', url.host, this.graphOrigin),
+        l10n.t(
+          'A request to {0} was refused: only the configured Microsoft Graph ({1}) receives your sign-in.',
+          url.host,
+          this.graphOrigin,
+        ),
         { method, path },
       );
     }
@@ -130,7 +134,11 @@ export class RequestObserver implements Middleware {
       this.log.error(`${method} ${path} -> ${response.status} redirect to ${target}, not followed (${ids})`);
       throw new VppError(
         'redirected',
-        l10n.t('Microsoft Graph answered with a redirect to {0} ({1}), which is not followed: your sign-in goes only to the configured Graph.', target, response.status),
+        l10n.t(
+          'Microsoft Graph answered with a redirect to {0} ({1}), which is not followed: your sign-in goes only to the configured Graph.',
+          target,
+          response.status,
+        ),
         { method, path, status: response.status, requestId: logSafeId(response.headers.get('request-id')), clientRequestId },
       );
     }

@@ -45,7 +45,11 @@ export class GraphRetryHandler implements Middleware {
         // A retry cancelled before it was sent (while it waited for a write slot): the attempt that did go out was
         // refused with a 429, so nothing was carried out. That is a throttled request, not one never sent.
         if (retries > 0 && error instanceof VppError && error.kind === 'cancelled') {
-          throw new VppError('throttled', l10n.t('Intune throttled this request (429) and it was cancelled before it was sent again; nothing was carried out.'), error.details);
+          throw new VppError(
+            'throttled',
+            l10n.t('Intune throttled this request (429) and it was cancelled before it was sent again; nothing was carried out.'),
+            error.details,
+          );
         }
         throw error;
       }

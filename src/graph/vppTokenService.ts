@@ -99,20 +99,26 @@ export class VppTokenService {
 
   /** Every iOS and macOS VPP app of the tenant; group them by `vppTokenId`. */
   async listVppApps(signal?: AbortSignal): Promise<VppAppRecord[]> {
-    return this.collect<VppAppRecord>('listVppApps', APPS_PATH, this.client.api(APPS_PATH).filter(VPP_APPS_FILTER), signal, (item, page) => {
-      if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
-        throw this.malformed('GET', APPS_PATH, page, l10n.t('an app has no id'));
-      }
-      const app = item as Record<string, unknown>;
-      return {
-        id: app.id as string,
-        displayName: typeof app.displayName === 'string' ? app.displayName : undefined,
-        bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined,
-        vppTokenId: typeof app.vppTokenId === 'string' ? app.vppTokenId : undefined,
-        usedLicenseCount: typeof app.usedLicenseCount === 'number' ? app.usedLicenseCount : undefined,
-        totalLicenseCount: typeof app.totalLicenseCount === 'number' ? app.totalLicenseCount : undefined,
-      };
-    });
+    return this.collect<VppAppRecord>(
+      'listVppApps',
+      APPS_PATH,
+      this.client.api(APPS_PATH).filter(VPP_APPS_FILTER),
+      signal,
+      (item, page) => {
+        if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
+          throw this.malformed('GET', APPS_PATH, page, l10n.t('an app has no id'));
+        }
+        const app = item as Record<string, unknown>;
+        return {
+          id: app.id as string,
+          displayName: typeof app.displayName === 'string' ? app.displayName : undefined,
+          bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined,
+          vppTokenId: typeof app.vppTokenId === 'string' ? app.vppTokenId : undefined,
+          usedLicenseCount: typeof app.usedLicenseCount === 'number' ? app.usedLicenseCount : undefined,
+          totalLicenseCount: typeof app.totalLicenseCount === 'number' ? app.totalLicenseCount : undefined,
+        };
+      },
+    );
   }
 
   /** Reads a collection page by page, following `@odata.nextLink` only on this cloud's Graph and never in a loop. */
@@ -195,7 +201,10 @@ export class VppTokenService {
       if (error instanceof VppError && UNCONFIRMED_KINDS.has(error.kind)) {
         throw new VppError(
           'unconfirmed',
-          l10n.t('Intune may have carried out this request, but its answer did not say so: {0} Check the token\'s recent actions before you send it again.', error.message),
+          l10n.t(
+            "Intune may have carried out this request, but its answer did not say so: {0} Check the token's recent actions before you send it again.",
+            error.message,
+          ),
           error.details,
         );
       }
@@ -288,7 +297,10 @@ export class VppTokenService {
   private malformed(method: string, path: string, response: Response, what: string): VppError {
     return new VppError(
       'malformed',
-      l10n.t('Microsoft Graph sent an answer that could not be used ({0}). Try again; if it persists, see the log for the request id.', what),
+      l10n.t(
+        'Microsoft Graph sent an answer that could not be used ({0}). Try again; if it persists, see the log for the request id.',
+        what,
+      ),
       { method, path, status: response.status, ...ids(response) },
     );
   }

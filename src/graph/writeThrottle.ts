@@ -57,7 +57,10 @@ export class WriteThrottle {
         this.completions.shift();
       }
       const full = this.inFlight + this.completions.length >= this.limit.maxWrites;
-      const wait = Math.max(this.pausedUntil - now, full && this.completions.length > 0 ? this.completions[0] + this.limit.windowMs - now : 0);
+      const wait = Math.max(
+        this.pausedUntil - now,
+        full && this.completions.length > 0 ? this.completions[0] + this.limit.windowMs - now : 0,
+      );
       if (!full && wait <= 0) {
         this.inFlight++;
         let done = false;

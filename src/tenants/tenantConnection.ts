@@ -13,7 +13,6 @@ import { createVppTokenService } from '../graph/createService';
 import { VppTokenService } from '../graph/vppTokenService';
 import { TenantSecrets } from './tenantSecrets';
 
-
 interface Ready {
   readonly settings: ConnectionSettings;
   /** The mode's own source, wrapped by `source` with the signed-out check. */
@@ -49,7 +48,12 @@ export class TenantConnection implements vscode.Disposable {
     this.disposables.push(
       vscode.authentication.onDidChangeSessions((event) => {
         const current = this.ready;
-        if (current && !(current instanceof VppError) && current.modeSource instanceof VscodeSessionTokenSource && current.modeSource.providerId === event.provider.id) {
+        if (
+          current &&
+          !(current instanceof VppError) &&
+          current.modeSource instanceof VscodeSessionTokenSource &&
+          current.modeSource.providerId === event.provider.id
+        ) {
           this.changed.fire();
         }
       }),
@@ -58,7 +62,11 @@ export class TenantConnection implements vscode.Disposable {
       context.secrets.onDidChange((event) => {
         const current = this.ready;
         const secrets = this.secrets(current && !(current instanceof VppError) ? current.settings : undefined);
-        if (current && !(current instanceof VppError) && [secrets.key('clientSecret'), secrets.key('clientCertificate')].includes(event.key)) {
+        if (
+          current &&
+          !(current instanceof VppError) &&
+          [secrets.key('clientSecret'), secrets.key('clientCertificate')].includes(event.key)
+        ) {
           this.changed.fire();
         }
       }),
@@ -203,7 +211,7 @@ export class TenantConnection implements vscode.Disposable {
     const missing = missingSignInSetting(settings, this.definition.settingNames);
     if (missing) {
       return new ConfigurationError(
-        l10n.t('Set {0} in your user settings: the extension signs in with your organization\'s own app registration.', missing),
+        l10n.t("Set {0} in your user settings: the extension signs in with your organization's own app registration.", missing),
       );
     }
     const inner = this.createSource(settings);
@@ -226,7 +234,9 @@ export class TenantConnection implements vscode.Disposable {
       log: this.log,
       acceptLanguage: vscode.env.language || 'en',
     });
-    this.log.info(`Tenant ${this.label}: the ${settings.cloud} cloud (${settings.endpoints.graphEndpoint}), sign-in mode ${settings.authMode}.`);
+    this.log.info(
+      `Tenant ${this.label}: the ${settings.cloud} cloud (${settings.endpoints.graphEndpoint}), sign-in mode ${settings.authMode}.`,
+    );
     return { settings, modeSource: inner, source, service };
   }
 

@@ -77,7 +77,9 @@ export class TenantRegistry implements vscode.Disposable {
     const adoptSharedSecrets = async () => {
       await Promise.all(connections.map((connection) => connection.adoptLegacySecrets()));
     };
-    const connections: TenantConnection[] = definitions.map((definition) => new TenantConnection(this.context, this.log, this.ui, definition, adoptSharedSecrets));
+    const connections: TenantConnection[] = definitions.map(
+      (definition) => new TenantConnection(this.context, this.log, this.ui, definition, adoptSharedSecrets),
+    );
     this.connectionEvents = connections.map((connection) => connection.onDidChange(() => this.changed.fire(connection)));
     return connections;
   }

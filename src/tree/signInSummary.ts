@@ -25,11 +25,23 @@ export function summarizeSignIns(signIns: readonly TenantSignIn[]): SignInSummar
   if (signIns.length === 1) {
     const [{ tenant, account, configured }] = signIns;
     if (!configured) {
-      return { text: `$(gear) ${l10n.t('Intune VPP: not configured')}`, tooltip: l10n.t('Intune VPP: set the app registration in the settings. Click to open them.'), command: COMMANDS.openSettings };
+      return {
+        text: `$(gear) ${l10n.t('Intune VPP: not configured')}`,
+        tooltip: l10n.t('Intune VPP: set the app registration in the settings. Click to open them.'),
+        command: COMMANDS.openSettings,
+      };
     }
     return account
-      ? { text: `$(account) ${l10n.t('{0} · {1}', account, tenant)}`, tooltip: l10n.t('Intune VPP: signed in to {0} as {1}. Click to switch account.', tenant, account), command: COMMANDS.switchAccount }
-      : { text: `$(account) ${l10n.t('Intune VPP: not signed in')}`, tooltip: l10n.t('Intune VPP: not signed in to {0}. Click to sign in.', tenant), command: COMMANDS.signIn };
+      ? {
+          text: `$(account) ${l10n.t('{0} · {1}', account, tenant)}`,
+          tooltip: l10n.t('Intune VPP: signed in to {0} as {1}. Click to switch account.', tenant, account),
+          command: COMMANDS.switchAccount,
+        }
+      : {
+          text: `$(account) ${l10n.t('Intune VPP: not signed in')}`,
+          tooltip: l10n.t('Intune VPP: not signed in to {0}. Click to sign in.', tenant),
+          command: COMMANDS.signIn,
+        };
   }
   const signedIn = signIns.filter((entry) => entry.account).length;
   return {

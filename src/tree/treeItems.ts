@@ -93,10 +93,26 @@ function stateDescription(state: TenantView['state']): string | undefined {
 export function messageItem(connection: TenantConnection, view: TenantView): vscode.TreeItem {
   const tenant = [{ tenantKey: connection.key }];
   const messages: Record<TenantView['state'], [string, string, vscode.Command | undefined]> = {
-    notConfigured: [view.message ?? l10n.t('This tenant is not configured.'), 'gear', { title: l10n.t('Open Settings'), command: COMMANDS.openSettings }],
-    signedOut: [view.message ?? l10n.t('Sign in to list this tenant\'s VPP tokens.'), 'sign-in', { title: l10n.t('Sign In'), command: COMMANDS.signIn, arguments: tenant }],
-    needsSecret: [l10n.t('Set the app\'s client secret or certificate to sign in.'), 'key', { title: l10n.t('Set Client Secret'), command: COMMANDS.setClientSecret, arguments: tenant }],
-    error: [view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'), 'error', { title: l10n.t('Refresh'), command: COMMANDS.refresh, arguments: tenant }],
+    notConfigured: [
+      view.message ?? l10n.t('This tenant is not configured.'),
+      'gear',
+      { title: l10n.t('Open Settings'), command: COMMANDS.openSettings },
+    ],
+    signedOut: [
+      view.message ?? l10n.t("Sign in to list this tenant's VPP tokens."),
+      'sign-in',
+      { title: l10n.t('Sign In'), command: COMMANDS.signIn, arguments: tenant },
+    ],
+    needsSecret: [
+      l10n.t("Set the app's client secret or certificate to sign in."),
+      'key',
+      { title: l10n.t('Set Client Secret'), command: COMMANDS.setClientSecret, arguments: tenant },
+    ],
+    error: [
+      view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'),
+      'error',
+      { title: l10n.t('Refresh'), command: COMMANDS.refresh, arguments: tenant },
+    ],
     empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
     loaded: ['', 'info', undefined],
   };
@@ -120,7 +136,11 @@ export function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem
   return item;
 }
 
-export function actionItem(tokenItemId: string, index: number, result: NonNullable<VppTokenRecord['tokenActionResults']>[number]): vscode.TreeItem {
+export function actionItem(
+  tokenItemId: string,
+  index: number,
+  result: NonNullable<VppTokenRecord['tokenActionResults']>[number],
+): vscode.TreeItem {
   const state = typeof result?.actionState === 'string' ? result.actionState : '';
   const item = new vscode.TreeItem(plainText(result?.actionName, 80) || l10n.t('Action'));
   item.id = `${tokenItemId}/actions/${index}`;

@@ -11,8 +11,6 @@ import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { actionItem, appItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
-
-
 /**
  * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
  * and the welcome content says what to do; with several, each tenant is a root that says who is signed in.
@@ -197,7 +195,9 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     const itemId = this.tokenItemId(node);
     const failed = (kind: 'apps' | 'actions', error: unknown) => {
-      this.log.warn(`Could not read the ${kind === 'apps' ? 'apps' : 'recent actions'} of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`);
+      this.log.warn(
+        `Could not read the ${kind === 'apps' ? 'apps' : 'recent actions'} of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`,
+      );
       return new LeafNode(groupFailureItem(itemId, kind, error), node.tenantKey);
     };
     if (apps.status === 'rejected' && view.appsByToken === pendingApps) {
@@ -206,12 +206,20 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     const appsNode =
       apps.status === 'fulfilled'
-        ? new GroupNode('apps', node, (apps.value.get(node.token.id.toLowerCase()) ?? []).map((app) => new LeafNode(appItem(itemId, app), node.tenantKey)))
+        ? new GroupNode(
+            'apps',
+            node,
+            (apps.value.get(node.token.id.toLowerCase()) ?? []).map((app) => new LeafNode(appItem(itemId, app), node.tenantKey)),
+          )
         : failed('apps', apps.reason);
     const results = token.status === 'fulfilled' && Array.isArray(token.value.tokenActionResults) ? token.value.tokenActionResults : [];
     const actionsNode =
       token.status === 'fulfilled'
-        ? new GroupNode('actions', node, results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey)))
+        ? new GroupNode(
+            'actions',
+            node,
+            results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey)),
+          )
         : failed('actions', token.reason);
     return [appsNode, actionsNode];
   }
@@ -252,7 +260,11 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (this.view) {
       const [only] = signIns;
       this.view.description =
-        signIns.length > 1 ? l10n.t('{0} tenants', signIns.length) : only?.account ? l10n.t('{0} · {1}', only.account, only.tenant) : undefined;
+        signIns.length > 1
+          ? l10n.t('{0} tenants', signIns.length)
+          : only?.account
+            ? l10n.t('{0} · {1}', only.account, only.tenant)
+            : undefined;
     }
     this.signInsChanged.fire(signIns);
   }

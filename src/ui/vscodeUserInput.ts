@@ -39,7 +39,13 @@ export class VscodeUserInput implements UserInput {
 
   inputSecret(title: string, prompt: string): Promise<string | undefined> {
     return Promise.resolve(
-      vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : prompt) }),
+      vscode.window.showInputBox({
+        title,
+        prompt,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() ? undefined : prompt),
+      }),
     );
   }
 

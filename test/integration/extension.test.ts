@@ -39,17 +39,25 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('activates and registers every contributed command', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension?.isActive);
-    const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((entry) => entry.command);
+    const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map(
+      (entry) => entry.command,
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.ok(contributed.length >= 9);
-    assert.deepEqual(contributed.filter((command) => !registered.has(command)), []);
+    assert.deepEqual(
+      contributed.filter((command) => !registered.has(command)),
+      [],
+    );
   });
 
-  it('lists the simulated tenant\'s tokens, sorted, with state, expiry, icon and context value', async () => {
+  it("lists the simulated tenant's tokens, sorted, with state, expiry, icon and context value", async () => {
     const tree = await items();
     assert.equal(tree.length, seedTokens().length);
     const labels = tree.map((item) => labelOf(item));
-    assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })));
+    assert.deepEqual(
+      labels,
+      [...labels].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })),
+    );
     const hq = tree.find((item) => item.label === 'Contoso HQ');
     assert.ok(hq);
     assert.match(String(hq.description), /^valid · expires in (199|200) days$/);
@@ -60,10 +68,17 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     const retail = tree.find((item) => item.label === 'Contoso Retail');
     assert.equal((retail?.iconPath as vscode.ThemeIcon).id, 'warning');
     assert.equal(retail?.contextValue, 'vppToken state-valid expiringSoon');
-    assert.ok(tree.some((item) => item.label === 'Tailspin Toys'), 'falls back to the organization name');
+    assert.ok(
+      tree.some((item) => item.label === 'Tailspin Toys'),
+      'falls back to the organization name',
+    );
     const lists = fixture.tenant.requestsFor('list');
     assert.ok(lists.length >= 3, 'followed every page');
-    assert.ok(lists.every((request) => /\$select=id,/.test(decodeURIComponent(request.url)) && !/[,=]token(,|&|$)/.test(decodeURIComponent(request.url))));
+    assert.ok(
+      lists.every(
+        (request) => /\$select=id,/.test(decodeURIComponent(request.url)) && !/[,=]token(,|&|$)/.test(decodeURIComponent(request.url)),
+      ),
+    );
     assert.match(lists[0].headers.authorization, /^Bearer sim-at-/);
     assert.equal(JSON.stringify(tree).includes(SECRET_TOKEN_PREFIX), false);
   });
@@ -126,13 +141,23 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     const node = await nodeLabelled('Contoso HQ');
     const groups = (await fixture.api.tree.getChildren(node)) ?? [];
     const groupItems = await Promise.all(groups.map(async (group) => fixture.api.tree.getTreeItem(group)));
-    assert.deepEqual(groupItems.map((item) => item.label), ['Apps (2)', 'Recent actions (1)']);
-    const apps = await Promise.all(((await fixture.api.tree.getChildren(groups[0])) ?? []).map(async (app) => fixture.api.tree.getTreeItem(app)));
-    assert.deepEqual(apps.map((app) => [app.label, app.description]), [
-      ['Microsoft Teams', '0/20 licenses used'],
-      ['Microsoft Outlook', '0/30 licenses used'],
-    ]);
-    const actions = await Promise.all(((await fixture.api.tree.getChildren(groups[1])) ?? []).map(async (action) => fixture.api.tree.getTreeItem(action)));
+    assert.deepEqual(
+      groupItems.map((item) => item.label),
+      ['Apps (2)', 'Recent actions (1)'],
+    );
+    const apps = await Promise.all(
+      ((await fixture.api.tree.getChildren(groups[0])) ?? []).map(async (app) => fixture.api.tree.getTreeItem(app)),
+    );
+    assert.deepEqual(
+      apps.map((app) => [app.label, app.description]),
+      [
+        ['Microsoft Teams', '0/20 licenses used'],
+        ['Microsoft Outlook', '0/30 licenses used'],
+      ],
+    );
+    const actions = await Promise.all(
+      ((await fixture.api.tree.getChildren(groups[1])) ?? []).map(async (action) => fixture.api.tree.getTreeItem(action)),
+    );
     assert.equal(actions[0].label, 'RevokeLicenses');
     assert.equal(actions[0].description, 'done · 13 licenses, 0 failed');
     assert.equal((actions[0].iconPath as vscode.ThemeIcon).id, 'pass');
@@ -148,7 +173,9 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     fixture.tenant.expireAccessTokens();
     try {
       const node = await nodeLabelled('Contoso HQ');
-      const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)));
+      const [apps, actions] = await Promise.all(
+        ((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)),
+      );
       assert.equal(apps.label, 'Apps: needs DeviceManagementApps.Read.All');
       assert.equal(apps.command?.command, 'intuneVpp.openSetupGuide');
       assert.match(labelOf(actions), /^Recent actions \(\d+\)$/);
@@ -162,7 +189,9 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('a token whose recent actions cannot be read still shows its apps', async () => {
     const node = await nodeLabelled('Contoso HQ');
     fixture.tenant.addFault({ route: 'get', status: 500, times: 5 });
-    const [apps, actions] = await Promise.all(((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)));
+    const [apps, actions] = await Promise.all(
+      ((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)),
+    );
     assert.equal(apps.label, 'Apps (2)');
     assert.equal(actions.label, 'Recent actions: could not be read');
     assert.match(tooltipOf(actions), /server error \(500\)/);
@@ -200,7 +229,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":true}');
   });
 
-  it('copies a token\'s id from its item', async () => {
+  it("copies a token's id from its item", async () => {
     await vscode.env.clipboard.writeText('');
     await vscode.commands.executeCommand('intuneVpp.copyTokenId', await nodeLabelled('Contoso Labs'));
     assert.equal(await vscode.env.clipboard.readText(), seedTokens()[2].id);
@@ -264,10 +293,18 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     const other = await new SimulatedTenant({ key: keyPem, cert: certPem }).start();
     try {
       // Every listing meanwhile (the view's own, if shown, and the one below) is redirected.
-      fixture.tenant.addFault({ route: 'list', status: 302, headers: { location: `${other.url}/beta/deviceAppManagement/vppTokens` }, times: 100 });
+      fixture.tenant.addFault({
+        route: 'list',
+        status: 302,
+        headers: { location: `${other.url}/beta/deviceAppManagement/vppTokens` },
+        times: 100,
+      });
       await vscode.commands.executeCommand('intuneVpp.refresh');
       assert.deepEqual(await items(), []);
-      assert.match(fixture.api.viewMessage() ?? '', new RegExp(`redirect to ${other.url.replace('https://', '').replace(/\./g, '\\.')} \\(302\\)`));
+      assert.match(
+        fixture.api.viewMessage() ?? '',
+        new RegExp(`redirect to ${other.url.replace('https://', '').replace(/\./g, '\\.')} \\(302\\)`),
+      );
       assert.equal(other.requests.length, 0);
     } finally {
       fixture.tenant.clearFaults();
@@ -285,7 +322,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     });
   });
 
-  it('in mode vscode, a workspace that sets VS Code\'s sovereign-cloud sign-in settings is refused, naming the setting, and nothing is sent', async () => {
+  it("in mode vscode, a workspace that sets VS Code's sovereign-cloud sign-in settings is refused, naming the setting, and nothing is sent", async () => {
     const hostile = {
       'microsoft-sovereign-cloud.environment': 'custom',
       'microsoft-sovereign-cloud.customEnvironment': { activeDirectoryEndpointUrl: 'https://login.evil.example/' },

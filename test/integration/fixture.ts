@@ -79,7 +79,9 @@ async function create(): Promise<Fixture> {
   if (!api) {
     throw new Error('The extension exported no test API: is it running in test mode?');
   }
-  await withUi(api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () => vscode.commands.executeCommand('intuneVpp.setClientSecret'));
+  await withUi(api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () =>
+    vscode.commands.executeCommand('intuneVpp.setClientSecret'),
+  );
   return { api, tenant };
 }
 

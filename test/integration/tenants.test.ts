@@ -31,7 +31,15 @@ describe('several tenants in one view of a real VS Code', () => {
   });
 
   function secondEntry() {
-    return { label: 'Fabrikam', cloud: 'custom', graphEndpoint: second.url, loginEndpoint: second.url, authMode: 'clientCredentials', clientId: SIM_CLIENT_ID, tenantId: SECOND_TENANT_ID };
+    return {
+      label: 'Fabrikam',
+      cloud: 'custom',
+      graphEndpoint: second.url,
+      loginEndpoint: second.url,
+      authMode: 'clientCredentials',
+      clientId: SIM_CLIENT_ID,
+      tenantId: SECOND_TENANT_ID,
+    };
   }
 
   async function childrenOf(node?: TreeNode): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
@@ -70,7 +78,10 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.match(ui.of('info')[0]?.message ?? '', /Added the tenant "Fabrikam"/);
 
     const roots = await childrenOf();
-    assert.deepEqual(roots.map((entry) => entry.item.label), [fixture.tenant.tenantId, 'Fabrikam']);
+    assert.deepEqual(
+      roots.map((entry) => entry.item.label),
+      [fixture.tenant.tenantId, 'Fabrikam'],
+    );
     assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID}`, 'who is signed in to the first tenant');
     assert.equal(roots[1].item.description, 'needs a client secret or certificate');
     assert.equal(roots[1].item.contextValue, 'vppTenant mode-clientCredentials signedOut');
@@ -81,7 +92,7 @@ describe('several tenants in one view of a real VS Code', () => {
   it('the second tenant\'s "set the secret" item asks for its secret only, and then lists its own tokens', async () => {
     const fabrikam = await root('Fabrikam');
     const [message] = await childrenOf(fabrikam.node);
-    assert.equal(message.item.label, 'Set the app\'s client secret or certificate to sign in.');
+    assert.equal(message.item.label, "Set the app's client secret or certificate to sign in.");
     const command = message.item.command;
     assert.ok(command);
     const ui = new ScriptedUserInput([{ text: SECOND_SECRET }]);
@@ -100,7 +111,7 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.equal(new Set(ids).size, ids.length, 'the same token id in two tenants is two tree items');
   });
 
-  it('a revoke on the second tenant\'s token reaches only the second tenant, and its confirmation names it', async () => {
+  it("a revoke on the second tenant's token reaches only the second tenant, and its confirmation names it", async () => {
     const fabrikam = await root('Fabrikam');
     const hq = (await childrenOf(fabrikam.node)).find((entry) => entry.item.label === 'Contoso HQ');
     assert.ok(hq);
@@ -121,10 +132,13 @@ describe('several tenants in one view of a real VS Code', () => {
     const ui = new ScriptedUserInput([{ pick: 'Fabrikam' }, { pick: 'Contoso Retail' }]);
     await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.syncLicenses'));
     const [tenantPick, tokenPick] = ui.of('pickOne');
-    assert.deepEqual(tenantPick.items?.map((item) => [item.label, item.description]), [
-      [fixture.tenant.tenantId, `app ${SIM_CLIENT_ID}`],
-      ['Fabrikam', `app ${SIM_CLIENT_ID}`],
-    ]);
+    assert.deepEqual(
+      tenantPick.items?.map((item) => [item.label, item.description]),
+      [
+        [fixture.tenant.tenantId, `app ${SIM_CLIENT_ID}`],
+        ['Fabrikam', `app ${SIM_CLIENT_ID}`],
+      ],
+    );
     assert.ok(tokenPick.items?.some((item) => item.label === 'Contoso Retail'));
     assert.equal(second.requestsFor('sync').length, 1);
     assert.equal(fixture.tenant.requestsFor('sync').length, 0);
@@ -180,7 +194,9 @@ describe('several tenants in one view of a real VS Code', () => {
 
   it('Remove Tenant… after its confirmation removes the tenant and its stored secret; one tenant is a flat list again', async () => {
     const fabrikam = await root('Fabrikam');
-    await withUi(fixture.api, new ScriptedUserInput([{ text: SECOND_SECRET }]), () => vscode.commands.executeCommand('intuneVpp.setClientSecret', fabrikam.node));
+    await withUi(fixture.api, new ScriptedUserInput([{ text: SECOND_SECRET }]), () =>
+      vscode.commands.executeCommand('intuneVpp.setClientSecret', fabrikam.node),
+    );
     assert.equal((await root('Fabrikam')).item.description, `app ${SIM_CLIENT_ID}`);
     const declined = new ScriptedUserInput([{ confirm: false }]);
     await withUi(fixture.api, declined, () => vscode.commands.executeCommand('intuneVpp.removeTenant', fabrikam.node));
@@ -195,7 +211,11 @@ describe('several tenants in one view of a real VS Code', () => {
 
     await configure({ additionalTenants: [secondEntry()] });
     second.requests.length = 0;
-    assert.equal((await root('Fabrikam')).item.description, 'needs a client secret or certificate', 'the secret was deleted with the tenant');
+    assert.equal(
+      (await root('Fabrikam')).item.description,
+      'needs a client secret or certificate',
+      'the secret was deleted with the tenant',
+    );
     assert.equal(second.requests.length, 0);
   });
 
@@ -213,17 +233,25 @@ describe('several tenants in one view of a real VS Code', () => {
     await configure({ additionalTenants: [twin] });
     try {
       const before = await root('Contoso twin');
-      assert.equal(before.item.description, 'needs a client secret or certificate', 'the other entry\'s secret is not shared');
+      assert.equal(before.item.description, 'needs a client secret or certificate', "the other entry's secret is not shared");
       fixture.tenant.requests.length = 0;
-      await withUi(fixture.api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () => vscode.commands.executeCommand('intuneVpp.setClientSecret', before.node));
+      await withUi(fixture.api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () =>
+        vscode.commands.executeCommand('intuneVpp.setClientSecret', before.node),
+      );
       const twinRoot = await root('Contoso twin');
       // Its own secret now signs it in (the simulated login then refuses the localhost scope, which is beside the point).
       assert.notEqual(twinRoot.item.description, 'needs a client secret or certificate');
       const twinSignIn = fixture.tenant.requestsFor('token').map((request) => new URLSearchParams(request.body));
-      assert.ok(twinSignIn.some((form) => form.get('client_secret') === SIM_CLIENT_SECRET && form.get('scope') === `${twin.graphEndpoint}/.default`));
-      await withUi(fixture.api, new ScriptedUserInput([{ confirm: true }]), () => vscode.commands.executeCommand('intuneVpp.removeTenant', twinRoot.node));
+      assert.ok(
+        twinSignIn.some(
+          (form) => form.get('client_secret') === SIM_CLIENT_SECRET && form.get('scope') === `${twin.graphEndpoint}/.default`,
+        ),
+      );
+      await withUi(fixture.api, new ScriptedUserInput([{ confirm: true }]), () =>
+        vscode.commands.executeCommand('intuneVpp.removeTenant', twinRoot.node),
+      );
       const flat = await childrenOf();
-      assert.equal(flat.length, seedTokens().length, 'the settings\' tenant still signs in with its own secret');
+      assert.equal(flat.length, seedTokens().length, "the settings' tenant still signs in with its own secret");
     } finally {
       await configure({ additionalTenants: undefined });
     }

@@ -44,6 +44,9 @@ describe('the VSIX', () => {
       'extension/package.nls.ru.json',
       'extension/readme.md',
     ]);
-    assert.deepEqual(entries.filter((entry) => /\.ts$|\.map$|node_modules|\/src\/|\/test\//.test(entry)), []);
+    assert.deepEqual(
+      entries.filter((entry) => /\.ts$|\.map$|node_modules|\/src\/|\/test\//.test(entry)),
+      [],
+    );
   });
 });

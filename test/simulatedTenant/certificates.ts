@@ -61,7 +61,14 @@ export function ensureTestCertificates(dir: string): TestCertificates {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, { type: 2, value: INSTANCE_DISCOVERY_HOST }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' },
+        { type: 2, value: INSTANCE_DISCOVERY_HOST },
+      ],
+    },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   server.sign(caKeys.privateKey, forge.md.sha256.create());

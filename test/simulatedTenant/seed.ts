@@ -48,7 +48,7 @@ function token(n: number, now: number, fields: Partial<StoredToken>): StoredToke
 /** A realistic tenant: every state, business and education, unicode and very long names, missing fields. */
 export function seedTokens(now = Date.now()): StoredToken[] {
   return [
-    token(1, now, { displayName: 'Contoso HQ', locationName: 'Seattle HQ'}),
+    token(1, now, { displayName: 'Contoso HQ', locationName: 'Seattle HQ' }),
     token(2, now, { displayName: 'Contoso Retail', expirationDateTime: iso(now, 12), locationName: 'Retail stores' }),
     token(3, now, { displayName: 'Contoso Labs', state: 'expired', expirationDateTime: iso(now, -3), lastSyncStatus: 'failed' }),
     token(4, now, { displayName: 'Old MDM token', state: 'assignedToExternalMDM', claimTokenManagementFromExternalMdm: false }),
@@ -112,6 +112,13 @@ export function seedApps(tokens: readonly StoredToken[]): StoredApp[] {
       });
     });
   });
-  apps.push({ id: 'store-app', '@odata.type': '#microsoft.graph.iosStoreApp', displayName: 'Company Portal', bundleId: 'com.microsoft.CompanyPortal', usedLicenseCount: 0, totalLicenseCount: 0 });
+  apps.push({
+    id: 'store-app',
+    '@odata.type': '#microsoft.graph.iosStoreApp',
+    displayName: 'Company Portal',
+    bundleId: 'com.microsoft.CompanyPortal',
+    usedLicenseCount: 0,
+    totalLicenseCount: 0,
+  });
   return apps;
 }

@@ -12,11 +12,26 @@ export const README_PERMISSIONS = ['DeviceManagementServiceConfig.ReadWrite.All'
  * Kept here, apart from the extension's own table, so that the simulated tenant checks the extension, not itself.
  */
 const GRAPH_ROUTE_PERMISSIONS = {
-  list: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'],
-  get: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'],
+  list: [
+    'DeviceManagementApps.Read.All',
+    'DeviceManagementApps.ReadWrite.All',
+    'DeviceManagementServiceConfig.Read.All',
+    'DeviceManagementServiceConfig.ReadWrite.All',
+  ],
+  get: [
+    'DeviceManagementApps.Read.All',
+    'DeviceManagementApps.ReadWrite.All',
+    'DeviceManagementServiceConfig.Read.All',
+    'DeviceManagementServiceConfig.ReadWrite.All',
+  ],
   revoke: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'],
   sync: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'],
-  apps: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All', 'DeviceManagementConfiguration.Read.All', 'DeviceManagementConfiguration.ReadWrite.All'],
+  apps: [
+    'DeviceManagementApps.Read.All',
+    'DeviceManagementApps.ReadWrite.All',
+    'DeviceManagementConfiguration.Read.All',
+    'DeviceManagementConfiguration.ReadWrite.All',
+  ],
 } as const satisfies Partial<Record<Route, readonly string[]>>;
 
 /**
@@ -291,7 +306,7 @@ export class SimulatedTenant {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       tokenId,
-      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? ''])),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
       body,
       time: Date.now(),
       requestId,
@@ -307,7 +322,12 @@ export class SimulatedTenant {
     const fault = this.takeFault(route, tokenId);
     if (fault?.afterExecute) {
       const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
-      if ((route === 'revoke' || route === 'sync') && token && this.authorized(req.headers.authorization) && this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route])) {
+      if (
+        (route === 'revoke' || route === 'sync') &&
+        token &&
+        this.authorized(req.headers.authorization) &&
+        this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route])
+      ) {
         this.execute(route, token);
       }
     }
@@ -394,7 +414,11 @@ export class SimulatedTenant {
   ): void {
     if (route === 'discovery') {
       // Entra's instance discovery: msal asks it about any authority it was not told to trust.
-      return json(res, 200, { tenant_discovery_endpoint: `${this.url}/${this.tenantId}/v2.0/.well-known/openid-configuration`, 'api-version': '1.1', metadata: [] });
+      return json(res, 200, {
+        tenant_discovery_endpoint: `${this.url}/${this.tenantId}/v2.0/.well-known/openid-configuration`,
+        'api-version': '1.1',
+        metadata: [],
+      });
     }
     if (route === 'openid') {
       return json(res, 200, this.openIdConfiguration());
@@ -507,7 +531,10 @@ export class SimulatedTenant {
       failedLicensesCount: 0,
       actionFailureReason: 'none',
     };
-    token.tokenActionResults = [result as NonNullable<StoredToken['tokenActionResults']>[number], ...(token.tokenActionResults ?? [])].slice(0, 10);
+    token.tokenActionResults = [
+      result as NonNullable<StoredToken['tokenActionResults']>[number],
+      ...(token.tokenActionResults ?? []),
+    ].slice(0, 10);
     const licenses = this.apps.filter((app) => app.vppTokenId === token.id).reduce((sum, app) => sum + app.usedLicenseCount, 0);
     setTimeout(() => {
       const failure = this.options.revokeFailureReason;
@@ -557,7 +584,10 @@ export class SimulatedTenant {
   private issueDeviceCode(body: string, res: ServerResponse): void {
     const form = new URLSearchParams(body);
     if (form.get('client_id') !== this.clientId) {
-      return json(res, 400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.` });
+      return json(res, 400, {
+        error: 'unauthorized_client',
+        error_description: `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`,
+      });
     }
     const deviceCode = `sim-dc-${randomUUID()}`;
     this.deviceCodes.set(deviceCode, 'pending');
@@ -577,10 +607,25 @@ export class SimulatedTenant {
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     // One object id per user, as in Entra: another user is another account in msal's cache.
-    const oid = createHash('sha256').update(this.userName).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
+    const oid = createHash('sha256')
+      .update(this.userName)
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
     const idToken = [
       encode({ alg: 'none', typ: 'JWT' }),
-      encode({ aud: this.clientId, iss: `${this.url}/${this.tenantId}/v2.0`, iat: now, nbf: now, exp: now + 3600, name: 'Contoso Admin', oid, preferred_username: this.userName, sub: oid, tid: this.tenantId, ver: '2.0' }),
+      encode({
+        aud: this.clientId,
+        iss: `${this.url}/${this.tenantId}/v2.0`,
+        iat: now,
+        nbf: now,
+        exp: now + 3600,
+        name: 'Contoso Admin',
+        oid,
+        preferred_username: this.userName,
+        sub: oid,
+        tid: this.tenantId,
+        ver: '2.0',
+      }),
       '',
     ].join('.');
     const refreshToken = `sim-rt-${randomUUID()}`;
@@ -644,20 +689,32 @@ export class SimulatedTenant {
     if (assertion !== null) {
       const problem = this.assertionProblem(assertion, form.get('client_assertion_type'));
       if (problem) {
-        return json(res, 401, { error: 'invalid_client', error_description: `AADSTS700027: Client assertion failed signature validation. ${problem}` });
+        return json(res, 401, {
+          error: 'invalid_client',
+          error_description: `AADSTS700027: Client assertion failed signature validation. ${problem}`,
+        });
       }
     } else if (form.get('client_secret') !== this.clientSecret) {
       return json(res, 401, {
         error: 'invalid_client',
-        error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.',
+        error_description:
+          'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.',
       });
     }
     const scope = form.get('scope') ?? '';
     if (!scope.split(' ').includes(`${this.url}/.default`)) {
-      return json(res, 400, { error: 'invalid_scope', error_description: `AADSTS1002012: The provided value for scope ${scope} is not valid.` });
+      return json(res, 400, {
+        error: 'invalid_scope',
+        error_description: `AADSTS1002012: The provided value for scope ${scope} is not valid.`,
+      });
     }
     // msal is told an hour either way: a token Graph refuses while msal still trusts it is the case to handle.
-    json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599) });
+    json(res, 200, {
+      token_type: 'Bearer',
+      expires_in: 3599,
+      ext_expires_in: 3599,
+      access_token: this.issueAccessToken(this.options.tokenLifetimeSeconds ?? 3599),
+    });
   }
 
   /**
@@ -690,8 +747,13 @@ export class SimulatedTenant {
       return;
     }
     if (method === 'GET') {
-      const fields = [...query].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
-      const scopes = (query.get('scope') ?? '').split(' ').map((scope) => `<li>${escapeHtml(scope)}</li>`).join('');
+      const fields = [...query]
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .join('');
+      const scopes = (query.get('scope') ?? '')
+        .split(' ')
+        .map((scope) => `<li>${escapeHtml(scope)}</li>`)
+        .join('');
       res.end(
         `<!DOCTYPE html><title>Sign in to the simulated tenant</title><h1>Sign in as ${escapeHtml(this.userName)}</h1>` +
           `<p>The app ${escapeHtml(this.clientId)} asks for:</p><ul>${scopes}</ul>` +
@@ -700,7 +762,11 @@ export class SimulatedTenant {
       return;
     }
     const code = `sim-code-${randomUUID()}`;
-    this.authorizationCodes.set(code, { clientId: this.clientId, redirectUri: query.get('redirect_uri') ?? '', codeChallenge: query.get('code_challenge') ?? '' });
+    this.authorizationCodes.set(code, {
+      clientId: this.clientId,
+      redirectUri: query.get('redirect_uri') ?? '',
+      codeChallenge: query.get('code_challenge') ?? '',
+    });
     // VS Code percent-encodes its callback URL once more into `state`; its redirect page decodes it.
     const callback = new URL(decodeURIComponent(query.get('state') ?? ''));
     for (const [name, value] of query) {
@@ -727,7 +793,11 @@ export class SimulatedTenant {
       issued.redirectUri !== form.get('redirect_uri') ||
       createHash('sha256').update(verifier).digest('base64url') !== issued.codeChallenge
     ) {
-      return json(res, 400, { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired or was already used, or the PKCE verifier does not match.' });
+      return json(res, 400, {
+        error: 'invalid_grant',
+        error_description:
+          'AADSTS70008: The provided authorization code or refresh token has expired or was already used, or the PKCE verifier does not match.',
+      });
     }
     this.delegatedTokens(res, form.get('scope') ?? '');
   }
@@ -748,12 +818,22 @@ export class SimulatedTenant {
     if (header['x5t#S256'] !== thumbprint) {
       return 'The thumbprint does not match the registered certificate.';
     }
-    const padding = header.alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
-    const signed = verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), { key: certificate.publicKey, ...padding }, Buffer.from(signaturePart ?? '', 'base64url'));
+    const padding =
+      header.alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
+    const signed = verify(
+      'sha256',
+      Buffer.from(`${headerPart}.${payloadPart}`),
+      { key: certificate.publicKey, ...padding },
+      Buffer.from(signaturePart ?? '', 'base64url'),
+    );
     if (!signed) {
       return 'The signature does not verify.';
     }
-    if (payload.iss !== this.clientId || payload.sub !== this.clientId || payload.aud !== `${this.url}/${this.tenantId}/oauth2/v2.0/token`) {
+    if (
+      payload.iss !== this.clientId ||
+      payload.sub !== this.clientId ||
+      payload.aud !== `${this.url}/${this.tenantId}/oauth2/v2.0/token`
+    ) {
       return 'Wrong issuer, subject or audience.';
     }
     return typeof payload.exp === 'number' && payload.exp * 1000 > Date.now() ? undefined : 'The assertion has expired.';
@@ -781,7 +861,11 @@ export class SimulatedTenant {
       return json(res, 200, {});
     }
     if (action === 'tokens' && method === 'GET') {
-      return json(res, 200, [...this.tokens.values()].map((token) => project(token, null, true)));
+      return json(
+        res,
+        200,
+        [...this.tokens.values()].map((token) => project(token, null, true)),
+      );
     }
     json(res, 404, { error: `unknown control ${method} ${action}` });
   }

@@ -30,8 +30,7 @@ interface BoundAction {
 
 /** Where a request path leads: a collection or one instance of a type, or an action bound to one. */
 type Resource =
-  | { readonly kind: 'collection' | 'instance'; readonly type: string }
-  | { readonly kind: 'action'; readonly action: BoundAction };
+  { readonly kind: 'collection' | 'instance'; readonly type: string } | { readonly kind: 'action'; readonly action: BoundAction };
 
 const NAMESPACE = 'microsoft.graph';
 const METADATA_FILE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'graph-beta-vpp.csdl.xml');
@@ -69,14 +68,20 @@ export class GraphContract {
   private readonly singletons = new Map<string, string>();
 
   constructor(xml = readFileSync(METADATA_FILE, 'utf8')) {
-    const parser = new XMLParser({ ignoreAttributes: false, isArray: (name, _path, _leaf, isAttribute) => !isAttribute && name !== 'edmx:Edmx' && name !== 'edmx:DataServices' });
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name, _path, _leaf, isAttribute) => !isAttribute && name !== 'edmx:Edmx' && name !== 'edmx:DataServices',
+    });
     const document = parser.parse(xml) as Record<string, Record<string, Record<string, Record<string, unknown>[]>>>;
     for (const schema of document['edmx:Edmx']['edmx:DataServices'].Schema) {
       for (const node of asArray(schema.EnumType as Record<string, unknown>[])) {
         const members = asArray(node.Member as Record<string, string>[]).map((member) => member['@_Name']);
         this.enums.set(`${NAMESPACE}.${node['@_Name'] as string}`, new Set(members));
       }
-      for (const [kind, nodes] of [['complex', schema.ComplexType], ['entity', schema.EntityType]] as const) {
+      for (const [kind, nodes] of [
+        ['complex', schema.ComplexType],
+        ['entity', schema.EntityType],
+      ] as const) {
         for (const node of asArray(nodes as Record<string, unknown>[])) {
           const name = `${NAMESPACE}.${node['@_Name'] as string}`;
           this.types.set(name, {
@@ -84,8 +89,12 @@ export class GraphContract {
             name,
             baseType: typeof node['@_BaseType'] === 'string' ? qualify(node['@_BaseType']) : undefined,
             abstract: node['@_Abstract'] === 'true',
-            properties: new Map(asArray(node.Property as Record<string, string>[]).map((property) => [property['@_Name'], typed(property)])),
-            navigation: new Map(asArray(node.NavigationProperty as Record<string, string>[]).map((property) => [property['@_Name'], typed(property)])),
+            properties: new Map(
+              asArray(node.Property as Record<string, string>[]).map((property) => [property['@_Name'], typed(property)]),
+            ),
+            navigation: new Map(
+              asArray(node.NavigationProperty as Record<string, string>[]).map((property) => [property['@_Name'], typed(property)]),
+            ),
           });
         }
       }
@@ -97,7 +106,9 @@ export class GraphContract {
           binding: typed(binding as Record<string, string>),
           parameters: parameters.map((parameter) => ({
             ...typed(parameter as Record<string, string>),
-            optional: asArray(parameter.Annotation as Record<string, string>[]).some((note) => note['@_Term'] === 'Org.OData.Core.V1.OptionalParameter'),
+            optional: asArray(parameter.Annotation as Record<string, string>[]).some(
+              (note) => note['@_Term'] === 'Org.OData.Core.V1.OptionalParameter',
+            ),
           })),
           returnType: returnType && typed({ ...returnType, '@_Name': 'return' }),
         });
@@ -129,7 +140,9 @@ export class GraphContract {
       return [resource];
     }
     if (resource.kind === 'action') {
-      return method === 'POST' ? this.checkActionBody(resource.action, body) : [`${method} on the action ${resource.action.name}: actions take POST`];
+      return method === 'POST'
+        ? this.checkActionBody(resource.action, body)
+        : [`${method} on the action ${resource.action.name}: actions take POST`];
     }
     if (method !== 'GET') {
       return [`${method} ${parsed.pathname}: only GET is checked here`];
@@ -140,7 +153,12 @@ export class GraphContract {
         problems.push(`${option} is not an OData system query option`);
       } else if (option === '$select') {
         const known = this.properties(resource.type);
-        problems.push(...value.split(',').filter((field) => !known.has(field)).map((field) => `$select: ${resource.type} has no property ${field}`));
+        problems.push(
+          ...value
+            .split(',')
+            .filter((field) => !known.has(field))
+            .map((field) => `$select: ${resource.type} has no property ${field}`),
+        );
       } else if (option === '$filter') {
         for (const [, cast] of value.matchAll(/isof\('([\w.]+)'\)/g)) {
           if (!this.derivesFrom(cast, resource.type)) {
@@ -161,7 +179,9 @@ export class GraphContract {
     if (resource.kind === 'action') {
       const returns = resource.action.returnType;
       if (!returns) {
-        return status === 204 && body === '' ? [] : [`${resource.action.name} returns nothing, so Graph answers 204 with no body, not ${status}`];
+        return status === 204 && body === ''
+          ? []
+          : [`${resource.action.name} returns nothing, so Graph answers 204 with no body, not ${status}`];
       }
       const answer = JSON.parse(body) as Record<string, unknown>;
       // The docs' examples wrap the returned entity in `value`; the metadata returns it bare. Both are served.
@@ -175,12 +195,18 @@ export class GraphContract {
     const problems = Object.keys(answer)
       .filter((key) => key !== 'value' && key !== '@odata.context' && key !== '@odata.nextLink' && key !== '@odata.count')
       .map((key) => `a collection page has ${key}, which is neither value nor an OData annotation`);
-    return [...problems, ...this.checkValue(answer.value, { name: 'value', type: resource.type, collection: true, nullable: false }, 'value')];
+    return [
+      ...problems,
+      ...this.checkValue(answer.value, { name: 'value', type: resource.type, collection: true, nullable: false }, 'value'),
+    ];
   }
 
   /** Follows the path from a singleton through navigation properties, keys and bound actions. */
   private resolve(pathname: string): Resource | string {
-    const segments = pathname.replace(/^\/(beta|v1\.0)\//, '').split('/').map(decodeURIComponent);
+    const segments = pathname
+      .replace(/^\/(beta|v1\.0)\//, '')
+      .split('/')
+      .map(decodeURIComponent);
     const singleton = this.singletons.get(segments[0]);
     if (!singleton) {
       return `${pathname}: ${segments[0]} is not an entity set or singleton`;
@@ -268,14 +294,18 @@ export class GraphContract {
       if (!Array.isArray(value)) {
         return [`${where} should be a collection of ${declared.type}`];
       }
-      return value.flatMap((item, index) => this.checkValue(item, { ...declared, collection: false, nullable: false }, `${where}[${index}]`));
+      return value.flatMap((item, index) =>
+        this.checkValue(item, { ...declared, collection: false, nullable: false }, `${where}[${index}]`),
+      );
     }
     if (declared.type.startsWith('Edm.')) {
       return this.checkPrimitive(value, declared.type, where);
     }
     const members = this.enums.get(declared.type);
     if (members) {
-      return typeof value === 'string' && members.has(value) ? [] : [`${where}: ${JSON.stringify(value)} is not a member of ${declared.type}`];
+      return typeof value === 'string' && members.has(value)
+        ? []
+        : [`${where}: ${JSON.stringify(value)} is not a member of ${declared.type}`];
     }
     const structured = this.types.get(declared.type);
     if (!structured) {
@@ -321,9 +351,12 @@ export class GraphContract {
       'Edm.String': (candidate) => typeof candidate === 'string',
       'Edm.Boolean': (candidate) => typeof candidate === 'boolean',
       'Edm.Int32': (candidate) => Number.isInteger(candidate) && Math.abs(candidate as number) <= 2 ** 31,
-      'Edm.Guid': (candidate) => typeof candidate === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(candidate),
+      'Edm.Guid': (candidate) =>
+        typeof candidate === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(candidate),
       'Edm.DateTimeOffset': (candidate) =>
-        typeof candidate === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(candidate) && !Number.isNaN(Date.parse(candidate)),
+        typeof candidate === 'string' &&
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(candidate) &&
+        !Number.isNaN(Date.parse(candidate)),
     };
     const check = valid[type];
     if (!check) {

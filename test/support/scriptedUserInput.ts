@@ -5,7 +5,8 @@ import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/ui
 export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';
 
 export interface Shown {
-  readonly kind: 'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'inputText' | 'invalid' | 'info' | 'error' | 'progress' | 'report' | 'deviceCode';
+  readonly kind:
+    'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'inputText' | 'invalid' | 'info' | 'error' | 'progress' | 'report' | 'deviceCode';
   readonly title?: string;
   readonly message?: string;
   readonly detail?: string;

@@ -201,11 +201,9 @@ export class WorkbenchDriver {
     for (let open = await tabs.count(); open > 0; open = await tabs.count()) {
       // Reports open as untitled documents: Revert and Close closes one without asking to save it.
       await this.runCommand('View: Revert and Close Editor');
-      await this.page.waitForFunction(
-        `document.querySelectorAll('.part.editor .tabs-container .tab').length < ${open}`,
-        undefined,
-        { timeout: STEP_TIMEOUT_MS },
-      );
+      await this.page.waitForFunction(`document.querySelectorAll('.part.editor .tabs-container .tab').length < ${open}`, undefined, {
+        timeout: STEP_TIMEOUT_MS,
+      });
     }
   }
 }

@@ -42,7 +42,7 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     }
   });
 
-  it('opens the Intune VPP container and shows the tenant\'s tokens with state and expiry', async () => {
+  it("opens the Intune VPP container and shows the tenant's tokens with state and expiry", async () => {
     const { driver } = session;
     await driver.openContainer('Intune VPP');
     const hq = driver.treeRow('Contoso HQ');
@@ -212,7 +212,10 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.equal(tenant.requestsFor('revoke').length, 1);
     await notConfirmed.locator('.monaco-button').filter({ hasText: 'Send Again' }).click();
     await driver.dialog.waitFor({ state: 'visible' });
-    assert.match(await driver.dialog.innerText(), /Send the revoke of the licenses of "Fabrikam School District" again\?[\s\S]*may have reached Intune/);
+    assert.match(
+      await driver.dialog.innerText(),
+      /Send the revoke of the licenses of "Fabrikam School District" again\?[\s\S]*may have reached Intune/,
+    );
     await driver.dialogButton('Send Again');
     await driver.notification(/accepted the revoke of the licenses of "Fabrikam School District"/).waitFor({ state: 'visible' });
     assert.equal(tenant.requestsFor('revoke').length, 2);
@@ -221,17 +224,20 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
   });
 
   // Last, so that it reads everything the other tests made the extension write.
-  it('never wrote a secret to the extension\'s log, the settings or the screen', async () => {
+  it("never wrote a secret to the extension's log, the settings or the screen", async () => {
     const { tenant } = session;
     const secrets = [...tenant.issuedAccessTokens(), SIM_CLIENT_SECRET, SECRET_TOKEN_PREFIX];
     const logs = findLogs(session.server.userDataDir);
-    assert.ok(logs.length > 0, 'the extension\'s log was found');
+    assert.ok(logs.length > 0, "the extension's log was found");
     const text = [
       ...logs.map((file) => fs.readFileSync(file, 'utf8')),
       fs.readFileSync(path.join(session.server.userDataDir, 'User', 'settings.json'), 'utf8'),
       await session.workbench.page.locator('body').innerText(),
     ].join('\n');
     assert.match(text, /Revoke licenses of token/, 'the log holds the revoke attempts');
-    assert.deepEqual(secrets.filter((secret) => text.includes(secret)), []);
+    assert.deepEqual(
+      secrets.filter((secret) => text.includes(secret)),
+      [],
+    );
   });
 });

@@ -16,7 +16,12 @@ describe('UI: the extension in Russian', function () {
     // VS Code shows a display language only with a language pack; this one adds no translations of its own.
     packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intune-vpp-ru-pack-'));
     const pack = path.join(packDir, 'ru.vsix');
-    await createVSIX({ cwd: path.join(PROJECT_ROOT, 'test', 'ui', 'fixtures', 'ru-language-pack'), packagePath: pack, dependencies: false, allowMissingRepository: true });
+    await createVSIX({
+      cwd: path.join(PROJECT_ROOT, 'test', 'ui', 'fixtures', 'ru-language-pack'),
+      packagePath: pack,
+      dependencies: false,
+      allowMissingRepository: true,
+    });
     session = await startUiSession({ locale: 'ru', extraVsix: [pack] });
   });
 
@@ -46,7 +51,10 @@ describe('UI: the extension in Russian', function () {
     await page.keyboard.press('Enter');
     await driver.waitForQuickPick('Отзыв лицензий "Contoso HQ"');
     const rows = await driver.quickInput.locator('.monaco-list-row').allInnerTexts();
-    assert.deepEqual(rows.map((row) => row.split('\n')[0]), ['Уведомить управляемые устройства', 'Отозвать неотслеживаемые лицензии']);
+    assert.deepEqual(
+      rows.map((row) => row.split('\n')[0]),
+      ['Уведомить управляемые устройства', 'Отозвать неотслеживаемые лицензии'],
+    );
     assert.match(rows[0], /Сообщить устройствам, использующим эти лицензии/);
     await page.keyboard.press('Escape');
     await session.afterNextListing('Intune VPP: Отозвать лицензии…', 'Отозвать лицензии: выберите токен VPP');

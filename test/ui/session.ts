@@ -58,10 +58,14 @@ async function forwardPagesToTenant(context: BrowserContext, tenant: SimulatedTe
     const answer = await fetch(target, {
       method: request.method(),
       headers: contentType ? { 'content-type': contentType } : {},
-      body: request.method() === 'POST' ? request.postData() ?? '' : undefined,
+      body: request.method() === 'POST' ? (request.postData() ?? '') : undefined,
       redirect: 'manual',
     });
-    await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+    await route.fulfill({
+      status: answer.status,
+      headers: Object.fromEntries(answer.headers),
+      body: Buffer.from(await answer.arrayBuffer()),
+    });
   });
 }
 
@@ -77,7 +81,10 @@ export async function startUiSession({ locale, extraVsix, vscodeSignIn }: UiSess
     server = await startCodeServer({
       vscode,
       vsix: vsixPath(),
-      userSettings: { ...(vscodeSignIn ? vscodeSignInSettings(tenant) : simulatedTenantSettings(tenant)), 'workbench.colorTheme': 'Default Dark Modern' },
+      userSettings: {
+        ...(vscodeSignIn ? vscodeSignInSettings(tenant) : simulatedTenantSettings(tenant)),
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
       env: { NODE_EXTRA_CA_CERTS: certificates.caFile, ...proxy?.environment() },
       locale,
       extraVsix,

@@ -57,7 +57,7 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     await page.keyboard.press('Escape');
   });
 
-  it('Add Tenant… from the view\'s title bar: name, cloud, endpoints, mode, app and tenant; both tenants become roots', async () => {
+  it("Add Tenant… from the view's title bar: name, cloud, endpoints, mode, app and tenant; both tenants become roots", async () => {
     const { driver } = session;
     const page = session.workbench.page;
     await page.locator('.part.sidebar .action-label[aria-label^="Add Tenant"]').first().click();
@@ -81,7 +81,10 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     await driver.contextMenu(driver.treeRowLabelled('Fabrikam'), 'Set Client Secret…');
     await driver.answer(SECRET_PROMPT, SECOND_SECRET);
     await driver.notification(/client secret of the app .* was stored/).waitFor({ state: 'visible' });
-    await driver.treeRowLabelled('Fabrikam').filter({ hasText: `app ${SIM_CLIENT_ID}` }).waitFor({ state: 'visible' });
+    await driver
+      .treeRowLabelled('Fabrikam')
+      .filter({ hasText: `app ${SIM_CLIENT_ID}` })
+      .waitFor({ state: 'visible' });
     await driver.statusBarItem('Intune VPP: 2 of 2 tenants signed in').waitFor({ state: 'visible' });
     // The first tenant's rows come first; fold them away so the second tenant's rows are the ones found.
     await driver.treeRowLabelled('Contoso').locator('.monaco-tl-twistie').click();
@@ -109,10 +112,16 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
   });
 
   // Last, so that it reads everything the other tests made the extension write.
-  it('never wrote either tenant\'s secret or access tokens to the log, the settings or the screen', async () => {
-    const secrets = [...session.tenant.issuedAccessTokens(), ...second.issuedAccessTokens(), SIM_CLIENT_SECRET, SECOND_SECRET, SECRET_TOKEN_PREFIX];
+  it("never wrote either tenant's secret or access tokens to the log, the settings or the screen", async () => {
+    const secrets = [
+      ...session.tenant.issuedAccessTokens(),
+      ...second.issuedAccessTokens(),
+      SIM_CLIENT_SECRET,
+      SECOND_SECRET,
+      SECRET_TOKEN_PREFIX,
+    ];
     const logs = findLogs(session.server.userDataDir);
-    assert.ok(logs.length > 0, 'the extension\'s log was found');
+    assert.ok(logs.length > 0, "the extension's log was found");
     const text = [
       ...logs.map((file) => fs.readFileSync(file, 'utf8')),
       fs.readFileSync(path.join(session.server.userDataDir, 'User', 'settings.json'), 'utf8'),
@@ -120,6 +129,9 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     ].join('\n');
     assert.match(text, /Added tenant Fabrikam/, 'the log holds the added tenant');
     assert.match(text, /"intuneVpp\.additionalTenants"/, 'the settings hold the added tenant');
-    assert.deepEqual(secrets.filter((secret) => text.includes(secret)), []);
+    assert.deepEqual(
+      secrets.filter((secret) => text.includes(secret)),
+      [],
+    );
   });
 });

@@ -65,7 +65,10 @@ describe("UI: mode vscode signs in with VS Code's own Microsoft provider against
     assert.equal(query.get('client_id'), SIM_CLIENT_ID);
     assert.equal(query.get('code_challenge_method'), 'S256');
     assert.doesNotMatch(query.get('scope') ?? '', /VSCODE_/);
-    const redemption = tenant.requestsFor('token').map((request) => new URLSearchParams(request.body)).find((form) => form.get('grant_type') === 'authorization_code');
+    const redemption = tenant
+      .requestsFor('token')
+      .map((request) => new URLSearchParams(request.body))
+      .find((form) => form.get('grant_type') === 'authorization_code');
     assert.ok(redemption?.get('code_verifier'), 'the code was redeemed with its PKCE verifier');
     assert.equal(redemption?.get('redirect_uri'), 'https://vscode.dev/redirect');
 
@@ -101,6 +104,6 @@ describe("UI: mode vscode signs in with VS Code's own Microsoft provider against
     await waitUntil(() => tenant.requestsFor('list').length > listedBefore, 'the tree to list again with the other account');
     const latest = tenant.requestsFor('list').at(-1);
     const firstBearer = tenant.requestsFor('list')[0].headers.authorization;
-    assert.notEqual(latest?.headers.authorization, firstBearer, 'the new listing carries the new account\'s token');
+    assert.notEqual(latest?.headers.authorization, firstBearer, "the new listing carries the new account's token");
   });
 });

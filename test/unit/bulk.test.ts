@@ -16,7 +16,7 @@ import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 const LIMIT = { maxWrites: 10, windowMs: 1000 };
 const NOTIFY = 'Notify managed devices';
 
-describe('bulk revoke and sync within Intune\'s write limit', () => {
+describe("bulk revoke and sync within Intune's write limit", () => {
   let tenant: SimulatedTenant;
   let accessToken: string;
 
@@ -109,7 +109,8 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     await run(revokeLicenses(context, new RevokesInFlight(), selection));
     const sent = new Set(tenant.requestsFor('revoke').map((post) => post.tokenId));
     const summary = ui.of('info')[0].message ?? '';
-    const [, accepted, , , , notSent] = /(\d+) of (\d+) tokens accepted by Intune, (\d+) failed, (\d+) unconfirmed, (\d+) not sent/.exec(summary) ?? [];
+    const [, accepted, , , , notSent] =
+      /(\d+) of (\d+) tokens accepted by Intune, (\d+) failed, (\d+) unconfirmed, (\d+) not sent/.exec(summary) ?? [];
     assert.equal(Number(accepted), sent.size, 'every token the tenant received is reported as revoked');
     assert.equal(Number(accepted) + Number(notSent), 30);
     assert.ok(Number(notSent) >= 10, summary);
@@ -139,7 +140,13 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
     await run(revokeLicenses(context, inFlight, selection));
     assert.match(ui.of('confirm')[0].detail ?? '', /1 selected tokens are skipped: a revoke of each is already running/);
-    assert.deepEqual(tenant.requestsFor('revoke').map((post) => post.tokenId).sort(), [selection[1].id, selection[2].id].sort());
+    assert.deepEqual(
+      tenant
+        .requestsFor('revoke')
+        .map((post) => post.tokenId)
+        .sort(),
+      [selection[1].id, selection[2].id].sort(),
+    );
   });
 
   it('Escape in the options or Cancel in the confirmation sends nothing for a selection', async () => {
@@ -199,7 +206,10 @@ describe('bulk revoke and sync within Intune\'s write limit', () => {
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
     await run(revokeLicenses(context, new RevokesInFlight(), [first, second]));
     assert.equal(ui.of('info')[0]?.message, 'Revoke licenses: 2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
-    assert.match(ui.of('report')[0]?.message ?? '', new RegExp(`${second.id}\\): its answer was lost, but the token shows the revoke \\((active|done)`));
+    assert.match(
+      ui.of('report')[0]?.message ?? '',
+      new RegExp(`${second.id}\\): its answer was lost, but the token shows the revoke \\((active|done)`),
+    );
     assert.equal(tenant.requestsFor('revoke').length, 2, 'one POST each, none resent');
   });
 
@@ -246,8 +256,21 @@ describe('revoke outcome polling', () => {
   function revokeHq(ui: ScriptedUserInput, delaysMs: number[], inFlight = new RevokesInFlight(), stopped?: AbortSignal) {
     const accessToken = tenant.issueAccessToken();
     const log = new RecordingLogger();
-    const service = createVppTokenService(tenantSettings(tenant), { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
-    const context = { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs }, stopped };
+    const service = createVppTokenService(tenantSettings(tenant), {
+      getAccessToken: async () => accessToken,
+      log,
+      acceptLanguage: 'en-US',
+    });
+    const context = {
+      ui,
+      log,
+      service: () => service,
+      signIn: async () => '',
+      tree: new RecordingTree(),
+      now: () => Date.now(),
+      outcomePolling: { delaysMs },
+      stopped,
+    };
     return revokeLicenses(context, inFlight, [seedTokens()[0]]);
   }
 
@@ -258,7 +281,9 @@ describe('revoke outcome polling', () => {
     assert.equal(tenant.requestsFor('get').length, 1 + 3, 'one read before the revoke, then exactly one per delay');
     assert.deepEqual(
       ui.of('info').map((info) => info.message),
-      ['Intune accepted the revoke of the licenses of "Contoso HQ" and is still processing it (active · 0 licenses, 0 failed); expand the token later to see its outcome.'],
+      [
+        'Intune accepted the revoke of the licenses of "Contoso HQ" and is still processing it (active · 0 licenses, 0 failed); expand the token later to see its outcome.',
+      ],
     );
   });
 
@@ -313,16 +338,23 @@ describe('VPP apps per token', () => {
     try {
       const accessToken = tenant.issueAccessToken();
       const settings = tenantSettings(tenant);
-      const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: new RecordingLogger(), acceptLanguage: 'en-US' });
+      const service = createVppTokenService(settings, {
+        getAccessToken: async () => accessToken,
+        log: new RecordingLogger(),
+        acceptLanguage: 'en-US',
+      });
       const apps = await service.listVppApps();
       const expected = tenant.apps.filter((app) => app.vppTokenId);
       assert.equal(apps.length, expected.length);
       assert.ok(!apps.some((app) => app.id === 'store-app'), 'store apps are not VPP apps');
       const hqApps = apps.filter((app) => app.vppTokenId === seedTokens()[0].id);
-      assert.deepEqual(hqApps.map((app) => [app.displayName, app.usedLicenseCount, app.totalLicenseCount]), [
-        ['Microsoft Teams', 5, 20],
-        ['Microsoft Outlook', 8, 30],
-      ]);
+      assert.deepEqual(
+        hqApps.map((app) => [app.displayName, app.usedLicenseCount, app.totalLicenseCount]),
+        [
+          ['Microsoft Teams', 5, 20],
+          ['Microsoft Outlook', 8, 30],
+        ],
+      );
       const requests = tenant.requestsFor('apps');
       assert.ok(requests.length >= 2, 'followed the paging');
       assert.equal(
@@ -341,7 +373,11 @@ describe('listing at scale', () => {
     try {
       const accessToken = tenant.issueAccessToken();
       const settings = tenantSettings(tenant);
-      const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: new RecordingLogger(), acceptLanguage: 'en-US' });
+      const service = createVppTokenService(settings, {
+        getAccessToken: async () => accessToken,
+        log: new RecordingLogger(),
+        acceptLanguage: 'en-US',
+      });
       const listed = await service.listTokens();
       assert.equal(listed.length, 3000);
       assert.equal(new Set(listed.map((token) => token.id)).size, 3000);

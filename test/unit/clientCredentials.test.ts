@@ -38,7 +38,7 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     return { settings, tokenSource, stored: () => stored };
   }
 
-  it('gets an app-only token for the cloud\'s .default scope and lists the tokens with it', async () => {
+  it("gets an app-only token for the cloud's .default scope and lists the tokens with it", async () => {
     const { settings, tokenSource } = source(SIM_CLIENT_SECRET);
     const service = createVppTokenService(settings, { getAccessToken: () => tokenSource.getAccessToken(), log, acceptLanguage: 'en-US' });
     const tokens = await service.listTokens();
@@ -52,7 +52,10 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     assert.match(tenant.requestsFor('list')[0].headers.authorization, /^Bearer sim-at-/);
     // msal caches the token: one token request serves every page.
     assert.equal(tenant.requestsFor('token').length, 1);
-    assert.ok(tenant.requests.every((request) => request.url.startsWith('/')), 'no request left the simulated tenant');
+    assert.ok(
+      tenant.requests.every((request) => request.url.startsWith('/')),
+      'no request left the simulated tenant',
+    );
     assert.equal(log.text().includes(SIM_CLIENT_SECRET), false);
     assert.equal(log.text().includes('sim-at-'), false);
   });
@@ -77,7 +80,10 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
 
   it('without a stored secret asks for one and sends nothing', async () => {
     const { tokenSource } = source(undefined);
-    await assert.rejects(tokenSource.getAccessToken(), (error: unknown) => error instanceof VppError && error.kind === 'signInRequired' && /Set Client Secret/.test(error.message));
+    await assert.rejects(
+      tokenSource.getAccessToken(),
+      (error: unknown) => error instanceof VppError && error.kind === 'signInRequired' && /Set Client Secret/.test(error.message),
+    );
     assert.equal(tenant.requests.length, 0);
   });
 
@@ -113,7 +119,11 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     function certificateSource(pem: string) {
       const settings = tenantSettings(tenant, { authMode: 'clientCredentials', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID });
       const certificate = parseClientCertificate(pem);
-      const store = { get: async () => 'a-secret-that-must-not-be-used', getCertificate: async () => certificate, delete: async () => undefined };
+      const store = {
+        get: async () => 'a-secret-that-must-not-be-used',
+        getCertificate: async () => certificate,
+        delete: async () => undefined,
+      };
       return { settings, certificate, tokenSource: new ClientCredentialsTokenSource(settings, store, log) };
     }
 
@@ -135,7 +145,10 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
       const { certPem, keyPem } = pair();
       tenant.clientCertificatePem = undefined;
       const { tokenSource } = certificateSource(`${certPem}${keyPem}`);
-      await assert.rejects(tokenSource.getAccessToken(), (error: unknown) => error instanceof VppError && /AADSTS700027/.test(error.message));
+      await assert.rejects(
+        tokenSource.getAccessToken(),
+        (error: unknown) => error instanceof VppError && /AADSTS700027/.test(error.message),
+      );
     });
 
     it('refuses PEM text without a key, with a key of another certificate, or with an encrypted key', () => {
@@ -143,7 +156,10 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
       assert.throws(() => parseClientCertificate(certPem), /both the private key and the certificate/);
       const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
       assert.throws(() => parseClientCertificate(`${otherKey}${certPem}`), /does not belong to the certificate/);
-      assert.throws(() => parseClientCertificate(`-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n${certPem}`), /encrypted/);
+      assert.throws(
+        () => parseClientCertificate(`-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n${certPem}`),
+        /encrypted/,
+      );
       assert.ok(keyPem.includes('PRIVATE KEY'));
     });
 

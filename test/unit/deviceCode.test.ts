@@ -25,7 +25,11 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
 
   function source(ui: ScriptedUserInput) {
     const settings = tenantSettings(tenant, { authMode: 'deviceCode', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID });
-    const cache = { get: async () => stored, set: async (value: string) => void (stored = value), delete: async () => void (stored = undefined) };
+    const cache = {
+      get: async () => stored,
+      set: async (value: string) => void (stored = value),
+      delete: async () => void (stored = undefined),
+    };
     return { settings, tokenSource: new DeviceCodeTokenSource(settings, cache, ui, log) };
   }
 
@@ -61,7 +65,10 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
     assert.ok((await service.listTokens()).length > 10);
     assert.match(tenant.requestsFor('list')[0].headers.authorization, /^Bearer sim-at-/);
     assert.ok(stored && stored.length > 0, 'the token cache was persisted');
-    assert.deepEqual(tenant.issuedAccessTokens().filter((secret) => log.text().includes(secret) || JSON.stringify(ui.shown).includes(secret)), []);
+    assert.deepEqual(
+      tenant.issuedAccessTokens().filter((secret) => log.text().includes(secret) || JSON.stringify(ui.shown).includes(secret)),
+      [],
+    );
   });
 
   it('signs in silently from the persisted cache, so a machine signs in once', async () => {
@@ -75,7 +82,10 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
   });
 
   it('without a cached account asks to sign in, sending nothing', async () => {
-    await assert.rejects(source(new ScriptedUserInput()).tokenSource.getAccessToken(), (error: unknown) => error instanceof VppError && error.kind === 'signInRequired');
+    await assert.rejects(
+      source(new ScriptedUserInput()).tokenSource.getAccessToken(),
+      (error: unknown) => error instanceof VppError && error.kind === 'signInRequired',
+    );
     assert.equal(tenant.requests.filter((request) => request.route === 'token' || request.route === 'devicecode').length, 0);
   });
 
@@ -88,7 +98,10 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
   });
 
   it('an expired code says to sign in again; slow_down says to wait', async () => {
-    for (const [state, pattern] of [['expired', /code expired/], ['slowDown', /slow down/]] as const) {
+    for (const [state, pattern] of [
+      ['expired', /code expired/],
+      ['slowDown', /slow down/],
+    ] as const) {
       const ui = new ScriptedUserInput();
       ui.onDeviceCode = () => tenant.setDeviceCodes(state);
       await assert.rejects(source(ui).tokenSource.signIn(), (error: unknown) => error instanceof VppError && pattern.test(error.message));

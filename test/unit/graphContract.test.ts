@@ -51,8 +51,12 @@ describe('The Graph beta metadata as a contract', () => {
         const answer = tenant.responses.find((response) => response.requestId === request.requestId);
         assert.ok(answer, `no answer was recorded for ${request.method} ${request.url}`);
         return [
-          ...contract.checkRequest(request.method, request.url, request.body).map((problem) => `request ${request.method} ${request.url}: ${problem}`),
-          ...contract.checkResponse(request.url, answer.status, answer.body).map((problem) => `answer to ${request.method} ${request.url}: ${problem}`),
+          ...contract
+            .checkRequest(request.method, request.url, request.body)
+            .map((problem) => `request ${request.method} ${request.url}: ${problem}`),
+          ...contract
+            .checkResponse(request.url, answer.status, answer.body)
+            .map((problem) => `answer to ${request.method} ${request.url}: ${problem}`),
         ];
       });
   }
@@ -67,10 +71,17 @@ describe('The Graph beta metadata as a contract', () => {
 
   it('every field the extension selects or reads is in the metadata, on every type it reads it from', () => {
     const tokenProperties = contract.properties('microsoft.graph.vppToken');
-    assert.deepEqual(TOKEN_FIELDS.filter((field) => !tokenProperties.has(field)), []);
+    assert.deepEqual(
+      TOKEN_FIELDS.filter((field) => !tokenProperties.has(field)),
+      [],
+    );
     for (const type of ['microsoft.graph.iosVppApp', 'microsoft.graph.macOsVppApp']) {
       const appProperties = contract.properties(type);
-      assert.deepEqual(VPP_APP_FIELDS.filter((field) => !appProperties.has(field)), [], type);
+      assert.deepEqual(
+        VPP_APP_FIELDS.filter((field) => !appProperties.has(field)),
+        [],
+        type,
+      );
     }
   });
 
@@ -97,7 +108,11 @@ describe('The Graph beta metadata as a contract', () => {
     const headers = { authorization: `Bearer ${tenant.issueAccessToken()}` };
     await service.revokeLicenses(TOKEN_ID, { notifyManagedDevices: false, revokeUntrackedLicenses: true });
     tenant.pageSize = 100;
-    for (const url of [TOKENS, `${TOKENS}/${TOKEN_ID}`, "/beta/deviceAppManagement/mobileApps?$filter=isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')"]) {
+    for (const url of [
+      TOKENS,
+      `${TOKENS}/${TOKEN_ID}`,
+      "/beta/deviceAppManagement/mobileApps?$filter=isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')",
+    ]) {
       const response = await fetch(`${tenant.url}${url}`, { headers });
       assert.equal(response.status, 200, url);
     }
@@ -115,18 +130,34 @@ describe('The Graph beta metadata as a contract', () => {
 
     it('an action body with a missing, mistyped or unknown parameter', () => {
       const revoke = `${TOKENS}/${TOKEN_ID}/revokeLicenses`;
-      assert.deepEqual(contract.checkRequest('POST', revoke, '{"revokeUntrackedLicenses":true}'), ['revokeLicenses requires notifyManagedDevices']);
-      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":"yes"}'), ['revokeLicenses.notifyManagedDevices: "yes" is not an Edm.Boolean']);
-      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":true,"force":true}'), ['revokeLicenses has no parameter force']);
-      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":true}'), [], 'revokeUntrackedLicenses may be left out');
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"revokeUntrackedLicenses":true}'), [
+        'revokeLicenses requires notifyManagedDevices',
+      ]);
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":"yes"}'), [
+        'revokeLicenses.notifyManagedDevices: "yes" is not an Edm.Boolean',
+      ]);
+      assert.deepEqual(contract.checkRequest('POST', revoke, '{"notifyManagedDevices":true,"force":true}'), [
+        'revokeLicenses has no parameter force',
+      ]);
+      assert.deepEqual(
+        contract.checkRequest('POST', revoke, '{"notifyManagedDevices":true}'),
+        [],
+        'revokeUntrackedLicenses may be left out',
+      );
     });
 
     it('a path Graph does not have, and an action bound to another type', () => {
       assert.deepEqual(contract.checkRequest('POST', '/beta/deviceAppManagement/mobileApps/app-1/revokeLicenses', '{}'), [
         '/beta/deviceAppManagement/mobileApps/app-1/revokeLicenses: microsoft.graph.mobileApp has no navigation property or bound action revokeLicenses',
       ]);
-      assert.deepEqual(contract.checkRequest('GET', '/beta/deviceManagement/vppTokens', ''), ['/beta/deviceManagement/vppTokens: deviceManagement is not an entity set or singleton']);
-      assert.deepEqual(contract.checkRequest('POST', `${TOKENS}/${TOKEN_ID}/microsoft.graph.syncLicenses`, ''), [], 'the qualified form is the same action');
+      assert.deepEqual(contract.checkRequest('GET', '/beta/deviceManagement/vppTokens', ''), [
+        '/beta/deviceManagement/vppTokens: deviceManagement is not an entity set or singleton',
+      ]);
+      assert.deepEqual(
+        contract.checkRequest('POST', `${TOKENS}/${TOKEN_ID}/microsoft.graph.syncLicenses`, ''),
+        [],
+        'the qualified form is the same action',
+      );
     });
 
     it('a cast to a type that is not derived from the collection', () => {
@@ -143,7 +174,12 @@ describe('The Graph beta metadata as a contract', () => {
         'entity.expirationDateTime: "soon" is not an Edm.DateTimeOffset',
         'entity.automaticallyUpdateApps is null, but Edm.Boolean there is not nullable',
       ]);
-      const apps = { value: [{ id: 'x', '@odata.type': '#microsoft.graph.iosStoreApp' }, { id: 'y', displayName: 'No type' }] };
+      const apps = {
+        value: [
+          { id: 'x', '@odata.type': '#microsoft.graph.iosStoreApp' },
+          { id: 'y', displayName: 'No type' },
+        ],
+      };
       assert.deepEqual(contract.checkResponse('/beta/deviceAppManagement/mobileApps', 200, JSON.stringify(apps)), [
         'value[0]: @odata.type #microsoft.graph.iosStoreApp is not microsoft.graph.mobileApp or a type derived from it',
         'value[1]: microsoft.graph.mobileApp is abstract, so the object must name its type in @odata.type',

@@ -13,9 +13,11 @@ const placeholders = (text: string) => (text.match(/\{\d+\}/g) ?? []).sort();
 const commandLinks = (text: string) => (text.match(/\]\((command:[^)]+)\)/g) ?? []).map((link) => link.slice(2, -1)).sort();
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : [],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : [],
+    );
 }
 
 describe('localisation', () => {
@@ -47,14 +49,24 @@ describe('localisation', () => {
     const keys = [...manifest.matchAll(/"%([^%"]+)%"/g)].map((match) => match[1]);
     const english = read('package.nls.json');
     const russian = read('package.nls.ru.json');
-    assert.deepEqual(keys.filter((key) => !(key in english)), []);
+    assert.deepEqual(
+      keys.filter((key) => !(key in english)),
+      [],
+    );
     assert.deepEqual(Object.keys(russian).sort(), Object.keys(english).sort());
-    assert.deepEqual(Object.keys(english).filter((key) => !keys.includes(key)), [], 'no unused manifest strings');
+    assert.deepEqual(
+      Object.keys(english).filter((key) => !keys.includes(key)),
+      [],
+      'no unused manifest strings',
+    );
     for (const [key, value] of Object.entries(russian)) {
       assert.deepEqual(commandLinks(value), commandLinks(english[key]), key);
     }
     const parsed = JSON.parse(manifest) as { contributes: { commands: { title: string }[] } };
-    assert.ok(parsed.contributes.commands.every((command) => /^%.+%$/.test(command.title)), 'command titles are localised');
+    assert.ok(
+      parsed.contributes.commands.every((command) => /^%.+%$/.test(command.title)),
+      'command titles are localised',
+    );
   });
 
   it('no user-visible string in the code bypasses l10n.t', () => {
@@ -67,11 +79,12 @@ describe('localisation', () => {
       const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
       /** A literal with words in it; a template's words are in its literal parts, not in what it interpolates. */
       const isText = (node: ts.Node) => {
-        const words = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
-          ? node.text
-          : ts.isTemplateExpression(node)
-            ? node.head.text + node.templateSpans.map((span) => span.literal.text).join('')
-            : '';
+        const words =
+          ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
+            ? node.text
+            : ts.isTemplateExpression(node)
+              ? node.head.text + node.templateSpans.map((span) => span.literal.text).join('')
+              : '';
         return /[A-Za-z]{2}/.test(words);
       };
       const report = (node: ts.Node) => {
@@ -88,7 +101,10 @@ describe('localisation', () => {
         if (ts.isNewExpression(node)) {
           const name = node.expression.getText().split('.').pop() ?? '';
           if (errorTypes.has(name)) {
-            (node.arguments ?? []).slice(name === 'VppError' ? 1 : 0, name === 'VppError' ? 2 : 1).filter(isText).forEach(report);
+            (node.arguments ?? [])
+              .slice(name === 'VppError' ? 1 : 0, name === 'VppError' ? 2 : 1)
+              .filter(isText)
+              .forEach(report);
           }
         }
         if (ts.isPropertyAssignment(node) && uiProperties.has(node.name.getText()) && isText(node.initializer)) {

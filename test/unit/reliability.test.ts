@@ -62,9 +62,18 @@ describe('reliability matrix', () => {
     const ui = new ScriptedUserInput(answers);
     const log = new RecordingLogger();
     const tree = new RecordingTree();
-    const settings: ConnectionSettings = tenantSettings(tenant, { authMode: 'clientCredentials', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID, requestTimeoutSeconds: 1 });
+    const settings: ConnectionSettings = tenantSettings(tenant, {
+      authMode: 'clientCredentials',
+      clientId: SIM_CLIENT_ID,
+      tenantId: SIM_TENANT_ID,
+      requestTimeoutSeconds: 1,
+    });
     const fixed = tenant.issueAccessToken();
-    const source = new ClientCredentialsTokenSource(settings, { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined }, log);
+    const source = new ClientCredentialsTokenSource(
+      settings,
+      { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined },
+      log,
+    );
     const service = createVppTokenService(settings, {
       getAccessToken: mode === 'token' ? async () => fixed : () => source.getAccessToken(),
       onUnauthorized: mode === 'token' ? () => false : () => source.invalidate(),
@@ -72,10 +81,26 @@ describe('reliability matrix', () => {
       acceptLanguage: 'en-US',
       retry: { delaySeconds: 0, maxRetries: MAX_RETRIES, maxWaitSeconds: 60 },
     });
-    const context: CommandContext = { ui, log, service: () => service, signIn: async () => 'app', tree, now: () => Date.now(), outcomePolling: { delaysMs: [20, 40] } };
+    const context: CommandContext = {
+      ui,
+      log,
+      service: () => service,
+      signIn: async () => 'app',
+      tree,
+      now: () => Date.now(),
+      outcomePolling: { delaysMs: [20, 40] },
+    };
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    return { ui, log, tree, context, run: async (action) => {
-        await action().then(() => undefined, (error: unknown) => reportError(error, ui, log, fixes));
+    return {
+      ui,
+      log,
+      tree,
+      context,
+      run: async (action) => {
+        await action().then(
+          () => undefined,
+          (error: unknown) => reportError(error, ui, log, fixes),
+        );
         ui.assertNoUnexpectedPrompt();
       },
     };
@@ -96,14 +121,34 @@ describe('reliability matrix', () => {
   }
 
   const hq = () => seedTokens()[0];
-  type Operation = { route: Route; name: string; answers: Answer[]; mode?: 'clientCredentials'; act: (h: Harness) => Promise<unknown>; write: boolean };
+  type Operation = {
+    route: Route;
+    name: string;
+    answers: Answer[];
+    mode?: 'clientCredentials';
+    act: (h: Harness) => Promise<unknown>;
+    write: boolean;
+  };
   const operations: Operation[] = [
     { route: 'list', name: 'list (palette: which token?)', answers: [], act: (h) => pickToken(h.context, 'pick'), write: false },
     { route: 'get', name: 'get one token', answers: [], act: (h) => h.context.service().getToken(hq().id), write: false },
     { route: 'apps', name: 'list VPP apps', answers: [], act: (h) => h.context.service().listVppApps(), write: false },
-    { route: 'revoke', name: 'revoke', answers: [{ pickMany: [] }, { confirm: true }], act: (h) => revokeLicenses(h.context, new RevokesInFlight(), [hq()]), write: true },
+    {
+      route: 'revoke',
+      name: 'revoke',
+      answers: [{ pickMany: [] }, { confirm: true }],
+      act: (h) => revokeLicenses(h.context, new RevokesInFlight(), [hq()]),
+      write: true,
+    },
     { route: 'sync', name: 'sync', answers: [], act: (h) => syncLicenses(h.context, [hq()]), write: true },
-    { route: 'token', name: 'sign in (token endpoint)', answers: [], mode: 'clientCredentials', act: (h) => pickToken(h.context, 'pick'), write: false },
+    {
+      route: 'token',
+      name: 'sign in (token endpoint)',
+      answers: [],
+      mode: 'clientCredentials',
+      act: (h) => pickToken(h.context, 'pick'),
+      write: false,
+    },
   ];
 
   /**
@@ -114,20 +159,82 @@ describe('reliability matrix', () => {
   const throttled = (testCase: FaultCase) => testCase.fault.status === 429;
   const allowedAttempts = (operation: Operation, testCase: FaultCase) => (operation.write && !throttled(testCase) ? 1 : testCase.attempts);
   const faults: FaultCase[] = [
-    { name: '429 with Retry-After', fault: { status: 429, retryAfter: '0', times: 10 }, kinds: /throttl/, attempts: 1 + MAX_RETRIES, responded: true },
+    {
+      name: '429 with Retry-After',
+      fault: { status: 429, retryAfter: '0', times: 10 },
+      kinds: /throttl/,
+      attempts: 1 + MAX_RETRIES,
+      responded: true,
+    },
     { name: '429 without Retry-After', fault: { status: 429, times: 10 }, kinds: /throttl/, attempts: 1 + MAX_RETRIES, responded: true },
-    { name: '429 with a Retry-After a day away', fault: { status: 429, retryAfter: '86400', times: 10 }, kinds: /until \d{4}-\d\d-\d\d \d\d:\d\d UTC|sign-in service is throttling/, attempts: 1, responded: true },
+    {
+      name: '429 with a Retry-After a day away',
+      fault: { status: 429, retryAfter: '86400', times: 10 },
+      kinds: /until \d{4}-\d\d-\d\d \d\d:\d\d UTC|sign-in service is throttling/,
+      attempts: 1,
+      responded: true,
+    },
     { name: '500', fault: { status: 500, times: 10 }, kinds: /server error \(500\)/, attempts: 1, responded: true },
     { name: '502', fault: { status: 502, times: 10 }, kinds: /server error \(502\)/, attempts: 1, responded: true },
-    { name: '503', fault: { status: 503, retryAfter: '0', times: 10 }, kinds: /server error \(503\)/, attempts: 1 + MAX_RETRIES, responded: true },
-    { name: '504', fault: { status: 504, retryAfter: '0', times: 10 }, kinds: /server error \(504\)/, attempts: 1 + MAX_RETRIES, responded: true },
-    { name: 'connection reset', fault: { drop: true, times: 10 }, kinds: /Could not reach (Microsoft Graph|the sign-in service)/, attempts: 1, responded: false },
-    { name: 'a server that never answers', fault: { hang: true, times: 10 }, kinds: /did not answer within 1 seconds/, attempts: 1, responded: false },
-    { name: 'a body cut mid-way', fault: { status: 200, body: JSON.stringify({ value: seedTokens() }), cutBody: true, times: 10 }, kinds: /broke while|could not be used|Could not reach the sign-in service/, attempts: 1, responded: true },
-    { name: 'HTML instead of JSON', fault: { status: 200, body: '<html>Sign in to the Wi-Fi</html>', contentType: 'text/html', times: 10 }, kinds: /could not be used/, attempts: 1, responded: true },
+    {
+      name: '503',
+      fault: { status: 503, retryAfter: '0', times: 10 },
+      kinds: /server error \(503\)/,
+      attempts: 1 + MAX_RETRIES,
+      responded: true,
+    },
+    {
+      name: '504',
+      fault: { status: 504, retryAfter: '0', times: 10 },
+      kinds: /server error \(504\)/,
+      attempts: 1 + MAX_RETRIES,
+      responded: true,
+    },
+    {
+      name: 'connection reset',
+      fault: { drop: true, times: 10 },
+      kinds: /Could not reach (Microsoft Graph|the sign-in service)/,
+      attempts: 1,
+      responded: false,
+    },
+    {
+      name: 'a server that never answers',
+      fault: { hang: true, times: 10 },
+      kinds: /did not answer within 1 seconds/,
+      attempts: 1,
+      responded: false,
+    },
+    {
+      name: 'a body cut mid-way',
+      fault: { status: 200, body: JSON.stringify({ value: seedTokens() }), cutBody: true, times: 10 },
+      kinds: /broke while|could not be used|Could not reach the sign-in service/,
+      attempts: 1,
+      responded: true,
+    },
+    {
+      name: 'HTML instead of JSON',
+      fault: { status: 200, body: '<html>Sign in to the Wi-Fi</html>', contentType: 'text/html', times: 10 },
+      kinds: /could not be used/,
+      attempts: 1,
+      responded: true,
+    },
     { name: 'an empty 200', fault: { status: 200, body: '', times: 10 }, kinds: /could not be used/, attempts: 1, responded: true },
-    { name: 'value missing', fault: { status: 200, body: '{}', times: 10 }, kinds: /could not be used/, attempts: 1, routes: ['list', 'apps'], responded: true },
-    { name: 'value not an array', fault: { status: 200, body: '{"value":"x"}', times: 10 }, kinds: /could not be used/, attempts: 1, routes: ['list', 'apps'], responded: true },
+    {
+      name: 'value missing',
+      fault: { status: 200, body: '{}', times: 10 },
+      kinds: /could not be used/,
+      attempts: 1,
+      routes: ['list', 'apps'],
+      responded: true,
+    },
+    {
+      name: 'value not an array',
+      fault: { status: 200, body: '{"value":"x"}', times: 10 },
+      kinds: /could not be used/,
+      attempts: 1,
+      routes: ['list', 'apps'],
+      responded: true,
+    },
   ];
 
   for (const operation of operations) {
@@ -144,7 +251,8 @@ describe('reliability matrix', () => {
         const tried = tenant.requestsFor(operation.route);
         figures.unhandled += unhandled.length - before;
         if (operation.write) {
-          figures.duplicateWrites += Math.max(0, tried.length - allowedAttempts(operation, testCase)) + Math.max(0, tenant.executed.length - 1);
+          figures.duplicateWrites +=
+            Math.max(0, tried.length - allowedAttempts(operation, testCase)) + Math.max(0, tenant.executed.length - 1);
           assert.equal(tenant.executed.length, 0, 'a write refused or failed before Intune acted was carried out by nobody');
         }
         const errors = h.ui.of('error');
@@ -153,7 +261,10 @@ describe('reliability matrix', () => {
         assert.doesNotMatch(errors[0].message ?? '', /undefined|\[object|^Error:/);
         // A write whose answer was lost offers to check or send again (see revokeLicenses.test); others, the log.
         const unconfirmed = operation.write && !throttled(testCase);
-        assert.deepEqual(unconfirmed ? errors[0].buttons : errors[0].buttons?.filter((button) => button === 'Show Log'), unconfirmed ? ['Check Again', 'Send Again'] : ['Show Log']);
+        assert.deepEqual(
+          unconfirmed ? errors[0].buttons : errors[0].buttons?.filter((button) => button === 'Show Log'),
+          unconfirmed ? ['Check Again', 'Send Again'] : ['Show Log'],
+        );
         if (operation.route === 'token') {
           // msal-node keeps its own retry policy for the token endpoint: at most one retry.
           assert.ok(tried.length >= 1 && tried.length <= 2, `${tried.length} token requests`);
@@ -162,7 +273,11 @@ describe('reliability matrix', () => {
         }
         if (operation.write) {
           if (!throttled(testCase)) {
-            assert.match(errors[0].message ?? '', /may have carried out this request/, 'a write whose answer was lost is unconfirmed, not failed');
+            assert.match(
+              errors[0].message ?? '',
+              /may have carried out this request/,
+              'a write whose answer was lost is unconfirmed, not failed',
+            );
           }
         }
         const last = tried.at(-1);
@@ -282,7 +397,10 @@ describe('reliability matrix', () => {
       item.token = seedTokens()[1];
     };
     await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [item.token]));
-    assert.deepEqual(tenant.requestsFor('revoke').map((post) => post.tokenId), [seedTokens()[0].id]);
+    assert.deepEqual(
+      tenant.requestsFor('revoke').map((post) => post.tokenId),
+      [seedTokens()[0].id],
+    );
   });
 
   describe('hostile and odd data', () => {
@@ -296,9 +414,30 @@ describe('reliability matrix', () => {
       { ...base, id: 'long-1', displayName: 'L'.repeat(10_000), locationName: 'x'.repeat(10_000) },
       { ...base, id: 'a/b?c#d%e', displayName: 'Id with path syntax' },
       { ...base, id: '..', displayName: 'Dot-dot id' },
-      { id: 'nulls-1', displayName: null, organizationName: null, appleId: null, locationName: null, state: null as unknown as undefined, expirationDateTime: null as unknown as undefined },
-      { ...base, id: 'enum-1', displayName: 'Future enums', state: 'quantumEntangled' as StoredToken['state'], vppTokenAccountType: 'government' as StoredToken['vppTokenAccountType'], lastSyncStatus: 'teleporting' as StoredToken['lastSyncStatus'] },
-      { ...base, id: 'date-1', displayName: 'Bad dates', expirationDateTime: 'the day after tomorrow', lastSyncDateTime: '2026-13-45T99:99:99Z' },
+      {
+        id: 'nulls-1',
+        displayName: null,
+        organizationName: null,
+        appleId: null,
+        locationName: null,
+        state: null as unknown as undefined,
+        expirationDateTime: null as unknown as undefined,
+      },
+      {
+        ...base,
+        id: 'enum-1',
+        displayName: 'Future enums',
+        state: 'quantumEntangled' as StoredToken['state'],
+        vppTokenAccountType: 'government' as StoredToken['vppTokenAccountType'],
+        lastSyncStatus: 'teleporting' as StoredToken['lastSyncStatus'],
+      },
+      {
+        ...base,
+        id: 'date-1',
+        displayName: 'Bad dates',
+        expirationDateTime: 'the day after tomorrow',
+        lastSyncDateTime: '2026-13-45T99:99:99Z',
+      },
       { ...base, id: 'y9999-1', displayName: 'Far future', expirationDateTime: '9999-12-31T23:59:59Z' },
     ];
 
@@ -312,13 +451,23 @@ describe('reliability matrix', () => {
       for (const token of tokens) {
         const look = presentToken(token, now, 'en');
         const everything = [look.label, look.description, look.accessibilityLabel, ...look.tooltipRows.flat()].join(' | ');
-        assert.doesNotMatch(everything, /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/, `${token.id}: ${JSON.stringify(everything)}`);
+        assert.doesNotMatch(
+          everything,
+          /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/,
+          `${token.id}: ${JSON.stringify(everything)}`,
+        );
         assert.doesNotMatch(everything, /\]\(/, 'no Markdown link syntax survives');
         assert.ok(look.label.length <= 120);
         assert.match(look.contextValue, /^vppToken state-[A-Za-z0-9]+( expiringSoon)?$/);
       }
-      assert.equal(presentToken(tokens.find((token) => token.id === 'y9999-1') as VppTokenRecord, now, 'en').description, 'valid · expires on 9999-12-31');
-      assert.equal(presentToken(tokens.find((token) => token.id === 'date-1') as VppTokenRecord, now, 'en').description, 'valid · no expiry date');
+      assert.equal(
+        presentToken(tokens.find((token) => token.id === 'y9999-1') as VppTokenRecord, now, 'en').description,
+        'valid · expires on 9999-12-31',
+      );
+      assert.equal(
+        presentToken(tokens.find((token) => token.id === 'date-1') as VppTokenRecord, now, 'en').description,
+        'valid · no expiry date',
+      );
       assert.equal(presentToken(tokens.find((token) => token.id === 'nulls-1') as VppTokenRecord, now, 'en').label, 'nulls-1');
 
       await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), tokens));

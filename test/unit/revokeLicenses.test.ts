@@ -67,7 +67,13 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   }
 
   /** Runs the command as registerCommands does: errors go to the one reporter. */
-  async function run(context: CommandContext, ui: ScriptedUserInput, log: RecordingLogger, token?: VppTokenRecord, inFlight = new RevokesInFlight()) {
+  async function run(
+    context: CommandContext,
+    ui: ScriptedUserInput,
+    log: RecordingLogger,
+    token?: VppTokenRecord,
+    inFlight = new RevokesInFlight(),
+  ) {
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
     await revokeLicenses(context, inFlight, token ? [token] : []).catch((error: unknown) => reportError(error, ui, log, fixes));
     ui.assertNoUnexpectedPrompt();
@@ -99,9 +105,15 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         assert.deepEqual(tree.refreshedTokens, [hq.id]);
         const line = log.lines.find((entry) => entry.message.startsWith(`Revoke licenses of token ${hq.id}`));
         assert.ok(line, 'the attempt is logged');
-        assert.match(line.message, new RegExp(`notifyManagedDevices=${notifyManagedDevices}, revokeUntrackedLicenses=${revokeUntrackedLicenses}`));
+        assert.match(
+          line.message,
+          new RegExp(`notifyManagedDevices=${notifyManagedDevices}, revokeUntrackedLicenses=${revokeUntrackedLicenses}`),
+        );
         assert.match(line.message, /at \d{4}-\d\d-\d\dT/);
-        assert.match(line.message, new RegExp(`: 204 \\(request-id [0-9a-f-]{36}, client-request-id ${posts[0].headers['client-request-id']}\\)`));
+        assert.match(
+          line.message,
+          new RegExp(`: 204 \\(request-id [0-9a-f-]{36}, client-request-id ${posts[0].headers['client-request-id']}\\)`),
+        );
       });
     }
 
@@ -110,7 +122,10 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       await run(context, ui, log, hq);
       const [pick] = ui.of('pickMany');
       assert.equal(pick.title, 'Revoke licenses of "Contoso HQ"');
-      assert.deepEqual(pick.items?.map((item) => item.label), [NOTIFY, UNTRACKED]);
+      assert.deepEqual(
+        pick.items?.map((item) => item.label),
+        [NOTIFY, UNTRACKED],
+      );
       for (const item of pick.items ?? []) {
         assert.ok(item.detail && item.detail.length > 20, 'each option explains itself');
         assert.equal((item as { picked?: boolean }).picked, undefined);
@@ -233,7 +248,8 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   });
 
   describe('a revoke whose answer was lost is reconciled by reading the token, never resent on its own', () => {
-    const NOT_CONFIRMED = /The revoke of the licenses of "Contoso HQ" is not confirmed: the token shows no new revoke\. Intune may have carried out this request/;
+    const NOT_CONFIRMED =
+      /The revoke of the licenses of "Contoso HQ" is not confirmed: the token shows no new revoke\. Intune may have carried out this request/;
 
     it('Intune carried it out, then answered 504: one POST, and the accepted outcome as information', async () => {
       tenant.addFault({ route: 'revoke', status: 504, afterExecute: true });
@@ -242,7 +258,10 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       assert.equal(tenant.requestsFor('revoke').length, 1);
       assert.equal(tenant.executed.length, 1);
       assert.deepEqual(ui.of('error'), []);
-      assert.deepEqual(ui.of('info').map((info) => info.message), ['Intune accepted the revoke of the licenses of "Contoso HQ": done · 13 licenses, 0 failed']);
+      assert.deepEqual(
+        ui.of('info').map((info) => info.message),
+        ['Intune accepted the revoke of the licenses of "Contoso HQ": done · 13 licenses, 0 failed'],
+      );
       assert.ok(log.lines.some((line) => /reconciled, Intune received it/.test(line.message)));
     });
 
@@ -315,15 +334,23 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       ui.onError = () => {
         const stored = tenant.tokens.get(hq.id);
         const now = new Date().toISOString();
-        stored?.tokenActionResults?.unshift({ actionName: 'RevokeLicenses', actionState: 'done', startDateTime: now, lastUpdatedDateTime: now });
+        stored?.tokenActionResults?.unshift({
+          actionName: 'RevokeLicenses',
+          actionState: 'done',
+          startDateTime: now,
+          lastUpdatedDateTime: now,
+        });
       };
       await run(context, ui, log, hq);
       assert.equal(tenant.requestsFor('revoke').length, 1);
       assert.equal(ui.of('error').length, 1);
-      assert.deepEqual(ui.of('info').map((info) => info.message), ['Intune accepted the revoke of the licenses of "Contoso HQ": done']);
+      assert.deepEqual(
+        ui.of('info').map((info) => info.message),
+        ['Intune accepted the revoke of the licenses of "Contoso HQ": done'],
+      );
     });
 
-    it('the outcome shown is this revoke\'s, never an older one still listed on the token', async () => {
+    it("the outcome shown is this revoke's, never an older one still listed on the token", async () => {
       const slow = await startTenant({ revokeCompletionMs: 60_000 });
       try {
         const older = new Date(Date.now() - 45_000).toISOString();
@@ -336,8 +363,20 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         accessToken = slow.issueAccessToken();
         const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
         const log = new RecordingLogger();
-        const service = createVppTokenService(tenantSettings(slow), { getAccessToken: async () => accessToken, log, acceptLanguage: 'en-US' });
-        const context: CommandContext = { ui, log, service: () => service, signIn: async () => '', tree: new RecordingTree(), now: () => Date.now(), outcomePolling: { delaysMs: [20, 20] } };
+        const service = createVppTokenService(tenantSettings(slow), {
+          getAccessToken: async () => accessToken,
+          log,
+          acceptLanguage: 'en-US',
+        });
+        const context: CommandContext = {
+          ui,
+          log,
+          service: () => service,
+          signIn: async () => '',
+          tree: new RecordingTree(),
+          now: () => Date.now(),
+          outcomePolling: { delaysMs: [20, 20] },
+        };
         await run(context, ui, log, hq);
         assert.match(ui.of('info')[0]?.message ?? '', /is still processing it \(active/);
       } finally {
@@ -346,7 +385,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     });
   });
 
-  it('a prompt nobody scripted fails the test, even though the command\'s error handler swallows it', async () => {
+  it("a prompt nobody scripted fails the test, even though the command's error handler swallows it", async () => {
     const { ui, log, context } = setup([]);
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSetupGuide: () => 0, openSettings: () => 0, showLog: () => 0 };
     await revokeLicenses(context, new RevokesInFlight(), [hq]).catch((error: unknown) => reportError(error, ui, log, fixes));
@@ -357,10 +396,38 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
 
   describe('failures show one clear message and change nothing', () => {
     const cases: { name: string; fault: Fault; kind: string; message: RegExp; posts: number; buttons: string[] }[] = [
-      { name: '400', fault: { route: 'revoke', status: 400 }, kind: 'badRequest', message: /refused the request as invalid/, posts: 1, buttons: ['Show Log'] },
-      { name: '401', fault: { route: 'revoke', status: 401 }, kind: 'unauthorized', message: /Sign In/, posts: 1, buttons: ['Sign In', 'Show Log'] },
-      { name: '403', fault: { route: 'revoke', status: 403 }, kind: 'forbidden', message: /DeviceManagementServiceConfig\.ReadWrite\.All/, posts: 1, buttons: ['Open Setup Guide', 'Show Log'] },
-      { name: '429', fault: { route: 'revoke', status: 429, retryAfter: '0', times: 10 }, kind: 'throttled', message: /throttling/, posts: 1 + RETRY.maxRetries, buttons: ['Show Log'] },
+      {
+        name: '400',
+        fault: { route: 'revoke', status: 400 },
+        kind: 'badRequest',
+        message: /refused the request as invalid/,
+        posts: 1,
+        buttons: ['Show Log'],
+      },
+      {
+        name: '401',
+        fault: { route: 'revoke', status: 401 },
+        kind: 'unauthorized',
+        message: /Sign In/,
+        posts: 1,
+        buttons: ['Sign In', 'Show Log'],
+      },
+      {
+        name: '403',
+        fault: { route: 'revoke', status: 403 },
+        kind: 'forbidden',
+        message: /DeviceManagementServiceConfig\.ReadWrite\.All/,
+        posts: 1,
+        buttons: ['Open Setup Guide', 'Show Log'],
+      },
+      {
+        name: '429',
+        fault: { route: 'revoke', status: 429, retryAfter: '0', times: 10 },
+        kind: 'throttled',
+        message: /throttling/,
+        posts: 1 + RETRY.maxRetries,
+        buttons: ['Show Log'],
+      },
     ];
     for (const testCase of cases) {
       it(`${testCase.name}`, async () => {
@@ -377,7 +444,9 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         assert.deepEqual(tree.refreshedTokens, []);
         assert.equal(tree.fullRefreshes, 0);
         assert.ok(log.lines.some((line) => line.level === 'error' && line.message.includes(`kind=${testCase.kind}`)));
-        assert.ok(log.lines.some((line) => line.message.startsWith(`Revoke licenses of token ${hq.id}`) && line.message.includes('failed')));
+        assert.ok(
+          log.lines.some((line) => line.message.startsWith(`Revoke licenses of token ${hq.id}`) && line.message.includes('failed')),
+        );
       });
     }
 

@@ -17,13 +17,26 @@ describe('settings', () => {
   });
 
   it('maps each national cloud to its Graph and login hosts', () => {
-    assert.deepEqual(resolveSettings({ cloud: 'usGov' }).endpoints, { graphEndpoint: 'https://graph.microsoft.us', loginEndpoint: 'https://login.microsoftonline.us' });
-    assert.deepEqual(resolveSettings({ cloud: 'usGovDoD' }).endpoints, { graphEndpoint: 'https://dod-graph.microsoft.us', loginEndpoint: 'https://login.microsoftonline.us' });
-    assert.deepEqual(resolveSettings({ cloud: 'china' }).endpoints, { graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn', loginEndpoint: 'https://login.chinacloudapi.cn' });
+    assert.deepEqual(resolveSettings({ cloud: 'usGov' }).endpoints, {
+      graphEndpoint: 'https://graph.microsoft.us',
+      loginEndpoint: 'https://login.microsoftonline.us',
+    });
+    assert.deepEqual(resolveSettings({ cloud: 'usGovDoD' }).endpoints, {
+      graphEndpoint: 'https://dod-graph.microsoft.us',
+      loginEndpoint: 'https://login.microsoftonline.us',
+    });
+    assert.deepEqual(resolveSettings({ cloud: 'china' }).endpoints, {
+      graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
+      loginEndpoint: 'https://login.chinacloudapi.cn',
+    });
   });
 
-  it('takes a custom cloud\'s https origins and refuses anything else with the setting named', () => {
-    const custom = resolveSettings({ cloud: 'custom', customGraphEndpoint: 'https://127.0.0.1:8443/', customLoginEndpoint: 'https://login.example' });
+  it("takes a custom cloud's https origins and refuses anything else with the setting named", () => {
+    const custom = resolveSettings({
+      cloud: 'custom',
+      customGraphEndpoint: 'https://127.0.0.1:8443/',
+      customLoginEndpoint: 'https://login.example',
+    });
     assert.equal(custom.endpoints.graphEndpoint, 'https://127.0.0.1:8443');
     assert.equal(custom.endpoints.loginEndpoint, 'https://login.example');
     const refused: [string, RegExp][] = [
@@ -36,7 +49,10 @@ describe('settings', () => {
     for (const [value, message] of refused) {
       assert.throws(
         () => resolveSettings({ cloud: 'custom', customGraphEndpoint: value, customLoginEndpoint: 'https://login.example' }),
-        (error: unknown) => error instanceof ConfigurationError && message.test(error.message) && error.message.includes('intuneVpp.customCloud.graphEndpoint'),
+        (error: unknown) =>
+          error instanceof ConfigurationError &&
+          message.test(error.message) &&
+          error.message.includes('intuneVpp.customCloud.graphEndpoint'),
         value,
       );
     }
@@ -54,13 +70,20 @@ describe('settings', () => {
     assert.equal(missingSignInSetting(resolveSettings({})), 'intuneVpp.auth.clientId');
     assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app' })), undefined);
     assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials' })), 'intuneVpp.auth.tenantId');
-    assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials', tenantId: 'contoso.onmicrosoft.com' })), undefined);
-    assert.equal(missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials', tenantId: 'Common' })), 'intuneVpp.auth.tenantId', 'any spelling of a placeholder');
+    assert.equal(
+      missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials', tenantId: 'contoso.onmicrosoft.com' })),
+      undefined,
+    );
+    assert.equal(
+      missingSignInSetting(resolveSettings({ clientId: 'app', authMode: 'clientCredentials', tenantId: 'Common' })),
+      'intuneVpp.auth.tenantId',
+      'any spelling of a placeholder',
+    );
   });
 });
 
 describe('scopes', () => {
-  it('asks VS Code for the configured app and tenant and the cloud\'s Intune permissions: the tokens and their apps', () => {
+  it("asks VS Code for the configured app and tenant and the cloud's Intune permissions: the tokens and their apps", () => {
     const settings = resolveSettings({ clientId: 'app-id', tenantId: 'tenant-id' });
     assert.deepEqual(vscodeSessionScopes(settings), [
       'VSCODE_CLIENT_ID:app-id',
@@ -81,7 +104,7 @@ describe('scopes', () => {
   });
 });
 
-describe('national clouds with VS Code\'s sovereign-cloud sign-in', () => {
+describe("national clouds with VS Code's sovereign-cloud sign-in", () => {
   const user = (value: unknown) => ({ globalValue: value });
   const none = {};
 
@@ -90,7 +113,10 @@ describe('national clouds with VS Code\'s sovereign-cloud sign-in', () => {
     const error = sovereignCloudProblem(china, user('USGovernment'), none);
     assert.equal(error?.kind, 'configuration');
     assert.match(error?.message ?? '', /microsoft-sovereign-cloud\.environment must be "ChinaCloud" \(it is "USGovernment"\)/);
-    assert.match(sovereignCloudProblem(resolveSettings({ cloud: 'usGovDoD' }), none, none)?.message ?? '', /must be "USGovernment" \(it is "not set"\)/);
+    assert.match(
+      sovereignCloudProblem(resolveSettings({ cloud: 'usGovDoD' }), none, none)?.message ?? '',
+      /must be "USGovernment" \(it is "not set"\)/,
+    );
   });
 
   it('is satisfied by the matching user value, and the global cloud needs none', () => {
@@ -106,14 +132,22 @@ describe('national clouds with VS Code\'s sovereign-cloud sign-in', () => {
       /This workspace sets VS Code's setting microsoft-sovereign-cloud\.environment/,
     );
     assert.match(
-      sovereignCloudProblem(gov, user('USGovernment'), { workspaceFolderValue: { activeDirectoryEndpointUrl: 'https://evil.example/' } })?.message ?? '',
+      sovereignCloudProblem(gov, user('USGovernment'), { workspaceFolderValue: { activeDirectoryEndpointUrl: 'https://evil.example/' } })
+        ?.message ?? '',
       /microsoft-sovereign-cloud\.customEnvironment/,
     );
   });
 
   it('for a custom cloud, the sign-in host VS Code would use must be the configured login endpoint', () => {
-    const custom = resolveSettings({ cloud: 'custom', customGraphEndpoint: 'https://graph.contoso.example', customLoginEndpoint: 'https://login.contoso.example' });
-    assert.equal(sovereignCloudProblem(custom, user('custom'), user({ activeDirectoryEndpointUrl: 'https://login.contoso.example/' })), undefined);
+    const custom = resolveSettings({
+      cloud: 'custom',
+      customGraphEndpoint: 'https://graph.contoso.example',
+      customLoginEndpoint: 'https://login.contoso.example',
+    });
+    assert.equal(
+      sovereignCloudProblem(custom, user('custom'), user({ activeDirectoryEndpointUrl: 'https://login.contoso.example/' })),
+      undefined,
+    );
     assert.match(
       sovereignCloudProblem(custom, user('custom'), user({ activeDirectoryEndpointUrl: 'https://login.evil.example/' }))?.message ?? '',
       /sends sign-in to https:\/\/login\.evil\.example, but intuneVpp\.customCloud\.loginEndpoint is https:\/\/login\.contoso\.example/,

@@ -47,7 +47,14 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
   }
 
   async function redeem(code: string, verifier: string, redirectUri = 'https://vscode.dev/redirect'): Promise<Response> {
-    const form = new URLSearchParams({ grant_type: 'authorization_code', client_id: SIM_CLIENT_ID, code, code_verifier: verifier, redirect_uri: redirectUri, scope: `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All` });
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: SIM_CLIENT_ID,
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      scope: `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`,
+    });
     return fetch(`${tenant.url}/${tenant.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form });
   }
 
@@ -67,7 +74,9 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
     const tokens = (await (await redeem(again, verifier)).json()) as { access_token?: string; client_info?: string };
     assert.ok(tokens.access_token && tokens.client_info);
     assert.equal((await redeem(again, verifier)).status, 400, 'a code works once');
-    const graph = await fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const graph = await fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.equal(graph.status, 200);
   });
 
@@ -119,12 +128,17 @@ describe('EgressProxy: the only way out of a test VS Code', () => {
     assert.equal(status, 200);
     const secure = tls.connect({ socket, servername: INSTANCE_DISCOVERY_HOST, ca: ensureTestCertificates(CERT_DIR).caPem });
     await new Promise<void>((resolve, reject) => secure.once('secureConnect', resolve).once('error', reject));
-    secure.write(`GET /common/discovery/instance?api-version=1.1 HTTP/1.1\r\nHost: ${INSTANCE_DISCOVERY_HOST}\r\nConnection: close\r\n\r\n`);
+    secure.write(
+      `GET /common/discovery/instance?api-version=1.1 HTTP/1.1\r\nHost: ${INSTANCE_DISCOVERY_HOST}\r\nConnection: close\r\n\r\n`,
+    );
     const chunks: Buffer[] = [];
     for await (const chunk of secure) {
       chunks.push(chunk as Buffer);
     }
-    assert.match(Buffer.concat(chunks).toString(), /"tenant_discovery_endpoint":"https:\/\/127\.0\.0\.1:\d+\/11111111-2222-3333-4444-555555555555\/v2\.0\/\.well-known\/openid-configuration"/);
+    assert.match(
+      Buffer.concat(chunks).toString(),
+      /"tenant_discovery_endpoint":"https:\/\/127\.0\.0\.1:\d+\/11111111-2222-3333-4444-555555555555\/v2\.0\/\.well-known\/openid-configuration"/,
+    );
     assert.deepEqual(proxy.forwarded, [`${INSTANCE_DISCOVERY_HOST}:443`]);
   });
 });

@@ -54,7 +54,7 @@ describe('secrets per tenant entry', () => {
     await storage.store(legacyKey('tokenCache', SHARED_SCOPE), 'old-cache');
     // Neither entry has read them yet when one is removed.
     await gov.forget();
-    assert.equal(await gov.get('clientCertificate'), undefined, 'the removed entry\'s copy is gone and is not read back');
+    assert.equal(await gov.get('clientCertificate'), undefined, "the removed entry's copy is gone and is not read back");
     assert.equal(await dod.get('clientCertificate'), '{"pem":"old"}');
     assert.equal(await dod.get('tokenCache'), 'old-cache');
     assert.equal(storage.values.has(legacyKey('clientCertificate', SHARED_SCOPE)), false, 'the shared key is gone');

@@ -10,7 +10,13 @@ import { fakeAccount } from '../support/fakeAccount';
 const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const OTHER_APP = '12345678-1234-1234-1234-123456789abc';
 const PRIMARY = { cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'contoso.onmicrosoft.com', requestTimeoutSeconds: 30 };
-const FABRIKAM: TenantEntry = { label: 'Fabrikam', cloud: 'usGov', authMode: 'deviceCode', clientId: OTHER_APP, tenantId: 'fabrikam.onmicrosoft.us' };
+const FABRIKAM: TenantEntry = {
+  label: 'Fabrikam',
+  cloud: 'usGov',
+  authMode: 'deviceCode',
+  clientId: OTHER_APP,
+  tenantId: 'fabrikam.onmicrosoft.us',
+};
 
 describe('several tenants', () => {
   describe('tenant definitions from settings', () => {
@@ -24,14 +30,23 @@ describe('several tenants', () => {
 
     it('intuneVpp.tenantLabel names the tenant of the flat settings', () => {
       const { definitions } = tenantDefinitions(PRIMARY, [FABRIKAM], ' Contoso ', 'x');
-      assert.deepEqual(definitions.map((definition) => definition.label), ['Contoso', 'Fabrikam']);
+      assert.deepEqual(
+        definitions.map((definition) => definition.label),
+        ['Contoso', 'Fabrikam'],
+      );
       assert.equal(definitions[0].key, tenantDefinitions(PRIMARY, [], '', 'x').definitions[0].key, 'the name is not part of the key');
     });
 
     it('the flat settings first, then each additional tenant with its own cloud, mode, app and tenant', () => {
       const { definitions, duplicates } = tenantDefinitions(PRIMARY, [FABRIKAM, 'junk', null, [1]], undefined, 'x');
       assert.deepEqual(duplicates, []);
-      assert.deepEqual(definitions.map((definition) => [definition.label, definition.primary]), [['contoso.onmicrosoft.com', true], ['Fabrikam', false]]);
+      assert.deepEqual(
+        definitions.map((definition) => [definition.label, definition.primary]),
+        [
+          ['contoso.onmicrosoft.com', true],
+          ['Fabrikam', false],
+        ],
+      );
       const fabrikam = resolveSettings(definitions[1].raw);
       assert.equal(fabrikam.cloud, 'usGov');
       assert.equal(fabrikam.endpoints.graphEndpoint, 'https://graph.microsoft.us');
@@ -43,18 +58,52 @@ describe('several tenants', () => {
     });
 
     it('a problem in an additional tenant names that entry and field, not the flat settings', () => {
-      const [, lab] = tenantDefinitions(PRIMARY, [{ label: 'Lab', cloud: 'custom', graphEndpoint: 'http://graph.lab.example', loginEndpoint: 'https://login.lab.example', clientId: APP, tenantId: 't' }], undefined, 'x').definitions;
-      assert.throws(() => resolveSettings(lab.raw, lab.settingNames), /^.*The setting intuneVpp\.additionalTenants \("Lab"\)\.graphEndpoint must be an https address/);
+      const [, lab] = tenantDefinitions(
+        PRIMARY,
+        [
+          {
+            label: 'Lab',
+            cloud: 'custom',
+            graphEndpoint: 'http://graph.lab.example',
+            loginEndpoint: 'https://login.lab.example',
+            clientId: APP,
+            tenantId: 't',
+          },
+        ],
+        undefined,
+        'x',
+      ).definitions;
+      assert.throws(
+        () => resolveSettings(lab.raw, lab.settingNames),
+        /^.*The setting intuneVpp\.additionalTenants \("Lab"\)\.graphEndpoint must be an https address/,
+      );
       const [, odd] = tenantDefinitions(PRIMARY, [{ label: 'Odd', cloud: 'mars', clientId: APP }], undefined, 'x').definitions;
-      assert.throws(() => resolveSettings(odd.raw, odd.settingNames), /intuneVpp\.additionalTenants \("Odd"\)\.cloud has an unknown value: mars/);
-      const [, noApp] = tenantDefinitions(PRIMARY, [{ label: 'No app', authMode: 'clientCredentials', tenantId: 'organizations' }], undefined, 'x').definitions;
-      assert.equal(missingSignInSetting(resolveSettings(noApp.raw, noApp.settingNames), noApp.settingNames), 'intuneVpp.additionalTenants ("No app").clientId');
-      assert.equal(missingSignInSetting(resolveSettings({ ...noApp.raw, clientId: APP }), noApp.settingNames), 'intuneVpp.additionalTenants ("No app").tenantId');
+      assert.throws(
+        () => resolveSettings(odd.raw, odd.settingNames),
+        /intuneVpp\.additionalTenants \("Odd"\)\.cloud has an unknown value: mars/,
+      );
+      const [, noApp] = tenantDefinitions(
+        PRIMARY,
+        [{ label: 'No app', authMode: 'clientCredentials', tenantId: 'organizations' }],
+        undefined,
+        'x',
+      ).definitions;
+      assert.equal(
+        missingSignInSetting(resolveSettings(noApp.raw, noApp.settingNames), noApp.settingNames),
+        'intuneVpp.additionalTenants ("No app").clientId',
+      );
+      assert.equal(
+        missingSignInSetting(resolveSettings({ ...noApp.raw, clientId: APP }), noApp.settingNames),
+        'intuneVpp.additionalTenants ("No app").tenantId',
+      );
     });
 
     it('an unconfigured primary tenant is left out when additional tenants exist', () => {
       const { definitions } = tenantDefinitions({ cloud: 'global' }, [FABRIKAM], undefined, 'x');
-      assert.deepEqual(definitions.map((definition) => definition.label), ['Fabrikam']);
+      assert.deepEqual(
+        definitions.map((definition) => definition.label),
+        ['Fabrikam'],
+      );
     });
 
     it('a repeated tenant is shown once and reported; the key ignores case, spacing and trailing slashes', () => {
@@ -62,7 +111,13 @@ describe('several tenants', () => {
       const { definitions, duplicates } = tenantDefinitions(PRIMARY, [FABRIKAM, again], undefined, 'x');
       assert.equal(definitions.length, 2);
       assert.deepEqual(duplicates, ['Fabrikam again']);
-      const custom = { cloud: 'custom', customGraphEndpoint: 'https://graph.example/', customLoginEndpoint: 'https://login.example', clientId: APP, tenantId: 't' };
+      const custom = {
+        cloud: 'custom',
+        customGraphEndpoint: 'https://graph.example/',
+        customLoginEndpoint: 'https://login.example',
+        clientId: APP,
+        tenantId: 't',
+      };
       assert.equal(tenantKey(custom), tenantKey({ ...custom, customGraphEndpoint: 'https://GRAPH.example' }));
       assert.notEqual(tenantKey(custom), tenantKey({ ...custom, authMode: 'deviceCode' }));
       assert.notEqual(tenantKey(custom), tenantKey({ ...custom, tenantId: 'u' }));
@@ -154,7 +209,13 @@ describe('several tenants', () => {
 
     it('a tenant the view already shows is not added twice', async () => {
       const { ui, added } = await add(
-        [{ text: 'Fabrikam 2' }, { pick: 'US Government (GCC High)' }, { pick: 'Device code' }, { text: OTHER_APP }, { text: 'FABRIKAM.onmicrosoft.us' }],
+        [
+          { text: 'Fabrikam 2' },
+          { pick: 'US Government (GCC High)' },
+          { pick: 'Device code' },
+          { text: OTHER_APP },
+          { text: 'FABRIKAM.onmicrosoft.us' },
+        ],
         [tenantKey(rawFromEntry(FABRIKAM, undefined))],
       );
       assert.deepEqual(added, []);
@@ -174,19 +235,31 @@ describe('several tenants', () => {
       assert.equal(removed, 1);
       const [shown] = confirmed.of('confirm');
       assert.equal(shown.message, 'Remove the tenant "Fabrikam" from the view?');
-      assert.match(shown.detail ?? '', /client secret, certificate and sign-in this machine keeps for it are deleted\. Nothing changes in the tenant itself/);
+      assert.match(
+        shown.detail ?? '',
+        /client secret, certificate and sign-in this machine keeps for it are deleted\. Nothing changes in the tenant itself/,
+      );
       assert.equal(confirmed.of('info')[0].message, 'Removed the tenant "Fabrikam".');
     });
   });
 
-  it('the palette\'s tenant pick shows who is signed in to each', async () => {
+  it("the palette's tenant pick shows who is signed in to each", async () => {
     const ui = new ScriptedUserInput([{ pick: 'Fabrikam' }]);
-    const tenants = [{ label: 'Contoso', who: 'admin@contoso.example' }, { label: 'Fabrikam', who: undefined }];
+    const tenants = [
+      { label: 'Contoso', who: 'admin@contoso.example' },
+      { label: 'Fabrikam', who: undefined },
+    ];
     const picked = await pickTenant(ui, tenants, async (tenant) => tenant.who, 'Revoke Licenses: Choose the tenant');
     assert.equal(picked, tenants[1]);
     const [shown] = ui.of('pickOne');
     assert.equal(shown.title, 'Revoke Licenses: Choose the tenant');
-    assert.deepEqual(shown.items?.map((item) => [item.label, item.description]), [['Contoso', 'admin@contoso.example'], ['Fabrikam', 'not signed in']]);
+    assert.deepEqual(
+      shown.items?.map((item) => [item.label, item.description]),
+      [
+        ['Contoso', 'admin@contoso.example'],
+        ['Fabrikam', 'not signed in'],
+      ],
+    );
   });
 
   it('the status bar summary names the account and tenant, or counts the tenants signed in', () => {
@@ -200,11 +273,17 @@ describe('several tenants', () => {
       tooltip: 'Intune VPP: not signed in to Contoso. Click to sign in.',
       command: 'intuneVpp.signIn',
     });
-    assert.deepEqual(summarizeSignIns([{ tenant: 'Contoso', account: 'admin@contoso.example', configured: true }, { tenant: 'Fabrikam', configured: false }]), {
-      text: '$(organization) Intune VPP: 1 of 2 tenants signed in',
-      tooltip: 'Contoso: admin@contoso.example\nFabrikam: not signed in',
-      command: 'intuneVpp.tokens.focus',
-    });
+    assert.deepEqual(
+      summarizeSignIns([
+        { tenant: 'Contoso', account: 'admin@contoso.example', configured: true },
+        { tenant: 'Fabrikam', configured: false },
+      ]),
+      {
+        text: '$(organization) Intune VPP: 1 of 2 tenants signed in',
+        tooltip: 'Contoso: admin@contoso.example\nFabrikam: not signed in',
+        command: 'intuneVpp.tokens.focus',
+      },
+    );
     assert.deepEqual(summarizeSignIns([{ tenant: 'Your organization', configured: false }]), {
       text: '$(gear) Intune VPP: not configured',
       tooltip: 'Intune VPP: set the app registration in the settings. Click to open them.',

@@ -31,7 +31,10 @@ describe('token presentation', () => {
     const expired = token({ state: 'expired', expirationDateTime: new Date(NOW - 3 * DAY - 1000).toISOString() });
     assert.equal(presentToken(expired, NOW, 'en').description, 'expired 3 days ago');
     assert.equal(presentToken(token({ state: 'invalid' }), NOW, 'en').description, 'invalid · expires in 42 days');
-    assert.equal(presentToken(token({ state: 'assignedToExternalMDM' }), NOW, 'en').description, 'assigned to another MDM · expires in 42 days');
+    assert.equal(
+      presentToken(token({ state: 'assignedToExternalMDM' }), NOW, 'en').description,
+      'assigned to another MDM · expires in 42 days',
+    );
     assert.equal(expiryPhrase(undefined, NOW), 'no expiry date');
     assert.equal(expiryPhrase('not a date', NOW), 'no expiry date');
     assert.equal(expiryPhrase('9999-12-31T00:00:00Z', NOW), 'expires on 9999-12-31');
@@ -41,10 +44,12 @@ describe('token presentation', () => {
 
   it('gives each state its own codicon and colour, and a future state a neutral one', () => {
     const looks = Object.fromEntries(
-      ['valid', 'expired', 'invalid', 'assignedToExternalMDM', 'duplicateLocationId', 'unknown', 'unknownFutureValue', 'brandNewState'].map((state) => {
-        const look = presentToken(token({ state: state as VppTokenRecord['state'] }), NOW, 'en');
-        return [state, [look.iconId, look.colorId]];
-      }),
+      ['valid', 'expired', 'invalid', 'assignedToExternalMDM', 'duplicateLocationId', 'unknown', 'unknownFutureValue', 'brandNewState'].map(
+        (state) => {
+          const look = presentToken(token({ state: state as VppTokenRecord['state'] }), NOW, 'en');
+          return [state, [look.iconId, look.colorId]];
+        },
+      ),
     );
     assert.deepEqual(looks, {
       valid: ['pass', 'testing.iconPassed'],
@@ -56,7 +61,10 @@ describe('token presentation', () => {
       unknownFutureValue: ['question', undefined],
       brandNewState: ['question', undefined],
     });
-    assert.equal(presentToken(token({ state: 'brandNewState' as VppTokenRecord['state'] }), NOW, 'en').description, 'brandNewState · expires in 42 days');
+    assert.equal(
+      presentToken(token({ state: 'brandNewState' as VppTokenRecord['state'] }), NOW, 'en').description,
+      'brandNewState · expires in 42 days',
+    );
   });
 
   it('warns when a valid token expires within 30 days', () => {
@@ -108,9 +116,17 @@ describe('token presentation', () => {
 
   it('sorts by label as people do, numbers numerically, then by id', () => {
     const sorted = sortTokens(
-      [token({ id: 'c', displayName: 'School 10' }), token({ id: 'b', displayName: 'school 9' }), token({ id: 'a', displayName: 'School 10' }), token({ id: 'd', displayName: 'Alpha' })],
+      [
+        token({ id: 'c', displayName: 'School 10' }),
+        token({ id: 'b', displayName: 'school 9' }),
+        token({ id: 'a', displayName: 'School 10' }),
+        token({ id: 'd', displayName: 'Alpha' }),
+      ],
       'en',
     );
-    assert.deepEqual(sorted.map((t) => t.id), ['d', 'b', 'a', 'c']);
+    assert.deepEqual(
+      sorted.map((t) => t.id),
+      ['d', 'b', 'a', 'c'],
+    );
   });
 });

@@ -229,7 +229,11 @@ describe('VppTokenService against the simulated tenant', () => {
             await call();
           }
         }
-        assert.equal(tenant.executed.length, granted.includes('DeviceManagementServiceConfig.ReadWrite.All') ? 2 : 0, 'writes carried out only when permitted');
+        assert.equal(
+          tenant.executed.length,
+          granted.includes('DeviceManagementServiceConfig.ReadWrite.All') ? 2 : 0,
+          'writes carried out only when permitted',
+        );
       });
     }
   });
@@ -252,7 +256,9 @@ describe('VppTokenService against the simulated tenant', () => {
     });
 
     it('a token read without $select carries its tokenActionResults, as Graph returns them by default', async () => {
-      const response = await fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens/${seedTokens()[0].id}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const response = await fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens/${seedTokens()[0].id}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       const body = (await response.json()) as Record<string, unknown>;
       assert.ok(Array.isArray(body.tokenActionResults));
     });
@@ -401,7 +407,11 @@ describe('VppTokenService against the simulated tenant', () => {
     it('a redirect is not followed: the other host receives nothing, and the error names it', async () => {
       const other = await startTenant();
       try {
-        tenant.addFault({ route: 'revoke', status: 307, headers: { location: `${other.url}/beta/deviceAppManagement/vppTokens/x/revokeLicenses` } });
+        tenant.addFault({
+          route: 'revoke',
+          status: 307,
+          headers: { location: `${other.url}/beta/deviceAppManagement/vppTokens/x/revokeLicenses` },
+        });
         const error = await rejection(revoke(service()));
         assert.equal(error.kind, 'unconfirmed');
         assert.match(error.message, new RegExp(`redirect to ${other.url.replace('https://', '').replace(/\./g, '\\.')}`));
@@ -419,7 +429,11 @@ describe('VppTokenService against the simulated tenant', () => {
 
     it('an error body cannot forge a log line: codes and ids keep only safe characters', async () => {
       const forged = 'Forbidden\n2026-01-01 00:00:00.000 [info] Revoke licenses of token x: 204\u001b[2K';
-      tenant.addFault({ route: 'revoke', status: 403, body: JSON.stringify({ error: { code: forged, message: 'no', innerError: { 'request-id': 'id\r\nfake' } } }) });
+      tenant.addFault({
+        route: 'revoke',
+        status: 403,
+        body: JSON.stringify({ error: { code: forged, message: 'no', innerError: { 'request-id': 'id\r\nfake' } } }),
+      });
       const error = await rejection(revoke(service()));
       assert.match(error.details.code ?? '', /^Forbidden[A-Za-z0-9._-]+$/);
       assert.match(error.details.requestId ?? '', /^[A-Za-z0-9-]+$/);

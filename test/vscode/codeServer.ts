@@ -102,7 +102,9 @@ function registerLanguagePacks(extensionsDir: string, userDataDir: string): void
       name: string;
       publisher: string;
       version: string;
-      contributes?: { localizations?: { languageId: string; localizedLanguageName?: string; translations: { id: string; path: string }[] }[] };
+      contributes?: {
+        localizations?: { languageId: string; localizedLanguageName?: string; translations: { id: string; path: string }[] }[];
+      };
     };
     for (const localization of manifest.contributes?.localizations ?? []) {
       packs[localization.languageId] = {
@@ -187,13 +189,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     options.vscode.node,
     [
       options.vscode.codeServerEntry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--reconnection-grace-time', '10',
+      '--reconnection-grace-time',
+      '10',
       '--ignore-last-opened',
       ...common,
       ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),

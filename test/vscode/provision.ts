@@ -21,12 +21,18 @@ export interface TestVscode {
 
 function npmInstall(npmCli: string, node: string, prefix: string, spec: string, env: NodeJS.ProcessEnv): void {
   fs.mkdirSync(prefix, { recursive: true });
-  const result = spawnSync(node, [npmCli, 'install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const result = spawnSync(
+    node,
+    [npmCli, 'install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec],
+    {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (result.status !== 0) {
-    throw new Error(`Could not install ${spec} into ${prefix} (exit ${result.status}). Check access to the npm registry, then run the tests again.`);
+    throw new Error(
+      `Could not install ${spec} into ${prefix} (exit ${result.status}). Check access to the npm registry, then run the tests again.`,
+    );
   }
 }
 
@@ -45,7 +51,9 @@ export function provisionTestVscode(log: (line: string) => void = console.log): 
   if (fs.existsSync(complete) && fs.existsSync(node) && fs.existsSync(codeServerEntry)) {
     return { node, codeServerEntry, chromium: CHROMIUM_PATH };
   }
-  log(`Provisioning code-server ${CODE_SERVER_VERSION} (VS Code ${CODE_SERVER_VERSION.replace(/^4\./, '1.')}) into ${root}; this takes a few minutes once.`);
+  log(
+    `Provisioning code-server ${CODE_SERVER_VERSION} (VS Code ${CODE_SERVER_VERSION.replace(/^4\./, '1.')}) into ${root}; this takes a few minutes once.`,
+  );
   // A failed install leaves stale links behind: start from a fresh folder.
   fs.rmSync(root, { recursive: true, force: true });
   // Run outside any npm script's environment: an outer `npm test` leaves npm_* variables (its user agent names
@@ -53,7 +61,13 @@ export function provisionTestVscode(log: (line: string) => void = console.log): 
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
   const baseEnv = { ...cleanEnv, npm_config_audit: 'false', npm_config_fund: 'false' };
   const systemNpm = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  npmInstall(fs.existsSync(systemNpm) ? systemNpm : require.resolve('npm/bin/npm-cli.js'), process.execPath, nodeDir, NODE_PACKAGE, baseEnv);
+  npmInstall(
+    fs.existsSync(systemNpm) ? systemNpm : require.resolve('npm/bin/npm-cli.js'),
+    process.execPath,
+    nodeDir,
+    NODE_PACKAGE,
+    baseEnv,
+  );
   if (!fs.existsSync(node)) {
     throw new Error(`${NODE_PACKAGE} installed without ${node}; remove ${root} and try again.`);
   }
@@ -73,7 +87,9 @@ export function provisionTestVscode(log: (line: string) => void = console.log): 
   const version = spawnSync(node, [codeServerEntry, '--version'], { env: { ...env, HOME: home }, encoding: 'utf8' });
   fs.rmSync(home, { recursive: true, force: true });
   if (version.status !== 0) {
-    throw new Error(`code-server does not start (${(version.stderr || version.stdout).trim().split('\n').pop()}); if gssapi.h is missing, run "apt-get install -y libkrb5-dev", then remove ${root}.`);
+    throw new Error(
+      `code-server does not start (${(version.stderr || version.stdout).trim().split('\n').pop()}); if gssapi.h is missing, run "apt-get install -y libkrb5-dev", then remove ${root}.`,
+    );
   }
   log(`code-server ready: ${version.stdout.trim().split('\n')[0]}`);
   fs.writeFileSync(complete, new Date().toISOString());

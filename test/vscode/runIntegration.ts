@@ -27,7 +27,10 @@ async function main(): Promise<number> {
   let workbench: Awaited<ReturnType<typeof openWorkbench>> | undefined;
   try {
     const exitCode = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`The integration suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`)), SUITE_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`The integration suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`)),
+        SUITE_TIMEOUT_MS,
+      );
       openWorkbench(server, vscode.chromium, {
         payload: [
           ['extensionDevelopmentPath', remoteUri(server, server.installedExtension)],

@@ -20,7 +20,11 @@ export interface WorkbenchOptions {
 }
 
 /** Opens the workbench of a running code-server in headless Debian Chromium, in a throw-away profile. */
-export async function openWorkbench(server: RunningCodeServer, chromiumPath: string, options: WorkbenchOptions = {}): Promise<OpenWorkbench> {
+export async function openWorkbench(
+  server: RunningCodeServer,
+  chromiumPath: string,
+  options: WorkbenchOptions = {},
+): Promise<OpenWorkbench> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'intune-vpp-chromium-'));
   let context: BrowserContext | undefined;
   try {
