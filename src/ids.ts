@@ -21,6 +21,9 @@ export const COMMANDS = {
   showLog: 'intuneVpp.showLog',
 } as const;
 
+/** A command the extension contributes and registers. */
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
 /** The VPP Tokens view. */
 export const VIEW_ID = 'intuneVpp.tokens';
 

@@ -12,7 +12,7 @@ import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { addTenant, pickTenant, removeTenant } from './tenants';
-import { COMMANDS } from '../ids';
+import { CommandId, COMMANDS } from '../ids';
 import { UserInput } from '../ui/userInput';
 
 export interface CommandServices {
@@ -27,6 +27,9 @@ export interface CommandServices {
 interface Invocation {
   tenant?: TenantConnection;
 }
+
+/** Runs one command: the invocation, then the arguments VS Code passes (a tree item, the selection). */
+type Handler = (invocation: Invocation, ...args: never[]) => unknown;
 
 /** The argument tree items and error fixes pass: a node or `{ tenantKey }`. */
 function tenantKeyOf(arg: unknown): string | undefined {
@@ -133,7 +136,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   const appOnly = (tenant: TenantConnection) => tenant.authMode() === 'clientCredentials';
   const chooseTenant = l10n.t('Choose the tenant');
 
-  const handlers: Record<string, (invocation: Invocation, ...args: never[]) => unknown> = {
+  const handlers = {
     [COMMANDS.refresh]: (_, arg?: unknown) => {
       const key = tenantKeyOf(arg);
       return key ? tree.refreshTenant(key) : tree.refresh();
@@ -175,7 +178,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.openSetupGuide]: () =>
       vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(services.extensionUri, 'README.md')),
     [COMMANDS.showLog]: () => log.show(),
-  };
+  } satisfies Record<CommandId, Handler>;
 
   const fixesFor = (tenant: TenantConnection | undefined): ErrorFixes => {
     const run = (command: string) => () => vscode.commands.executeCommand(command, tenant && { tenantKey: tenant.key });
@@ -188,7 +191,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     };
   };
 
-  const commands = Object.entries(handlers).map(([id, handler]) =>
+  const commands = Object.entries<Handler>(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
       const invocation: Invocation = {};
       try {
