@@ -36,3 +36,12 @@ export function valueText(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/**
+ * An account name (a UPN) as the log shows it below Trace level: its first character and its domain, so that a
+ * log shared for support does not name the admin. `admin@contoso.com` → `a…@contoso.com`.
+ */
+export function maskedAccount(account: string): string {
+  const at = account.lastIndexOf('@');
+  return at > 0 ? `${account.slice(0, 1)}…${account.slice(at)}` : `${account.slice(0, 1)}…`;
+}

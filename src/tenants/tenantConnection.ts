@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { maskedAccount } from '../text';
 import * as l10n from '@vscode/l10n';
 import { ClientCredentialsTokenSource, SecretStore } from '../auth/clientCredentialsTokenSource';
 import { ClientCertificate, parseClientCertificate } from '../auth/clientCertificate';
@@ -33,6 +34,10 @@ function legacyScope(settings: ConnectionSettings): string {
 export class TenantConnection implements vscode.Disposable {
   private ready: Ready | VppError | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
+  /** The account last seen signed in (undefined: nobody), or null before the first look: a session event that leaves it unchanged is no news. */
+  private knownAccount: string | undefined | null = null;
+  /** Sign-ins of this extension under way: they announce their own result, so VS Code's session events during them are ignored. */
+  private signInsUnderWay = 0;
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
@@ -52,9 +57,16 @@ export class TenantConnection implements vscode.Disposable {
           current &&
           !(current instanceof VppError) &&
           current.modeSource instanceof VscodeSessionTokenSource &&
-          current.modeSource.providerId === event.provider.id
+          current.modeSource.providerId === event.provider.id &&
+          this.signInsUnderWay === 0
         ) {
-          this.changed.fire();
+          // The provider serves every tenant in mode vscode: only a tenant whose own account changed lists again.
+          void this.account().then((account) => {
+            if (account !== this.knownAccount) {
+              this.knownAccount = account;
+              this.changed.fire();
+            }
+          });
         }
       }),
       // A stored credential changes what sign-in can do; the device code token cache changes as msal refreshes
@@ -129,15 +141,21 @@ export class TenantConnection implements vscode.Disposable {
 
   /** Who is signed in to this tenant, without prompting; undefined when nobody is or settings are incomplete. */
   async account(): Promise<string | undefined> {
+    let account: string | undefined;
     try {
-      return await this.build().source.account();
+      account = await this.build().source.account();
     } catch {
-      return undefined;
+      account = undefined;
     }
+    if (this.signInsUnderWay === 0) {
+      this.knownAccount = account;
+    }
+    return account;
   }
 
   async signOut(): Promise<void> {
     await this.context.globalState.update(this.signedOutKey, true);
+    this.knownAccount = undefined;
     const ready = this.ready;
     if (ready && !(ready instanceof VppError)) {
       await ready.source.signOut();
@@ -183,10 +201,18 @@ export class TenantConnection implements vscode.Disposable {
 
   private async signInWith(signIn: (source: AccessTokenSource) => Promise<string>): Promise<string> {
     const { source, settings } = this.build();
-    const account = await signIn(source);
-    // Only now: a cancelled sign-in after Sign Out must not fall back to the account signed out of.
-    await this.context.globalState.update(this.signedOutKey, false);
-    this.log.info(`Signed in to tenant ${this.label} as ${account} (${settings.authMode}, ${settings.cloud}).`);
+    this.signInsUnderWay++;
+    let account: string;
+    try {
+      account = await signIn(source);
+      // Only now: a cancelled sign-in after Sign Out must not fall back to the account signed out of.
+      await this.context.globalState.update(this.signedOutKey, false);
+    } finally {
+      this.signInsUnderWay--;
+    }
+    this.knownAccount = account;
+    const shown = this.log.logLevel === vscode.LogLevel.Trace ? account : maskedAccount(account);
+    this.log.info(`Signed in to tenant ${this.label} as ${shown} (${settings.authMode}, ${settings.cloud}).`);
     this.changed.fire();
     return account;
   }
