@@ -122,6 +122,8 @@ export interface TenantOptions {
    * Default: what the README's admin setup grants.
    */
   readonly permissions?: readonly string[];
+  /** Keeps every answer in `responses` (off by default: a benchmark's thousands of pages would stay in memory). */
+  readonly recordResponses?: boolean;
   /** Lifetime of access tokens from the token endpoint; 0 issues tokens Graph already refuses as expired. */
   readonly tokenLifetimeSeconds?: number;
 }
@@ -146,7 +148,10 @@ export class SimulatedTenant {
   /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
   readonly writeTimes: number[] = [];
   throttleViolations = 0;
-  /** What each answered request got (status and body, the secret blob included): kept here, never served by `/_sim/`. */
+  /**
+   * What each answered request got (status and body, the secret blob included), with `recordResponses`: kept here,
+   * never served by `/_sim/`.
+   */
   readonly responses: { readonly requestId: string; readonly status: number; readonly body: string }[] = [];
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
@@ -299,7 +304,9 @@ export class SimulatedTenant {
     const requestId = randomUUID();
     res.on('finish', () => {
       this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0));
-      this.responses.push({ requestId, status: res.statusCode, body: SENT_BODIES.get(res) ?? '' });
+      if (this.options.recordResponses) {
+        this.responses.push({ requestId, status: res.statusCode, body: SENT_BODIES.get(res) ?? '' });
+      }
     });
     this.requests.push({
       route,

@@ -27,7 +27,7 @@ describe('The Graph beta metadata as a contract', () => {
   let service: VppTokenService;
 
   before(async () => {
-    tenant = await startTenant();
+    tenant = await startTenant({ recordResponses: true });
   });
   after(async () => {
     await tenant.stop();
