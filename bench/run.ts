@@ -57,6 +57,8 @@ const autoConfirm: UserInput = {
   confirm: async () => true,
   inputSecret: async () => undefined,
   inputText: async () => undefined,
+  stepPick: async () => undefined,
+  stepText: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,
   withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal }),

@@ -3,6 +3,7 @@ import { CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
 import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../config/settings';
 import { rawFromEntry, TenantEntry, tenantKey } from '../config/tenants';
 import { VppError } from '../errors';
+import { InputStep, runSteps } from '../ui/multiStepInput';
 import { PickItem, UserInput } from '../ui/userInput';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,47 +72,96 @@ function tenantIdProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** The answers of Add Tenant…, filled in step by step. */
+interface TenantDraft {
+  readonly label: string;
+  readonly cloud: CloudName;
+  readonly graphEndpoint: string;
+  readonly loginEndpoint: string;
+  readonly authMode: AuthMode;
+  readonly clientId: string;
+  readonly tenantId: string;
+}
+
+/** A text step of Add Tenant… that fills in one field of the draft. */
+function textStep(
+  field: 'label' | 'graphEndpoint' | 'loginEndpoint' | 'clientId' | 'tenantId',
+  prompt: () => string,
+  validate: (value: string) => string | undefined,
+  ui: UserInput,
+  title: string,
+  applies?: (draft: Partial<TenantDraft>) => boolean,
+): InputStep<TenantDraft> {
+  return {
+    applies,
+    ask: async (position, draft) => {
+      const answer = await ui.stepText({ title, prompt: prompt(), value: draft[field], validate, ...position });
+      return answer === undefined || answer === 'back' ? answer : { value: { [field]: answer.value } };
+    },
+  };
+}
+
+/** A pick step of Add Tenant… that fills in one field of the draft. */
+function pickStep<K extends 'cloud' | 'authMode'>(
+  field: K,
+  items: () => PickItem<TenantDraft[K]>[],
+  placeHolder: () => string,
+  ui: UserInput,
+  title: string,
+): InputStep<TenantDraft> {
+  return {
+    ask: async (position, draft) => {
+      const answer = await ui.stepPick(items(), { title, placeHolder: placeHolder(), active: draft[field], ...position });
+      return answer === undefined || answer === 'back' ? answer : { value: { [field]: answer.value } };
+    },
+  };
+}
+
 /**
- * "Add Tenant…": asks for a name, the cloud (and endpoints for a custom one), the sign-in mode, the app's client
- * id and the tenant, then adds it to `intuneVpp.additionalTenants`. Escape at any step adds nothing.
+ * "Add Tenant…": asks, one step after another with Back, for a name, the cloud (and endpoints for a custom one),
+ * the sign-in mode, the app's client id and the tenant, then adds it to `intuneVpp.additionalTenants`. Escape at
+ * any step adds nothing.
  */
 export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<void> {
   const title = l10n.t('Intune VPP: Add Tenant');
-  const label = await ui.inputText(title, l10n.t("A name for the tenant, shown in the view (for example the customer's name)"), (value) =>
-    value.trim() && value.trim().length <= 80 ? undefined : l10n.t('Enter a name of 1 to 80 characters.'),
-  );
-  if (!label) {
+  const custom = (draft: Partial<TenantDraft>) => draft.cloud === 'custom';
+  const draft = await runSteps<TenantDraft>([
+    textStep(
+      'label',
+      () => l10n.t("A name for the tenant, shown in the view (for example the customer's name)"),
+      (value) => (value.trim() && value.trim().length <= 80 ? undefined : l10n.t('Enter a name of 1 to 80 characters.')),
+      ui,
+      title,
+    ),
+    pickStep('cloud', cloudItems, () => l10n.t('Which Microsoft cloud is the tenant in?'), ui, title),
+    textStep('graphEndpoint', () => l10n.t('The https address of Microsoft Graph in this cloud'), originProblem, ui, title, custom),
+    textStep(
+      'loginEndpoint',
+      () => l10n.t('The https address of the Microsoft Entra ID login in this cloud'),
+      originProblem,
+      ui,
+      title,
+      custom,
+    ),
+    pickStep('authMode', modeItems, () => l10n.t('How do you sign in to this tenant?'), ui, title),
+    textStep(
+      'clientId',
+      () => l10n.t('The application (client) ID of your app registration in this tenant'),
+      (value) =>
+        GUID.test(value.trim())
+          ? undefined
+          : l10n.t('Enter the application (client) ID: a GUID such as 00000000-0000-0000-0000-000000000000.'),
+      ui,
+      title,
+    ),
+    textStep('tenantId', () => l10n.t('The directory (tenant) ID or a verified domain of the tenant'), tenantIdProblem, ui, title),
+  ]);
+  if (!draft?.label || !draft.cloud || !draft.authMode || !draft.clientId || !draft.tenantId) {
     return;
   }
-  const cloud = await ui.pickOne(cloudItems(), { title, placeHolder: l10n.t('Which Microsoft cloud is the tenant in?') });
-  if (!cloud) {
-    return;
-  }
-  let endpoints: Pick<TenantEntry, 'graphEndpoint' | 'loginEndpoint'> = {};
-  if (cloud === 'custom') {
-    const graphEndpoint = await ui.inputText(title, l10n.t('The https address of Microsoft Graph in this cloud'), originProblem);
-    const loginEndpoint =
-      graphEndpoint &&
-      (await ui.inputText(title, l10n.t('The https address of the Microsoft Entra ID login in this cloud'), originProblem));
-    if (!graphEndpoint || !loginEndpoint) {
-      return;
-    }
-    endpoints = { graphEndpoint, loginEndpoint };
-  }
-  const authMode = await ui.pickOne(modeItems(), { title, placeHolder: l10n.t('How do you sign in to this tenant?') });
-  if (!authMode) {
-    return;
-  }
-  const clientId = await ui.inputText(title, l10n.t('The application (client) ID of your app registration in this tenant'), (value) =>
-    GUID.test(value.trim()) ? undefined : l10n.t('Enter the application (client) ID: a GUID such as 00000000-0000-0000-0000-000000000000.'),
-  );
-  if (!clientId) {
-    return;
-  }
-  const tenantId = await ui.inputText(title, l10n.t('The directory (tenant) ID or a verified domain of the tenant'), tenantIdProblem);
-  if (!tenantId) {
-    return;
-  }
+  const { label, cloud, authMode, clientId, tenantId } = draft;
+  // Endpoints typed before going back to choose a well-known cloud are dropped.
+  const endpoints = cloud === 'custom' ? { graphEndpoint: draft.graphEndpoint, loginEndpoint: draft.loginEndpoint } : {};
   const entry: TenantEntry = { label, cloud, ...endpoints, authMode, clientId, tenantId };
   if (tenants.keys().includes(tenantKey(rawFromEntry(entry, undefined)))) {
     return ui.info(l10n.t('The view already shows this tenant with this app and sign-in mode.'));

@@ -11,6 +11,29 @@ export interface PickOptions {
   readonly placeHolder: string;
 }
 
+/** Where a step stands in a multi-step input: VS Code shows the count beside the title, and Back from step 2. */
+export interface StepPosition {
+  readonly step: number;
+  readonly totalSteps: number;
+}
+
+/** What one step of a multi-step input got: a value, `back`, or undefined when the user dismissed it. */
+export type StepAnswer<T> = { readonly value: T } | 'back' | undefined;
+
+export interface StepPickOptions<T> extends PickOptions, StepPosition {
+  /** The item to highlight: the answer given before the user came back to this step. */
+  readonly active?: T;
+}
+
+export interface StepTextOptions extends StepPosition {
+  readonly title: string;
+  readonly prompt: string;
+  /** The text to start from: the answer given before the user came back to this step. */
+  readonly value?: string;
+  /** Why a value is refused, or undefined to accept it. */
+  readonly validate: (value: string) => string | undefined;
+}
+
 /** What a task under progress sees: where to report, and whether the user cancelled. */
 export interface ProgressReporter {
   report(message: string): void;
@@ -30,6 +53,10 @@ export interface UserInput {
   inputSecret(title: string, prompt: string): Promise<string | undefined>;
   /** Asks for a line of text; `validate` returns why a value is refused, or undefined to accept it. */
   inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined>;
+  /** One step of a multi-step input (see runSteps): a quick pick, with a Back button from step 2. */
+  stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>>;
+  /** One step of a multi-step input (see runSteps): an input box, with a Back button from step 2. Answers are trimmed. */
+  stepText(options: StepTextOptions): Promise<StepAnswer<string>>;
   /** Shows an information message; resolves once shown, not when it closes. */
   info(message: string): Promise<void>;
   /** Shows an error with actions; returns the action chosen. */
@@ -71,6 +98,12 @@ export class ReplaceableUserInput implements UserInput {
   }
   inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined> {
     return this.current.inputText(title, prompt, validate);
+  }
+  stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>> {
+    return this.current.stepPick(items, options);
+  }
+  stepText(options: StepTextOptions): Promise<StepAnswer<string>> {
+    return this.current.stepText(options);
   }
   info(message: string): Promise<void> {
     return this.current.info(message);

@@ -1,12 +1,45 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
-import { PickItem, PickOptions, ProgressReporter, UserInput } from './userInput';
+import { PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
 
 function toQuickPickItems<T>(items: readonly PickItem<T>[]): ValueItem<T>[] {
   return items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, value: item.value }));
+}
+
+/**
+ * Shows a quick input as one step of several and settles with its answer: `accept` gives the value (or keeps the
+ * step open), Back gives `back`, hiding it (Escape, focus elsewhere) gives undefined.
+ */
+function runStep<T>(
+  input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox,
+  accept: () => StepAnswer<T> | 'stay',
+): Promise<StepAnswer<T>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (answer: StepAnswer<T>) => {
+      if (!settled) {
+        settled = true;
+        resolve(answer);
+        input.dispose();
+      }
+    };
+    input.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) {
+        settle('back');
+      }
+    });
+    input.onDidAccept(() => {
+      const answer = accept();
+      if (answer !== 'stay') {
+        settle(answer);
+      }
+    });
+    input.onDidHide(() => settle(undefined));
+    input.show();
+  });
 }
 
 /** UserInput on VS Code's window. */
@@ -30,6 +63,51 @@ export class VscodeUserInput implements UserInput {
       ignoreFocusOut: true,
     });
     return picked?.map((item) => item.value);
+  }
+
+  stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>> {
+    const pick = vscode.window.createQuickPick<ValueItem<T>>();
+    const quickPickItems = toQuickPickItems(items);
+    Object.assign(pick, {
+      title: options.title,
+      placeholder: options.placeHolder,
+      step: options.step,
+      totalSteps: options.totalSteps,
+      buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
+      items: quickPickItems,
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    });
+    const active = quickPickItems.find((item) => options.active !== undefined && item.value === options.active);
+    if (active) {
+      pick.activeItems = [active];
+    }
+    return runStep<T>(pick, () => {
+      const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      return chosen ? { value: chosen.value } : 'stay';
+    });
+  }
+
+  stepText(options: StepTextOptions): Promise<StepAnswer<string>> {
+    const box = vscode.window.createInputBox();
+    Object.assign(box, {
+      title: options.title,
+      prompt: options.prompt,
+      value: options.value ?? '',
+      step: options.step,
+      totalSteps: options.totalSteps,
+      buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
+      ignoreFocusOut: true,
+    });
+    box.onDidChangeValue((value) => {
+      box.validationMessage = value ? options.validate(value) : undefined;
+    });
+    return runStep<string>(box, () => {
+      const refusal = options.validate(box.value);
+      box.validationMessage = refusal;
+      return refusal === undefined ? { value: box.value.trim() } : 'stay';
+    });
   }
 
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {

@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { PickItem, PickOptions, ProgressReporter, UserInput } from '../../src/ui/userInput';
+import { PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from '../../src/ui/userInput';
 
-/** An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, or `escape`. */
-export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape';
+/**
+ * An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, `escape`, or `back` (the Back
+ * button of a step of a multi-step input).
+ */
+export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape' | 'back';
 
 export interface Shown {
   readonly kind:
@@ -12,6 +15,10 @@ export interface Shown {
   readonly detail?: string;
   readonly items?: readonly PickItem<unknown>[];
   readonly buttons?: readonly string[];
+  /** A step of a multi-step input: where it stands ("2/5"). */
+  readonly step?: string;
+  /** A step's starting point: the earlier answer (text, or the highlighted item's label). */
+  readonly value?: string;
 }
 
 /** UserInput that answers from a script, in order, and records everything shown. Fails on an unexpected prompt. */
@@ -68,6 +75,7 @@ export class ScriptedUserInput implements UserInput {
     if (answer === 'escape') {
       return undefined;
     }
+    assert.ok(answer !== 'back', 'a single quick pick has no Back button');
     assert.ok('pick' in answer, `expected a pick answer, got ${JSON.stringify(answer)}`);
     const item = items.find((candidate) => candidate.label === answer.pick);
     assert.ok(item, `no item labelled ${answer.pick}`);
@@ -80,6 +88,7 @@ export class ScriptedUserInput implements UserInput {
     if (answer === 'escape') {
       return undefined;
     }
+    assert.ok(answer !== 'back', 'a single quick pick has no Back button');
     assert.ok('pickMany' in answer, `expected a pickMany answer, got ${JSON.stringify(answer)}`);
     return answer.pickMany.map((label) => {
       const item = items.find((candidate) => candidate.label === label);
@@ -95,6 +104,7 @@ export class ScriptedUserInput implements UserInput {
     if (answer === 'escape') {
       return false;
     }
+    assert.ok(answer !== 'back', 'a dialog has no Back button');
     assert.ok('confirm' in answer, `expected a confirm answer, got ${JSON.stringify(answer)}`);
     return answer.confirm;
   }
@@ -105,6 +115,7 @@ export class ScriptedUserInput implements UserInput {
     if (answer === 'escape') {
       return undefined;
     }
+    assert.ok(answer !== 'back', 'a single input box has no Back button');
     assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
     return answer.text;
   }
@@ -117,12 +128,58 @@ export class ScriptedUserInput implements UserInput {
       if (answer === 'escape') {
         return undefined;
       }
+      assert.ok(answer !== 'back', 'a single input box has no Back button');
       assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
       const refusal = validate(answer.text);
       if (refusal === undefined) {
         return answer.text.trim();
       }
       this.shown.push({ kind: 'invalid', title, message: refusal });
+    }
+  }
+
+  /** A step's quick pick: recorded as `pickOne` with where it stands; `back` is refused on step 1, which has no Back button. */
+  async stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>> {
+    const active = items.find((item) => options.active !== undefined && item.value === options.active);
+    this.shown.push({ kind: 'pickOne', title: options.title, items, step: `${options.step}/${options.totalSteps}`, value: active?.label });
+    const answer = this.next('pickOne');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    if (answer === 'back') {
+      assert.ok(options.step > 1, 'step 1 has no Back button');
+      return 'back';
+    }
+    assert.ok('pick' in answer, `expected a pick answer, got ${JSON.stringify(answer)}`);
+    const item = items.find((candidate) => candidate.label === answer.pick);
+    assert.ok(item, `no item labelled ${answer.pick}`);
+    return { value: item.value };
+  }
+
+  /** A step's input box: recorded as `inputText` with where it stands and its starting text, validated like inputText. */
+  async stepText(options: StepTextOptions): Promise<StepAnswer<string>> {
+    this.shown.push({
+      kind: 'inputText',
+      title: options.title,
+      message: options.prompt,
+      step: `${options.step}/${options.totalSteps}`,
+      value: options.value,
+    });
+    for (;;) {
+      const answer = this.next('inputText');
+      if (answer === 'escape') {
+        return undefined;
+      }
+      if (answer === 'back') {
+        assert.ok(options.step > 1, 'step 1 has no Back button');
+        return 'back';
+      }
+      assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
+      const refusal = options.validate(answer.text);
+      if (refusal === undefined) {
+        return { value: answer.text.trim() };
+      }
+      this.shown.push({ kind: 'invalid', title: options.title, message: refusal });
     }
   }
 
@@ -159,6 +216,7 @@ export class ScriptedUserInput implements UserInput {
     if (answer === 'escape') {
       return undefined;
     }
+    assert.ok(answer !== 'back', 'a file dialog has no Back button');
     assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
     return answer.text;
   }

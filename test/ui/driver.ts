@@ -105,6 +105,14 @@ export class WorkbenchDriver {
     await box.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
   }
 
+  /** Presses the Back button of the step whose prompt, title or placeholder is `step`; returns once that step is gone. */
+  async back(step: string): Promise<void> {
+    const box = this.quickInputStep(step);
+    await box.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await box.locator('.codicon-quick-input-back').first().click();
+    await box.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+  }
+
   /** Clicks the row `label` in the quick pick of the step whose title or placeholder is `step`; returns once the step is gone. */
   async choose(step: string, label: string): Promise<void> {
     const pick = this.quickInputStep(step);

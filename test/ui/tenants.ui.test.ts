@@ -65,6 +65,16 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     await driver.answer('A name for the tenant', 'Fabrikam');
     await driver.choose('Which Microsoft cloud is the tenant in?', 'Custom endpoints');
     await driver.answer('The https address of Microsoft Graph in this cloud', second.url);
+    // Back to the Graph address: the step shows where it stands, and starts from the address typed before.
+    const login = driver.quickInputStep('The https address of the Microsoft Entra ID login in this cloud');
+    await login.waitFor({ state: 'visible' });
+    assert.match(await login.innerText(), /4\s*\/\s*7/);
+    await driver.back('The https address of the Microsoft Entra ID login in this cloud');
+    const graph = driver.quickInputStep('The https address of Microsoft Graph in this cloud');
+    await graph.waitFor({ state: 'visible' });
+    assert.equal(await graph.locator('input').inputValue(), second.url);
+    await page.keyboard.press('Enter');
+    await graph.waitFor({ state: 'hidden' });
     await driver.answer('The https address of the Microsoft Entra ID login in this cloud', second.url);
     await driver.choose('How do you sign in to this tenant?', 'App-only (client credentials)');
     await driver.answer('The application (client) ID of your app registration', SIM_CLIENT_ID);

@@ -207,6 +207,75 @@ describe('several tenants', () => {
       });
     }
 
+    it('counts the steps that apply: five for a well-known cloud, seven once a custom one is chosen', async () => {
+      const wellKnown = await add([
+        { text: 'Fabrikam' },
+        { pick: 'Global' },
+        { pick: 'Device code' },
+        { text: OTHER_APP },
+        { text: 'fabrikam.example' },
+      ]);
+      assert.deepEqual(
+        wellKnown.ui.shown.filter((shown) => shown.step).map((shown) => shown.step),
+        ['1/5', '2/5', '3/5', '4/5', '5/5'],
+      );
+      assert.ok(wellKnown.ui.shown.every((shown) => !shown.step || shown.title === 'Intune VPP: Add Tenant'));
+      const custom = await add([
+        { text: 'Lab' },
+        { pick: 'Custom endpoints' },
+        { text: 'https://graph.lab.example' },
+        { text: 'https://login.lab.example' },
+        { pick: 'Device code' },
+        { text: OTHER_APP },
+        { text: 'lab.example' },
+      ]);
+      assert.deepEqual(
+        custom.ui.shown.filter((shown) => shown.step).map((shown) => shown.step),
+        ['1/5', '2/5', '3/7', '4/7', '5/7', '6/7', '7/7'],
+      );
+    });
+
+    it('Back returns to the step before with its answer kept; a cloud changed to a well-known one drops the endpoints', async () => {
+      const { ui, added } = await add([
+        { text: 'Lab' },
+        { pick: 'Custom endpoints' },
+        { text: 'https://graph.lab.example' },
+        'back',
+        'back',
+        { pick: 'US Government (GCC High)' },
+        { pick: 'Device code' },
+        'back',
+        { pick: 'App-only (client credentials)' },
+        { text: APP },
+        { text: 'lab.onmicrosoft.us' },
+      ]);
+      assert.deepEqual(added, [
+        { label: 'Lab', cloud: 'usGov', authMode: 'clientCredentials', clientId: APP, tenantId: 'lab.onmicrosoft.us' },
+      ]);
+      const steps = ui.shown.filter((shown) => shown.step);
+      // Each entry: where the step stood, and the earlier answer it started from.
+      assert.deepEqual(
+        steps.map((shown) => `${shown.step} ${shown.value ?? ''}`.trim()),
+        [
+          '1/5',
+          '2/5',
+          '3/7',
+          '4/7',
+          '3/7 https://graph.lab.example',
+          '2/7 Custom endpoints',
+          '3/5',
+          '4/5',
+          '3/5 Device code',
+          '4/5',
+          '5/5',
+        ],
+      );
+    });
+
+    it('step 1 has no Back button', async () => {
+      await assert.rejects(add(['back']), /step 1 has no Back button/);
+    });
+
     it('a tenant the view already shows is not added twice', async () => {
       const { ui, added } = await add(
         [
