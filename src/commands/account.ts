@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { AuthMode } from '../config/settings';
-import { UserInput } from '../ui/userInput';
+import type { TenantContext } from './commandContext';
 
 /** The sign-in surface of one tenant the account commands drive (a TenantConnection in the extension). */
 export interface AccountActions {
@@ -12,21 +12,17 @@ export interface AccountActions {
   storeClientCertificate(pemText: string): Promise<string>;
   clientId(): string;
   authMode(): AuthMode | undefined;
-  /** The tenant's name when the view shows several, so messages say which one; undefined with one tenant. */
-  readonly tenantLabel?: string;
 }
 
-export async function signIn(ui: UserInput, account: AccountActions): Promise<void> {
+export async function signIn({ ui, account, tenantLabel }: TenantContext): Promise<void> {
   const who = await account.signIn();
   await ui.info(
-    account.tenantLabel
-      ? l10n.t('Signed in to the tenant "{0}" as {1}.', account.tenantLabel, who)
-      : l10n.t('Signed in to Intune as {0}.', who),
+    tenantLabel ? l10n.t('Signed in to the tenant "{0}" as {1}.', tenantLabel, who) : l10n.t('Signed in to Intune as {0}.', who),
   );
 }
 
 /** Signs in as another account; app-only sign-in has none, so it says how to change the app's credential instead. */
-export async function switchAccount(ui: UserInput, account: AccountActions): Promise<void> {
+export async function switchAccount({ ui, account, tenantLabel }: TenantContext): Promise<void> {
   if (account.authMode() === 'clientCredentials') {
     await ui.info(
       l10n.t(
@@ -38,19 +34,17 @@ export async function switchAccount(ui: UserInput, account: AccountActions): Pro
   }
   const who = await account.switchAccount();
   await ui.info(
-    account.tenantLabel
-      ? l10n.t('Now signed in to the tenant "{0}" as {1}.', account.tenantLabel, who)
-      : l10n.t('Now signed in to Intune as {0}.', who),
+    tenantLabel ? l10n.t('Now signed in to the tenant "{0}" as {1}.', tenantLabel, who) : l10n.t('Now signed in to Intune as {0}.', who),
   );
 }
 
-export async function signOut(ui: UserInput, account: AccountActions): Promise<void> {
+export async function signOut({ ui, account, tenantLabel }: TenantContext): Promise<void> {
   await account.signOut();
-  await ui.info(account.tenantLabel ? l10n.t('Signed out of the tenant "{0}".', account.tenantLabel) : l10n.t('Signed out of Intune VPP.'));
+  await ui.info(tenantLabel ? l10n.t('Signed out of the tenant "{0}".', tenantLabel) : l10n.t('Signed out of Intune VPP.'));
 }
 
 /** Asks for the client secret in a password box and keeps it in SecretStorage; never in settings or the log. */
-export async function setClientSecret(ui: UserInput, account: AccountActions): Promise<void> {
+export async function setClientSecret({ ui, account }: TenantContext): Promise<void> {
   const clientId = account.clientId();
   const secret = await ui.inputSecret(
     l10n.t('Intune VPP: Set Client Secret'),
@@ -64,7 +58,7 @@ export async function setClientSecret(ui: UserInput, account: AccountActions): P
 }
 
 /** Asks for the PEM file(s) of the app's certificate and private key and keeps them in SecretStorage. */
-export async function setClientCertificate(ui: UserInput, account: AccountActions): Promise<void> {
+export async function setClientCertificate({ ui, account }: TenantContext): Promise<void> {
   const clientId = account.clientId();
   const pemText = await ui.pickPemFiles(l10n.t('Intune VPP: choose the certificate and private key (PEM) of the app {0}', clientId));
   if (!pemText) {

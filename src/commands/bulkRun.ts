@@ -5,7 +5,7 @@ import { delay } from '../graph/delay';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { tokenLabel } from '../tree/tokenPresentation';
-import { CommandContext, watchSignal } from './commandContext';
+import { TenantContext, watchSignal } from './commandContext';
 
 export interface BulkOutcome {
   /** Accepted by Intune; the note says how it was confirmed when its answer had been lost. */
@@ -143,7 +143,7 @@ export interface BulkResult {
  * Intune received them, and opens the per-token report (kept in the log too). The caller releases the tokens, then
  * tells the outcome with `tellBulkOutcome`.
  */
-export async function runBulkWithReport(context: CommandContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<BulkResult> {
+export async function runBulkWithReport(context: TenantContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<BulkResult> {
   const outcome = await context.ui.withProgress(
     bulk.title(tokens.length),
     async (progress) => {
@@ -189,7 +189,7 @@ export async function runBulkWithReport(context: CommandContext, tokens: readonl
  * offers to run again for those: returns them when the admin chose it (the caller confirms again before anything
  * is sent), else undefined.
  */
-export async function tellBulkOutcome(context: CommandContext, { summary, again }: BulkResult): Promise<VppTokenRecord[] | undefined> {
+export async function tellBulkOutcome(context: TenantContext, { summary, again }: BulkResult): Promise<VppTokenRecord[] | undefined> {
   if (again.length === 0) {
     return void (await context.ui.info(summary));
   }
@@ -203,7 +203,7 @@ export async function tellBulkOutcome(context: CommandContext, { summary, again 
  * unrecognised: unconfirmed, never assumed.
  */
 export async function pollUntilReceived(
-  context: CommandContext,
+  context: TenantContext,
   tokens: readonly VppTokenRecord[],
   signal: AbortSignal,
   received: (fresh: VppTokenRecord) => string | undefined,

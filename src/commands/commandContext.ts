@@ -1,3 +1,4 @@
+import { AccountActions } from './account';
 import { OutcomePolling } from '../graph/actionResults';
 import { VppTokenService } from '../graph/vppTokenService';
 import { Logger } from '../log';
@@ -9,25 +10,32 @@ export interface TokenTree {
   refreshToken(id: string): Promise<void>;
 }
 
-/** Everything a command needs, passed in so tests can script the UI and point the service at the simulated tenant. */
-export interface CommandContext {
+/**
+ * What one command invocation works with. The registration wrapper builds one per invocation and passes it to the
+ * handler; tests build their own to script the UI.
+ */
+export interface ActionContext {
   readonly ui: UserInput;
   readonly log: Logger;
+  /** Aborts when the extension deactivates: watches of a write's outcome end with it. */
+  readonly stopped?: AbortSignal;
+}
+
+/** The action context of a command that acts on one tenant: its sign-in, its service and its part of the tree. */
+export interface TenantContext extends ActionContext {
+  /** The tenant's sign-in and credentials. */
+  readonly account: AccountActions;
   /** The tenant's service; throws a VppError when settings are incomplete. */
   service(): VppTokenService;
-  /** Signs in interactively (the palette path signs in first when needed). */
-  signIn(): Promise<string>;
   readonly tree: TokenTree;
   /** The tenant's name when the view shows several: confirmations name it. Undefined with one tenant. */
   readonly tenantLabel?: string;
   readonly now: () => number;
   /** How long to watch for a revoke's result after Intune accepted it. */
   readonly outcomePolling: OutcomePolling;
-  /** Aborts when the extension deactivates: watches of a write's outcome end with it. */
-  readonly stopped?: AbortSignal;
 }
 
 /** The signal a watch of a write's outcome listens to: the user's Cancel, or the extension deactivating. */
-export function watchSignal(context: CommandContext, cancel: AbortSignal): AbortSignal {
+export function watchSignal(context: TenantContext, cancel: AbortSignal): AbortSignal {
   return context.stopped ? AbortSignal.any([cancel, context.stopped]) : cancel;
 }

@@ -3,10 +3,10 @@ import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { expiryPhrase, sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { CommandContext } from './commandContext';
+import { TenantContext } from './commandContext';
 import { PickItem } from '../ui/userInput';
 
-async function listWithSignIn(context: CommandContext): Promise<VppTokenRecord[]> {
+async function listWithSignIn(context: TenantContext): Promise<VppTokenRecord[]> {
   const title = l10n.t('Loading VPP tokens…');
   try {
     return await context.ui.withProgress(title, () => context.service().listTokens());
@@ -14,13 +14,13 @@ async function listWithSignIn(context: CommandContext): Promise<VppTokenRecord[]
     if (!(error instanceof VppError) || error.kind !== 'signInRequired') {
       throw error;
     }
-    await context.signIn();
+    await context.account.signIn();
     return context.ui.withProgress(title, () => context.service().listTokens());
   }
 }
 
 /** Asks which token to act on, with name, state and Apple ID searchable; signs in first when needed. */
-export async function pickToken(context: CommandContext, title: string): Promise<VppTokenRecord | undefined> {
+export async function pickToken(context: TenantContext, title: string): Promise<VppTokenRecord | undefined> {
   const tokens = await listWithSignIn(context);
   if (tokens.length === 0) {
     await context.ui.info(l10n.t('This tenant has no VPP tokens.'));

@@ -5,9 +5,9 @@ import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
-import { AccountActions, setClientCertificate, setClientSecret, signIn, signOut, switchAccount } from './account';
+import { setClientCertificate, setClientSecret, signIn, signOut, switchAccount } from './account';
 import { DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
-import { CommandContext } from './commandContext';
+import { ActionContext, TenantContext } from './commandContext';
 import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
@@ -23,8 +23,11 @@ export interface CommandServices {
   readonly ui: UserInput;
 }
 
-/** What an invocation is about: the tenant, once known, so an error's fix acts on the same tenant. */
-interface Invocation {
+/**
+ * The action context of one invocation, built by the registration wrapper: the tenant, once known, is kept so that
+ * an error's fix acts on the same tenant.
+ */
+interface Invocation extends ActionContext {
   tenant?: TenantConnection;
 }
 
@@ -75,34 +78,30 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     const tenant =
       candidates.length <= 1
         ? (candidates[0] ?? tenants.list()[0])
-        : await pickTenant(ui, candidates, (candidate) => candidate.account(), title);
+        : await pickTenant(invocation.ui, candidates, (candidate) => candidate.account(), title);
     invocation.tenant = tenant;
     return tenant;
   }
 
-  function accountOf(tenant: TenantConnection): AccountActions {
+  /** The action context of a command on one tenant: the invocation's, with that tenant's sign-in, service and tree. */
+  function tenantContext(invocation: Invocation, tenant: TenantConnection): TenantContext {
     return {
-      signIn: () => tenant.signIn(),
-      switchAccount: () => tenant.switchAccount(),
-      signOut: () => tenant.signOut(),
-      storeClientSecret: (secret) => tenant.storeClientSecret(secret),
-      storeClientCertificate: (pemText) => tenant.storeClientCertificate(pemText),
-      clientId: () => tenant.settings().clientId,
-      authMode: () => tenant.authMode(),
-      tenantLabel: several() ? tenant.label : undefined,
-    };
-  }
-
-  function contextOf(tenant: TenantConnection): CommandContext {
-    return {
-      ui,
-      log,
+      ui: invocation.ui,
+      log: invocation.log,
+      stopped: invocation.stopped,
+      account: {
+        signIn: () => tenant.signIn(),
+        switchAccount: () => tenant.switchAccount(),
+        signOut: () => tenant.signOut(),
+        storeClientSecret: (secret) => tenant.storeClientSecret(secret),
+        storeClientCertificate: (pemText) => tenant.storeClientCertificate(pemText),
+        clientId: () => tenant.settings().clientId,
+        authMode: () => tenant.authMode(),
+      },
       service: () => tenant.service(),
-      signIn: () => tenant.signIn(),
       tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
       now: () => Date.now(),
       outcomePolling: DEFAULT_OUTCOME_POLLING,
-      stopped: lifetime.signal,
       tenantLabel: several() ? tenant.label : undefined,
     };
   }
@@ -113,24 +112,24 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     node: unknown,
     selection: unknown,
     title: string,
-    action: (context: CommandContext, nodes: TokenNode[]) => Promise<void>,
+    action: (context: TenantContext, nodes: TokenNode[]) => Promise<void>,
   ) {
     const nodes = selectedNodes(node, selection);
     if (new Set(nodes.map((selected) => selected.tenantKey)).size > 1) {
-      return ui.info(l10n.t('The selection spans several tenants. Select tokens of one tenant at a time.'));
+      return invocation.ui.info(l10n.t('The selection spans several tenants. Select tokens of one tenant at a time.'));
     }
     const tenant = await tenantFor(invocation, nodes[0] ?? node, title);
     if (tenant) {
-      await action(contextOf(tenant), nodes);
+      await action(tenantContext(invocation, tenant), nodes);
     }
   }
 
   const accountCommand =
-    (title: string, action: (ui: UserInput, account: AccountActions) => Promise<void>, eligible?: (tenant: TenantConnection) => boolean) =>
+    (title: string, action: (context: TenantContext) => Promise<void>, eligible?: (tenant: TenantConnection) => boolean) =>
     async (invocation: Invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, title, eligible);
       if (tenant) {
-        await action(ui, accountOf(tenant));
+        await action(tenantContext(invocation, tenant));
       }
     };
   const appOnly = (tenant: TenantConnection) => tenant.authMode() === 'clientCredentials';
@@ -146,12 +145,12 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.signOut]: accountCommand(l10n.t('Sign Out: {0}', chooseTenant), signOut),
     [COMMANDS.setClientSecret]: accountCommand(l10n.t('Set Client Secret: {0}', chooseTenant), setClientSecret, appOnly),
     [COMMANDS.setClientCertificate]: accountCommand(l10n.t('Set Client Certificate: {0}', chooseTenant), setClientCertificate, appOnly),
-    [COMMANDS.addTenant]: () =>
-      addTenant(ui, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
+    [COMMANDS.addTenant]: (invocation) =>
+      addTenant(invocation, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
     [COMMANDS.removeTenant]: async (invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, l10n.t('Remove Tenant: {0}', chooseTenant));
       if (tenant) {
-        await removeTenant(ui, tenant, () => tenants.remove(tenant));
+        await removeTenant(invocation, tenant, () => tenants.remove(tenant));
       }
     },
     [COMMANDS.revokeLicenses]: (invocation, node?: unknown, selection?: unknown) =>
@@ -193,7 +192,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
   const commands = Object.entries<Handler>(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
-      const invocation: Invocation = {};
+      const invocation: Invocation = { ui, log, stopped: lifetime.signal };
       try {
         await handler(invocation, ...args);
       } catch (error) {

@@ -13,7 +13,7 @@ import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vp
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { BulkAction, BulkResult, listNames, pollUntilReceived, runBulkWithReport, tellBulkOutcome, uniqueById } from './bulkRun';
-import { CommandContext, watchSignal } from './commandContext';
+import { TenantContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
 import { PickItem, ProgressReporter } from '../ui/userInput';
@@ -66,11 +66,11 @@ function optionLines(options: RevokeLicensesOptions): string[] {
 }
 
 /** With several tenants, the tenant comes first: revoking in the wrong one cannot be undone. */
-function tenantLines(context: CommandContext): string[] {
+function tenantLines(context: TenantContext): string[] {
   return context.tenantLabel ? [l10n.t('Tenant: {0}', context.tenantLabel)] : [];
 }
 
-function confirmation(context: CommandContext, token: VppTokenRecord, options: RevokeLicensesOptions): { message: string; detail: string } {
+function confirmation(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions): { message: string; detail: string } {
   const facts = [
     ...tenantLines(context),
     l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
@@ -89,7 +89,7 @@ function confirmation(context: CommandContext, token: VppTokenRecord, options: R
   };
 }
 
-async function chooseOptions(context: CommandContext, title: string): Promise<RevokeLicensesOptions | undefined> {
+async function chooseOptions(context: TenantContext, title: string): Promise<RevokeLicensesOptions | undefined> {
   const chosen = await context.ui.pickMany(revokeOptionItems(), {
     title,
     placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
@@ -108,7 +108,7 @@ function describeAttempt(id: string, options: RevokeLicensesOptions, at: number)
 
 /** Posts one revoke, logging the attempt and its outcome with the request ids. */
 async function revokeOne(
-  context: CommandContext,
+  context: TenantContext,
   token: VppTokenRecord,
   options: RevokeLicensesOptions,
   signal?: AbortSignal,
@@ -135,7 +135,7 @@ async function revokeOne(
  * options, confirms in a modal, then posts revokeLicenses once per token. Any dismissal sends nothing.
  */
 export async function revokeLicenses(
-  context: CommandContext,
+  context: TenantContext,
   inFlight: RevokesInFlight,
   selection: readonly VppTokenRecord[],
 ): Promise<void> {
@@ -208,7 +208,7 @@ type UnconfirmedAttempt = Extract<RevokeAttempt, { kind: 'unconfirmed' }>;
  * Reads the token's action results, posts the revoke once and watches for the result it creates, all under one
  * cancellable progress notification. An answer that was lost is reconciled by reading the token, never by resending.
  */
-function sendAndWatch(context: CommandContext, token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeAttempt> {
+function sendAndWatch(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeAttempt> {
   return context.ui.withProgress(
     l10n.t('Revoking the licenses of "{0}"…', tokenLabel(token)),
     async (progress) => {
@@ -232,7 +232,7 @@ function sendAndWatch(context: CommandContext, token: VppTokenRecord, options: R
 
 /** Reads the token until it shows the result of an unconfirmed revoke: then it was accepted; else it stays unconfirmed. */
 async function reconcile(
-  context: CommandContext,
+  context: TenantContext,
   token: VppTokenRecord,
   attempt: UnconfirmedAttempt,
   progress: ProgressReporter,
@@ -253,7 +253,7 @@ async function reconcile(
 
 /** Asks what to do about an unconfirmed revoke; the next attempt to make, or undefined when the admin left it. */
 async function askAboutUnconfirmedRevoke(
-  context: CommandContext,
+  context: TenantContext,
   token: VppTokenRecord,
   options: RevokeLicensesOptions,
   attempt: UnconfirmedAttempt,
@@ -289,7 +289,7 @@ async function askAboutUnconfirmedRevoke(
 
 /** Watches the token for the result this revoke created (until final, or until seen at all), or until the user stops it. */
 async function watchOutcome(
-  context: CommandContext,
+  context: TenantContext,
   token: VppTokenRecord,
   snapshot: ActionSnapshot,
   sentAt: number,
@@ -313,7 +313,7 @@ async function watchOutcome(
 }
 
 /** The one message about an accepted revoke: its outcome when Intune reported one, an error when it failed there. */
-async function reportOutcome(context: CommandContext, label: string, result: ActionResult | undefined): Promise<void> {
+async function reportOutcome(context: TenantContext, label: string, result: ActionResult | undefined): Promise<void> {
   if (!result) {
     return context.ui.info(l10n.t('Intune accepted the revoke of the licenses of "{0}". Apple completes it in the background.', label));
   }
@@ -334,7 +334,7 @@ async function reportOutcome(context: CommandContext, label: string, result: Act
 }
 
 /** One set of options and one confirmation for a selection; runs within Intune's write limit, cancellable. */
-async function revokeMany(context: CommandContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
+async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
   // In the tree's order, whatever the order of the clicks.
   const tokens = sortTokens(selection, 'en').filter((token) => !inFlight.has(token.id));
   const busy = selection.length - tokens.length;

@@ -5,12 +5,12 @@ import { VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { BulkAction, listNames, pollUntilReceived, runBulkWithReport, tellBulkOutcome, uniqueById } from './bulkRun';
-import { CommandContext, watchSignal } from './commandContext';
+import { TenantContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
 import { ProgressReporter } from '../ui/userInput';
 
-async function syncOne(context: CommandContext, token: VppTokenRecord, signal?: AbortSignal): Promise<WriteReceipt> {
+async function syncOne(context: TenantContext, token: VppTokenRecord, signal?: AbortSignal): Promise<WriteReceipt> {
   const attempt = `Sync licenses of token ${plainText(token.id, 200)} at ${new Date(context.now()).toISOString()}`;
   try {
     const receipt = await context.service().syncLicenses(token.id, signal);
@@ -37,7 +37,7 @@ function syncedSince(fresh: VppTokenRecord, syncedBefore: string | null | undefi
 }
 
 /** Reads when the token last synced, posts the sync once, and reconciles an answer that was lost by reading the token. */
-function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<SyncAttempt> {
+function syncAndCheck(context: TenantContext, token: VppTokenRecord): Promise<SyncAttempt> {
   return context.ui.withProgress(
     l10n.t('Syncing the licenses of "{0}"…', tokenLabel(token)),
     async (progress) => {
@@ -59,7 +59,7 @@ function syncAndCheck(context: CommandContext, token: VppTokenRecord): Promise<S
 
 /** Reads the token until its last sync is newer than before the send: then Intune received the sync. */
 async function checkSync(
-  context: CommandContext,
+  context: TenantContext,
   token: VppTokenRecord,
   attempt: UnconfirmedSync,
   progress: ProgressReporter,
@@ -76,7 +76,7 @@ async function checkSync(
 }
 
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
-export async function syncLicenses(context: CommandContext, selection: readonly VppTokenRecord[]): Promise<void> {
+export async function syncLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
   const tokens = uniqueById(selection);
   if (tokens.length <= 1) {
     const token = tokens[0] ?? (await pickToken(context, l10n.t('Sync Licenses: choose a VPP token')));

@@ -4,6 +4,7 @@ import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../config/settings';
 import { rawFromEntry, TenantEntry, tenantKey } from '../config/tenants';
 import { VppError } from '../errors';
 import { InputStep, runSteps } from '../ui/multiStepInput';
+import type { ActionContext } from './commandContext';
 import { PickItem, UserInput } from '../ui/userInput';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -122,7 +123,7 @@ function pickStep<K extends 'cloud' | 'authMode'>(
  * the sign-in mode, the app's client id and the tenant, then adds it to `intuneVpp.additionalTenants`. Escape at
  * any step adds nothing.
  */
-export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<void> {
+export async function addTenant({ ui }: ActionContext, tenants: TenantAdding): Promise<void> {
   const title = l10n.t('Intune VPP: Add Tenant');
   const custom = (draft: Partial<TenantDraft>) => draft.cloud === 'custom';
   const draft = await runSteps<TenantDraft>([
@@ -175,7 +176,7 @@ export async function addTenant(ui: UserInput, tenants: TenantAdding): Promise<v
 }
 
 /** "Remove Tenant…": after a modal confirmation, removes the tenant and what this machine stored for it. */
-export async function removeTenant(ui: UserInput, tenant: TenantSummary, remove: () => Promise<void>): Promise<void> {
+export async function removeTenant({ ui }: ActionContext, tenant: TenantSummary, remove: () => Promise<void>): Promise<void> {
   const confirmed = await ui.confirm(
     l10n.t('Remove the tenant "{0}" from the view?', tenant.label),
     l10n.t(

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { CommandContext } from './commandContext';
+import { TenantContext } from './commandContext';
 
 /** What the admin chose about a write Intune did not confirm; undefined when they left it. */
 export type UnconfirmedChoice = 'checkAgain' | 'sendAgain' | undefined;
@@ -10,7 +10,7 @@ export type UnconfirmedChoice = 'checkAgain' | 'sendAgain' | undefined;
  * nothing is ever resent on the first click.
  */
 export async function askAboutUnconfirmed(
-  context: CommandContext,
+  context: TenantContext,
   message: string,
   sendAgain: { readonly message: string; readonly detail: string },
 ): Promise<UnconfirmedChoice> {

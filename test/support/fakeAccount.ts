@@ -1,4 +1,7 @@
 import { AccountActions } from '../../src/commands/account';
+import { ActionContext, TenantContext } from '../../src/commands/commandContext';
+import { Logger } from '../../src/log';
+import { UserInput } from '../../src/ui/userInput';
 
 /** AccountActions of an app-only tenant for app `app-1` that do nothing; a test overrides what it watches. */
 export function fakeAccount(overrides: Partial<AccountActions> = {}): AccountActions {
@@ -11,5 +14,34 @@ export function fakeAccount(overrides: Partial<AccountActions> = {}): AccountAct
     clientId: () => 'app-1',
     authMode: () => 'clientCredentials',
     ...overrides,
+  };
+}
+
+const silent: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** The action context of a command that acts on no tenant (Add Tenant…, Remove Tenant…): the UI it is given. */
+export function actionContext(ui: UserInput): ActionContext {
+  return { ui, log: silent };
+}
+
+/** The context of an account command on one tenant: the UI and account actions given; it lists nothing. */
+export function accountContext(ui: UserInput, account: AccountActions, tenantLabel?: string): TenantContext {
+  return {
+    ui,
+    log: silent,
+    account,
+    tenantLabel,
+    service: () => {
+      throw new Error('an account command lists nothing');
+    },
+    tree: { refresh: () => undefined, refreshToken: async () => undefined },
+    now: () => Date.now(),
+    outcomePolling: { delaysMs: [] },
   };
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CommandContext } from '../../src/commands/commandContext';
+import { fakeAccount } from '../support/fakeAccount';
+import { TenantContext } from '../../src/commands/commandContext';
 import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
@@ -44,11 +45,11 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       retry: { delaySeconds: 0, maxRetries: 3, maxWaitSeconds: 60 },
       writeThrottle: new WriteThrottle(clientLimit),
     });
-    const context: CommandContext = {
+    const context: TenantContext = {
       ui,
       log,
       service: () => service,
-      signIn: async () => 'admin',
+      account: fakeAccount({ signIn: async () => 'admin' }),
       tree,
       now: () => Date.now(),
       outcomePolling: { delaysMs },
@@ -265,7 +266,7 @@ describe('revoke outcome polling', () => {
       ui,
       log,
       service: () => service,
-      signIn: async () => '',
+      account: fakeAccount(),
       tree: new RecordingTree(),
       now: () => Date.now(),
       outcomePolling: { delaysMs },

@@ -10,7 +10,7 @@ import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { fakeAccount } from '../support/fakeAccount';
+import { accountContext, fakeAccount } from '../support/fakeAccount';
 
 describe('client-credentials sign-in with msal-node against the simulated tenant', () => {
   let tenant: SimulatedTenant;
@@ -173,8 +173,8 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
         },
       });
       const ui = new ScriptedUserInput([{ text: `${keyPem}${certPem}` }, 'escape']);
-      await setClientCertificate(ui, account);
-      await setClientCertificate(ui, account);
+      await setClientCertificate(accountContext(ui, account));
+      await setClientCertificate(accountContext(ui, account));
       assert.equal(stored.length, 1);
       assert.match(ui.of('info')[0].message ?? '', /The certificate [0-9A-F]{64} of the app app-1 was stored/);
     });
@@ -184,8 +184,8 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
     const stored: string[] = [];
     const account = fakeAccount({ storeClientSecret: async (secret: string) => void stored.push(secret) });
     const ui = new ScriptedUserInput([{ text: '  s3cret  ' }, 'escape']);
-    await setClientSecret(ui, account);
-    await setClientSecret(ui, account);
+    await setClientSecret(accountContext(ui, account));
+    await setClientSecret(accountContext(ui, account));
     assert.deepEqual(stored, ['s3cret']);
     assert.match(ui.of('inputSecret')[0].message ?? '', /app-1/);
     assert.equal(ui.of('info').length, 1);

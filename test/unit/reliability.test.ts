@@ -2,8 +2,9 @@
 // and the security properties. Each case asserts what the user sees, what the log keeps, what the tenant
 // received, and that no rejection went unhandled and no secret leaked.
 import * as assert from 'node:assert/strict';
+import { fakeAccount } from '../support/fakeAccount';
 import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
-import { CommandContext } from '../../src/commands/commandContext';
+import { TenantContext } from '../../src/commands/commandContext';
 import { RecordingTree } from '../support/recordingTree';
 import { pickToken } from '../../src/commands/pickToken';
 import { reportError } from '../../src/commands/reportError';
@@ -25,7 +26,7 @@ interface Harness {
   readonly ui: ScriptedUserInput;
   readonly log: RecordingLogger;
   readonly tree: RecordingTree;
-  readonly context: CommandContext;
+  readonly context: TenantContext;
   /** Runs an action as registerCommands does: any failure goes to the one error reporter. */
   run(action: () => Promise<unknown>): Promise<void>;
 }
@@ -81,11 +82,11 @@ describe('reliability matrix', () => {
       acceptLanguage: 'en-US',
       retry: { delaySeconds: 0, maxRetries: MAX_RETRIES, maxWaitSeconds: 60 },
     });
-    const context: CommandContext = {
+    const context: TenantContext = {
       ui,
       log,
       service: () => service,
-      signIn: async () => 'app',
+      account: fakeAccount({ signIn: async () => 'app' }),
       tree,
       now: () => Date.now(),
       outcomePolling: { delaysMs: [20, 40] },

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CommandContext } from '../../src/commands/commandContext';
+import { fakeAccount } from '../support/fakeAccount';
+import { TenantContext } from '../../src/commands/commandContext';
 import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
@@ -50,15 +51,17 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       acceptLanguage: 'en-US',
       retry: RETRY,
     });
-    const context: CommandContext = {
+    const context: TenantContext = {
       ui,
       log,
       service: () => service,
-      signIn: async () => {
-        signIns++;
-        accessToken = tenant.issueAccessToken();
-        return 'admin@contoso.example';
-      },
+      account: fakeAccount({
+        signIn: async () => {
+          signIns++;
+          accessToken = tenant.issueAccessToken();
+          return 'admin@contoso.example';
+        },
+      }),
       tree,
       now: () => Date.now(),
       outcomePolling: { delaysMs: [40, 80, 160] },
@@ -68,7 +71,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
 
   /** Runs the command as registerCommands does: errors go to the one reporter. */
   async function run(
-    context: CommandContext,
+    context: TenantContext,
     ui: ScriptedUserInput,
     log: RecordingLogger,
     token?: VppTokenRecord,
@@ -368,11 +371,11 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
           log,
           acceptLanguage: 'en-US',
         });
-        const context: CommandContext = {
+        const context: TenantContext = {
           ui,
           log,
           service: () => service,
-          signIn: async () => '',
+          account: fakeAccount(),
           tree: new RecordingTree(),
           now: () => Date.now(),
           outcomePolling: { delaysMs: [20, 20] },

@@ -5,7 +5,7 @@ import { rawFromEntry, TenantEntry, tenantDefinitions, tenantKey, withoutTenant 
 import { missingSignInSetting, resolveSettings } from '../../src/config/settings';
 import { summarizeSignIns } from '../../src/tree/signInSummary';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { fakeAccount } from '../support/fakeAccount';
+import { accountContext, actionContext, fakeAccount } from '../support/fakeAccount';
 
 const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const OTHER_APP = '12345678-1234-1234-1234-123456789abc';
@@ -135,7 +135,7 @@ describe('several tenants', () => {
     async function add(answers: Answer[], keys: string[] = []) {
       const ui = new ScriptedUserInput(answers);
       const added: TenantEntry[] = [];
-      await addTenant(ui, { keys: () => keys, add: async (entry) => void added.push(entry) });
+      await addTenant(actionContext(ui), { keys: () => keys, add: async (entry) => void added.push(entry) });
       assert.equal(ui.remaining(), 0, 'every scripted answer was asked for');
       return { ui, added };
     }
@@ -296,11 +296,11 @@ describe('several tenants', () => {
     it('removes only after the modal confirmation, which names the tenant and what is deleted', async () => {
       let removed = 0;
       const declined = new ScriptedUserInput([{ confirm: false }]);
-      await removeTenant(declined, { label: 'Fabrikam' }, async () => void removed++);
+      await removeTenant(actionContext(declined), { label: 'Fabrikam' }, async () => void removed++);
       assert.equal(removed, 0);
       assert.deepEqual(declined.of('info'), []);
       const confirmed = new ScriptedUserInput([{ confirm: true }]);
-      await removeTenant(confirmed, { label: 'Fabrikam' }, async () => void removed++);
+      await removeTenant(actionContext(confirmed), { label: 'Fabrikam' }, async () => void removed++);
       assert.equal(removed, 1);
       const [shown] = confirmed.of('confirm');
       assert.equal(shown.message, 'Remove the tenant "Fabrikam" from the view?');
@@ -361,7 +361,7 @@ describe('several tenants', () => {
   });
 
   describe('Switch Account', () => {
-    function account(authMode: 'vscode' | 'deviceCode' | 'clientCredentials', tenantLabel?: string) {
+    function account(authMode: 'vscode' | 'deviceCode' | 'clientCredentials') {
       const calls: string[] = [];
       const actions = fakeAccount({
         switchAccount: async () => {
@@ -371,7 +371,6 @@ describe('several tenants', () => {
         signOut: async () => void calls.push('signOut'),
         clientId: () => APP,
         authMode: () => authMode,
-        tenantLabel,
       });
       return { calls, actions };
     }
@@ -382,8 +381,8 @@ describe('several tenants', () => {
         [undefined, 'Now signed in to Intune as helpdesk@fabrikam.example.'],
       ] as const) {
         const ui = new ScriptedUserInput();
-        const { calls, actions } = account('deviceCode', tenantLabel);
-        await switchAccount(ui, actions);
+        const { calls, actions } = account('deviceCode');
+        await switchAccount(accountContext(ui, actions, tenantLabel));
         assert.deepEqual(calls, ['switch']);
         assert.equal(ui.of('info')[0].message, expected);
       }
@@ -392,7 +391,7 @@ describe('several tenants', () => {
     it('app-only sign-in has no account: it explains how to change the credential and changes nothing', async () => {
       const ui = new ScriptedUserInput();
       const { calls, actions } = account('clientCredentials');
-      await switchAccount(ui, actions);
+      await switchAccount(accountContext(ui, actions));
       assert.deepEqual(calls, []);
       assert.match(ui.of('info')[0].message ?? '', new RegExp(`uses the app ${APP} and no user account.*Set Client Secret…`));
     });
