@@ -54,6 +54,12 @@ describe("UI: mode vscode signs in with VS Code's own Microsoft provider against
     await driver.treeRow('Contoso HQ').waitFor({ state: 'visible', timeout: 60_000 });
     await driver.statusBarItem(`${ACCOUNT} · Contoso`).waitFor({ state: 'visible' });
 
+    // One sign-in lists once: VS Code's session event during the extension's own sign-in is no news. The barrier
+    // lists once more; the extension host handles one message at a time, so an extra listing would be in by then.
+    await session.afterNextListing();
+    const firstPages = tenant.requestsFor('list').filter((request) => !request.url.includes('skiptoken'));
+    assert.equal(firstPages.length, 2, "the sign-in's listing and the barrier's, nothing more");
+
     // Entra's instance discovery was the only request that left for the outside, and it reached the simulated tenant.
     assert.ok(proxy && proxy.forwarded.length > 0 && proxy.forwarded.every((target) => target === `${INSTANCE_DISCOVERY_HOST}:443`));
     assert.equal(tenant.requestsFor('discovery').length > 0, true);
