@@ -10,6 +10,7 @@ import { createVppTokenService } from '../src/graph/createService';
 import { WriteThrottle } from '../src/graph/writeThrottle';
 import { Logger } from '../src/log';
 import { ensureTestCertificates } from '../test/simulatedTenant/certificates';
+import { fakeAccount } from '../test/support/fakeAccount';
 import { generatedTokens } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { CERT_DIR, PROJECT_ROOT } from '../test/paths';
@@ -173,15 +174,7 @@ async function main(): Promise<boolean> {
         ui: autoConfirm,
         log: quiet,
         service: () => service,
-        account: {
-          signIn: async () => '',
-          switchAccount: async () => '',
-          signOut: async () => undefined,
-          storeClientSecret: async () => undefined,
-          storeClientCertificate: async () => '',
-          clientId: () => 'bench',
-          authMode: () => 'clientCredentials',
-        },
+        account: fakeAccount(),
         tree: { refresh: () => undefined, refreshToken: async () => undefined },
         now: () => Date.now(),
         outcomePolling: { delaysMs: [] },
