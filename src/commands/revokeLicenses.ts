@@ -10,6 +10,8 @@ import {
 } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
+import { groupAppsByToken, licenseImpact } from '../graph/licenses';
+import { permissionFor } from '../config/permissions';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { BulkAction, BulkResult, listNames, pollUntilReceived, runBulkWithReport, tellBulkOutcome, uniqueById } from './bulkRun';
@@ -70,11 +72,62 @@ function tenantLines(context: TenantContext): string[] {
   return context.tenantLabel ? [l10n.t('Tenant: {0}', context.tenantLabel)] : [];
 }
 
-function confirmation(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions): { message: string; detail: string } {
+/** Failures of the apps read that end the flow rather than leave the license impact unknown. */
+const STOPPING_READ_FAILURES = new Set<VppError['kind']>([
+  'signInRequired',
+  'unauthorized',
+  'consentRequired',
+  'configuration',
+  'cancelled',
+]);
+
+/**
+ * What the revoke touches, from the tokens' VPP apps: "The VPP apps of this token: 17, licenses used: 1,234 of
+ * 1,500". When the apps cannot be read (a missing permission, a failure), it says so: the revoke stays possible.
+ */
+async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {
+  const count = (value: number) => value.toLocaleString('en-US');
+  try {
+    const apps = await context.ui.withProgress(l10n.t('Reading the VPP apps bought with the selection…'), (progress) =>
+      context.service().listVppApps(progress.signal),
+    );
+    const impact = licenseImpact(
+      groupAppsByToken(apps),
+      tokens.map((token) => token.id),
+    );
+    return tokens.length === 1
+      ? l10n.t('The VPP apps of this token: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total))
+      : l10n.t('The VPP apps of these tokens: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total));
+  } catch (error) {
+    // A sign-in that no longer works, or settings that do not, stop the flow here: the revoke could not work either.
+    if (error instanceof VppError && STOPPING_READ_FAILURES.has(error.kind)) {
+      throw error;
+    }
+    context.log.warn(`The apps of the tokens to revoke could not be read: ${describeForLog(error)}`);
+    const reason =
+      error instanceof VppError && error.kind === 'forbidden'
+        ? l10n.t('it needs the permission {0}', permissionFor('listVppApps'))
+        : error instanceof VppError
+          ? error.message
+          : l10n.t('an unexpected error');
+    return l10n.t(
+      'The licenses this revoke touches are not known: the VPP apps could not be read ({0}). The revoke is still possible.',
+      reason,
+    );
+  }
+}
+
+function confirmation(
+  context: TenantContext,
+  token: VppTokenRecord,
+  options: RevokeLicensesOptions,
+  impact: string,
+): { message: string; detail: string } {
   const facts = [
     ...tenantLines(context),
     l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
     l10n.t('Location: {0}', plainText(token.locationName, 200) || '-'),
+    impact,
     ...optionLines(options),
   ];
   const warnings = [
@@ -156,7 +209,7 @@ export async function revokeLicenses(
   if (!options) {
     return;
   }
-  const { message, detail } = confirmation(context, token, options);
+  const { message, detail } = confirmation(context, token, options, await impactLine(context, [token]));
   if (!(await context.ui.confirm(message, detail, l10n.t('Revoke Licenses')))) {
     return;
   }
@@ -349,6 +402,7 @@ async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, sel
   const detail = [
     ...tenantLines(context),
     listNames(tokens),
+    await impactLine(context, tokens),
     '',
     ...optionLines(options),
     ...(busy > 0 ? [l10n.t('{0} selected tokens are skipped: a revoke of each is already running.', busy)] : []),

@@ -3,11 +3,11 @@ import * as l10n from '@vscode/l10n';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { describeForLog, VppError } from '../errors';
-import { VppAppRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
+import { groupAppsByToken } from '../graph/licenses';
 import { actionItem, appItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
@@ -187,7 +187,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return [new LeafNode(item, node.tenantKey)];
     }
     const service = connection.service();
-    view.appsByToken ??= service.listVppApps().then(groupByToken);
+    view.appsByToken ??= service.listVppApps().then(groupAppsByToken);
     const pendingApps = view.appsByToken;
     const [apps, token] = await Promise.allSettled([pendingApps, service.getToken(node.token.id)]);
     if (token.status === 'fulfilled') {
@@ -277,16 +277,4 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private async setState(state: ViewState): Promise<void> {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.viewState, state);
   }
-}
-
-/** Apps by the id of their token, lower-cased: Graph does not promise the same case in `vppTokenId` as in the token's id. */
-function groupByToken(apps: VppAppRecord[]): Map<string, VppAppRecord[]> {
-  const byToken = new Map<string, VppAppRecord[]>();
-  for (const app of apps) {
-    const tokenId = app.vppTokenId?.toLowerCase();
-    if (tokenId) {
-      byToken.set(tokenId, [...(byToken.get(tokenId) ?? []), app]);
-    }
-  }
-  return byToken;
 }

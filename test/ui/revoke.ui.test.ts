@@ -67,6 +67,7 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     await driver.dialog.waitFor({ state: 'visible' });
     const dialogText = await driver.dialog.innerText();
     assert.match(dialogText, /Revoke all app licenses of the VPP token "Contoso HQ"\?/);
+    assert.match(dialogText, /The VPP apps of this token: 2, licenses used: 13 of 50/);
     assert.match(dialogText, /Notify managed devices: yes/);
     assert.match(dialogText, /cannot be undone/);
     await driver.dialogButton('Revoke Licenses');

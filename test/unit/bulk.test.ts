@@ -82,7 +82,9 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.equal(ui.of('confirm').length, 1);
     assert.equal(ui.of('confirm')[0].message, 'Revoke all app licenses of 35 VPP tokens?');
     assert.match(ui.of('confirm')[0].detail ?? '', /• School 0001\n[\s\S]*• School 0010\n…and 25 more/);
-    assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel']);
+    // The license impact across the selection, read from the tokens' VPP apps before the confirmation.
+    assert.match(ui.of('confirm')[0].detail ?? '', /The VPP apps of these tokens: 29, licenses used: 238 of 890/);
+    assert.deepEqual(ui.of('progress').find((shown) => shown.title === 'Revoking licenses of 35 VPP tokens')?.buttons, ['Cancel']);
     assert.equal(ui.progressReports.at(-1), '35/35');
     assert.equal(ui.of('info')[0].message, 'Revoke licenses: 35 of 35 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
     const report = ui.of('report')[0].message ?? '';

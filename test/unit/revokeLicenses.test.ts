@@ -8,7 +8,7 @@ import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
 import { seedTokens } from '../simulatedTenant/seed';
-import { Fault, SimulatedTenant } from '../simulatedTenant/server';
+import { Fault, SimulatedTenant, README_PERMISSIONS } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
@@ -150,6 +150,31 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       assert.doesNotMatch(confirm.detail ?? '', /Intune reports this token as/);
     });
 
+    it("the confirmation says how many apps and licenses the revoke touches, read from the token's VPP apps", async () => {
+      const { ui, log, context } = setup([{ pickMany: [] }, { confirm: false }]);
+      await run(context, ui, log, hq);
+      // Contoso HQ bought two apps in the seed: 5 of 20 and 8 of 30 licenses used.
+      assert.match(ui.of('confirm')[0].detail ?? '', /The VPP apps of this token: 2, licenses used: 13 of 50/);
+      assert.ok(ui.of('progress').some((shown) => shown.title === 'Reading the VPP apps bought with the selection…'));
+    });
+
+    it('when the apps cannot be read, the confirmation says why, and the revoke is still possible', async () => {
+      tenant.permissions = ['DeviceManagementServiceConfig.ReadWrite.All'];
+      accessToken = tenant.issueAccessToken();
+      try {
+        const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }]);
+        await run(context, ui, log, hq);
+        assert.match(
+          ui.of('confirm')[0].detail ?? '',
+          /licenses this revoke touches are not known: the VPP apps could not be read \(it needs the permission DeviceManagementApps\.Read\.All\)/,
+        );
+        assert.equal(tenant.requestsFor('revoke').length, 1);
+        assert.deepEqual(ui.of('error'), []);
+      } finally {
+        tenant.permissions = [...README_PERMISSIONS];
+      }
+    });
+
     it('warns in the confirmation when the token is not valid', async () => {
       const { ui, log, context } = setup([{ pickMany: [] }, { confirm: false }]);
       await run(context, ui, log, expired);
@@ -189,9 +214,12 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
 
     it('Escape or Cancel in the confirmation', async () => {
       for (const answer of ['escape', { confirm: false }] as Answer[]) {
+        tenant.requests.length = 0;
         const { ui, log, tree, context } = setup([{ pickMany: [NOTIFY, UNTRACKED] }, answer]);
         await run(context, ui, log, hq);
-        assert.equal(tenant.requests.length, 0);
+        // Only the reads that showed the license impact in the confirmation: no write.
+        assert.deepEqual([...new Set(tenant.requests.map((request) => request.method))], ['GET']);
+        assert.deepEqual([...new Set(tenant.requests.map((request) => request.route))], ['apps']);
         assert.deepEqual(ui.of('info'), []);
         assert.deepEqual(tree.refreshedTokens, []);
       }

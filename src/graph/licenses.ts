@@ -1,0 +1,29 @@
+import { VppAppRecord } from './vppTokenService';
+
+/** Apps by the id of their token, lower-cased: Graph does not promise the same case in `vppTokenId` as in the token's id. */
+export function groupAppsByToken(apps: readonly VppAppRecord[]): Map<string, VppAppRecord[]> {
+  const byToken = new Map<string, VppAppRecord[]>();
+  for (const app of apps) {
+    const tokenId = app.vppTokenId?.toLowerCase();
+    if (tokenId) {
+      byToken.set(tokenId, [...(byToken.get(tokenId) ?? []), app]);
+    }
+  }
+  return byToken;
+}
+
+/** What a revoke of tokens' licenses touches: their VPP apps, and the licenses used of the total, summed. */
+export interface LicenseImpact {
+  readonly apps: number;
+  readonly used: number;
+  readonly total: number;
+}
+
+export function licenseImpact(appsByToken: ReadonlyMap<string, readonly VppAppRecord[]>, tokenIds: readonly string[]): LicenseImpact {
+  const apps = [...new Set(tokenIds.map((id) => id.toLowerCase()))].flatMap((id) => appsByToken.get(id) ?? []);
+  return {
+    apps: apps.length,
+    used: apps.reduce((sum, app) => sum + (app.usedLicenseCount ?? 0), 0),
+    total: apps.reduce((sum, app) => sum + (app.totalLicenseCount ?? 0), 0),
+  };
+}
