@@ -60,6 +60,8 @@ const autoConfirm: UserInput = {
   inputText: async () => undefined,
   stepPick: async () => undefined,
   stepText: async () => undefined,
+  pickSaveLocation: async () => undefined,
+  writeTextFile: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,
   withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal }),

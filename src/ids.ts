@@ -12,6 +12,7 @@ export const COMMANDS = {
   setClientSecret: 'intuneVpp.setClientSecret',
   setClientCertificate: 'intuneVpp.setClientCertificate',
   addTenant: 'intuneVpp.addTenant',
+  exportReport: 'intuneVpp.exportReport',
   removeTenant: 'intuneVpp.removeTenant',
   revokeLicenses: 'intuneVpp.revokeLicenses',
   syncLicenses: 'intuneVpp.syncLicenses',

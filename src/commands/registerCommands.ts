@@ -12,6 +12,7 @@ import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { addTenant, pickTenant, removeTenant } from './tenants';
+import { exportLicenseReport } from './licenseReport';
 import { CommandId, COMMANDS } from '../ids';
 import { UserInput } from '../ui/userInput';
 
@@ -147,6 +148,11 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.setClientCertificate]: accountCommand(l10n.t('Set Client Certificate: {0}', chooseTenant), setClientCertificate, appOnly),
     [COMMANDS.addTenant]: (invocation) =>
       addTenant(invocation, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
+    [COMMANDS.exportReport]: (invocation) =>
+      exportLicenseReport(
+        invocation,
+        tenants.list().map((tenant) => ({ label: tenant.label, service: () => tenant.service() })),
+      ),
     [COMMANDS.removeTenant]: async (invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, l10n.t('Remove Tenant: {0}', chooseTenant));
       if (tenant) {

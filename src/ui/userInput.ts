@@ -65,6 +65,10 @@ export interface UserInput {
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T>;
   /** Shows a plain-text report in an editor, e.g. the per-token outcome of a bulk action. */
   showReport(title: string, text: string): Promise<void>;
+  /** Asks where to save a file (CSV or JSON); returns the chosen path, or undefined when dismissed. */
+  pickSaveLocation(title: string, defaultName: string): Promise<string | undefined>;
+  /** Writes text to a path the user chose with pickSaveLocation. */
+  writeTextFile(path: string, text: string): Promise<void>;
   /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
   pickPemFiles(title: string): Promise<string | undefined>;
   /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
@@ -122,5 +126,11 @@ export class ReplaceableUserInput implements UserInput {
   }
   pickPemFiles(title: string): Promise<string | undefined> {
     return this.current.pickPemFiles(title);
+  }
+  pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
+    return this.current.pickSaveLocation(title, defaultName);
+  }
+  writeTextFile(path: string, text: string): Promise<void> {
+    return this.current.writeTextFile(path, text);
   }
 }

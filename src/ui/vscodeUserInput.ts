@@ -178,6 +178,20 @@ export class VscodeUserInput implements UserInput {
     return contents.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
   }
 
+  async pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      title,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, defaultName) : undefined,
+      filters: { CSV: ['csv'], JSON: ['json'] },
+    });
+    return uri?.toString();
+  }
+
+  async writeTextFile(path: string, text: string): Promise<void> {
+    await vscode.workspace.fs.writeFile(vscode.Uri.parse(path), new TextEncoder().encode(text));
+  }
+
   async showReport(title: string, text: string): Promise<void> {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `${title}\n\n${text}` });
     await vscode.window.showTextDocument(document, { preview: false });

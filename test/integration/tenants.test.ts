@@ -128,6 +128,21 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.deepEqual(ui.of('error'), []);
   });
 
+  it("Export License Report… for all tenants writes every tenant's tokens and apps as JSON", async () => {
+    const ui = new ScriptedUserInput([{ pick: 'All tenants (2)' }, { text: 'licenses.json' }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.exportReport'));
+    const report = JSON.parse(ui.written.get('licenses.json') ?? '{}') as { tenants?: { tenant: string; tokens: { apps: unknown[] }[] }[] };
+    assert.deepEqual(
+      report.tenants?.map((entry) => [entry.tenant, entry.tokens.length]),
+      [
+        [fixture.tenant.tenantId, seedTokens().length],
+        ['Fabrikam', seedTokens().length],
+      ],
+    );
+    assert.ok(second.requestsFor('apps').length > 0 && fixture.tenant.requestsFor('apps').length > 0);
+    assert.match(ui.of('info')[0]?.message ?? '', /Wrote the license report of 30 VPP tokens to licenses\.json\./);
+  });
+
   it('from the palette a token command asks for the tenant, showing who is signed in, then the token', async () => {
     const ui = new ScriptedUserInput([{ pick: 'Fabrikam' }, { pick: 'Contoso Retail' }]);
     await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.syncLicenses'));

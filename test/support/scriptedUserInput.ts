@@ -9,7 +9,18 @@ export type Answer = { pick: string } | { pickMany: string[] } | { confirm: bool
 
 export interface Shown {
   readonly kind:
-    'pickOne' | 'pickMany' | 'confirm' | 'inputSecret' | 'inputText' | 'invalid' | 'info' | 'error' | 'progress' | 'report' | 'deviceCode';
+    | 'pickOne'
+    | 'pickMany'
+    | 'confirm'
+    | 'inputSecret'
+    | 'inputText'
+    | 'invalid'
+    | 'info'
+    | 'error'
+    | 'progress'
+    | 'report'
+    | 'deviceCode'
+    | 'save';
   readonly title?: string;
   readonly message?: string;
   readonly detail?: string;
@@ -219,6 +230,25 @@ export class ScriptedUserInput implements UserInput {
     assert.ok(answer !== 'back', 'a file dialog has no Back button');
     assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
     return answer.text;
+  }
+
+  /** The path to save to comes from a text answer; `escape` dismisses the dialog. */
+  async pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'save', title, value: defaultName });
+    const answer = this.next('pickSaveLocation');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    assert.ok(answer !== 'back', 'a save dialog has no Back button');
+    assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
+    return answer.text;
+  }
+
+  /** Files written, by path: tests read what a command wrote. */
+  readonly written = new Map<string, string>();
+
+  async writeTextFile(path: string, text: string): Promise<void> {
+    this.written.set(path, text);
   }
 
   showDeviceCode(message: string, userCode: string, verificationUri: string): void {
