@@ -1,5 +1,5 @@
 /** The Microsoft Graph calls this extension makes, as the permission table names them. */
-export type GraphRoute = 'listTokens' | 'getToken' | 'revokeLicenses' | 'syncLicenses' | 'listVppApps';
+export type GraphRoute = 'listTokens' | 'getToken' | 'revokeLicenses' | 'syncLicenses' | 'listVppApps' | 'listVppEBooks';
 
 const APPS_READ = 'DeviceManagementApps.Read.All';
 const APPS_READ_WRITE = 'DeviceManagementApps.ReadWrite.All';
@@ -31,6 +31,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   revokeLicenses: either(SERVICE_CONFIG_READ_WRITE, CONFIGURATION_READ_WRITE),
   syncLicenses: either(SERVICE_CONFIG_READ_WRITE, CONFIGURATION_READ_WRITE),
   listVppApps: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
+  listVppEBooks: either(APPS_READ, APPS_READ_WRITE),
 };
 
 /**

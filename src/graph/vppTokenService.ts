@@ -1,5 +1,5 @@
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
-import type { IosVppApp, VppToken } from '@microsoft/microsoft-graph-types-beta';
+import type { IosVppApp, IosVppEBook, VppToken } from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { GraphRoute } from '../config/permissions';
@@ -43,6 +43,16 @@ export const VPP_APP_FIELDS = ['displayName', 'bundleId', 'vppTokenId', 'usedLic
 
 /** An iOS or macOS app bought with a VPP token, as the tree shows it. */
 export type VppAppRecord = Pick<IosVppApp, (typeof VPP_APP_FIELDS)[number]> & { readonly id: string };
+
+/** The fields of a VPP eBook that are read (a contract test checks iosVppEBook has them). */
+export const VPP_EBOOK_FIELDS = ['displayName', 'vppTokenId', 'usedLicenseCount', 'totalLicenseCount'] as const;
+
+/** An eBook bought with a VPP token, as the tree shows it. */
+export type VppEBookRecord = Pick<IosVppEBook, (typeof VPP_EBOOK_FIELDS)[number]> & { readonly id: string };
+
+/** eBooks bought through Apple's volume purchase program; `vppTokenId` is a GUID here, a string on apps. */
+const VPP_EBOOKS_FILTER = "isof('microsoft.graph.iosVppEBook')";
+const EBOOKS_PATH = '/deviceAppManagement/managedEBooks';
 
 /** iOS and macOS VPP apps. Their own fields cannot be `$select`ed on the base collection, so none are. */
 const VPP_APPS_FILTER = "isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')";
@@ -116,6 +126,29 @@ export class VppTokenService {
           vppTokenId: typeof app.vppTokenId === 'string' ? app.vppTokenId : undefined,
           usedLicenseCount: typeof app.usedLicenseCount === 'number' ? app.usedLicenseCount : undefined,
           totalLicenseCount: typeof app.totalLicenseCount === 'number' ? app.totalLicenseCount : undefined,
+        };
+      },
+    );
+  }
+
+  /** Every VPP eBook of the tenant; group them by `vppTokenId`. */
+  async listVppEBooks(signal?: AbortSignal): Promise<VppEBookRecord[]> {
+    return this.collect<VppEBookRecord>(
+      'listVppEBooks',
+      EBOOKS_PATH,
+      this.client.api(EBOOKS_PATH).filter(VPP_EBOOKS_FILTER),
+      signal,
+      (item, page) => {
+        if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
+          throw this.malformed('GET', EBOOKS_PATH, page, l10n.t('an eBook has no id'));
+        }
+        const book = item as Record<string, unknown>;
+        return {
+          id: book.id as string,
+          displayName: typeof book.displayName === 'string' ? book.displayName : undefined,
+          vppTokenId: typeof book.vppTokenId === 'string' ? book.vppTokenId : undefined,
+          usedLicenseCount: typeof book.usedLicenseCount === 'number' ? book.usedLicenseCount : undefined,
+          totalLicenseCount: typeof book.totalLicenseCount === 'number' ? book.totalLicenseCount : undefined,
         };
       },
     );

@@ -4,7 +4,7 @@ import { COMMANDS } from '../ids';
 import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
-import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { plainText } from '../text';
 import { presentToken } from './tokenPresentation';
@@ -27,10 +27,15 @@ export function tokenItem(node: TokenNode, id: string): vscode.TreeItem {
 
 /** "Apps (n)" or "Recent actions (n)" under a token. */
 export function groupItem(node: GroupNode, tokenItemId: string): vscode.TreeItem {
-  const label = node.kind === 'apps' ? l10n.t('Apps ({0})', node.children.length) : l10n.t('Recent actions ({0})', node.children.length);
+  const label =
+    node.kind === 'apps'
+      ? l10n.t('Apps ({0})', node.children.length)
+      : node.kind === 'ebooks'
+        ? l10n.t('eBooks ({0})', node.children.length)
+        : l10n.t('Recent actions ({0})', node.children.length);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `${tokenItemId}/${node.kind}`;
-  item.iconPath = new vscode.ThemeIcon(node.kind === 'apps' ? 'package' : 'history');
+  item.iconPath = new vscode.ThemeIcon(node.kind === 'apps' ? 'package' : node.kind === 'ebooks' ? 'book' : 'history');
   item.contextValue = `vppTokenGroup ${node.kind}`;
   return item;
 }
@@ -133,6 +138,16 @@ export function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem
   item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), String(item.description)].filter(Boolean).join('\n');
   item.iconPath = new vscode.ThemeIcon('device-mobile');
   item.contextValue = 'vppApp';
+  return item;
+}
+
+export function eBookItem(tokenItemId: string, book: VppEBookRecord): vscode.TreeItem {
+  const item = new vscode.TreeItem(plainText(book.displayName, 120) || book.id);
+  item.id = `${tokenItemId}/ebooks/${book.id}`;
+  item.description = l10n.t('{0}/{1} licenses used', book.usedLicenseCount ?? '?', book.totalLicenseCount ?? '?');
+  item.tooltip = [plainText(book.displayName, 300), String(item.description)].filter(Boolean).join('\n');
+  item.iconPath = new vscode.ThemeIcon('book');
+  item.contextValue = 'vppEBook';
   return item;
 }
 

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { TenantConnection } from '../tenants/tenantConnection';
-import type { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
+import type { VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
 
 /** What a tenant's listing came to; with one tenant it also picks the view's welcome content. */
 export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';
@@ -21,10 +21,10 @@ export class TokenNode {
   ) {}
 }
 
-/** "Apps" or "Recent actions" under a token, with their items already read. */
+/** "Apps", "eBooks" or "Recent actions" under a token, with their items already read. */
 export class GroupNode {
   constructor(
-    readonly kind: 'apps' | 'actions',
+    readonly kind: 'apps' | 'ebooks' | 'actions',
     readonly parent: TokenNode,
     readonly children: readonly LeafNode[],
   ) {}
@@ -53,4 +53,6 @@ export interface TenantView {
   readonly account?: string;
   /** The tenant's VPP apps by token id, read once per listing when a token is first expanded. */
   appsByToken?: Promise<Map<string, VppAppRecord[]>>;
+  /** The tenant's VPP eBooks by token id (lower-cased), read once per listing like the apps. */
+  eBooksByToken?: Promise<Map<string, VppEBookRecord[]>>;
 }

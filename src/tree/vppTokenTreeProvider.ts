@@ -8,7 +8,7 @@ import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { groupAppsByToken } from '../graph/licenses';
-import { actionItem, appItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
+import { actionItem, appItem, eBookItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
 /**
@@ -188,8 +188,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     const service = connection.service();
     view.appsByToken ??= service.listVppApps().then(groupAppsByToken);
+    view.eBooksByToken ??= service.listVppEBooks().then(groupAppsByToken);
     const pendingApps = view.appsByToken;
-    const [apps, token] = await Promise.allSettled([pendingApps, service.getToken(node.token.id)]);
+    const pendingBooks = view.eBooksByToken;
+    const [apps, token, books] = await Promise.allSettled([pendingApps, service.getToken(node.token.id), pendingBooks]);
     if (token.status === 'fulfilled') {
       node.token = token.value;
     }
@@ -203,6 +205,9 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (apps.status === 'rejected' && view.appsByToken === pendingApps) {
       // Read again on the next expansion, not remembered as failed.
       view.appsByToken = undefined;
+    }
+    if (books.status === 'rejected' && view.eBooksByToken === pendingBooks) {
+      view.eBooksByToken = undefined;
     }
     const appsNode =
       apps.status === 'fulfilled'
@@ -221,7 +226,23 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
             results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey)),
           )
         : failed('actions', token.reason);
-    return [appsNode, actionsNode];
+    // Most tokens buy no eBooks: the group shows only when this one did. A failure to read them is only logged; the
+    // apps' item already names a missing permission, which is the same one.
+    if (books.status === 'rejected') {
+      this.log.warn(`Could not read the VPP eBooks of tenant ${connection.label}: ${describeForLog(books.reason)}`);
+    }
+    const tokenBooks = books.status === 'fulfilled' ? (books.value.get(node.token.id.toLowerCase()) ?? []) : [];
+    const booksNodes =
+      tokenBooks.length > 0
+        ? [
+            new GroupNode(
+              'ebooks',
+              node,
+              tokenBooks.map((book) => new LeafNode(eBookItem(itemId, book), node.tenantKey)),
+            ),
+          ]
+        : [];
+    return [appsNode, ...booksNodes, actionsNode];
   }
 
   private failure(connection: TenantConnection, error: unknown): Pick<TenantView, 'state' | 'message'> {

@@ -137,13 +137,13 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.ok(fixture.tenant.requestsFor('get').every((request) => request.tokenId === seedTokens()[0].id));
   });
 
-  it('expands a token into its VPP apps with license counts and its recent actions', async () => {
+  it('expands a token into its VPP apps and eBooks with license counts, and its recent actions', async () => {
     const node = await nodeLabelled('Contoso HQ');
     const groups = (await fixture.api.tree.getChildren(node)) ?? [];
     const groupItems = await Promise.all(groups.map(async (group) => fixture.api.tree.getTreeItem(group)));
     assert.deepEqual(
       groupItems.map((item) => item.label),
-      ['Apps (2)', 'Recent actions (1)'],
+      ['Apps (2)', 'eBooks (2)', 'Recent actions (1)'],
     );
     const apps = await Promise.all(
       ((await fixture.api.tree.getChildren(groups[0])) ?? []).map(async (app) => fixture.api.tree.getTreeItem(app)),
@@ -155,8 +155,18 @@ describe('Intune VPP Tokens in a real VS Code', () => {
         ['Microsoft Outlook', '0/30 licenses used'],
       ],
     );
+    const books = await Promise.all(
+      ((await fixture.api.tree.getChildren(groups[1])) ?? []).map(async (book) => fixture.api.tree.getTreeItem(book)),
+    );
+    assert.deepEqual(
+      books.map((book) => [book.label, book.description, (book.iconPath as vscode.ThemeIcon).id]),
+      [
+        ['The Swift Programming Language', '12/40 licenses used', 'book'],
+        ['Apple Platform Deployment', '3/10 licenses used', 'book'],
+      ],
+    );
     const actions = await Promise.all(
-      ((await fixture.api.tree.getChildren(groups[1])) ?? []).map(async (action) => fixture.api.tree.getTreeItem(action)),
+      ((await fixture.api.tree.getChildren(groups[2])) ?? []).map(async (action) => fixture.api.tree.getTreeItem(action)),
     );
     assert.equal(actions[0].label, 'RevokeLicenses');
     assert.equal(actions[0].description, 'done · 13 licenses, 0 failed');
@@ -164,6 +174,17 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     const appRequests = fixture.tenant.requestsFor('apps');
     assert.ok(appRequests.length >= 1, 'the apps were listed');
     assert.match(decodeURIComponent(appRequests[0].url), /\$filter=isof\('microsoft\.graph\.iosVppApp'\)/);
+    assert.match(
+      decodeURIComponent(fixture.tenant.requestsFor('ebooks')[0]?.url ?? ''),
+      /\$filter=isof\('microsoft\.graph\.iosVppEBook'\)/,
+    );
+    // A token that bought no eBooks has no eBooks group.
+    const other = (await fixture.api.tree.getChildren(await nodeLabelled('Old MDM token'))) ?? [];
+    const otherLabels = await Promise.all(other.map(async (group) => labelOf(await fixture.api.tree.getTreeItem(group))));
+    assert.deepEqual(
+      otherLabels.map((label) => label.replace(/\(\d+\)/, '(n)')),
+      ['Apps (n)', 'Recent actions (n)'],
+    );
   });
 
   it('a tenant that granted only DeviceManagementServiceConfig: a token still shows its recent actions, and its apps say which permission they need', async () => {
@@ -189,9 +210,10 @@ describe('Intune VPP Tokens in a real VS Code', () => {
   it('a token whose recent actions cannot be read still shows its apps', async () => {
     const node = await nodeLabelled('Contoso HQ');
     fixture.tenant.addFault({ route: 'get', status: 500, times: 5 });
-    const [apps, actions] = await Promise.all(
+    const children = await Promise.all(
       ((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)),
     );
+    const [apps, actions] = [children[0], children[children.length - 1]];
     assert.equal(apps.label, 'Apps (2)');
     assert.equal(actions.label, 'Recent actions: could not be read');
     assert.match(tooltipOf(actions), /server error \(500\)/);

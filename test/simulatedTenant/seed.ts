@@ -122,3 +122,31 @@ export function seedApps(tokens: readonly StoredToken[]): StoredApp[] {
   });
   return apps;
 }
+
+/** A VPP eBook as the simulated tenant stores it (`vppTokenId` is a GUID in the metadata). */
+export interface StoredEBook {
+  readonly id: string;
+  readonly '@odata.type': '#microsoft.graph.iosVppEBook';
+  readonly displayName: string;
+  readonly vppTokenId: string;
+  readonly usedLicenseCount: number;
+  readonly totalLicenseCount: number;
+}
+
+/** eBooks bought with the first three tokens: one each, two with the first. */
+export function seedEBooks(tokens: readonly StoredToken[]): StoredEBook[] {
+  const books: [string, number, number][] = [
+    ['The Swift Programming Language', 12, 40],
+    ['Apple Platform Deployment', 3, 10],
+  ];
+  return tokens.slice(0, 3).flatMap((token, tokenIndex) =>
+    books.slice(0, tokenIndex === 0 ? 2 : 1).map(([displayName, used, total], bookIndex) => ({
+      id: `ebook-${tokenIndex}-${bookIndex}`,
+      '@odata.type': '#microsoft.graph.iosVppEBook' as const,
+      displayName,
+      vppTokenId: token.id,
+      usedLicenseCount: used,
+      totalLicenseCount: total,
+    })),
+  );
+}

@@ -2,7 +2,7 @@ import { constants, createHash, randomUUID, verify, X509Certificate } from 'node
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { seedApps, StoredApp, StoredToken, seedTokens } from './seed';
+import { seedApps, seedEBooks, StoredApp, StoredEBook, StoredToken, seedTokens } from './seed';
 
 /** What the README's admin setup grants: the tokens (and their writes), and the apps bought with them. */
 export const README_PERMISSIONS = ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.Read.All'] as const;
@@ -32,6 +32,7 @@ const GRAPH_ROUTE_PERMISSIONS = {
     'DeviceManagementConfiguration.Read.All',
     'DeviceManagementConfiguration.ReadWrite.All',
   ],
+  ebooks: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'],
 } as const satisfies Partial<Record<Route, readonly string[]>>;
 
 /**
@@ -56,7 +57,8 @@ function validRevokeBody(body: string): boolean {
 }
 
 /** The routes of the simulated tenant, as fault injection and assertions name them. */
-export type Route = 'discovery' | 'openid' | 'authorize' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'unknown';
+export type Route =
+  'discovery' | 'openid' | 'authorize' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'ebooks' | 'unknown';
 
 export interface RecordedRequest {
   readonly route: Route;
@@ -143,6 +145,7 @@ export class SimulatedTenant {
   readonly requests: RecordedRequest[] = [];
   readonly tokens = new Map<string, StoredToken>();
   readonly apps: StoredApp[] = [];
+  readonly eBooks: StoredEBook[] = [];
   /** The writes Intune carried out (revokes and syncs), whatever answer their request got. */
   readonly executed: { readonly route: 'revoke' | 'sync'; readonly tokenId: string; readonly time: number }[] = [];
   /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
@@ -233,6 +236,7 @@ export class SimulatedTenant {
       this.tokens.set(token.id, structuredClone(token));
     }
     this.apps.splice(0, this.apps.length, ...seedApps(tokens));
+    this.eBooks.splice(0, this.eBooks.length, ...seedEBooks(tokens));
     this.writeTimes.length = 0;
     this.executed.length = 0;
     this.throttleViolations = 0;
@@ -459,6 +463,11 @@ export class SimulatedTenant {
     }
     if (route === 'apps') {
       return this.listApps(url, res);
+    }
+    if (route === 'ebooks') {
+      // Only the VPP eBooks, as the extension's isof filter asks; one page is enough for the seed.
+      const filter = url.searchParams.get('$filter') ?? '';
+      return json(res, 200, { value: filter.includes("isof('microsoft.graph.iosVppEBook')") ? this.eBooks : [] });
     }
     const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
     if (!token) {
@@ -899,6 +908,9 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   }
   if (method === 'GET' && pathname === '/beta/deviceAppManagement/mobileApps') {
     return { route: 'apps' };
+  }
+  if (method === 'GET' && pathname === '/beta/deviceAppManagement/managedEBooks') {
+    return { route: 'ebooks' };
   }
   if (!pathname.startsWith(`${GRAPH_PREFIX}/`)) {
     return { route: 'unknown' };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GraphRoute, ROUTE_PERMISSIONS } from '../../src/config/permissions';
 import { createVppTokenService } from '../../src/graph/createService';
-import { TOKEN_FIELDS, VPP_APP_FIELDS, VppTokenService } from '../../src/graph/vppTokenService';
+import { TOKEN_FIELDS, VPP_APP_FIELDS, VPP_EBOOK_FIELDS, VppTokenService } from '../../src/graph/vppTokenService';
 import { PROJECT_ROOT } from '../paths';
 import { SimulatedTenant, Route } from '../simulatedTenant/server';
 import { GraphContract } from '../support/graphContract';
@@ -17,6 +17,7 @@ const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
   revokeLicenses: 'revoke',
   syncLicenses: 'sync',
   listVppApps: 'apps',
+  listVppEBooks: 'ebooks',
 };
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
@@ -83,11 +84,17 @@ describe('The Graph beta metadata as a contract', () => {
         type,
       );
     }
+    const bookProperties = contract.properties('microsoft.graph.iosVppEBook');
+    assert.deepEqual(
+      VPP_EBOOK_FIELDS.filter((field) => !bookProperties.has(field)),
+      [],
+    );
   });
 
   it('every request the extension sends, and every answer the simulated tenant gives, matches the metadata', async () => {
     await service.listTokens();
     await service.listVppApps();
+    await service.listVppEBooks();
     await service.getToken(TOKEN_ID);
     await service.revokeLicenses(TOKEN_ID, { notifyManagedDevices: true, revokeUntrackedLicenses: false });
     await waitUntil(() => tenant.tokens.get(TOKEN_ID)?.tokenActionResults?.[0]?.actionState === 'done', 'the revoke to finish');
