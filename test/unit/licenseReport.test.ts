@@ -94,6 +94,17 @@ describe('Export License Report…', () => {
     );
   });
 
+  it('Cancel while the tenants are read writes nothing and says nothing', async () => {
+    const ui = new ScriptedUserInput([{ pick: 'All tenants (2)' }, { text: 'all.csv' }]);
+    ui.onProgressReport = (_message, cancel) => cancel();
+    await assert.rejects(
+      exportLicenseReport(actionContext(ui), [source('Contoso'), source('Fabrikam')]),
+      (error: unknown) => error instanceof VppError && error.kind === 'cancelled',
+    );
+    assert.equal(ui.written.size, 0);
+    assert.deepEqual(ui.of('info'), []);
+  });
+
   it('Escape at the tenant pick or at the save dialog reads and writes nothing', async () => {
     for (const answers of [['escape'], [{ pick: 'Contoso' }, 'escape']] as const) {
       tenant.requests.length = 0;
