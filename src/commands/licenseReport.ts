@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog, VppError } from '../errors';
-import { groupAppsByToken } from '../graph/licenses';
+import { groupByTokenId } from '../graph/licenses';
 import { VppAppRecord, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { sortTokens, tokenLabel } from '../tree/tokenPresentation';
@@ -125,7 +125,7 @@ export async function exportLicenseReport(context: ActionContext, sources: reado
         try {
           const service = source.service();
           const tokens = await service.listTokens(progress.signal);
-          const apps = groupAppsByToken(await service.listVppApps(progress.signal));
+          const apps = groupByTokenId(await service.listVppApps(progress.signal));
           read.push({
             tenant: source.label,
             tokens: sortTokens(tokens, 'en').map((token) => ({ token, apps: apps.get(token.id.toLowerCase()) ?? [] })),

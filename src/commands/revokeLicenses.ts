@@ -10,7 +10,7 @@ import {
 } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
-import { groupAppsByToken, licenseImpact } from '../graph/licenses';
+import { groupByTokenId, licenseImpact } from '../graph/licenses';
 import { permissionFor } from '../config/permissions';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
@@ -92,7 +92,7 @@ async function impactLine(context: TenantContext, tokens: readonly VppTokenRecor
       context.service().listVppApps(progress.signal),
     );
     const impact = licenseImpact(
-      groupAppsByToken(apps),
+      groupByTokenId(apps),
       tokens.map((token) => token.id),
     );
     return tokens.length === 1

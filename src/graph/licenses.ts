@@ -4,7 +4,7 @@ import { VppAppRecord } from './vppTokenService';
  * Apps (or eBooks) by the id of their token, lower-cased: Graph does not promise the same case in `vppTokenId` as in
  * the token's id.
  */
-export function groupAppsByToken<T extends { readonly vppTokenId?: string | null }>(apps: readonly T[]): Map<string, T[]> {
+export function groupByTokenId<T extends { readonly vppTokenId?: string | null }>(apps: readonly T[]): Map<string, T[]> {
   const byToken = new Map<string, T[]>();
   for (const app of apps) {
     const tokenId = app.vppTokenId?.toLowerCase();

@@ -7,7 +7,7 @@ import { plainText } from '../text';
 import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
-import { groupAppsByToken } from '../graph/licenses';
+import { groupByTokenId } from '../graph/licenses';
 import { actionItem, appItem, eBookItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
@@ -174,8 +174,8 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   /**
-   * A token's apps (with used/total licenses) and its recent action results, read when it is expanded. Each is read
-   * on its own: apps refused for want of a permission leave the recent actions shown, and the reverse.
+   * A token's apps and eBooks (with used/total licenses) and its recent action results, read when it is expanded.
+   * Each is read on its own: apps refused for want of a permission leave the recent actions shown, and the reverse.
    */
   private async tokenChildren(node: TokenNode): Promise<TreeNode[]> {
     const view = this.views.get(node.tenantKey);
@@ -187,8 +187,8 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return [new LeafNode(item, node.tenantKey)];
     }
     const service = connection.service();
-    view.appsByToken ??= service.listVppApps().then(groupAppsByToken);
-    view.eBooksByToken ??= service.listVppEBooks().then(groupAppsByToken);
+    view.appsByToken ??= service.listVppApps().then(groupByTokenId);
+    view.eBooksByToken ??= service.listVppEBooks().then(groupByTokenId);
     const pendingApps = view.appsByToken;
     const pendingBooks = view.eBooksByToken;
     const [apps, token, books] = await Promise.allSettled([pendingApps, service.getToken(node.token.id), pendingBooks]);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { groupAppsByToken, licenseImpact } from '../../src/graph/licenses';
+import { groupByTokenId, licenseImpact } from '../../src/graph/licenses';
 
 describe('license impact', () => {
   const apps = [
@@ -10,7 +10,7 @@ describe('license impact', () => {
   ];
 
   it('groups apps by their token id whatever its case, and leaves out apps without one', () => {
-    const grouped = groupAppsByToken(apps);
+    const grouped = groupByTokenId(apps);
     assert.deepEqual([...grouped.keys()], ['token-1', 'token-2']);
     assert.deepEqual(
       grouped.get('token-1')?.map((app) => app.id),
@@ -19,7 +19,7 @@ describe('license impact', () => {
   });
 
   it('sums apps, used and total licenses over the tokens named, each token once, missing counts as 0', () => {
-    const grouped = groupAppsByToken(apps);
+    const grouped = groupByTokenId(apps);
     assert.deepEqual(licenseImpact(grouped, ['Token-1']), { apps: 2, used: 1239, total: 1520 });
     assert.deepEqual(licenseImpact(grouped, ['token-1', 'TOKEN-1', 'token-2']), { apps: 3, used: 1242, total: 1520 });
     assert.deepEqual(licenseImpact(grouped, ['unknown']), { apps: 0, used: 0, total: 0 });
