@@ -84,6 +84,19 @@ export function tokenPath(id: string, action?: string): string {
   return `${TOKENS_PATH}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 }
 
+/** What the tree shows of an app or an eBook: its name, token and license counts, each only when of the right type. */
+function licensedItem(item: Record<string, unknown> & { id: string }) {
+  const text = (key: string) => (typeof item[key] === 'string' ? item[key] : undefined);
+  const count = (key: string) => (typeof item[key] === 'number' ? item[key] : undefined);
+  return {
+    id: item.id,
+    displayName: text('displayName'),
+    vppTokenId: text('vppTokenId'),
+    usedLicenseCount: count('usedLicenseCount'),
+    totalLicenseCount: count('totalLicenseCount'),
+  };
+}
+
 /** Removes the secret `token` blob should a server send it despite `$select`. */
 function withoutSecret(raw: Record<string, unknown>): Record<string, unknown> {
   const { token: _secret, ...rest } = raw;
@@ -115,18 +128,8 @@ export class VppTokenService {
       this.client.api(APPS_PATH).filter(VPP_APPS_FILTER),
       signal,
       (item, page) => {
-        if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
-          throw this.malformed('GET', APPS_PATH, page, l10n.t('an app has no id'));
-        }
-        const app = item as Record<string, unknown>;
-        return {
-          id: app.id as string,
-          displayName: typeof app.displayName === 'string' ? app.displayName : undefined,
-          bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined,
-          vppTokenId: typeof app.vppTokenId === 'string' ? app.vppTokenId : undefined,
-          usedLicenseCount: typeof app.usedLicenseCount === 'number' ? app.usedLicenseCount : undefined,
-          totalLicenseCount: typeof app.totalLicenseCount === 'number' ? app.totalLicenseCount : undefined,
-        };
+        const app = this.withId(item, page, APPS_PATH, l10n.t('an app has no id'));
+        return { ...licensedItem(app), bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined };
       },
     );
   }
@@ -138,20 +141,16 @@ export class VppTokenService {
       EBOOKS_PATH,
       this.client.api(EBOOKS_PATH).filter(VPP_EBOOKS_FILTER),
       signal,
-      (item, page) => {
-        if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
-          throw this.malformed('GET', EBOOKS_PATH, page, l10n.t('an eBook has no id'));
-        }
-        const book = item as Record<string, unknown>;
-        return {
-          id: book.id as string,
-          displayName: typeof book.displayName === 'string' ? book.displayName : undefined,
-          vppTokenId: typeof book.vppTokenId === 'string' ? book.vppTokenId : undefined,
-          usedLicenseCount: typeof book.usedLicenseCount === 'number' ? book.usedLicenseCount : undefined,
-          totalLicenseCount: typeof book.totalLicenseCount === 'number' ? book.totalLicenseCount : undefined,
-        };
-      },
+      (item, page) => licensedItem(this.withId(item, page, EBOOKS_PATH, l10n.t('an eBook has no id'))),
     );
+  }
+
+  /** An item of a collection page with a string id; anything else is a malformed answer. */
+  private withId(item: unknown, page: Response, path: string, what: string): Record<string, unknown> & { id: string } {
+    if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
+      throw this.malformed('GET', path, page, what);
+    }
+    return item as Record<string, unknown> & { id: string };
   }
 
   /** Reads a collection page by page, following `@odata.nextLink` only on this cloud's Graph and never in a loop. */
