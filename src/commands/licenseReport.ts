@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog, VppError } from '../errors';
-import { groupByTokenId } from '../graph/licenses';
+import { groupByTokenId, licenseTotals } from '../graph/licenses';
 import { VppAppRecord, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { sortTokens, tokenLabel } from '../tree/tokenPresentation';
@@ -60,23 +60,26 @@ export function licenseReportJson(tenants: readonly TenantLicenses[], generatedA
       generatedAt: generatedAt.toISOString(),
       tenants: tenants.map(({ tenant, tokens }) => ({
         tenant,
-        tokens: tokens.map(({ token, apps }) => ({
-          id: token.id,
-          displayName: token.displayName ?? null,
-          state: token.state ?? null,
-          expirationDateTime: token.expirationDateTime ?? null,
-          appleId: token.appleId ?? null,
-          location: token.locationName ?? null,
-          usedLicenses: apps.reduce((sum, app) => sum + (app.usedLicenseCount ?? 0), 0),
-          totalLicenses: apps.reduce((sum, app) => sum + (app.totalLicenseCount ?? 0), 0),
-          apps: apps.map((app) => ({
-            id: app.id,
-            displayName: app.displayName ?? null,
-            bundleId: app.bundleId ?? null,
-            usedLicenses: app.usedLicenseCount ?? null,
-            totalLicenses: app.totalLicenseCount ?? null,
-          })),
-        })),
+        tokens: tokens.map(({ token, apps }) => {
+          const totals = licenseTotals(apps);
+          return {
+            id: token.id,
+            displayName: token.displayName ?? null,
+            state: token.state ?? null,
+            expirationDateTime: token.expirationDateTime ?? null,
+            appleId: token.appleId ?? null,
+            location: token.locationName ?? null,
+            usedLicenses: totals.used,
+            totalLicenses: totals.total,
+            apps: apps.map((app) => ({
+              id: app.id,
+              displayName: app.displayName ?? null,
+              bundleId: app.bundleId ?? null,
+              usedLicenses: app.usedLicenseCount ?? null,
+              totalLicenses: app.totalLicenseCount ?? null,
+            })),
+          };
+        }),
       })),
     },
     null,

@@ -23,7 +23,11 @@ export interface LicenseImpact {
 }
 
 export function licenseImpact(appsByToken: ReadonlyMap<string, readonly VppAppRecord[]>, tokenIds: readonly string[]): LicenseImpact {
-  const apps = [...new Set(tokenIds.map((id) => id.toLowerCase()))].flatMap((id) => appsByToken.get(id) ?? []);
+  return licenseTotals([...new Set(tokenIds.map((id) => id.toLowerCase()))].flatMap((id) => appsByToken.get(id) ?? []));
+}
+
+/** How many apps, and the licenses used and bought across them (a missing count counts as 0). */
+export function licenseTotals(apps: readonly VppAppRecord[]): LicenseImpact {
   return {
     apps: apps.length,
     used: apps.reduce((sum, app) => sum + (app.usedLicenseCount ?? 0), 0),
