@@ -8,9 +8,8 @@ import { UserInput } from '../src/ui/userInput';
 import { resolveSettings } from '../src/config/settings';
 import { createVppTokenService } from '../src/graph/createService';
 import { WriteThrottle } from '../src/graph/writeThrottle';
-import { Logger } from '../src/log';
 import { ensureTestCertificates } from '../test/simulatedTenant/certificates';
-import { fakeAccount } from '../test/support/fakeAccount';
+import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
 import { generatedTokens } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { CERT_DIR, PROJECT_ROOT } from '../test/paths';
@@ -25,14 +24,6 @@ const BULK = 300;
  */
 const WRITE_LIMIT = { maxWrites: 100, windowMs: Number(process.env.BENCH_WINDOW_MS ?? 4000) };
 const BUNDLE_BUDGET = 400 * 1024;
-
-const quiet: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 function figure(name: string, value: number, unit: string, floor: number, target?: number, extra: Record<string, unknown> = {}): boolean {
   const ratio = Math.round((value / floor) * 1000) / 1000;
@@ -140,7 +131,7 @@ async function main(): Promise<boolean> {
     });
     const service = createVppTokenService(settings, {
       getAccessToken: async () => accessToken,
-      log: quiet,
+      log: silentLogger,
       acceptLanguage: 'en-US',
       writeThrottle: new WriteThrottle(WRITE_LIMIT),
     });
@@ -174,7 +165,7 @@ async function main(): Promise<boolean> {
     await revokeLicenses(
       {
         ui: autoConfirm,
-        log: quiet,
+        log: silentLogger,
         service: () => service,
         account: fakeAccount(),
         tree: { refresh: () => undefined, refreshToken: async () => undefined },

@@ -17,7 +17,8 @@ export function fakeAccount(overrides: Partial<AccountActions> = {}): AccountAct
   };
 }
 
-const silent: Logger = {
+/** A Logger that drops every line. */
+export const silentLogger: Logger = {
   trace: () => undefined,
   debug: () => undefined,
   info: () => undefined,
@@ -27,14 +28,14 @@ const silent: Logger = {
 
 /** The action context of a command that acts on no tenant (Add Tenant…, Remove Tenant…): the UI it is given. */
 export function actionContext(ui: UserInput): ActionContext {
-  return { ui, log: silent };
+  return { ui, log: silentLogger };
 }
 
 /** The context of an account command on one tenant: the UI and account actions given; it lists nothing. */
 export function accountContext(ui: UserInput, account: AccountActions, tenantLabel?: string): TenantContext {
   return {
     ui,
-    log: silent,
+    log: silentLogger,
     account,
     tenantLabel,
     service: () => {
