@@ -122,11 +122,16 @@ export class ScriptedUserInput implements UserInput {
 
   async inputSecret(title: string, prompt: string): Promise<string | undefined> {
     this.shown.push({ kind: 'inputSecret', title, message: prompt });
-    const answer = this.next('inputSecret');
+    return this.textAnswer('inputSecret', 'a single input box');
+  }
+
+  /** The next answer as text, for a prompt without a Back button (`what` names it); `escape` gives undefined. */
+  private textAnswer(kind: string, what: string): string | undefined {
+    const answer = this.next(kind);
     if (answer === 'escape') {
       return undefined;
     }
-    assert.ok(answer !== 'back', 'a single input box has no Back button');
+    assert.ok(answer !== 'back', `${what} has no Back button`);
     assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
     return answer.text;
   }
@@ -223,25 +228,13 @@ export class ScriptedUserInput implements UserInput {
 
   async pickPemFiles(title: string): Promise<string | undefined> {
     this.shown.push({ kind: 'inputSecret', title });
-    const answer = this.next('pickPemFiles');
-    if (answer === 'escape') {
-      return undefined;
-    }
-    assert.ok(answer !== 'back', 'a file dialog has no Back button');
-    assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
-    return answer.text;
+    return this.textAnswer('pickPemFiles', 'a file dialog');
   }
 
   /** The path to save to comes from a text answer; `escape` dismisses the dialog. */
   async pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
     this.shown.push({ kind: 'save', title, value: defaultName });
-    const answer = this.next('pickSaveLocation');
-    if (answer === 'escape') {
-      return undefined;
-    }
-    assert.ok(answer !== 'back', 'a save dialog has no Back button');
-    assert.ok('text' in answer, `expected a text answer, got ${JSON.stringify(answer)}`);
-    return answer.text;
+    return this.textAnswer('pickSaveLocation', 'a save dialog');
   }
 
   /** Files written, by path: tests read what a command wrote. */
