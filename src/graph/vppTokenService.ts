@@ -1,5 +1,11 @@
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
-import type { IosVppApp, IosVppEBook, VppToken } from '@microsoft/microsoft-graph-types-beta';
+import type {
+  IosVppApp,
+  IosVppAppAssignedDeviceLicense,
+  IosVppAppRevokeLicensesActionResult,
+  IosVppEBook,
+  VppToken,
+} from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { GraphRoute } from '../config/permissions';
@@ -41,8 +47,37 @@ export const TOKEN_FIELDS = [
 /** The fields of a VPP app that are read: iosVppApp and macOsVppApp both have them (a contract test checks). */
 export const VPP_APP_FIELDS = ['displayName', 'bundleId', 'vppTokenId', 'usedLicenseCount', 'totalLicenseCount'] as const;
 
-/** An iOS or macOS app bought with a VPP token, as the tree shows it. */
-export type VppAppRecord = Pick<IosVppApp, (typeof VPP_APP_FIELDS)[number]> & { readonly id: string };
+/** An iOS or macOS app bought with a VPP token, as the tree shows it. Only iOS apps have per-app revokes in Graph. */
+export type VppAppRecord = Pick<IosVppApp, (typeof VPP_APP_FIELDS)[number]> & { readonly id: string; readonly platform?: 'iOS' | 'macOS' };
+
+/** An iOS VPP app with the results of its per-app revokes, read to learn a revoke's outcome. */
+export type VppAppDetail = VppAppRecord & { readonly revokeLicenseActionResults: readonly IosVppAppRevokeLicensesActionResult[] };
+
+/** One license of an iOS VPP app: assigned to a user, or to a device (which has `managedDeviceId`). */
+export type AssignedLicenseRecord = Pick<
+  IosVppAppAssignedDeviceLicense,
+  'userId' | 'userName' | 'userPrincipalName' | 'userEmailAddress' | 'managedDeviceId' | 'deviceName'
+> & { readonly id: string; readonly kind: 'user' | 'device' };
+
+/** The fields an admin gives when adding a token; `token` is the Base64 of the `.vpptoken` file's text. */
+export type NewVppToken = Required<
+  Pick<VppToken, 'token' | 'appleId' | 'countryOrRegion' | 'vppTokenAccountType' | 'automaticallyUpdateApps' | 'dataSharingConsentGranted'>
+> &
+  Pick<VppToken, 'displayName'>;
+
+/** The fields a PATCH may change: the admin's, never the ones Intune sets (organization, state, dates…). */
+export type VppTokenChanges = Partial<
+  Pick<
+    VppToken,
+    | 'token'
+    | 'appleId'
+    | 'displayName'
+    | 'countryOrRegion'
+    | 'automaticallyUpdateApps'
+    | 'dataSharingConsentGranted'
+    | 'claimTokenManagementFromExternalMdm'
+  >
+>;
 
 /** The fields of a VPP eBook that are read (a contract test checks iosVppEBook has them). */
 export const VPP_EBOOK_FIELDS = ['displayName', 'vppTokenId', 'usedLicenseCount', 'totalLicenseCount'] as const;
@@ -57,6 +92,16 @@ const EBOOKS_PATH = '/deviceAppManagement/managedEBooks';
 /** iOS and macOS VPP apps. Their own fields cannot be `$select`ed on the base collection, so none are. */
 const VPP_APPS_FILTER = "isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')";
 const APPS_PATH = '/deviceAppManagement/mobileApps';
+/** The per-app actions are bound to iosVppApp, so the app's path is cast to it, as the SDKs do. */
+const IOS_VPP_APP_CAST = 'microsoft.graph.iosVppApp';
+
+/** The path of one iOS VPP app, cast to its type, with an action or navigation property after it. */
+export function iosVppAppPath(id: string, tail: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id === '.' || id === '..') {
+    throw new VppError('badRequest', l10n.t('The app id "{0}" is not valid.', String(id)));
+  }
+  return `${APPS_PATH}/${encodeURIComponent(id)}/${IOS_VPP_APP_CAST}/${tail}`;
+}
 
 export interface RevokeLicensesOptions {
   readonly notifyManagedDevices: boolean;
@@ -97,6 +142,16 @@ function licensedItem(item: Record<string, unknown> & { id: string }) {
   };
 }
 
+/** An app's listed fields, and its platform from its `@odata.type`. */
+function appRecord(app: Record<string, unknown> & { id: string }): VppAppRecord {
+  const type = app['@odata.type'];
+  return {
+    ...licensedItem(app),
+    bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined,
+    platform: type === '#microsoft.graph.iosVppApp' ? 'iOS' : type === '#microsoft.graph.macOsVppApp' ? 'macOS' : undefined,
+  };
+}
+
 /** Removes the secret `token` blob should a server send it despite `$select`. */
 function withoutSecret(raw: Record<string, unknown>): Record<string, unknown> {
   const { token: _secret, ...rest } = raw;
@@ -128,8 +183,7 @@ export class VppTokenService {
       this.client.api(APPS_PATH).filter(VPP_APPS_FILTER),
       signal,
       (item, page) => {
-        const app = this.withId(item, page, APPS_PATH, l10n.t('an app has no id'));
-        return { ...licensedItem(app), bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined };
+        return appRecord(this.withId(item, page, APPS_PATH, l10n.t('an app has no id')));
       },
     );
   }
@@ -196,14 +250,112 @@ export class VppTokenService {
     };
     const path = tokenPath(id, 'revokeLicenses');
     return this.write(async () => {
-      const response = await this.send('revokeLicenses', 'POST', this.client.api(path), signal, body);
-      // Graph answers 204; anything else (a proxy's page, say) must not read as a revoke that happened.
-      if (response.status !== 204) {
-        await response.body?.cancel().catch(() => undefined);
-        throw this.malformed('POST', path, response, l10n.t('status {0} instead of 204 No Content', response.status));
-      }
-      return receipt(response);
+      return this.expectNoContent(await this.send('revokeLicenses', 'POST', this.client.api(path), signal, body), 'POST', path);
     });
+  }
+
+  /**
+   * Adds a token. Graph answers 201 with the new token (secret blob included): it is checked, and kept without the
+   * blob. A lost answer is an `unconfirmed` error: the token may exist, so list before adding it again.
+   */
+  async createToken(fields: NewVppToken, signal?: AbortSignal): Promise<VppTokenRecord> {
+    const body = {
+      '@odata.type': '#microsoft.graph.vppToken',
+      ...fields,
+      claimTokenManagementFromExternalMdm: false,
+      roleScopeTagIds: ['0'],
+    };
+    return this.write(async () => {
+      const response = await this.send('createToken', 'POST', this.client.api(TOKENS_PATH), signal, body);
+      return this.toRecord(await this.readJson(response, 'POST', TOKENS_PATH), response, 'POST');
+    });
+  }
+
+  /**
+   * Changes the given fields of a token, and only those. Graph answers 200 with the token (D24), or 204: both are
+   * accepted; the answer's body, secret blob included, is dropped.
+   */
+  async updateToken(id: string, changes: VppTokenChanges, signal?: AbortSignal): Promise<WriteReceipt> {
+    const path = tokenPath(id);
+    return this.write(async () => receipt(await this.send('updateToken', 'PATCH', this.client.api(path), signal, changes)));
+  }
+
+  /** Deletes a token (204). Its apps and their assignments go with it in Intune. */
+  async deleteToken(id: string, signal?: AbortSignal): Promise<WriteReceipt> {
+    const path = tokenPath(id);
+    return this.write(async () =>
+      this.expectNoContent(await this.send('deleteToken', 'DELETE', this.client.api(path), signal), 'DELETE', path),
+    );
+  }
+
+  /** One VPP app with the results of its per-app revokes. */
+  async getVppApp(id: string, signal?: AbortSignal): Promise<VppAppDetail> {
+    const path = `${APPS_PATH}/${encodeURIComponent(id)}`;
+    const response = await this.send('getVppApp', 'GET', this.client.api(path), signal);
+    const app = this.withId(await this.readJson(response, 'GET', path), response, path, l10n.t('an app has no id'));
+    const results = app.revokeLicenseActionResults;
+    return {
+      ...appRecord(app),
+      revokeLicenseActionResults: Array.isArray(results) ? (results as IosVppAppRevokeLicensesActionResult[]) : [],
+    };
+  }
+
+  /** The licenses of an iOS VPP app, each assigned to a user or to a device. */
+  async listAssignedLicenses(appId: string, signal?: AbortSignal): Promise<AssignedLicenseRecord[]> {
+    const path = iosVppAppPath(appId, 'assignedLicenses');
+    return this.collect('listAssignedLicenses', path, this.client.api(path), signal, (item, page) => {
+      const license = this.withId(item, page, path, l10n.t('a license has no id'));
+      const text = (key: string) => (typeof license[key] === 'string' ? license[key] : undefined);
+      const managedDeviceId = text('managedDeviceId');
+      return {
+        id: license.id,
+        kind: license['@odata.type'] === '#microsoft.graph.iosVppAppAssignedDeviceLicense' || managedDeviceId ? 'device' : 'user',
+        userId: text('userId'),
+        userName: text('userName'),
+        userPrincipalName: text('userPrincipalName'),
+        userEmailAddress: text('userEmailAddress'),
+        managedDeviceId,
+        deviceName: text('deviceName'),
+      };
+    });
+  }
+
+  /** Revokes every license of an iOS VPP app (204). */
+  async revokeAppLicenses(appId: string, notifyManagedDevices: boolean, signal?: AbortSignal): Promise<WriteReceipt> {
+    return this.appAction('revokeAppLicenses', iosVppAppPath(appId, 'revokeAllLicenses'), { notifyManagedDevices }, signal);
+  }
+
+  /** Revokes the license of an iOS VPP app that one user holds (204). */
+  async revokeAppUserLicense(appId: string, userId: string, notifyManagedDevices: boolean, signal?: AbortSignal): Promise<WriteReceipt> {
+    return this.appAction('revokeAppUserLicense', iosVppAppPath(appId, 'revokeUserLicense'), { userId, notifyManagedDevices }, signal);
+  }
+
+  /** Revokes the license of an iOS VPP app that one device holds (204). */
+  async revokeAppDeviceLicense(
+    appId: string,
+    managedDeviceId: string,
+    notifyManagedDevices: boolean,
+    signal?: AbortSignal,
+  ): Promise<WriteReceipt> {
+    return this.appAction(
+      'revokeAppDeviceLicense',
+      iosVppAppPath(appId, 'revokeDeviceLicense'),
+      { managedDeviceId, notifyManagedDevices },
+      signal,
+    );
+  }
+
+  private appAction(route: GraphRoute, path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<WriteReceipt> {
+    return this.write(async () => this.expectNoContent(await this.send(route, 'POST', this.client.api(path), signal, body), 'POST', path));
+  }
+
+  /** Graph answers these writes 204; anything else (a proxy's page, say) must not read as a write that happened. */
+  private async expectNoContent(response: Response, method: string, path: string): Promise<WriteReceipt> {
+    if (response.status !== 204) {
+      await response.body?.cancel().catch(() => undefined);
+      throw this.malformed(method, path, response, l10n.t('status {0} instead of 204 No Content', response.status));
+    }
+    return receipt(response);
   }
 
   async syncLicenses(id: string, signal?: AbortSignal): Promise<WriteReceipt> {
@@ -226,7 +378,7 @@ export class VppTokenService {
    * connection, a cut or unexpected body, a redirect) becomes an `unconfirmed` error: the write may have
    * happened, so it must not be resent before the token was read again.
    */
-  private async write(attempt: () => Promise<WriteReceipt>): Promise<WriteReceipt> {
+  private async write<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
@@ -247,7 +399,7 @@ export class VppTokenService {
   /** Sends a request and returns the raw response when it is 2xx; any other status becomes a VppError. */
   private async send(
     route: GraphRoute,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     request: ReturnType<Client['api']>,
     signal: AbortSignal | undefined,
     body?: unknown,
@@ -261,12 +413,20 @@ export class VppTokenService {
       // A write can be cancelled while it waits for a throttle slot, never once sent: its outcome must be known.
       request.middlewareOptions([new WriteSlotOptions(signal)]);
     }
-    let response = (method === 'GET' ? await request.get() : await request.post(body)) as Response;
+    const sendOnce = async () =>
+      (method === 'GET'
+        ? await request.get()
+        : method === 'POST'
+          ? await request.post(body)
+          : method === 'PATCH'
+            ? await request.patch(body)
+            : await request.delete()) as Response;
+    let response = await sendOnce();
     // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry
     // with a fresh token is safe, for writes too.
     if (response.status === 401 && this.onUnauthorized()) {
       await response.body?.cancel().catch(() => undefined);
-      response = (method === 'GET' ? await request.get() : await request.post(body)) as Response;
+      response = await sendOnce();
     }
     if (!response.ok) {
       const path = describePath(new URL(response.url || this.graphEndpoint));
@@ -310,9 +470,9 @@ export class VppTokenService {
     throw this.malformed(method, path, response, l10n.t('the answer is not a JSON object'));
   }
 
-  private toRecord(item: unknown, response: Response): VppTokenRecord {
+  private toRecord(item: unknown, response: Response, method = 'GET'): VppTokenRecord {
     if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
-      throw this.malformed('GET', TOKENS_PATH, response, l10n.t('a token has no id'));
+      throw this.malformed(method, TOKENS_PATH, response, l10n.t('a token has no id'));
     }
     return withoutSecret(item as Record<string, unknown>) as VppTokenRecord;
   }

@@ -1,4 +1,4 @@
-import type { VppToken } from '@microsoft/microsoft-graph-types-beta';
+import type { IosVppAppRevokeLicensesActionResult, VppToken } from '@microsoft/microsoft-graph-types-beta';
 
 /**
  * A token as the simulated tenant stores it, secret `token` blob included (it must never reach the extension's UI),
@@ -87,6 +87,67 @@ export interface StoredApp {
   readonly vppTokenId?: string;
   usedLicenseCount: number;
   readonly totalLicenseCount: number;
+  /** VPP apps only: the results of per-app revokes, newest first. */
+  revokeLicenseActionResults?: IosVppAppRevokeLicensesActionResult[];
+}
+
+/** A license of an iOS VPP app (the `assignedLicenses` navigation), to a user or to a device. */
+export interface StoredLicense {
+  readonly '@odata.type': '#microsoft.graph.iosVppAppAssignedUserLicense' | '#microsoft.graph.iosVppAppAssignedDeviceLicense';
+  readonly id: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly userPrincipalName: string;
+  readonly userEmailAddress: string;
+  readonly managedDeviceId?: string;
+  readonly deviceName?: string;
+}
+
+/** The licenses of each iOS VPP app, one per used license: users and devices in turn. */
+export function seedLicenses(apps: readonly StoredApp[]): Map<string, StoredLicense[]> {
+  const licenses = new Map<string, StoredLicense[]>();
+  for (const app of apps.filter((candidate) => candidate['@odata.type'] === '#microsoft.graph.iosVppApp')) {
+    licenses.set(
+      app.id,
+      Array.from({ length: app.usedLicenseCount }, (_, index) => {
+        const user = {
+          id: `${app.id}-license-${index}`,
+          userId: `0000${index.toString().padStart(4, '0')}-aaaa-4bbb-8ccc-${app.id.replace(/\W/g, '').padEnd(12, '0').slice(0, 12)}`,
+          userName: `Student ${index + 1}`,
+          userPrincipalName: `student${index + 1}@contoso.example`,
+          userEmailAddress: `student${index + 1}@contoso.example`,
+        };
+        return index % 2 === 0
+          ? { '@odata.type': '#microsoft.graph.iosVppAppAssignedUserLicense' as const, ...user }
+          : {
+              '@odata.type': '#microsoft.graph.iosVppAppAssignedDeviceLicense' as const,
+              ...user,
+              managedDeviceId: `device-${app.id}-${index}`,
+              deviceName: `iPad ${index + 1}`,
+            };
+      }),
+    );
+  }
+  return licenses;
+}
+
+/**
+ * The text of a `.vpptoken` file as Apple Business or School Manager hands it out: Base64 of a JSON object with the
+ * token, its expiry and the organization. `location` stands in for the token: one location, one token.
+ */
+export function vppTokenFile(fields: { location: string; orgName?: string; expDate?: string }): string {
+  return Buffer.from(
+    JSON.stringify({
+      token: fields.location,
+      expDate: fields.expDate ?? '2027-11-29T12:00:00+0000',
+      orgName: fields.orgName ?? 'Contoso Ltd',
+    }),
+  ).toString('base64');
+}
+
+/** The location of seeded token n (1-based): a file made with it renews that token, or duplicates it when added. */
+export function seedLocation(n: number): string {
+  return `seed-location-${n}`;
 }
 
 const APP_NAMES: [string, string][] = [
@@ -109,6 +170,7 @@ export function seedApps(tokens: readonly StoredToken[]): StoredApp[] {
         vppTokenId: token.id,
         usedLicenseCount: 5 + appIndex * 3,
         totalLicenseCount: 20 + appIndex * 10,
+        revokeLicenseActionResults: [],
       });
     });
   });

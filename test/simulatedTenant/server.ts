@@ -2,10 +2,19 @@ import { constants, createHash, randomUUID, verify, X509Certificate } from 'node
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { seedApps, seedEBooks, StoredApp, StoredEBook, StoredToken, seedTokens } from './seed';
+import { seedApps, seedEBooks, seedLicenses, seedLocation, StoredApp, StoredEBook, StoredLicense, StoredToken, seedTokens } from './seed';
 
-/** What the README's admin setup grants: the tokens (and their writes), and the apps bought with them. */
-export const README_PERMISSIONS = ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.Read.All'] as const;
+/** What the README's admin setup grants: the tokens (and their writes), and the apps bought with them (and their revokes). */
+export const README_PERMISSIONS = ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.ReadWrite.All'] as const;
+
+const TOKEN_WRITE = ['DeviceManagementApps.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All'];
+const APP_READ = [
+  'DeviceManagementApps.Read.All',
+  'DeviceManagementApps.ReadWrite.All',
+  'DeviceManagementConfiguration.Read.All',
+  'DeviceManagementConfiguration.ReadWrite.All',
+];
+const APP_WRITE = ['DeviceManagementConfiguration.ReadWrite.All', 'DeviceManagementApps.ReadWrite.All'];
 
 /**
  * Which permissions grant each route, as Microsoft Graph's reference lists them (delegated and application alike).
@@ -33,7 +42,95 @@ const GRAPH_ROUTE_PERMISSIONS = {
     'DeviceManagementConfiguration.ReadWrite.All',
   ],
   ebooks: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'],
+  create: TOKEN_WRITE,
+  update: TOKEN_WRITE,
+  delete: TOKEN_WRITE,
+  app: APP_READ,
+  licenses: APP_READ,
+  appRevoke: APP_WRITE,
+  appUserRevoke: APP_WRITE,
+  appDeviceRevoke: APP_WRITE,
 } as const satisfies Partial<Record<Route, readonly string[]>>;
+
+/** The routes that change the tenant: each counts against the write limit and can be carried out before a fault. */
+const WRITE_ROUTES = new Set<Route>(['revoke', 'sync', 'create', 'update', 'delete', 'appRevoke', 'appUserRevoke', 'appDeviceRevoke']);
+type WriteRoute = 'revoke' | 'sync' | 'create' | 'update' | 'delete' | 'appRevoke' | 'appUserRevoke' | 'appDeviceRevoke';
+
+/** The fields an admin may send when adding a token (the rest Intune sets). */
+const CREATABLE_FIELDS = new Set([
+  '@odata.type',
+  'token',
+  'appleId',
+  'displayName',
+  'countryOrRegion',
+  'vppTokenAccountType',
+  'automaticallyUpdateApps',
+  'dataSharingConsentGranted',
+  'claimTokenManagementFromExternalMdm',
+  'roleScopeTagIds',
+  'appleDeviceAppDeliveryProtocolType',
+]);
+/**
+ * The fields a PATCH may change. The docs leave open whether Intune ignores or refuses the fields it sets; this
+ * tenant refuses them, so that a test shows the extension never sends one.
+ */
+const PATCHABLE_FIELDS = new Set([
+  'token',
+  'appleId',
+  'displayName',
+  'countryOrRegion',
+  'automaticallyUpdateApps',
+  'dataSharingConsentGranted',
+  'claimTokenManagementFromExternalMdm',
+  'roleScopeTagIds',
+]);
+const BOOLEAN_FIELDS = new Set(['automaticallyUpdateApps', 'dataSharingConsentGranted', 'claimTokenManagementFromExternalMdm']);
+
+/** A JSON object body, or undefined. */
+function parseObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What Intune reads from an uploaded token: the Base64 of the `.vpptoken` file's text, which is itself Base64 of
+ * `{token, expDate, orgName}`. Undefined when it is not that.
+ */
+function readUploadedToken(value: unknown): { location: string; orgName: string; expiry: string } | undefined {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(value)) {
+    return undefined;
+  }
+  const fileText = Buffer.from(value, 'base64').toString('utf8').trim();
+  if (!/^[A-Za-z0-9+/]+=*$/.test(fileText)) {
+    return undefined;
+  }
+  const inner = parseObject(Buffer.from(fileText, 'base64').toString('utf8'));
+  const expiry = typeof inner?.expDate === 'string' ? Date.parse(inner.expDate.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : NaN;
+  if (typeof inner?.token !== 'string' || typeof inner.orgName !== 'string' || Number.isNaN(expiry)) {
+    return undefined;
+  }
+  return { location: inner.token, orgName: inner.orgName, expiry: new Date(expiry).toISOString() };
+}
+
+/** Why the fields of a write are refused (types the metadata gives), or undefined. */
+function fieldProblem(fields: Record<string, unknown>, allowed: ReadonlySet<string>): string | undefined {
+  for (const [key, value] of Object.entries(fields)) {
+    if (!allowed.has(key)) {
+      return `The property '${key}' cannot be written.`;
+    }
+    if (BOOLEAN_FIELDS.has(key) && typeof value !== 'boolean') {
+      return `The property '${key}' must be a Boolean.`;
+    }
+    if (['appleId', 'countryOrRegion'].includes(key) && typeof value !== 'string') {
+      return `The property '${key}' must be a String.`;
+    }
+  }
+  return undefined;
+}
 
 /**
  * The revoke body the metadata allows: `notifyManagedDevices` a Boolean (non-null), `revokeUntrackedLicenses` an
@@ -58,7 +155,26 @@ function validRevokeBody(body: string): boolean {
 
 /** The routes of the simulated tenant, as fault injection and assertions name them. */
 export type Route =
-  'discovery' | 'openid' | 'authorize' | 'devicecode' | 'token' | 'list' | 'get' | 'revoke' | 'sync' | 'apps' | 'ebooks' | 'unknown';
+  | 'discovery'
+  | 'openid'
+  | 'authorize'
+  | 'devicecode'
+  | 'token'
+  | 'list'
+  | 'get'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'revoke'
+  | 'sync'
+  | 'apps'
+  | 'app'
+  | 'licenses'
+  | 'appRevoke'
+  | 'appUserRevoke'
+  | 'appDeviceRevoke'
+  | 'ebooks'
+  | 'unknown';
 
 export interface RecordedRequest {
   readonly route: Route;
@@ -67,6 +183,8 @@ export interface RecordedRequest {
   readonly url: string;
   /** The token id decoded from the path, for the token routes. */
   readonly tokenId?: string;
+  /** The app id decoded from the path, for the app routes. */
+  readonly appId?: string;
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly time: number;
@@ -95,8 +213,8 @@ export interface Fault {
   /** How many matching requests it affects; default 1. */
   readonly times?: number;
   /**
-   * For revoke and sync: Intune carries the write out first, and then the answer is the fault's (a 5xx, a drop,
-   * a hang, a cut body). Without it, a faulted write is not carried out.
+   * For writes: Intune carries the write out first, and then the answer is the fault's (a 5xx, a drop, a hang, a
+   * cut body). Without it, a faulted write is not carried out.
    */
   readonly afterExecute?: boolean;
 }
@@ -117,6 +235,8 @@ export interface TenantOptions {
   readonly writeLimit?: { readonly maxWrites: number; readonly windowMs: number };
   /** How long a revoke's action result stays `active` before it is `done`. */
   readonly revokeCompletionMs?: number;
+  /** In how many equal steps a token revoke frees its apps' licenses over `revokeCompletionMs` (default 1). */
+  readonly revokeSteps?: number;
   /** When set, a revoke ends `failed` for this reason (e.g. `appleFailure`), every license failed, rather than `done`. */
   readonly revokeFailureReason?: string;
   /**
@@ -146,8 +266,12 @@ export class SimulatedTenant {
   readonly tokens = new Map<string, StoredToken>();
   readonly apps: StoredApp[] = [];
   readonly eBooks: StoredEBook[] = [];
-  /** The writes Intune carried out (revokes and syncs), whatever answer their request got. */
-  readonly executed: { readonly route: 'revoke' | 'sync'; readonly tokenId: string; readonly time: number }[] = [];
+  /** The licenses of each iOS VPP app, by app id. */
+  readonly licenses = new Map<string, StoredLicense[]>();
+  /** The Apple location of each token, by token id: a second token for one location is a duplicate. */
+  readonly locations = new Map<string, string>();
+  /** The writes Intune carried out, whatever answer their request got. */
+  readonly executed: { readonly route: WriteRoute; readonly tokenId?: string; readonly appId?: string; readonly time: number }[] = [];
   /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
   readonly writeTimes: number[] = [];
   throttleViolations = 0;
@@ -179,6 +303,11 @@ export class SimulatedTenant {
   latencyMs: number;
   /** How syncLicenses answers: the bare token (the metadata) or `{"value": token}` (the docs' examples). */
   syncAnswer: 'entity' | 'value' = 'entity';
+  /** How a PATCH of a token answers: 200 with the token (the docs) or 204 No Content. */
+  patchAnswer: 'entity' | 'noContent' = 'entity';
+  /** How long a revoke's action result stays `active`, and in how many steps a token revoke frees its licenses. */
+  revokeCompletionMs: number;
+  revokeSteps: number;
   /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
   permissions: readonly string[];
   writeLimit: TenantOptions['writeLimit'];
@@ -191,6 +320,8 @@ export class SimulatedTenant {
     this.permissions = options.permissions ?? [...README_PERMISSIONS];
     this.latencyMs = options.latencyMs ?? 0;
     this.writeLimit = options.writeLimit;
+    this.revokeCompletionMs = options.revokeCompletionMs ?? 300;
+    this.revokeSteps = options.revokeSteps ?? 1;
     this.reset(options.tokens);
   }
 
@@ -237,6 +368,12 @@ export class SimulatedTenant {
     }
     this.apps.splice(0, this.apps.length, ...seedApps(tokens));
     this.eBooks.splice(0, this.eBooks.length, ...seedEBooks(tokens));
+    this.licenses.clear();
+    for (const [appId, licenses] of seedLicenses(this.apps)) {
+      this.licenses.set(appId, licenses);
+    }
+    this.locations.clear();
+    tokens.forEach((token, index) => this.locations.set(token.id, seedLocation(index + 1)));
     this.writeTimes.length = 0;
     this.executed.length = 0;
     this.throttleViolations = 0;
@@ -304,7 +441,7 @@ export class SimulatedTenant {
       this.control(req.method ?? 'GET', url, body, res);
       return;
     }
-    const { route, tokenId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
+    const { route, tokenId, appId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
     const requestId = randomUUID();
     res.on('finish', () => {
       this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0));
@@ -317,6 +454,7 @@ export class SimulatedTenant {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       tokenId,
+      appId,
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
       body,
       time: Date.now(),
@@ -330,26 +468,24 @@ export class SimulatedTenant {
     if (this.latencyMs > 0) {
       await sleep(this.latencyMs);
     }
-    const fault = this.takeFault(route, tokenId);
-    if (fault?.afterExecute) {
-      const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
-      if (
-        (route === 'revoke' || route === 'sync') &&
-        token &&
-        this.authorized(req.headers.authorization) &&
-        this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route])
-      ) {
-        this.execute(route, token);
-      }
+    const fault = this.takeFault(route, tokenId ?? appId);
+    if (
+      fault?.afterExecute &&
+      WRITE_ROUTES.has(route) &&
+      this.authorized(req.headers.authorization) &&
+      this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route as WriteRoute])
+    ) {
+      // Carried out; the answer is the fault's.
+      this.graphAnswer(route, { tokenId, appId }, url, body, requestId);
     }
     if (fault) {
       await this.applyFault(fault, req, res, requestId);
       return;
     }
-    if ((route === 'revoke' || route === 'sync') && !this.admitWrite(res, requestId)) {
+    if (WRITE_ROUTES.has(route) && !this.admitWrite(res, requestId)) {
       return;
     }
-    this.respond(route, tokenId, req, url, body, res, requestId);
+    this.respond(route, { tokenId, appId }, req, url, body, res, requestId);
   }
 
   /** Enforces the write limit over a sliding window, as Intune does per app and tenant. */
@@ -369,6 +505,7 @@ export class SimulatedTenant {
     return true;
   }
 
+  /** A fault's `tokenId` matches the token of a token route, or the app of an app route. */
   private takeFault(route: Route, tokenId: string | undefined): Fault | undefined {
     const fault = this.faults.find(
       (candidate) =>
@@ -416,7 +553,7 @@ export class SimulatedTenant {
 
   private respond(
     route: Route,
-    tokenId: string | undefined,
+    ids: { tokenId?: string; appId?: string },
     req: IncomingMessage,
     url: URL,
     body: string,
@@ -449,7 +586,7 @@ export class SimulatedTenant {
     if (!this.authorized(req.headers.authorization)) {
       return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
     }
-    const granting = GRAPH_ROUTE_PERMISSIONS[route];
+    const granting: readonly string[] | undefined = GRAPH_ROUTE_PERMISSIONS[route as keyof typeof GRAPH_ROUTE_PERMISSIONS];
     if (granting && !this.permitted(req.headers.authorization, granting)) {
       // As Intune answers: UnknownError wrapping a Forbidden that names the permissions that would do.
       const message = JSON.stringify({
@@ -458,48 +595,227 @@ export class SimulatedTenant {
       });
       return json(res, 403, JSON.parse(graphError('UnknownError', message, requestId)));
     }
-    if (route === 'list') {
-      return this.list(url, res);
-    }
-    if (route === 'apps') {
-      return this.listApps(url, res);
-    }
-    if (route === 'ebooks') {
-      // Only the VPP eBooks, as the extension's isof filter asks; one page is enough for the seed.
-      const filter = url.searchParams.get('$filter') ?? '';
-      return json(res, 200, { value: filter.includes("isof('microsoft.graph.iosVppEBook')") ? this.eBooks : [] });
-    }
-    const token = tokenId === undefined ? undefined : this.tokens.get(tokenId);
-    if (!token) {
-      return json(res, 404, JSON.parse(graphError('ResourceNotFound', `vppToken ${tokenId ?? ''} not found`, requestId)));
-    }
-    if (route === 'get') {
-      return json(res, 200, project(token, url.searchParams.get('$select')));
-    }
-    if (route === 'revoke' && !validRevokeBody(body)) {
-      return json(res, 400, JSON.parse(graphError('BadRequest', 'Invalid request body for revokeLicenses.', requestId)));
-    }
-    this.execute(route, token);
-    if (route === 'revoke') {
+    const answer = this.graphAnswer(route, ids, url, body, requestId);
+    if (answer.status === 204) {
       res.statusCode = 204;
       res.end();
       return;
     }
-    // The docs' examples wrap the token in `value`; the metadata says the action returns the bare entity.
-    return json(res, 200, this.syncAnswer === 'value' ? { value: token } : token);
+    json(res, answer.status, answer.body);
   }
 
-  /** Carries a revoke or sync out, as Intune does once it accepted the request. */
-  private execute(route: 'revoke' | 'sync', token: StoredToken): void {
+  /** Graph's answer to an authorized, permitted request; a write is carried out here. */
+  private graphAnswer(
+    route: Route,
+    ids: { tokenId?: string; appId?: string },
+    url: URL,
+    body: string,
+    requestId: string,
+  ): { status: number; body?: unknown } {
+    const error = (status: number, code: string, message: string) => ({ status, body: JSON.parse(graphError(code, message, requestId)) });
+    if (route === 'list') {
+      return { status: 200, body: this.list(url) };
+    }
+    if (route === 'apps') {
+      return { status: 200, body: this.listApps(url) };
+    }
+    if (route === 'ebooks') {
+      // Only the VPP eBooks, as the extension's isof filter asks; one page is enough for the seed.
+      const filter = url.searchParams.get('$filter') ?? '';
+      return { status: 200, body: { value: filter.includes("isof('microsoft.graph.iosVppEBook')") ? this.eBooks : [] } };
+    }
+    if (route === 'create') {
+      return this.createToken(body, error);
+    }
+    if (route === 'app' || route === 'licenses' || route === 'appRevoke' || route === 'appUserRevoke' || route === 'appDeviceRevoke') {
+      return this.appAnswer(route, ids.appId ?? '', body, error);
+    }
+    const token = ids.tokenId === undefined ? undefined : this.tokens.get(ids.tokenId);
+    if (!token) {
+      return error(404, 'ResourceNotFound', `vppToken ${ids.tokenId ?? ''} not found`);
+    }
+    if (route === 'get') {
+      return { status: 200, body: project(token, url.searchParams.get('$select')) };
+    }
+    if (route === 'update') {
+      return this.updateToken(token, body, error);
+    }
+    if (route === 'delete') {
+      this.executed.push({ route, tokenId: token.id, time: Date.now() });
+      this.deleteToken(token.id);
+      return { status: 204 };
+    }
+    if (route === 'revoke' && !validRevokeBody(body)) {
+      return error(400, 'BadRequest', 'Invalid request body for revokeLicenses.');
+    }
+    if (route !== 'revoke' && route !== 'sync') {
+      return error(404, 'ResourceNotFound', 'Resource not found for the segment.');
+    }
     this.executed.push({ route, tokenId: token.id, time: Date.now() });
     if (route === 'revoke') {
-      return this.revoke(token);
+      this.revoke(token);
+      return { status: 204 };
     }
     token.lastSyncDateTime = new Date().toISOString();
     token.lastSyncStatus = 'completed';
+    // The docs' examples wrap the token in `value`; the metadata says the action returns the bare entity.
+    return { status: 200, body: this.syncAnswer === 'value' ? { value: token } : token };
   }
 
-  private list(url: URL, res: ServerResponse): void {
+  /** Adds a token from its uploaded file; a second token for a location already used is added as a duplicate. */
+  private createToken(body: string, error: (status: number, code: string, message: string) => { status: number; body?: unknown }) {
+    const fields = parseObject(body);
+    const problem = fields ? fieldProblem(fields, CREATABLE_FIELDS) : 'The body is not a JSON object.';
+    if (!fields || problem) {
+      return error(400, 'BadRequest', problem ?? '');
+    }
+    const uploaded = readUploadedToken(fields.token);
+    if (!uploaded) {
+      return error(400, 'BadRequest', 'The VPP token is not valid. Upload the token file downloaded from Apple Business Manager.');
+    }
+    if (typeof fields.appleId !== 'string' || typeof fields.countryOrRegion !== 'string') {
+      return error(400, 'BadRequest', 'appleId and countryOrRegion are required.');
+    }
+    const id = randomUUID();
+    const duplicate = [...this.locations.values()].includes(uploaded.location);
+    const now = new Date().toISOString();
+    const token: StoredToken = {
+      id,
+      token: fields.token as string,
+      appleId: fields.appleId,
+      displayName: typeof fields.displayName === 'string' ? fields.displayName : null,
+      countryOrRegion: fields.countryOrRegion,
+      vppTokenAccountType: fields.vppTokenAccountType === 'education' ? 'education' : 'business',
+      automaticallyUpdateApps: fields.automaticallyUpdateApps === true,
+      dataSharingConsentGranted: fields.dataSharingConsentGranted === true,
+      claimTokenManagementFromExternalMdm: fields.claimTokenManagementFromExternalMdm === true,
+      roleScopeTagIds: Array.isArray(fields.roleScopeTagIds) ? (fields.roleScopeTagIds as string[]) : ['0'],
+      appleDeviceAppDeliveryProtocolType:
+        typeof fields.appleDeviceAppDeliveryProtocolType === 'string' ? fields.appleDeviceAppDeliveryProtocolType : 'default',
+      organizationName: uploaded.orgName,
+      locationName: uploaded.location,
+      state: duplicate ? 'duplicateLocationId' : Date.parse(uploaded.expiry) < Date.now() ? 'expired' : 'valid',
+      expirationDateTime: uploaded.expiry,
+      lastModifiedDateTime: now,
+      lastSyncDateTime: '0001-01-01T00:00:00Z',
+      lastSyncStatus: 'none',
+      tokenActionResults: [],
+    };
+    this.tokens.set(id, token);
+    this.locations.set(id, uploaded.location);
+    this.executed.push({ route: 'create', tokenId: id, time: Date.now() });
+    return { status: 201, body: token };
+  }
+
+  /** Changes the admin's fields of a token; a new token file renews it (expiry, organization, state). */
+  private updateToken(
+    token: StoredToken,
+    body: string,
+    error: (status: number, code: string, message: string) => { status: number; body?: unknown },
+  ) {
+    const fields = parseObject(body);
+    const problem = fields ? fieldProblem(fields, PATCHABLE_FIELDS) : 'The body is not a JSON object.';
+    if (!fields || problem) {
+      return error(400, 'BadRequest', problem ?? '');
+    }
+    const uploaded = fields.token === undefined ? undefined : readUploadedToken(fields.token);
+    if (fields.token !== undefined && !uploaded) {
+      return error(400, 'BadRequest', 'The VPP token is not valid. Upload the token file downloaded from Apple Business Manager.');
+    }
+    this.executed.push({ route: 'update', tokenId: token.id, time: Date.now() });
+    Object.assign(token, fields);
+    if (uploaded) {
+      Object.assign(token, { organizationName: uploaded.orgName, locationName: uploaded.location, expirationDateTime: uploaded.expiry });
+      this.locations.set(token.id, uploaded.location);
+      if (token.state === 'expired' || token.state === 'invalid') {
+        token.state = Date.parse(uploaded.expiry) < Date.now() ? 'expired' : 'valid';
+      }
+    }
+    if (fields.claimTokenManagementFromExternalMdm === true && token.state === 'assignedToExternalMDM') {
+      token.state = 'valid';
+    }
+    token.lastModifiedDateTime = new Date().toISOString();
+    return this.patchAnswer === 'entity' ? { status: 200, body: token } : { status: 204 };
+  }
+
+  /** Deleting a token deletes its apps and eBooks in Intune. */
+  private deleteToken(id: string): void {
+    this.tokens.delete(id);
+    this.locations.delete(id);
+    const kept = this.apps.filter((app) => app.vppTokenId !== id);
+    for (const app of this.apps.filter((candidate) => candidate.vppTokenId === id)) {
+      this.licenses.delete(app.id);
+    }
+    this.apps.splice(0, this.apps.length, ...kept);
+    this.eBooks.splice(0, this.eBooks.length, ...this.eBooks.filter((book) => book.vppTokenId !== id));
+  }
+
+  /** One app, its licenses, and its per-app revokes (bound to iosVppApp only). */
+  private appAnswer(
+    route: 'app' | 'licenses' | 'appRevoke' | 'appUserRevoke' | 'appDeviceRevoke',
+    appId: string,
+    body: string,
+    error: (status: number, code: string, message: string) => { status: number; body?: unknown },
+  ) {
+    const app = this.apps.find((candidate) => candidate.id === appId);
+    if (!app) {
+      return error(404, 'ResourceNotFound', `mobileApp ${appId} not found`);
+    }
+    if (route === 'app') {
+      return { status: 200, body: app };
+    }
+    if (app['@odata.type'] !== '#microsoft.graph.iosVppApp') {
+      return error(400, 'BadRequest', `The app ${appId} is not an iosVppApp.`);
+    }
+    const licenses = this.licenses.get(app.id) ?? [];
+    if (route === 'licenses') {
+      return { status: 200, body: { value: licenses } };
+    }
+    const fields = parseObject(body);
+    const expected: readonly string[] = { appRevoke: [], appUserRevoke: ['userId'], appDeviceRevoke: ['managedDeviceId'] }[route];
+    if (
+      !fields ||
+      typeof fields.notifyManagedDevices !== 'boolean' ||
+      Object.keys(fields).some((key) => key !== 'notifyManagedDevices' && !expected.includes(key)) ||
+      expected.some((key) => typeof fields[key] !== 'string')
+    ) {
+      return error(400, 'BadRequest', `Invalid request body for ${route}.`);
+    }
+    const revoked =
+      route === 'appRevoke'
+        ? licenses
+        : licenses.filter((license) =>
+            route === 'appUserRevoke'
+              ? license['@odata.type'] === '#microsoft.graph.iosVppAppAssignedUserLicense' && license.userId === fields.userId
+              : license.managedDeviceId === fields.managedDeviceId,
+          );
+    if (route !== 'appRevoke' && revoked.length === 0) {
+      return error(404, 'ResourceNotFound', 'No license of this app is assigned to that user or device.');
+    }
+    this.executed.push({ route, appId: app.id, tokenId: app.vppTokenId, time: Date.now() });
+    const now = new Date().toISOString();
+    const result: NonNullable<StoredApp['revokeLicenseActionResults']>[number] = {
+      actionName: { appRevoke: 'RevokeAllLicenses', appUserRevoke: 'RevokeUserLicense', appDeviceRevoke: 'RevokeDeviceLicense' }[route],
+      actionState: 'active',
+      startDateTime: now,
+      lastUpdatedDateTime: now,
+      userId: route === 'appUserRevoke' ? (fields.userId as string) : null,
+      managedDeviceId: route === 'appDeviceRevoke' ? (fields.managedDeviceId as string) : null,
+      totalLicensesCount: revoked.length,
+      failedLicensesCount: 0,
+      actionFailureReason: 'none',
+    };
+    app.revokeLicenseActionResults = [result, ...(app.revokeLicenseActionResults ?? [])].slice(0, 10);
+    setTimeout(() => {
+      Object.assign(result, { actionState: 'done', lastUpdatedDateTime: new Date().toISOString() });
+      const remaining = (this.licenses.get(app.id) ?? []).filter((license) => !revoked.includes(license));
+      this.licenses.set(app.id, remaining);
+      app.usedLicenseCount = remaining.length;
+    }, this.revokeCompletionMs).unref();
+    return { status: 204 };
+  }
+
+  private list(url: URL): Record<string, unknown> {
     const all = [...this.tokens.values()];
     const skip = Number(url.searchParams.get('$skiptoken') ?? '0') || 0;
     const select = url.searchParams.get('$select');
@@ -513,10 +829,10 @@ export class SimulatedTenant {
       const query = `${select ? `$select=${select}&` : ''}$skiptoken=${skip + this.pageSize}`;
       result['@odata.nextLink'] = `${this.url}${GRAPH_PREFIX}?${query}`;
     }
-    json(res, 200, result);
+    return result;
   }
 
-  private listApps(url: URL, res: ServerResponse): void {
+  private listApps(url: URL): Record<string, unknown> {
     const filter = url.searchParams.get('$filter') ?? '';
     const kinds = [...filter.matchAll(/isof\('microsoft\.graph\.(\w+)'\)/g)].map((match) => match[1]);
     const select = url.searchParams.get('$select');
@@ -531,10 +847,13 @@ export class SimulatedTenant {
       const query = `${filter ? `$filter=${filter}&` : ''}${select ? `$select=${select}&` : ''}$skiptoken=${skip + this.pageSize * 4}`;
       result['@odata.nextLink'] = `${this.url}/beta/deviceAppManagement/mobileApps?${query}`;
     }
-    json(res, 200, result);
+    return result;
   }
 
-  /** Records a revoke's action result (`active`, then `done` or `failed`) and frees the token's licenses. */
+  /**
+   * Records a revoke's action result (`active`, then `done` or `failed`) and frees the token's licenses, in
+   * `revokeSteps` equal steps over `revokeCompletionMs`, as Apple works through them.
+   */
   private revoke(token: StoredToken): void {
     const now = new Date().toISOString();
     const result = {
@@ -551,20 +870,31 @@ export class SimulatedTenant {
       result as NonNullable<StoredToken['tokenActionResults']>[number],
       ...(token.tokenActionResults ?? []),
     ].slice(0, 10);
-    const licenses = this.apps.filter((app) => app.vppTokenId === token.id).reduce((sum, app) => sum + app.usedLicenseCount, 0);
-    setTimeout(() => {
-      const failure = this.options.revokeFailureReason;
-      Object.assign(result, {
-        actionState: failure ? 'failed' : 'done',
-        lastUpdatedDateTime: new Date().toISOString(),
-        totalLicensesCount: licenses,
-        failedLicensesCount: failure ? licenses : 0,
-        actionFailureReason: failure ?? 'none',
-      });
-      for (const app of this.apps.filter((candidate) => !failure && candidate.vppTokenId === token.id)) {
-        app.usedLicenseCount = 0;
-      }
-    }, this.options.revokeCompletionMs ?? 300).unref();
+    const apps = this.apps.filter((app) => app.vppTokenId === token.id);
+    const usedBefore = new Map(apps.map((app) => [app, app.usedLicenseCount]));
+    const licenses = apps.reduce((sum, app) => sum + app.usedLicenseCount, 0);
+    const failure = this.options.revokeFailureReason;
+    const steps = Math.max(1, this.revokeSteps);
+    for (let step = 1; step <= steps; step++) {
+      setTimeout(
+        () => {
+          for (const app of failure ? [] : apps) {
+            app.usedLicenseCount = Math.floor(((usedBefore.get(app) ?? 0) * (steps - step)) / steps);
+            this.licenses.set(app.id, (this.licenses.get(app.id) ?? []).slice(0, app.usedLicenseCount));
+          }
+          if (step === steps) {
+            Object.assign(result, {
+              actionState: failure ? 'failed' : 'done',
+              lastUpdatedDateTime: new Date().toISOString(),
+              totalLicensesCount: licenses,
+              failedLicensesCount: failure ? licenses : 0,
+              actionFailureReason: failure ?? 'none',
+            });
+          }
+        },
+        (this.revokeCompletionMs * step) / steps,
+      ).unref();
+    }
   }
 
   /** Whether the bearer's `scp` or `roles` holds one of the permissions that grant a route. */
@@ -887,7 +1217,7 @@ export class SimulatedTenant {
   }
 }
 
-function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string } {
+function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string; appId?: string } {
   if (method === 'GET' && /^\/[^/]+\/discovery\/instance$/.test(pathname)) {
     return { route: 'discovery' };
   }
@@ -912,13 +1242,29 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   if (method === 'GET' && pathname === '/beta/deviceAppManagement/managedEBooks') {
     return { route: 'ebooks' };
   }
+  if (method === 'POST' && pathname === GRAPH_PREFIX) {
+    return { route: 'create' };
+  }
+  const app = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)(?:\/microsoft\.graph\.iosVppApp)?(?:\/([^/]+))?$/.exec(pathname);
+  if (app) {
+    const appId = decodeURIComponent(app[1]);
+    const routes: Record<string, Route> = {
+      'GET ': 'app',
+      'GET assignedLicenses': 'licenses',
+      'POST revokeAllLicenses': 'appRevoke',
+      'POST revokeUserLicense': 'appUserRevoke',
+      'POST revokeDeviceLicense': 'appDeviceRevoke',
+    };
+    return { route: routes[`${method} ${app[2] ?? ''}`] ?? 'unknown', appId };
+  }
   if (!pathname.startsWith(`${GRAPH_PREFIX}/`)) {
     return { route: 'unknown' };
   }
   const segments = pathname.slice(GRAPH_PREFIX.length + 1).split('/');
   const tokenId = decodeURIComponent(segments[0]);
-  if (segments.length === 1 && method === 'GET') {
-    return { route: 'get', tokenId };
+  if (segments.length === 1) {
+    const routes: Record<string, Route> = { GET: 'get', PATCH: 'update', DELETE: 'delete' };
+    return { route: routes[method] ?? 'unknown', tokenId };
   }
   if (segments.length === 2 && method === 'POST' && segments[1] === 'revokeLicenses') {
     return { route: 'revoke', tokenId };

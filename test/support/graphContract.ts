@@ -144,8 +144,17 @@ export class GraphContract {
         ? this.checkActionBody(resource.action, body)
         : [`${method} on the action ${resource.action.name}: actions take POST`];
     }
+    if (method === 'POST' && resource.kind === 'collection') {
+      return this.checkEntityBody(resource.type, body, 'POST');
+    }
+    if (method === 'PATCH' && resource.kind === 'instance') {
+      return this.checkEntityBody(resource.type, body, 'PATCH');
+    }
+    if (method === 'DELETE' && resource.kind === 'instance') {
+      return body === '' ? [] : [`DELETE ${parsed.pathname}: a delete has no body`];
+    }
     if (method !== 'GET') {
-      return [`${method} ${parsed.pathname}: only GET is checked here`];
+      return [`${method} ${parsed.pathname}: Graph has no ${method} on a ${resource.kind} of ${resource.type}`];
     }
     const problems: string[] = [];
     for (const [option, value] of parsed.searchParams) {
@@ -176,6 +185,9 @@ export class GraphContract {
     if (typeof resource === 'string' || status >= 300) {
       return [];
     }
+    if (status === 204) {
+      return body === '' ? [] : ['an answer with status 204 has no body'];
+    }
     if (resource.kind === 'action') {
       const returns = resource.action.returnType;
       if (!returns) {
@@ -189,7 +201,8 @@ export class GraphContract {
       return this.checkValue(returned, returns, resource.action.name);
     }
     const answer = JSON.parse(body) as Record<string, unknown>;
-    if (resource.kind === 'instance') {
+    // An instance, or the entity a POST to a collection created.
+    if (resource.kind === 'instance' || status === 201) {
       return this.checkValue(answer, { name: 'entity', type: resource.type, collection: false, nullable: false }, 'entity');
     }
     const problems = Object.keys(answer)
@@ -224,8 +237,14 @@ export class GraphContract {
           this.derivesFrom(current.type, candidate.binding.type),
       );
       const navigation = current.kind === 'instance' ? this.navigationProperty(current.type, segment) : undefined;
+      const cast = segment.startsWith(`${NAMESPACE}.`) && this.types.has(segment) ? segment : undefined;
       if (action) {
         resource = { kind: 'action', action };
+      } else if (cast) {
+        if (!this.derivesFrom(cast, current.type)) {
+          return `${pathname}: ${cast} is not a type derived from ${current.type}`;
+        }
+        resource = { kind: current.kind, type: cast };
       } else if (navigation) {
         resource = { kind: navigation.collection ? 'collection' : 'instance', type: navigation.type };
       } else if (current.kind === 'collection') {
@@ -254,6 +273,32 @@ export class GraphContract {
       }
     }
     return false;
+  }
+
+  /** The body of a create (POST) or an update (PATCH): properties of the type, each of its declared type. */
+  private checkEntityBody(typeName: string, body: string, method: 'POST' | 'PATCH'): string[] {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return [`${method}: the body is not JSON`];
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return [`${method}: the body is not a JSON object`];
+    }
+    const sent = parsed as Record<string, unknown>;
+    const odataType = sent['@odata.type'];
+    const type = typeof odataType === 'string' ? odataType.replace(/^#/, '') : typeName;
+    if (!this.derivesFrom(type, typeName)) {
+      return [`${method}: @odata.type ${String(odataType)} is not ${typeName} or a type derived from it`];
+    }
+    const properties = this.properties(type);
+    return Object.entries(sent)
+      .filter(([key]) => key !== '@odata.type')
+      .flatMap(([key, value]) => {
+        const property = properties.get(key);
+        return property ? this.checkValue(value, property, `${method}.${key}`) : [`${method}: ${type} has no property ${key}`];
+      });
   }
 
   private checkActionBody(action: BoundAction, body: string): string[] {

@@ -58,7 +58,10 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
     assert.equal(deviceCodeRequest.get('client_id'), SIM_CLIENT_ID);
     const scopes = deviceCodeRequest.get('scope')?.split(' ') ?? [];
     assert.ok(scopes.includes(`${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`));
-    assert.ok(scopes.includes(`${tenant.url}/DeviceManagementApps.Read.All`), 'the apps permission is asked at sign-in, with the rest');
+    assert.ok(
+      scopes.includes(`${tenant.url}/DeviceManagementApps.ReadWrite.All`),
+      'the apps permission is asked at sign-in, with the rest',
+    );
     assert.ok(tenant.requestsFor('token').length >= 3, 'polled while pending');
 
     const service = createVppTokenService(settings, { getAccessToken: () => tokenSource.getAccessToken(), log, acceptLanguage: 'en-US' });

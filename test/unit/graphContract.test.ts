@@ -6,6 +6,7 @@ import { createVppTokenService } from '../../src/graph/createService';
 import { TOKEN_FIELDS, VPP_APP_FIELDS, VPP_EBOOK_FIELDS, VppTokenService } from '../../src/graph/vppTokenService';
 import { PROJECT_ROOT } from '../paths';
 import { SimulatedTenant, Route } from '../simulatedTenant/server';
+import { vppTokenFile } from '../simulatedTenant/seed';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
@@ -14,13 +15,23 @@ import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
   listTokens: 'list',
   getToken: 'get',
+  createToken: 'create',
+  updateToken: 'update',
+  deleteToken: 'delete',
   revokeLicenses: 'revoke',
   syncLicenses: 'sync',
   listVppApps: 'apps',
+  getVppApp: 'app',
+  listAssignedLicenses: 'licenses',
+  revokeAppLicenses: 'appRevoke',
+  revokeAppUserLicense: 'appUserRevoke',
+  revokeAppDeviceLicense: 'appDeviceRevoke',
   listVppEBooks: 'ebooks',
 };
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
+/** An iOS VPP app of the second seeded token (the first one's licenses are revoked above). */
+const APP_ID = 'app-1-0';
 
 describe('The Graph beta metadata as a contract', () => {
   const contract = new GraphContract();
@@ -102,12 +113,39 @@ describe('The Graph beta metadata as a contract', () => {
     await service.syncLicenses(TOKEN_ID);
     tenant.syncAnswer = 'value';
     await service.syncLicenses(TOKEN_ID);
+    const upload = (location: string) => Buffer.from(vppTokenFile({ location })).toString('base64');
+    const added = await service.createToken({
+      token: upload('Berlin'),
+      appleId: 'vpp-berlin@contoso.example',
+      displayName: 'Berlin',
+      countryOrRegion: 'de',
+      vppTokenAccountType: 'business',
+      automaticallyUpdateApps: true,
+      dataSharingConsentGranted: true,
+    });
+    await service.updateToken(added.id, { displayName: 'Berlin office', automaticallyUpdateApps: false });
+    tenant.patchAnswer = 'noContent';
+    await service.updateToken(added.id, { token: upload('Berlin') });
+    await service.deleteToken(added.id);
+    const [license] = await service.listAssignedLicenses(APP_ID);
+    const deviceLicense = (await service.listAssignedLicenses(APP_ID)).find((candidate) => candidate.kind === 'device');
+    await service.revokeAppUserLicense(APP_ID, license.userId ?? '', false);
+    await service.revokeAppDeviceLicense(APP_ID, deviceLicense?.managedDeviceId ?? '', true);
+    await service.revokeAppLicenses(APP_ID, true);
+    await waitUntil(() => tenant.apps.find((app) => app.id === APP_ID)?.usedLicenseCount === 0, 'the app revokes to finish');
+    await service.getVppApp(APP_ID);
 
     const exercised = new Set(tenant.requests.map((request) => request.route));
     const missing = (Object.keys(ROUTE_PERMISSIONS) as GraphRoute[]).filter((route) => !exercised.has(SIMULATED_ROUTES[route]));
     assert.deepEqual(missing, [], 'every Graph call of the extension is checked here; add a new one above');
     assert.ok(tenant.requestsFor('list').length > 1 && tenant.requestsFor('apps').length > 1, 'paging links are checked too');
     assert.match(JSON.stringify(tenant.responses), /vppTokenRevokeLicensesActionResult/, 'a revoke result was checked');
+    assert.match(JSON.stringify(tenant.responses), /RevokeDeviceLicense/, "an app's revoke results were checked");
+    assert.ok(
+      tenant.responses.some((response) => response.status === 201) &&
+        tenant.responses.some((response) => response.body.includes('DeviceLicense')),
+      'a created token and the licenses of both kinds were checked',
+    );
     assert.deepEqual(problems(), []);
   });
 

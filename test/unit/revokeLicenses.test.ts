@@ -166,7 +166,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         await run(context, ui, log, hq);
         assert.match(
           ui.of('confirm')[0].detail ?? '',
-          /licenses this revoke touches are not known: the VPP apps could not be read \(it needs the permission DeviceManagementApps\.Read\.All\)/,
+          /licenses this revoke touches are not known: the VPP apps could not be read \(it needs the permission DeviceManagementApps\.ReadWrite\.All\)/,
         );
         assert.equal(tenant.requestsFor('revoke').length, 1);
         assert.deepEqual(ui.of('error'), []);

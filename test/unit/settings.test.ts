@@ -89,7 +89,7 @@ describe('scopes', () => {
       'VSCODE_CLIENT_ID:app-id',
       'VSCODE_TENANT:tenant-id',
       'https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All',
-      'https://graph.microsoft.com/DeviceManagementApps.Read.All',
+      'https://graph.microsoft.com/DeviceManagementApps.ReadWrite.All',
     ]);
     assert.equal(authenticationProviderId(settings), 'microsoft');
     const gov = resolveSettings({ cloud: 'usGov', clientId: 'app-id' });
@@ -97,7 +97,7 @@ describe('scopes', () => {
       'VSCODE_CLIENT_ID:app-id',
       'VSCODE_TENANT:organizations',
       'https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All',
-      'https://graph.microsoft.us/DeviceManagementApps.Read.All',
+      'https://graph.microsoft.us/DeviceManagementApps.ReadWrite.All',
     ]);
     assert.equal(authenticationProviderId(gov), 'microsoft-sovereign-cloud');
     assert.deepEqual(appOnlyScopes(resolveSettings({ cloud: 'china' })), ['https://microsoftgraph.chinacloudapi.cn/.default']);

@@ -202,19 +202,21 @@ describe('VppTokenService against the simulated tenant', () => {
         refused: {
           list: 'DeviceManagementServiceConfig.ReadWrite.All',
           get: 'DeviceManagementServiceConfig.ReadWrite.All',
-          apps: 'DeviceManagementApps.Read.All',
+          apps: 'DeviceManagementApps.ReadWrite.All',
           revoke: 'DeviceManagementServiceConfig.ReadWrite.All',
           sync: 'DeviceManagementServiceConfig.ReadWrite.All',
         },
       },
       // The setup the README gave before: the tokens work, their apps are refused.
-      { granted: ['DeviceManagementServiceConfig.ReadWrite.All'], refused: { apps: 'DeviceManagementApps.Read.All' } },
+      { granted: ['DeviceManagementServiceConfig.ReadWrite.All'], refused: { apps: 'DeviceManagementApps.ReadWrite.All' } },
       // The apps permission alone reads the tokens too, but cannot write.
       {
         granted: ['DeviceManagementApps.Read.All'],
         refused: { revoke: 'DeviceManagementServiceConfig.ReadWrite.All', sync: 'DeviceManagementServiceConfig.ReadWrite.All' },
       },
+      // The setup the README gave before per-app revokes: everything here but those works.
       { granted: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.Read.All'], refused: {} },
+      { granted: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.ReadWrite.All'], refused: {} },
     ];
     for (const { granted, refused } of cases) {
       it(`granted [${granted.join(', ')}]: ${Object.keys(refused).join(', ') || 'nothing'} refused, each naming the permission it needs`, async () => {
