@@ -55,10 +55,12 @@ const autoConfirm: UserInput = {
   writeTextFile: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,
+  warning: async () => undefined,
   withProgress: (_title, task) => task({ report: () => undefined, signal: new AbortController().signal }),
   showReport: async () => undefined,
   showDeviceCode: () => undefined,
   pickPemFiles: async () => undefined,
+  pickTokenFile: async () => undefined,
 };
 
 async function naiveBytes(tenant: SimulatedTenant, accessToken: string): Promise<number> {
@@ -171,6 +173,7 @@ async function main(): Promise<boolean> {
         tree: { refresh: () => undefined, refreshToken: async () => undefined },
         now: () => Date.now(),
         outcomePolling: { delaysMs: [] },
+        licensePolling: { delaysMs: [] },
       },
       new RevokesInFlight(),
       selection,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { registerCommands } from './commands/registerCommands';
+import { registerExpiryAlerts } from './commands/registerExpiryAlerts';
 import { ReplaceableUserInput } from './ui/userInput';
 import { VscodeUserInput } from './ui/vscodeUserInput';
 import { TenantRegistry } from './tenants/tenantRegistry';
@@ -20,6 +21,9 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   const tree = new VppTokenTreeProvider(tenants, log);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
+  const testRun = context.extensionMode === vscode.ExtensionMode.Test;
+  // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
+  const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun);
   context.subscriptions.push(
     log,
     tenants,
@@ -28,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     new SignInStatusBar(view, tree.onDidChangeSignIns),
     tenants.onDidChange((tenant) => (tenant ? void tree.refreshTenant(tenant.key) : tree.refresh())),
     ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui }),
+    ...expiry.disposables,
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.
-  return context.extensionMode === vscode.ExtensionMode.Test ? createTestApi(ui, tree) : undefined;
+  return testRun ? createTestApi(ui, tree, () => expiry.alerts.check()) : undefined;
 }

@@ -12,12 +12,15 @@ export interface IntuneVppTestApi {
   readonly tree: Pick<vscode.TreeDataProvider<TreeNode>, 'getChildren' | 'getTreeItem'>;
   /** What the view shows above its items, as a person reads it there. */
   viewMessage(): string | undefined;
+  /** Runs the expiry check that activation and the daily timer run outside tests. */
+  checkExpiry(): Promise<void>;
 }
 
-export function createTestApi(ui: ReplaceableUserInput, tree: VppTokenTreeProvider): IntuneVppTestApi {
+export function createTestApi(ui: ReplaceableUserInput, tree: VppTokenTreeProvider, checkExpiry: () => Promise<void>): IntuneVppTestApi {
   return {
     useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
     tree: { getChildren: (node?: TreeNode) => tree.getChildren(node), getTreeItem: (node: TreeNode) => tree.getTreeItem(node) },
     viewMessage: () => tree.viewMessage(),
+    checkExpiry,
   };
 }

@@ -33,6 +33,8 @@ export interface TenantContext extends ActionContext {
   readonly now: () => number;
   /** How long to watch for a revoke's result after Intune accepted it. */
   readonly outcomePolling: OutcomePolling;
+  /** How long Retire Token… watches the licenses of a token fall after its revoke. */
+  readonly licensePolling: OutcomePolling;
 }
 
 /** The signal a watch of a write's outcome listens to: the user's Cancel, or the extension deactivating. */

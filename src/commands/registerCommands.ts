@@ -3,16 +3,22 @@ import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
-import { TokenNode } from '../tree/treeNodes';
+import { AppNode, LicenseNode, TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { setClientCertificate, setClientSecret, signIn, signOut, switchAccount } from './account';
-import { DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
+import { DEFAULT_LICENSE_POLLING, DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
 import { ActionContext, TenantContext } from './commandContext';
 import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { addTenant, pickTenant, removeTenant } from './tenants';
 import { exportLicenseReport } from './licenseReport';
+import { addToken } from './addToken';
+import { renewToken } from './renewToken';
+import { editToken, takeOverToken } from './editToken';
+import { retireToken } from './retireToken';
+import { deleteToken } from './deleteToken';
+import { revokeAppLicense, revokeAppLicenses } from './appLicenses';
 import { CommandId, COMMANDS } from '../ids';
 import { UserInput } from '../ui/userInput';
 
@@ -103,6 +109,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
       now: () => Date.now(),
       outcomePolling: DEFAULT_OUTCOME_POLLING,
+      licensePolling: DEFAULT_LICENSE_POLLING,
       tenantLabel: several() ? tenant.label : undefined,
     };
   }
@@ -134,6 +141,14 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       }
     };
   const appOnly = (tenant: TenantConnection) => tenant.authMode() === 'clientCredentials';
+  const locale = () => vscode.env.language || 'en';
+  /** A command on one token: the item's, or one the user picks from the palette. */
+  const oneToken =
+    (title: string, action: (context: TenantContext, token: TokenNode['token'] | undefined) => Promise<void>) =>
+    (invocation: Invocation, node?: unknown) =>
+      tokenAction(invocation, node instanceof TokenNode ? node : undefined, undefined, title, (context, nodes) =>
+        action(context, nodes[0]?.token),
+      );
   const chooseTenant = l10n.t('Choose the tenant');
 
   const handlers = {
@@ -174,6 +189,36 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
           nodes.map((selected) => selected.token),
         ),
       ),
+    [COMMANDS.addToken]: accountCommand(l10n.t('Add VPP Token: {0}', chooseTenant), (context) => addToken(context, locale())),
+    [COMMANDS.renewToken]: oneToken(l10n.t('Renew Token: {0}', chooseTenant), (context, token) => renewToken(context, token, locale())),
+    [COMMANDS.editToken]: oneToken(l10n.t('Edit Token Settings: {0}', chooseTenant), (context, token) =>
+      editToken(context, token, locale()),
+    ),
+    [COMMANDS.takeOverToken]: oneToken(l10n.t('Take Over Management: {0}', chooseTenant), (context, token) =>
+      takeOverToken(context, token),
+    ),
+    [COMMANDS.retireToken]: oneToken(l10n.t('Retire Token: {0}', chooseTenant), (context, token) =>
+      retireToken(context, inFlight, token, locale()),
+    ),
+    [COMMANDS.deleteToken]: oneToken(l10n.t('Delete Token: {0}', chooseTenant), (context, token) =>
+      deleteToken(context, inFlight, token, locale()),
+    ),
+    [COMMANDS.revokeAppLicenses]: async (invocation, node?: unknown) => {
+      if (node instanceof AppNode) {
+        const tenant = await tenantFor(invocation, node, '');
+        if (tenant) {
+          await revokeAppLicenses(tenantContext(invocation, tenant), inFlight, node.app, node.token.token);
+        }
+      }
+    },
+    [COMMANDS.revokeAppLicense]: async (invocation, node?: unknown) => {
+      if (node instanceof LicenseNode) {
+        const tenant = await tenantFor(invocation, node, '');
+        if (tenant) {
+          await revokeAppLicense(tenantContext(invocation, tenant), node.app.app, node.license);
+        }
+      }
+    },
     [COMMANDS.copyTokenId]: async (_, node?: TokenNode) => {
       if (node instanceof TokenNode) {
         await vscode.env.clipboard.writeText(node.token.id);

@@ -10,14 +10,14 @@ import {
 } from '../graph/actionResults';
 import { describeForLog, VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, WriteReceipt } from '../graph/vppTokenService';
-import { groupByTokenId, licenseImpact } from '../graph/licenses';
-import { permissionFor } from '../config/permissions';
+import { readLicenseImpact } from './licenseImpact';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { BulkAction, BulkResult, listNames, pollUntilReceived, runBulkWithReport, tellBulkOutcome, uniqueById } from './bulkRun';
 import { TenantContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { askAboutUnconfirmed } from './unconfirmed';
+import { rethrowGone, tenantLines, yesNo } from './tokenSettings';
 import { PickItem, ProgressReporter } from '../ui/userInput';
 
 type RevokeOption = keyof RevokeLicensesOptions;
@@ -51,70 +51,21 @@ export class RevokesInFlight {
   }
 }
 
-function yesNo(value: boolean): string {
-  return value ? l10n.t('yes') : l10n.t('no');
-}
-
-const CONSEQUENCES = () =>
+export const CONSEQUENCES = () =>
   l10n.t(
     "This cannot be undone. Apps are not uninstalled from iOS/iPadOS devices (set the app assignment to Uninstall for that); macOS removes them after Apple's 30-day grace period.",
   );
 
-function optionLines(options: RevokeLicensesOptions): string[] {
+export function optionLines(options: RevokeLicensesOptions): string[] {
   return [
     l10n.t('Notify managed devices: {0}', yesNo(options.notifyManagedDevices)),
     l10n.t('Revoke untracked licenses: {0}', yesNo(options.revokeUntrackedLicenses)),
   ];
 }
 
-/** With several tenants, the tenant comes first: revoking in the wrong one cannot be undone. */
-function tenantLines(context: TenantContext): string[] {
-  return context.tenantLabel ? [l10n.t('Tenant: {0}', context.tenantLabel)] : [];
-}
-
-/** Failures of the apps read that end the flow rather than leave the license impact unknown. */
-const STOPPING_READ_FAILURES = new Set<VppError['kind']>([
-  'signInRequired',
-  'unauthorized',
-  'consentRequired',
-  'configuration',
-  'cancelled',
-]);
-
-/**
- * What the revoke touches, from the tokens' VPP apps: "The VPP apps of this token: 17, licenses used: 1,234 of
- * 1,500". When the apps cannot be read (a missing permission, a failure), it says so: the revoke stays possible.
- */
+/** What the revoke touches, in one line for its confirmation. */
 async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {
-  const count = (value: number) => value.toLocaleString('en-US');
-  try {
-    const apps = await context.ui.withProgress(l10n.t('Reading the VPP apps bought with the selection…'), (progress) =>
-      context.service().listVppApps(progress.signal),
-    );
-    const impact = licenseImpact(
-      groupByTokenId(apps),
-      tokens.map((token) => token.id),
-    );
-    return tokens.length === 1
-      ? l10n.t('The VPP apps of this token: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total))
-      : l10n.t('The VPP apps of these tokens: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total));
-  } catch (error) {
-    // A sign-in that no longer works, or settings that do not, stop the flow here: the revoke could not work either.
-    if (error instanceof VppError && STOPPING_READ_FAILURES.has(error.kind)) {
-      throw error;
-    }
-    context.log.warn(`The apps of the tokens to revoke could not be read: ${describeForLog(error)}`);
-    const reason =
-      error instanceof VppError && error.kind === 'forbidden'
-        ? l10n.t('it needs the permission {0}', permissionFor('listVppApps'))
-        : error instanceof VppError
-          ? error.message
-          : l10n.t('an unexpected error');
-    return l10n.t(
-      'The licenses this revoke touches are not known: the VPP apps could not be read ({0}). The revoke is still possible.',
-      reason,
-    );
-  }
+  return (await readLicenseImpact(context, tokens)).line;
 }
 
 function confirmation(
@@ -142,7 +93,7 @@ function confirmation(
   };
 }
 
-async function chooseOptions(context: TenantContext, title: string): Promise<RevokeLicensesOptions | undefined> {
+export async function chooseOptions(context: TenantContext, title: string): Promise<RevokeLicensesOptions | undefined> {
   const chosen = await context.ui.pickMany(revokeOptionItems(), {
     title,
     placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
@@ -160,7 +111,7 @@ function describeAttempt(id: string, options: RevokeLicensesOptions, at: number)
 }
 
 /** Posts one revoke, logging the attempt and its outcome with the request ids. */
-async function revokeOne(
+export async function revokeOne(
   context: TenantContext,
   token: VppTokenRecord,
   options: RevokeLicensesOptions,
@@ -234,15 +185,7 @@ export async function revokeLicenses(
     }
     outcome = attempt.result;
   } catch (error) {
-    if (error instanceof VppError && error.kind === 'notFound') {
-      context.tree.refresh();
-      throw new VppError(
-        'notFound',
-        l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label),
-        error.details,
-      );
-    }
-    throw error;
+    rethrowGone(context, label, error);
   } finally {
     inFlight.delete(token.id);
   }

@@ -60,3 +60,10 @@ export async function clearPrimaryTenant(): Promise<void> {
   }
   await configuration.update(TENANT_LABEL_KEY, undefined, vscode.ConfigurationTarget.Global);
 }
+
+/** `intuneVpp.expiryWarningDays` (user scope, like every setting here): a whole number of days, 0 to 365, default 30. */
+export function readExpiryWarningDays(): number {
+  const inspected = vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('expiryWarningDays');
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(365, Math.max(0, Math.floor(value))) : 30;
+}

@@ -1,4 +1,8 @@
-import type { VppTokenActionResult, VppTokenRevokeLicensesActionResult } from '@microsoft/microsoft-graph-types-beta';
+import type {
+  IosVppAppRevokeLicensesActionResult,
+  VppTokenActionResult,
+  VppTokenRevokeLicensesActionResult,
+} from '@microsoft/microsoft-graph-types-beta';
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
 import { delay } from './delay';
@@ -8,7 +12,10 @@ const FINAL_STATES = new Set(['done', 'failed', 'canceled', 'notSupported']);
 /** Clock skew tolerated between this machine and Intune when matching what the token shows to a request. */
 export const CLOCK_SKEW_MS = 60_000;
 
-export type ActionResult = VppTokenActionResult & Partial<VppTokenRevokeLicensesActionResult>;
+/** A token's action result, or an app's revoke result (which also names the user or device of a single revoke). */
+export type ActionResult = VppTokenActionResult &
+  Partial<VppTokenRevokeLicensesActionResult> &
+  Partial<IosVppAppRevokeLicensesActionResult>;
 
 /** The keys of the action results a token held before a write: a result not among them is the write's. */
 export type ActionSnapshot = ReadonlySet<string>;
@@ -23,7 +30,12 @@ function resultKey(result: ActionResult): string {
 }
 
 export function snapshotActions(token: VppTokenRecord): ActionSnapshot {
-  return new Set(actionResults(token).map(resultKey));
+  return snapshotResults(actionResults(token));
+}
+
+/** The keys of action results (a token's, or an app's revoke results) before a write. */
+export function snapshotResults(results: readonly ActionResult[]): ActionSnapshot {
+  return new Set(results.map(resultKey));
 }
 
 /**
@@ -31,13 +43,24 @@ export function snapshotActions(token: VppTokenRecord): ActionSnapshot {
  * and started no earlier than the send (Intune's clock may differ a little). Never an older revoke's result.
  */
 export function newRevokeResult(token: VppTokenRecord, snapshot: ActionSnapshot, sentAt: number): ActionResult | undefined {
-  return actionResults(token).find((result) => {
+  return newResultAmong(actionResults(token), snapshot, sentAt);
+}
+
+/** The new revoke result among `results` (see newRevokeResult) that `matches` (default: any). */
+export function newResultAmong(
+  results: readonly ActionResult[],
+  snapshot: ActionSnapshot,
+  sentAt: number,
+  matches: (result: ActionResult) => boolean = () => true,
+): ActionResult | undefined {
+  return results.find((result) => {
     const started = Date.parse(result?.startDateTime ?? '');
     return (
       /revoke/i.test(result?.actionName ?? '') &&
       !snapshot.has(resultKey(result)) &&
       !Number.isNaN(started) &&
-      started >= sentAt - CLOCK_SKEW_MS
+      started >= sentAt - CLOCK_SKEW_MS &&
+      matches(result)
     );
   });
 }
@@ -68,6 +91,12 @@ export interface OutcomePolling {
 export const DEFAULT_OUTCOME_POLLING: OutcomePolling = { delaysMs: [1000, 2000, 4000, 8000, 16000] };
 
 /**
+ * Watching a retired token's licenses fall: 2, 4, 8, 15 and then every 30 seconds, about 12 minutes in all. Apple
+ * frees licenses in the background; a longer wait is the admin's to take by running Retire Token… again.
+ */
+export const DEFAULT_LICENSE_POLLING: OutcomePolling = { delaysMs: [2000, 4000, 8000, 15000, ...Array<number>(23).fill(30000)] };
+
+/**
  * Re-reads the token with back-off until it shows the revoke result this revoke created (see newRevokeResult) in a
  * final state (`until: 'final'`) or at all (`until: 'seen'`), the delays run out, or `signal` aborts (the user
  * stopped watching). Returns the last such result seen, or undefined when Intune reported none.
@@ -80,12 +109,24 @@ export async function pollRevokeOutcome(
   polling: OutcomePolling,
   options: { readonly signal?: AbortSignal; readonly until?: 'seen' | 'final' } = {},
 ): Promise<ActionResult | undefined> {
+  return pollForResult(async (signal) => newRevokeResult(await service.getToken(id, signal), snapshot, sentAt), polling, options);
+}
+
+/**
+ * Reads with back-off (`read` gives the write's result, or undefined while it shows none) until the result is final
+ * (`until: 'final'`) or seen at all (`until: 'seen'`), the delays run out, or `signal` aborts. The last result seen.
+ */
+export async function pollForResult(
+  read: (signal?: AbortSignal) => Promise<ActionResult | undefined>,
+  polling: OutcomePolling,
+  options: { readonly signal?: AbortSignal; readonly until?: 'seen' | 'final' } = {},
+): Promise<ActionResult | undefined> {
   let latest: ActionResult | undefined;
   for (const wait of polling.delaysMs) {
     if (!(await delay(wait, options.signal))) {
       return latest;
     }
-    latest = newRevokeResult(await service.getToken(id, options.signal), snapshot, sentAt) ?? latest;
+    latest = (await read(options.signal)) ?? latest;
     if (latest && (options.until === 'seen' || isFinal(latest))) {
       return latest;
     }

@@ -22,8 +22,9 @@ export interface LicenseImpact {
   readonly total: number;
 }
 
-export function licenseImpact(appsByToken: ReadonlyMap<string, readonly VppAppRecord[]>, tokenIds: readonly string[]): LicenseImpact {
-  return licenseTotals([...new Set(tokenIds.map((id) => id.toLowerCase()))].flatMap((id) => appsByToken.get(id) ?? []));
+/** The apps of the given tokens (each token once, whatever the case of its id). */
+export function appsOf<T>(appsByToken: ReadonlyMap<string, readonly T[]>, tokenIds: readonly string[]): T[] {
+  return [...new Set(tokenIds.map((id) => id.toLowerCase()))].flatMap((id) => appsByToken.get(id) ?? []);
 }
 
 /** How many apps, and the licenses used and bought across them (a missing count counts as 0). */

@@ -4,7 +4,7 @@ import { COMMANDS } from '../ids';
 import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
-import { VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { plainText } from '../text';
 import { presentToken } from './tokenPresentation';
@@ -131,13 +131,33 @@ export function messageItem(connection: TenantConnection, view: TenantView): vsc
   return item;
 }
 
+/** An app: its licenses used of its total; an iOS app expands to its licenses and has the per-app revoke. */
 export function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem {
-  const item = new vscode.TreeItem(plainText(app.displayName, 120) || plainText(app.bundleId, 120) || app.id);
+  const item = new vscode.TreeItem(
+    plainText(app.displayName, 120) || plainText(app.bundleId, 120) || app.id,
+    app.platform === 'iOS' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `${tokenItemId}/apps/${app.id}`;
   item.description = l10n.t('{0}/{1} licenses used', app.usedLicenseCount ?? '?', app.totalLicenseCount ?? '?');
-  item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), String(item.description)].filter(Boolean).join('\n');
-  item.iconPath = new vscode.ThemeIcon('device-mobile');
-  item.contextValue = 'vppApp';
+  item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), app.platform ?? '', String(item.description)]
+    .filter(Boolean)
+    .join('\n');
+  item.iconPath = new vscode.ThemeIcon(app.platform === 'macOS' ? 'device-desktop' : 'device-mobile');
+  item.contextValue = `vppApp platform-${app.platform ?? 'unknown'}`;
+  return item;
+}
+
+/** One license of an app: who holds it (a user or a device). */
+export function licenseItem(appItemId: string, license: AssignedLicenseRecord): vscode.TreeItem {
+  const device = license.kind === 'device';
+  const user = plainText(license.userPrincipalName, 200) || plainText(license.userName, 120) || plainText(license.userId, 120);
+  const item = new vscode.TreeItem(
+    device ? plainText(license.deviceName, 120) || plainText(license.managedDeviceId, 120) || license.id : user || license.id,
+  );
+  item.id = `${appItemId}/licenses/${license.id}`;
+  item.description = device ? l10n.t('device license') + (user ? ` · ${user}` : '') : l10n.t('user license');
+  item.iconPath = new vscode.ThemeIcon(device ? 'device-mobile' : 'person');
+  item.contextValue = `vppAppLicense ${license.kind}`;
   return item;
 }
 

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { TenantConnection } from '../tenants/tenantConnection';
-import type { VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
+import type { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
 
 /** What a tenant's listing came to; with one tenant it also picks the view's welcome content. */
 export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';
@@ -26,14 +26,36 @@ export class GroupNode {
   constructor(
     readonly kind: 'apps' | 'ebooks' | 'actions',
     readonly parent: TokenNode,
-    readonly children: readonly LeafNode[],
+    readonly children: readonly (AppNode | LeafNode)[],
   ) {}
   get tenantKey(): string {
     return this.parent.tenantKey;
   }
 }
 
-/** An app bought with the token, an action result, or a message (an error, "none", what to do to sign in). */
+/** A VPP app bought with the token; an iOS app expands to its licenses. */
+export class AppNode {
+  constructor(
+    readonly app: VppAppRecord,
+    readonly token: TokenNode,
+  ) {}
+  get tenantKey(): string {
+    return this.token.tenantKey;
+  }
+}
+
+/** One license of an iOS VPP app, held by a user or a device. */
+export class LicenseNode {
+  constructor(
+    readonly license: AssignedLicenseRecord,
+    readonly app: AppNode,
+  ) {}
+  get tenantKey(): string {
+    return this.app.tenantKey;
+  }
+}
+
+/** An eBook, an action result, or a message (an error, "none", what to do to sign in). */
 export class LeafNode {
   constructor(
     readonly item: vscode.TreeItem,
@@ -41,7 +63,7 @@ export class LeafNode {
   ) {}
 }
 
-export type TreeNode = TenantNode | TokenNode | GroupNode | LeafNode;
+export type TreeNode = TenantNode | TokenNode | GroupNode | AppNode | LicenseNode | LeafNode;
 
 /** What one tenant's listing came to. */
 export interface TenantView {

@@ -8,8 +8,8 @@ import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { groupByTokenId } from '../graph/licenses';
-import { actionItem, appItem, eBookItem, groupFailureItem, groupItem, messageItem, tenantItem, tokenItem } from './treeItems';
-import { GroupNode, LeafNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
+import { actionItem, appItem, eBookItem, groupFailureItem, groupItem, licenseItem, messageItem, tenantItem, tokenItem } from './treeItems';
+import { AppNode, GroupNode, LeafNode, LicenseNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
 /**
  * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
@@ -81,6 +81,12 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (node instanceof LeafNode) {
       return node.item;
     }
+    if (node instanceof AppNode) {
+      return appItem(this.tokenItemId(node.token), node.app);
+    }
+    if (node instanceof LicenseNode) {
+      return licenseItem(`${this.tokenItemId(node.app.token)}/apps/${node.app.app.id}`, node.license);
+    }
     return tokenItem(node, this.tokenItemId(node));
   }
 
@@ -94,6 +100,9 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     if (node instanceof GroupNode) {
       return [...node.children];
+    }
+    if (node instanceof AppNode) {
+      return this.appChildren(node);
     }
     if (node) {
       return [];
@@ -214,7 +223,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
         ? new GroupNode(
             'apps',
             node,
-            (apps.value.get(node.token.id.toLowerCase()) ?? []).map((app) => new LeafNode(appItem(itemId, app), node.tenantKey)),
+            (apps.value.get(node.token.id.toLowerCase()) ?? []).map((app) => new AppNode(app, node)),
           )
         : failed('apps', apps.reason);
     const results = token.status === 'fulfilled' && Array.isArray(token.value.tokenActionResults) ? token.value.tokenActionResults : [];
@@ -243,6 +252,32 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
           ]
         : [];
     return [appsNode, ...booksNodes, actionsNode];
+  }
+
+  /** An iOS app's licenses, read when it is expanded; a failure (a missing permission, say) shows in their place. */
+  private async appChildren(node: AppNode): Promise<TreeNode[]> {
+    const connection = this.registry.get(node.tenantKey);
+    const appItemId = `${this.tokenItemId(node.token)}/apps/${node.app.id}`;
+    const message = (label: string, icon: string, tooltip?: string) => {
+      const item = new vscode.TreeItem(label);
+      item.id = `${appItemId}/licenses`;
+      item.iconPath = new vscode.ThemeIcon(icon, icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+      item.tooltip = tooltip ?? label;
+      item.contextValue = 'vppAppLicensesMessage';
+      return [new LeafNode(item, node.tenantKey)];
+    };
+    if (!connection) {
+      return message(l10n.t('This tenant is no longer configured. Refresh the view.'), 'error');
+    }
+    try {
+      const licenses = await connection.service().listAssignedLicenses(node.app.id);
+      return licenses.length > 0
+        ? licenses.map((license) => new LicenseNode(license, node))
+        : message(l10n.t('No licenses are assigned.'), 'info');
+    } catch (error) {
+      this.log.warn(`Could not read the licenses of app ${plainText(node.app.id, 200)}: ${describeForLog(error)}`);
+      return message(l10n.t('Licenses: could not be read'), 'error', error instanceof VppError ? error.message : undefined);
+    }
   }
 
   private failure(connection: TenantConnection, error: unknown): Pick<TenantView, 'state' | 'message'> {

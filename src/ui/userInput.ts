@@ -1,3 +1,10 @@
+/** A file the user picked: its name, its size, and its text when it was small enough to read. */
+export interface PickedFile {
+  readonly name: string;
+  readonly size: number;
+  readonly text?: string;
+}
+
 /** One choice in a quick pick, carrying the value it stands for. */
 export interface PickItem<T> {
   readonly label: string;
@@ -59,6 +66,8 @@ export interface UserInput {
   stepText(options: StepTextOptions): Promise<StepAnswer<string>>;
   /** Shows an information message; resolves once shown, not when it closes. */
   info(message: string): Promise<void>;
+  /** Shows a warning with actions (not modal); returns the action chosen. */
+  warning(message: string, actions: readonly string[]): Promise<string | undefined>;
   /** Shows an error with actions; returns the action chosen. */
   error(message: string, actions: readonly string[]): Promise<string | undefined>;
   /** Runs a task under a progress notification, with a Cancel button when `cancellable`. */
@@ -71,6 +80,8 @@ export interface UserInput {
   writeTextFile(path: string, text: string): Promise<void>;
   /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
   pickPemFiles(title: string): Promise<string | undefined>;
+  /** Lets the user choose a `.vpptoken` file; its text is read only when it is at most `maxBytes` long. */
+  pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined>;
   /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
   showDeviceCode(message: string, userCode: string, verificationUri: string): void;
 }
@@ -115,6 +126,9 @@ export class ReplaceableUserInput implements UserInput {
   error(message: string, actions: readonly string[]): Promise<string | undefined> {
     return this.current.error(message, actions);
   }
+  warning(message: string, actions: readonly string[]): Promise<string | undefined> {
+    return this.current.warning(message, actions);
+  }
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T> {
     return this.current.withProgress(title, task, cancellable);
   }
@@ -126,6 +140,9 @@ export class ReplaceableUserInput implements UserInput {
   }
   pickPemFiles(title: string): Promise<string | undefined> {
     return this.current.pickPemFiles(title);
+  }
+  pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined> {
+    return this.current.pickTokenFile(title, maxBytes);
   }
   pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
     return this.current.pickSaveLocation(title, defaultName);

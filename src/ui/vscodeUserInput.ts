@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
-import { PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from './userInput';
+import { PickedFile, PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
 
@@ -142,6 +142,10 @@ export class VscodeUserInput implements UserInput {
     return vscode.window.showErrorMessage(message, ...actions);
   }
 
+  async warning(message: string, actions: readonly string[]): Promise<string | undefined> {
+    return vscode.window.showWarningMessage(message, ...actions);
+  }
+
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
     return Promise.resolve(
       vscode.window.withProgress<T>({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
@@ -176,6 +180,24 @@ export class VscodeUserInput implements UserInput {
     }
     const contents = await Promise.all(files.map((file) => vscode.workspace.fs.readFile(file)));
     return contents.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
+  }
+
+  async pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined> {
+    const [file] =
+      (await vscode.window.showOpenDialog({
+        title,
+        canSelectMany: false,
+        openLabel: l10n.t('Use'),
+        filters: { [l10n.t('VPP token files')]: ['vpptoken'], [l10n.t('All files')]: ['*'] },
+      })) ?? [];
+    if (!file) {
+      return undefined;
+    }
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    const { size } = await vscode.workspace.fs.stat(file);
+    // A file far larger than any token is not read into memory at all.
+    const text = size <= maxBytes ? new TextDecoder().decode(await vscode.workspace.fs.readFile(file)) : undefined;
+    return { name, size, text };
   }
 
   async pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {

@@ -586,7 +586,7 @@ export class SimulatedTenant {
     if (!this.authorized(req.headers.authorization)) {
       return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
     }
-    const granting: readonly string[] | undefined = GRAPH_ROUTE_PERMISSIONS[route as keyof typeof GRAPH_ROUTE_PERMISSIONS];
+    const granting: readonly string[] | undefined = GRAPH_ROUTE_PERMISSIONS[route];
     if (granting && !this.permitted(req.headers.authorization, granting)) {
       // As Intune answers: UnknownError wrapping a Forbidden that names the permissions that would do.
       const message = JSON.stringify({
@@ -612,7 +612,10 @@ export class SimulatedTenant {
     body: string,
     requestId: string,
   ): { status: number; body?: unknown } {
-    const error = (status: number, code: string, message: string) => ({ status, body: JSON.parse(graphError(code, message, requestId)) });
+    const error = (status: number, code: string, message: string) => ({
+      status,
+      body: JSON.parse(graphError(code, message, requestId)) as unknown,
+    });
     if (route === 'list') {
       return { status: 200, body: this.list(url) };
     }

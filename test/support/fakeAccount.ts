@@ -44,5 +44,6 @@ export function accountContext(ui: UserInput, account: AccountActions, tenantLab
     tree: { refresh: () => undefined, refreshToken: async () => undefined },
     now: () => Date.now(),
     outcomePolling: { delaysMs: [] },
+    licensePolling: { delaysMs: [] },
   };
 }

@@ -1,11 +1,21 @@
 import * as assert from 'node:assert/strict';
-import { PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from '../../src/ui/userInput';
+import {
+  PickedFile,
+  PickItem,
+  PickOptions,
+  ProgressReporter,
+  StepAnswer,
+  StepPickOptions,
+  StepTextOptions,
+  UserInput,
+} from '../../src/ui/userInput';
 
 /**
  * An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, `escape`, or `back` (the Back
  * button of a step of a multi-step input).
  */
-export type Answer = { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | 'escape' | 'back';
+export type Answer =
+  { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | { file: PickedFile } | 'escape' | 'back';
 
 export interface Shown {
   readonly kind:
@@ -17,10 +27,12 @@ export interface Shown {
     | 'invalid'
     | 'info'
     | 'error'
+    | 'warning'
     | 'progress'
     | 'report'
     | 'deviceCode'
-    | 'save';
+    | 'save'
+    | 'open';
   readonly title?: string;
   readonly message?: string;
   readonly detail?: string;
@@ -209,6 +221,12 @@ export class ScriptedUserInput implements UserInput {
     return this.errorChoices.length > 0 ? this.errorChoices.shift() : this.errorChoice;
   }
 
+  /** A warning is answered like an error: from `errorChoices`, then `errorChoice`. */
+  async warning(message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.shown.push({ kind: 'warning', message, buttons: actions });
+    return this.errorChoices.length > 0 ? this.errorChoices.shift() : this.errorChoice;
+  }
+
   async withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
     this.shown.push({ kind: 'progress', title, buttons: cancellable ? ['Cancel'] : [] });
     const cancel = new AbortController();
@@ -229,6 +247,17 @@ export class ScriptedUserInput implements UserInput {
   async pickPemFiles(title: string): Promise<string | undefined> {
     this.shown.push({ kind: 'inputSecret', title });
     return this.textAnswer('pickPemFiles', 'a file dialog');
+  }
+
+  /** The file picked comes from a `file` answer, cut as VS Code's picker cuts it: no text beyond `maxBytes`. */
+  async pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined> {
+    this.shown.push({ kind: 'open', title });
+    const answer = this.next('pickTokenFile');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    assert.ok(typeof answer === 'object' && 'file' in answer, `expected a file answer, got ${JSON.stringify(answer)}`);
+    return answer.file.size > maxBytes ? { name: answer.file.name, size: answer.file.size } : answer.file;
   }
 
   /** The path to save to comes from a text answer; `escape` dismisses the dialog. */

@@ -53,6 +53,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       tree,
       now: () => Date.now(),
       outcomePolling: { delaysMs },
+      licensePolling: { delaysMs },
     };
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
     const run = async (action: Promise<void>) => {
@@ -272,6 +273,7 @@ describe('revoke outcome polling', () => {
       tree: new RecordingTree(),
       now: () => Date.now(),
       outcomePolling: { delaysMs },
+      licensePolling: { delaysMs },
       stopped,
     };
     return revokeLicenses(context, inFlight, [seedTokens()[0]]);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { groupByTokenId, licenseImpact } from '../../src/graph/licenses';
+import { appsOf, groupByTokenId, licenseTotals } from '../../src/graph/licenses';
 
 describe('license impact', () => {
   const apps = [
@@ -20,8 +20,8 @@ describe('license impact', () => {
 
   it('sums apps, used and total licenses over the tokens named, each token once, missing counts as 0', () => {
     const grouped = groupByTokenId(apps);
-    assert.deepEqual(licenseImpact(grouped, ['Token-1']), { apps: 2, used: 1239, total: 1520 });
-    assert.deepEqual(licenseImpact(grouped, ['token-1', 'TOKEN-1', 'token-2']), { apps: 3, used: 1242, total: 1520 });
-    assert.deepEqual(licenseImpact(grouped, ['unknown']), { apps: 0, used: 0, total: 0 });
+    assert.deepEqual(licenseTotals(appsOf(grouped, ['Token-1'])), { apps: 2, used: 1239, total: 1520 });
+    assert.deepEqual(licenseTotals(appsOf(grouped, ['token-1', 'TOKEN-1', 'token-2'])), { apps: 3, used: 1242, total: 1520 });
+    assert.deepEqual(licenseTotals(appsOf(grouped, ['unknown'])), { apps: 0, used: 0, total: 0 });
   });
 });

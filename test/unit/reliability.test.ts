@@ -90,6 +90,7 @@ describe('reliability matrix', () => {
       tree,
       now: () => Date.now(),
       outcomePolling: { delaysMs: [20, 40] },
+      licensePolling: { delaysMs: [20, 40] },
     };
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
     return {

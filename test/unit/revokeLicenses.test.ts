@@ -65,6 +65,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       tree,
       now: () => Date.now(),
       outcomePolling: { delaysMs: [40, 80, 160] },
+      licensePolling: { delaysMs: [40, 80, 160] },
     };
     return { ui, log, tree, context };
   }
@@ -407,6 +408,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
           tree: new RecordingTree(),
           now: () => Date.now(),
           outcomePolling: { delaysMs: [20, 20] },
+          licensePolling: { delaysMs: [20, 20] },
         };
         await run(context, ui, log, hq);
         assert.match(ui.of('info')[0]?.message ?? '', /is still processing it \(active/);

@@ -1,0 +1,147 @@
+import * as l10n from '@vscode/l10n';
+import { checkTokenFile, MAX_TOKEN_FILE_BYTES, TokenFile } from '../graph/vppTokenFile';
+import { VppTokenRecord } from '../graph/vppTokenService';
+import { tokenLabel } from '../tree/tokenPresentation';
+import { plainText } from '../text';
+import { runSteps } from '../ui/multiStepInput';
+import { TenantContext } from './commandContext';
+import { countryText, dateText, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
+import { writeOnce } from './writeOnce';
+
+type AddDraft = TokenSettingsDraft & { readonly vppTokenAccountType: 'business' | 'education' };
+
+/** Reads and checks a token file the admin picks; undefined (after saying why) when there is none to upload. */
+export async function pickTokenFile(context: TenantContext, title: string): Promise<TokenFile | undefined> {
+  const picked = await context.ui.pickTokenFile(title, MAX_TOKEN_FILE_BYTES);
+  if (!picked) {
+    return undefined;
+  }
+  const checked = checkTokenFile(picked);
+  if (!checked.ok) {
+    await context.ui.error(checked.problem, []);
+    return undefined;
+  }
+  return checked.file;
+}
+
+/** What the file says of itself, for confirmations: its organization and expiry, or that they could not be read. */
+export function fileLines(file: TokenFile, locale: string): string[] {
+  return file.organization === undefined && file.expiresAt === undefined
+    ? [l10n.t("The file's organization and expiry could not be read: make sure it is the token you downloaded for this location.")]
+    : [
+        l10n.t('Organization in the file: {0}', file.organization ?? '-'),
+        l10n.t('Expires (from the file): {0}', dateText(file.expiresAt, locale)),
+      ];
+}
+
+/**
+ * "Add VPP Token…": the `.vpptoken` file, then its settings (Back goes to the step before), the data-sharing
+ * consent, a confirmation, and one POST. A token added for a location that already has one is explained.
+ */
+export async function addToken(context: TenantContext, locale: string): Promise<void> {
+  const title = l10n.t('Add VPP Token');
+  const file = await pickTokenFile(
+    context,
+    l10n.t('Add VPP Token: choose the token file (.vpptoken) from Apple Business or School Manager'),
+  );
+  if (!file) {
+    return;
+  }
+  const draft = await runSteps<AddDraft>(
+    [
+      {
+        ask: async (position, current) => {
+          const answer = await context.ui.stepPick(
+            [
+              { label: l10n.t('Apple Business Manager'), value: 'business' as const },
+              { label: l10n.t('Apple School Manager'), value: 'education' as const },
+            ],
+            { ...position, title, placeHolder: l10n.t('Where was the token downloaded?'), active: current.vppTokenAccountType },
+          );
+          return answer === undefined || answer === 'back' ? answer : { value: { vppTokenAccountType: answer.value } };
+        },
+      },
+      ...settingsSteps(context, title, locale, true),
+    ],
+    { displayName: file.organization ?? '', automaticallyUpdateApps: true },
+  );
+  if (!draft) {
+    return;
+  }
+  if (!draft.dataSharingConsentGranted) {
+    return context.ui.info(
+      l10n.t(
+        'Nothing was added: Intune needs the consent to share user and device information with Apple to manage the apps of a VPP token.',
+      ),
+    );
+  }
+  const fields = {
+    token: file.encoded,
+    displayName: draft.displayName ?? '',
+    appleId: draft.appleId ?? '',
+    countryOrRegion: draft.countryOrRegion ?? '',
+    vppTokenAccountType: draft.vppTokenAccountType ?? 'business',
+    automaticallyUpdateApps: draft.automaticallyUpdateApps ?? false,
+    dataSharingConsentGranted: true,
+  };
+  const detail = [
+    ...tenantLines(context),
+    ...fileLines(file, locale),
+    l10n.t('Name: {0}', fields.displayName),
+    l10n.t('Apple ID: {0}', fields.appleId),
+    l10n.t('Country or region: {0}', countryText(fields.countryOrRegion, locale)),
+    l10n.t('Update apps automatically: {0}', yesNo(fields.automaticallyUpdateApps)),
+    l10n.t('Data sharing with Apple: {0}', l10n.t('I agree')),
+  ].join('\n');
+  if (!(await context.ui.confirm(l10n.t('Add the VPP token "{0}" to Intune?', fields.displayName), detail, l10n.t('Add Token')))) {
+    return;
+  }
+  let known: ReadonlySet<string> | undefined;
+  const added = await writeOnce<VppTokenRecord>(context, {
+    title: l10n.t('Adding the VPP token "{0}"…', fields.displayName),
+    logName: `Add VPP token (Apple ID ${fields.appleId})`,
+    send: async (signal) => {
+      // The tokens there were before: after a lost answer, a new one with this Apple ID is the one added.
+      known ??= new Set((await context.service().listTokens(signal)).map((token) => token.id));
+      return context.service().createToken(fields, signal);
+    },
+    check: async (signal) =>
+      (await context.service().listTokens(signal)).find(
+        (token) => !known?.has(token.id) && token.appleId?.toLowerCase() === fields.appleId.toLowerCase(),
+      ),
+    unconfirmed: (reason) =>
+      l10n.t(
+        'Adding the VPP token "{0}" is not confirmed: the tenant shows no new token with its Apple ID. {1}',
+        fields.displayName,
+        reason,
+      ),
+    sendAgain: {
+      message: l10n.t('Add the VPP token "{0}" again?', fields.displayName),
+      detail: l10n.t(
+        'The earlier attempt may have reached Intune although it was not confirmed: adding again can make a second token for the same location, which Intune marks as a duplicate.',
+      ),
+    },
+  });
+  if (!added) {
+    return;
+  }
+  context.tree.refresh();
+  if (added.state === 'duplicateLocationId') {
+    await context.ui.error(
+      l10n.t(
+        'Intune added "{0}", but another VPP token already serves this location (duplicate location): one location can have one token in one tenant. To renew that token, use Renew Token… on it with this file, then delete "{0}".',
+        tokenLabel(added),
+      ),
+      [],
+    );
+    return;
+  }
+  await context.ui.info(
+    l10n.t(
+      'Added the VPP token "{0}" ({1}); it expires on {2}. Intune syncs its apps in the background.',
+      tokenLabel(added),
+      plainText(added.organizationName, 200) || '-',
+      dateText(added.expirationDateTime, locale),
+    ),
+  );
+}

@@ -1,0 +1,40 @@
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { VppTokenRecord } from '../graph/vppTokenService';
+import { plainText } from '../text';
+import { TenantContext } from './commandContext';
+import { rethrowGone } from './tokenSettings';
+import { writeOnce } from './writeOnce';
+
+/**
+ * Deletes a token once. A lost answer is reconciled by reading the token: gone (404) means deleted. True when it
+ * was deleted, false when the admin left it unconfirmed.
+ */
+export async function deleteOnce(context: TenantContext, token: VppTokenRecord, label: string): Promise<boolean> {
+  try {
+    const deleted = await writeOnce<true>(context, {
+      title: l10n.t('Deleting the VPP token "{0}"…', label),
+      logName: `Delete token ${plainText(token.id, 200)}`,
+      send: async (signal) => {
+        await context.service().deleteToken(token.id, signal);
+        return true;
+      },
+      check: async (signal) => {
+        try {
+          await context.service().getToken(token.id, signal);
+          return undefined;
+        } catch (error) {
+          if (error instanceof VppError && error.kind === 'notFound') {
+            return true;
+          }
+          throw error;
+        }
+      },
+      unconfirmed: (reason) => l10n.t('Deleting "{0}" is not confirmed: the token still exists. {1}', label, reason),
+      sendAgain: { message: l10n.t('Delete "{0}" again?', label), detail: l10n.t('Deleting a token that is already gone does no harm.') },
+    });
+    return deleted === true;
+  } catch (error) {
+    rethrowGone(context, label, error);
+  }
+}

@@ -1,0 +1,78 @@
+import * as l10n from '@vscode/l10n';
+import { VppTokenRecord } from '../graph/vppTokenService';
+import { tokenLabel } from '../tree/tokenPresentation';
+import { TenantContext } from './commandContext';
+import { deleteOnce } from './deleteOnce';
+import { readLicenseImpact } from './licenseImpact';
+import { pickToken } from './pickToken';
+import { RevokesInFlight } from './revokeLicenses';
+import { retireToken } from './retireToken';
+import { tenantLines } from './tokenSettings';
+
+/**
+ * "Delete Token…": explains that deleting removes the token's apps and assignments and that its licenses can no
+ * longer be revoked afterwards. While licenses are used (or cannot be read), it offers Revoke, Then Delete (the
+ * retire flow), or deleting anyway once the admin typed the token's name.
+ */
+export async function deleteToken(
+  context: TenantContext,
+  inFlight: RevokesInFlight,
+  selected: VppTokenRecord | undefined,
+  locale: string,
+): Promise<void> {
+  const token = selected ?? (await pickToken(context, l10n.t('Delete Token: choose a VPP token')));
+  if (!token) {
+    return;
+  }
+  const label = tokenLabel(token);
+  const reading = await readLicenseImpact(context, [token], (reason) =>
+    l10n.t('The licenses of this token are not known: its VPP apps could not be read ({0}).', reason),
+  );
+  const explanation = l10n.t(
+    "Deleting removes the token's apps and their assignments from Intune; its licenses can no longer be revoked from Intune afterwards.",
+  );
+  if (reading.impact?.used === 0) {
+    const confirmed = await context.ui.confirm(
+      l10n.t('Delete the VPP token "{0}"?', label),
+      [...tenantLines(context), reading.line, '', explanation].join('\n'),
+      l10n.t('Delete Token'),
+    );
+    if (!confirmed) {
+      return;
+    }
+  } else {
+    const choice = await context.ui.pickOne(
+      [
+        {
+          label: l10n.t('Revoke, Then Delete…'),
+          detail: l10n.t('Retire Token…: revoke its licenses, watch them fall, then delete it.'),
+          value: 'retire' as const,
+        },
+        {
+          label: l10n.t('Delete Anyway…'),
+          detail: l10n.t("Type the token's name to confirm. Its licenses stay with the users and devices that hold them."),
+          value: 'delete' as const,
+        },
+      ],
+      { title: l10n.t('Delete "{0}": {1}', label, reading.line), placeHolder: explanation },
+    );
+    if (choice === 'retire') {
+      return retireToken(context, inFlight, token, locale);
+    }
+    if (choice !== 'delete') {
+      return;
+    }
+    const typed = await context.ui.inputText(
+      l10n.t('Delete "{0}" with its licenses', label),
+      l10n.t('Type "{0}" to delete the token while its licenses are still used', label),
+      (value) => (value.trim() === label ? undefined : l10n.t('Type the name exactly as shown: {0}', label)),
+    );
+    if (typed === undefined) {
+      return;
+    }
+  }
+  if (await deleteOnce(context, token, label)) {
+    context.tree.refresh();
+    await context.ui.info(l10n.t('Deleted the VPP token "{0}".', label));
+  }
+}

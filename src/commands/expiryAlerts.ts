@@ -1,0 +1,116 @@
+import * as l10n from '@vscode/l10n';
+import { describeForLog } from '../errors';
+import { VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
+import { Logger } from '../log';
+import { dayOf, needsRenewal } from '../tree/expiry';
+import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
+import { UserInput } from '../ui/userInput';
+
+/** A token that needs renewal, with its tenant. */
+export interface ExpiringToken {
+  readonly tenantKey: string;
+  readonly tenantLabel: string;
+  readonly token: VppTokenRecord;
+}
+
+export interface ExpiryAlertsDeps {
+  /** Every configured tenant: its key, its name and its service (which signs in silently or fails). */
+  readonly tenants: () => readonly { readonly key: string; readonly label: string; service(): VppTokenService }[];
+  readonly ui: UserInput;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly warningDays: () => number;
+  /** Which token was alerted on which day, kept across sessions (VS Code's global state). */
+  readonly alerted: { get(): Record<string, string>; set(value: Record<string, string>): Thenable<void> | Promise<void> };
+  /** Shows how many tokens need attention (0 hides it). */
+  readonly showCount: (tokens: readonly ExpiringToken[]) => void;
+  readonly renew: (token: ExpiringToken) => Thenable<unknown>;
+  readonly reveal: () => Thenable<unknown>;
+}
+
+/**
+ * Expiry alerts across every tenant: on activation and once a day, tokens that expired or expire within
+ * `intuneVpp.expiryWarningDays` raise one notification (Renew Token… and Show) and count in the status bar. A token
+ * is alerted at most once per day; a tenant that cannot be read (signed out, say) is skipped quietly.
+ */
+export class ExpiryAlerts {
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: ExpiryAlertsDeps) {}
+
+  /** Checks every tenant; a check already running is joined, not repeated. */
+  check(): Promise<void> {
+    this.running ??= this.checkTenants().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async checkTenants(): Promise<void> {
+    const { deps } = this;
+    const now = deps.now();
+    const warningDays = deps.warningDays();
+    const expiring: ExpiringToken[] = [];
+    for (const tenant of deps.tenants()) {
+      try {
+        for (const token of await tenant.service().listTokens()) {
+          if (needsRenewal(token, now, warningDays)) {
+            expiring.push({ tenantKey: tenant.key, tenantLabel: tenant.label, token });
+          }
+        }
+      } catch (error) {
+        deps.log.info(`Expiry check: tenant ${tenant.label} not read: ${describeForLog(error)}`);
+      }
+    }
+    deps.showCount(expiring);
+    const today = dayOf(now);
+    const key = (entry: ExpiringToken) => `${entry.tenantKey}/${entry.token.id}`;
+    const previously = deps.alerted.get();
+    const fresh = expiring.filter((entry) => previously[key(entry)] !== today);
+    if (fresh.length === 0) {
+      return;
+    }
+    // Only today's entries are kept: the record never grows past one day's tokens.
+    await deps.alerted.set({
+      ...Object.fromEntries(Object.entries(previously).filter(([, day]) => day === today)),
+      ...Object.fromEntries(fresh.map((entry) => [key(entry), today])),
+    });
+    void this.notify(fresh, expiring.length > 1 || deps.tenants().length > 1, now);
+  }
+
+  private async notify(fresh: readonly ExpiringToken[], withTenant: boolean, now: number): Promise<void> {
+    const { deps } = this;
+    const name = (entry: ExpiringToken) =>
+      withTenant ? l10n.t('{0} ({1})', tokenLabel(entry.token), entry.tenantLabel) : tokenLabel(entry.token);
+    const describe = (entry: ExpiringToken) => `${name(entry)}: ${expiryPhrase(entry.token.expirationDateTime, now)}`;
+    const shown = fresh.slice(0, 3).map(describe).join('; ');
+    const message =
+      fresh.length === 1
+        ? l10n.t('A VPP token needs renewal: {0}.', shown)
+        : l10n.t(
+            '{0} VPP tokens need renewal: {1}{2}.',
+            fresh.length,
+            shown,
+            fresh.length > 3 ? l10n.t(' and {0} more', fresh.length - 3) : '',
+          );
+    const renewLabel = l10n.t('Renew Token…');
+    const showLabel = l10n.t('Show');
+    const choice = await deps.ui.warning(message, [renewLabel, showLabel]);
+    if (choice === showLabel) {
+      await deps.reveal();
+    } else if (choice === renewLabel) {
+      const entry =
+        fresh.length === 1
+          ? fresh[0]
+          : await deps.ui.pickOne(
+              fresh.map((candidate) => ({
+                label: name(candidate),
+                description: expiryPhrase(candidate.token.expirationDateTime, now),
+                value: candidate,
+              })),
+              { title: l10n.t('Renew Token: choose a VPP token'), placeHolder: l10n.t('Type a name to filter') },
+            );
+      if (entry) {
+        await deps.renew(entry);
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { readExpiryWarningDays } from '../config/vscodeSettings';
+import { COMMANDS, VIEW_ID } from '../ids';
+import { TenantRegistry } from '../tenants/tenantRegistry';
+import { ExpiryStatusBar } from '../tree/expiryStatusBar';
+import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
+import { TokenNode } from '../tree/treeNodes';
+import { UserInput } from '../ui/userInput';
+import { ExpiryAlerts } from './expiryAlerts';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Which token was alerted on which day, in VS Code's global state. */
+const ALERTED_KEY = 'intuneVpp.expiryAlerted';
+
+/**
+ * The expiry alerts with VS Code's facilities: the global state remembers what was alerted today, the status bar
+ * counts, Renew Token… and Show run the extension's own command and view. `automatic` checks on activation and once
+ * a day (integration tests check when they choose, through the test API).
+ */
+export function registerExpiryAlerts(
+  context: vscode.ExtensionContext,
+  tenants: TenantRegistry,
+  ui: UserInput,
+  log: vscode.LogOutputChannel,
+  automatic: boolean,
+): { alerts: ExpiryAlerts; disposables: vscode.Disposable[] } {
+  const statusBar = new ExpiryStatusBar();
+  const alerts = new ExpiryAlerts({
+    tenants: () => tenants.list().map((tenant) => ({ key: tenant.key, label: tenant.label, service: () => tenant.service() })),
+    ui,
+    log,
+    now: () => Date.now(),
+    warningDays: readExpiryWarningDays,
+    alerted: {
+      get: () => context.globalState.get<Record<string, string>>(ALERTED_KEY) ?? {},
+      set: (value) => context.globalState.update(ALERTED_KEY, value),
+    },
+    showCount: (entries) =>
+      statusBar.show(
+        entries.map(
+          (entry) => `${tokenLabel(entry.token)} · ${entry.tenantLabel} · ${expiryPhrase(entry.token.expirationDateTime, Date.now())}`,
+        ),
+      ),
+    renew: (entry) => vscode.commands.executeCommand(COMMANDS.renewToken, new TokenNode(entry.token, entry.tenantKey)),
+    reveal: () => vscode.commands.executeCommand(`${VIEW_ID}.focus`),
+  });
+  const disposables: vscode.Disposable[] = [statusBar];
+  if (automatic) {
+    void alerts.check();
+    const timer = setInterval(() => void alerts.check(), DAY_MS);
+    disposables.push({ dispose: () => clearInterval(timer) });
+  }
+  return { alerts, disposables };
+}

@@ -1,0 +1,115 @@
+import * as l10n from '@vscode/l10n';
+import { describeForLog, VppError } from '../errors';
+import { CLOCK_SKEW_MS } from '../graph/actionResults';
+import { organizationDiffers } from '../graph/vppTokenFile';
+import { VppTokenRecord } from '../graph/vppTokenService';
+import { tokenLabel } from '../tree/tokenPresentation';
+import { plainText } from '../text';
+import { fileLines, pickTokenFile } from './addToken';
+import { TenantContext } from './commandContext';
+import { pickToken } from './pickToken';
+import { dateText, rethrowGone, tenantLines } from './tokenSettings';
+import { writeOnce } from './writeOnce';
+
+/** A PATCH shows in the token's `lastModifiedDateTime`: one no older than the send (give or take clock skew). */
+export function modifiedSince(token: VppTokenRecord, sentAt: number): boolean {
+  const modified = Date.parse(token.lastModifiedDateTime ?? '');
+  return !Number.isNaN(modified) && modified >= sentAt - CLOCK_SKEW_MS;
+}
+
+/**
+ * Syncs a token after a write that changed what Apple holds for it (a renewal, a take-over). The write is done by
+ * then, so a failed sync is reported as such, never as a failed write; it is not resent on its own.
+ */
+export async function syncAfter(context: TenantContext, token: VppTokenRecord, label: string): Promise<boolean> {
+  try {
+    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), (progress) =>
+      context.service().syncLicenses(token.id, progress.signal),
+    );
+    return true;
+  } catch (error) {
+    context.log.warn(`Sync after the change of token ${plainText(token.id, 200)} failed: ${describeForLog(error)}`);
+    await context.ui.error(
+      l10n.t(
+        'The change of "{0}" is done, but the sync that follows it failed: {1} Run Sync Licenses on the token.',
+        label,
+        error instanceof VppError ? error.message : l10n.t('an unexpected error'),
+      ),
+      [],
+    );
+    return false;
+  }
+}
+
+/**
+ * "Renew Token…": the re-downloaded file goes onto the existing token (a new token for the same location would be a
+ * duplicate), then the licenses are synced. The file is read, sent and dropped: never logged, shown or kept.
+ */
+export async function renewToken(context: TenantContext, selected: VppTokenRecord | undefined, locale: string): Promise<void> {
+  const token = selected ?? (await pickToken(context, l10n.t('Renew Token: choose a VPP token')));
+  if (!token) {
+    return;
+  }
+  const label = tokenLabel(token);
+  const file = await pickTokenFile(context, l10n.t('Renew "{0}": choose the token file (.vpptoken) downloaded again from Apple', label));
+  if (!file) {
+    return;
+  }
+  const otherOrganization = organizationDiffers(file, token.organizationName);
+  const detail = [
+    ...tenantLines(context),
+    l10n.t('Organization of the token: {0}', plainText(token.organizationName, 200) || '-'),
+    l10n.t('Location: {0}', plainText(token.locationName, 200) || '-'),
+    l10n.t('Expires now: {0}', dateText(token.expirationDateTime, locale)),
+    ...fileLines(file, locale),
+    ...(otherOrganization
+      ? [
+          '',
+          l10n.t(
+            'The file is for another organization than the token. Renewing with it replaces the token of this location with a token of that organization.',
+          ),
+        ]
+      : []),
+  ].join('\n');
+  const message = otherOrganization
+    ? l10n.t('Renew "{0}" with a token of another organization ({1})?', label, file.organization ?? '-')
+    : file.expiresAt !== undefined
+      ? l10n.t('Renew the VPP token "{0}" until {1}?', label, dateText(file.expiresAt, locale))
+      : l10n.t('Renew the VPP token "{0}"?', label);
+  if (!(await context.ui.confirm(message, detail, otherOrganization ? l10n.t('Renew Anyway') : l10n.t('Renew Token')))) {
+    return;
+  }
+  let sentAt = 0;
+  try {
+    const renewed = await writeOnce<VppTokenRecord | true>(context, {
+      title: l10n.t('Renewing the VPP token "{0}"…', label),
+      logName: `Renew token ${plainText(token.id, 200)}`,
+      send: async (signal) => {
+        sentAt = context.now();
+        await context.service().updateToken(token.id, { token: file.encoded }, signal);
+        return true;
+      },
+      check: async (signal) => {
+        const fresh = await context.service().getToken(token.id, signal);
+        return modifiedSince(fresh, sentAt) ? fresh : undefined;
+      },
+      unconfirmed: (reason) =>
+        l10n.t('The renewal of "{0}" is not confirmed: the token shows no change since it was sent. {1}', label, reason),
+      sendAgain: {
+        message: l10n.t('Upload the token file onto "{0}" again?', label),
+        detail: l10n.t('Uploading the same file again does no harm.'),
+      },
+    });
+    if (!renewed) {
+      return;
+    }
+    const synced = await syncAfter(context, token, label);
+    await context.tree.refreshToken(token.id);
+    if (synced) {
+      const fresh = await context.service().getToken(token.id);
+      await context.ui.info(l10n.t('Renewed the VPP token "{0}": it expires on {1}.', label, dateText(fresh.expirationDateTime, locale)));
+    }
+  } catch (error) {
+    rethrowGone(context, label, error);
+  }
+}

@@ -1,0 +1,178 @@
+import * as l10n from '@vscode/l10n';
+import { VppError } from '../errors';
+import { plainText } from '../text';
+import { InputStep } from '../ui/multiStepInput';
+import { PickItem, StepAnswer } from '../ui/userInput';
+import { ActionContext, TenantContext } from './commandContext';
+
+/** The settings an admin gives a token, when adding it and when editing it. */
+export interface TokenSettingsDraft {
+  readonly displayName: string;
+  readonly appleId: string;
+  readonly countryOrRegion: string;
+  readonly automaticallyUpdateApps: boolean;
+  readonly dataSharingConsentGranted: boolean;
+}
+
+/** Region codes that name no country or region of an App Store (groupings and private-use codes). */
+const NOT_A_STOREFRONT = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB']);
+
+/**
+ * Every country or region with a name, from the runtime's own region data (ISO 3166-1 alpha-2), named in the UI
+ * language and searchable by name or code. Apple's storefront codes are these codes, lower-cased.
+ */
+export function countryItems(locale: string): PickItem<string>[] {
+  const names = new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' });
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const items: PickItem<string>[] = [];
+  for (const first of letters) {
+    for (const second of letters) {
+      const code = first + second;
+      const name = NOT_A_STOREFRONT.has(code) ? undefined : names.of(code);
+      if (name && name !== code) {
+        items.push({ label: name, description: code.toLowerCase(), value: code.toLowerCase() });
+      }
+    }
+  }
+  return items.sort((a, b) => a.label.localeCompare(b.label, locale));
+}
+
+/** A country code in words ("Germany (de)"), or the code as sent when the runtime does not name it. */
+export function countryText(code: string | null | undefined, locale: string): string {
+  if (!code) {
+    return '-';
+  }
+  const name = /^[a-z]{2}$/i.test(code)
+    ? new Intl.DisplayNames([locale, 'en'], { type: 'region', fallback: 'none' }).of(code.toUpperCase())
+    : undefined;
+  return name ? `${name} (${code.toLowerCase()})` : plainText(code, 40);
+}
+
+export function yesNo(value: boolean | null | undefined): string {
+  return value ? l10n.t('yes') : l10n.t('no');
+}
+
+/** A date for a person: the day, in the UI language. */
+export function dateText(time: number | string | null | undefined, locale: string): string {
+  const parsed = typeof time === 'string' ? Date.parse(time) : time;
+  return typeof parsed === 'number' && !Number.isNaN(parsed) ? new Date(parsed).toLocaleDateString(locale, { dateStyle: 'long' }) : '-';
+}
+
+/** An Apple ID is a Managed Apple ID or Apple Account: an email address. */
+export function appleIdProblem(value: string): string | undefined {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())
+    ? undefined
+    : l10n.t('Enter the Apple ID (an email address) of the Apple Business Manager or Apple School Manager account that made the token.');
+}
+
+/** With several tenants, the tenant comes first: a write in the wrong one is not easily undone. */
+export function tenantLines(context: TenantContext): string[] {
+  return context.tenantLabel ? [l10n.t('Tenant: {0}', context.tenantLabel)] : [];
+}
+
+/** Turns a 404 of a token into a message that says so, and refreshes the list; any other error is rethrown. */
+export function rethrowGone(context: TenantContext, label: string, error: unknown): never {
+  if (error instanceof VppError && error.kind === 'notFound') {
+    context.tree.refresh();
+    throw new VppError('notFound', l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label), error.details);
+  }
+  throw error;
+}
+
+/** A step's answer mapped to the draft fields it fills in; Back and dismissal pass through. */
+function fills<T, D>(answer: StepAnswer<T>, fields: (value: T) => Partial<D>): StepAnswer<Partial<D>> {
+  return answer === undefined || answer === 'back' ? answer : { value: fields(answer.value) };
+}
+
+/**
+ * The steps that ask for a token's settings (its name, Apple ID, country or region, automatic app updates and, when
+ * `askConsent`, the data-sharing consent), each starting from the draft's value.
+ */
+export function settingsSteps(context: ActionContext, title: string, locale: string, askConsent: boolean): InputStep<TokenSettingsDraft>[] {
+  const { ui } = context;
+  return [
+    {
+      ask: async (position, draft) =>
+        fills(
+          await ui.stepText({
+            ...position,
+            title,
+            prompt: l10n.t('A name for the token in Intune'),
+            value: draft.displayName,
+            validate: (value) =>
+              value.trim().length === 0
+                ? l10n.t('Enter a name, for example the location the token is for.')
+                : value.trim().length > 200
+                  ? l10n.t('Use at most 200 characters.')
+                  : undefined,
+          }),
+          (displayName) => ({ displayName }),
+        ),
+    },
+    {
+      ask: async (position, draft) =>
+        fills(
+          await ui.stepText({
+            ...position,
+            title,
+            prompt: l10n.t('The Apple ID of the Apple Business Manager or Apple School Manager account that made the token'),
+            value: draft.appleId,
+            validate: appleIdProblem,
+          }),
+          (appleId) => ({ appleId }),
+        ),
+    },
+    {
+      ask: async (position, draft) =>
+        fills(
+          await ui.stepPick(countryItems(locale), {
+            ...position,
+            title,
+            placeHolder: l10n.t('The country or region of the App Store the apps were bought in (type to search)'),
+            active: draft.countryOrRegion,
+          }),
+          (countryOrRegion) => ({ countryOrRegion }),
+        ),
+    },
+    {
+      ask: async (position, draft) =>
+        fills(
+          await ui.stepPick(
+            [
+              {
+                label: l10n.t('Update apps automatically'),
+                detail: l10n.t('Devices get new versions of the apps bought with this token as the App Store publishes them.'),
+                value: true,
+              },
+              { label: l10n.t('Do not update apps automatically'), value: false },
+            ],
+            { ...position, title, placeHolder: l10n.t('Automatic app updates'), active: draft.automaticallyUpdateApps },
+          ),
+          (automaticallyUpdateApps) => ({ automaticallyUpdateApps }),
+        ),
+    },
+    {
+      applies: () => askConsent,
+      ask: async (position, draft) =>
+        fills(
+          await ui.stepPick(
+            [
+              {
+                label: l10n.t('I agree'),
+                detail: l10n.t('I grant Microsoft permission to send both user and device information to Apple.'),
+                value: true,
+              },
+              { label: l10n.t('I do not agree'), detail: l10n.t('Intune cannot manage the apps of this token without it.'), value: false },
+            ],
+            {
+              ...position,
+              title,
+              placeHolder: l10n.t('Data sharing with Apple, which Intune requires to manage VPP apps'),
+              active: draft.dataSharingConsentGranted,
+            },
+          ),
+          (dataSharingConsentGranted) => ({ dataSharingConsentGranted }),
+        ),
+    },
+  ];
+}

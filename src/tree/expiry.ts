@@ -1,0 +1,18 @@
+import { VppTokenRecord } from '../graph/vppTokenService';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Whether a token needs renewal: Intune says it expired, or it expires within `warningDays` (or already did). */
+export function needsRenewal(token: VppTokenRecord, now: number, warningDays: number): boolean {
+  if (token.state === 'expired') {
+    return true;
+  }
+  const expires = Date.parse(token.expirationDateTime ?? '');
+  return !Number.isNaN(expires) && expires - now <= warningDays * DAY_MS;
+}
+
+/** The local calendar day of a time ("2026-11-29"): a token is alerted at most once per day. */
+export function dayOf(time: number): string {
+  const date = new Date(time);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
