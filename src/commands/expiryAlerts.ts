@@ -73,7 +73,9 @@ export class ExpiryAlerts {
       ...Object.fromEntries(Object.entries(previously).filter(([, day]) => day === today)),
       ...Object.fromEntries(fresh.map((entry) => [key(entry), today])),
     });
-    void this.notify(fresh, expiring.length > 1 || deps.tenants().length > 1, now);
+    this.notify(fresh, deps.tenants().length > 1, now).catch((error: unknown) =>
+      deps.log.error(`Expiry alert failed: ${describeForLog(error)}`),
+    );
   }
 
   private async notify(fresh: readonly ExpiringToken[], withTenant: boolean, now: number): Promise<void> {

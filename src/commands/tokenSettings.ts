@@ -14,8 +14,17 @@ export interface TokenSettingsDraft {
   readonly dataSharingConsentGranted: boolean;
 }
 
-/** Region codes that name no country or region of an App Store (groupings and private-use codes). */
-const NOT_A_STOREFRONT = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB']);
+/** Region codes that name no country or region of an App Store: groupings, private use, exceptional reservations. */
+const NOT_A_STOREFRONT = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB', 'AC', 'CP', 'CQ', 'DG', 'EA', 'IC', 'TA']);
+
+/** Whether a code is a current region: deprecated ones (DD, YU…) canonicalise to another code. */
+function isCurrentRegion(code: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(`und-${code}`)[0] === `und-${code}`;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Every country or region with a name, from the runtime's own region data (ISO 3166-1 alpha-2), named in the UI
@@ -28,7 +37,7 @@ export function countryItems(locale: string): PickItem<string>[] {
   for (const first of letters) {
     for (const second of letters) {
       const code = first + second;
-      const name = NOT_A_STOREFRONT.has(code) ? undefined : names.of(code);
+      const name = NOT_A_STOREFRONT.has(code) || !isCurrentRegion(code) ? undefined : names.of(code);
       if (name && name !== code) {
         items.push({ label: name, description: code.toLowerCase(), value: code.toLowerCase() });
       }

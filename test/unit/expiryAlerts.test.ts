@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { ExpiryAlerts, ExpiringToken } from '../../src/commands/expiryAlerts';
+import { VppError } from '../../src/errors';
+import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
+import { checkTokenFile, organizationDiffers } from '../../src/graph/vppTokenFile';
+import { needsRenewal } from '../../src/tree/expiry';
+import { seedTokens, vppTokenFile } from '../simulatedTenant/seed';
+import { RecordingLogger } from './fixtures';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { waitUntil } from '../support/waitUntil';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('expiry alerts', () => {
+  const now = Date.parse('2026-11-29T10:00:00Z');
+  const seed = seedTokens(now) as VppTokenRecord[];
+  const serviceOf = (tokens: VppTokenRecord[] | Error) =>
+    ({
+      listTokens: async () => {
+        if (tokens instanceof Error) {
+          throw tokens;
+        }
+        return tokens;
+      },
+    }) as unknown as VppTokenService;
+
+  function setup(options: { warningDays?: number; second?: VppTokenRecord[] | Error; answers?: Answer[] } = {}) {
+    const ui = new ScriptedUserInput(options.answers);
+    let clock = now;
+    let alerted: Record<string, string> = {};
+    const counts: (readonly ExpiringToken[])[] = [];
+    const renewed: ExpiringToken[] = [];
+    let reveals = 0;
+    const tenants = [
+      { key: 'contoso', label: 'Contoso', service: () => serviceOf(seed) },
+      ...(options.second
+        ? [{ key: 'fabrikam', label: 'Fabrikam', service: () => serviceOf(options.second as VppTokenRecord[] | Error) }]
+        : []),
+    ];
+    const alerts = new ExpiryAlerts({
+      tenants: () => tenants,
+      ui,
+      log: new RecordingLogger(),
+      now: () => clock,
+      warningDays: () => options.warningDays ?? 30,
+      alerted: { get: () => alerted, set: async (value) => void (alerted = value) },
+      showCount: (entries) => counts.push(entries),
+      renew: async (entry) => renewed.push(entry),
+      reveal: async () => reveals++,
+    });
+    return { ui, alerts, counts, renewed, reveals: () => reveals, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('needsRenewal: expired state, past expiry, or expiry within the warning days', () => {
+    const names = seed.filter((token) => needsRenewal(token, now, 30)).map((token) => token.displayName);
+    assert.deepEqual(names, ['Contoso Retail', 'Contoso Labs']);
+    assert.deepEqual(
+      seed.filter((token) => needsRenewal(token, now, 0)).map((token) => token.displayName),
+      ['Contoso Labs'],
+    );
+    assert.equal(seed.filter((token) => needsRenewal(token, now, 365)).length, seed.length - 1, 'every token with an expiry');
+  });
+
+  it('raises one notification naming the tokens, counts them in the status bar, and not again the same day', async () => {
+    const { ui, alerts, counts, advance } = setup();
+    await alerts.check();
+    await waitUntil(() => ui.of('warning').length === 1, 'the notification');
+    assert.equal(
+      ui.of('warning')[0].message,
+      '2 VPP tokens need renewal: Contoso Retail: expires in 12 days; Contoso Labs: expired 3 days ago.',
+    );
+    assert.deepEqual(ui.of('warning')[0].buttons, ['Renew Token…', 'Show']);
+    assert.equal(counts.at(-1)?.length, 2);
+    advance(3600 * 1000);
+    await alerts.check();
+    assert.equal(ui.of('warning').length, 1, 'the same tokens are not alerted twice in a day');
+    assert.equal(counts.at(-1)?.length, 2, 'the status bar still counts them');
+    advance(DAY);
+    await alerts.check();
+    await waitUntil(() => ui.of('warning').length === 2, 'the next day’s notification');
+  });
+
+  it('Renew Token… with several tokens asks which, then renews that one; Show reveals the view', async () => {
+    const renew = setup({ answers: [{ pick: 'Contoso Labs' }] });
+    renew.ui.errorChoices.push('Renew Token…');
+    await renew.alerts.check();
+    await waitUntil(() => renew.renewed.length === 1, 'the renewal');
+    assert.equal(renew.renewed[0].token.displayName, 'Contoso Labs');
+    assert.deepEqual(
+      renew.ui.of('pickOne')[0].items?.map((item) => item.label),
+      ['Contoso Retail', 'Contoso Labs'],
+    );
+    const show = setup();
+    show.ui.errorChoices.push('Show');
+    await show.alerts.check();
+    await waitUntil(() => show.reveals() === 1, 'the view to be revealed');
+    assert.deepEqual(show.renewed, []);
+  });
+
+  it('a tenant that cannot be read is skipped; the others are still alerted, each naming its tenant', async () => {
+    const { ui, alerts } = setup({ second: new VppError('signInRequired', 'Sign in') });
+    await alerts.check();
+    await waitUntil(() => ui.of('warning').length === 1, 'the notification');
+    assert.match(ui.of('warning')[0].message ?? '', /Contoso Retail \(Contoso\): expires in 12 days/);
+  });
+});
+
+describe('token files', () => {
+  const file = (text: string, size = Buffer.byteLength(text)) => checkTokenFile({ name: 'a.vpptoken', size, text });
+
+  it('reads the organization and expiry of an Apple token file, and sends the Base64 of its text', () => {
+    const text = vppTokenFile({ location: 'x', orgName: 'Contoso Ltd', expDate: '2027-01-02T03:04:05+0000' });
+    const checked = file(`${text}\n`);
+    assert.ok(checked.ok);
+    assert.equal(checked.file.organization, 'Contoso Ltd');
+    assert.equal(checked.file.expiresAt, Date.parse('2027-01-02T03:04:05Z'));
+    assert.equal(checked.file.encoded, Buffer.from(text).toString('base64'));
+    assert.equal(organizationDiffers(checked.file, 'contoso  ltd'), false);
+    assert.equal(organizationDiffers(checked.file, 'Fabrikam'), true);
+    assert.equal(organizationDiffers(checked.file, null), false);
+  });
+
+  it('refuses empty, oversized and non-Base64 files; accepts Base64 it cannot read, without details', () => {
+    assert.equal(file('').ok, false);
+    assert.equal(file('QUJD', 10 * 1024 * 1024).ok, false);
+    assert.equal(file('hello world').ok, false);
+    assert.equal(file('QUJ').ok, false, 'Base64 has a length that is a multiple of 4');
+    const opaque = file(Buffer.from('opaque').toString('base64'));
+    assert.ok(opaque.ok);
+    assert.equal(opaque.file.organization, undefined);
+    assert.equal(opaque.file.expiresAt, undefined);
+  });
+});
