@@ -197,7 +197,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       const [apps, actions] = await Promise.all(
         ((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)),
       );
-      assert.equal(apps.label, 'Apps: needs DeviceManagementApps.Read.All');
+      assert.equal(apps.label, 'Apps: needs DeviceManagementApps.ReadWrite.All');
       assert.equal(apps.command?.command, 'intuneVpp.openSetupGuide');
       assert.match(labelOf(actions), /^Recent actions \(\d+\)$/);
       assert.ok(fixture.tenant.requestsFor('apps').length >= 1, 'the apps were asked for, and refused');

@@ -362,18 +362,7 @@ export class SimulatedTenant {
 
   /** Restores the seed (or the given tokens), clears requests, faults and issued access tokens. */
   reset(tokens: StoredToken[] = seedTokens()): void {
-    this.tokens.clear();
-    for (const token of tokens) {
-      this.tokens.set(token.id, structuredClone(token));
-    }
-    this.apps.splice(0, this.apps.length, ...seedApps(tokens));
-    this.eBooks.splice(0, this.eBooks.length, ...seedEBooks(tokens));
-    this.licenses.clear();
-    for (const [appId, licenses] of seedLicenses(this.apps)) {
-      this.licenses.set(appId, licenses);
-    }
-    this.locations.clear();
-    tokens.forEach((token, index) => this.locations.set(token.id, seedLocation(index + 1)));
+    this.restoreSeed(tokens);
     this.writeTimes.length = 0;
     this.executed.length = 0;
     this.throttleViolations = 0;
@@ -386,6 +375,22 @@ export class SimulatedTenant {
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
     this.userName = DEFAULT_USER_NAME;
+  }
+
+  /** Puts the seed's tokens, apps, licenses and eBooks back, keeping sign-ins: a suite that wrote leaves the next its seed. */
+  restoreSeed(tokens: StoredToken[] = seedTokens()): void {
+    this.tokens.clear();
+    for (const token of tokens) {
+      this.tokens.set(token.id, structuredClone(token));
+    }
+    this.apps.splice(0, this.apps.length, ...seedApps(tokens));
+    this.eBooks.splice(0, this.eBooks.length, ...seedEBooks(tokens));
+    this.licenses.clear();
+    for (const [appId, licenses] of seedLicenses(this.apps)) {
+      this.licenses.set(appId, licenses);
+    }
+    this.locations.clear();
+    tokens.forEach((token, index) => this.locations.set(token.id, seedLocation(index + 1)));
   }
 
   addFault(fault: Fault): void {
