@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   tree.attach(view);
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
-  const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun);
+  const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun, tree.onDidChangeSignIns);
   context.subscriptions.push(
     log,
     tenants,

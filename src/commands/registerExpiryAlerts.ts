@@ -3,6 +3,7 @@ import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { COMMANDS, VIEW_ID } from '../ids';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { ExpiryStatusBar } from '../tree/expiryStatusBar';
+import { TenantSignIn } from '../tree/signInSummary';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
 import { UserInput } from '../ui/userInput';
@@ -14,8 +15,9 @@ const ALERTED_KEY = 'intuneVpp.expiryAlerted';
 
 /**
  * The expiry alerts with VS Code's facilities: the global state remembers what was alerted today, the status bar
- * counts, Renew Token… and Show run the extension's own command and view. `automatic` checks on activation and once
- * a day (integration tests check when they choose, through the test API).
+ * counts, Renew Token… and Show run the extension's own command and view. `automatic` checks on activation, once a
+ * day, and when a tenant becomes signed in (a check at activation finds a tenant that is not signed in yet
+ * skipped); integration tests check when they choose, through the test API.
  */
 export function registerExpiryAlerts(
   context: vscode.ExtensionContext,
@@ -23,6 +25,7 @@ export function registerExpiryAlerts(
   ui: UserInput,
   log: vscode.LogOutputChannel,
   automatic: boolean,
+  onDidChangeSignIns: vscode.Event<readonly TenantSignIn[]>,
 ): { alerts: ExpiryAlerts; disposables: vscode.Disposable[] } {
   const statusBar = new ExpiryStatusBar();
   const alerts = new ExpiryAlerts({
@@ -48,7 +51,18 @@ export function registerExpiryAlerts(
   if (automatic) {
     void alerts.check();
     const timer = setInterval(() => void alerts.check(), DAY_MS);
-    disposables.push({ dispose: () => clearInterval(timer) });
+    let signedIn = new Set<string>();
+    disposables.push(
+      { dispose: () => clearInterval(timer) },
+      onDidChangeSignIns((signIns) => {
+        const now = new Set(signIns.filter((signIn) => signIn.account).map((signIn) => signIn.tenant));
+        const newlySignedIn = [...now].some((tenant) => !signedIn.has(tenant));
+        signedIn = now;
+        if (newlySignedIn) {
+          void alerts.check();
+        }
+      }),
+    );
   }
   return { alerts, disposables };
 }

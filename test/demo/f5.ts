@@ -7,6 +7,7 @@ import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { simulatedTenantSettings } from '../vscode/tenantSettings';
 import { CACHE_DIR, CERT_DIR } from '../paths';
+import { writeDemoTokenFiles } from './tokenFiles';
 
 /** The profile and folder the launch configuration opens. */
 const F5_DIR = path.join(CACHE_DIR, 'f5');
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, latencyMs: 150 }).start();
   const userDir = path.join(F5_DIR, 'user-data', 'User');
   fs.mkdirSync(userDir, { recursive: true });
-  fs.mkdirSync(path.join(F5_DIR, 'workspace'), { recursive: true });
+  writeDemoTokenFiles(path.join(F5_DIR, 'workspace'));
   fs.writeFileSync(
     path.join(userDir, 'settings.json'),
     JSON.stringify(

@@ -224,6 +224,55 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.equal(tenant.executed.length - executedBefore, 1);
   });
 
+  it('right-click > Retire Token…: one revoke, the licenses fall to none, a final confirmation, one DELETE and one report', async () => {
+    const { driver, tenant } = session;
+    const page = session.workbench.page;
+    // Earlier tests revoked Contoso HQ: its licenses and recent actions come back, and Apple frees them in three steps.
+    tenant.restoreSeed();
+    tenant.revokeCompletionMs = 12_000;
+    tenant.revokeSteps = 3;
+    try {
+      await driver.openContainer('Intune VPP');
+      await driver.contextMenu('Contoso HQ', 'Retire Token…');
+      await driver.waitForQuickPick('Retire "Contoso HQ": revoke options');
+      await driver.acceptQuickPick();
+      await driver.dialog.waitFor({ state: 'visible' });
+      const confirmation = await driver.dialog.innerText();
+      assert.match(confirmation, /Retire the VPP token "Contoso HQ"\?/);
+      assert.match(confirmation, /The VPP apps of this token: 2, licenses used: 13 of 50/);
+      assert.match(confirmation, /after a last confirmation, deletes the token/);
+      await driver.dialogButton('Retire Token');
+      // The progress shows licenses still in use while Apple frees them...
+      await driver.notification(/Licenses still used: [1-9]\d* of 50/).waitFor({ state: 'visible', timeout: 60_000 });
+      // ...and asks once none is left.
+      await page
+        .locator('.monaco-dialog-box')
+        .filter({ hasText: 'Its licenses are revoked.' })
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await driver.dialog.innerText(), /Delete the VPP token "Contoso HQ" now\? Its licenses are revoked\./);
+      assert.deepEqual(
+        tenant.apps.filter((app) => app.vppTokenId === seed[0].id).map((app) => app.usedLicenseCount),
+        [0, 0],
+      );
+      await driver.dialogButton('Delete Token');
+      const report = page.locator('.editor-instance .view-lines');
+      await report.filter({ hasText: 'Deleted: yes' }).waitFor({ state: 'visible' });
+      // The editor draws spaces as no-break spaces.
+      assert.match((await report.innerText()).replace(/\u00a0/g, ' '), /Licenses used before: 13[\s\S]*Licenses used now: 0/);
+      assert.deepEqual(
+        tenant.requests
+          .filter((request) => request.method !== 'GET' && request.url.startsWith('/beta/'))
+          .map((request) => `${request.method} ${request.route}`),
+        ['POST revoke', 'DELETE delete'],
+      );
+      await driver.treeRow('Contoso HQ').waitFor({ state: 'hidden' });
+    } finally {
+      tenant.revokeCompletionMs = 300;
+      tenant.revokeSteps = 1;
+      tenant.restoreSeed();
+    }
+  });
+
   // Last, so that it reads everything the other tests made the extension write.
   it("never wrote a secret to the extension's log, the settings or the screen", async () => {
     const { tenant } = session;

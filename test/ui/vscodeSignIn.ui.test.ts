@@ -45,7 +45,7 @@ describe("UI: mode vscode signs in with VS Code's own Microsoft provider against
     await accept.waitFor({ state: 'visible' });
     const asked = await signInPage.locator('li').allInnerTexts();
     assert.deepEqual(asked.filter((scope) => scope.startsWith(tenant.url)).sort(), [
-      `${tenant.url}/DeviceManagementApps.Read.All`,
+      `${tenant.url}/DeviceManagementApps.ReadWrite.All`,
       `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`,
     ]);
     await accept.click();
