@@ -23,7 +23,10 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   tree.attach(view);
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
-  const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun, tree.onDidChangeSignIns);
+  const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun, {
+    visible: view.visible,
+    onDidListTokens: tree.onDidListTokens,
+  });
   context.subscriptions.push(
     log,
     tenants,

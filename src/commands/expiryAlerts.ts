@@ -28,38 +28,63 @@ export interface ExpiryAlertsDeps {
   readonly reveal: () => Thenable<unknown>;
 }
 
+/** A tenant's tokens listed less than this long ago are not listed again for a check. */
+const FRESH_MS = 3600 * 1000;
+
 /**
- * Expiry alerts across every tenant: on activation and once a day, tokens that expired or expire within
- * `intuneVpp.expiryWarningDays` raise one notification (Renew Token… and Show) and count in the status bar. A token
- * is alerted at most once per day; a tenant that cannot be read (signed out, say) is skipped quietly.
+ * Expiry alerts across every tenant: tokens that expired or expire within `intuneVpp.expiryWarningDays` raise one
+ * notification (Renew Token… and Show) and count in the status bar. Each listing of the view feeds them
+ * (`tokensListed`), so signing in alerts without a second listing; `check` lists the tenants not listed in the
+ * last hour (at start-up with the view closed, and once a day). A token is alerted at most once per day; a tenant
+ * that cannot be read (signed out, say) is skipped quietly.
  */
 export class ExpiryAlerts {
   private running: Promise<void> | undefined;
+  /** Each tenant's tokens as last listed, by tenant key. */
+  private readonly listed = new Map<string, { readonly tokens: readonly VppTokenRecord[]; readonly at: number }>();
 
   constructor(private readonly deps: ExpiryAlertsDeps) {}
 
-  /** Checks every tenant; a check already running is joined, not repeated. */
+  /** Lists the tenants not listed lately, then alerts; a check already running is joined, not repeated. */
   check(): Promise<void> {
     this.running ??= this.checkTenants().finally(() => (this.running = undefined));
     return this.running;
   }
 
+  /** A listing made elsewhere (the view's): remembered, then alerted on. */
+  tokensListed(tenantKey: string, tokens: readonly VppTokenRecord[]): Promise<void> {
+    this.listed.set(tenantKey, { tokens, at: this.deps.now() });
+    return this.alert();
+  }
+
   private async checkTenants(): Promise<void> {
     const { deps } = this;
-    const now = deps.now();
-    const warningDays = deps.warningDays();
-    const expiring: ExpiringToken[] = [];
     for (const tenant of deps.tenants()) {
+      const last = this.listed.get(tenant.key);
+      if (last && deps.now() - last.at < FRESH_MS) {
+        continue;
+      }
       try {
-        for (const token of await tenant.service().listTokens()) {
-          if (needsRenewal(token, now, warningDays)) {
-            expiring.push({ tenantKey: tenant.key, tenantLabel: tenant.label, token });
-          }
-        }
+        this.listed.set(tenant.key, { tokens: await tenant.service().listTokens(), at: deps.now() });
       } catch (error) {
         deps.log.info(`Expiry check: tenant ${tenant.label} not read: ${describeForLog(error)}`);
       }
     }
+    await this.alert();
+  }
+
+  /** Counts the tokens that need renewal, and notifies about those not alerted today. */
+  private async alert(): Promise<void> {
+    const { deps } = this;
+    const now = deps.now();
+    const warningDays = deps.warningDays();
+    const expiring: ExpiringToken[] = deps
+      .tenants()
+      .flatMap((tenant) =>
+        (this.listed.get(tenant.key)?.tokens ?? [])
+          .filter((token) => needsRenewal(token, now, warningDays))
+          .map((token) => ({ tenantKey: tenant.key, tenantLabel: tenant.label, token })),
+      );
     deps.showCount(expiring);
     const today = dayOf(now);
     const key = (entry: ExpiringToken) => `${entry.tenantKey}/${entry.token.id}`;

@@ -3,10 +3,10 @@ import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { COMMANDS, VIEW_ID } from '../ids';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { ExpiryStatusBar } from '../tree/expiryStatusBar';
-import { TenantSignIn } from '../tree/signInSummary';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
 import { UserInput } from '../ui/userInput';
+import { VppTokenRecord } from '../graph/vppTokenService';
 import { ExpiryAlerts } from './expiryAlerts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -15,9 +15,9 @@ const ALERTED_KEY = 'intuneVpp.expiryAlerted';
 
 /**
  * The expiry alerts with VS Code's facilities: the global state remembers what was alerted today, the status bar
- * counts, Renew Token… and Show run the extension's own command and view. `automatic` checks on activation, once a
- * day, and when a tenant becomes signed in (a check at activation finds a tenant that is not signed in yet
- * skipped); integration tests check when they choose, through the test API.
+ * counts, Renew Token… and Show run the extension's own command and view. `automatic`: each listing of the view
+ * feeds them (so a sign-in alerts without listing twice), and they list on their own at start-up when the view is
+ * closed (it lists when open) and once a day. Integration tests check when they choose, through the test API.
  */
 export function registerExpiryAlerts(
   context: vscode.ExtensionContext,
@@ -25,7 +25,7 @@ export function registerExpiryAlerts(
   ui: UserInput,
   log: vscode.LogOutputChannel,
   automatic: boolean,
-  onDidChangeSignIns: vscode.Event<readonly TenantSignIn[]>,
+  view: { readonly visible: boolean; readonly onDidListTokens: vscode.Event<{ tenantKey: string; tokens: readonly VppTokenRecord[] }> },
 ): { alerts: ExpiryAlerts; disposables: vscode.Disposable[] } {
   const statusBar = new ExpiryStatusBar();
   const alerts = new ExpiryAlerts({
@@ -49,19 +49,13 @@ export function registerExpiryAlerts(
   });
   const disposables: vscode.Disposable[] = [statusBar];
   if (automatic) {
-    void alerts.check();
+    if (!view.visible) {
+      void alerts.check();
+    }
     const timer = setInterval(() => void alerts.check(), DAY_MS);
-    let signedIn = new Set<string>();
     disposables.push(
       { dispose: () => clearInterval(timer) },
-      onDidChangeSignIns((signIns) => {
-        const now = new Set(signIns.filter((signIn) => signIn.account).map((signIn) => signIn.tenant));
-        const newlySignedIn = [...now].some((tenant) => !signedIn.has(tenant));
-        signedIn = now;
-        if (newlySignedIn) {
-          void alerts.check();
-        }
-      }),
+      view.onDidListTokens(({ tenantKey, tokens }) => void alerts.tokensListed(tenantKey, tokens)),
     );
   }
   return { alerts, disposables };

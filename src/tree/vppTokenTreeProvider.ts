@@ -8,6 +8,7 @@ import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { groupByTokenId } from '../graph/licenses';
+import { VppTokenRecord } from '../graph/vppTokenService';
 import { actionItem, appItem, eBookItem, groupFailureItem, groupItem, licenseItem, messageItem, tenantItem, tokenItem } from './treeItems';
 import { AppNode, GroupNode, LeafNode, LicenseNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
 
@@ -21,6 +22,9 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly signInsChanged = new vscode.EventEmitter<readonly TenantSignIn[]>();
   /** Who is signed in to which tenant, after each listing. */
   readonly onDidChangeSignIns = this.signInsChanged.event;
+  private readonly tokensListed = new vscode.EventEmitter<{ tenantKey: string; tokens: readonly VppTokenRecord[] }>();
+  /** Each tenant's tokens, after each listing that succeeded. */
+  readonly onDidListTokens = this.tokensListed.event;
   /** Each tenant's last listing, by tenant key. */
   private readonly views = new Map<string, TenantView>();
   /** Each tenant's listing in flight or last made: children wait for it rather than list again. */
@@ -139,6 +143,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   dispose(): void {
     this.changed.dispose();
     this.signInsChanged.dispose();
+    this.tokensListed.dispose();
   }
 
   private tokenItemId(node: TokenNode): string {
@@ -176,6 +181,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
         this.log.warn(`Graph listed ${tokens.length - nodes.size} token ids more than once; each is shown once.`);
       }
       view = { nodes, state: nodes.size > 0 ? 'loaded' : 'empty', account: await connection.account() };
+      this.tokensListed.fire({ tenantKey: connection.key, tokens });
     } catch (error) {
       view = { nodes: new Map(), ...this.failure(connection, error) };
     }

@@ -14,9 +14,11 @@ const DAY = 24 * 3600 * 1000;
 describe('expiry alerts', () => {
   const now = Date.parse('2026-11-29T10:00:00Z');
   const seed = seedTokens(now) as VppTokenRecord[];
+  let listings = 0;
   const serviceOf = (tokens: VppTokenRecord[] | Error) =>
     ({
       listTokens: async () => {
+        listings++;
         if (tokens instanceof Error) {
           throw tokens;
         }
@@ -78,6 +80,21 @@ describe('expiry alerts', () => {
     advance(DAY);
     await alerts.check();
     await waitUntil(() => ui.of('warning').length === 2, 'the next day’s notification');
+  });
+
+  it('a listing of the view alerts without listing again; a check lists only tenants not listed in the last hour', async () => {
+    const { ui, alerts, counts, advance } = setup();
+    listings = 0;
+    await alerts.tokensListed('contoso', seed);
+    await waitUntil(() => ui.of('warning').length === 1, 'the notification');
+    assert.equal(listings, 0);
+    assert.equal(counts.at(-1)?.length, 2);
+    await alerts.check();
+    assert.equal(listings, 0, 'listed by the view moments ago');
+    advance(3600 * 1000);
+    await alerts.check();
+    assert.equal(listings, 1, 'an hour later, the check lists');
+    assert.equal(ui.of('warning').length, 1);
   });
 
   it('Renew Token… with several tokens asks which, then renews that one; Show reveals the view', async () => {
