@@ -67,3 +67,10 @@ export function readExpiryWarningDays(): number {
   const value = inspected?.globalValue ?? inspected?.defaultValue;
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(365, Math.max(0, Math.floor(value))) : 30;
 }
+
+/** `intuneVpp.maxConcurrentTenants` (user scope): how many tenants list at once, 1 to 32, default 8. */
+export function readMaxConcurrentTenants(): number {
+  const inspected = vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('maxConcurrentTenants');
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(32, Math.max(1, Math.floor(value))) : 8;
+}

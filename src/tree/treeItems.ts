@@ -8,7 +8,7 @@ import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } f
 import { TenantConnection } from '../tenants/tenantConnection';
 import { plainText } from '../text';
 import { presentToken } from './tokenPresentation';
-import { GroupNode, TenantNode, TenantView, TokenNode } from './treeNodes';
+import { AttentionTokenNode, GroupNode, TenantNode, TenantView, TokenNode } from './treeNodes';
 
 const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', active: 'sync', pending: 'clock', canceled: 'circle-slash' };
 
@@ -22,6 +22,26 @@ export function tokenItem(node: TokenNode, id: string): vscode.TreeItem {
   item.contextValue = look.contextValue;
   item.accessibilityInformation = { label: look.accessibilityLabel, role: 'treeitem' };
   item.tooltip = tooltipOf(look.tooltipRows);
+  return item;
+}
+
+/** A token under Needs Attention: its usual item, named with its tenant and why it needs attention. */
+export function attentionTokenItem(node: AttentionTokenNode, id: string): vscode.TreeItem {
+  const item = tokenItem(node, id);
+  item.description = `${node.tenantLabel} · ${node.reasons.join(' · ')}`;
+  return item;
+}
+
+/** "Needs Attention (n)": how many tokens, and how many tenants are still loading. */
+export function attentionItem(count: number, loading: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(l10n.t('Needs Attention ({0})', count), vscode.TreeItemCollapsibleState.Expanded);
+  item.id = 'attention';
+  item.description = loading > 0 ? l10n.t('{0} tenants still loading…', loading) : undefined;
+  item.iconPath = new vscode.ThemeIcon('warning', count > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  item.tooltip = l10n.t(
+    'Tokens of every tenant that expired or expire soon, are invalid, are held by another MDM, or failed their last sync.',
+  );
+  item.contextValue = 'vppAttention';
   return item;
 }
 
@@ -46,7 +66,13 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
   item.id = `tenant/${node.tenantKey}`;
   item.iconPath = new vscode.ThemeIcon('organization');
   const signedIn = view?.state === 'loaded' || view?.state === 'empty';
-  item.description = view ? (view.account ?? stateDescription(view.state)) : l10n.t('loading…');
+  item.description = !view
+    ? l10n.t('loading…')
+    : view.account && (view.state === 'loaded' || view.state === 'empty')
+      ? view.nodes.size === 1
+        ? l10n.t('{0} · 1 token', view.account)
+        : l10n.t('{0} · {1} tokens', view.account, view.nodes.size)
+      : (view.account ?? stateDescription(view.state));
   item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}`;
   const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
   try {

@@ -21,6 +21,21 @@ export class TokenNode {
   ) {}
 }
 
+/** A token under Needs Attention: the same token as under its tenant, named with its tenant and why. */
+export class AttentionTokenNode extends TokenNode {
+  constructor(
+    token: VppTokenRecord,
+    tenantKey: string,
+    readonly tenantLabel: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(token, tenantKey);
+  }
+}
+
+/** The first root when the view shows several tenants: the tokens, across all of them, that need attention. */
+export class AttentionNode {}
+
 /** "Apps", "eBooks" or "Recent actions" under a token, with their items already read. */
 export class GroupNode {
   constructor(
@@ -63,7 +78,7 @@ export class LeafNode {
   ) {}
 }
 
-export type TreeNode = TenantNode | TokenNode | GroupNode | AppNode | LicenseNode | LeafNode;
+export type TreeNode = AttentionNode | TenantNode | TokenNode | GroupNode | AppNode | LicenseNode | LeafNode;
 
 /** What one tenant's listing came to. */
 export interface TenantView {

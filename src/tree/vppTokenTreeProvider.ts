@@ -9,8 +9,35 @@ import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { groupByTokenId } from '../graph/licenses';
 import { VppTokenRecord } from '../graph/vppTokenService';
-import { actionItem, appItem, eBookItem, groupFailureItem, groupItem, licenseItem, messageItem, tenantItem, tokenItem } from './treeItems';
-import { AppNode, GroupNode, LeafNode, LicenseNode, TenantNode, TenantView, TokenNode, TreeNode, ViewState } from './treeNodes';
+import { readExpiryWarningDays, readMaxConcurrentTenants } from '../config/vscodeSettings';
+import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
+import { attentionReasons } from './expiry';
+import {
+  actionItem,
+  appItem,
+  attentionItem,
+  attentionTokenItem,
+  eBookItem,
+  groupFailureItem,
+  groupItem,
+  licenseItem,
+  messageItem,
+  tenantItem,
+  tokenItem,
+} from './treeItems';
+import {
+  AppNode,
+  AttentionNode,
+  AttentionTokenNode,
+  GroupNode,
+  LeafNode,
+  LicenseNode,
+  TenantNode,
+  TenantView,
+  TokenNode,
+  TreeNode,
+  ViewState,
+} from './treeNodes';
 
 /**
  * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
@@ -31,6 +58,13 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly loads = new Map<string, Promise<TenantView>>();
   /** The tenants' root items; empty while the view shows a single tenant's tokens as its roots. */
   private roots = new Map<string, TenantNode>();
+  /** Needs Attention, the first root while the view shows several tenants. */
+  private attention: AttentionNode | undefined;
+  /**
+   * Listings run at most `intuneVpp.maxConcurrentTenants` at a time (default 8): each signs in and reads every page,
+   * and a hundred at once would crowd the sign-in endpoint and the extension host; a slow one holds up no other.
+   */
+  private readonly listings = new ConcurrencyLimit(readMaxConcurrentTenants);
   private view: vscode.TreeView<TreeNode> | undefined;
 
   constructor(
@@ -69,6 +103,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     try {
       node.token = await connection.service().getToken(id);
       this.changed.fire(node);
+      if (this.attention) {
+        this.changed.fire(this.attention);
+        this.updateBadge();
+      }
     } catch (error) {
       this.log.warn(`Could not refresh token ${plainText(id, 200)}: ${describeForLog(error)}`);
       await this.refreshTenant(tenantKey);
@@ -76,6 +114,12 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node instanceof AttentionNode) {
+      return attentionItem(this.attentionTokens().length, this.loadingTenants());
+    }
+    if (node instanceof AttentionTokenNode) {
+      return attentionTokenItem(node, this.tokenItemId(node));
+    }
     if (node instanceof TenantNode) {
       return tenantItem(node, this.views.get(node.tenantKey));
     }
@@ -95,6 +139,19 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node instanceof AttentionNode) {
+      const tokens = this.attentionTokens();
+      if (tokens.length > 0) {
+        return tokens;
+      }
+      const item = new vscode.TreeItem(
+        this.loadingTenants() > 0 ? l10n.t('Nothing so far; tenants are still loading.') : l10n.t('Nothing needs attention.'),
+      );
+      item.id = 'attention/none';
+      item.iconPath = new vscode.ThemeIcon('check');
+      item.contextValue = 'vppAttentionNone';
+      return [new LeafNode(item)];
+    }
     if (node instanceof TenantNode) {
       const view = this.views.get(node.tenantKey) ?? (await (this.loads.get(node.tenantKey) ?? this.loadView(node.connection)));
       return view.nodes.size > 0 ? [...view.nodes.values()] : [new LeafNode(messageItem(node.connection, view), node.tenantKey)];
@@ -118,6 +175,8 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.multiTenant, multiTenant);
     if (!multiTenant) {
       this.roots = new Map();
+      this.attention = undefined;
+      this.updateBadge();
       await this.setState('loading');
       const [tenant] = tenants;
       await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.authMode, tenant.authMode());
@@ -130,6 +189,8 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     }
     const roots = new Map(tenants.map((tenant) => [tenant.key, new TenantNode(tenant)]));
     this.roots = roots;
+    this.attention = new AttentionNode();
+    this.updateBadge();
     // Each tenant loads on its own and redraws its root when done: a slow or unreachable one holds up no other.
     for (const root of roots.values()) {
       void this.loadView(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
@@ -137,7 +198,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.setMessage(undefined);
     await this.setState('loaded');
     this.publishSignIns(tenants);
-    return [...roots.values()];
+    return [this.attention, ...roots.values()];
   }
 
   dispose(): void {
@@ -147,13 +208,21 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   private tokenItemId(node: TokenNode): string {
+    if (node instanceof AttentionTokenNode) {
+      // The same token also shows under its tenant: its items under Needs Attention need ids of their own.
+      return `attention/${node.tenantKey}/${node.token.id}`;
+    }
     // Two tenants may hold the same token id; one tenant keeps the plain id.
     return this.roots.size > 0 ? `${node.tenantKey}/${node.token.id}` : node.token.id;
   }
 
-  /** Redraws a tenant's root (its account or state, and its children from the listing just made). */
+  /** Redraws a tenant's root (its account or state, and its children from the listing just made), and Needs Attention. */
   private async showLoaded(root: TenantNode): Promise<void> {
     this.changed.fire(root);
+    if (this.attention) {
+      this.changed.fire(this.attention);
+      this.updateBadge();
+    }
     this.publishSignIns(this.registry.list());
     await this.setSignedIn([...this.views.values()]);
   }
@@ -170,10 +239,38 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return load;
   }
 
+  /** The tokens, across every tenant listed so far (in the view's order), that need attention. */
+  private attentionTokens(): AttentionTokenNode[] {
+    const now = Date.now();
+    const warningDays = readExpiryWarningDays();
+    return [...this.roots.values()].flatMap((root) =>
+      [...(this.views.get(root.tenantKey)?.nodes.values() ?? [])].flatMap((node) => {
+        const reasons = attentionReasons(node.token, now, warningDays);
+        return reasons.length > 0 ? [new AttentionTokenNode(node.token, root.tenantKey, root.connection.label, reasons)] : [];
+      }),
+    );
+  }
+
+  /** How many tenants' roots are still waiting for their listing. */
+  private loadingTenants(): number {
+    return [...this.roots.keys()].filter((key) => !this.views.has(key)).length;
+  }
+
+  /** The view's badge counts the tokens under Needs Attention (several tenants only). */
+  private updateBadge(): void {
+    if (!this.view) {
+      return;
+    }
+    const count = this.attention ? this.attentionTokens().length : 0;
+    this.view.badge = count > 0 ? { value: count, tooltip: l10n.t('{0} VPP tokens need attention', count) } : undefined;
+  }
+
   private async listTenant(connection: TenantConnection): Promise<TenantView> {
     let view: TenantView;
     try {
-      const tokens = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens());
+      const tokens = await this.listings.run(async () =>
+        vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens()),
+      );
       const locale = vscode.env.language || 'en';
       const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token, connection.key)]));
       if (nodes.size < tokens.length) {

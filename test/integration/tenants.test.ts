@@ -57,6 +57,11 @@ describe('several tenants in one view of a real VS Code', () => {
     );
   }
 
+  /** The tenants' roots, without Needs Attention (the first root while there are several). */
+  async function tenantRoots() {
+    return (await childrenOf()).filter((entry) => entry.item.contextValue?.startsWith('vppTenant '));
+  }
+
   async function root(label: string) {
     const found = (await childrenOf()).find((entry) => entry.item.label === label);
     assert.ok(found, `no tenant labelled ${label}`);
@@ -77,12 +82,12 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.deepEqual(vscode.workspace.getConfiguration('intuneVpp').inspect('additionalTenants')?.globalValue, [secondEntry()]);
     assert.match(ui.of('info')[0]?.message ?? '', /Added the tenant "Fabrikam"/);
 
-    const roots = await childrenOf();
+    const roots = await tenantRoots();
     assert.deepEqual(
       roots.map((entry) => entry.item.label),
       [fixture.tenant.tenantId, 'Fabrikam'],
     );
-    assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID}`, 'who is signed in to the first tenant');
+    assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID} · 15 tokens`, 'who is signed in to the first tenant');
     assert.equal(roots[1].item.description, 'needs a client secret or certificate');
     assert.equal(roots[1].item.contextValue, 'vppTenant mode-clientCredentials signedOut');
     assert.equal((await childrenOf(roots[0].node)).length, seedTokens().length);
@@ -99,8 +104,8 @@ describe('several tenants in one view of a real VS Code', () => {
     await withUi(fixture.api, ui, () => vscode.commands.executeCommand(command.command, ...((command.arguments ?? []) as unknown[])));
     assert.equal(ui.of('inputSecret').length, 1, 'no tenant was asked for: the item named it');
 
-    const roots = await childrenOf();
-    assert.equal(roots[1].item.description, `app ${SIM_CLIENT_ID}`);
+    const roots = await tenantRoots();
+    assert.equal(roots[1].item.description, `app ${SIM_CLIENT_ID} · 15 tokens`);
     assert.equal(roots[1].item.contextValue, 'vppTenant mode-clientCredentials signedIn');
     const tokens = await childrenOf(roots[1].node);
     assert.equal(tokens.length, seedTokens().length);
@@ -162,8 +167,9 @@ describe('several tenants in one view of a real VS Code', () => {
 
   it('a tenant that does not answer holds up neither the roots nor the other tenant, and then says why', async () => {
     second.addFault({ route: 'list', hang: true });
-    const roots = (await fixture.api.tree.getChildren()) ?? [];
-    assert.equal(roots.length, 2, 'the roots come at once');
+    const all = (await fixture.api.tree.getChildren()) ?? [];
+    assert.equal(all.length, 3, 'the roots come at once: Needs Attention and the two tenants');
+    const roots = all.slice(1);
     assert.equal((await fixture.api.tree.getTreeItem(roots[1])).description, 'loading…');
     const hanging = Promise.resolve(fixture.api.tree.getChildren(roots[1]));
     const first = await Promise.race([fixture.api.tree.getChildren(roots[0]), hanging.then(() => 'the hanging tenant answered first')]);
@@ -183,11 +189,11 @@ describe('several tenants in one view of a real VS Code', () => {
     await vscode.commands.executeCommand(refresh.command, ...((refresh.arguments ?? []) as unknown[]));
     assert.equal(second.requestsFor('list').length >= 1, true, 'the tenant was listed again');
     assert.equal(fixture.tenant.requestsFor('list').length, 0, 'the other tenant was not');
-    assert.equal((await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description, `app ${SIM_CLIENT_ID}`);
+    assert.equal((await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description, `app ${SIM_CLIENT_ID} · 15 tokens`);
   });
 
   it('a selection across both tenants is refused with a message and sends nothing', async () => {
-    const roots = await childrenOf();
+    const roots = await tenantRoots();
     const first = (await childrenOf(roots[0].node))[0].node;
     const other = (await childrenOf(roots[1].node))[0].node;
     const ui = new ScriptedUserInput();
@@ -201,9 +207,9 @@ describe('several tenants in one view of a real VS Code', () => {
     const ui = new ScriptedUserInput();
     await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signOut', fabrikam.node));
     assert.equal(ui.of('info')[0]?.message, 'Signed out of the tenant "Fabrikam".');
-    const roots = await childrenOf();
+    const roots = await tenantRoots();
     assert.equal(roots[1].item.description, 'needs a client secret or certificate');
-    assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID}`);
+    assert.equal(roots[0].item.description, `app ${SIM_CLIENT_ID} · 15 tokens`);
     assert.equal((await childrenOf(roots[0].node)).length, seedTokens().length);
   });
 
@@ -212,7 +218,7 @@ describe('several tenants in one view of a real VS Code', () => {
     await withUi(fixture.api, new ScriptedUserInput([{ text: SECOND_SECRET }]), () =>
       vscode.commands.executeCommand('intuneVpp.setClientSecret', fabrikam.node),
     );
-    assert.equal((await root('Fabrikam')).item.description, `app ${SIM_CLIENT_ID}`);
+    assert.equal((await root('Fabrikam')).item.description, `app ${SIM_CLIENT_ID} · 15 tokens`);
     const declined = new ScriptedUserInput([{ confirm: false }]);
     await withUi(fixture.api, declined, () => vscode.commands.executeCommand('intuneVpp.removeTenant', fabrikam.node));
     assert.equal(vscode.workspace.getConfiguration('intuneVpp').inspect<unknown[]>('additionalTenants')?.globalValue?.length, 1);
