@@ -189,7 +189,10 @@ describe('several tenants in one view of a real VS Code', () => {
     await vscode.commands.executeCommand(refresh.command, ...((refresh.arguments ?? []) as unknown[]));
     assert.equal(second.requestsFor('list').length >= 1, true, 'the tenant was listed again');
     assert.equal(fixture.tenant.requestsFor('list').length, 0, 'the other tenant was not');
-    assert.equal((await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description, `app ${SIM_CLIENT_ID} · 15 tokens`);
+    assert.equal(
+      (await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description,
+      `app ${SIM_CLIENT_ID} · 15 tokens`,
+    );
   });
 
   it('a selection across both tenants is refused with a message and sends nothing', async () => {

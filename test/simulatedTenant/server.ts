@@ -248,6 +248,11 @@ export interface TenantOptions {
   readonly recordResponses?: boolean;
   /** Lifetime of access tokens from the token endpoint; 0 issues tokens Graph already refuses as expired. */
   readonly tokenLifetimeSeconds?: number;
+  /**
+   * Shared by several simulated tenants: how many token-list requests are being answered across all of them now,
+   * and the most at once, to check how many tenants a client lists at the same time.
+   */
+  readonly listingProbe?: { active: number; most: number };
 }
 
 export const SIM_TENANT_ID = '11111111-2222-3333-4444-555555555555';
@@ -335,7 +340,8 @@ export class SimulatedTenant {
 
   async start(): Promise<this> {
     const server = https.createServer({ key: this.options.key, cert: this.options.cert }, (req, res) => {
-      void this.handle(req, res);
+      // A request still being answered when the tenant stops has nobody to answer it: its connection is dropped.
+      this.handle(req, res).catch(() => res.destroy());
     });
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -469,6 +475,12 @@ export class SimulatedTenant {
     const clientRequestId = req.headers['client-request-id'];
     if (typeof clientRequestId === 'string') {
       res.setHeader('client-request-id', clientRequestId);
+    }
+    const probe = route === 'list' ? this.options.listingProbe : undefined;
+    if (probe) {
+      probe.active++;
+      probe.most = Math.max(probe.most, probe.active);
+      res.on('close', () => probe.active--);
     }
     if (this.latencyMs > 0) {
       await sleep(this.latencyMs);

@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TreeNode } from '../../src/tree/treeNodes';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { CERT_DIR } from '../paths';
+import { ScriptedUserInput } from '../support/scriptedUserInput';
+import { configure, Fixture, labelOf, useFixture, withUi } from './fixture';
+
+/** Nineteen more simulated tenants, beside the fixture's: twenty in the view. */
+const MORE = 19;
+const BOUND = 4;
+
+describe('twenty tenants in one view of a real VS Code', () => {
+  let fixture: Fixture;
+  const probe = { active: 0, most: 0 };
+  const more: SimulatedTenant[] = [];
+
+  before(async () => {
+    fixture = await useFixture();
+    fixture.tenant.restoreSeed();
+    const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+    for (let index = 0; index < MORE; index++) {
+      const tenantId = `00000000-0000-4000-8000-${String(index + 2).padStart(12, '0')}`;
+      // Each listing takes three pages of 100 ms, so tenants listed together overlap.
+      more.push(await new SimulatedTenant({ key: keyPem, cert: certPem, tenantId, latencyMs: 100, listingProbe: probe }).start());
+    }
+    await configure({
+      maxConcurrentTenants: BOUND,
+      additionalTenants: more.map((tenant, index) => ({
+        label: `Customer ${String(index + 2).padStart(2, '0')}`,
+        cloud: 'custom',
+        graphEndpoint: tenant.url,
+        loginEndpoint: tenant.url,
+        authMode: 'clientCredentials',
+        clientId: SIM_CLIENT_ID,
+        tenantId: tenant.tenantId,
+      })),
+    });
+  });
+
+  after(async () => {
+    await configure({ additionalTenants: undefined, maxConcurrentTenants: undefined });
+    await Promise.all(more.map((tenant) => tenant.stop()));
+  });
+
+  async function roots(): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
+    const nodes = (await fixture.api.tree.getChildren()) ?? [];
+    return Promise.all(nodes.map(async (node) => ({ node, item: await fixture.api.tree.getTreeItem(node) })));
+  }
+
+  it('lists at most the bound at a time, each root shows its count, and Needs Attention gathers every tenant', async () => {
+    const first = await roots();
+    assert.equal(first.length, MORE + 2, 'Needs Attention, then the twenty tenants, at once');
+    assert.equal(labelOf(first[0].item).startsWith('Needs Attention'), true);
+    // Each new tenant gets its secret as a person gives it: from its root's context menu.
+    for (const root of first.slice(2)) {
+      await withUi(fixture.api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () =>
+        vscode.commands.executeCommand('intuneVpp.setClientSecret', root.node),
+      );
+    }
+    probe.most = 0;
+    await vscode.commands.executeCommand('intuneVpp.refresh');
+    const loaded = await roots();
+    // A root's children wait for its own listing.
+    await Promise.all(loaded.slice(1).map((root) => Promise.resolve(fixture.api.tree.getChildren(root.node))));
+    // Read again without listing again: a new listing of the whole view would start from "loading…".
+    const after = await Promise.all(loaded.map(async (root) => ({ node: root.node, item: await fixture.api.tree.getTreeItem(root.node) })));
+    assert.deepEqual(
+      after
+        .slice(1)
+        .filter((root) => !/ · 15 tokens$/.test(String(root.item.description)))
+        .map((root) => labelOf(root.item)),
+      [],
+      'every root shows who is signed in and its token count',
+    );
+    assert.ok(probe.most <= BOUND, `at most ${BOUND} tenants listed at once, saw ${probe.most}`);
+    assert.ok(probe.most >= 2, `tenants are listed concurrently, saw ${probe.most}`);
+    assert.ok(
+      more.every((tenant) => tenant.requestsFor('list').length >= 3),
+      'every tenant was listed, every page',
+    );
+
+    const attention = await fixture.api.tree.getTreeItem(after[0].node);
+    const perTenant = seedTokens().filter((token) =>
+      ['Contoso Retail', 'Contoso Labs', 'Old MDM token', 'Revoked Apple account'].includes(token.displayName ?? ''),
+    ).length;
+    assert.equal(labelOf(attention), `Needs Attention (${perTenant * (MORE + 1)})`);
+    const listed = await Promise.all(
+      ((await fixture.api.tree.getChildren(after[0].node)) ?? []).map((node) => Promise.resolve(fixture.api.tree.getTreeItem(node))),
+    );
+    assert.equal(listed.length, perTenant * (MORE + 1));
+    assert.ok(
+      listed.some(
+        (item) => labelOf(item) === 'Contoso Labs' && String(item.description) === 'Customer 07 · expired 3 days ago · last sync failed',
+      ),
+    );
+    assert.equal(new Set(listed.map((item) => item.id)).size, listed.length, 'each has its own id');
+    assert.ok(
+      listed.every((item) => item.contextValue?.startsWith('vppToken')),
+      'the token commands work on them',
+    );
+  });
+});
