@@ -60,7 +60,7 @@ const autoConfirm: UserInput = {
   showReport: async () => undefined,
   showDeviceCode: () => undefined,
   pickPemFiles: async () => undefined,
-  pickTokenFile: async () => undefined,
+  pickTextFile: async () => undefined,
 };
 
 async function naiveBytes(tenant: SimulatedTenant, accessToken: string): Promise<number> {

@@ -12,6 +12,8 @@ export const COMMANDS = {
   setClientSecret: 'intuneVpp.setClientSecret',
   setClientCertificate: 'intuneVpp.setClientCertificate',
   addTenant: 'intuneVpp.addTenant',
+  importTenants: 'intuneVpp.importTenants',
+  exportTenants: 'intuneVpp.exportTenants',
   exportReport: 'intuneVpp.exportReport',
   removeTenant: 'intuneVpp.removeTenant',
   revokeLicenses: 'intuneVpp.revokeLicenses',

@@ -14,6 +14,7 @@ import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { addTenant, pickTenant, removeTenant } from './tenants';
 import { exportLicenseReport } from './licenseReport';
 import { addToken } from './addToken';
+import { entryOf, exportTenants, importTenants } from './tenantFiles';
 import { renewToken } from './renewToken';
 import { editToken, takeOverToken } from './editToken';
 import { retireToken } from './retireToken';
@@ -163,6 +164,13 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.setClientCertificate]: accountCommand(l10n.t('Set Client Certificate: {0}', chooseTenant), setClientCertificate, appOnly),
     [COMMANDS.addTenant]: (invocation) =>
       addTenant(invocation, { keys: () => tenants.list().map((tenant) => tenant.key), add: (entry) => tenants.add(entry) }),
+    [COMMANDS.importTenants]: (invocation) =>
+      importTenants(invocation, { keys: () => tenants.list().map((tenant) => tenant.key), addAll: (entries) => tenants.addAll(entries) }),
+    [COMMANDS.exportTenants]: (invocation) =>
+      exportTenants(
+        invocation,
+        tenants.list().map((tenant) => entryOf(tenant.label, tenant.definition.raw)),
+      ),
     [COMMANDS.exportReport]: (invocation) =>
       exportLicenseReport(
         invocation,

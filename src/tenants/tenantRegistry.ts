@@ -46,6 +46,13 @@ export class TenantRegistry implements vscode.Disposable {
     this.log.info(`Added tenant ${String(entry.label)} (${String(entry.cloud)}, ${String(entry.authMode)}).`);
   }
 
+  /** Appends tenants to `intuneVpp.additionalTenants`, keeping what is there; the view follows once. */
+  async addAll(entries: readonly TenantEntry[]): Promise<void> {
+    const { additionalTenants } = readUserSettings();
+    await writeAdditionalTenants([...additionalEntries(additionalTenants), ...entries]);
+    this.log.info(`Added ${entries.length} tenants.`);
+  }
+
   /** Removes a tenant from settings and deletes what this machine stored for it. */
   async remove(connection: TenantConnection): Promise<void> {
     // forget() deletes every stored credential; the connection itself goes with the settings change below.

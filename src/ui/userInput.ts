@@ -80,8 +80,11 @@ export interface UserInput {
   writeTextFile(path: string, text: string): Promise<void>;
   /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
   pickPemFiles(title: string): Promise<string | undefined>;
-  /** Lets the user choose a `.vpptoken` file; its text is read only when it is at most `maxBytes` long. */
-  pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined>;
+  /**
+   * Lets the user choose one file of the kinds in `filters` (a name and its extensions each); its text is read
+   * only when it is at most `maxBytes` long.
+   */
+  pickTextFile(title: string, filters: Readonly<Record<string, readonly string[]>>, maxBytes: number): Promise<PickedFile | undefined>;
   /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
   showDeviceCode(message: string, userCode: string, verificationUri: string): void;
 }
@@ -141,8 +144,8 @@ export class ReplaceableUserInput implements UserInput {
   pickPemFiles(title: string): Promise<string | undefined> {
     return this.current.pickPemFiles(title);
   }
-  pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined> {
-    return this.current.pickTokenFile(title, maxBytes);
+  pickTextFile(title: string, filters: Readonly<Record<string, readonly string[]>>, maxBytes: number): Promise<PickedFile | undefined> {
+    return this.current.pickTextFile(title, filters, maxBytes);
   }
   pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
     return this.current.pickSaveLocation(title, defaultName);

@@ -182,13 +182,20 @@ export class VscodeUserInput implements UserInput {
     return contents.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
   }
 
-  async pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined> {
+  async pickTextFile(
+    title: string,
+    filters: Readonly<Record<string, readonly string[]>>,
+    maxBytes: number,
+  ): Promise<PickedFile | undefined> {
     const [file] =
       (await vscode.window.showOpenDialog({
         title,
         canSelectMany: false,
         openLabel: l10n.t('Use'),
-        filters: { [l10n.t('VPP token files')]: ['vpptoken'], [l10n.t('All files')]: ['*'] },
+        filters: {
+          ...Object.fromEntries(Object.entries(filters).map(([name, extensions]) => [name, [...extensions]])),
+          [l10n.t('All files')]: ['*'],
+        },
       })) ?? [];
     if (!file) {
       return undefined;

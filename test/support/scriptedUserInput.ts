@@ -250,9 +250,9 @@ export class ScriptedUserInput implements UserInput {
   }
 
   /** The file picked comes from a `file` answer, cut as VS Code's picker cuts it: no text beyond `maxBytes`. */
-  async pickTokenFile(title: string, maxBytes: number): Promise<PickedFile | undefined> {
+  async pickTextFile(title: string, _filters: unknown, maxBytes: number): Promise<PickedFile | undefined> {
     this.shown.push({ kind: 'open', title });
-    const answer = this.next('pickTokenFile');
+    const answer = this.next('pickTextFile');
     if (answer === 'escape') {
       return undefined;
     }

@@ -1,0 +1,102 @@
+import * as l10n from '@vscode/l10n';
+import { RawSettings } from '../config/settings';
+import { readTenantFile, writeTenantFile } from '../config/tenantFile';
+import { TenantEntry } from '../config/tenants';
+import { ActionContext } from './commandContext';
+
+/** Far above any list of tenants: a larger file is not read. */
+const MAX_TENANT_FILE_BYTES = 1024 * 1024;
+/** How many names a preview lists before "and n more". */
+const PREVIEW_ROWS = 25;
+
+/** What Import Tenants… needs of the registry. */
+export interface TenantImporting {
+  keys(): string[];
+  addAll(entries: readonly TenantEntry[]): Promise<void>;
+}
+
+/** A shown tenant as a row of a tenant file. */
+export function entryOf(label: string, raw: RawSettings): TenantEntry {
+  return {
+    label,
+    cloud: raw.cloud,
+    graphEndpoint: raw.cloud === 'custom' ? raw.customGraphEndpoint : undefined,
+    loginEndpoint: raw.cloud === 'custom' ? raw.customLoginEndpoint : undefined,
+    authMode: raw.authMode,
+    clientId: raw.clientId,
+    tenantId: raw.tenantId,
+  };
+}
+
+function listed(lines: readonly string[]): string[] {
+  return lines.length > PREVIEW_ROWS
+    ? [...lines.slice(0, PREVIEW_ROWS), l10n.t('… and {0} more', lines.length - PREVIEW_ROWS)]
+    : [...lines];
+}
+
+/**
+ * "Import Tenants…": a CSV or JSON file of tenants (label, tenant id or domain, client id, cloud, sign-in mode,
+ * optional endpoints). The preview lists what will be added and each refused row with why; the valid rows are
+ * appended to `intuneVpp.additionalTenants`, keeping what is there. Nothing is written without the confirmation.
+ */
+export async function importTenants(context: ActionContext, registry: TenantImporting): Promise<void> {
+  const picked = await context.ui.pickTextFile(
+    l10n.t('Import Tenants: choose a CSV or JSON file'),
+    { [l10n.t('Tenant lists')]: ['csv', 'json'] },
+    MAX_TENANT_FILE_BYTES,
+  );
+  if (!picked) {
+    return;
+  }
+  if (picked.text === undefined) {
+    await context.ui.error(l10n.t('The file "{0}" is larger than 1 MB: it is not a list of tenants.', picked.name), []);
+    return;
+  }
+  let read;
+  try {
+    read = readTenantFile(picked.text, picked.name, registry.keys());
+  } catch (error) {
+    await context.ui.error(
+      l10n.t('The file "{0}" could not be read: {1}', picked.name, error instanceof Error ? error.message : String(error)),
+      [],
+    );
+    return;
+  }
+  const refusedLines = read.refused.map((row) => l10n.t('Row {0} ({1}): {2}', row.row, row.label, row.reason));
+  if (read.entries.length === 0) {
+    await context.ui.error([l10n.t('No tenant of "{0}" can be added.', picked.name), ...listed(refusedLines)].join('\n'), []);
+    return;
+  }
+  const detail = [
+    l10n.t('To add ({0}):', read.entries.length),
+    ...listed(read.entries.map((entry) => `${String(entry.label)} · ${String(entry.cloud)} · ${String(entry.authMode)}`)),
+    ...(refusedLines.length > 0 ? ['', l10n.t('Not added ({0}):', refusedLines.length), ...listed(refusedLines)] : []),
+  ].join('\n');
+  const confirmed = await context.ui.confirm(
+    read.entries.length === 1
+      ? l10n.t('Add 1 tenant from "{0}"?', picked.name)
+      : l10n.t('Add {0} tenants from "{1}"?', read.entries.length, picked.name),
+    detail,
+    l10n.t('Add Tenants'),
+  );
+  if (!confirmed) {
+    return;
+  }
+  await registry.addAll(read.entries);
+  context.log.info(`Imported ${read.entries.length} tenants from ${picked.name}; ${read.refused.length} rows refused.`);
+  await context.ui.info(
+    read.refused.length === 0
+      ? l10n.t('Added {0} tenants. Each signs in as its mode says; app-only tenants need their secret or certificate.', read.entries.length)
+      : l10n.t('Added {0} tenants; {1} rows were not added (see the preview).', read.entries.length, read.refused.length),
+  );
+}
+
+/** "Export Tenants…": every tenant the view shows, as CSV or JSON in the format Import Tenants… reads. No secret. */
+export async function exportTenants(context: ActionContext, tenants: readonly TenantEntry[]): Promise<void> {
+  const target = await context.ui.pickSaveLocation(l10n.t('Export Tenants'), 'intune-vpp-tenants.csv');
+  if (!target) {
+    return;
+  }
+  await context.ui.writeTextFile(target, writeTenantFile(tenants, target));
+  await context.ui.info(l10n.t('Exported {0} tenants (no credentials) to {1}.', tenants.length, target));
+}

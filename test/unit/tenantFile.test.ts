@@ -1,0 +1,146 @@
+import * as assert from 'node:assert/strict';
+import { parseCsv, readTenantFile, writeTenantFile } from '../../src/config/tenantFile';
+import { rawFromEntry, TenantEntry, tenantKey } from '../../src/config/tenants';
+import { exportTenants, importTenants } from '../../src/commands/tenantFiles';
+import { actionContext } from '../support/fakeAccount';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+
+const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const HEADER = 'label,tenantId,clientId,cloud,authMode,graphEndpoint,loginEndpoint';
+
+function csvFile(lines: string[], name = 'tenants.csv'): Answer {
+  const text = [HEADER, ...lines].join('\r\n');
+  return { file: { name, size: text.length, text } };
+}
+
+describe('tenant files', () => {
+  it('reads CSV with quotes, commas and line breaks in cells', () => {
+    assert.deepEqual(parseCsv('a,"b, c","say ""hi""\nthere"\r\n1,2,3'), [
+      ['a', 'b, c', 'say "hi"\nthere'],
+      ['1', '2', '3'],
+    ]);
+  });
+
+  it('a good file: every row becomes an entry, defaults filled in', () => {
+    const { entries, refused } = readTenantFile(
+      [
+        HEADER,
+        `Contoso,contoso.onmicrosoft.com,${APP},,,,`,
+        `"Fabrikam, Inc.",11111111-2222-3333-4444-555555555555,${APP},usGov,deviceCode,,`,
+      ].join('\n'),
+      'tenants.csv',
+      [],
+    );
+    assert.deepEqual(refused, []);
+    assert.deepEqual(entries, [
+      { label: 'Contoso', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'contoso.onmicrosoft.com' },
+      { label: 'Fabrikam, Inc.', cloud: 'usGov', authMode: 'deviceCode', clientId: APP, tenantId: '11111111-2222-3333-4444-555555555555' },
+    ]);
+  });
+
+  it('a mixed file: each bad row is named with why, and the good ones are kept', () => {
+    const existing = { label: 'Already', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'already.example.com' };
+    const { entries, refused } = readTenantFile(
+      [
+        HEADER,
+        `Good,good.example.com,${APP},global,clientCredentials,,`,
+        `Moon,moon.example.com,${APP},moon,vscode,,`,
+        `Plain,plain.example.com,${APP},custom,vscode,http://graph.example.com,https://login.example.com`,
+        `Already,already.example.com,${APP},global,vscode,,`,
+        `Good again,good.example.com,${APP},global,clientCredentials,,`,
+        `Bad app,bad.example.com,not-a-guid,global,vscode,,`,
+        `Odd mode,odd.example.com,${APP},global,password,,`,
+        '',
+      ].join('\n'),
+      'tenants.csv',
+      [tenantKey(rawFromEntry(existing, undefined))],
+    );
+    assert.deepEqual(
+      entries.map((entry) => entry.label),
+      ['Good'],
+    );
+    assert.deepEqual(
+      refused.map((row) => [row.row, row.label, row.reason.replace(/ \(.*\)$/, '')]),
+      [
+        [3, 'Moon', 'unknown cloud "moon"'],
+        [
+          4,
+          'Plain',
+          'The setting graphEndpoint must be an https address; http://graph.example.com was refused so that tokens never travel unencrypted.',
+        ],
+        [5, 'Already', 'a duplicate: the view already shows this tenant with this app and sign-in mode'],
+        [6, 'Good again', 'a duplicate: the view already shows this tenant with this app and sign-in mode'],
+        [7, 'Bad app', 'the client id "not-a-guid" is not an application (client) ID'],
+        [8, 'Odd mode', 'unknown sign-in mode "password"'],
+      ],
+    );
+  });
+
+  it('JSON in, and what Export writes (CSV and JSON) reads back the same', () => {
+    const tenants: TenantEntry[] = [
+      { label: 'Contoso', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'contoso.example.com' },
+      {
+        label: 'Lab, "east"',
+        cloud: 'custom',
+        authMode: 'clientCredentials',
+        clientId: APP,
+        tenantId: 'lab.example.com',
+        graphEndpoint: 'https://graph.lab.example',
+        loginEndpoint: 'https://login.lab.example',
+      },
+    ];
+    for (const name of ['out.csv', 'out.json']) {
+      const { entries, refused } = readTenantFile(writeTenantFile(tenants, name), name, []);
+      assert.deepEqual(refused, [], name);
+      assert.deepEqual(entries, tenants, name);
+    }
+    assert.throws(() => readTenantFile('{"label":"x"}', 'one.json', []), /must hold an array/);
+    assert.throws(() => readTenantFile('name,id\nx,y', 'x.csv', []), /The first line must name the columns/);
+  });
+
+  it('Import Tenants…: the preview lists what is added and what is not; the valid rows are added after it', async () => {
+    const added: TenantEntry[][] = [];
+    const ui = new ScriptedUserInput([
+      csvFile([`Good,good.example.com,${APP},global,vscode,,`, `Moon,moon.example.com,${APP},moon,vscode,,`]),
+      { confirm: true },
+    ]);
+    await importTenants(actionContext(ui), { keys: () => [], addAll: async (entries) => void added.push([...entries]) });
+    assert.equal(ui.of('confirm')[0].message, 'Add 1 tenant from "tenants.csv"?');
+    assert.match(
+      ui.of('confirm')[0].detail ?? '',
+      /To add \(1\):\nGood · global · vscode\n\nNot added \(1\):\nRow 3 \(Moon\): unknown cloud "moon"/,
+    );
+    assert.deepEqual(
+      added.map((batch) => batch.map((entry) => entry.label)),
+      [['Good']],
+    );
+    assert.equal(ui.of('info')[0].message, 'Added 1 tenants; 1 rows were not added (see the preview).');
+  });
+
+  it('Import Tenants…: declined, unreadable or all-bad files write nothing and say why', async () => {
+    const added: TenantEntry[][] = [];
+    const registry = { keys: () => [], addAll: async (entries: readonly TenantEntry[]) => void added.push([...entries]) };
+    const declined = new ScriptedUserInput([csvFile([`Good,good.example.com,${APP},global,vscode,,`]), { confirm: false }]);
+    await importTenants(actionContext(declined), registry);
+    const allBad = new ScriptedUserInput([csvFile([`Moon,moon.example.com,${APP},moon,vscode,,`])]);
+    await importTenants(actionContext(allBad), registry);
+    assert.match(allBad.of('error')[0].message ?? '', /No tenant of "tenants.csv" can be added.\nRow 2 \(Moon\): unknown cloud/);
+    const huge = new ScriptedUserInput([{ file: { name: 'big.csv', size: 5 * 1024 * 1024, text: 'x' } }]);
+    await importTenants(actionContext(huge), registry);
+    assert.match(huge.of('error')[0].message ?? '', /larger than 1 MB/);
+    const broken = new ScriptedUserInput([{ file: { name: 't.json', size: 3, text: '[{' } }]);
+    await importTenants(actionContext(broken), registry);
+    assert.match(broken.of('error')[0].message ?? '', /could not be read: The file is not valid JSON/);
+    assert.deepEqual(added, []);
+  });
+
+  it('Export Tenants… writes the tenants, without any credential, where the user chose', async () => {
+    const ui = new ScriptedUserInput([{ text: '/tmp/t.json' }]);
+    await exportTenants(actionContext(ui), [
+      { label: 'Contoso', cloud: 'global', authMode: 'clientCredentials', clientId: APP, tenantId: 'contoso.example.com' },
+    ]);
+    assert.deepEqual(JSON.parse(ui.written.get('/tmp/t.json') ?? ''), [
+      { label: 'Contoso', tenantId: 'contoso.example.com', clientId: APP, cloud: 'global', authMode: 'clientCredentials' },
+    ]);
+  });
+});
