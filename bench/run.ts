@@ -13,6 +13,8 @@ import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
 import { generatedTokens } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { CERT_DIR, PROJECT_ROOT } from '../test/paths';
+import { listManyTenants } from './manyTenants';
+import { sdkRevokes } from './peers';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const TOKENS = 3000;
@@ -197,16 +199,58 @@ async function main(): Promise<boolean> {
       ok &&
       failed === 0 &&
       tenant.throttleViolations === 0;
+
+    // The same 300 revokes by the official Graph SDK, against the same tenant and write limit.
+    for (const mode of ['sequential', 'allAtOnce'] as const) {
+      tenant.reset(generatedTokens(TOKENS));
+      const peer = await sdkRevokes(
+        tenant,
+        selection.map((token) => token.id),
+        mode,
+      );
+      figure(
+        `Graph SDK, default middleware, ${BULK} revokes ${mode === 'sequential' ? 'one after another' : 'all at once'}: wall time`,
+        peer.wallMs,
+        'ms',
+        ceiling,
+        undefined,
+        {
+          floorIs: 'the throttle ceiling, as for the extension',
+          posts: peer.posts,
+          throttled429: peer.throttled,
+          failures: peer.failures,
+          duplicateExecutions: peer.duplicateExecutions,
+          extensionMs: Math.round(bulkMs),
+          extensionToPeerRatio: Math.round((bulkMs / peer.wallMs) * 1000) / 1000,
+        },
+      );
+    }
   } finally {
     await tenant.stop();
   }
+
+  const concurrency = 8;
+  const many = await listManyTenants({ key: keyPem, cert: certPem, tenants: 100, tokensEach: 30, latencyMs: LATENCY_MS, concurrency });
+  // Each tenant: one sign-in round trip and one page of 30 tokens.
+  const manyFloor = Math.ceil(100 / concurrency) * (1 + 1) * LATENCY_MS;
+  ok =
+    figure(`100 tenants x 30 tokens, ${concurrency} at a time: every tenant listed`, many.wallMs, 'ms', manyFloor, 1.3, {
+      floorIs: `ceil(100 / ${concurrency}) x (one sign-in round trip + 1 page) x ${LATENCY_MS} ms`,
+      tokens: many.tokens,
+      mostListingsAtOnce: many.mostAtOnce,
+      heapGrowthPer1000TokensBytes: Math.round(many.heapPerThousandTokens),
+    }) && ok;
   return activationFigures() && ok;
 }
 
 // NODE_EXTRA_CA_CERTS is read only at start: run again with the simulated tenant's CA trusted.
 const caFile = ensureTestCertificates(CERT_DIR).caFile;
 if (process.env.NODE_EXTRA_CA_CERTS !== caFile) {
-  const child = spawnSync(process.execPath, [__filename], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile } });
+  // --expose-gc: the memory figure is measured between two collections.
+  const child = spawnSync(process.execPath, ['--expose-gc', __filename], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+  });
   process.exit(child.status ?? 1);
 } else {
   main().then(

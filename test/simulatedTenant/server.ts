@@ -445,6 +445,19 @@ export class SimulatedTenant {
     return this.requests.filter((request) => request.route === route);
   }
 
+  /** Whether this tenant issued the bearer token of an `Authorization` header (a front for many tenants routes by it). */
+  issued(authorization: string | undefined): boolean {
+    return this.issuedTokens.has(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  }
+
+  /**
+   * Answers a request that reached a front shared by many tenants (one host for all, as Microsoft's are): the front
+   * picks the tenant, this one answers as if it had received the request itself.
+   */
+  answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return this.handle(req, res);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
