@@ -100,7 +100,11 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
       .filter({ hasText: `app ${SIM_CLIENT_ID}` })
       .waitFor({ state: 'visible' });
     await driver.statusBarItem('Intune VPP: 2 of 2 tenants signed in').waitFor({ state: 'visible' });
-    // The first tenant's rows come first; fold them away so the second tenant's rows are the ones found.
+    // Needs Attention comes first, with the tokens of both tenants that need it, and its count is the view's badge.
+    await driver.treeRow('Needs Attention (8)').waitFor({ state: 'visible', timeout: 30_000 });
+    await session.workbench.page.locator('.activitybar .badge-content').filter({ hasText: /^8$/ }).waitFor({ state: 'visible' });
+    // Fold it and the first tenant away, so that the second tenant's rows are the ones found.
+    await driver.treeRow('Needs Attention (8)').locator('.monaco-tl-twistie').click();
     await driver.treeRowLabelled('Contoso').locator('.monaco-tl-twistie').click();
     await driver.treeRow('Contoso Retail').waitFor({ state: 'visible', timeout: 30_000 });
     await session.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'tenants.png') });
