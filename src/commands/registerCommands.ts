@@ -169,7 +169,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.exportTenants]: (invocation) =>
       exportTenants(
         invocation,
-        tenants.list().map((tenant) => entryOf(tenant.label, tenant.definition.raw)),
+        tenants.list().map((tenant) => entryOf(tenant.label, tenant.definition.raw, tenant.definition.sharedCredential)),
       ),
     [COMMANDS.exportReport]: (invocation) =>
       exportLicenseReport(
@@ -179,7 +179,12 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     [COMMANDS.removeTenant]: async (invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, l10n.t('Remove Tenant: {0}', chooseTenant));
       if (tenant) {
-        await removeTenant(invocation, tenant, () => tenants.remove(tenant));
+        await removeTenant(
+          invocation,
+          tenant,
+          tenant.sharedCredentialScope() ? { others: tenants.sharingWith(tenant).length } : undefined,
+          (deleteShared) => tenants.remove(tenant, deleteShared),
+        );
       }
     },
     [COMMANDS.revokeLicenses]: (invocation, node?: unknown, selection?: unknown) =>

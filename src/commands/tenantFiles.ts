@@ -16,8 +16,9 @@ export interface TenantImporting {
 }
 
 /** A shown tenant as a row of a tenant file. */
-export function entryOf(label: string, raw: RawSettings): TenantEntry {
+export function entryOf(label: string, raw: RawSettings, sharedCredential: boolean): TenantEntry {
   return {
+    ...(sharedCredential ? { sharedCredential: true } : {}),
     label,
     cloud: raw.cloud,
     graphEndpoint: raw.cloud === 'custom' ? raw.customGraphEndpoint : undefined,

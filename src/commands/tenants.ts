@@ -176,18 +176,41 @@ export async function addTenant({ ui }: ActionContext, tenants: TenantAdding): P
 }
 
 /** "Remove Tenant…": after a modal confirmation, removes the tenant and what this machine stored for it. */
-export async function removeTenant({ ui }: ActionContext, tenant: TenantSummary, remove: () => Promise<void>): Promise<void> {
+/**
+ * "Remove Tenant…": after a confirmation, removes the tenant and what this machine keeps for it. A shared app
+ * credential stays while other tenants use it; with the last of them, a second question asks whether it goes too.
+ */
+export async function removeTenant(
+  { ui }: ActionContext,
+  tenant: TenantSummary,
+  /** With a shared app credential: how many other tenants use it. */
+  sharing: { readonly others: number } | undefined,
+  remove: (deleteShared: boolean) => Promise<void>,
+): Promise<void> {
   const confirmed = await ui.confirm(
     l10n.t('Remove the tenant "{0}" from the view?', tenant.label),
-    l10n.t(
-      'Its settings and the client secret, certificate and sign-in this machine keeps for it are deleted. Nothing changes in the tenant itself.',
-    ),
+    sharing && sharing.others > 0
+      ? l10n.t(
+          'Its settings and the sign-in this machine keeps for it are deleted. The app credential it shares stays: {0} other tenants use it. Nothing changes in the tenant itself.',
+          sharing.others,
+        )
+      : l10n.t(
+          'Its settings and the client secret, certificate and sign-in this machine keeps for it are deleted. Nothing changes in the tenant itself.',
+        ),
     l10n.t('Remove Tenant'),
   );
   if (!confirmed) {
     return;
   }
-  await remove();
+  const deleteShared =
+    sharing !== undefined &&
+    sharing.others === 0 &&
+    (await ui.confirm(
+      l10n.t('Also delete the shared credential of the app?'),
+      l10n.t('No other tenant uses it now. Keep it if you will add tenants of this app again.'),
+      l10n.t('Delete Credential'),
+    ));
+  await remove(deleteShared);
   await ui.info(l10n.t('Removed the tenant "{0}".', tenant.label));
 }
 

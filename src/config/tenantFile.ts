@@ -4,7 +4,16 @@ import { AUTH_MODES, httpsOrigin, text } from './settings';
 import { rawFromEntry, TenantEntry, tenantKey } from './tenants';
 
 /** The columns of a tenant file, in this order when written; names are matched without regard to case. */
-export const TENANT_COLUMNS = ['label', 'tenantId', 'clientId', 'cloud', 'authMode', 'graphEndpoint', 'loginEndpoint'] as const;
+export const TENANT_COLUMNS = [
+  'label',
+  'tenantId',
+  'clientId',
+  'cloud',
+  'authMode',
+  'graphEndpoint',
+  'loginEndpoint',
+  'sharedCredential',
+] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -110,6 +119,9 @@ function rowProblem(entry: TenantEntry): string | undefined {
   if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
     return l10n.t('the tenant "{0}" is neither a directory (tenant) ID nor a domain', tenantId);
   }
+  if (entry.sharedCredential === true && entry.authMode !== 'clientCredentials') {
+    return l10n.t('a shared credential is for app-only sign-in (clientCredentials)');
+  }
   if (entry.cloud === 'custom') {
     try {
       httpsOrigin(entry.graphEndpoint, 'graphEndpoint');
@@ -142,6 +154,7 @@ export function readTenantFile(fileText: string, fileName: string, existingKeys:
       tenantId: text(values.tenantId),
       ...(optional('graphEndpoint') ? { graphEndpoint: httpsOrStay(optional('graphEndpoint')) } : {}),
       ...(optional('loginEndpoint') ? { loginEndpoint: httpsOrStay(optional('loginEndpoint')) } : {}),
+      ...(values.sharedCredential === true || /^true$/i.test(text(values.sharedCredential)) ? { sharedCredential: true } : {}),
     };
     const label = text(entry.label) || l10n.t('row {0}', row);
     const problem = rowProblem(entry);
@@ -165,10 +178,23 @@ function httpsOrStay(value: string | undefined): string | undefined {
 
 /** Tenant entries as a file: JSON (an array) for a `.json` name, else CSV with the header row; re-importable. */
 export function writeTenantFile(entries: readonly TenantEntry[], fileName: string): string {
-  const rows = entries.map((entry) => Object.fromEntries(TENANT_COLUMNS.map((column) => [column, text(entry[column])])));
+  const rows = entries.map((entry) =>
+    Object.fromEntries(
+      TENANT_COLUMNS.map((column) => [
+        column,
+        column === 'sharedCredential' ? (entry.sharedCredential === true ? 'true' : '') : text(entry[column]),
+      ]),
+    ),
+  );
   if (/\.json$/i.test(fileName)) {
     return `${JSON.stringify(
-      rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== ''))),
+      rows.map((row) =>
+        Object.fromEntries(
+          Object.entries(row)
+            .filter(([, value]) => value !== '')
+            .map(([column, value]) => [column, column === 'sharedCredential' ? true : value]),
+        ),
+      ),
       null,
       2,
     )}\n`;

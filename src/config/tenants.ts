@@ -10,6 +10,8 @@ export interface TenantEntry {
   authMode?: unknown;
   clientId?: unknown;
   tenantId?: unknown;
+  /** `true`: the app's secret or certificate is stored once for every entry of this app that says so. */
+  sharedCredential?: unknown;
 }
 
 /** A tenant the view shows: its settings as written, a stable key and the name on its root item. */
@@ -22,6 +24,8 @@ export interface TenantDefinition {
   readonly primary: boolean;
   /** Where its settings are written, for messages. */
   readonly settingNames: SettingNames;
+  /** Whether it uses the credential stored once for its app (login host and client id); only when its entry says so. */
+  readonly sharedCredential: boolean;
 }
 
 export interface TenantList {
@@ -92,6 +96,7 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
       raw: primary,
       primary: true,
       settingNames: USER_SETTING_NAMES,
+      sharedCredential: false,
     });
   }
   for (const entry of entries) {
@@ -102,7 +107,14 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
       duplicates.push(label);
       continue;
     }
-    definitions.push({ key, label, raw, primary: false, settingNames: entrySettingNames(label) });
+    definitions.push({
+      key,
+      label,
+      raw,
+      primary: false,
+      settingNames: entrySettingNames(label),
+      sharedCredential: entry.sharedCredential === true,
+    });
   }
   return { definitions, duplicates };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { maskedAccount } from '../text';
 import * as l10n from '@vscode/l10n';
@@ -20,6 +21,17 @@ interface Ready {
   readonly modeSource: AccessTokenSource;
   readonly source: AccessTokenSource;
   readonly service: VppTokenService;
+}
+
+/**
+ * The app a shared credential belongs to: its login host name and client id, hashed into a key. Only entries whose
+ * settings say `sharedCredential: true` use it; a port is left out (a cloud's login host has one).
+ */
+function appScope(settings: ConnectionSettings): string {
+  return createHash('sha256')
+    .update(`${new URL(settings.endpoints.loginEndpoint).hostname.toLowerCase()}|${settings.clientId.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** How versions before per-entry keys scoped a stored credential: login host, tenant and app. */
@@ -95,7 +107,26 @@ export class TenantConnection implements vscode.Disposable {
 
   /** This tenant's stored credentials and token cache. */
   private secrets(settings: ConnectionSettings | undefined): TenantSecrets {
-    return new TenantSecrets(this.context.secrets, this.key, settings && legacyScope(settings), this.adoptSharedSecrets);
+    return new TenantSecrets(
+      this.context.secrets,
+      this.key,
+      settings && legacyScope(settings),
+      this.adoptSharedSecrets,
+      settings && this.sharedCredentialScope(settings),
+    );
+  }
+
+  /** The app whose stored credential this tenant shares, by its entry's choice; undefined when it keeps its own. */
+  sharedCredentialScope(settings: ConnectionSettings | undefined = this.settingsOrUndefined()): string | undefined {
+    return this.definition.sharedCredential && settings ? appScope(settings) : undefined;
+  }
+
+  private settingsOrUndefined(): ConnectionSettings | undefined {
+    try {
+      return this.settings();
+    } catch {
+      return undefined;
+    }
   }
 
   /** Copies what an earlier version stored under a key this tenant shares with others, before that key goes. */
@@ -164,15 +195,18 @@ export class TenantConnection implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Deletes everything this machine keeps for the tenant: stored credentials, token cache and sign-in state. */
-  async forget(): Promise<void> {
-    let settings: ConnectionSettings | undefined;
-    try {
-      settings = this.settings();
-    } catch {
-      // Settings that never resolved never stored a credential.
+  /**
+   * Deletes everything this machine keeps for the tenant: stored credentials, token cache and sign-in state. A
+   * shared app credential is deleted only with `deleteShared` (when no other tenant uses it and the admin agreed).
+   */
+  async forget(deleteShared = false): Promise<void> {
+    // Settings that never resolved never stored a credential.
+    const settings = this.settingsOrUndefined();
+    const secrets = this.secrets(settings);
+    await secrets.forget();
+    if (deleteShared) {
+      await secrets.deleteShared();
     }
-    await this.secrets(settings).forget();
     await this.context.globalState.update(this.signedOutKey, undefined);
   }
 

@@ -53,10 +53,19 @@ export class TenantRegistry implements vscode.Disposable {
     this.log.info(`Added ${entries.length} tenants.`);
   }
 
-  /** Removes a tenant from settings and deletes what this machine stored for it. */
-  async remove(connection: TenantConnection): Promise<void> {
+  /** The other tenants that use the same shared app credential as `connection` (none when it keeps its own). */
+  sharingWith(connection: TenantConnection): TenantConnection[] {
+    const scope = connection.sharedCredentialScope();
+    return scope ? this.list().filter((other) => other !== connection && other.sharedCredentialScope() === scope) : [];
+  }
+
+  /**
+   * Removes a tenant from settings and deletes what this machine stored for it; its shared app credential only with
+   * `deleteShared`.
+   */
+  async remove(connection: TenantConnection, deleteShared = false): Promise<void> {
     // forget() deletes every stored credential; the connection itself goes with the settings change below.
-    await connection.forget();
+    await connection.forget(deleteShared && this.sharingWith(connection).length === 0);
     if (connection.definition.primary) {
       await clearPrimaryTenant();
     } else {

@@ -7,6 +7,8 @@ export interface SecretStorageLike {
 
 export const SECRET_KINDS = ['clientSecret', 'clientCertificate', 'tokenCache'] as const;
 export type SecretKind = (typeof SECRET_KINDS)[number];
+/** The kinds an app's entries may share (the token cache stays per tenant). */
+const SHAREABLE_KINDS: readonly SecretKind[] = ['clientSecret', 'clientCertificate'];
 
 /**
  * The credentials and token cache one tenant entry keeps, under its own key. Earlier versions keyed them by login
@@ -22,14 +24,26 @@ export class TenantSecrets {
     private readonly legacyScope: string | undefined,
     /** Lets every configured entry copy what it shares under the old key, before that key is deleted. */
     private readonly beforeSharedDelete: () => Promise<void>,
+    /**
+     * The app (login host and client id) whose credential this entry shares by choice, or undefined: its secret
+     * and certificate are then stored once for every entry of the app that chose to share them.
+     */
+    private readonly appScope?: string,
   ) {}
 
+  /** Whether a kind is kept under the app's shared key rather than the entry's own. */
+  private shared(kind: SecretKind): boolean {
+    return this.appScope !== undefined && SHAREABLE_KINDS.includes(kind);
+  }
+
   key(kind: SecretKind): string {
-    return `intuneVpp.tenant/${this.entryKey}/${kind}`;
+    return this.shared(kind) ? `intuneVpp.app/${this.appScope}/${kind}` : `intuneVpp.tenant/${this.entryKey}/${kind}`;
   }
 
   async get(kind: SecretKind): Promise<string | undefined> {
-    await this.adopt(kind);
+    if (!this.shared(kind)) {
+      await this.adopt(kind);
+    }
     return this.storage.get(this.key(kind));
   }
 
@@ -37,7 +51,11 @@ export class TenantSecrets {
     await this.storage.store(this.key(kind), value);
   }
 
+  /** Deletes what this entry keeps of a kind; a shared credential stays (see deleteShared), as other entries use it. */
   async delete(kind: SecretKind): Promise<void> {
+    if (this.shared(kind)) {
+      return;
+    }
     if (this.legacyScope) {
       // The shared value goes too, or it would come back on the next read; the other entries keep their copies.
       await this.beforeSharedDelete();
@@ -59,6 +77,13 @@ export class TenantSecrets {
   async forget(): Promise<void> {
     for (const kind of SECRET_KINDS) {
       await this.delete(kind);
+    }
+  }
+
+  /** Deletes the app's shared secret and certificate: only when no other entry uses them (the caller asks). */
+  async deleteShared(): Promise<void> {
+    for (const kind of SHAREABLE_KINDS.filter((candidate) => this.shared(candidate))) {
+      await this.storage.delete(this.key(kind));
     }
   }
 

@@ -73,7 +73,7 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
         ? l10n.t('{0} · 1 token', view.account)
         : l10n.t('{0} · {1} tokens', view.account, view.nodes.size)
       : (view.account ?? stateDescription(view.state));
-  item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}`;
+  item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}${node.connection.definition.sharedCredential ? ' sharedCredential' : ''}`;
   const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
   try {
     const settings = node.connection.settings();
@@ -87,6 +87,9 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
     rows.push([l10n.t('Settings'), error instanceof VppError ? error.message : String(error)]);
   }
   rows.push([l10n.t('Signed in as'), view?.account ?? '-']);
+  if (node.connection.definition.sharedCredential) {
+    rows.push([l10n.t('App credential'), l10n.t('shared with the other tenants of this app that share theirs')]);
+  }
   item.tooltip = tooltipOf(rows);
   return item;
 }

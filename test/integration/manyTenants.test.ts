@@ -36,6 +36,8 @@ describe('twenty tenants in one view of a real VS Code', () => {
         authMode: 'clientCredentials',
         clientId: SIM_CLIENT_ID,
         tenantId: tenant.tenantId,
+        // One multi-tenant app: its secret is stored once for all of them.
+        sharedCredential: true,
       })),
     });
   });
@@ -54,12 +56,12 @@ describe('twenty tenants in one view of a real VS Code', () => {
     const first = await roots();
     assert.equal(first.length, MORE + 2, 'Needs Attention, then the twenty tenants, at once');
     assert.equal(labelOf(first[0].item).startsWith('Needs Attention'), true);
-    // Each new tenant gets its secret as a person gives it: from its root's context menu.
-    for (const root of first.slice(2)) {
-      await withUi(fixture.api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () =>
-        vscode.commands.executeCommand('intuneVpp.setClientSecret', root.node),
-      );
-    }
+    // The nineteen share their app's credential: it is given once, on one of them.
+    assert.ok(first.slice(2).every((root) => root.item.contextValue?.endsWith(' sharedCredential')));
+    assert.equal(first[1].item.contextValue?.includes('sharedCredential'), false, "the fixture's tenant keeps its own");
+    await withUi(fixture.api, new ScriptedUserInput([{ text: SIM_CLIENT_SECRET }]), () =>
+      vscode.commands.executeCommand('intuneVpp.setClientSecret', first[2].node),
+    );
     probe.most = 0;
     await vscode.commands.executeCommand('intuneVpp.refresh');
     const loaded = await roots();
@@ -100,6 +102,23 @@ describe('twenty tenants in one view of a real VS Code', () => {
     assert.ok(
       listed.every((item) => item.contextValue?.startsWith('vppToken')),
       'the token commands work on them',
+    );
+
+    // Removing one of them keeps the credential the others still use: no second question, and they still sign in.
+    const removal = new ScriptedUserInput([{ confirm: true }]);
+    await withUi(fixture.api, removal, () => vscode.commands.executeCommand('intuneVpp.removeTenant', after[after.length - 1].node));
+    assert.match(removal.of('confirm')[0].detail ?? '', /The app credential it shares stays: 18 other tenants use it/);
+    const remaining = await roots();
+    assert.equal(remaining.length, MORE + 1);
+    await Promise.all(remaining.slice(1).map((root) => Promise.resolve(fixture.api.tree.getChildren(root.node))));
+    const relisted = await Promise.all(remaining.map(async (root) => fixture.api.tree.getTreeItem(root.node)));
+    assert.deepEqual(
+      relisted
+        .slice(1)
+        .filter((item) => !/ · 15 tokens$/.test(String(item.description)))
+        .map((item) => labelOf(item)),
+      [],
+      'the other tenants still sign in with the shared credential',
     );
   });
 });

@@ -6,7 +6,7 @@ import { actionContext } from '../support/fakeAccount';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 
 const APP = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const HEADER = 'label,tenantId,clientId,cloud,authMode,graphEndpoint,loginEndpoint';
+const HEADER = 'label,tenantId,clientId,cloud,authMode,graphEndpoint,loginEndpoint,sharedCredential';
 
 function csvFile(lines: string[], name = 'tenants.csv'): Answer {
   const text = [HEADER, ...lines].join('\r\n');
@@ -50,6 +50,7 @@ describe('tenant files', () => {
         `Good again,good.example.com,${APP},global,clientCredentials,,`,
         `Bad app,bad.example.com,not-a-guid,global,vscode,,`,
         `Odd mode,odd.example.com,${APP},global,password,,`,
+        `Shared delegated,shared.example.com,${APP},global,vscode,,,true`,
         '',
       ].join('\n'),
       'tenants.csv',
@@ -72,6 +73,7 @@ describe('tenant files', () => {
         [6, 'Good again', 'a duplicate: the view already shows this tenant with this app and sign-in mode'],
         [7, 'Bad app', 'the client id "not-a-guid" is not an application (client) ID'],
         [8, 'Odd mode', 'unknown sign-in mode "password"'],
+        [9, 'Shared delegated', 'a shared credential is for app-only sign-in'],
       ],
     );
   });
@@ -87,6 +89,7 @@ describe('tenant files', () => {
         tenantId: 'lab.example.com',
         graphEndpoint: 'https://graph.lab.example',
         loginEndpoint: 'https://login.lab.example',
+        sharedCredential: true,
       },
     ];
     for (const name of ['out.csv', 'out.json']) {

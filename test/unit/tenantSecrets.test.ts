@@ -77,3 +77,24 @@ describe('secrets per tenant entry', () => {
     assert.equal(storage.values.get(legacyKey('clientSecret', SHARED_SCOPE)), 'old-secret');
   });
 });
+
+describe('a shared app credential', () => {
+  it('entries that choose to share store the secret once; their token caches stay apart; deleting one keeps it', async () => {
+    const storage = new MemorySecrets();
+    const none = async () => undefined;
+    const customerA = new TenantSecrets(storage, 'entry-a', undefined, none, 'app-1');
+    const customerB = new TenantSecrets(storage, 'entry-b', undefined, none, 'app-1');
+    const ownSecret = new TenantSecrets(storage, 'entry-c', undefined, none);
+    await customerA.store('clientSecret', 'shared-secret');
+    await customerA.store('tokenCache', 'cache-a');
+    assert.equal(await customerB.get('clientSecret'), 'shared-secret', 'set once, used by every entry that shares it');
+    assert.equal(await customerB.get('tokenCache'), undefined, 'a token cache is never shared');
+    assert.equal(await ownSecret.get('clientSecret'), undefined, 'an entry that did not choose to share gets nothing');
+    await customerA.forget();
+    assert.equal(await customerB.get('clientSecret'), 'shared-secret', "removing one entry leaves the others' credential");
+    assert.equal(await customerA.get('tokenCache'), undefined);
+    await customerB.deleteShared();
+    assert.equal(await customerB.get('clientSecret'), undefined);
+    assert.deepEqual([...storage.values.keys()], []);
+  });
+});

@@ -296,11 +296,11 @@ describe('several tenants', () => {
     it('removes only after the modal confirmation, which names the tenant and what is deleted', async () => {
       let removed = 0;
       const declined = new ScriptedUserInput([{ confirm: false }]);
-      await removeTenant(actionContext(declined), { label: 'Fabrikam' }, async () => void removed++);
+      await removeTenant(actionContext(declined), { label: 'Fabrikam' }, undefined, async () => void removed++);
       assert.equal(removed, 0);
       assert.deepEqual(declined.of('info'), []);
       const confirmed = new ScriptedUserInput([{ confirm: true }]);
-      await removeTenant(actionContext(confirmed), { label: 'Fabrikam' }, async () => void removed++);
+      await removeTenant(actionContext(confirmed), { label: 'Fabrikam' }, undefined, async () => void removed++);
       assert.equal(removed, 1);
       const [shown] = confirmed.of('confirm');
       assert.equal(shown.message, 'Remove the tenant "Fabrikam" from the view?');
@@ -309,6 +309,20 @@ describe('several tenants', () => {
         /client secret, certificate and sign-in this machine keeps for it are deleted\. Nothing changes in the tenant itself/,
       );
       assert.equal(confirmed.of('info')[0].message, 'Removed the tenant "Fabrikam".');
+    });
+
+    it('a shared app credential stays while other tenants use it; with the last one, it goes only if the admin says so', async () => {
+      const removals: boolean[] = [];
+      const remove = async (deleteShared: boolean) => void removals.push(deleteShared);
+      const others = new ScriptedUserInput([{ confirm: true }]);
+      await removeTenant(actionContext(others), { label: 'Customer A' }, { others: 2 }, remove);
+      assert.match(others.of('confirm')[0].detail ?? '', /The app credential it shares stays: 2 other tenants use it/);
+      const keep = new ScriptedUserInput([{ confirm: true }, { confirm: false }]);
+      await removeTenant(actionContext(keep), { label: 'Customer B' }, { others: 0 }, remove);
+      assert.equal(keep.of('confirm')[1].message, 'Also delete the shared credential of the app?');
+      const drop = new ScriptedUserInput([{ confirm: true }, { confirm: true }]);
+      await removeTenant(actionContext(drop), { label: 'Customer C' }, { others: 0 }, remove);
+      assert.deepEqual(removals, [false, false, true]);
     });
   });
 
