@@ -1,10 +1,25 @@
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
+import { LicenseImpactReading, readLicenseImpact } from './licenseImpact';
 import { plainText } from '../text';
 import { TenantContext } from './commandContext';
 import { rethrowGone } from './tokenSettings';
 import { writeOnce } from './writeOnce';
+
+/** What deleting a token takes with it, for every confirmation that may end in a delete. */
+export function deleteConsequences(): string {
+  return l10n.t(
+    "Deleting removes the token's apps and their assignments from Intune; its licenses can no longer be revoked from Intune afterwards.",
+  );
+}
+
+/** The token's apps and used licenses before a delete (or a retire that ends in one), or why they are not known. */
+export function readLicensesBeforeDelete(context: TenantContext, token: VppTokenRecord): Promise<LicenseImpactReading> {
+  return readLicenseImpact(context, [token], (reason) =>
+    l10n.t('The licenses of this token are not known: its VPP apps could not be read ({0}).', reason),
+  );
+}
 
 /**
  * Deletes a token once. A lost answer is reconciled by reading the token: gone (404) means deleted. True when it

@@ -2,8 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { TenantContext } from './commandContext';
-import { deleteOnce } from './deleteOnce';
-import { readLicenseImpact } from './licenseImpact';
+import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
 import { pickToken } from './pickToken';
 import { RevokesInFlight } from './revokeLicenses';
 import { retireToken } from './retireToken';
@@ -25,12 +24,8 @@ export async function deleteToken(
     return;
   }
   const label = tokenLabel(token);
-  const reading = await readLicenseImpact(context, [token], (reason) =>
-    l10n.t('The licenses of this token are not known: its VPP apps could not be read ({0}).', reason),
-  );
-  const explanation = l10n.t(
-    "Deleting removes the token's apps and their assignments from Intune; its licenses can no longer be revoked from Intune afterwards.",
-  );
+  const reading = await readLicensesBeforeDelete(context, token);
+  const explanation = deleteConsequences();
   if (reading.impact?.used === 0) {
     const confirmed = await context.ui.confirm(
       l10n.t('Delete the VPP token "{0}"?', label),

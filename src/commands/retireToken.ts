@@ -15,8 +15,8 @@ import { describeForLog, VppError } from '../errors';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { TenantContext, watchSignal } from './commandContext';
-import { deleteOnce } from './deleteOnce';
-import { appsOfTokens, readLicenseImpact } from './licenseImpact';
+import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
+import { appsOfTokens } from './licenseImpact';
 import { pickToken } from './pickToken';
 import { chooseOptions, CONSEQUENCES, optionLines, revokeOne, RevokesInFlight } from './revokeLicenses';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
@@ -125,9 +125,7 @@ export async function retireToken(
       context.service().getToken(picked.id, progress.signal),
     );
     const running = revokeToContinue(token, context.now());
-    const reading = await readLicenseImpact(context, [token], (reason) =>
-      l10n.t('The licenses of this token are not known: its VPP apps could not be read ({0}).', reason),
-    );
+    const reading = await readLicensesBeforeDelete(context, token);
     const steps = l10n.t(
       'Retiring revokes the licenses, watches them fall, and then, after a last confirmation, deletes the token from Intune.',
     );
@@ -212,9 +210,7 @@ export async function retireToken(
     const used = watched.apps ? licenseTotals(watched.apps).used : undefined;
     let deleted = false;
     if (watched.end !== 'stopped') {
-      const explanation = l10n.t(
-        "Deleting removes the token's apps and their assignments from Intune; its licenses can no longer be revoked from Intune afterwards.",
-      );
+      const explanation = deleteConsequences();
       const confirmed =
         used === 0
           ? await context.ui.confirm(
