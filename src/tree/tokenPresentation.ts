@@ -3,7 +3,7 @@ import { VppTokenRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Tokens expiring within this many days get a warning look. */
+/** Tokens expiring within this many days get a warning look, unless `intuneVpp.expiryWarningDays` says otherwise. */
 export const EXPIRY_WARNING_DAYS = 30;
 const MAX_LABEL_LENGTH = 120;
 
@@ -104,14 +104,17 @@ function yesNo(value: unknown): string {
   return value === true ? l10n.t('yes') : value === false ? l10n.t('no') : '';
 }
 
-/** Describes one token for the tree. `now` and `locale` are parameters so tests are exact. */
-export function presentToken(token: VppTokenRecord, now: number, locale: string): TokenPresentation {
+/**
+ * Describes one token for the tree. `now` and `locale` are parameters so tests are exact; `warningDays` is the
+ * expiry alerts' setting, so the warning look and the alerts agree.
+ */
+export function presentToken(token: VppTokenRecord, now: number, locale: string, warningDays = EXPIRY_WARNING_DAYS): TokenPresentation {
   const label = tokenLabel(token);
   const state = token.state as unknown;
   const look = typeof state === 'string' && Object.hasOwn(STATE_LOOKS, state) ? STATE_LOOKS[state] : STATE_LOOKS.unknown;
   const expiration = parseDate(token.expirationDateTime);
   const expired = expiration !== undefined && expiration < now;
-  const expiringSoon = !expired && expiration !== undefined && expiration - now <= EXPIRY_WARNING_DAYS * DAY_MS;
+  const expiringSoon = !expired && expiration !== undefined && expiration - now <= warningDays * DAY_MS;
   const words = stateWords(state);
   const expiry = expiryPhrase(token.expirationDateTime, now);
   const description = state === 'expired' && expired ? expiry : `${words} · ${expiry}`;

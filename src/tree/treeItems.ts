@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../ids';
+import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
@@ -14,7 +15,7 @@ const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', ac
 
 /** A token's item: name, state and expiry in words, a codicon per state, every non-secret field in the tooltip. */
 export function tokenItem(node: TokenNode, id: string): vscode.TreeItem {
-  const look = presentToken(node.token, Date.now(), vscode.env.language || 'en');
+  const look = presentToken(node.token, Date.now(), vscode.env.language || 'en', readExpiryWarningDays());
   const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = id;
   item.description = look.description;

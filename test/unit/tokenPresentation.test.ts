@@ -77,6 +77,12 @@ describe('token presentation', () => {
     assert.equal(later.iconId, 'pass');
   });
 
+  it('the warning window follows intuneVpp.expiryWarningDays, as the expiry alerts do', () => {
+    const inTwelveDays = token({ expirationDateTime: new Date(NOW + 12 * DAY).toISOString() });
+    assert.equal(presentToken(inTwelveDays, NOW, 'en', 10).contextValue, 'vppToken state-valid');
+    assert.equal(presentToken(inTwelveDays, NOW, 'en', 14).contextValue, 'vppToken state-valid expiringSoon');
+  });
+
   it('keeps context values to safe characters whatever the state says', () => {
     const look = presentToken(token({ state: 'x /y\n"z' as VppTokenRecord['state'] }), NOW, 'en');
     assert.equal(look.contextValue, 'vppToken state-xyz');
