@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { registerCommands } from './commands/registerCommands';
+import { RevokesInFlight } from './commands/revokeLicenses';
+import { registerChatTools } from './chat/registerChatTools';
 import { registerExpiryAlerts } from './commands/registerExpiryAlerts';
 import { ReplaceableUserInput } from './ui/userInput';
 import { VscodeUserInput } from './ui/vscodeUserInput';
@@ -21,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   const tree = new VppTokenTreeProvider(tenants, log);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
+  // One record of the revokes running, so that chat cannot start a revoke the tree already runs, or the reverse.
+  const inFlight = new RevokesInFlight();
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
   const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun, {
@@ -34,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     view,
     new SignInStatusBar(view, tree.onDidChangeSignIns),
     tenants.onDidChange((tenant) => (tenant ? void tree.refreshTenant(tenant.key) : tree.refresh())),
-    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui }),
+    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight }),
+    ...registerChatTools({ tenants, tree, log, ui, inFlight }),
     ...expiry.disposables,
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.

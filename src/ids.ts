@@ -1,5 +1,5 @@
 /**
- * The ids the extension shares with `package.json`: commands, the view and the context keys its `when` clauses read.
+ * The ids the extension shares with `package.json`: commands, chat tools, the view and the context keys its `when` clauses read.
  * Imports nothing, so every layer may use it.
  */
 
@@ -34,6 +34,14 @@ export const COMMANDS = {
 
 /** A command the extension contributes and registers. */
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** The language model tools the extension contributes and registers (`contributes.languageModelTools`). */
+export const TOOLS = {
+  listTokens: 'intuneVpp_listTokens',
+  tokenDetails: 'intuneVpp_tokenDetails',
+  findAppLicenses: 'intuneVpp_findAppLicenses',
+  revokeLicenses: 'intuneVpp_revokeLicenses',
+} as const;
 
 /** The VPP Tokens view. */
 export const VIEW_ID = 'intuneVpp.tokens';

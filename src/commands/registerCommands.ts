@@ -6,8 +6,8 @@ import { TenantRegistry } from '../tenants/tenantRegistry';
 import { AppNode, LicenseNode, TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { setClientCertificate, setClientSecret, signIn, signOut, switchAccount } from './account';
-import { DEFAULT_LICENSE_POLLING, DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
 import { ActionContext, TenantContext } from './commandContext';
+import { tenantContext } from './tenantContext';
 import { syncLicenses } from './syncLicenses';
 import { reportError, ErrorFixes } from './reportError';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
@@ -29,6 +29,8 @@ export interface CommandServices {
   readonly tree: VppTokenTreeProvider;
   readonly log: vscode.LogOutputChannel;
   readonly ui: UserInput;
+  /** The revokes running now, shared with the chat tool that revokes. */
+  readonly inFlight: RevokesInFlight;
 }
 
 /**
@@ -59,8 +61,7 @@ function selectedNodes(node: unknown, selection: unknown): TokenNode[] {
 
 /** Registers every command, each wrapped by the one error handler. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { tenants, tree, log, ui } = services;
-  const inFlight = new RevokesInFlight();
+  const { tenants, tree, log, ui, inFlight } = services;
   // Aborted on deactivation (the disposable below): outcome watches still running stop then.
   const lifetime = new AbortController();
   const several = () => tenants.list().length > 1;
@@ -91,29 +92,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     return tenant;
   }
 
-  /** The action context of a command on one tenant: the invocation's, with that tenant's sign-in, service and tree. */
-  function tenantContext(invocation: Invocation, tenant: TenantConnection): TenantContext {
-    return {
-      ui: invocation.ui,
-      log: invocation.log,
-      stopped: invocation.stopped,
-      account: {
-        signIn: () => tenant.signIn(),
-        switchAccount: () => tenant.switchAccount(),
-        signOut: () => tenant.signOut(),
-        storeClientSecret: (secret) => tenant.storeClientSecret(secret),
-        storeClientCertificate: (pemText) => tenant.storeClientCertificate(pemText),
-        clientId: () => tenant.settings().clientId,
-        authMode: () => tenant.authMode(),
-      },
-      service: () => tenant.service(),
-      tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
-      now: () => Date.now(),
-      outcomePolling: DEFAULT_OUTCOME_POLLING,
-      licensePolling: DEFAULT_LICENSE_POLLING,
-      tenantLabel: several() ? tenant.label : undefined,
-    };
-  }
+  const contextFor = (invocation: Invocation, tenant: TenantConnection) => tenantContext(invocation, tenant, tree, several());
 
   /** Revoke and sync: the selected tokens (of one tenant), or a tenant and then a token from the palette. */
   async function tokenAction(
@@ -129,7 +108,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     }
     const tenant = await tenantFor(invocation, nodes[0] ?? node, title);
     if (tenant) {
-      await action(tenantContext(invocation, tenant), nodes);
+      await action(contextFor(invocation, tenant), nodes);
     }
   }
 
@@ -138,7 +117,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     async (invocation: Invocation, arg?: unknown) => {
       const tenant = await tenantFor(invocation, arg, title, eligible);
       if (tenant) {
-        await action(tenantContext(invocation, tenant));
+        await action(contextFor(invocation, tenant));
       }
     };
   const appOnly = (tenant: TenantConnection) => tenant.authMode() === 'clientCredentials';
@@ -220,7 +199,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       if (node instanceof AppNode) {
         const tenant = await tenantFor(invocation, node, '');
         if (tenant) {
-          await revokeAppLicenses(tenantContext(invocation, tenant), inFlight, node.app, node.token.token);
+          await revokeAppLicenses(contextFor(invocation, tenant), inFlight, node.app, node.token.token);
         }
       }
     },
@@ -228,7 +207,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       if (node instanceof LicenseNode) {
         const tenant = await tenantFor(invocation, node, '');
         if (tenant) {
-          await revokeAppLicense(tenantContext(invocation, tenant), node.app.app, node.license);
+          await revokeAppLicense(contextFor(invocation, tenant), node.app.app, node.license);
         }
       }
     },

@@ -148,21 +148,43 @@ export async function revokeLicenses(
     return revokeMany(context, inFlight, tokens);
   }
   const token = tokens[0] ?? (await pickToken(context, l10n.t('Revoke Licenses: choose a VPP token')));
-  if (!token) {
-    return;
+  if (token) {
+    await revokeToken(context, inFlight, token);
   }
+}
+
+/** How a revoke of one token ended, for whoever started it (a command tells the admin; a chat tool tells the model). */
+export type RevokeOutcome =
+  | { readonly kind: 'alreadyRunning' }
+  | { readonly kind: 'declined' }
+  | { readonly kind: 'leftUnconfirmed' }
+  | { readonly kind: 'accepted'; readonly result?: ActionResult };
+
+/**
+ * Revokes the licenses of one token: asks for the options unless they are given, always confirms in a modal, then
+ * posts once, reconciles a lost answer by reading, and tells the admin the outcome.
+ */
+export async function revokeToken(
+  context: TenantContext,
+  inFlight: RevokesInFlight,
+  token: VppTokenRecord,
+  givenOptions?: RevokeLicensesOptions,
+): Promise<RevokeOutcome> {
   const label = tokenLabel(token);
-  const alreadyRunning = () => context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
+  const alreadyRunning = async (): Promise<RevokeOutcome> => {
+    await context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
+    return { kind: 'alreadyRunning' };
+  };
   if (inFlight.has(token.id)) {
     return alreadyRunning();
   }
-  const options = await chooseOptions(context, l10n.t('Revoke licenses of "{0}"', label));
+  const options = givenOptions ?? (await chooseOptions(context, l10n.t('Revoke licenses of "{0}"', label)));
   if (!options) {
-    return;
+    return { kind: 'declined' };
   }
   const { message, detail } = confirmation(context, token, options, await impactLine(context, [token]));
   if (!(await context.ui.confirm(message, detail, l10n.t('Revoke Licenses')))) {
-    return;
+    return { kind: 'declined' };
   }
   // Asked again: another revoke of this token may have started while the dialogs were open.
   if (inFlight.has(token.id)) {
@@ -179,7 +201,7 @@ export async function revokeLicenses(
       const next = await askAboutUnconfirmedRevoke(context, token, options, attempt);
       if (!next) {
         context.log.warn(`Revoke of token ${plainText(token.id, 200)}: left unconfirmed by the user`);
-        return;
+        return { kind: 'leftUnconfirmed' };
       }
       attempt = await next();
     }
@@ -192,6 +214,7 @@ export async function revokeLicenses(
   // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
   await context.tree.refreshToken(token.id);
   await reportOutcome(context, label, outcome);
+  return { kind: 'accepted', result: outcome };
 }
 
 /** A revoke attempt as far as it is known: accepted (with Intune's result, if any), or sent without confirmation. */

@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import { describeForLog } from '../errors';
+import { revokeToken, RevokesInFlight } from '../commands/revokeLicenses';
+import { tenantContext, TenantTree } from '../commands/tenantContext';
+import { readMaxConcurrentTenants } from '../config/vscodeSettings';
+import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
+import { TenantConnection } from '../tenants/tenantConnection';
+import { TenantRegistry } from '../tenants/tenantRegistry';
+import { UserInput } from '../ui/userInput';
+import { ChatTenant, ChatTool, failureText, ToolInputError } from './chatTool';
+import { createChatTools } from './chatTools';
+
+export interface ChatToolServices {
+  readonly tenants: TenantRegistry;
+  readonly tree: TenantTree;
+  readonly log: vscode.LogOutputChannel;
+  readonly ui: UserInput;
+  /** The revokes running now, shared with Revoke Licenses…, so that chat cannot start a second one of a token. */
+  readonly inFlight: RevokesInFlight;
+}
+
+/** Whether a tenant's settings are complete enough to sign in: an unconfigured placeholder is not offered to chat. */
+function configured(tenant: TenantConnection): boolean {
+  try {
+    tenant.settings();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function abortSignalOf(token: vscode.CancellationToken): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const subscription = token.onCancellationRequested(() => controller.abort());
+  if (token.isCancellationRequested) {
+    controller.abort();
+  }
+  return { signal: controller.signal, dispose: () => void subscription.dispose() };
+}
+
+/** A tool's error as the model reads it: the input problem, or what went wrong in plain words. */
+function toolError(tool: ChatTool, error: unknown, log: vscode.LogOutputChannel): Error {
+  if (error instanceof ToolInputError) {
+    return error;
+  }
+  log.warn(`Chat tool ${tool.name} failed: ${describeForLog(error)}`);
+  return new Error(failureText(error));
+}
+
+/** Adapts a tool to VS Code: cancellation as an AbortSignal, the confirmation as escaped Markdown, the result as text. */
+function languageModelTool(tool: ChatTool, log: vscode.LogOutputChannel): vscode.LanguageModelTool<unknown> {
+  return {
+    prepareInvocation: async (options, token) => {
+      const cancel = abortSignalOf(token);
+      try {
+        const prepared = await tool.prepare(options.input, cancel.signal);
+        const confirmation = prepared.confirmation;
+        return {
+          invocationMessage: prepared.invocationMessage,
+          // appendText escapes Markdown: a token's name cannot turn into a link or a command in the question.
+          confirmationMessages: confirmation && {
+            title: confirmation.title,
+            message: new vscode.MarkdownString().appendText(confirmation.message),
+          },
+        };
+      } catch (error) {
+        throw toolError(tool, error, log);
+      } finally {
+        cancel.dispose();
+      }
+    },
+    invoke: async (options, token) => {
+      const cancel = abortSignalOf(token);
+      try {
+        const text = await tool.invoke(options.input, cancel.signal);
+        return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
+      } catch (error) {
+        throw toolError(tool, error, log);
+      } finally {
+        cancel.dispose();
+      }
+    },
+  };
+}
+
+/**
+ * Registers the chat tools. They read every configured tenant (bounded by `intuneVpp.maxConcurrentTenants`); the
+ * revoke runs the extension's own flow with its modal confirmation, in the same UI the commands use.
+ */
+export function registerChatTools(services: ChatToolServices): vscode.Disposable[] {
+  const { tenants, tree, log, ui, inFlight } = services;
+  // Aborted on deactivation: a revoke's outcome watch started from chat ends with the extension.
+  const lifetime = new AbortController();
+  const limit = new ConcurrencyLimit(readMaxConcurrentTenants);
+  const chatTenant = (connection: TenantConnection, several: boolean): ChatTenant => ({
+    key: connection.key,
+    label: connection.label,
+    tenantId: connection.settings().tenantId,
+    service: () => connection.service(),
+    revoke: (token, options) =>
+      revokeToken(tenantContext({ ui, log, stopped: lifetime.signal }, connection, tree, several), inFlight, token, options),
+  });
+  const tools = createChatTools({
+    tenants: () => {
+      const all = tenants.list();
+      return all.filter(configured).map((connection) => chatTenant(connection, all.length > 1));
+    },
+    now: () => Date.now(),
+    limit: (task) => limit.run(task),
+  });
+  return [...tools.map((tool) => vscode.lm.registerTool(tool.name, languageModelTool(tool, log))), { dispose: () => lifetime.abort() }];
+}

@@ -1,0 +1,37 @@
+import { DEFAULT_LICENSE_POLLING, DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
+import { TenantConnection } from '../tenants/tenantConnection';
+import { ActionContext, TenantContext } from './commandContext';
+
+/** What a tenant's action context redraws: the whole tenant, or one of its tokens. */
+export interface TenantTree {
+  refreshTenant(key: string): Promise<void>;
+  refreshToken(key: string, id: string): Promise<void>;
+}
+
+/**
+ * The action context of an action on one tenant (a command, or a chat tool): the caller's UI, log and lifetime, with
+ * that tenant's sign-in, service and part of the tree. `several`: whether the view shows several tenants, so that
+ * confirmations name the tenant.
+ */
+export function tenantContext(base: ActionContext, tenant: TenantConnection, tree: TenantTree, several: boolean): TenantContext {
+  return {
+    ui: base.ui,
+    log: base.log,
+    stopped: base.stopped,
+    account: {
+      signIn: () => tenant.signIn(),
+      switchAccount: () => tenant.switchAccount(),
+      signOut: () => tenant.signOut(),
+      storeClientSecret: (secret) => tenant.storeClientSecret(secret),
+      storeClientCertificate: (pemText) => tenant.storeClientCertificate(pemText),
+      clientId: () => tenant.settings().clientId,
+      authMode: () => tenant.authMode(),
+    },
+    service: () => tenant.service(),
+    tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
+    now: () => Date.now(),
+    outcomePolling: DEFAULT_OUTCOME_POLLING,
+    licensePolling: DEFAULT_LICENSE_POLLING,
+    tenantLabel: several ? tenant.label : undefined,
+  };
+}
