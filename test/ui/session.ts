@@ -42,6 +42,8 @@ export interface UiSessionOptions {
    * the provider opens is served by the simulated tenant.
    */
   readonly vscodeSignIn?: boolean;
+  /** More user settings, over the ones every session has. */
+  readonly userSettings?: Record<string, unknown>;
 }
 
 /**
@@ -70,7 +72,7 @@ async function forwardPagesToTenant(context: BrowserContext, tenant: SimulatedTe
 }
 
 /** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
-export async function startUiSession({ locale, extraVsix, vscodeSignIn }: UiSessionOptions = {}): Promise<UiSession> {
+export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSettings }: UiSessionOptions = {}): Promise<UiSession> {
   const certificates = ensureTestCertificates(CERT_DIR);
   const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem }).start();
   const proxy = vscodeSignIn ? await new EgressProxy(Number(new URL(tenant.url).port)).start() : undefined;
@@ -84,6 +86,7 @@ export async function startUiSession({ locale, extraVsix, vscodeSignIn }: UiSess
       userSettings: {
         ...(vscodeSignIn ? vscodeSignInSettings(tenant) : simulatedTenantSettings(tenant)),
         'workbench.colorTheme': 'Default Dark Modern',
+        ...userSettings,
       },
       env: { NODE_EXTRA_CA_CERTS: certificates.caFile, ...proxy?.environment() },
       locale,
