@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { CONSEQUENCES, optionLines, RevokeOutcome } from '../commands/revokeLicenses';
-import { describeActionResult, isFinal } from '../graph/actionResults';
+import { isFinal } from '../graph/actionResults';
 import { groupByTokenId, licenseTotals } from '../graph/licenses';
 import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
@@ -17,7 +17,7 @@ import {
   requiredText,
   ToolInputError,
 } from './chatTool';
-import { quoted } from './toolText';
+import { actionOutcome, quoted } from './toolText';
 
 interface RevokeInput {
   readonly tenant?: string;
@@ -75,7 +75,7 @@ export function describeOutcome(label: string, outcome: RevokeOutcome): string {
         return `Intune accepted the revoke of the licenses of ${name}. Apple completes it in the background.`;
       }
       const state = isFinal(result) ? 'finished' : 'still processing';
-      return `Intune accepted the revoke of the licenses of ${name}; its action is ${state}: ${plainText(describeActionResult(result), 200)}.`;
+      return `Intune accepted the revoke of the licenses of ${name}; its action is ${state}: ${actionOutcome(result)}.`;
     }
   }
 }

@@ -1,12 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, describeActionResult } from '../graph/actionResults';
+import { ActionResult } from '../graph/actionResults';
 import { licenseTotals } from '../graph/licenses';
 import { VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { ChatTool, ChatToolDeps, failureText, inputObject, oneTenant, optionalText, requiredText, settle } from './chatTool';
 import { expiryCell, lastSyncCell } from './listTokensTool';
-import { bare, BoundedText, DATA_NOTICE, day, quoted } from './toolText';
+import { actionOutcome, bare, BoundedText, DATA_NOTICE, day, quoted } from './toolText';
 
 const MAX_ACTIONS = 10;
 
@@ -101,7 +101,7 @@ export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
             quoted(action.actionName, 60),
             day(action.startDateTime),
             day(action.lastUpdatedDateTime),
-            describeActionResult(action),
+            actionOutcome(action),
           ]),
           'Older actions are not shown.',
           MAX_ACTIONS,

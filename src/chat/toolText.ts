@@ -1,3 +1,4 @@
+import type { ActionResult } from '../graph/actionResults';
 import { plainText } from '../text';
 
 /** The most characters one tool result holds: enough for a hundred tokens, small beside a model's context. */
@@ -27,6 +28,19 @@ export function bare(value: unknown, maxLength = 40): string {
 export function day(value: unknown): string {
   const time = typeof value === 'string' ? Date.parse(value) : NaN;
   return Number.isNaN(time) ? '-' : new Date(time).toISOString().slice(0, 10);
+}
+
+/** An action's outcome for the model, in English whatever VS Code's language: "done · 25 licenses, 0 failed". */
+export function actionOutcome(result: ActionResult): string {
+  const parts = [bare(result.actionState ?? 'unknown')];
+  if (typeof result.totalLicensesCount === 'number') {
+    parts.push(`${result.totalLicensesCount} licenses, ${result.failedLicensesCount ?? 0} failed`);
+  }
+  const reason = result.actionFailureReason;
+  if (reason && reason !== 'none') {
+    parts.push(`reason: ${bare(reason, 60)}`);
+  }
+  return parts.join(' · ');
 }
 
 /**

@@ -263,6 +263,18 @@ describe('chat tools (simulated tenant)', () => {
     ui.assertNoUnexpectedPrompt();
   });
 
+  it('revokeLicenses of a token whose revoke runs from the view: nothing is sent, and the model is told so', async () => {
+    inFlight.add(hq.id);
+    try {
+      const text = await tools().intuneVpp_revokeLicenses.invoke({ tokenId: hq.id, notifyManagedDevices: false }, signal);
+      assert.match(text, /^Not sent: a revoke of the licenses of "Contoso HQ" is already running\./);
+      assert.equal(ui.of('confirm').length, 0);
+      assert.equal(tenant.requestsFor('revoke').length, 0);
+    } finally {
+      inFlight.delete(hq.id);
+    }
+  });
+
   it('revokeLicenses: a lost answer left unconfirmed is reported as such, sent once', async () => {
     tenant.addFault({ route: 'revoke', status: 504, times: 1 });
     answers = [{ confirm: true }];
