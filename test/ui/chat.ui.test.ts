@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { waitUntil } from '../support/waitUntil';
@@ -69,6 +71,7 @@ describe('UI: chat tools in a real VS Code', function () {
     assert.match(question, /The VPP apps of this token: 2, licenses used: 13 of 50/);
     assert.match(question, /Notify managed devices: yes/);
     assert.match(question, /nothing is sent before you confirm there/);
+    await session.workbench.page.screenshot({ path: path.join(PROJECT_ROOT, 'media', 'screenshots', 'chat-confirmation.png') });
     await driver.dialogButton('Cancel');
     await driver.notification(/Tool not run: /).waitFor({ state: 'visible' });
     await session.afterNextListing();
