@@ -121,4 +121,24 @@ describe('twenty tenants in one view of a real VS Code', () => {
       'the other tenants still sign in with the shared credential',
     );
   });
+
+  it('chat: the token list spans every tenant, read at most the bound at a time; a revoke must name its tenant', async () => {
+    probe.most = 0;
+    const result = await vscode.lm.invokeTool('intuneVpp_listTokens', { input: { state: 'expired' }, toolInvocationToken: undefined });
+    const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+    // The fixture's tenant and the eighteen left after the removal above, each with one expired token.
+    assert.equal(text.split('\n').filter((line) => /^Tenant ".+": 1 of 15 tokens match\.$/.test(line)).length, MORE);
+    assert.equal(text.split('\n').filter((line) => line.includes('| "Contoso Labs" |')).length, MORE);
+    assert.ok(probe.most <= BOUND, `at most ${BOUND} tenants read at once, saw ${probe.most}`);
+    await assert.rejects(
+      Promise.resolve(
+        vscode.lm.invokeTool('intuneVpp_revokeLicenses', {
+          input: { tokenId: seedTokens()[2].id, notifyManagedDevices: false },
+          toolInvocationToken: undefined,
+        }),
+      ),
+      /Several tenants are configured: give "tenant", one of /,
+    );
+    assert.ok(more.every((tenant) => tenant.requestsFor('revoke').length === 0));
+  });
 });

@@ -263,6 +263,13 @@ describe('chat tools (simulated tenant)', () => {
     ui.assertNoUnexpectedPrompt();
   });
 
+  it('revokeLicenses with several tenants: the named one, and its confirmation names it', async () => {
+    const { intuneVpp_revokeLicenses: revoke } = tools([chatTenant('Contoso'), chatTenant('Fabrikam')]);
+    const prepared = await revoke.prepare({ tenant: 'fabrikam', tokenId: hq.id, notifyManagedDevices: false }, signal);
+    assert.match(prepared.confirmation?.message ?? '', /^Tenant: Fabrikam\nToken: Contoso HQ /);
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
   it('revokeLicenses of a token whose revoke runs from the view: nothing is sent, and the model is told so', async () => {
     inFlight.add(hq.id);
     try {
