@@ -101,13 +101,14 @@ function tenantNames(all: readonly ChatTenant[]): string {
   return all.map((tenant) => quoted(tenant.label)).join(', ');
 }
 
-/** Why a tenant could not be read, in one plain line (VppError messages say what to do). */
+/** Why a tenant could not be read, in one plain clause (VppError messages say what to do). */
 export function failureText(error: unknown): string {
   if (error instanceof VppError) {
     if (error.kind === 'signInRequired') {
       return 'not signed in: sign in from the VPP Tokens view (Intune VPP: Sign In), then ask again';
     }
-    return plainText(error.message, 300);
+    // Without its final full stop: the tools end the sentence it stands in.
+    return plainText(error.message, 300).replace(/\.$/, '');
   }
   return 'an unexpected error; see the Intune VPP log';
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChatTenant, ChatTool, ToolInputError } from '../../src/chat/chatTool';
+import { ChatTenant, ChatTool, failureText, ToolInputError } from '../../src/chat/chatTool';
 import { createChatTools } from '../../src/chat/chatTools';
 import { BoundedText, MAX_RESULT_CHARS, quoted } from '../../src/chat/toolText';
 import { TenantContext } from '../../src/commands/commandContext';
@@ -146,6 +146,14 @@ describe('chat tools (simulated tenant)', () => {
     await assert.rejects(revoke.prepare({ tenant: 'Contoso', tokenId: hq.id }, signal), /"notifyManagedDevices" \(required\)/);
     await assert.rejects(tools([]).intuneVpp_listTokens.invoke({}, signal), /No tenant is configured in Intune VPP/);
     assert.equal(tenant.requests.length, 0);
+  });
+
+  it('a failure is one clause the tools end themselves: no doubled full stop, no secret-bearing detail', () => {
+    assert.equal(
+      failureText(new VppError('unauthorized', 'Microsoft Graph no longer accepts your sign-in (401). Sign in again.')),
+      'Microsoft Graph no longer accepts your sign-in (401). Sign in again',
+    );
+    assert.equal(failureText(new Error('Bearer eyJ0eXAi')), 'an unexpected error; see the Intune VPP log');
   });
 
   it('names from Graph are quoted plain data: no link, no line break, no way out of the quotes', () => {
