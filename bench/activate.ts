@@ -27,6 +27,7 @@ const vscode: Record<string, unknown> = Object.fromEntries(
     'workspace',
     'commands',
     'authentication',
+    'lm',
     'Disposable',
     'EventEmitter',
     'TreeItem',
