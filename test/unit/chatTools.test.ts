@@ -31,7 +31,6 @@ interface ManifestTool {
 const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   contributes: { languageModelTools: ManifestTool[] };
 };
-const NOW = Date.parse('2026-11-29T10:00:00Z');
 
 describe('chat tools (simulated tenant)', () => {
   let tenant: SimulatedTenant;
@@ -84,7 +83,8 @@ describe('chat tools (simulated tenant)', () => {
   }
 
   function tools(tenants: ChatTenant[] = [chatTenant('Contoso')]): Record<string, ChatTool> {
-    const all = createChatTools({ tenants: () => tenants, now: () => NOW, limit: (task) => task() });
+    // The simulated tenant dates its seed from the clock, so the tools read the same clock.
+    const all = createChatTools({ tenants: () => tenants, now: () => Date.now(), limit: (task) => task() });
     return Object.fromEntries(all.map((tool) => [tool.name, tool]));
   }
 
