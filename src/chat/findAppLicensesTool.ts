@@ -3,7 +3,7 @@ import { VppAppRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { ChatTool, ChatToolDeps, failureText, inputObject, optionalText, settle, tenantsNamed, ToolInputError } from './chatTool';
-import { bare, BoundedText, DATA_NOTICE, quoted } from './toolText';
+import { bare, BoundedText, countCell, DATA_NOTICE, quoted } from './toolText';
 
 function readInput(raw: unknown): { app: string; tenant?: string } {
   const input = inputObject(raw);
@@ -69,8 +69,8 @@ export function findAppLicensesTool(deps: ChatToolDeps): ChatTool {
             bare(app.platform),
             token ? quoted(tokenLabel(token)) : '-',
             bare(app.vppTokenId, 80),
-            String(app.usedLicenseCount ?? '-'),
-            String(app.totalLicenseCount ?? '-'),
+            countCell(app.usedLicenseCount),
+            countCell(app.totalLicenseCount),
           ]);
         }
       }

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { CONSEQUENCES, optionLines, RevokeOutcome } from '../commands/revokeLicenses';
 import { isFinal } from '../graph/actionResults';
-import { groupByTokenId, licenseTotals } from '../graph/licenses';
+import { licenseTotals } from '../graph/licenses';
+import { appsOfTokens, impactLine, unknownRevokeImpact } from '../commands/licenseImpact';
 import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
 import { plainText } from '../text';
@@ -48,14 +49,12 @@ async function tokenOf(
   return { tenant, token: await tenant.service().getToken(input.tokenId, signal) };
 }
 
-/** "The VPP apps of this token: 3, licenses used: 13 of 50", or why that is not known. */
-async function impactLine(tenant: ChatTenant, token: VppTokenRecord, signal: AbortSignal): Promise<string> {
+/** The license impact line of the extension's own revoke confirmation, or why the impact is not known. */
+async function readImpactLine(tenant: ChatTenant, token: VppTokenRecord, signal: AbortSignal): Promise<string> {
   try {
-    const apps = groupByTokenId(await tenant.service().listVppApps(signal)).get(token.id.toLowerCase()) ?? [];
-    const impact = licenseTotals(apps);
-    return l10n.t('The VPP apps of this token: {0}, licenses used: {1} of {2}', impact.apps, impact.used, impact.total);
+    return impactLine(licenseTotals(await appsOfTokens(tenant, [token.id], signal)), 1);
   } catch (error) {
-    return l10n.t('The licenses this revoke touches are not known: the VPP apps could not be read ({0}).', failureText(error));
+    return unknownRevokeImpact(failureText(error));
   }
 }
 
@@ -98,7 +97,7 @@ export function revokeLicensesTool(deps: ChatToolDeps): ChatTool {
         l10n.t('Token: {0} (id {1})', label, plainText(token.id, 200)),
         l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
         l10n.t('Location: {0}', plainText(token.locationName, 200) || '-'),
-        await impactLine(tenant, token, signal),
+        await readImpactLine(tenant, token, signal),
         ...optionLines(input.options),
         CONSEQUENCES(),
         l10n.t('Intune VPP then asks once more in its own dialog; nothing is sent before you confirm there.'),

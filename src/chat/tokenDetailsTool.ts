@@ -1,12 +1,13 @@
 import * as l10n from '@vscode/l10n';
 import { ActionResult } from '../graph/actionResults';
-import { licenseTotals } from '../graph/licenses';
-import { VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { appsOf, groupByTokenId, licenseTotals } from '../graph/licenses';
+import { appsOfTokens } from '../commands/licenseImpact';
+import { VppTokenRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { ChatTool, ChatToolDeps, failureText, inputObject, oneTenant, optionalText, requiredText, settle } from './chatTool';
 import { expiryCell, lastSyncCell } from './listTokensTool';
-import { actionOutcome, bare, BoundedText, DATA_NOTICE, day, quoted } from './toolText';
+import { actionOutcome, bare, BoundedText, countCell, DATA_NOTICE, day, quoted } from './toolText';
 
 const MAX_ACTIONS = 10;
 
@@ -29,21 +30,6 @@ function tokenLines(token: VppTokenRecord, tenantLabel: string, now: number): st
   ];
 }
 
-function sameToken(item: { readonly vppTokenId?: string | null }, token: VppTokenRecord): boolean {
-  return item.vppTokenId?.toLowerCase() === token.id.toLowerCase();
-}
-
-function bookTotals(books: readonly VppEBookRecord[]): { used: number; total: number } {
-  return {
-    used: books.reduce((sum, book) => sum + (book.usedLicenseCount ?? 0), 0),
-    total: books.reduce((sum, book) => sum + (book.totalLicenseCount ?? 0), 0),
-  };
-}
-
-function count(value: number | null | undefined): string {
-  return typeof value === 'number' ? String(value) : '-';
-}
-
 /** `intuneVpp_tokenDetails`: one token's fields, its apps and eBooks with their licenses, and its recent actions. */
 export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
   return {
@@ -57,8 +43,8 @@ export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
       // The token first: a wrong id ends here, with the service's own message.
       const token = await service.getToken(input.tokenId, signal);
       const [apps, books] = await Promise.all([
-        settle(async () => (await service.listVppApps(signal)).filter((app) => sameToken(app, token))),
-        settle(async () => (await service.listVppEBooks(signal)).filter((book) => sameToken(book, token))),
+        settle(() => appsOfTokens(tenant, [token.id], signal)),
+        settle(async () => appsOf(groupByTokenId(await service.listVppEBooks(signal)), [token.id])),
       ]);
       const out = new BoundedText();
       out.line(DATA_NOTICE);
@@ -73,8 +59,8 @@ export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
             quoted(app.displayName),
             quoted(app.bundleId),
             bare(app.platform),
-            count(app.usedLicenseCount),
-            count(app.totalLicenseCount),
+            countCell(app.usedLicenseCount),
+            countCell(app.totalLicenseCount),
           ]),
           narrow,
         );
@@ -82,11 +68,11 @@ export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
         out.line(`Apps: not read, ${failureText(apps.error)}.`);
       }
       if ('value' in books) {
-        const totals = bookTotals(books.value);
-        out.line(`eBooks bought with this token: ${books.value.length}; licenses used ${totals.used} of ${totals.total}.`);
+        const totals = licenseTotals(books.value);
+        out.line(`eBooks bought with this token: ${totals.apps}; licenses used ${totals.used} of ${totals.total}.`);
         out.table(
           ['eBook', 'used', 'total'],
-          books.value.map((book) => [quoted(book.displayName), count(book.usedLicenseCount), count(book.totalLicenseCount)]),
+          books.value.map((book) => [quoted(book.displayName), countCell(book.usedLicenseCount), countCell(book.totalLicenseCount)]),
           narrow,
         );
       } else {

@@ -24,6 +24,11 @@ export function bare(value: unknown, maxLength = 40): string {
   return plainText(value, maxLength).replace(/\|/g, '/') || '-';
 }
 
+/** A license count, or "-" when Graph gave none. */
+export function countCell(value: number | null | undefined): string {
+  return typeof value === 'number' ? String(value) : '-';
+}
+
 /** A date-time as its UTC day ("2027-01-31"), or "-" when absent or unreadable. */
 export function day(value: unknown): string {
   const time = typeof value === 'string' ? Date.parse(value) : NaN;

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { permissionFor } from '../config/permissions';
 import { describeForLog, VppError } from '../errors';
 import { appsOf, groupByTokenId, LicenseImpact, licenseTotals } from '../graph/licenses';
-import { VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { VppAppRecord, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
 import { TenantContext } from './commandContext';
 
 /** Failures of the apps read that end the flow rather than leave the license impact unknown. */
@@ -23,23 +23,41 @@ export interface LicenseImpactReading {
   readonly impact?: LicenseImpact;
 }
 
-/** The VPP apps of the given tokens, read now. */
-export async function appsOfTokens(context: TenantContext, tokenIds: readonly string[], signal?: AbortSignal): Promise<VppAppRecord[]> {
-  return appsOf(groupByTokenId(await context.service().listVppApps(signal)), tokenIds);
+/** The VPP apps of the given tokens, read now from the tenant's service. */
+export async function appsOfTokens(
+  tenant: { service(): VppTokenService },
+  tokenIds: readonly string[],
+  signal?: AbortSignal,
+): Promise<VppAppRecord[]> {
+  return appsOf(groupByTokenId(await tenant.service().listVppApps(signal)), tokenIds);
+}
+
+/** "The VPP apps of this token: 17, licenses used: 1,234 of 1,500" (or "of these tokens" for several). */
+export function impactLine(impact: LicenseImpact, tokenCount: number): string {
+  const count = (value: number) => value.toLocaleString('en-US');
+  return tokenCount === 1
+    ? l10n.t('The VPP apps of this token: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total))
+    : l10n.t('The VPP apps of these tokens: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total));
+}
+
+/** The line of a revoke's confirmation when the apps it touches could not be read, and why. */
+export function unknownRevokeImpact(reason: string): string {
+  return l10n.t(
+    'The licenses this revoke touches are not known: the VPP apps could not be read ({0}). The revoke is still possible.',
+    reason,
+  );
 }
 
 /**
- * Reads the tokens' VPP apps: "The VPP apps of this token: 17, licenses used: 1,234 of 1,500". When the apps cannot
- * be read (a missing permission, a failure), the line says so and the flow goes on; a sign-in or settings problem
- * stops it, as the write could not work either.
+ * Reads the tokens' VPP apps for a confirmation's impact line. When the apps cannot be read (a missing permission, a
+ * failure), the line says so and the flow goes on; a sign-in or settings problem stops it, as the write could not
+ * work either.
  */
 export async function readLicenseImpact(
   context: TenantContext,
   tokens: readonly VppTokenRecord[],
-  whenUnknown: (reason: string) => string = (reason) =>
-    l10n.t('The licenses this revoke touches are not known: the VPP apps could not be read ({0}). The revoke is still possible.', reason),
+  whenUnknown: (reason: string) => string = unknownRevokeImpact,
 ): Promise<LicenseImpactReading> {
-  const count = (value: number) => value.toLocaleString('en-US');
   try {
     const apps = await context.ui.withProgress(l10n.t('Reading the VPP apps bought with the selection…'), (progress) =>
       appsOfTokens(
@@ -49,15 +67,7 @@ export async function readLicenseImpact(
       ),
     );
     const impact = licenseTotals(apps);
-    const line =
-      tokens.length === 1
-        ? l10n.t('The VPP apps of this token: {0}, licenses used: {1} of {2}', count(impact.apps), count(impact.used), count(impact.total))
-        : l10n.t(
-            'The VPP apps of these tokens: {0}, licenses used: {1} of {2}',
-            count(impact.apps),
-            count(impact.used),
-            count(impact.total),
-          );
+    const line = impactLine(impact, tokens.length);
     return { line, apps, impact };
   } catch (error) {
     if (error instanceof VppError && STOPPING_READ_FAILURES.has(error.kind)) {

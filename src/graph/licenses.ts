@@ -27,8 +27,8 @@ export function appsOf<T>(appsByToken: ReadonlyMap<string, readonly T[]>, tokenI
   return [...new Set(tokenIds.map((id) => id.toLowerCase()))].flatMap((id) => appsByToken.get(id) ?? []);
 }
 
-/** How many apps, and the licenses used and bought across them (a missing count counts as 0). */
-export function licenseTotals(apps: readonly VppAppRecord[]): LicenseImpact {
+/** How many apps (or eBooks), and the licenses used and bought across them (a missing count counts as 0). */
+export function licenseTotals(apps: readonly Pick<VppAppRecord, 'usedLicenseCount' | 'totalLicenseCount'>[]): LicenseImpact {
   return {
     apps: apps.length,
     used: apps.reduce((sum, app) => sum + (app.usedLicenseCount ?? 0), 0),
