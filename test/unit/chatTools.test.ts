@@ -7,7 +7,6 @@ import { BoundedText, MAX_RESULT_CHARS, quoted } from '../../src/chat/toolText';
 import { TenantContext } from '../../src/commands/commandContext';
 import { revokeToken, RevokesInFlight } from '../../src/commands/revokeLicenses';
 import { VppError } from '../../src/errors';
-import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOOLS } from '../../src/ids';
 import { PROJECT_ROOT } from '../paths';
@@ -16,7 +15,7 @@ import { README_PERMISSIONS, SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from './fixtures';
 
 interface ManifestTool {
   name: string;
@@ -50,13 +49,7 @@ describe('chat tools (simulated tenant)', () => {
     tenant.reset();
     tenant.permissions = [...README_PERMISSIONS];
     answers = [];
-    const accessToken = tenant.issueAccessToken();
-    service = createVppTokenService(tenantSettings(tenant), {
-      getAccessToken: async () => accessToken,
-      log: new RecordingLogger(),
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 },
-    });
+    service = signedInService(tenant);
   });
 
   function chatTenant(label: string, serviceOf: () => VppTokenService = () => service): ChatTenant {
@@ -220,13 +213,7 @@ describe('chat tools (simulated tenant)', () => {
 
   it('tokenDetails says which permission the apps need when only the token can be read', async () => {
     tenant.permissions = ['DeviceManagementServiceConfig.ReadWrite.All'];
-    const accessToken = tenant.issueAccessToken();
-    const narrow = createVppTokenService(tenantSettings(tenant), {
-      getAccessToken: async () => accessToken,
-      log: new RecordingLogger(),
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 60 },
-    });
+    const narrow = signedInService(tenant, { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 60 });
     const text = await tools([chatTenant('Contoso', () => narrow)]).intuneVpp_tokenDetails.invoke({ tokenId: hq.id }, signal);
     assert.match(text, /Token "Contoso HQ"/);
     assert.match(text, /Apps: not read, [^\n]*DeviceManagementApps/);

@@ -3,6 +3,8 @@ import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { Logger } from '../../src/log';
 import { ConnectionSettings, RawSettings, resolveSettings } from '../../src/config/settings';
+import { createVppTokenService } from '../../src/graph/createService';
+import { VppTokenService } from '../../src/graph/vppTokenService';
 
 /** Starts a simulated tenant with the run's test CA (trusted through NODE_EXTRA_CA_CERTS by test/runAll). */
 export async function startTenant(options: Partial<TenantOptions> = {}): Promise<SimulatedTenant> {
@@ -36,4 +38,15 @@ export class RecordingLogger implements Logger {
 /** Settings for the simulated tenant as a custom cloud; `extra` adds sign-in mode, ids or timeout. */
 export function tenantSettings(tenant: SimulatedTenant, extra: RawSettings = {}): ConnectionSettings {
   return resolveSettings({ cloud: 'custom', customGraphEndpoint: tenant.url, customLoginEndpoint: tenant.url, clientId: 'x', ...extra });
+}
+
+/** The service of an admin signed in to the simulated tenant: one access token, issued now, and the given retries. */
+export function signedInService(tenant: SimulatedTenant, retry = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 }): VppTokenService {
+  const accessToken = tenant.issueAccessToken();
+  return createVppTokenService(tenantSettings(tenant), {
+    getAccessToken: async () => accessToken,
+    log: new RecordingLogger(),
+    acceptLanguage: 'en-US',
+    retry,
+  });
 }

@@ -2,14 +2,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GraphRoute, ROUTE_PERMISSIONS } from '../../src/config/permissions';
-import { createVppTokenService } from '../../src/graph/createService';
 import { TOKEN_FIELDS, VPP_APP_FIELDS, VPP_EBOOK_FIELDS, VppTokenService } from '../../src/graph/vppTokenService';
 import { PROJECT_ROOT } from '../paths';
 import { SimulatedTenant, Route } from '../simulatedTenant/server';
 import { vppTokenFile } from '../simulatedTenant/seed';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { signedInService, startTenant } from './fixtures';
 
 /** The simulated tenant's name for each Graph call of the extension. */
 const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
@@ -46,13 +45,7 @@ describe('The Graph beta metadata as a contract', () => {
   });
   beforeEach(() => {
     tenant.reset();
-    const accessToken = tenant.issueAccessToken();
-    service = createVppTokenService(tenantSettings(tenant), {
-      getAccessToken: async () => accessToken,
-      log: new RecordingLogger(),
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 },
-    });
+    service = signedInService(tenant, { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 });
   });
 
   /** Every Graph request the tenant received, with its problems and those of the answer it got. */

@@ -8,14 +8,13 @@ import { retireToken } from '../../src/commands/retireToken';
 import { revokeAppLicense, revokeAppLicenses } from '../../src/commands/appLicenses';
 import { reportError } from '../../src/commands/reportError';
 import { RevokesInFlight } from '../../src/commands/revokeLicenses';
-import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from './fixtures';
 
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 
@@ -61,13 +60,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
   beforeEach(() => {
     tenant.reset();
     tenant.revokeSteps = 1;
-    const accessToken = tenant.issueAccessToken();
-    service = createVppTokenService(tenantSettings(tenant), {
-      getAccessToken: async () => accessToken,
-      log: new RecordingLogger(),
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 },
-    });
+    service = signedInService(tenant);
   });
 
   function setup(answers: Answer[]) {
