@@ -9,14 +9,29 @@ export class ConcurrencyLimit {
   constructor(private readonly limit: () => number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= Math.max(1, this.limit())) {
+    // A newcomer queues behind any waiter, and a woken waiter finds its slot already counted (see release): a run()
+    // that lands between a release and the waiter's resumption cannot take the same slot.
+    if (this.waiting.length > 0 || this.running >= this.capacity()) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
     }
-    this.running++;
     try {
       return await task();
     } finally {
-      this.running--;
+      this.release();
+    }
+  }
+
+  private capacity(): number {
+    return Math.max(1, this.limit());
+  }
+
+  /** Frees a slot and hands the free slots to the waiters in order, counting each before it resumes. */
+  private release(): void {
+    this.running--;
+    while (this.waiting.length > 0 && this.running < this.capacity()) {
+      this.running++;
       this.waiting.shift()?.();
     }
   }

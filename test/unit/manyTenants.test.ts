@@ -46,6 +46,28 @@ describe('many tenants', () => {
     );
   });
 
+  it('ConcurrencyLimit hands a freed slot to the task waiting for it: a run() landing right after the slot frees waits', async () => {
+    const limit = new ConcurrencyLimit(() => 1);
+    let running = 0;
+    let most = 0;
+    const task = async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+    };
+    let openFirst = () => {};
+    const firstGate = new Promise<void>((resolve) => (openFirst = resolve));
+    const first = limit.run(() => firstGate);
+    const waiting = limit.run(task);
+    // Registered after run() awaited the gate, so it runs one microtask after the first task's slot is released,
+    // before the waiter that release woke has resumed.
+    const late = firstGate.then(() => limit.run(task));
+    openFirst();
+    await Promise.all([first, waiting, late]);
+    assert.equal(most, 1, 'never more tasks at once than the limit');
+  });
+
   it('attentionReasons: expired or expiring soon, invalid, held by another MDM, last sync failed; nothing for a healthy token', () => {
     const now = Date.parse('2026-11-29T10:00:00Z');
     const reasons = Object.fromEntries(
