@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
+import { NotificationPacer } from './notificationPacer';
 import { PickedFile, PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
@@ -42,8 +43,10 @@ function runStep<T>(
   });
 }
 
-/** UserInput on VS Code's window. */
+/** UserInput on VS Code's window. Every notification, progress included, waits for its turn (see NotificationPacer). */
 export class VscodeUserInput implements UserInput {
+  constructor(private readonly pacer = new NotificationPacer()) {}
+
   async pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {
     const picked = await vscode.window.showQuickPick(toQuickPickItems(items), {
       title: options.title,
@@ -132,21 +135,24 @@ export class VscodeUserInput implements UserInput {
     return value?.trim();
   }
 
-  info(message: string): Promise<void> {
+  async info(message: string): Promise<void> {
+    await this.pacer.turn();
     // Not awaited: the promise settles only when the notification closes.
     void vscode.window.showInformationMessage(message);
-    return Promise.resolve();
   }
 
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
+    await this.pacer.turn();
     return vscode.window.showErrorMessage(message, ...actions);
   }
 
   async warning(message: string, actions: readonly string[]): Promise<string | undefined> {
+    await this.pacer.turn();
     return vscode.window.showWarningMessage(message, ...actions);
   }
 
-  withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
+  async withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
+    await this.pacer.turn();
     return Promise.resolve(
       vscode.window.withProgress<T>({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
         const cancel = new AbortController();
@@ -160,7 +166,8 @@ export class VscodeUserInput implements UserInput {
 
   showDeviceCode(message: string, userCode: string, verificationUri: string): void {
     const copyAndOpen = l10n.t('Copy & Open');
-    void vscode.window.showInformationMessage(plainText(message, 400), copyAndOpen).then(async (choice) => {
+    void this.pacer.turn().then(async () => {
+      const choice = await vscode.window.showInformationMessage(plainText(message, 400), copyAndOpen);
       if (choice === copyAndOpen) {
         await vscode.env.clipboard.writeText(userCode);
         await vscode.env.openExternal(vscode.Uri.parse(verificationUri));
