@@ -1,5 +1,3 @@
-import { delay } from '../graph/delay';
-
 /**
  * VS Code shows at most 3 new notification toasts in 800 ms (the workbench's SPAM_PROTECTION, progress included);
  * any further one goes to the notification center only, unseen. A revoke can raise three within that time (the
@@ -16,7 +14,7 @@ export class NotificationPacer {
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly wait: (ms: number) => Promise<unknown> = delay,
+    private readonly wait: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** Resolves when a notification may be shown now, in the order turns were asked for; counts it as shown. */
