@@ -52,7 +52,7 @@ export async function withUi<T>(api: IntuneVppTestApi, ui: ScriptedUserInput, ac
   const scripted = api.useUserInput(ui);
   try {
     const result = await action();
-    ui.assertNoUnexpectedPrompt();
+    ui.assertScriptFollowed();
     return result;
   } finally {
     scripted.dispose();

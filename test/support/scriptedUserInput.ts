@@ -87,9 +87,18 @@ export class ScriptedUserInput implements UserInput {
     return answer;
   }
 
-  /** Fails when a prompt came that the script did not expect. */
-  assertNoUnexpectedPrompt(): void {
+  /** Set by a test whose flow may end before every scripted answer is asked for (say why where it is set). */
+  mayLeaveAnswersUnused = false;
+
+  /**
+   * Fails when a prompt came that the script did not expect, or when a scripted answer was never asked for: a
+   * prompt the product stopped showing must not go unnoticed.
+   */
+  assertScriptFollowed(): void {
     assert.deepEqual(this.unexpected, [], 'a prompt came that the test did not script');
+    if (!this.mayLeaveAnswersUnused) {
+      assert.deepEqual(this.answers, [], 'scripted answers were never asked for: the product did not show a prompt the test expected');
+    }
   }
 
   async pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {

@@ -58,7 +58,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
     const run = async (action: Promise<void>) => {
       await action.catch((error: unknown) => reportError(error, ui, log, fixes));
-      ui.assertNoUnexpectedPrompt();
+      ui.assertScriptFollowed();
     };
     return { ui, log, tree, context, run };
   }

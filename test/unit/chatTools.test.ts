@@ -255,7 +255,7 @@ describe('chat tools (simulated tenant)', () => {
     assert.equal(posts.length, 1);
     assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
     assert.equal(ui.of('confirm').length, 1);
-    ui.assertNoUnexpectedPrompt();
+    ui.assertScriptFollowed();
   });
 
   it('revokeLicenses with several tenants: the named one, and its confirmation names it', async () => {

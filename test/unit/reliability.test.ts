@@ -103,7 +103,7 @@ describe('reliability matrix', () => {
           () => undefined,
           (error: unknown) => reportError(error, ui, log, fixes),
         );
-        ui.assertNoUnexpectedPrompt();
+        ui.assertScriptFollowed();
       },
     };
   }

@@ -84,7 +84,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
   async function run(ui: ScriptedUserInput, log: RecordingLogger, command: () => Promise<void>) {
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
     await command().catch((error: unknown) => reportError(error, ui, log, fixes));
-    ui.assertNoUnexpectedPrompt();
+    ui.assertScriptFollowed();
   }
 
   /** Every request that changed something, as "METHOD path". */
