@@ -27,7 +27,10 @@ const RETRIABLE_READ_STATUSES = new Set([429, 503, 504]);
 export class GraphRetryHandler implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly policy: RetryPolicy) {}
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<boolean> = delay,
+  ) {}
 
   setNext(next: Middleware): void {
     this.next = next;
@@ -59,7 +62,7 @@ export class GraphRetryHandler implements Middleware {
         return;
       }
       await response?.body?.cancel().catch(() => undefined);
-      if (!(await delay(delayMs, context.options?.signal ?? undefined))) {
+      if (!(await this.wait(delayMs, context.options?.signal ?? undefined))) {
         throw new VppError('cancelled', l10n.t('The request was cancelled.'));
       }
     }

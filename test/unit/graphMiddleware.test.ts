@@ -1,0 +1,178 @@
+import * as assert from 'node:assert/strict';
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { VppError } from '../../src/errors';
+import { RequestObserver } from '../../src/graph/requestObserver';
+import { DEFAULT_RETRY_POLICY, GraphRetryHandler } from '../../src/graph/retryHandler';
+import { WriteThrottle, WriteThrottleHandler } from '../../src/graph/writeThrottle';
+import { RecordingLogger } from './fixtures';
+
+const GRAPH = 'https://graph.example.test';
+
+/** The network end of a chain: answers each attempt with the next scripted status and headers, and records when. */
+class ScriptedNetwork implements Middleware {
+  readonly attempts: { url: string; method: string; at: number }[] = [];
+  constructor(private readonly answers: { status: number; headers?: Record<string, string> }[]) {}
+  setNext(): void {}
+  async execute(context: Context): Promise<void> {
+    const answer = this.answers.shift() ?? { status: 200 };
+    this.attempts.push({ url: String(context.request), method: context.options?.method ?? 'GET', at: Date.now() });
+    context.response = new Response(answer.status === 204 ? null : '{}', { status: answer.status, headers: answer.headers });
+  }
+}
+
+function request(method: string, path = '/beta/deviceAppManagement/vppTokens/t1', signal?: AbortSignal): Context {
+  return { request: `${GRAPH}${path}`, options: { method, signal } };
+}
+
+/** A retry handler in front of `network`, whose waits are recorded instead of slept. */
+function retryingChain(network: ScriptedNetwork, policy = DEFAULT_RETRY_POLICY) {
+  const waits: number[] = [];
+  const handler = new GraphRetryHandler(policy, async (ms) => {
+    waits.push(ms);
+    return true;
+  });
+  handler.setNext(network);
+  return { handler, waits };
+}
+
+describe('Graph middleware, each on its own', () => {
+  describe('GraphRetryHandler', () => {
+    it('a read answered 429 waits exactly its Retry-After before it is sent again', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '7' } }, { status: 200 }]);
+      const { handler, waits } = retryingChain(network);
+      await handler.execute(request('GET'));
+      assert.deepEqual(waits, [7_000]);
+      assert.equal(network.attempts.length, 2);
+    });
+
+    it('a 429 without Retry-After backs off exponentially, then gives up after the policy retries', async () => {
+      const network = new ScriptedNetwork(Array.from({ length: 10 }, () => ({ status: 429 })));
+      const { handler, waits } = retryingChain(network, { delaySeconds: 3, maxRetries: 3, maxWaitSeconds: 60 });
+      const context = request('POST', '/beta/deviceAppManagement/vppTokens/t1/revokeLicenses');
+      await handler.execute(context);
+      assert.deepEqual(waits, [3_100, 6_100, 12_100]);
+      assert.equal(network.attempts.length, 4);
+      assert.equal(context.response?.status, 429, 'the last 429 reaches the service, which reports it');
+    });
+
+    it('the back-off never exceeds the longest wait', async () => {
+      const network = new ScriptedNetwork(Array.from({ length: 4 }, () => ({ status: 429 })));
+      const { handler, waits } = retryingChain(network, { delaySeconds: 20, maxRetries: 3, maxWaitSeconds: 30 });
+      await handler.execute(request('GET'));
+      assert.deepEqual(waits, [20_100, 30_100, 30_100]);
+    });
+
+    it('a Retry-After longer than the longest wait is not waited out: one attempt', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '61' } }]);
+      const { handler, waits } = retryingChain(network);
+      await handler.execute(request('GET'));
+      assert.deepEqual(waits, []);
+      assert.equal(network.attempts.length, 1);
+    });
+
+    for (const status of [503, 504]) {
+      it(`a read answered ${status} is asked again; a write answered ${status} is not (it may have been carried out)`, async () => {
+        const reads = new ScriptedNetwork([{ status, headers: { 'Retry-After': '1' } }, { status: 200 }]);
+        const read = retryingChain(reads);
+        await read.handler.execute(request('GET'));
+        assert.equal(reads.attempts.length, 2);
+        assert.deepEqual(read.waits, [1_000]);
+        for (const method of ['POST', 'PATCH', 'DELETE']) {
+          const writes = new ScriptedNetwork([{ status, headers: { 'Retry-After': '1' } }, { status: 204 }]);
+          const write = retryingChain(writes);
+          await write.handler.execute(request(method));
+          assert.equal(writes.attempts.length, 1, `${method} ${status} is sent once`);
+          assert.deepEqual(write.waits, []);
+        }
+      });
+    }
+
+    it('a 500 is never sent again, read or write', async () => {
+      for (const method of ['GET', 'POST']) {
+        const network = new ScriptedNetwork([{ status: 500 }, { status: 200 }]);
+        const { handler, waits } = retryingChain(network);
+        await handler.execute(request(method));
+        assert.equal(network.attempts.length, 1);
+        assert.deepEqual(waits, []);
+      }
+    });
+
+    it('a wait cut short by Cancel ends the request as cancelled', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '1' } }]);
+      const handler = new GraphRetryHandler(DEFAULT_RETRY_POLICY, async () => false);
+      handler.setNext(network);
+      await assert.rejects(handler.execute(request('GET')), (error) => error instanceof VppError && error.kind === 'cancelled');
+      assert.equal(network.attempts.length, 1);
+    });
+    it('a resend cancelled while it waited for its write slot is reported as throttled: the attempt that went out was refused', async () => {
+      let attempts = 0;
+      const network: Middleware = {
+        setNext: () => undefined,
+        execute: async (context: Context) => {
+          attempts++;
+          if (attempts > 1) {
+            throw new VppError('cancelled', 'Cancelled before the request was sent.');
+          }
+          context.response = new Response('{}', { status: 429, headers: { 'Retry-After': '1' } });
+        },
+      };
+      const { handler } = retryingChain(network as ScriptedNetwork);
+      await assert.rejects(
+        handler.execute(request('POST')),
+        (error) => error instanceof VppError && error.kind === 'throttled' && /nothing was carried out/.test(error.message),
+      );
+      assert.equal(attempts, 2);
+    });
+  });
+
+  describe('WriteThrottleHandler', () => {
+    it("a 429's Retry-After holds back the other writers too, not only the one that got it", async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '1' } }, { status: 204 }]);
+      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
+      handler.setNext(network);
+      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/a/revokeLicenses'));
+      const throttledAt = network.attempts[0].at;
+      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/b/revokeLicenses'));
+      const other = network.attempts[1];
+      assert.match(other.url, /vppTokens\/b\//);
+      // Timers may fire a millisecond early; the pause is a second.
+      assert.ok(other.at - throttledAt >= 990, `the other writer went out ${other.at - throttledAt} ms after the 429`);
+    });
+
+    it('reads pass without waiting for the pause', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '30' } }, { status: 200 }]);
+      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
+      handler.setNext(network);
+      await handler.execute(request('POST'));
+      const started = Date.now();
+      await handler.execute(request('GET'));
+      assert.ok(Date.now() - started < 5_000, 'a read is not held back 30 s by a write pause');
+      assert.equal(network.attempts.length, 2);
+    });
+  });
+
+  describe('RequestObserver', () => {
+    it('refuses a request to another origin before it is sent, and logs why', async () => {
+      const log = new RecordingLogger();
+      const network = new ScriptedNetwork([{ status: 200 }]);
+      const observer = new RequestObserver(GRAPH, 30_000, log);
+      observer.setNext(network);
+      for (const other of ['https://evil.example.test', 'http://graph.example.test', 'https://graph.example.test:8443']) {
+        const context = { request: `${other}/beta/deviceAppManagement/vppTokens`, options: { method: 'GET' } } as Context;
+        await assert.rejects(observer.execute(context), (error) => error instanceof VppError && error.kind === 'blocked');
+      }
+      assert.equal(network.attempts.length, 0, 'nothing reached the network');
+      assert.match(log.text(), /GET to evil\.example\.test refused: not the configured Microsoft Graph/);
+    });
+
+    it('sends a request to the configured origin with its own client-request-id', async () => {
+      const network = new ScriptedNetwork([{ status: 200 }]);
+      const observer = new RequestObserver(GRAPH, 30_000, new RecordingLogger());
+      observer.setNext(network);
+      const context = request('GET');
+      await observer.execute(context);
+      assert.equal(network.attempts.length, 1);
+      assert.match(String((context.options?.headers as Record<string, string>)['client-request-id']), /^[0-9a-f-]{36}$/);
+    });
+  });
+});
