@@ -838,7 +838,8 @@ export class SimulatedTenant {
       failedLicensesCount: 0,
       actionFailureReason: 'none',
     };
-    app.revokeLicenseActionResults = [result, ...(app.revokeLicenseActionResults ?? [])].slice(0, 10);
+    // Last, as the token's results: Graph documents no order.
+    app.revokeLicenseActionResults = [...(app.revokeLicenseActionResults ?? []), result].slice(-10);
     setTimeout(() => {
       Object.assign(result, { actionState: 'done', lastUpdatedDateTime: new Date().toISOString() });
       const remaining = (this.licenses.get(app.id) ?? []).filter((license) => !revoked.includes(license));
@@ -899,10 +900,12 @@ export class SimulatedTenant {
       failedLicensesCount: 0,
       actionFailureReason: 'none',
     };
+    // Graph documents no order for these results: a new one goes last, after the older ones, so that a client
+    // taking the first result (or any result) as its own gets an older revoke's.
     token.tokenActionResults = [
-      result as NonNullable<StoredToken['tokenActionResults']>[number],
       ...(token.tokenActionResults ?? []),
-    ].slice(0, 10);
+      result as NonNullable<StoredToken['tokenActionResults']>[number],
+    ].slice(-10);
     const apps = this.apps.filter((app) => app.vppTokenId === token.id);
     const usedBefore = new Map(apps.map((app) => [app, app.usedLicenseCount]));
     const licenses = apps.reduce((sum, app) => sum + app.usedLicenseCount, 0);

@@ -281,6 +281,31 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assert.deepEqual(writes(), []);
     });
 
+    it("a lost answer to the PATCH is reconciled by reading the token's modification time: sent once, then synced", async () => {
+      tenant.addFault({ route: 'update', status: 502, afterExecute: true });
+      const { ui, log, context } = setup([tokenFileOf(seedLocation(3), 'Contoso Ltd', '2027-12-01T00:00:00+0000'), { confirm: true }]);
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
+      assert.deepEqual(ui.of('error'), []);
+      assert.deepEqual(
+        ui.of('info').map((info) => info.message),
+        ['Renewed the VPP token "Contoso Labs": it expires on December 1, 2027.'],
+      );
+      assert.match(log.text(), /Renew token .*: reconciled, the tenant shows it/);
+    });
+
+    it('a PATCH whose answer was lost and that the token does not show is "not confirmed", never resent on its own', async () => {
+      tenant.addFault({ route: 'update', status: 502 });
+      const { ui, log, tree, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }]);
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`], 'one PATCH, and no sync of a renewal not confirmed');
+      const [error] = ui.of('error');
+      assert.match(error.message ?? '', /The renewal of "Contoso Labs" is not confirmed: the token shows no change since it was sent/);
+      assert.deepEqual(error.buttons, ['Check Again', 'Send Again']);
+      assert.deepEqual(ui.of('info'), []);
+      assert.deepEqual(tree.refreshedTokens, []);
+    });
+
     it('Graph answering 204 to the PATCH works as well as 200 with the token', async () => {
       tenant.patchAnswer = 'noContent';
       const { ui, log, context } = setup([tokenFileOf(seedLocation(1)), { confirm: true }]);
@@ -306,6 +331,22 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assert.match(detail, /store details and links for the new country/);
       assert.equal(tenant.tokens.get(hq.id)?.countryOrRegion, 'ca');
       assert.equal(ui.of('pickOne').length, 2, 'the consent is not asked again once granted');
+    });
+
+    it('a lost answer to the PATCH is reconciled by reading the token: one PATCH, no error', async () => {
+      tenant.addFault({ route: 'update', status: 504, afterExecute: true });
+      const { ui, log, context } = setup([
+        { text: 'Contoso HQ Seattle' },
+        { text: hq.appleId ?? '' },
+        { pick: 'United States' },
+        { pick: 'Update apps automatically' },
+        { confirm: true },
+      ]);
+      await run(ui, log, () => editToken(context, hq, 'en'));
+      assert.equal(tenant.requestsFor('update').length, 1);
+      assert.deepEqual(ui.of('error'), []);
+      assert.match(log.text(), /reconciled, the tenant shows it/);
+      assert.equal(tenant.tokens.get(hq.id)?.displayName, 'Contoso HQ Seattle');
     });
 
     it('nothing changed: nothing is sent', async () => {
@@ -338,6 +379,15 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assert.equal(tenant.tokens.get(external.id)?.state, 'valid');
     });
 
+    it('a lost answer to the claim is reconciled by reading the token, then it syncs; never claimed twice', async () => {
+      tenant.addFault({ route: 'update', status: 500, afterExecute: true });
+      const { ui, log, context } = setup([{ confirm: true }]);
+      await run(ui, log, () => takeOverToken(context, external));
+      assert.deepEqual(writes(), [`PATCH ${TOKENS}/${external.id}`, `POST ${TOKENS}/${external.id}/syncLicenses`]);
+      assert.deepEqual(ui.of('error'), []);
+      assert.match(log.text(), /reconciled, the tenant shows it/);
+    });
+
     it('is refused for a token no other MDM holds', async () => {
       const { ui, log, context } = setup([]);
       await run(ui, log, () => takeOverToken(context, hq));
@@ -365,6 +415,21 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       await run(ui, log, () => deleteToken(context, new RevokesInFlight(), neverSynced, 'en'));
       assert.match(ui.of('confirm')[0].detail ?? '', /removes the token's apps and their assignments.*can no longer be revoked/s);
       assert.deepEqual(writes(), [`DELETE ${TOKENS}/${neverSynced.id}`]);
+    });
+
+    it('when the apps cannot be read, the licenses count as unknown, not as none: the guarded choice, never the plain delete', async () => {
+      tenant.addFault({ route: 'apps', status: 500, times: 10 });
+      const neverSynced = seed[14];
+      const { ui, log, context } = setup(['escape']);
+      await run(ui, log, () => deleteToken(context, new RevokesInFlight(), neverSynced, 'en'));
+      assert.deepEqual(ui.of('confirm'), [], 'no one-click delete');
+      const [choice] = ui.of('pickOne');
+      assert.deepEqual(
+        choice.items?.map((item) => item.label),
+        ['Revoke, Then Delete…', 'Delete Anyway…'],
+      );
+      assert.match(choice.title ?? '', /not known|could not be read/);
+      assert.deepEqual(writes(), []);
     });
 
     it('dismissed at the choice or at the name: nothing is sent', async () => {
@@ -520,6 +585,57 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
       assert.equal(tenant.requestsFor('appRevoke').length, 1);
       assert.deepEqual(ui.of('error'), []);
+      assert.match(ui.of('info')[0].message ?? '', /done · 5 licenses/);
+    });
+
+    it("a single-license revoke takes only its own result as its outcome, not another license's that appeared meanwhile", async () => {
+      const device = (await service.listAssignedLicenses('app-0-1')).find((license) => license.kind === 'device');
+      assert.ok(device);
+      const { ui, log, context } = setup([{ pick: 'Do not notify devices' }, { confirm: true }]);
+      ui.onProgressReport = (message) => {
+        if (!/waiting for its outcome/.test(message)) {
+          return;
+        }
+        // Another admin's revoke of another user's license, started just now, already failed; listed first.
+        const app = tenant.apps.find((candidate) => candidate.id === 'app-0-1');
+        const now = new Date().toISOString();
+        app?.revokeLicenseActionResults?.unshift({
+          actionName: 'RevokeUserLicense',
+          actionState: 'failed',
+          startDateTime: now,
+          lastUpdatedDateTime: now,
+          userId: 'someone-else',
+          managedDeviceId: null,
+          totalLicensesCount: 1,
+          failedLicensesCount: 1,
+          actionFailureReason: 'appleFailure',
+        });
+      };
+      await run(ui, log, () => revokeAppLicense(context, appOf('app-0-1'), device));
+      assert.deepEqual(ui.of('error'), []);
+      assert.match(ui.of('info')[0].message ?? '', /the license of the device .* for "Microsoft Outlook": done · 1 licenses, 0 failed/);
+    });
+
+    it('a per-app revoke whose answer was lost and that the app does not show ends "not confirmed"; dismissed: one POST', async () => {
+      tenant.addFault({ route: 'appRevoke', status: 500 });
+      const { ui, log, context } = setup([{ pick: 'Notify devices' }, { confirm: true }]);
+      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+      const [error] = ui.of('error');
+      assert.match(error.message ?? '', /the revoke of the licenses of "Microsoft Teams" is not confirmed: the app shows no new revoke/);
+      assert.deepEqual(error.buttons, ['Check Again', 'Send Again']);
+      assert.equal(tenant.requestsFor('appRevoke').length, 1);
+      assert.equal(tenant.executed.filter((write) => write.route === 'appRevoke').length, 0);
+      assert.deepEqual(ui.of('info'), []);
+    });
+
+    it('Send Again on an unconfirmed per-app revoke asks a second time, then sends exactly once more', async () => {
+      tenant.addFault({ route: 'appRevoke', status: 500 });
+      const { ui, log, context } = setup([{ pick: 'Notify devices' }, { confirm: true }, { confirm: true }]);
+      ui.errorChoices.push('Send Again');
+      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+      assert.equal(ui.of('confirm')[1].message, 'Send the revoke of the licenses of "Microsoft Teams" again?');
+      assert.equal(tenant.requestsFor('appRevoke').length, 2);
+      assert.equal(tenant.executed.filter((write) => write.route === 'appRevoke').length, 1);
       assert.match(ui.of('info')[0].message ?? '', /done · 5 licenses/);
     });
 
