@@ -15,6 +15,7 @@ import { README_PERMISSIONS, SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { ConcurrencyLimit } from '../../src/tenants/concurrencyLimit';
 import { RecordingLogger, signedInService, startTenant } from './fixtures';
 
 interface ManifestTool {
@@ -218,6 +219,38 @@ describe('chat tools (simulated tenant)', () => {
     assert.match(text, /Token "Contoso HQ"/);
     assert.match(text, /Apps: not read, [^\n]*DeviceManagementApps/);
     assert.match(text, /eBooks: not read, [^\n]*DeviceManagementApps/);
+  });
+
+  it('listTokens and findAppLicenses read at most the concurrency bound of tenants at once, and every tenant', async () => {
+    let reading = 0;
+    let most = 0;
+    const read = new Set<string>();
+    const counted =
+      <T>(label: string, value: T) =>
+      async (): Promise<T> => {
+        reading++;
+        most = Math.max(most, reading);
+        read.add(label);
+        await new Promise((resolve) => setImmediate(resolve));
+        reading--;
+        return value;
+      };
+    const tenants = Array.from({ length: 7 }, (_, index) => {
+      const label = `Tenant ${index}`;
+      const fake = { listTokens: counted(label, []), listVppApps: counted(label, []) } as unknown as VppTokenService;
+      return chatTenant(label, () => fake);
+    });
+    const limit = new ConcurrencyLimit(() => 2);
+    const all = createChatTools({ tenants: () => tenants, now: () => Date.now(), limit: (task) => limit.run(task) });
+    const byName = Object.fromEntries(all.map((tool) => [tool.name, tool]));
+    await byName.intuneVpp_listTokens.invoke({}, signal);
+    assert.equal(most, 2, 'listTokens: two tenants at a time');
+    assert.equal(read.size, 7);
+    most = 0;
+    read.clear();
+    await byName.intuneVpp_findAppLicenses.invoke({ app: 'Teams' }, signal);
+    assert.equal(most, 2, 'findAppLicenses: two tenants at a time');
+    assert.equal(read.size, 7);
   });
 
   it('findAppLicenses: part of a name or the exact bundle id, with the token of each; no token listing when nothing matched', async () => {

@@ -78,6 +78,37 @@ describe('tenant files', () => {
     );
   });
 
+  it('refuses a tenant that is neither a directory ID nor a domain, and endpoints for a cloud other than custom', () => {
+    const { entries, refused } = readTenantFile(
+      [
+        HEADER,
+        `Spaces,contoso tenant,${APP},global,vscode,,`,
+        `Link,https://contoso.example.com,${APP},global,vscode,,`,
+        `Short id,11111111-2222-3333-4444,${APP},global,vscode,,`,
+        `Global with graph,steer.example.com,${APP},global,vscode,https://graph.attacker.example,`,
+        `Gov with login,gov.example.com,${APP},usGov,vscode,,https://login.attacker.example`,
+        `Custom,custom.example.com,${APP},custom,vscode,https://graph.example.com,https://login.example.com`,
+        `Domain,contoso.onmicrosoft.com,${APP},global,vscode,,`,
+      ].join('\n'),
+      'tenants.csv',
+      [],
+    );
+    assert.deepEqual(
+      refused.map((row) => [row.row, row.label, row.reason]),
+      [
+        [2, 'Spaces', 'the tenant "contoso tenant" is neither a directory (tenant) ID nor a domain'],
+        [3, 'Link', 'the tenant "https://contoso.example.com" is neither a directory (tenant) ID nor a domain'],
+        [4, 'Short id', 'the tenant "11111111-2222-3333-4444" is neither a directory (tenant) ID nor a domain'],
+        [5, 'Global with graph', 'endpoints are only for the cloud "custom"'],
+        [6, 'Gov with login', 'endpoints are only for the cloud "custom"'],
+      ],
+    );
+    assert.deepEqual(
+      entries.map((entry) => entry.label),
+      ['Custom', 'Domain'],
+    );
+  });
+
   it('JSON in, and what Export writes (CSV and JSON) reads back the same', () => {
     const tenants: TenantEntry[] = [
       { label: 'Contoso', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'contoso.example.com' },
