@@ -30,9 +30,13 @@ export class ConcurrencyLimit {
   /** Frees a slot and hands the free slots to the waiters in order, counting each before it resumes. */
   private release(): void {
     this.running--;
-    while (this.waiting.length > 0 && this.running < this.capacity()) {
+    while (this.running < this.capacity()) {
+      const next = this.waiting.shift();
+      if (!next) {
+        return;
+      }
       this.running++;
-      this.waiting.shift()?.();
+      next();
     }
   }
 }

@@ -68,6 +68,35 @@ describe('many tenants', () => {
     assert.equal(most, 1, 'never more tasks at once than the limit');
   });
 
+  it('ConcurrencyLimit: a slot freed with nobody waiting is free for the next run, which starts at once', async () => {
+    const limit = new ConcurrencyLimit(() => 2);
+    for (let round = 0; round < 3; round++) {
+      await limit.run(async () => undefined);
+    }
+    const started: string[] = [];
+    const both = [limit.run(async () => started.push('a')), limit.run(async () => started.push('b'))];
+    assert.deepEqual(started, ['a', 'b'], 'both start within the call, without waiting for anything');
+    await Promise.all(both);
+  });
+
+  it('ConcurrencyLimit: when the limit is raised, a newcomer still queues behind the tasks already waiting', async () => {
+    let bound = 1;
+    const limit = new ConcurrencyLimit(() => bound);
+    const started: string[] = [];
+    let openFirst = () => {};
+    const first = limit.run(async () => {
+      started.push('first');
+      await new Promise<void>((resolve) => (openFirst = resolve));
+    });
+    const waiter = limit.run(async () => started.push('waiter'));
+    bound = 3;
+    const newcomer = limit.run(async () => started.push('newcomer'));
+    assert.deepEqual(started, ['first']);
+    openFirst();
+    await Promise.all([first, waiter, newcomer]);
+    assert.deepEqual(started, ['first', 'waiter', 'newcomer']);
+  });
+
   it('attentionReasons: expired or expiring soon, invalid, held by another MDM, last sync failed; nothing for a healthy token', () => {
     const now = Date.parse('2026-11-29T10:00:00Z');
     const reasons = Object.fromEntries(

@@ -61,4 +61,16 @@ describe('NotificationPacer', () => {
     }
     assert.ok(NotificationPacer.WINDOW_MS >= 800 + 300 && NotificationPacer.LIMIT <= 3);
   });
+
+  it('on the real clock, the fourth notification in a row waits until the first is a window old', async () => {
+    const pacer = new NotificationPacer();
+    const started = Date.now();
+    for (let index = 0; index < 3; index++) {
+      await pacer.turn();
+    }
+    assert.ok(Date.now() - started < NotificationPacer.WINDOW_MS, 'the first three are not held back');
+    await pacer.turn();
+    // Timers may fire a millisecond early.
+    assert.ok(Date.now() - started >= NotificationPacer.WINDOW_MS - 5, `the fourth waited ${Date.now() - started} ms`);
+  });
 });
