@@ -6,6 +6,7 @@ import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, EXTENSION_ID, Fixture, labelOf, tooltipOf, useFixture, withUi, withWorkspaceSettings } from './fixture';
+import type { VppTokenRecord } from '../../src/graph/vppTokenService';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';
@@ -135,6 +136,21 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     );
     assert.equal(ui.remaining(), 0);
     assert.ok(fixture.tenant.requestsFor('get').every((request) => request.tokenId === seedTokens()[0].id));
+  });
+
+  it('revokes the token the admin confirmed, even when a refresh puts another token in the item while the dialog is open', async () => {
+    const node = (await nodeLabelled('Contoso HQ')) as { token: VppTokenRecord };
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    ui.onConfirm = () => {
+      // What the tree does when it reads a token again: the same item, a new record.
+      node.token = seedTokens()[1];
+    };
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    assert.match(ui.of('confirm')[0].message ?? '', /"Contoso HQ"/);
+    assert.deepEqual(
+      fixture.tenant.requestsFor('revoke').map((post) => post.tokenId),
+      [seedTokens()[0].id],
+    );
   });
 
   it('expands a token into its VPP apps and eBooks with license counts, and its recent actions', async () => {

@@ -285,6 +285,8 @@ export class SimulatedTenant {
    * never served by `/_sim/`.
    */
   readonly responses: { readonly requestId: string; readonly status: number; readonly body: string }[] = [];
+  /** The writes refused for the write limit: the request and the Retry-After it was answered with. */
+  readonly throttled: { readonly requestId: string; readonly retryAfterSeconds: number }[] = [];
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
@@ -330,6 +332,20 @@ export class SimulatedTenant {
     this.reset(options.tokens);
   }
 
+  /** Puts every behaviour a test can change back to what the options said: a failed test cannot leave it to the next. */
+  private restoreBehaviour(): void {
+    this.pageSize = this.options.pageSize ?? 5;
+    this.permissions = this.options.permissions ?? [...README_PERMISSIONS];
+    this.latencyMs = this.options.latencyMs ?? 0;
+    this.writeLimit = this.options.writeLimit;
+    this.revokeCompletionMs = this.options.revokeCompletionMs ?? 300;
+    this.revokeSteps = this.options.revokeSteps ?? 1;
+    this.syncAnswer = 'entity';
+    this.patchAnswer = 'entity';
+    this.clientCertificatePem = undefined;
+    this.userName = DEFAULT_USER_NAME;
+  }
+
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
     if (!address) {
@@ -366,12 +382,14 @@ export class SimulatedTenant {
     }
   }
 
-  /** Restores the seed (or the given tokens), clears requests, faults and issued access tokens. */
+  /** Restores the seed (or the given tokens) and the behaviour the options set; clears requests, faults and issued access tokens. */
   reset(tokens: StoredToken[] = seedTokens()): void {
     this.restoreSeed(tokens);
+    this.restoreBehaviour();
     this.writeTimes.length = 0;
     this.executed.length = 0;
     this.throttleViolations = 0;
+    this.throttled.length = 0;
     this.bytesSent.clear();
     this.requests.length = 0;
     this.responses.length = 0;
@@ -380,7 +398,6 @@ export class SimulatedTenant {
     this.deviceCodes.clear();
     this.refreshTokens.clear();
     this.authorizationCodes.clear();
-    this.userName = DEFAULT_USER_NAME;
   }
 
   /** Puts the seed's tokens, apps, licenses and eBooks back, keeping sign-ins: a suite that wrote leaves the next its seed. */
@@ -526,7 +543,9 @@ export class SimulatedTenant {
       const recent = this.writeTimes.filter((time) => time > now - windowMs);
       if (recent.length >= maxWrites) {
         this.throttleViolations++;
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000))));
+        const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000));
+        this.throttled.push({ requestId, retryAfterSeconds });
+        res.setHeader('Retry-After', String(retryAfterSeconds));
         json(res, 429, JSON.parse(graphError('TooManyRequests', 'Too many requests.', requestId)));
         return false;
       }

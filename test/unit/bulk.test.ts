@@ -99,7 +99,20 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
     assert.ok(tenant.throttleViolations > 0, 'the simulator counted the excess');
     assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
-    assert.equal(tenant.requestsFor('revoke').length, 15 + tenant.throttleViolations);
+    const posts = tenant.requestsFor('revoke');
+    assert.equal(posts.length, 15 + tenant.throttleViolations);
+    assert.equal(tenant.throttled.length, tenant.throttleViolations);
+    for (const { requestId, retryAfterSeconds } of tenant.throttled) {
+      const refused = posts.find((post) => post.requestId === requestId);
+      assert.ok(refused, 'a refused revoke');
+      const again = posts.find((post) => post.tokenId === refused.tokenId && post.time > refused.time);
+      assert.ok(again, `the revoke of ${refused.tokenId ?? ''} was sent again`);
+      // The server counts from the refused request's arrival; its answer left a moment later.
+      assert.ok(
+        again.time - refused.time >= retryAfterSeconds * 1000 - 20,
+        `sent again ${again.time - refused.time} ms after a Retry-After of ${retryAfterSeconds} s`,
+      );
+    }
   });
 
   it('cancelling stops sending and reports exactly which tokens were and were not revoked', async () => {

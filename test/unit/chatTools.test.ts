@@ -11,7 +11,7 @@ import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOOLS } from '../../src/ids';
 import { PROJECT_ROOT } from '../paths';
 import { generatedTokens, SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
-import { README_PERMISSIONS, SimulatedTenant } from '../simulatedTenant/server';
+import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
@@ -48,7 +48,6 @@ describe('chat tools (simulated tenant)', () => {
   });
   beforeEach(() => {
     tenant.reset();
-    tenant.permissions = [...README_PERMISSIONS];
     answers = [];
     service = signedInService(tenant);
   });

@@ -8,7 +8,7 @@ import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
 import { seedTokens } from '../simulatedTenant/seed';
-import { Fault, SimulatedTenant, README_PERMISSIONS } from '../simulatedTenant/server';
+import { Fault, SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
@@ -162,18 +162,14 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     it('when the apps cannot be read, the confirmation says why, and the revoke is still possible', async () => {
       tenant.permissions = ['DeviceManagementServiceConfig.ReadWrite.All'];
       accessToken = tenant.issueAccessToken();
-      try {
-        const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }]);
-        await run(context, ui, log, hq);
-        assert.match(
-          ui.of('confirm')[0].detail ?? '',
-          /licenses this revoke touches are not known: the VPP apps could not be read \(it needs the permission DeviceManagementApps\.ReadWrite\.All\)/,
-        );
-        assert.equal(tenant.requestsFor('revoke').length, 1);
-        assert.deepEqual(ui.of('error'), []);
-      } finally {
-        tenant.permissions = [...README_PERMISSIONS];
-      }
+      const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }]);
+      await run(context, ui, log, hq);
+      assert.match(
+        ui.of('confirm')[0].detail ?? '',
+        /licenses this revoke touches are not known: the VPP apps could not be read \(it needs the permission DeviceManagementApps\.ReadWrite\.All\)/,
+      );
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+      assert.deepEqual(ui.of('error'), []);
     });
 
     it('warns in the confirmation when the token is not valid', async () => {
