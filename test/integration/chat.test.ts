@@ -153,4 +153,38 @@ describe('Chat tools in a real VS Code (vscode.lm.invokeTool)', () => {
     assert.match(text, /^Intune accepted the revoke of the licenses of "Contoso HQ"; its action is finished: done/);
     assert.match(ui.of('info')[0].message ?? '', /Intune accepted the revoke of the licenses of "Contoso HQ"/);
   });
+
+  it('a revoke the view is running is not started again from chat: the view and chat share one set of revokes in flight', async () => {
+    const completion = fixture.tenant.revokeCompletionMs;
+    // The view's revoke stays in its outcome watch while chat asks for the same token.
+    fixture.tenant.revokeCompletionMs = 60_000;
+    try {
+      const roots = (await fixture.api.tree.getChildren()) ?? [];
+      const items = await Promise.all(roots.map(async (node) => ({ node, item: await fixture.api.tree.getTreeItem(node) })));
+      const node = items.find(({ item }) => item.label === 'Contoso HQ')?.node;
+      assert.ok(node, 'the view shows Contoso HQ');
+      const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+      let stopWatching = () => {};
+      const watching = new Promise<void>((resolve) => {
+        ui.onProgressReport = (message, cancel) => {
+          if (/waiting for its outcome/.test(message)) {
+            stopWatching = cancel;
+            resolve();
+          }
+        };
+      });
+      const fromView = withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+      await watching;
+      const text = await invoke('intuneVpp_revokeLicenses', { tokenId: hq.id, notifyManagedDevices: false });
+      stopWatching();
+      await fromView;
+      assert.match(text, /^Not sent: a revoke of the licenses of "Contoso HQ" is already running\. Nothing new was sent/);
+      assert.deepEqual(
+        fixture.tenant.requestsFor('revoke').map((post) => post.tokenId),
+        [hq.id],
+      );
+    } finally {
+      fixture.tenant.revokeCompletionMs = completion;
+    }
+  });
 });
