@@ -14,7 +14,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { delaySeconds: 3, maxRetries: 3, maxWaitSeconds: 60 };
 
-const READ_METHODS = new Set(['GET', 'HEAD']);
+const READ_METHODS = new Set(['GET']);
 /** Statuses after which Graph did nothing and a read may simply be asked again. */
 const RETRIABLE_READ_STATUSES = new Set([429, 503, 504]);
 

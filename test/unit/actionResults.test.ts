@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import {
   ActionResult,
   CLOCK_SKEW_MS,
+  DEFAULT_LICENSE_POLLING,
+  DEFAULT_OUTCOME_POLLING,
   describeActionResult,
   isFinal,
   newResultAmong,
@@ -121,5 +123,27 @@ describe('action results: which one is this write’s', () => {
     count = 0;
     assert.equal(await pollForResult(read, { delaysMs: [0, 0] }, { signal: cancelled.signal }), undefined);
     assert.equal(count, 0, 'nothing read once cancelled');
+  });
+
+  it('another action started at the same moment is not the same result: the name is part of what identifies one', () => {
+    const sync = { ...revokeAt(1_000), actionName: 'SyncLicenses' } as ActionResult;
+    const revoke = revokeAt(1_000);
+    assert.equal(newRevokeResult(tokenWith([sync, revoke]), snapshotActions(tokenWith([sync])), SENT_AT), revoke);
+  });
+
+  it('a null among the results (Graph sends what it sends) is skipped, not a crash', () => {
+    const mine = revokeAt(1_000);
+    const odd = [null, mine] as unknown as ActionResult[];
+    assert.equal(snapshotActions(tokenWith(odd)).size, 2);
+    assert.equal(newRevokeResult(tokenWith(odd), new Set(), SENT_AT), mine);
+    assert.equal(snapshotActions({ id: 't1' }).size, 0, 'a token without results has an empty snapshot');
+  });
+
+  it('watches an outcome for about half a minute, and a retired token for about 12 minutes', () => {
+    const sum = (delays: readonly number[]) => delays.reduce((total, delay) => total + delay, 0);
+    assert.deepEqual(DEFAULT_OUTCOME_POLLING.delaysMs, [1000, 2000, 4000, 8000, 16000]);
+    assert.equal(DEFAULT_LICENSE_POLLING.delaysMs.length, 27);
+    assert.deepEqual(DEFAULT_LICENSE_POLLING.delaysMs.slice(0, 5), [2000, 4000, 8000, 15000, 30000]);
+    assert.equal(sum(DEFAULT_LICENSE_POLLING.delaysMs), 719_000);
   });
 });

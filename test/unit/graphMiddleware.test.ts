@@ -3,7 +3,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { VppError } from '../../src/errors';
 import { RequestObserver } from '../../src/graph/requestObserver';
 import { DEFAULT_RETRY_POLICY, GraphRetryHandler } from '../../src/graph/retryHandler';
-import { WriteThrottle, WriteThrottleHandler } from '../../src/graph/writeThrottle';
+import { INTUNE_WRITE_LIMIT, WriteThrottle, WriteThrottleHandler } from '../../src/graph/writeThrottle';
 import { RecordingLogger } from './fixtures';
 
 const GRAPH = 'https://graph.example.test';
@@ -125,6 +125,47 @@ describe('Graph middleware, each on its own', () => {
     });
   });
 
+  describe('GraphRetryHandler, odd answers', () => {
+    it('a 429 without a body is retried like any other', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '2' } }, { status: 200 }]);
+      const { handler, waits } = retryingChain(network);
+      await handler.execute(request('GET'));
+      assert.deepEqual(waits, [2_000]);
+      assert.equal(network.attempts.length, 2);
+    });
+
+    it('a resend that fails for another reason keeps its own error, not "throttled"', async () => {
+      let attempts = 0;
+      const network = {
+        setNext: () => undefined,
+        execute: async (context: Context) => {
+          attempts++;
+          if (attempts > 1) {
+            throw new VppError('network', 'Could not reach Microsoft Graph.');
+          }
+          context.response = new Response(null, { status: 429, headers: { 'Retry-After': '1' } });
+        },
+      };
+      const { handler } = retryingChain(network as unknown as ScriptedNetwork);
+      await assert.rejects(handler.execute(request('POST')), (error) => error instanceof VppError && error.kind === 'network');
+    });
+
+    it('a cancelled wait says so', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '1' } }]);
+      const handler = new GraphRetryHandler(DEFAULT_RETRY_POLICY, async () => false);
+      handler.setNext(network);
+      await assert.rejects(handler.execute(request('GET')), /The request was cancelled\./);
+    });
+
+    it('a chain without a next middleware is a programming error, said at once', async () => {
+      await assert.rejects(new GraphRetryHandler(DEFAULT_RETRY_POLICY).execute(request('GET')), /must not be the last middleware/);
+      await assert.rejects(
+        new WriteThrottleHandler(new WriteThrottle(INTUNE_WRITE_LIMIT)).execute(request('POST')),
+        /must not be the last middleware/,
+      );
+    });
+  });
+
   describe('WriteThrottleHandler', () => {
     it("a 429's Retry-After holds back the other writers too, not only the one that got it", async () => {
       const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '1' } }, { status: 204 }]);
@@ -148,6 +189,98 @@ describe('Graph middleware, each on its own', () => {
       await handler.execute(request('GET'));
       assert.ok(Date.now() - started < 5_000, 'a read is not held back 30 s by a write pause');
       assert.equal(network.attempts.length, 2);
+    });
+  });
+
+  describe('WriteThrottle', () => {
+    const settledFlag = (promise: Promise<unknown>) => {
+      const state = { settled: false };
+      promise.then(
+        () => (state.settled = true),
+        () => (state.settled = true),
+      );
+      return state;
+    };
+    const turns = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+    it("is Intune's documented limit: 100 writes in 20 seconds", () => {
+      assert.deepEqual(INTUNE_WRITE_LIMIT, { maxWrites: 100, windowMs: 20_000 });
+    });
+
+    it('a write beyond the limit waits until the oldest completion leaves the window', async () => {
+      const throttle = new WriteThrottle({ maxWrites: 2, windowMs: 300 });
+      (await throttle.acquire())();
+      const firstDone = Date.now();
+      (await throttle.acquire())();
+      await throttle.acquire();
+      assert.ok(Date.now() - firstDone >= 290, `the third write waited ${Date.now() - firstDone} ms`);
+    });
+
+    it('while every slot is held by writes in flight, the next waits for one to complete', async () => {
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 50 });
+      const release = await throttle.acquire();
+      const next = settledFlag(throttle.acquire());
+      await turns();
+      assert.equal(next.settled, false, 'held back while the first is in flight');
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(next.settled, true);
+    });
+
+    it('releasing a write twice frees one slot, not two', async () => {
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 50 });
+      const release = await throttle.acquire();
+      release();
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      const second = await throttle.acquire();
+      const waiting = throttle.acquire();
+      const third = settledFlag(waiting);
+      await turns();
+      assert.equal(third.settled, false, 'one write in flight fills a limit of one');
+      second();
+      (await waiting)();
+    });
+
+    it('Cancel while waiting for a slot ends the wait at once, and nothing is sent', async () => {
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 60_000 });
+      await throttle.acquire();
+      const cancel = new AbortController();
+      const waiting = throttle.acquire(cancel.signal);
+      const state = settledFlag(waiting);
+      cancel.abort();
+      await turns();
+      assert.equal(state.settled, true, 'the wait ended without waiting for the slot');
+      await assert.rejects(
+        waiting,
+        (error) => error instanceof VppError && error.kind === 'cancelled' && /Cancelled before the request was sent\./.test(error.message),
+      );
+    });
+
+    it('holds back PUT, PATCH and DELETE as well as POST, and lets reads and requests without options through', async () => {
+      const network = new ScriptedNetwork([]);
+      const throttle = new WriteThrottle({ maxWrites: 100, windowMs: 20_000 });
+      const handler = new WriteThrottleHandler(throttle);
+      handler.setNext(network);
+      throttle.pause(300);
+      const paused = Date.now();
+      const bare = { request: `${GRAPH}/beta/deviceAppManagement/vppTokens` } as Context;
+      await handler.execute(bare);
+      assert.ok(Date.now() - paused < 250, 'a request without options is a read');
+      await Promise.all(['PUT', 'PATCH', 'DELETE', 'POST'].map((method) => handler.execute(request(method))));
+      for (const attempt of network.attempts.slice(1)) {
+        assert.ok(attempt.at - paused >= 290, `${attempt.method} went out ${attempt.at - paused} ms into the pause`);
+      }
+    });
+
+    it('only a 429 pauses the writers: a Retry-After on another answer does not', async () => {
+      const network = new ScriptedNetwork([{ status: 204, headers: { 'Retry-After': '30' } }, { status: 204 }]);
+      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
+      handler.setNext(network);
+      await handler.execute(request('POST'));
+      const started = Date.now();
+      await handler.execute(request('POST'));
+      assert.ok(Date.now() - started < 10_000, 'not held back 30 s');
     });
   });
 

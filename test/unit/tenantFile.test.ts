@@ -85,6 +85,9 @@ describe('tenant files', () => {
         `Spaces,contoso tenant,${APP},global,vscode,,`,
         `Link,https://contoso.example.com,${APP},global,vscode,,`,
         `Short id,11111111-2222-3333-4444,${APP},global,vscode,,`,
+        `Prefixed id,x11111111-2222-3333-4444-555555555555,${APP},global,vscode,,`,
+        `Suffixed id,11111111-2222-3333-4444-555555555555x,${APP},global,vscode,,`,
+        `Too long,${Array.from({ length: 5 }, () => 'a'.repeat(60)).join('.')}.com,${APP},global,vscode,,`,
         `Global with graph,steer.example.com,${APP},global,vscode,https://graph.attacker.example,`,
         `Gov with login,gov.example.com,${APP},usGov,vscode,,https://login.attacker.example`,
         `Custom,custom.example.com,${APP},custom,vscode,https://graph.example.com,https://login.example.com`,
@@ -99,14 +102,145 @@ describe('tenant files', () => {
         [2, 'Spaces', 'the tenant "contoso tenant" is neither a directory (tenant) ID nor a domain'],
         [3, 'Link', 'the tenant "https://contoso.example.com" is neither a directory (tenant) ID nor a domain'],
         [4, 'Short id', 'the tenant "11111111-2222-3333-4444" is neither a directory (tenant) ID nor a domain'],
-        [5, 'Global with graph', 'endpoints are only for the cloud "custom"'],
-        [6, 'Gov with login', 'endpoints are only for the cloud "custom"'],
+        [5, 'Prefixed id', 'the tenant "x11111111-2222-3333-4444-555555555555" is neither a directory (tenant) ID nor a domain'],
+        [6, 'Suffixed id', 'the tenant "11111111-2222-3333-4444-555555555555x" is neither a directory (tenant) ID nor a domain'],
+        [
+          7,
+          'Too long',
+          `the tenant "${Array.from({ length: 5 }, () => 'a'.repeat(60)).join('.')}.com" is neither a directory (tenant) ID nor a domain`,
+        ],
+        [8, 'Global with graph', 'endpoints are only for the cloud "custom"'],
+        [9, 'Gov with login', 'endpoints are only for the cloud "custom"'],
       ],
     );
     assert.deepEqual(
       entries.map((entry) => entry.label),
       ['Custom', 'Domain'],
     );
+  });
+
+  it('CSV: a leading byte-order mark is dropped (only there), and CR, LF and CRLF each end a row', () => {
+    assert.deepEqual(parseCsv('\uFEFFa,b\nc\uFEFF,d'), [
+      ['a', 'b'],
+      ['c\uFEFF', 'd'],
+    ]);
+    assert.deepEqual(parseCsv('a\rb\nc\r\nd'), [['a'], ['b'], ['c'], ['d']]);
+    assert.deepEqual(parseCsv('a\n'), [['a']], 'a final line break adds no row');
+    assert.deepEqual(parseCsv('a,'), [['a', '']], 'a last empty cell is kept');
+    assert.deepEqual(parseCsv(''), []);
+  });
+
+  it('CSV header: names in any case and spacing; without tenantId or clientId the file is refused, naming the columns', () => {
+    const { entries } = readTenantFile(` TENANTID , ClientId \n contoso.example.com , ${APP} `, 'tenants.csv', []);
+    assert.deepEqual(entries, [
+      { label: 'contoso.example.com', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'contoso.example.com' },
+    ]);
+    for (const header of ['label,tenantId', 'label,clientId']) {
+      assert.throws(
+        () => readTenantFile(`${header}\nx,y`, 'tenants.csv', []),
+        /^Error: The first line must name the columns: label,tenantId,clientId,cloud,authMode,graphEndpoint,loginEndpoint,sharedCredential\.$/,
+      );
+    }
+  });
+
+  it('CSV rows are numbered as lines of the file, blank lines skipped', () => {
+    const { refused } = readTenantFile([HEADER, '', `Bad,bad.example.com,not-a-guid,,,,`, ' , ,'].join('\n'), 'tenants.csv', []);
+    assert.deepEqual(
+      refused.map((row) => [row.row, row.label]),
+      [[3, 'Bad']],
+    );
+  });
+
+  it('JSON is recognized by its name (any case) or by a leading [; a .json.csv name is CSV', () => {
+    const json = JSON.stringify([{ tenantId: 'contoso.example.com', clientId: APP }]);
+    for (const [text, name] of [
+      [json, 'tenants.JSON'],
+      [`  \n${json}`, 'tenants.txt'],
+    ]) {
+      assert.equal(readTenantFile(text, name, []).entries.length, 1, name);
+    }
+    const csv = [HEADER, `Contoso,contoso.example.com,${APP},,,,`].join('\n');
+    assert.equal(readTenantFile(csv, 'tenants.json.csv', []).entries.length, 1);
+  });
+
+  it('JSON rows are numbered from 1, and an element that is not an object is refused by its row number', () => {
+    const { refused } = readTenantFile(JSON.stringify([7, null, ['a'], { tenantId: 'x', clientId: 'y' }]), 'tenants.json', []);
+    assert.deepEqual(
+      refused.map((row) => [row.row, row.label]),
+      [
+        [1, 'row 1'],
+        [2, 'row 2'],
+        [3, 'row 3'],
+        [4, 'x'],
+      ],
+    );
+  });
+
+  it('the reasons name what is allowed, and which endpoint is wrong', () => {
+    const { refused } = readTenantFile(
+      [
+        HEADER,
+        `Moon,moon.example.com,${APP},moon,vscode,,`,
+        `Odd,odd.example.com,${APP},global,password,,`,
+        `Login,login.example.com,${APP},custom,vscode,https://graph.example.com,http://login.example.com`,
+      ].join('\n'),
+      'tenants.csv',
+      [],
+    );
+    assert.deepEqual(
+      refused.map((row) => row.reason),
+      [
+        'unknown cloud "moon" (use one of global, usGov, usGovDoD, china, custom)',
+        'unknown sign-in mode "password" (use one of vscode, deviceCode, clientCredentials)',
+        'The setting loginEndpoint must be an https address; http://login.example.com was refused so that tokens never travel unencrypted.',
+      ],
+    );
+  });
+
+  it('sharedCredential is true only for "true" in any case; endpoints lose their trailing slashes', () => {
+    const rows = ['TRUE', 'untrue', 'true!'].map(
+      (value, index) =>
+        `S${index},s${index}.example.com,${APP},custom,clientCredentials,https://graph.example.com//,https://login.example.com/,${value}`,
+    );
+    const { entries } = readTenantFile([HEADER, ...rows].join('\n'), 'tenants.csv', []);
+    assert.deepEqual(
+      entries.map((entry) => [entry.label, entry.sharedCredential ?? false, entry.graphEndpoint, entry.loginEndpoint]),
+      [
+        ['S0', true, 'https://graph.example.com', 'https://login.example.com'],
+        ['S1', false, 'https://graph.example.com', 'https://login.example.com'],
+        ['S2', false, 'https://graph.example.com', 'https://login.example.com'],
+      ],
+    );
+  });
+
+  it('Export quotes a CSV cell only when it must, and writes JSON without empty cells', () => {
+    const entries = [
+      { label: 'Plain', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'plain.example.com' },
+      {
+        label: 'Say "hi", then',
+        cloud: 'global',
+        authMode: 'clientCredentials',
+        clientId: APP,
+        tenantId: 'q.example.com',
+        sharedCredential: true,
+      },
+    ];
+    const csv = writeTenantFile(entries, 'tenants.csv');
+    assert.equal(
+      csv,
+      `${HEADER}\r\nPlain,plain.example.com,${APP},global,vscode,,,\r\n"Say ""hi"", then",q.example.com,${APP},global,clientCredentials,,,true\r\n`,
+    );
+    assert.deepEqual(JSON.parse(writeTenantFile(entries, 'tenants.json')), [
+      { label: 'Plain', tenantId: 'plain.example.com', clientId: APP, cloud: 'global', authMode: 'vscode' },
+      {
+        label: 'Say "hi", then',
+        tenantId: 'q.example.com',
+        clientId: APP,
+        cloud: 'global',
+        authMode: 'clientCredentials',
+        sharedCredential: true,
+      },
+    ]);
   });
 
   it('JSON in, and what Export writes (CSV and JSON) reads back the same', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { maskedAccount, valueText } from '../../src/text';
+import { maskedAccount, plainText, valueText } from '../../src/text';
 
 describe('text helpers', () => {
   it('masks an account name for the log: its first character and its domain', () => {
@@ -16,5 +16,12 @@ describe('text helpers', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     assert.equal(valueText(cyclic), '[object Object]');
+  });
+
+  it('plainText of nothing is empty, and an account without a name before its domain is masked to one character', () => {
+    assert.equal(plainText(undefined), '');
+    assert.equal(plainText(null), '');
+    assert.equal(maskedAccount('@contoso.com'), '@…');
+    assert.equal(maskedAccount('admin@contoso.com'), 'a…@contoso.com');
   });
 });

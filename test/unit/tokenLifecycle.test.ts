@@ -267,6 +267,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.tokens.delete(hq.id);
       const { ui, log, tree, context } = setup([tokenFileOf(seedLocation(1)), { confirm: true }]);
       await run(ui, log, () => renewToken(context, hq, 'en'));
+      assert.match(log.text(), new RegExp(`Renew token ${hq.id}: failed: `));
       assert.match(ui.of('error')[0].message ?? '', /"Contoso HQ" no longer exists in Intune; the list was refreshed/);
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${hq.id}`]);
       assert.equal(tree.fullRefreshes, 1);
@@ -298,10 +299,60 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       await run(ui, log, () => renewToken(context, labs, 'en'));
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`], 'one PATCH, and no sync of a renewal not confirmed');
       const [error] = ui.of('error');
-      assert.match(error.message ?? '', /The renewal of "Contoso Labs" is not confirmed: the token shows no change since it was sent/);
+      assert.match(
+        error.message ?? '',
+        /The renewal of "Contoso Labs" is not confirmed: the token shows no change since it was sent\. .*may have carried out this request/,
+      );
       assert.deepEqual(error.buttons, ['Check Again', 'Send Again']);
       assert.deepEqual(ui.of('info'), []);
       assert.deepEqual(tree.refreshedTokens, []);
+      assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel'], 'the reading can be stopped');
+      assert.ok(ui.progressReports.includes("Intune's answer was lost; reading the tenant to see whether the change reached it"));
+      const logged = log.text();
+      assert.match(logged, new RegExp(`Renew token ${labs.id}: unconfirmed: `));
+      assert.match(logged, new RegExp(`Renew token ${labs.id}: left unconfirmed by the user`));
+    });
+
+    it('Check Again on an unconfirmed renewal reads the token again: a change Intune shows late is accepted, and nothing is resent', async () => {
+      tenant.addFault({ route: 'update', status: 502 });
+      const { ui, log, context } = setup([tokenFileOf(seedLocation(3), 'Contoso Ltd', '2027-12-01T00:00:00+0000'), { confirm: true }]);
+      ui.errorChoices.push('Check Again');
+      ui.onError = () => {
+        const stored = tenant.tokens.get(labs.id);
+        if (stored) {
+          stored.lastModifiedDateTime = new Date().toISOString();
+        }
+      };
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
+      assert.equal(ui.of('error').length, 1);
+      assert.equal(ui.of('progress').filter((shown) => shown.title === 'Renewing the VPP token "Contoso Labs"…').length, 2);
+      assert.match(ui.of('info')[0].message ?? '', /Renewed the VPP token "Contoso Labs"/);
+    });
+
+    it('Check Again that still sees nothing says so again; Send Again then needs its confirmation and sends once more', async () => {
+      tenant.addFault({ route: 'update', status: 502 });
+      const { ui, log, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }, { confirm: true }]);
+      ui.errorChoices.push('Check Again', 'Send Again');
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.equal(ui.of('error').length, 2);
+      assert.equal(ui.of('confirm')[1].message, 'Upload the token file onto "Contoso Labs" again?');
+      assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
+      assert.match(log.text(), new RegExp(`Renew token ${labs.id}: done`));
+    });
+
+    it('Cancel while the tenant is read after a lost answer stops reading at once', async () => {
+      tenant.addFault({ route: 'update', status: 502 });
+      const { ui, log, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }]);
+      ui.onProgressReport = (message, cancel) => (/answer was lost/.test(message) ? cancel() : undefined);
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      const patchedAt = tenant.requestsFor('update')[0].time;
+      assert.deepEqual(
+        tenant.requestsFor('get').filter((request) => request.time >= patchedAt),
+        [],
+        'no read after Cancel',
+      );
+      assert.match(ui.of('error')[0].message ?? '', /is not confirmed/);
     });
 
     it('Graph answering 204 to the PATCH works as well as 200 with the token', async () => {
