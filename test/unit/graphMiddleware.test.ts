@@ -157,6 +157,20 @@ describe('Graph middleware, each on its own', () => {
       await assert.rejects(handler.execute(request('GET')), /The request was cancelled\./);
     });
 
+    it('a request without options is a read: retried after a 503', async () => {
+      const network = new ScriptedNetwork([{ status: 503, headers: { 'Retry-After': '1' } }, { status: 200 }]);
+      const { handler } = retryingChain(network);
+      await handler.execute({ request: `${GRAPH}/beta/deviceAppManagement/vppTokens` });
+      assert.equal(network.attempts.length, 2);
+    });
+
+    it('a Retry-After of exactly the longest wait is still waited out', async () => {
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '60' } }, { status: 200 }]);
+      const { handler, waits } = retryingChain(network);
+      await handler.execute(request('GET'));
+      assert.deepEqual(waits, [60_000]);
+    });
+
     it('a chain without a next middleware is a programming error, said at once', async () => {
       await assert.rejects(new GraphRetryHandler(DEFAULT_RETRY_POLICY).execute(request('GET')), /must not be the last middleware/);
       await assert.rejects(

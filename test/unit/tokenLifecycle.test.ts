@@ -326,7 +326,12 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       await run(ui, log, () => renewToken(context, labs, 'en'));
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
       assert.equal(ui.of('error').length, 1);
-      assert.equal(ui.of('progress').filter((shown) => shown.title === 'Renewing the VPP token "Contoso Labs"…').length, 2);
+      const renewing = ui.of('progress').filter((shown) => shown.title === 'Renewing the VPP token "Contoso Labs"…');
+      assert.deepEqual(
+        renewing.map((shown) => shown.buttons),
+        [['Cancel'], ['Cancel']],
+        'the send and the Check Again can both be stopped',
+      );
       assert.match(ui.of('info')[0].message ?? '', /Renewed the VPP token "Contoso Labs"/);
     });
 
@@ -353,6 +358,17 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
         'no read after Cancel',
       );
       assert.match(ui.of('error')[0].message ?? '', /is not confirmed/);
+      assert.doesNotMatch(log.text(), /could not read the tenant/, 'no read was tried after Cancel');
+    });
+
+    it('a read that fails while a lost answer is reconciled is logged, and the write stays unconfirmed', async () => {
+      tenant.addFault({ route: 'update', status: 502 });
+      tenant.addFault({ route: 'get', status: 500, times: 10 });
+      const { ui, log, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }]);
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.match(log.text(), new RegExp(`Renew token ${labs.id}: could not read the tenant: kind=server`));
+      assert.match(ui.of('error')[0].message ?? '', /is not confirmed/);
+      assert.equal(tenant.requestsFor('update').length, 1);
     });
 
     it('Graph answering 204 to the PATCH works as well as 200 with the token', async () => {
