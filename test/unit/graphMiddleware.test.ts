@@ -262,6 +262,9 @@ describe('Graph middleware, each on its own', () => {
       const cancel = new AbortController();
       const waiting = throttle.acquire(cancel.signal);
       const state = settledFlag(waiting);
+      // Aborted once the write is already waiting for its slot, not before it started to.
+      await turns();
+      assert.equal(state.settled, false);
       cancel.abort();
       await turns();
       assert.equal(state.settled, true, 'the wait ended without waiting for the slot');
