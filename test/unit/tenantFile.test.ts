@@ -243,6 +243,35 @@ describe('tenant files', () => {
     ]);
   });
 
+  it('a byte-order mark inside the text is kept; a short row is read with its missing cells empty', () => {
+    assert.deepEqual(parseCsv('a\uFEFF,b'), [['a\uFEFF', 'b']]);
+    const { entries, refused } = readTenantFile([HEADER, `Short,short.example.com,${APP}`].join('\n'), 'tenants.csv', []);
+    assert.deepEqual(refused, []);
+    assert.deepEqual(entries, [{ label: 'Short', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'short.example.com' }]);
+  });
+
+  it('a domain may have one-letter labels, and must end with its top-level label', () => {
+    const { entries, refused } = readTenantFile(
+      [HEADER, `One letter,x.example.com,${APP},,,,`, `Trailing,contoso.example.com-x,${APP},,,,`].join('\n'),
+      'tenants.csv',
+      [],
+    );
+    assert.deepEqual(
+      entries.map((entry) => entry.label),
+      ['One letter'],
+    );
+    assert.deepEqual(
+      refused.map((row) => row.label),
+      ['Trailing'],
+    );
+  });
+
+  it('Export writes JSON only for a name ending in .json', () => {
+    const entries = [{ label: 'Plain', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'plain.example.com' }];
+    assert.ok(writeTenantFile(entries, 'tenants.json.csv').startsWith(`${HEADER}\r\n`));
+    assert.ok(writeTenantFile(entries, 'tenants.JSON').startsWith('['));
+  });
+
   it('JSON in, and what Export writes (CSV and JSON) reads back the same', () => {
     const tenants: TenantEntry[] = [
       { label: 'Contoso', cloud: 'global', authMode: 'vscode', clientId: APP, tenantId: 'contoso.example.com' },
