@@ -8,15 +8,22 @@ import { RecordingLogger } from './fixtures';
 
 const GRAPH = 'https://graph.example.test';
 
-/** The network end of a chain: answers each attempt with the next scripted status and headers, and records when. */
+/** One scripted attempt: an answer (its body `{}` unless given, none for a 204), or an error thrown instead. */
+type ScriptedAnswer = { status: number; headers?: Record<string, string>; body?: string | null } | { error: Error };
+
+/** The network end of a chain: answers each attempt with the next scripted answer, and records when. */
 class ScriptedNetwork implements Middleware {
   readonly attempts: { url: string; method: string; at: number }[] = [];
-  constructor(private readonly answers: { status: number; headers?: Record<string, string> }[]) {}
+  constructor(private readonly answers: ScriptedAnswer[]) {}
   setNext(): void {}
   async execute(context: Context): Promise<void> {
     const answer = this.answers.shift() ?? { status: 200 };
     this.attempts.push({ url: String(context.request), method: context.options?.method ?? 'GET', at: Date.now() });
-    context.response = new Response(answer.status === 204 ? null : '{}', { status: answer.status, headers: answer.headers });
+    if ('error' in answer) {
+      throw answer.error;
+    }
+    const body = answer.body !== undefined ? answer.body : answer.status === 204 ? null : '{}';
+    context.response = new Response(body, { status: answer.status, headers: answer.headers });
   }
 }
 
@@ -105,29 +112,22 @@ describe('Graph middleware, each on its own', () => {
       assert.equal(network.attempts.length, 1);
     });
     it('a resend cancelled while it waited for its write slot is reported as throttled: the attempt that went out was refused', async () => {
-      let attempts = 0;
-      const network: Middleware = {
-        setNext: () => undefined,
-        execute: async (context: Context) => {
-          attempts++;
-          if (attempts > 1) {
-            throw new VppError('cancelled', 'Cancelled before the request was sent.');
-          }
-          context.response = new Response('{}', { status: 429, headers: { 'Retry-After': '1' } });
-        },
-      };
-      const { handler } = retryingChain(network as ScriptedNetwork);
+      const network = new ScriptedNetwork([
+        { status: 429, headers: { 'Retry-After': '1' } },
+        { error: new VppError('cancelled', 'Cancelled before the request was sent.') },
+      ]);
+      const { handler } = retryingChain(network);
       await assert.rejects(
         handler.execute(request('POST')),
         (error) => error instanceof VppError && error.kind === 'throttled' && /nothing was carried out/.test(error.message),
       );
-      assert.equal(attempts, 2);
+      assert.equal(network.attempts.length, 2);
     });
   });
 
   describe('GraphRetryHandler, odd answers', () => {
     it('a 429 without a body is retried like any other', async () => {
-      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '2' } }, { status: 200 }]);
+      const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '2' }, body: null }, { status: 200 }]);
       const { handler, waits } = retryingChain(network);
       await handler.execute(request('GET'));
       assert.deepEqual(waits, [2_000]);
@@ -135,19 +135,13 @@ describe('Graph middleware, each on its own', () => {
     });
 
     it('a resend that fails for another reason keeps its own error, not "throttled"', async () => {
-      let attempts = 0;
-      const network = {
-        setNext: () => undefined,
-        execute: async (context: Context) => {
-          attempts++;
-          if (attempts > 1) {
-            throw new VppError('network', 'Could not reach Microsoft Graph.');
-          }
-          context.response = new Response(null, { status: 429, headers: { 'Retry-After': '1' } });
-        },
-      };
-      const { handler } = retryingChain(network as unknown as ScriptedNetwork);
+      const network = new ScriptedNetwork([
+        { status: 429, headers: { 'Retry-After': '1' } },
+        { error: new VppError('network', 'Could not reach Microsoft Graph.') },
+      ]);
+      const { handler } = retryingChain(network);
       await assert.rejects(handler.execute(request('POST')), (error) => error instanceof VppError && error.kind === 'network');
+      assert.equal(network.attempts.length, 2);
     });
 
     it('a cancelled wait says so', async () => {
