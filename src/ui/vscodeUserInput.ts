@@ -153,15 +153,13 @@ export class VscodeUserInput implements UserInput {
 
   async withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable = false): Promise<T> {
     await this.pacer.turn();
-    return Promise.resolve(
-      vscode.window.withProgress<T>({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
-        const cancel = new AbortController();
-        const subscription = token.onCancellationRequested(() => cancel.abort());
-        return task({ report: (message) => progress.report({ message }), signal: cancel.signal }).finally(() => {
-          subscription.dispose();
-        });
-      }),
-    );
+    return vscode.window.withProgress<T>({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
+      const cancel = new AbortController();
+      const subscription = token.onCancellationRequested(() => cancel.abort());
+      return task({ report: (message) => progress.report({ message }), signal: cancel.signal }).finally(() => {
+        subscription.dispose();
+      });
+    });
   }
 
   showDeviceCode(message: string, userCode: string, verificationUri: string): void {
