@@ -300,35 +300,30 @@ export class SimulatedTenant {
   /** Authorization codes handed out by the sign-in page, each usable once, with what the token request must match. */
   private readonly authorizationCodes = new Map<string, { clientId: string; redirectUri: string; codeChallenge: string }>();
   /** The user the next device code sign-in signs in; tests change it to sign in as somebody else. */
-  userName = DEFAULT_USER_NAME;
+  userName!: string;
   private readonly sockets = new Set<Socket>();
   private server: https.Server | undefined;
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  pageSize: number;
-  latencyMs: number;
+  // The behaviours below are set by restoreBehaviour(), which the constructor runs through reset().
+  pageSize!: number;
+  latencyMs!: number;
   /** How syncLicenses answers: the bare token (the metadata) or `{"value": token}` (the docs' examples). */
-  syncAnswer: 'entity' | 'value' = 'entity';
+  syncAnswer!: 'entity' | 'value';
   /** How a PATCH of a token answers: 200 with the token (the docs) or 204 No Content. */
-  patchAnswer: 'entity' | 'noContent' = 'entity';
+  patchAnswer!: 'entity' | 'noContent';
   /** How long a revoke's action result stays `active`, and in how many steps a token revoke frees its licenses. */
-  revokeCompletionMs: number;
-  revokeSteps: number;
+  revokeCompletionMs!: number;
+  revokeSteps!: number;
   /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
-  permissions: readonly string[];
+  permissions!: readonly string[];
   writeLimit: TenantOptions['writeLimit'];
 
   constructor(private readonly options: TenantOptions) {
     this.tenantId = options.tenantId ?? SIM_TENANT_ID;
     this.clientId = options.clientId ?? SIM_CLIENT_ID;
     this.clientSecret = options.clientSecret ?? SIM_CLIENT_SECRET;
-    this.pageSize = options.pageSize ?? 5;
-    this.permissions = options.permissions ?? [...README_PERMISSIONS];
-    this.latencyMs = options.latencyMs ?? 0;
-    this.writeLimit = options.writeLimit;
-    this.revokeCompletionMs = options.revokeCompletionMs ?? 300;
-    this.revokeSteps = options.revokeSteps ?? 1;
     this.reset(options.tokens);
   }
 
