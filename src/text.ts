@@ -1,14 +1,31 @@
 /**
- * Characters that can hide or reorder text on screen or in a log: C0/C1 controls (ANSI escapes start with one),
- * bidirectional overrides and isolates, zero-width characters and the BOM.
+ * Characters that can hide or reorder text on screen, in a log or before a language model: C0/C1 controls (ANSI
+ * escapes start with one), the soft hyphen, the Arabic letter mark, the Mongolian vowel separator, zero-width
+ * characters, bidirectional overrides and isolates, invisible operators, the BOM, the interlinear annotation marks
+ * and the Unicode tag block (which can spell a whole instruction no one sees).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const INVISIBLE_OR_CONTROL =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
-/** Server-provided text made safe to show in one line: no controls, no Markdown link syntax, bounded length. */
+/** Whether text holds a character that `plainText` would take out: a control, a line break or an invisible one. */
+export function hasInvisibleOrControl(value: string): boolean {
+  return new RegExp(INVISIBLE_OR_CONTROL.source, 'u').test(value);
+}
+
+/**
+ * Text from outside the admin's hands (a name from Graph, an account from a login host, a tenant label from a file)
+ * made safe to show in one line: no controls or invisible characters, no Markdown link (`[x](command:…)`) and no
+ * status bar icon (`$(…)`) syntax, bounded length. The one cleaning function: applied where such text enters.
+ */
 export function plainText(value: unknown, maxLength = 300): string {
   const raw = value === undefined || value === null ? '' : valueText(value);
-  const cleaned = raw.replace(INVISIBLE_OR_CONTROL, ' ').replace(/\]\(/g, '] (').replace(/\s+/g, ' ').trim();
+  const cleaned = raw
+    .replace(INVISIBLE_OR_CONTROL, ' ')
+    .replace(/\]\s*\(/g, '] (')
+    .replace(/\$\(/g, '$ (')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
 }
 

@@ -11,14 +11,57 @@ export interface ClientCertificate {
   readonly thumbprintSha256: string;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/g;
+/** A PEM boundary line's marker; the label is bounded, so the scan costs a fixed amount per character. */
+const PEM_MARKER = /-----(BEGIN|END) ([A-Z ]{1,64})-----/g;
+
+/**
+ * The PEM blocks of a text, in order: each BEGIN with the first matching END after it (blocks do not nest or
+ * overlap). One pass over the text and one over its markers, so a hostile file of many unmatched BEGIN lines costs
+ * as little as a good one (a backtracking regex took seconds on 400 KB).
+ */
+export function pemBlocks(text: string): { type: string; pem: string }[] {
+  const markers = [...text.matchAll(PEM_MARKER)].map((match) => ({
+    begin: match[1] === 'BEGIN',
+    type: match[2],
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+  const endsByType = new Map<string, number[]>();
+  markers.forEach((marker, index) => {
+    if (!marker.begin) {
+      const ends = endsByType.get(marker.type) ?? [];
+      ends.push(index);
+      endsByType.set(marker.type, ends);
+    }
+  });
+  const nextEnd = new Map<string, number>();
+  const blocks: { type: string; pem: string }[] = [];
+  let consumedTo = 0;
+  for (const begin of markers) {
+    if (!begin.begin || begin.start < consumedTo) {
+      continue;
+    }
+    const ends = endsByType.get(begin.type) ?? [];
+    let cursor = nextEnd.get(begin.type) ?? 0;
+    while (cursor < ends.length && markers[ends[cursor]].start <= begin.end) {
+      cursor++;
+    }
+    nextEnd.set(begin.type, cursor);
+    if (cursor < ends.length) {
+      const end = markers[ends[cursor]];
+      blocks.push({ type: begin.type, pem: text.slice(begin.start, end.end) });
+      consumedTo = end.end;
+    }
+  }
+  return blocks;
+}
 
 /**
  * Reads a private key and its certificate from PEM text (one file holding both, or two files joined), checks that
  * they belong together and derives the thumbprint. Throws a ConfigurationError that says what is wrong.
  */
 export function parseClientCertificate(pemText: string): ClientCertificate {
-  const blocks = [...pemText.matchAll(PEM_BLOCK)].map((match) => ({ type: match[1], pem: match[0] }));
+  const blocks = pemBlocks(pemText);
   const keyBlock = blocks.find((block) => /PRIVATE KEY$/.test(block.type));
   const certificateBlock = blocks.find((block) => block.type === 'CERTIFICATE');
   if (!keyBlock || !certificateBlock) {

@@ -139,7 +139,7 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
             }),
         ...msalAuthority(this.settings),
       },
-      system: msalSystemOptions(msal, this.log),
+      system: msalSystemOptions(msal, this.log, this.settings),
     });
   }
 }

@@ -1,13 +1,52 @@
 import type { ICachePlugin, PublicClientApplication } from '@azure/msal-node';
 import * as l10n from '@vscode/l10n';
-import { delegatedScopes } from '../config/clouds';
+import { delegatedScopes, LOGIN_HOST_ALIASES } from '../config/clouds';
 import { ConnectionSettings } from '../config/settings';
-import { VppError } from '../errors';
+import { ConfigurationError, VppError } from '../errors';
 import { Logger } from '../log';
 import { UserInput } from '../ui/userInput';
 import { signInError } from './signInErrors';
 import { msalAuthority, msalSystemOptions } from './msalOptions';
 import { AccessTokenSource } from './tokenSource';
+import { plainText } from '../text';
+
+/** Where Microsoft's clouds show the device code page besides their login hosts (`/devicelogin`, `/deviceloginus`…). */
+const DEVICE_LOGIN_HOSTS = ['microsoft.com', 'www.microsoft.com'];
+
+/**
+ * The page the device code sign-in opens, as the login host named it, if it may be opened: https, on the configured
+ * login origin or, for a Microsoft cloud, on a host Microsoft uses for that cloud's sign-in. Anything else (another
+ * server, `file:`, `command:`) is refused with a ConfigurationError before it is shown or opened.
+ */
+export function verificationPage(uri: unknown, settings: ConnectionSettings): string {
+  let url: URL | undefined;
+  try {
+    url = typeof uri === 'string' ? new URL(uri) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const hosts =
+    settings.cloud === 'custom' ? [] : [...LOGIN_HOST_ALIASES[settings.cloud], ...DEVICE_LOGIN_HOSTS].map((host) => `https://${host}`);
+  const allowed = [new URL(settings.endpoints.loginEndpoint).origin, ...hosts];
+  if (!url || url.protocol !== 'https:' || url.username || url.password || !allowed.includes(url.origin)) {
+    throw new ConfigurationError(
+      l10n.t(
+        'The sign-in service asked to open {0}, which is not a sign-in page of {1}. It was not opened, and the sign-in was stopped.',
+        plainText(uri, 120) || l10n.t('no address'),
+        new URL(settings.endpoints.loginEndpoint).host,
+      ),
+    );
+  }
+  return url.href;
+}
+
+/** The code the admin types, as the login host gave it: letters, digits and `-` only, or a ConfigurationError. */
+function userCodeOf(code: unknown): string {
+  if (typeof code !== 'string' || !/^[A-Za-z0-9-]{4,32}$/.test(code)) {
+    throw new ConfigurationError(l10n.t('The sign-in service sent a code that cannot be shown; the sign-in was stopped.'));
+  }
+  return code;
+}
 
 /** Where msal's token cache (accounts and refresh tokens: secrets) is kept: VS Code's SecretStorage in the extension. */
 export interface TokenCacheStore {
@@ -61,8 +100,12 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
     const request = {
       scopes: this.scopes,
       cancel: false,
-      deviceCodeCallback: (response: { message: string; userCode: string; verificationUri: string }) => {
-        this.ui.showDeviceCode(response.message, response.userCode, response.verificationUri);
+      // The login host's own message is not shown: it could say anything. A page or code that fails the checks
+      // throws here, before msal starts polling, and the sign-in ends with that error.
+      deviceCodeCallback: (response: { userCode: string; verificationUri: string }) => {
+        const page = verificationPage(response.verificationUri, this.settings);
+        const code = userCodeOf(response.userCode);
+        this.ui.showDeviceCode(l10n.t('To sign in, open {0} and enter the code {1}.', page, code), code, page);
       },
     };
     try {
@@ -139,7 +182,7 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
         ...msalAuthority(this.settings),
       },
       cache: { cachePlugin },
-      system: msalSystemOptions(msal, this.log),
+      system: msalSystemOptions(msal, this.log, this.settings),
     });
   }
 }

@@ -5,14 +5,22 @@ type Msal = typeof import('@azure/msal-node');
 
 /** The msal error code under which a refused redirect reaches the sign-in error handling. */
 export const REDIRECT_NOT_FOLLOWED = 'redirect_not_followed';
+/** The msal error code under which a request to an origin that is not the tenant's login reaches the error handling. */
+export const ORIGIN_REFUSED = 'origin_refused';
 
 /**
- * msal-node's network client, less one thing: it never follows a redirect. msal's own client does, and a 307
- * from the login host keeps the POST body, which holds the client secret or signed assertion. A redirect becomes
- * an error naming the host it pointed to; other failures take the shapes msal's own client gives them.
+ * msal-node's network client, less two things. It never follows a redirect: msal's own client does, and a 307
+ * from the login host keeps the POST body, which holds the client secret or signed assertion. And it sends nothing
+ * to an origin other than the tenant's login (and its cloud's documented aliases): msal takes its token and device
+ * code endpoints from the login host's metadata, which could name any server. Either becomes an error naming the
+ * host; other failures take the shapes msal's own client gives them.
  */
 export class NoRedirectNetworkClient implements INetworkModule {
-  constructor(private readonly msal: Msal) {}
+  constructor(
+    private readonly msal: Msal,
+    /** The only origins requests may go to, as `https://host[:port]`. */
+    private readonly allowedOrigins: readonly string[],
+  ) {}
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
     return this.send<T>('GET', url, options, timeout);
@@ -28,6 +36,17 @@ export class NoRedirectNetworkClient implements INetworkModule {
     options: NetworkRequestOptions | undefined,
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
+    const target = originOf(url);
+    if (!target || !this.allowedOrigins.includes(target)) {
+      throw new this.msal.AuthError(
+        ORIGIN_REFUSED,
+        '',
+        l10n.t(
+          'The sign-in service pointed to {0}, which is not its own address: nothing was sent there, as your credentials go only to the configured login host.',
+          hostOf(url),
+        ),
+      );
+    }
     // A failed fetch is turned into msal's network error by msal itself.
     const response = await fetch(url, {
       method,
@@ -61,6 +80,23 @@ export class NoRedirectNetworkClient implements INetworkModule {
 function redirectHost(location: string | null, base: string): string {
   try {
     return new URL(location ?? '', base).host;
+  } catch {
+    return l10n.t('an unreadable address');
+  }
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' ? parsed.origin.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || l10n.t('an unreadable address');
   } catch {
     return l10n.t('an unreadable address');
   }

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { CancelledError, VppError } from '../errors';
 import { GRANTED_PERMISSIONS } from '../config/permissions';
 import { plainText } from '../text';
-import { REDIRECT_NOT_FOLLOWED } from './msalNetworkClient';
+import { ORIGIN_REFUSED, REDIRECT_NOT_FOLLOWED } from './msalNetworkClient';
 
 /** Entra errors that mean the app or its permission has not been registered or consented in the tenant. */
 const CONSENT_CODES = new Set(['65001', '65004', '650051', '650052', '650057', '90094', '90099', '700016', '500011']);
@@ -36,7 +36,7 @@ export function signInError(error: unknown): VppError {
   ) {
     return new CancelledError(l10n.t('Sign-in was cancelled.'));
   }
-  if (errorCode === REDIRECT_NOT_FOLLOWED) {
+  if (errorCode === REDIRECT_NOT_FOLLOWED || errorCode === ORIGIN_REFUSED) {
     return new VppError('redirected', plainText(errorMessage, 400));
   }
   const code = /AADSTS(\d+)/.exec(message)?.[1];

@@ -17,7 +17,7 @@ export function changedFields(token: VppTokenRecord, draft: Partial<TokenSetting
   for (const field of ['displayName', 'appleId', 'countryOrRegion', 'automaticallyUpdateApps', 'dataSharingConsentGranted'] as const) {
     const value = draft[field];
     const before = token[field] ?? undefined;
-    const same = typeof value === 'string' && typeof before === 'string' ? value.trim() === before.trim() : value === before;
+    const same = typeof value === 'string' && typeof before === 'string' ? sameText(value, before) : value === before;
     if (value !== undefined && !same) {
       changes[field] = value;
     }
@@ -46,7 +46,15 @@ function changeLines(token: VppTokenRecord, changes: VppTokenChanges, locale: st
 
 /** Whether the token shows every change (its values are the new ones). */
 function showsChanges(token: VppTokenRecord, changes: VppTokenChanges): boolean {
-  return Object.entries(changes).every(([field, value]) => token[field as EditableField] === value);
+  return Object.entries(changes).every(([field, value]) => {
+    const shown = token[field as EditableField];
+    return typeof value === 'string' && typeof shown === 'string' ? sameText(value, shown) : shown === value;
+  });
+}
+
+/** Text the admin typed against a name read from Graph, which is kept cleaned (see `plainText`): compared the same way. */
+function sameText(typed: string, read: string): boolean {
+  return plainText(typed, 500) === plainText(read, 500);
 }
 
 /**

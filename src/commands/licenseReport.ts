@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { csvCell } from '../csv';
 import { describeForLog, VppError } from '../errors';
 import { groupByTokenId, licenseTotals } from '../graph/licenses';
 import { VppAppRecord, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
@@ -25,16 +26,6 @@ const CSV_COLUMNS = [
   'usedLicenses',
   'totalLicenses',
 ] as const;
-
-/**
- * A cell a spreadsheet would not run: text starting with `=`, `+`, `-`, `@`, a tab or a carriage return (how a
- * formula starts, even after a quote) gets a leading `'`; then RFC 4180 quoting where needed.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  const inert = typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
-}
 
 /** One row per app bought with a token, and one row for a token without apps; the header first. */
 export function licenseReportCsv(tenants: readonly TenantLicenses[]): string {

@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import * as l10n from '@vscode/l10n';
 import { RawSettings } from '../config/settings';
 import { readTenantFile, writeTenantFile } from '../config/tenantFile';
 import { TenantEntry } from '../config/tenants';
+import { plainText } from '../text';
 import { ActionContext } from './commandContext';
 
 /** Far above any list of tenants: a larger file is not read. */
@@ -29,10 +31,41 @@ export function entryOf(label: string, raw: RawSettings, sharedCredential: boole
   };
 }
 
-function listed(lines: readonly string[]): string[] {
+function listed<T extends string | string[]>(lines: readonly T[]): (T | string)[] {
   return lines.length > PREVIEW_ROWS
     ? [...lines.slice(0, PREVIEW_ROWS), l10n.t('… and {0} more', lines.length - PREVIEW_ROWS)]
     : [...lines];
+}
+
+/** A host as the preview names it: in ASCII (an internationalised name as its xn-- form), flagged when it is unusual. */
+function hostShown(endpoint: unknown): string {
+  const { host, hostname } = new URL(String(endpoint));
+  if (isIP(hostname.replace(/^\[(.*)\]$/, '$1'))) {
+    return l10n.t('{0} (an IP address)', host);
+  }
+  return /(^|\.)xn--/i.test(host) ? l10n.t('{0} (an internationalised name: check it letter by letter)', host) : host;
+}
+
+/**
+ * What decides where an imported tenant signs in, for its preview: the label, cloud, sign-in mode, client id and
+ * tenant; for a custom cloud both hosts, and a shared app credential, each with a warning, as either can hand a
+ * sign-in or a stored secret to someone else's server.
+ */
+function previewLines(entry: TenantEntry): string[] {
+  const lines = [
+    `• "${plainText(entry.label, 80)}" · ${String(entry.cloud)} · ${String(entry.authMode)} · ${l10n.t('client {0}', String(entry.clientId))} · ${l10n.t('tenant {0}', String(entry.tenantId))}`,
+  ];
+  if (entry.cloud === 'custom') {
+    lines.push(
+      `  ⚠ ${l10n.t('Custom cloud: signs in at {0} and reads Graph at {1}. Add it only if you know these servers.', hostShown(entry.loginEndpoint), hostShown(entry.graphEndpoint))}`,
+    );
+  }
+  if (entry.sharedCredential === true) {
+    lines.push(
+      `  ⚠ ${l10n.t('Uses the client secret or certificate stored for the app {0}, shared with its other tenants.', String(entry.clientId))}`,
+    );
+  }
+  return lines;
 }
 
 /**
@@ -70,7 +103,7 @@ export async function importTenants(context: ActionContext, registry: TenantImpo
   }
   const detail = [
     l10n.t('To add ({0}):', read.entries.length),
-    ...listed(read.entries.map((entry) => `${String(entry.label)} · ${String(entry.cloud)} · ${String(entry.authMode)}`)),
+    ...listed(read.entries.map(previewLines)).flat(),
     ...(refusedLines.length > 0 ? ['', l10n.t('Not added ({0}):', refusedLines.length), ...listed(refusedLines)] : []),
   ].join('\n');
   const confirmed = await context.ui.confirm(
@@ -84,7 +117,7 @@ export async function importTenants(context: ActionContext, registry: TenantImpo
     return;
   }
   await registry.addAll(read.entries);
-  context.log.info(`Imported ${read.entries.length} tenants from ${picked.name}; ${read.refused.length} rows refused.`);
+  context.log.info(`Imported ${read.entries.length} tenants from ${plainText(picked.name, 120)}; ${read.refused.length} rows refused.`);
   await context.ui.info(
     read.refused.length === 0
       ? l10n.t('Added {0} tenants. Each signs in as its mode says; app-only tenants need their secret or certificate.', read.entries.length)

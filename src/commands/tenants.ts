@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
 import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../config/settings';
-import { rawFromEntry, TenantEntry, tenantKey } from '../config/tenants';
+import { rawFromEntry, TenantEntry, tenantKey, tenantLabelProblem } from '../config/tenants';
 import { VppError } from '../errors';
 import { InputStep, runSteps } from '../ui/multiStepInput';
 import type { ActionContext } from './commandContext';
@@ -130,7 +130,7 @@ export async function addTenant({ ui }: ActionContext, tenants: TenantAdding): P
     textStep(
       'label',
       () => l10n.t("A name for the tenant, shown in the view (for example the customer's name)"),
-      (value) => (value.trim() && value.trim().length <= 80 ? undefined : l10n.t('Enter a name of 1 to 80 characters.')),
+      tenantLabelProblem,
       ui,
       title,
     ),

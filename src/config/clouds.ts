@@ -19,6 +19,17 @@ export const WELL_KNOWN_CLOUDS: Readonly<Record<Exclude<CloudName, 'custom'>, Cl
   china: { graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn', loginEndpoint: 'https://login.chinacloudapi.cn' },
 };
 
+/**
+ * The hosts of each Microsoft cloud's login authority, as msal's instance metadata lists them (msal may send to any
+ * of them). Device code sign-in also shows its page on `microsoft.com` (`/devicelogin`, `/deviceloginus`, …).
+ */
+export const LOGIN_HOST_ALIASES: Readonly<Record<Exclude<CloudName, 'custom'>, readonly string[]>> = {
+  global: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
+  usGov: ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
+  usGovDoD: ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
+  china: ['login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'],
+};
+
 /** The delegated permissions this extension needs (see permissions.ts), scoped to a cloud's Graph host. */
 export function delegatedScopes(graphEndpoint: string): string[] {
   return GRANTED_PERMISSIONS.map((permission) => `${graphEndpoint}/${permission}`);

@@ -1,7 +1,9 @@
 import * as l10n from '@vscode/l10n';
+import { csvCell, csvCellValue, parseCsv } from '../csv';
+import { plainText } from '../text';
 import { CLOUD_NAMES } from './clouds';
 import { AUTH_MODES, httpsOrigin, text } from './settings';
-import { rawFromEntry, TenantEntry, tenantKey } from './tenants';
+import { rawFromEntry, TenantEntry, tenantKey, tenantLabelProblem } from './tenants';
 
 /** The columns of a tenant file, in this order when written; names are matched without regard to case. */
 export const TENANT_COLUMNS = [
@@ -28,48 +30,6 @@ export interface RefusedRow {
 export interface TenantImport {
   readonly entries: TenantEntry[];
   readonly refused: RefusedRow[];
-}
-
-/** Splits CSV text (RFC 4180: quoted fields, doubled quotes, commas and line breaks inside quotes) into rows. */
-export function parseCsv(csv: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const text = csv.replace(/^\uFEFF/, '');
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        field += char;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[index + 1] === '\n') {
-        index++;
-      }
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += char;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** The rows of a tenant file as objects, numbered; JSON (an array of objects) or CSV with a header row. */
@@ -100,12 +60,16 @@ function rowsOf(fileText: string, fileName: string): { row: number; values: Reco
     .filter(({ cells }) => cells.some((cell) => cell.trim() !== ''))
     .map(({ row, cells }) => ({
       row,
-      values: Object.fromEntries(columns.flatMap((column, index) => (column ? [[column, cells[index]?.trim() ?? '']] : []))),
+      values: Object.fromEntries(columns.flatMap((column, index) => (column ? [[column, csvCellValue(cells[index]?.trim() ?? '')]] : []))),
     }));
 }
 
 /** Why a row cannot be a tenant entry, or undefined; an empty optional cell counts as absent. */
 function rowProblem(entry: TenantEntry): string | undefined {
+  const labelProblem = tenantLabelProblem(text(entry.label));
+  if (labelProblem) {
+    return labelProblem;
+  }
   if (!CLOUD_NAMES.includes(entry.cloud as never)) {
     return l10n.t('unknown cloud "{0}" (use one of {1})', text(entry.cloud), CLOUD_NAMES.join(', '));
   }
@@ -156,7 +120,8 @@ export function readTenantFile(fileText: string, fileName: string, existingKeys:
       ...(optional('loginEndpoint') ? { loginEndpoint: httpsOrStay(optional('loginEndpoint')) } : {}),
       ...(values.sharedCredential === true || /^true$/i.test(text(values.sharedCredential)) ? { sharedCredential: true } : {}),
     };
-    const label = text(entry.label) || l10n.t('row {0}', row);
+    // Shown in the preview: cleaned, so that a label cannot forge a line of it.
+    const label = plainText(entry.label, 40) || l10n.t('row {0}', row);
     const problem = rowProblem(entry);
     const key = tenantKey(rawFromEntry(entry, undefined));
     if (problem) {
@@ -199,8 +164,7 @@ export function writeTenantFile(entries: readonly TenantEntry[], fileName: strin
       2,
     )}\n`;
   }
-  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   return (
-    [TENANT_COLUMNS.join(','), ...rows.map((row) => TENANT_COLUMNS.map((column) => cell(row[column])).join(','))].join('\r\n') + '\r\n'
+    [TENANT_COLUMNS.join(','), ...rows.map((row) => TENANT_COLUMNS.map((column) => csvCell(row[column])).join(','))].join('\r\n') + '\r\n'
   );
 }

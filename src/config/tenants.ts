@@ -1,5 +1,25 @@
 import { createHash } from 'node:crypto';
+import * as l10n from '@vscode/l10n';
+import { hasInvisibleOrControl, plainText } from '../text';
 import { RawSettings, SettingNames, text, USER_SETTING_NAMES } from './settings';
+
+/** The longest tenant label: it names a root item of the view and goes into messages. */
+export const MAX_TENANT_LABEL_LENGTH = 80;
+
+/**
+ * Why a tenant label cannot be used, or undefined: 1 to 80 characters, without controls, line breaks or invisible
+ * and bidirectional characters (which could forge a line of a message or the log, or hide what it says).
+ */
+export function tenantLabelProblem(label: string): string | undefined {
+  const trimmed = label.trim();
+  if (!trimmed || trimmed.length > MAX_TENANT_LABEL_LENGTH) {
+    return l10n.t('Enter a name of 1 to {0} characters.', MAX_TENANT_LABEL_LENGTH);
+  }
+  if (hasInvisibleOrControl(trimmed)) {
+    return l10n.t('The name holds a line break, a control character or an invisible one: type it again without them.');
+  }
+  return undefined;
+}
 
 /** One entry of `intuneVpp.additionalTenants` as the user (or "Add Tenant…") wrote it, before validation. */
 export interface TenantEntry {
@@ -92,7 +112,7 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
   if (entries.length === 0 || text(primary.clientId)) {
     definitions.push({
       key: tenantKey(primary),
-      label: text(primaryLabel) || text(primary.tenantId) || fallbackLabel,
+      label: labelOf(primaryLabel, primary.tenantId, fallbackLabel),
       raw: primary,
       primary: true,
       settingNames: USER_SETTING_NAMES,
@@ -102,7 +122,7 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
   for (const entry of entries) {
     const raw = rawFromEntry(entry, primary.requestTimeoutSeconds);
     const key = tenantKey(raw);
-    const label = text(entry.label) || text(entry.tenantId) || fallbackLabel;
+    const label = labelOf(entry.label, entry.tenantId, fallbackLabel);
     if (definitions.some((definition) => definition.key === key)) {
       duplicates.push(label);
       continue;
@@ -117,6 +137,11 @@ export function tenantDefinitions(primary: RawSettings, additional: unknown, pri
     });
   }
   return { definitions, duplicates };
+}
+
+/** A tenant's label as the view, its messages and the log show it: cleaned where it enters, whoever wrote the settings. */
+function labelOf(label: unknown, tenantId: unknown, fallbackLabel: string): string {
+  return plainText(text(label), MAX_TENANT_LABEL_LENGTH) || plainText(text(tenantId), MAX_TENANT_LABEL_LENGTH) || fallbackLabel;
 }
 
 /** The additional entries without the one whose key is `key`. */

@@ -9,7 +9,7 @@ import type {
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { GraphRoute } from '../config/permissions';
-import { logSafeId } from '../text';
+import { logSafeId, plainText } from '../text';
 import { errorFromResponse } from './errorFromResponse';
 import { describePath } from './requestObserver';
 import { WriteSlotOptions } from './writeThrottle';
@@ -130,12 +130,26 @@ export function tokenPath(id: string, action?: string): string {
 }
 
 /** What the tree shows of an app or an eBook: its name, token and license counts, each only when of the right type. */
+/** The longest name kept from Graph; far above what any view shows. */
+const MAX_NAME_LENGTH = 500;
+
+/**
+ * A name from Graph, cleaned where it enters (see `plainText`): whoever can write in Intune chooses it, and it goes
+ * into the tree, messages, the log and a language model's context. Undefined stays undefined.
+ */
+function name(value: unknown): string | undefined {
+  return typeof value === 'string' ? plainText(value, MAX_NAME_LENGTH) : undefined;
+}
+
+/** The free-text fields of a token: cleaned as `name` cleans them. */
+const TOKEN_NAME_FIELDS = ['displayName', 'organizationName', 'appleId', 'locationName'] as const;
+
 function licensedItem(item: Record<string, unknown> & { id: string }) {
   const text = (key: string) => (typeof item[key] === 'string' ? item[key] : undefined);
   const count = (key: string) => (typeof item[key] === 'number' ? item[key] : undefined);
   return {
     id: item.id,
-    displayName: text('displayName'),
+    displayName: name(item.displayName),
     vppTokenId: text('vppTokenId'),
     usedLicenseCount: count('usedLicenseCount'),
     totalLicenseCount: count('totalLicenseCount'),
@@ -147,7 +161,7 @@ function appRecord(app: Record<string, unknown> & { id: string }): VppAppRecord 
   const type = app['@odata.type'];
   return {
     ...licensedItem(app),
-    bundleId: typeof app.bundleId === 'string' ? app.bundleId : undefined,
+    bundleId: name(app.bundleId),
     platform: type === '#microsoft.graph.iosVppApp' ? 'iOS' : type === '#microsoft.graph.macOsVppApp' ? 'macOS' : undefined,
   };
 }
@@ -311,11 +325,11 @@ export class VppTokenService {
         id: license.id,
         kind: license['@odata.type'] === '#microsoft.graph.iosVppAppAssignedDeviceLicense' || managedDeviceId ? 'device' : 'user',
         userId: text('userId'),
-        userName: text('userName'),
-        userPrincipalName: text('userPrincipalName'),
-        userEmailAddress: text('userEmailAddress'),
+        userName: name(license.userName),
+        userPrincipalName: name(license.userPrincipalName),
+        userEmailAddress: name(license.userEmailAddress),
         managedDeviceId,
-        deviceName: text('deviceName'),
+        deviceName: name(license.deviceName),
       };
     });
   }
@@ -474,7 +488,13 @@ export class VppTokenService {
     if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
       throw this.malformed(method, TOKENS_PATH, response, l10n.t('a token has no id'));
     }
-    return withoutSecret(item as Record<string, unknown>) as VppTokenRecord;
+    const record = withoutSecret(item as Record<string, unknown>);
+    for (const field of TOKEN_NAME_FIELDS) {
+      if (typeof record[field] === 'string') {
+        record[field] = name(record[field]);
+      }
+    }
+    return record as VppTokenRecord;
   }
 
   private checkNextLink(nextLink: unknown, seen: Set<string>, pages: number, response: Response, path: string): void {

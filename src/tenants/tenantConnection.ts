@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { maskedAccount } from '../text';
+import { maskedAccount, plainText } from '../text';
 import * as l10n from '@vscode/l10n';
 import { ClientCredentialsTokenSource, SecretStore } from '../auth/clientCredentialsTokenSource';
 import { ClientCertificate, parseClientCertificate } from '../auth/clientCertificate';
@@ -13,7 +12,7 @@ import { TenantDefinition } from '../config/tenants';
 import { ConfigurationError, VppError } from '../errors';
 import { createVppTokenService } from '../graph/createService';
 import { VppTokenService } from '../graph/vppTokenService';
-import { TenantSecrets } from './tenantSecrets';
+import { appScopeOf, TenantSecrets } from './tenantSecrets';
 
 interface Ready {
   readonly settings: ConnectionSettings;
@@ -23,15 +22,9 @@ interface Ready {
   readonly service: VppTokenService;
 }
 
-/**
- * The app a shared credential belongs to: its login host name and client id, hashed into a key. Only entries whose
- * settings say `sharedCredential: true` use it; a port is left out (a cloud's login host has one).
- */
-function appScope(settings: ConnectionSettings): string {
-  return createHash('sha256')
-    .update(`${new URL(settings.endpoints.loginEndpoint).hostname.toLowerCase()}|${settings.clientId.toLowerCase()}`)
-    .digest('hex')
-    .slice(0, 16);
+/** An account name as the extension keeps it: one plain line, or a placeholder when nothing readable is left. */
+function accountName<T extends string | undefined>(name: T): T | string {
+  return name === undefined ? name : plainText(name, 200) || l10n.t('an account without a readable name');
 }
 
 /** How versions before per-entry keys scoped a stored credential: login host, tenant and app. */
@@ -112,13 +105,13 @@ export class TenantConnection implements vscode.Disposable {
       this.key,
       settings && legacyScope(settings),
       this.adoptSharedSecrets,
-      settings && this.sharedCredentialScope(settings),
+      this.definition.sharedCredential && settings ? appScopeOf(settings.endpoints.loginEndpoint, settings.clientId) : undefined,
     );
   }
 
   /** The app whose stored credential this tenant shares, by its entry's choice; undefined when it keeps its own. */
   sharedCredentialScope(settings: ConnectionSettings | undefined = this.settingsOrUndefined()): string | undefined {
-    return this.definition.sharedCredential && settings ? appScope(settings) : undefined;
+    return this.definition.sharedCredential && settings ? appScopeOf(settings.endpoints.loginEndpoint, settings.clientId).scope : undefined;
   }
 
   private settingsOrUndefined(): ConnectionSettings | undefined {
@@ -282,9 +275,11 @@ export class TenantConnection implements vscode.Disposable {
         }
         return inner.getAccessToken();
       },
-      signIn: () => inner.signIn(),
-      switchAccount: () => inner.switchAccount(),
-      account: async () => (this.context.globalState.get<boolean>(this.signedOutKey) ? undefined : inner.account()),
+      // An account name comes from a login host or VS Code's provider: it is cleaned here, where it enters, before
+      // it reaches the status bar, a notification or the log.
+      signIn: async () => accountName(await inner.signIn()),
+      switchAccount: async () => accountName(await inner.switchAccount()),
+      account: async () => (this.context.globalState.get<boolean>(this.signedOutKey) ? undefined : accountName(await inner.account())),
       signOut: () => inner.signOut(),
       invalidate: () => inner.invalidate(),
     };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** What SecretStorage offers that the tenant secrets use (VS Code's `context.secrets`; a map in tests). */
 export interface SecretStorageLike {
   get(key: string): Thenable<string | undefined>;
@@ -9,6 +11,29 @@ export const SECRET_KINDS = ['clientSecret', 'clientCertificate', 'tokenCache'] 
 export type SecretKind = (typeof SECRET_KINDS)[number];
 /** The kinds an app's entries may share (the token cache stays per tenant). */
 const SHAREABLE_KINDS: readonly SecretKind[] = ['clientSecret', 'clientCertificate'];
+
+/** The app a shared credential belongs to: the key it is stored under now, and the one an earlier version used. */
+export interface AppScope {
+  readonly scope: string;
+  /** The key earlier versions made from the login host name alone (no port): read once, moved, then deleted. */
+  readonly earlierScope?: string;
+}
+
+const hashed = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/**
+ * The app whose credential entries may share: the full login origin (scheme, host and port) and the client id, so
+ * that an entry on another port of the same host never reads it. A key of an earlier version, made from the host
+ * name alone, is adopted only for the default port, the one it can have been stored for by a legitimate entry.
+ */
+export function appScopeOf(loginEndpoint: string, clientId: string): AppScope {
+  const url = new URL(loginEndpoint);
+  const id = clientId.toLowerCase();
+  return {
+    scope: hashed(`${url.origin.toLowerCase()}|${id}`),
+    ...(url.port === '' ? { earlierScope: hashed(`${url.hostname.toLowerCase()}|${id}`) } : {}),
+  };
+}
 
 /**
  * The credentials and token cache one tenant entry keeps, under its own key. Earlier versions keyed them by login
@@ -28,7 +53,7 @@ export class TenantSecrets {
      * The app (login host and client id) whose credential this entry shares by choice, or undefined: its secret
      * and certificate are then stored once for every entry of the app that chose to share them.
      */
-    private readonly appScope?: string,
+    private readonly appScope?: AppScope,
   ) {}
 
   /** Whether a kind is kept under the app's shared key rather than the entry's own. */
@@ -37,11 +62,13 @@ export class TenantSecrets {
   }
 
   key(kind: SecretKind): string {
-    return this.shared(kind) ? `intuneVpp.app/${this.appScope}/${kind}` : `intuneVpp.tenant/${this.entryKey}/${kind}`;
+    return this.appScope && this.shared(kind) ? appKey(this.appScope.scope, kind) : `intuneVpp.tenant/${this.entryKey}/${kind}`;
   }
 
   async get(kind: SecretKind): Promise<string | undefined> {
-    if (!this.shared(kind)) {
+    if (this.shared(kind)) {
+      await this.adoptEarlierAppKey(kind);
+    } else {
       await this.adopt(kind);
     }
     return this.storage.get(this.key(kind));
@@ -84,6 +111,22 @@ export class TenantSecrets {
   async deleteShared(): Promise<void> {
     for (const kind of SHAREABLE_KINDS.filter((candidate) => this.shared(candidate))) {
       await this.storage.delete(this.key(kind));
+      if (this.appScope?.earlierScope) {
+        await this.storage.delete(appKey(this.appScope.earlierScope, kind));
+      }
+    }
+  }
+
+  /** Moves a shared credential from the key an earlier version gave it (login host name, no port) to the origin's key. */
+  private async adoptEarlierAppKey(kind: SecretKind): Promise<void> {
+    const earlier = this.appScope?.earlierScope;
+    if (!earlier || (await this.storage.get(this.key(kind))) !== undefined) {
+      return;
+    }
+    const value = await this.storage.get(appKey(earlier, kind));
+    if (value !== undefined) {
+      await this.storage.store(this.key(kind), value);
+      await this.storage.delete(appKey(earlier, kind));
     }
   }
 
@@ -96,6 +139,10 @@ export class TenantSecrets {
       await this.storage.store(this.key(kind), legacy);
     }
   }
+}
+
+function appKey(scope: string, kind: SecretKind): string {
+  return `intuneVpp.app/${scope}/${kind}`;
 }
 
 /** Where versions before per-entry keys kept a secret. */

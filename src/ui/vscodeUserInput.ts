@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
+import { ConfigurationError } from '../errors';
 import { plainText } from '../text';
+import { BoundedRead, readBoundedFile } from './readBoundedFile';
 import { NotificationPacer } from './notificationPacer';
 import { PickedFile, PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from './userInput';
 
@@ -183,8 +185,19 @@ export class VscodeUserInput implements UserInput {
     if (!files || files.length === 0) {
       return undefined;
     }
-    const contents = await Promise.all(files.map((file) => vscode.workspace.fs.readFile(file)));
-    return contents.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
+    const texts: string[] = [];
+    for (const file of files) {
+      const read = await readPicked(file, MAX_PEM_FILE_BYTES);
+      if (read.kind !== 'text') {
+        throw new ConfigurationError(
+          read.kind === 'tooLarge'
+            ? l10n.t('The file "{0}" is larger than 64 KB: it is not a certificate or a private key.', fileName(file))
+            : l10n.t('"{0}" is not a regular file. Choose the PEM file itself.', fileName(file)),
+        );
+      }
+      texts.push(read.text);
+    }
+    return texts.join('\n');
   }
 
   async pickTextFile(
@@ -205,11 +218,12 @@ export class VscodeUserInput implements UserInput {
     if (!file) {
       return undefined;
     }
-    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    const { size } = await vscode.workspace.fs.stat(file);
-    // A file far larger than any token is not read into memory at all.
-    const text = size <= maxBytes ? new TextDecoder().decode(await vscode.workspace.fs.readFile(file)) : undefined;
-    return { name, size, text };
+    const name = fileName(file);
+    const read = await readPicked(file, maxBytes);
+    if (read.kind === 'notAFile') {
+      throw new ConfigurationError(l10n.t('"{0}" is not a regular file. Choose the file itself.', name));
+    }
+    return read.kind === 'text' ? { name, size: read.size, text: read.text } : { name, size: read.size, text: undefined };
   }
 
   async pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
@@ -230,4 +244,33 @@ export class VscodeUserInput implements UserInput {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `${title}\n\n${text}` });
     await vscode.window.showTextDocument(document, { preview: false });
   }
+}
+
+/** A certificate and its key take a few KB; a PEM file above this is not one. */
+const MAX_PEM_FILE_BYTES = 64 * 1024;
+
+function fileName(file: vscode.Uri): string {
+  return file.path.slice(file.path.lastIndexOf('/') + 1);
+}
+
+/**
+ * A picked file's text, never more than `maxBytes` read. A local file goes through `readBoundedFile` (regular files
+ * only, bounded whatever `stat` says); a file of another file system provider must say it is a file and its size,
+ * and is checked again once read.
+ */
+async function readPicked(file: vscode.Uri, maxBytes: number): Promise<BoundedRead> {
+  if (file.scheme === 'file') {
+    return readBoundedFile(file.fsPath, maxBytes);
+  }
+  const { type, size } = await vscode.workspace.fs.stat(file);
+  if ((type & vscode.FileType.File) === 0) {
+    return { kind: 'notAFile' };
+  }
+  if (size > maxBytes) {
+    return { kind: 'tooLarge', size };
+  }
+  const bytes = await vscode.workspace.fs.readFile(file);
+  return bytes.byteLength > maxBytes
+    ? { kind: 'tooLarge', size: bytes.byteLength }
+    : { kind: 'text', text: new TextDecoder().decode(bytes), size: bytes.byteLength };
 }

@@ -425,6 +425,47 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     }
   });
 
+  it('device code: a verification page off the login host is never shown or opened; a hostile account name reaches the admin as plain text', async () => {
+    await configure({ 'auth.mode': 'deviceCode' });
+    try {
+      fixture.tenant.addFault({
+        route: 'devicecode',
+        contentType: 'application/json',
+        body: JSON.stringify({
+          device_code: 'sim-device-code',
+          user_code: 'SIMC0DE1',
+          verification_uri: 'file:///etc/passwd',
+          expires_in: 900,
+          interval: 1,
+          message: 'Open [the guide](command:workbench.action.terminal.sendSequence?%7B%7D) now',
+        }),
+      });
+      const refused = new ScriptedUserInput();
+      await withUi(fixture.api, refused, () => vscode.commands.executeCommand('intuneVpp.signIn'));
+      assert.deepEqual(refused.of('deviceCode'), [], 'no prompt, no Copy & Open');
+      assert.match(
+        refused.of('error')[0]?.message ?? '',
+        /The sign-in service asked to open file:\/\/\/etc\/passwd, which is not a sign-in page of 127\.0\.0\.1:\d+\. It was not opened, and the sign-in was stopped\./,
+      );
+      assert.equal(fixture.tenant.requestsFor('token').length, 0, 'nothing polled for a code nobody saw');
+
+      fixture.tenant.userName = '[Open the setup guide](command:workbench.action.terminal.sendSequence?%7B%7D)\nSigned out.';
+      const ui = new ScriptedUserInput();
+      ui.onDeviceCode = () => fixture.tenant.approveDeviceCodes();
+      await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.signIn'));
+      assert.equal(ui.of('deviceCode')[0]?.message, `To sign in, open ${fixture.tenant.url}/devicelogin and enter the code SIMC0DE1.`);
+      assert.equal(
+        ui.of('info')[0]?.message,
+        'Signed in to Intune as [Open the setup guide] (command:workbench.action.terminal.sendSequence?%7B%7D) Signed out..',
+        'one line, and no link VS Code would render',
+      );
+    } finally {
+      fixture.tenant.userName = 'admin@contoso.example';
+      await withUi(fixture.api, new ScriptedUserInput(), () => vscode.commands.executeCommand('intuneVpp.signOut'));
+      await configure({ 'auth.mode': 'clientCredentials' });
+    }
+  });
+
   it('signs in app-only with a certificate chosen as PEM files, instead of the secret', async () => {
     const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
     fixture.tenant.clientCertificatePem = certPem;

@@ -4,6 +4,7 @@ import type { TreeNode } from '../../src/tree/treeNodes';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { SimulatedFront } from '../simulatedTenant/front';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, Fixture, labelOf, useFixture, withUi } from './fixture';
@@ -16,6 +17,7 @@ describe('twenty tenants in one view of a real VS Code', () => {
   let fixture: Fixture;
   const probe = { active: 0, most: 0 };
   const more: SimulatedTenant[] = [];
+  let front: SimulatedFront;
 
   before(async () => {
     fixture = await useFixture();
@@ -24,15 +26,17 @@ describe('twenty tenants in one view of a real VS Code', () => {
     for (let index = 0; index < MORE; index++) {
       const tenantId = `00000000-0000-4000-8000-${String(index + 2).padStart(12, '0')}`;
       // Each listing takes three pages of 100 ms, so tenants listed together overlap.
-      more.push(await new SimulatedTenant({ key: keyPem, cert: certPem, tenantId, latencyMs: 100, listingProbe: probe }).start());
+      more.push(new SimulatedTenant({ key: keyPem, cert: certPem, tenantId, latencyMs: 100, listingProbe: probe }));
     }
+    // One login and Graph host for all of them, as Microsoft's: the app's credential is shared per login origin.
+    front = await new SimulatedFront(more, { key: keyPem, cert: certPem }).start();
     await configure({
       maxConcurrentTenants: BOUND,
       additionalTenants: more.map((tenant, index) => ({
         label: `Customer ${String(index + 2).padStart(2, '0')}`,
         cloud: 'custom',
-        graphEndpoint: tenant.url,
-        loginEndpoint: tenant.url,
+        graphEndpoint: front.url,
+        loginEndpoint: front.url,
         authMode: 'clientCredentials',
         clientId: SIM_CLIENT_ID,
         tenantId: tenant.tenantId,
@@ -44,7 +48,7 @@ describe('twenty tenants in one view of a real VS Code', () => {
 
   after(async () => {
     await configure({ additionalTenants: undefined, maxConcurrentTenants: undefined });
-    await Promise.all(more.map((tenant) => tenant.stop()));
+    await front.stop();
   });
 
   async function roots(): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {

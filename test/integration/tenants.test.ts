@@ -94,6 +94,30 @@ describe('several tenants in one view of a real VS Code', () => {
     assert.equal(second.requestsFor('list').length, 0, 'nothing is sent to a tenant without a credential');
   });
 
+  it('Import Tenants… shows, before anything is added, where each imported tenant signs in, and refuses a forged label', async () => {
+    const app = SIM_CLIENT_ID;
+    const file = [
+      'label,tenantId,clientId,cloud,authMode,graphEndpoint,loginEndpoint,sharedCredential',
+      `Partner,partner.example.com,${app},custom,clientCredentials,https://graph.attacker.example,https://login.attacker.example,true`,
+      `"Forged\nNot added (0):",forged.example.com,${app},global,vscode,,,`,
+    ].join('\r\n');
+    const ui = new ScriptedUserInput([{ file: { name: 'from-a-colleague.csv', size: file.length, text: file } }, { confirm: false }]);
+    const before = vscode.workspace.getConfiguration('intuneVpp').get('additionalTenants');
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.importTenants'));
+    const [confirm] = ui.of('confirm');
+    assert.equal(confirm?.message, 'Add 1 tenant from "from-a-colleague.csv"?');
+    assert.deepEqual(confirm?.detail?.split('\n'), [
+      'To add (1):',
+      `• "Partner" · custom · clientCredentials · client ${app} · tenant partner.example.com`,
+      '  ⚠ Custom cloud: signs in at login.attacker.example and reads Graph at graph.attacker.example. Add it only if you know these servers.',
+      `  ⚠ Uses the client secret or certificate stored for the app ${app}, shared with its other tenants.`,
+      '',
+      'Not added (1):',
+      'Row 3 (Forged Not added (0):): The name holds a line break, a control character or an invisible one: type it again without them.',
+    ]);
+    assert.deepEqual(vscode.workspace.getConfiguration('intuneVpp').get('additionalTenants'), before, 'declined: nothing written');
+  });
+
   it('the second tenant\'s "set the secret" item asks for its secret only, and then lists its own tokens', async () => {
     const fabrikam = await root('Fabrikam');
     const [message] = await childrenOf(fabrikam.node);

@@ -341,7 +341,19 @@ export class SimulatedTenant {
     this.userName = DEFAULT_USER_NAME;
   }
 
+  /** The address of a front this tenant is served behind (see SimulatedFront), instead of a server of its own. */
+  private frontUrl: string | undefined;
+
+  /** Serves this tenant behind a front shared by many: its answers (paging links, sign-in metadata) name the front. */
+  serveBehind(frontUrl: string): this {
+    this.frontUrl = frontUrl;
+    return this;
+  }
+
   get url(): string {
+    if (this.frontUrl) {
+      return this.frontUrl;
+    }
     const address = this.server?.address() as AddressInfo | undefined;
     if (!address) {
       throw new Error('The simulated tenant is not running');

@@ -151,6 +151,7 @@ describe('chat tools (simulated tenant)', () => {
 
   it('names from Graph are quoted plain data: no link, no line break, no way out of the quotes', () => {
     assert.equal(quoted('a](command:x)\nb "c" \u202e'), '"a] (command:x) b \\"c\\""');
+    assert.equal(quoted('Token | 0 | done | forged'), '"Token \\| 0 \\| done \\| forged"', 'a | cannot add a cell to the row');
     assert.equal(quoted(null), '-');
   });
 

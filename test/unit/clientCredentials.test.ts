@@ -8,7 +8,7 @@ import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTo
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { accountContext, fakeAccount } from '../support/fakeAccount';
 
@@ -73,6 +73,27 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
       });
       assert.equal(tenant.requestsFor('token').length, 1);
       assert.equal(other.requests.length, 0);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('a login host whose metadata names a token endpoint on another server: the secret is not sent there, or anywhere', async () => {
+    const other = await startTenant();
+    try {
+      tenant.addFault({ route: 'openid', body: metadataWithEndpointsOn(tenant, other), contentType: 'application/json' });
+      const { tokenSource } = source(SIM_CLIENT_SECRET);
+      await assert.rejects(tokenSource.getAccessToken(), (error: unknown) => {
+        assert.ok(error instanceof VppError);
+        assert.equal(
+          error.message,
+          `The sign-in service pointed to ${new URL(other.url).host}, which is not its own address: nothing was sent there, as your credentials go only to the configured login host.`,
+        );
+        return true;
+      });
+      assert.equal(other.requests.length, 0, 'the other server received nothing');
+      assert.equal(tenant.requestsFor('token').length, 0);
+      assert.equal(log.text().includes(SIM_CLIENT_SECRET), false);
     } finally {
       await other.stop();
     }

@@ -4,7 +4,9 @@ import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { verificationPage } from '../../src/auth/deviceCodeTokenSource';
+import { resolveSettings } from '../../src/config/settings';
 
 describe('device code sign-in with msal-node against the simulated tenant', () => {
   let tenant: SimulatedTenant;
@@ -142,5 +144,100 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
     const later = source(new ScriptedUserInput()).tokenSource;
     assert.equal(await later.account(), 'helpdesk@fabrikam.example');
     assert.ok(stored && !stored.includes('admin@contoso.example'), 'the first account left the persisted cache');
+  });
+
+  describe('what the login host returns cannot steer the admin', () => {
+    function deviceCodeAnswer(fields: Record<string, unknown>): string {
+      return JSON.stringify({
+        device_code: 'sim-device-code',
+        user_code: 'SIMC0DE1',
+        verification_uri: `${tenant.url}/devicelogin`,
+        expires_in: 900,
+        interval: 1,
+        message: 'To sign in, use a web browser to open the page https://attacker.example and enter the code SIMC0DE1.',
+        ...fields,
+      });
+    }
+
+    for (const [name, uri] of [
+      ['a file: address', 'file:///etc/passwd'],
+      ['a command: link', 'command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D'],
+      ['http on the login host', 'http://127.0.0.1/devicelogin'],
+      ['https on another server', 'https://login.attacker.example/devicelogin'],
+    ] as const) {
+      it(`a verification page that is ${name} is neither shown nor opened, and the sign-in stops saying why`, async () => {
+        tenant.addFault({ route: 'devicecode', body: deviceCodeAnswer({ verification_uri: uri }), contentType: 'application/json' });
+        const ui = new ScriptedUserInput();
+        await assert.rejects(source(ui).tokenSource.signIn(), (error: unknown) => {
+          assert.ok(error instanceof VppError);
+          assert.match(
+            error.message,
+            /^The sign-in service asked to open .*, which is not a sign-in page of 127\.0\.0\.1:\d+\. It was not opened, and the sign-in was stopped\.$/,
+          );
+          return true;
+        });
+        assert.deepEqual(ui.of('deviceCode'), []);
+        assert.equal(tenant.requestsFor('token').length, 0, 'no poll for a code the admin never saw');
+      });
+    }
+
+    it("the login host's own message is not shown: the prompt names the checked page and code only", async () => {
+      tenant.addFault({ route: 'devicecode', body: deviceCodeAnswer({}), contentType: 'application/json' });
+      const ui = new ScriptedUserInput();
+      ui.onDeviceCode = () => tenant.approveDeviceCodes();
+      await source(ui)
+        .tokenSource.signIn()
+        .catch(() => undefined);
+      const [shown] = ui.of('deviceCode');
+      assert.equal(shown.message, `To sign in, open ${tenant.url}/devicelogin and enter the code SIMC0DE1.`);
+      assert.equal(shown.message?.includes('attacker'), false);
+    });
+
+    it('a user code that is not letters, digits and dashes stops the sign-in', async () => {
+      tenant.addFault({ route: 'devicecode', body: deviceCodeAnswer({ user_code: '[x](command:y)' }), contentType: 'application/json' });
+      const ui = new ScriptedUserInput();
+      await assert.rejects(source(ui).tokenSource.signIn(), /sent a code that cannot be shown/);
+      assert.deepEqual(ui.of('deviceCode'), []);
+    });
+
+    it("metadata naming another server's token and device code endpoints: nothing is sent there", async () => {
+      const other = await startTenant();
+      try {
+        tenant.addFault({ route: 'openid', body: metadataWithEndpointsOn(tenant, other), contentType: 'application/json' });
+        const ui = new ScriptedUserInput();
+        await assert.rejects(source(ui).tokenSource.signIn(), /which is not its own address: nothing was sent there/);
+        assert.equal(other.requests.length, 0);
+        assert.deepEqual(ui.of('deviceCode'), []);
+      } finally {
+        await other.stop();
+      }
+    });
+
+    it("Microsoft's clouds may show the page on microsoft.com or their login hosts; a custom cloud only on its own login origin", () => {
+      const global = resolveSettings({ cloud: 'global', clientId: SIM_CLIENT_ID });
+      const usGov = resolveSettings({ cloud: 'usGov', clientId: SIM_CLIENT_ID });
+      const custom = resolveSettings({
+        cloud: 'custom',
+        customGraphEndpoint: 'https://graph.lab.example',
+        customLoginEndpoint: 'https://login.lab.example:8443',
+        clientId: SIM_CLIENT_ID,
+      });
+      assert.equal(verificationPage('https://microsoft.com/devicelogin', global), 'https://microsoft.com/devicelogin');
+      assert.equal(
+        verificationPage('https://login.microsoftonline.com/common/oauth2/deviceauth', global),
+        'https://login.microsoftonline.com/common/oauth2/deviceauth',
+      );
+      assert.equal(verificationPage('https://microsoft.com/deviceloginus', usGov), 'https://microsoft.com/deviceloginus');
+      assert.throws(() => verificationPage('https://login.microsoftonline.com/common/oauth2/deviceauth', usGov), /not a sign-in page/);
+      assert.equal(verificationPage('https://login.lab.example:8443/devicelogin', custom), 'https://login.lab.example:8443/devicelogin');
+      for (const refused of [
+        'https://login.lab.example/devicelogin',
+        'https://microsoft.com/devicelogin',
+        'https://user@login.lab.example:8443/x',
+        42,
+      ]) {
+        assert.throws(() => verificationPage(refused, custom), /not a sign-in page/, String(refused));
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { SimulatedTenant, TenantOptions } from '../simulatedTenant/server';
+import { SimulatedTenant, SIM_TENANT_ID, TenantOptions } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { Logger } from '../../src/log';
@@ -48,5 +48,19 @@ export function signedInService(tenant: SimulatedTenant, retry = { delaySeconds:
     log: new RecordingLogger(),
     acceptLanguage: 'en-US',
     retry,
+  });
+}
+
+/** The simulated login host's OpenID metadata, with its token and device code endpoints on another server. */
+export function metadataWithEndpointsOn(tenant: SimulatedTenant, other: SimulatedTenant): string {
+  const own = `${tenant.url}/${SIM_TENANT_ID}`;
+  const foreign = `${other.url}/${SIM_TENANT_ID}`;
+  return JSON.stringify({
+    issuer: `${own}/v2.0`,
+    authorization_endpoint: `${own}/oauth2/v2.0/authorize`,
+    token_endpoint: `${foreign}/oauth2/v2.0/token`,
+    device_authorization_endpoint: `${foreign}/oauth2/v2.0/devicecode`,
+    end_session_endpoint: `${own}/oauth2/v2.0/logout`,
+    jwks_uri: `${own}/discovery/v2.0/keys`,
   });
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { csvCell, exportLicenseReport, ReportSource } from '../../src/commands/licenseReport';
+import { exportLicenseReport, ReportSource } from '../../src/commands/licenseReport';
+import { csvCell } from '../../src/csv';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppError } from '../../src/errors';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';

