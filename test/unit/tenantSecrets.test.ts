@@ -61,6 +61,16 @@ describe('secrets per tenant entry', () => {
     assert.equal(storage.values.has(legacyKey('clientCertificate', SHARED_SCOPE)), false, 'the shared key is gone');
   });
 
+  it("an earlier version's value never overwrites the entry's own, and nothing is copied when there is none", async () => {
+    const storage = new MemorySecrets();
+    const entry = new TenantSecrets(storage, 'entry', SHARED_SCOPE, async () => undefined);
+    assert.equal(await entry.get('clientSecret'), undefined);
+    assert.deepEqual([...storage.values.keys()], [], 'nothing to copy, nothing stored');
+    await entry.store('clientSecret', 'own');
+    storage.values.set(legacyKey('clientSecret', SHARED_SCOPE), 'old');
+    assert.equal(await entry.get('clientSecret'), 'own');
+  });
+
   it('signing out (deleting a secret) does not bring the shared value back on the next read', async () => {
     await storage.store(legacyKey('clientSecret', SHARED_SCOPE), 'old-secret');
     assert.equal(await gov.get('clientSecret'), 'old-secret');
@@ -144,5 +154,31 @@ describe('a shared app credential is bound to the login origin', () => {
     const entry = new TenantSecrets(storage, 'entry', undefined, none, appScopeOf('https://login.example', CLIENT));
     await entry.deleteShared();
     assert.deepEqual([...storage.values.keys()], []);
+  });
+
+  it('the key is the lower-case origin and client id, hashed: upgrading never loses a stored credential to a new spelling', () => {
+    const expected = createHash('sha256')
+      .update('https://login.example:8443|aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee')
+      .digest('hex')
+      .slice(0, 16);
+    assert.equal(appScopeOf('https://LOGIN.Example:8443', CLIENT).scope, expected);
+  });
+
+  it('a value already under the origin key is kept: the earlier key never overwrites it, and nothing is stored when neither has one', async () => {
+    const storage = new MemorySecrets();
+    const entry = new TenantSecrets(storage, 'entry', undefined, none, appScopeOf('https://login.example', CLIENT));
+    assert.equal(await entry.get('clientSecret'), undefined);
+    assert.deepEqual([...storage.values.keys()], [], 'reading nothing stores nothing');
+    await entry.store('clientSecret', 'current');
+    storage.values.set(earlierKey('login.example', 'clientSecret'), 'stale');
+    assert.equal(await entry.get('clientSecret'), 'current');
+  });
+
+  it("deleting the shared credential of an entry that does not share leaves that entry's own secret", async () => {
+    const storage = new MemorySecrets();
+    const own = new TenantSecrets(storage, 'entry', undefined, none);
+    await own.store('clientSecret', 'own-secret');
+    await own.deleteShared();
+    assert.equal(await own.get('clientSecret'), 'own-secret');
   });
 });
