@@ -35,9 +35,17 @@ function either(...permissions: string[]): RoutePermissions {
 }
 
 /**
- * Which Microsoft Graph permissions grant each call, from Microsoft's Graph reference (see
- * shared/reference/graph-vpp-lifecycle.md). Reading the apps bought with a token needs an apps permission:
- * `DeviceManagementServiceConfig.*` alone is refused there.
+ * Which Microsoft Graph permissions grant each call, least privileged first, as the current beta reference pages
+ * list them (checked 2026-12-06):
+ * - "List vppTokens", "Get vppToken": DeviceManagementApps.Read.All, .ReadWrite.All, DeviceManagementServiceConfig.Read.All, .ReadWrite.All;
+ * - "Create vppToken", "Update vppToken", "Delete vppToken", "revokeLicenses action", "syncLicenses action":
+ *   DeviceManagementApps.ReadWrite.All, DeviceManagementServiceConfig.ReadWrite.All. Earlier pages listed
+ *   DeviceManagementServiceConfig.ReadWrite.All and DeviceManagementConfiguration.ReadWrite.All for the two actions;
+ * - "List iosVppApps", "Get iosVppApp", "List iosVppAppAssignedLicenses": DeviceManagementApps.Read.All, .ReadWrite.All,
+ *   DeviceManagementConfiguration.Read.All, .ReadWrite.All;
+ * - "revokeAllLicenses action", "revokeUserLicense action", "revokeDeviceLicense action" (iosVppApp):
+ *   DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All;
+ * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All.
  */
 export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> = {
   listTokens: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
@@ -45,11 +53,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   createToken: either(APPS_READ_WRITE, SERVICE_CONFIG_READ_WRITE),
   updateToken: either(APPS_READ_WRITE, SERVICE_CONFIG_READ_WRITE),
   deleteToken: either(APPS_READ_WRITE, SERVICE_CONFIG_READ_WRITE),
-  revokeLicenses: either(SERVICE_CONFIG_READ_WRITE, CONFIGURATION_READ_WRITE),
-  syncLicenses: either(SERVICE_CONFIG_READ_WRITE, CONFIGURATION_READ_WRITE),
+  revokeLicenses: either(APPS_READ_WRITE, SERVICE_CONFIG_READ_WRITE),
+  syncLicenses: either(APPS_READ_WRITE, SERVICE_CONFIG_READ_WRITE),
   listVppApps: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
   getVppApp: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
-  listAssignedLicenses: either(CONFIGURATION_READ, CONFIGURATION_READ_WRITE, APPS_READ, APPS_READ_WRITE),
+  listAssignedLicenses: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
   revokeAppLicenses: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   revokeAppUserLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   revokeAppDeviceLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
@@ -57,11 +65,12 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
 };
 
 /**
- * The permissions an admin grants (delegated, or application for app-only) and the delegated sign-in requests, all at
- * once: the tokens and their writes, and the apps bought with each token and their per-app revokes. Asked together
- * so that no command stops at a second consent prompt.
+ * The one permission an admin grants (delegated, or application for app-only) and the delegated sign-in requests:
+ * per the pages above, `DeviceManagementApps.ReadWrite.All` grants every call this extension makes, so no other is
+ * asked for. A tenant that also granted `DeviceManagementServiceConfig.ReadWrite.All` (as earlier versions asked)
+ * keeps working; that permission alone grants the token calls but not the apps.
  */
-export const GRANTED_PERMISSIONS: readonly string[] = [SERVICE_CONFIG_READ_WRITE, APPS_READ_WRITE];
+export const GRANTED_PERMISSIONS: readonly string[] = [APPS_READ_WRITE];
 
 /** The permission a refused call needs, as messages name it: the one of the granted set that covers the route. */
 export function permissionFor(route: GraphRoute): string {

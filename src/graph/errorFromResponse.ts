@@ -43,6 +43,23 @@ export function unwrapIntuneMessage(message: string): { message: string; intuneC
   return { message: current, intuneCode };
 }
 
+/**
+ * Whether a 401 is Intune's "Forbidden" rather than an expired token: an account with consent but without an
+ * Intune license or role gets 401 with `UnknownError` and `{"ErrorCode":"Forbidden","Message":"{… An error has
+ * occurred …}"}` inside (microsoftgraph/msgraph-sdk-powershell#1257, Micke-K/IntuneManagement#215). Signing in
+ * again gives the same answer, so it must not be told as "sign in again".
+ */
+export function isIntuneForbidden(bodyText: string): boolean {
+  let parsed: GraphErrorBody | undefined;
+  try {
+    parsed = JSON.parse(bodyText) as GraphErrorBody;
+  } catch {
+    return false;
+  }
+  const unwrapped = unwrapIntuneMessage(typeof parsed?.error?.message === 'string' ? parsed.error.message : '');
+  return unwrapped.intuneCode?.toLowerCase() === 'forbidden' || /an error has occurred/i.test(unwrapped.message);
+}
+
 /** Parses `Retry-After` (seconds or an HTTP date) into whole seconds from now. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) {
@@ -109,6 +126,16 @@ export function errorFromResponse(response: FailedResponse): VppError {
 
   if (status === 400) {
     return new VppError('badRequest', l10n.t('Microsoft Graph refused the request as invalid (400).') + because, details);
+  }
+  if (status === 401 && isIntuneForbidden(response.bodyText)) {
+    return new VppError(
+      'forbidden',
+      l10n.t(
+        'Intune refused the signed-in account or app (401 Forbidden): it needs an Intune license and an Intune role that manages Apple VPP tokens, such as Intune Administrator or a custom role with the Mobile apps permissions. Signing in again does not change this; an Intune administrator must assign the license and the role.',
+      ),
+      details,
+      'permissions',
+    );
   }
   if (status === 401) {
     return new VppError(

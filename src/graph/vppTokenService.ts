@@ -10,7 +10,7 @@ import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
 import { GraphRoute } from '../config/permissions';
 import { logSafeId, plainText } from '../text';
-import { errorFromResponse } from './errorFromResponse';
+import { errorFromResponse, isIntuneForbidden } from './errorFromResponse';
 import { describePath } from './requestObserver';
 import { WriteSlotOptions } from './writeThrottle';
 
@@ -435,23 +435,24 @@ export class VppTokenService {
           : method === 'PATCH'
             ? await request.patch(body)
             : await request.delete()) as Response;
+    const failure = async (failed: Response) => {
+      const path = describePath(new URL(failed.url || this.graphEndpoint));
+      const bodyText = await this.readText(failed, method, path);
+      return { error: errorFromResponse({ route, method, path, status: failed.status, headers: failed.headers, bodyText }), bodyText };
+    };
     let response = await sendOnce();
-    // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry
-    // with a fresh token is safe, for writes too.
-    if (response.status === 401 && this.onUnauthorized()) {
-      await response.body?.cancel().catch(() => undefined);
+    if (response.status === 401) {
+      const first = await failure(response);
+      // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry with a
+      // fresh token is safe, for writes too. Intune's 401 "Forbidden" (no Intune license or role) is no such token:
+      // a fresh one gets the same answer, so it is told at once.
+      if (isIntuneForbidden(first.bodyText) || !this.onUnauthorized()) {
+        throw first.error;
+      }
       response = await sendOnce();
     }
     if (!response.ok) {
-      const path = describePath(new URL(response.url || this.graphEndpoint));
-      throw errorFromResponse({
-        route,
-        method,
-        path,
-        status: response.status,
-        headers: response.headers,
-        bodyText: await this.readText(response, method, path),
-      });
+      throw (await failure(response)).error;
     }
     return response;
   }

@@ -289,7 +289,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
     const errors = ui.of('error');
     assert.equal(errors.length, 1);
-    assert.match(errors[0].message ?? '', /DeviceManagementServiceConfig\.ReadWrite\.All/);
+    assert.match(errors[0].message ?? '', /DeviceManagementApps\.ReadWrite\.All/);
     assert.deepEqual(errors[0].buttons, ['Open Setup Guide', 'Show Log']);
     assert.equal(fixture.tenant.requestsFor('revoke').length, 1);
   });
@@ -347,6 +347,31 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     } finally {
       fixture.tenant.clearFaults();
       await other.stop();
+      await vscode.commands.executeCommand('intuneVpp.refresh');
+    }
+  });
+
+  it("an account without an Intune role (Intune's 401 Forbidden): one message naming the role, no sign-in prompt, no loop", async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    fixture.tenant.intuneRole = false;
+    try {
+      fixture.tenant.requests.length = 0;
+      await vscode.commands.executeCommand('intuneVpp.refresh');
+      assert.deepEqual(await items(), []);
+      assert.match(
+        fixture.api.viewMessage() ?? '',
+        /Intune refused the signed-in account or app \(401 Forbidden\): it needs an Intune license and an Intune role/,
+      );
+      const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+      await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+      const errors = ui.of('error');
+      assert.equal(errors.length, 1);
+      assert.match(errors[0].message ?? '', /Signing in again does not change this/);
+      assert.deepEqual(errors[0].buttons, ['Open Setup Guide', 'Show Log']);
+      assert.equal(fixture.tenant.requestsFor('list').length, 1, 'the listing was asked once, not again with a new token');
+      assert.ok(fixture.tenant.requestsFor('token').length <= 1, 'at most one token request');
+    } finally {
+      fixture.tenant.intuneRole = true;
       await vscode.commands.executeCommand('intuneVpp.refresh');
     }
   });

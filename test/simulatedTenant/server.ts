@@ -1,12 +1,14 @@
 import { constants, createHash, randomUUID, verify, X509Certificate } from 'node:crypto';
 import * as https from 'node:https';
+import { GraphContract } from '../support/graphContract';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seedApps, seedEBooks, seedLicenses, seedLocation, StoredApp, StoredEBook, StoredLicense, StoredToken, seedTokens } from './seed';
 
-/** What the README's admin setup grants: the tokens (and their writes), and the apps bought with them (and their revokes). */
-export const README_PERMISSIONS = ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.ReadWrite.All'] as const;
+/** What the README's admin setup grants: the one permission that grants every call the extension makes. */
+export const README_PERMISSIONS = ['DeviceManagementApps.ReadWrite.All'] as const;
 
+/** The token writes and the two token actions ("revokeLicenses action", "syncLicenses action" pages, checked 2026-12-06). */
 const TOKEN_WRITE = ['DeviceManagementApps.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All'];
 const APP_READ = [
   'DeviceManagementApps.Read.All',
@@ -33,8 +35,8 @@ const GRAPH_ROUTE_PERMISSIONS = {
     'DeviceManagementServiceConfig.Read.All',
     'DeviceManagementServiceConfig.ReadWrite.All',
   ],
-  revoke: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'],
-  sync: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'],
+  revoke: TOKEN_WRITE,
+  sync: TOKEN_WRITE,
   apps: [
     'DeviceManagementApps.Read.All',
     'DeviceManagementApps.ReadWrite.All',
@@ -318,6 +320,8 @@ export class SimulatedTenant {
   revokeSteps!: number;
   /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
   permissions!: readonly string[];
+  /** Whether the signed-in account has an Intune license and role; without, Graph answers every call 401 Forbidden. */
+  intuneRole!: boolean;
   writeLimit: TenantOptions['writeLimit'];
 
   constructor(private readonly options: TenantOptions) {
@@ -331,6 +335,7 @@ export class SimulatedTenant {
   private restoreBehaviour(): void {
     this.pageSize = this.options.pageSize ?? 5;
     this.permissions = this.options.permissions ?? [...README_PERMISSIONS];
+    this.intuneRole = true;
     this.latencyMs = this.options.latencyMs ?? 0;
     this.writeLimit = this.options.writeLimit;
     this.revokeCompletionMs = this.options.revokeCompletionMs ?? 300;
@@ -636,20 +641,29 @@ export class SimulatedTenant {
     if (route === 'token') {
       return this.issueToken(body, res);
     }
+    // Graph checks the request against its metadata before anything else: a path, query or body it does not
+    // describe is refused with 400, whoever sends it.
+    const refused = url.pathname.startsWith('/beta/') ? this.requestProblem(req.method ?? 'GET', url, body) : undefined;
+    if (refused) {
+      return json(res, 400, JSON.parse(graphError('BadRequest', refused.replace(/[^\w .,:'()$@#/-]/g, '').slice(0, 300), requestId)));
+    }
     if (route === 'unknown') {
       return json(res, 404, JSON.parse(graphError('ResourceNotFound', 'Resource not found for the segment.', requestId)));
     }
     if (!this.authorized(req.headers.authorization)) {
       return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
     }
+    if (!this.intuneRole) {
+      return json(res, 401, JSON.parse(intuneForbidden401(requestId, url.pathname)));
+    }
     const granting: readonly string[] | undefined = GRAPH_ROUTE_PERMISSIONS[route];
     if (granting && !this.permitted(req.headers.authorization, granting)) {
-      // As Intune answers: UnknownError wrapping a Forbidden that names the permissions that would do.
-      const message = JSON.stringify({
-        ErrorCode: 'Forbidden',
-        Message: `Application is not authorized to perform this operation. Application must have one of the following scopes: ${granting.join(', ')} - Operation ID (for customer support): ${requestId}`,
-      });
-      return json(res, 403, JSON.parse(graphError('UnknownError', message, requestId)));
+      // As Graph answers a missing permission (jseerden/IntuneBackupAndRestore#55): code Forbidden, and Intune's
+      // versioned message naming the scopes that would do.
+      const message = intuneMessage(
+        `Application is not authorized to perform this operation. Application must have one of the following scopes: ${granting.join(', ')} - Operation ID (for customer support): ${requestId} - Activity ID: ${requestId} - Url: ${url.pathname}`,
+      );
+      return json(res, 403, JSON.parse(graphError('Forbidden', message, requestId)));
     }
     const answer = this.graphAnswer(route, ids, url, body, requestId);
     if (answer.status === 204) {
@@ -661,6 +675,24 @@ export class SimulatedTenant {
   }
 
   /** Graph's answer to an authorized, permitted request; a write is carried out here. */
+  /**
+   * Why Graph would refuse a request, or undefined: what its metadata does not describe (an unknown `$select` name,
+   * a navigation or action without the cast it belongs to, a body property or enum value the type lacks, a wrong
+   * `@odata.type`), or a `$filter` that is not `isof('microsoft.graph.T')` clauses joined by `or`.
+   */
+  private requestProblem(method: string, url: URL, body: string): string | undefined {
+    const [problem] = graphContract().checkRequest(method, url.pathname + url.search, body);
+    if (problem) {
+      return problem;
+    }
+    const filter = url.searchParams.get('$filter');
+    const clause = /^isof\('microsoft\.graph\.\w+'\)$/;
+    if (filter !== null && !filter.split(/\s+or\s+/).every((part) => clause.test(part.trim()))) {
+      return `Invalid filter clause: ${filter}`;
+    }
+    return undefined;
+  }
+
   private graphAnswer(
     route: Route,
     ids: { tokenId?: string; appId?: string },
@@ -1307,9 +1339,13 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   if (method === 'POST' && pathname === GRAPH_PREFIX) {
     return { route: 'create' };
   }
-  const app = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)(?:\/microsoft\.graph\.iosVppApp)?(?:\/([^/]+))?$/.exec(pathname);
+  const app = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)(\/microsoft\.graph\.iosVppApp)?(?:\/([^/]+))?$/.exec(pathname);
   if (app) {
     const appId = decodeURIComponent(app[1]);
+    if (app[3] && !app[2]) {
+      // assignedLicenses and the revokes belong to iosVppApp, not to mobileApp: without the cast Graph finds none.
+      return { route: 'unknown', appId };
+    }
     const routes: Record<string, Route> = {
       'GET ': 'app',
       'GET assignedLicenses': 'licenses',
@@ -1317,7 +1353,7 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
       'POST revokeUserLicense': 'appUserRevoke',
       'POST revokeDeviceLicense': 'appDeviceRevoke',
     };
-    return { route: routes[`${method} ${app[2] ?? ''}`] ?? 'unknown', appId };
+    return { route: routes[`${method} ${app[3] ?? ''}`] ?? 'unknown', appId };
   }
   if (!pathname.startsWith(`${GRAPH_PREFIX}/`)) {
     return { route: 'unknown' };
@@ -1343,6 +1379,42 @@ function project(token: StoredToken, select: string | null, withoutSecret = fals
   return Object.fromEntries(
     // Without $select Graph returns every property, tokenActionResults included.
     Object.entries(token).filter(([key]) => (!fields || fields.has(key)) && !(withoutSecret && key === 'token')),
+  );
+}
+
+let contract: GraphContract | undefined;
+
+/** Graph's beta metadata extract, read once: the simulated tenant refuses what it does not describe. */
+function graphContract(): GraphContract {
+  contract ??= new GraphContract();
+  return contract;
+}
+
+/** Intune's own error document, which Graph carries as the `message` of its error. */
+function intuneMessage(message: string): string {
+  return JSON.stringify({
+    _version: 3,
+    Message: message,
+    CustomApiErrorPhrase: '',
+    RetryAfter: null,
+    ErrorSourceService: '',
+    HttpHeaders: '{}',
+  });
+}
+
+/**
+ * What Graph answers an account with consent but without an Intune license or Intune role: 401, not 403, with
+ * `UnknownError` wrapping a Forbidden that wraps "An error has occurred" (microsoftgraph/msgraph-sdk-powershell#1257,
+ * Micke-K/IntuneManagement#215).
+ */
+export function intuneForbidden401(requestId: string, path: string): string {
+  const inner = intuneMessage(
+    `An error has occurred - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - Activity ID: ${requestId} - Url: ${path} - CustomApiErrorPhrase: `,
+  );
+  return graphError(
+    'UnknownError',
+    JSON.stringify({ ErrorCode: 'Forbidden', Message: inner, Target: null, Details: null, InnerError: null, InstanceAnnotations: [] }),
+    requestId,
   );
 }
 

@@ -190,7 +190,7 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     await driver.waitForQuickPick('Revoke licenses of "Contoso HQ"');
     await session.workbench.page.keyboard.press('Enter');
     await driver.dialogButton('Revoke Licenses');
-    const toast = driver.notification(/DeviceManagementServiceConfig\.ReadWrite\.All/);
+    const toast = driver.notification(/DeviceManagementApps\.ReadWrite\.All/);
     await toast.waitFor({ state: 'visible' });
     assert.match(await toast.innerText(), /Access denied \(403\)/);
     assert.equal(tenant.requestsFor('revoke').length, 1);

@@ -44,10 +44,10 @@ describe("UI: mode vscode signs in with VS Code's own Microsoft provider against
     const accept = signInPage.locator('#accept');
     await accept.waitFor({ state: 'visible' });
     const asked = await signInPage.locator('li').allInnerTexts();
-    assert.deepEqual(asked.filter((scope) => scope.startsWith(tenant.url)).sort(), [
-      `${tenant.url}/DeviceManagementApps.ReadWrite.All`,
-      `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`,
-    ]);
+    assert.deepEqual(
+      asked.filter((scope) => scope.startsWith(tenant.url)),
+      [`${tenant.url}/DeviceManagementApps.ReadWrite.All`],
+    );
     await accept.click();
 
     // The session reaches the extension through onDidChangeSessions: the tree fills without a refresh.

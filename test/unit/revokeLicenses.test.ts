@@ -456,7 +456,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         name: '403',
         fault: { route: 'revoke', status: 403 },
         kind: 'forbidden',
-        message: /DeviceManagementServiceConfig\.ReadWrite\.All/,
+        message: /DeviceManagementApps\.ReadWrite\.All/,
         posts: 1,
         buttons: ['Open Setup Guide', 'Show Log'],
       },

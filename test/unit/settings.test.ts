@@ -88,7 +88,6 @@ describe('scopes', () => {
     assert.deepEqual(vscodeSessionScopes(settings), [
       'VSCODE_CLIENT_ID:app-id',
       'VSCODE_TENANT:tenant-id',
-      'https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All',
       'https://graph.microsoft.com/DeviceManagementApps.ReadWrite.All',
     ]);
     assert.equal(authenticationProviderId(settings), 'microsoft');
@@ -96,7 +95,6 @@ describe('scopes', () => {
     assert.deepEqual(vscodeSessionScopes(gov), [
       'VSCODE_CLIENT_ID:app-id',
       'VSCODE_TENANT:organizations',
-      'https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All',
       'https://graph.microsoft.us/DeviceManagementApps.ReadWrite.All',
     ]);
     assert.equal(authenticationProviderId(gov), 'microsoft-sovereign-cloud');
@@ -167,7 +165,7 @@ describe('sign-in errors', () => {
     assert.equal(error.kind, 'consentRequired');
     assert.equal(error.helpTopic, 'admin-setup');
     assert.match(error.message, /administrator must register an app/);
-    assert.match(error.message, /DeviceManagementServiceConfig\.ReadWrite\.All/);
+    assert.match(error.message, /permissions DeviceManagementApps\.ReadWrite\.All and grant admin consent/);
     assert.match(error.message, /Admin setup/);
     assert.equal(signInError(new Error('AADSTS700016: Application not found')).kind, 'consentRequired');
   });

@@ -14,7 +14,7 @@ function signInQuery(tenant: SimulatedTenant, verifier: string, overrides: Recor
     client_id: SIM_CLIENT_ID,
     response_type: 'code',
     redirect_uri: 'https://vscode.dev/redirect',
-    scope: `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All openid profile offline_access`,
+    scope: `${tenant.url}/DeviceManagementApps.ReadWrite.All openid profile offline_access`,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
     state: 'http://127.0.0.1:8080/stable/callback%3Fvscode-reqid=1',
@@ -40,7 +40,7 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
     const query = signInQuery(tenant, verifier);
     const page = await fetch(`${authorizePath()}?${query.toString()}`);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /DeviceManagementServiceConfig\.ReadWrite\.All[\s\S]*<button id="accept"/);
+    assert.match(await page.text(), /DeviceManagementApps\.ReadWrite\.All[\s\S]*<button id="accept"/);
     const answer = await fetch(`${authorizePath()}?${query.toString()}`, { method: 'POST', body: query, redirect: 'manual' });
     assert.equal(answer.status, 302);
     return new URL(answer.headers.get('location') ?? '');
@@ -53,7 +53,7 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
       code,
       code_verifier: verifier,
       redirect_uri: redirectUri,
-      scope: `${tenant.url}/DeviceManagementServiceConfig.ReadWrite.All`,
+      scope: `${tenant.url}/DeviceManagementApps.ReadWrite.All`,
     });
     return fetch(`${tenant.url}/${tenant.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form });
   }

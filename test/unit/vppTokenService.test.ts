@@ -47,6 +47,60 @@ describe('VppTokenService against the simulated tenant', () => {
     log = new RecordingLogger();
   });
 
+  describe("Intune's 401 Forbidden (an account without an Intune license or role)", () => {
+    it('is told as a missing role, at once: no fresh token, no second request, a write not sent again', async () => {
+      tenant.intuneRole = false;
+      let refreshes = 0;
+      const settings = tenantSettings(tenant, {});
+      const intune = createVppTokenService(settings, {
+        getAccessToken: async () => accessToken,
+        onUnauthorized: () => {
+          refreshes++;
+          return true;
+        },
+        log,
+        acceptLanguage: 'en-US',
+        retry: FAST_RETRY,
+      });
+      for (const call of [
+        () => intune.listTokens(),
+        () => intune.revokeLicenses(seedTokens()[0].id, { notifyManagedDevices: false, revokeUntrackedLicenses: false }),
+      ]) {
+        await assert.rejects(call(), (error: unknown) => {
+          assert.ok(error instanceof VppError);
+          assert.equal(error.kind, 'forbidden');
+          assert.equal(error.helpTopic, 'permissions');
+          assert.match(error.message, /^Intune refused the signed-in account or app \(401 Forbidden\)/);
+          assert.equal(error.details.status, 401);
+          assert.equal(error.details.code, 'Forbidden');
+          assert.match(error.details.requestId ?? '', /^[0-9a-f-]{36}$/);
+          return true;
+        });
+      }
+      assert.equal(refreshes, 0);
+      assert.equal(tenant.requestsFor('list').length, 1);
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+    });
+
+    it('an ordinary 401 (an expired token) still gets one fresh token and one more try', async () => {
+      let refreshes = 0;
+      const intune = createVppTokenService(tenantSettings(tenant, {}), {
+        getAccessToken: async () => accessToken,
+        onUnauthorized: () => {
+          refreshes++;
+          accessToken = tenant.issueAccessToken();
+          return true;
+        },
+        log,
+        acceptLanguage: 'en-US',
+        retry: FAST_RETRY,
+      });
+      tenant.expireAccessTokens();
+      assert.ok((await intune.listTokens()).length > 0);
+      assert.equal(refreshes, 1);
+    });
+  });
+
   describe('listTokens', () => {
     it('follows every nextLink and returns all tokens', async () => {
       const tokens = await service().listTokens();
@@ -216,29 +270,24 @@ describe('VppTokenService against the simulated tenant', () => {
       revoke: () => s.revokeLicenses(hq(), { notifyManagedDevices: false, revokeUntrackedLicenses: false }),
       sync: () => s.syncLicenses(hq()),
     });
-    const cases: { granted: string[]; refused: Record<string, string> }[] = [
+    const APPS_WRITE = 'DeviceManagementApps.ReadWrite.All';
+    const cases: { granted: string[]; refused: Record<string, string>; writes: number }[] = [
+      { granted: [], refused: { list: APPS_WRITE, get: APPS_WRITE, apps: APPS_WRITE, revoke: APPS_WRITE, sync: APPS_WRITE }, writes: 0 },
+      // The setup earlier versions asked for first: the tokens and their actions work, their apps are refused.
+      { granted: ['DeviceManagementServiceConfig.ReadWrite.All'], refused: { apps: APPS_WRITE }, writes: 2 },
+      // The apps read permission reads the tokens too, but cannot write.
+      { granted: ['DeviceManagementApps.Read.All'], refused: { revoke: APPS_WRITE, sync: APPS_WRITE }, writes: 0 },
+      // The per-app permission of the older pages grants the apps, not the token actions (the current pages).
       {
-        granted: [],
-        refused: {
-          list: 'DeviceManagementServiceConfig.ReadWrite.All',
-          get: 'DeviceManagementServiceConfig.ReadWrite.All',
-          apps: 'DeviceManagementApps.ReadWrite.All',
-          revoke: 'DeviceManagementServiceConfig.ReadWrite.All',
-          sync: 'DeviceManagementServiceConfig.ReadWrite.All',
-        },
+        granted: ['DeviceManagementConfiguration.ReadWrite.All'],
+        refused: { list: APPS_WRITE, get: APPS_WRITE, revoke: APPS_WRITE, sync: APPS_WRITE },
+        writes: 0,
       },
-      // The setup the README gave before: the tokens work, their apps are refused.
-      { granted: ['DeviceManagementServiceConfig.ReadWrite.All'], refused: { apps: 'DeviceManagementApps.ReadWrite.All' } },
-      // The apps permission alone reads the tokens too, but cannot write.
-      {
-        granted: ['DeviceManagementApps.Read.All'],
-        refused: { revoke: 'DeviceManagementServiceConfig.ReadWrite.All', sync: 'DeviceManagementServiceConfig.ReadWrite.All' },
-      },
-      // The setup the README gave before per-app revokes: everything here but those works.
-      { granted: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.Read.All'], refused: {} },
-      { granted: ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementApps.ReadWrite.All'], refused: {} },
+      // The one permission the README asks for now: every call.
+      { granted: [APPS_WRITE], refused: {}, writes: 2 },
+      { granted: ['DeviceManagementServiceConfig.ReadWrite.All', APPS_WRITE], refused: {}, writes: 2 },
     ];
-    for (const { granted, refused } of cases) {
+    for (const { granted, refused, writes } of cases) {
       it(`granted [${granted.join(', ')}]: ${Object.keys(refused).join(', ') || 'nothing'} refused, each naming the permission it needs`, async () => {
         accessToken = tenant.issueAccessToken(3600, granted);
         for (const [route, call] of Object.entries(calls(service()))) {
@@ -251,11 +300,7 @@ describe('VppTokenService against the simulated tenant', () => {
             await call();
           }
         }
-        assert.equal(
-          tenant.executed.length,
-          granted.includes('DeviceManagementServiceConfig.ReadWrite.All') ? 2 : 0,
-          'writes carried out only when permitted',
-        );
+        assert.equal(tenant.executed.length, writes, 'writes carried out only when permitted');
       });
     }
   });
@@ -315,7 +360,7 @@ describe('VppTokenService against the simulated tenant', () => {
       tenant.addFault({ route: 'revoke', status: 403 });
       const error = await rejection(revoke(service()));
       assert.equal(error.kind, 'forbidden');
-      assert.match(error.message, /DeviceManagementServiceConfig\.ReadWrite\.All/);
+      assert.match(error.message, /DeviceManagementApps\.ReadWrite\.All/);
       assert.match(error.message, /admin consent/);
       assert.match(error.message, /Intune license/);
       assert.equal(tenant.requestsFor('revoke').length, 1);
