@@ -25,15 +25,31 @@ async function syncOne(context: TenantContext, token: VppTokenRecord, signal?: A
 }
 
 /** A sync as far as it is known: accepted, or sent without confirmation (with what the token showed before). */
-type SyncAttempt =
-  | { readonly kind: 'accepted' }
-  | { readonly kind: 'unconfirmed'; readonly reason: string; readonly syncedBefore?: string | null; readonly sentAt: number };
+type SyncAttempt = { readonly kind: 'accepted' } | ({ readonly kind: 'unconfirmed'; readonly reason: string } & SyncBefore);
 type UnconfirmedSync = Extract<SyncAttempt, { kind: 'unconfirmed' }>;
 
-/** The token's last sync, when it is newer than before the request was sent (allowing for clock skew). */
-function syncedSince(fresh: VppTokenRecord, syncedBefore: string | null | undefined, sentAt: number): string | undefined {
+/** What the token showed of its syncs before a sync was sent, and when it was sent. */
+interface SyncBefore {
+  readonly syncedBefore?: string | null;
+  readonly statusBefore?: string | null;
+  readonly sentAt: number;
+}
+
+function syncBefore(token: VppTokenRecord, sentAt: number): SyncBefore {
+  return { syncedBefore: token.lastSyncDateTime, statusBefore: token.lastSyncStatus, sentAt };
+}
+
+/**
+ * What shows that Intune received a sync, or undefined: a last sync newer than before the request (allowing for
+ * clock skew), or a sync in progress where none was. Intune answers a sync `inProgress` and sets the new last sync
+ * only when Apple has answered, which can take a while.
+ */
+function syncedSince(fresh: VppTokenRecord, before: SyncBefore): string | undefined {
   const synced = fresh.lastSyncDateTime;
-  return synced && synced !== syncedBefore && Date.parse(synced) >= sentAt - CLOCK_SKEW_MS ? plainText(synced, 40) : undefined;
+  if (synced && synced !== before.syncedBefore && Date.parse(synced) >= before.sentAt - CLOCK_SKEW_MS) {
+    return l10n.t('a sync at {0}', plainText(synced, 40));
+  }
+  return fresh.lastSyncStatus === 'inProgress' && before.statusBefore !== 'inProgress' ? l10n.t('a sync in progress') : undefined;
 }
 
 /** Reads when the token last synced, posts the sync once, and reconciles an answer that was lost by reading the token. */
@@ -41,8 +57,7 @@ function syncAndCheck(context: TenantContext, token: VppTokenRecord): Promise<Sy
   return context.ui.withProgress(
     l10n.t('Syncing the licenses of "{0}"…', tokenLabel(token)),
     async (progress) => {
-      const syncedBefore = (await context.service().getToken(token.id, progress.signal)).lastSyncDateTime;
-      const sentAt = context.now();
+      const before = syncBefore(await context.service().getToken(token.id, progress.signal), context.now());
       try {
         await syncOne(context, token, progress.signal);
         return { kind: 'accepted' };
@@ -50,7 +65,7 @@ function syncAndCheck(context: TenantContext, token: VppTokenRecord): Promise<Sy
         if (!(error instanceof VppError && error.kind === 'unconfirmed')) {
           throw error;
         }
-        return checkSync(context, token, { kind: 'unconfirmed', reason: error.message, syncedBefore, sentAt }, progress);
+        return checkSync(context, token, { kind: 'unconfirmed', reason: error.message, ...before }, progress);
       }
     },
     true,
@@ -65,13 +80,11 @@ async function checkSync(
   progress: ProgressReporter,
 ): Promise<SyncAttempt> {
   progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the sync reached it"));
-  const received = await pollUntilReceived(context, [token], watchSignal(context, progress.signal), (fresh) =>
-    syncedSince(fresh, attempt.syncedBefore, attempt.sentAt),
-  );
+  const received = await pollUntilReceived(context, [token], watchSignal(context, progress.signal), (fresh) => syncedSince(fresh, attempt));
   if (!received.has(token.id)) {
     return attempt;
   }
-  context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (last sync ${received.get(token.id)})`);
+  context.log.info(`Sync of token ${plainText(token.id, 200)}: reconciled, Intune received it (the token shows ${received.get(token.id)})`);
   return { kind: 'accepted' };
 }
 
@@ -113,20 +126,19 @@ export async function syncLicenses(context: TenantContext, selection: readonly V
     await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
     return;
   }
-  // Each token's last sync before its request: a newer one says Intune received it.
-  const before = new Map<string, { syncedBefore?: string | null; sentAt: number }>();
+  // Each token's syncs before its request: a newer one, or one in progress, says Intune received it.
+  const before = new Map<string, SyncBefore>();
   const bulk: BulkAction = {
     title: (count) => l10n.t('Syncing licenses of {0} VPP tokens', count),
     action: async (token, signal) => {
-      const { lastSyncDateTime } = await context.service().getToken(token.id, signal);
-      before.set(token.id, { syncedBefore: lastSyncDateTime, sentAt: context.now() });
+      before.set(token.id, syncBefore(await context.service().getToken(token.id, signal), context.now()));
       return syncOne(context, token, signal);
     },
     reconcile: (unconfirmed, signal) =>
       pollUntilReceived(context, unconfirmed, signal, (fresh) => {
         const sent = before.get(fresh.id);
-        const synced = sent && syncedSince(fresh, sent.syncedBefore, sent.sentAt);
-        return synced && l10n.t('its answer was lost, but the token shows a sync at {0}', synced);
+        const synced = sent && syncedSince(fresh, sent);
+        return synced && l10n.t('its answer was lost, but the token shows {0}', synced);
       }),
     headings: {
       succeeded: l10n.t('Synced'),

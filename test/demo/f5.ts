@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { DEMO_PACE, SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { simulatedTenantSettings } from '../vscode/tenantSettings';
 import { CACHE_DIR, CERT_DIR } from '../paths';
 import { writeDemoTokenFiles } from './tokenFiles';
@@ -15,7 +15,7 @@ const F5_DIR = path.join(CACHE_DIR, 'f5');
 async function main(): Promise<void> {
   console.log('Starting the simulated tenant…');
   const certificates = ensureTestCertificates(CERT_DIR);
-  const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, latencyMs: 150 }).start();
+  const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, ...DEMO_PACE }).start();
   const userDir = path.join(F5_DIR, 'user-data', 'User');
   fs.mkdirSync(userDir, { recursive: true });
   writeDemoTokenFiles(path.join(F5_DIR, 'workspace'));

@@ -1,7 +1,7 @@
 // `npm start`: the simulated tenant and a real VS Code (code-server) with the packaged extension configured
 // for it, for a person to try in a browser. Ctrl+C stops everything.
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { DEMO_PACE, SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { simulatedTenantSettings } from '../vscode/tenantSettings';
 import { CERT_DIR } from '../paths';
 import { startCodeServer } from '../vscode/codeServer';
@@ -14,8 +14,7 @@ async function main(): Promise<void> {
   const tenant = await new SimulatedTenant({
     key: certificates.keyPem,
     cert: certificates.certPem,
-    latencyMs: 150,
-    revokeCompletionMs: 9000,
+    ...DEMO_PACE,
     revokeSteps: 3,
   }).start();
   const vscode = provisionTestVscode();

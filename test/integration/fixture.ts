@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { waitUntil } from '../support/waitUntil';
 import type { IntuneVppTestApi } from '../../src/testApi';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 
@@ -61,7 +61,8 @@ export async function withUi<T>(api: IntuneVppTestApi, ui: ScriptedUserInput, ac
 
 async function create(): Promise<Fixture> {
   const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-  const tenant = await new SimulatedTenant({ key: keyPem, cert: certPem }).start();
+  // Integration tests ask for speed explicitly (see FAST).
+  const tenant = await new SimulatedTenant({ key: keyPem, cert: certPem, ...FAST }).start();
   await configure({
     cloud: 'custom',
     'customCloud.graphEndpoint': tenant.url,

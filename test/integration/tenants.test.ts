@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/tree/treeNodes';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { seedTokens } from '../simulatedTenant/seed';
-import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, Fixture, labelOf, useFixture, withUi } from './fixture';
@@ -19,7 +19,13 @@ describe('several tenants in one view of a real VS Code', () => {
   before(async () => {
     fixture = await useFixture();
     const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-    second = await new SimulatedTenant({ key: keyPem, cert: certPem, tenantId: SECOND_TENANT_ID, clientSecret: SECOND_SECRET }).start();
+    second = await new SimulatedTenant({
+      key: keyPem,
+      cert: certPem,
+      tenantId: SECOND_TENANT_ID,
+      clientSecret: SECOND_SECRET,
+      ...FAST,
+    }).start();
   });
   after(async () => {
     await configure({ additionalTenants: undefined });

@@ -89,6 +89,36 @@ export interface StoredApp {
   readonly totalLicenseCount: number;
   /** VPP apps only: the results of per-app revokes, newest first. */
   revokeLicenseActionResults?: IosVppAppRevokeLicensesActionResult[];
+  /** The non-nullable fields Graph always sends for a VPP app (see vppAppFields); absent on the store app. */
+  readonly createdDateTime?: string;
+  readonly lastModifiedDateTime?: string;
+  readonly dependentAppCount?: number;
+  readonly isAssigned?: boolean;
+  readonly isFeatured?: boolean;
+  readonly supersededAppCount?: number;
+  readonly supersedingAppCount?: number;
+  readonly uploadState?: number;
+  readonly vppTokenAccountType?: 'business' | 'education';
+  readonly appleDeviceAppDeliveryProtocolType?: 'default';
+}
+
+/**
+ * The non-nullable fields of mobileApp, iosVppApp and macOsVppApp that the metadata extract types (publishingState's
+ * enum is not in it yet), as Graph sends them for a VPP app.
+ */
+function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<StoredApp> {
+  return {
+    createdDateTime: created,
+    lastModifiedDateTime: created,
+    dependentAppCount: 0,
+    isAssigned: true,
+    isFeatured: false,
+    supersededAppCount: 0,
+    supersedingAppCount: 0,
+    uploadState: 1,
+    vppTokenAccountType: 'business',
+    ...(type === '#microsoft.graph.macOsVppApp' ? { appleDeviceAppDeliveryProtocolType: 'default' as const } : {}),
+  };
 }
 
 /** A license of an iOS VPP app (the `assignedLicenses` navigation), to a user or to a device. */
@@ -162,9 +192,11 @@ export function seedApps(tokens: readonly StoredToken[]): StoredApp[] {
   const apps: StoredApp[] = [];
   tokens.slice(0, 10).forEach((token, tokenIndex) => {
     APP_NAMES.slice(0, 2 + (tokenIndex % 3)).forEach(([displayName, bundleId], appIndex) => {
+      const type = appIndex === 3 ? '#microsoft.graph.macOsVppApp' : '#microsoft.graph.iosVppApp';
       apps.push({
         id: `app-${tokenIndex}-${appIndex}`,
-        '@odata.type': appIndex === 3 ? '#microsoft.graph.macOsVppApp' : '#microsoft.graph.iosVppApp',
+        '@odata.type': type,
+        ...vppAppFields(type, '2025-09-01T08:00:00Z'),
         displayName,
         bundleId,
         vppTokenId: token.id,
@@ -189,6 +221,9 @@ export function seedApps(tokens: readonly StoredToken[]): StoredApp[] {
 export interface StoredEBook {
   readonly id: string;
   readonly '@odata.type': '#microsoft.graph.iosVppEBook';
+  readonly createdDateTime: string;
+  readonly lastModifiedDateTime: string;
+  readonly publishedDateTime: string;
   readonly displayName: string;
   readonly vppTokenId: string;
   readonly usedLicenseCount: number;
@@ -205,6 +240,10 @@ export function seedEBooks(tokens: readonly StoredToken[]): StoredEBook[] {
     books.slice(0, tokenIndex === 0 ? 2 : 1).map(([displayName, used, total], bookIndex) => ({
       id: `ebook-${tokenIndex}-${bookIndex}`,
       '@odata.type': '#microsoft.graph.iosVppEBook' as const,
+      // managedEBook's non-nullable fields, as Graph always sends them.
+      createdDateTime: '2025-09-01T08:00:00Z',
+      lastModifiedDateTime: '2025-09-01T08:00:00Z',
+      publishedDateTime: '2024-06-10T00:00:00Z',
       displayName,
       vppTokenId: token.id,
       usedLicenseCount: used,

@@ -237,6 +237,10 @@ export interface TenantOptions {
   readonly writeLimit?: { readonly maxWrites: number; readonly windowMs: number };
   /** How long a revoke's action result stays `active` before it is `done`. */
   readonly revokeCompletionMs?: number;
+  /** How long a sync stays `inProgress` before it is `completed` with a new `lastSyncDateTime` (0: at once). */
+  readonly syncCompletionMs?: number;
+  /** Every n-th 429 comes without `Retry-After`, as Intune's sometimes do (0: every 429 has one). */
+  readonly retryAfterOmittedEvery?: number;
   /** In how many equal steps a token revoke frees its apps' licenses over `revokeCompletionMs` (default 1). */
   readonly revokeSteps?: number;
   /** When set, a revoke ends `failed` for this reason (e.g. `appleFailure`), every license failed, rather than `done`. */
@@ -256,6 +260,34 @@ export interface TenantOptions {
    */
   readonly listingProbe?: { active: number; most: number };
 }
+
+/**
+ * How Intune paces its answers, the simulated tenant's defaults: a Graph round trip of 150 ms, a revoke that
+ * takes two minutes to finish, a sync twenty seconds, and one 429 in three without `Retry-After`.
+ */
+export const INTUNE_PACE = { latencyMs: 150, revokeCompletionMs: 120_000, syncCompletionMs: 20_000, retryAfterOmittedEvery: 3 } as const;
+
+/**
+ * What a test that needs speed asks for, explicitly: no added latency, revokes done in 300 ms, syncs at once, and
+ * every 429 with its `Retry-After`. The unit, integration and UI fixtures ask for it; a test that checks pacing
+ * does not.
+ */
+export const FAST: Pick<TenantOptions, keyof typeof INTUNE_PACE> = {
+  latencyMs: 0,
+  revokeCompletionMs: 300,
+  syncCompletionMs: 0,
+  retryAfterOmittedEvery: 0,
+};
+
+/**
+ * `npm start` and F5: Intune's pace, shortened so that a person trying the extension sees "still processing" and
+ * then the result within seconds: a revoke takes 9 s, a sync 5 s.
+ */
+export const DEMO_PACE: Pick<TenantOptions, keyof typeof INTUNE_PACE> = {
+  ...INTUNE_PACE,
+  revokeCompletionMs: 9000,
+  syncCompletionMs: 5000,
+};
 
 export const SIM_TENANT_ID = '11111111-2222-3333-4444-555555555555';
 export const SIM_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -287,8 +319,8 @@ export class SimulatedTenant {
    * never served by `/_sim/`.
    */
   readonly responses: { readonly requestId: string; readonly status: number; readonly body: string }[] = [];
-  /** The writes refused for the write limit: the request and the Retry-After it was answered with. */
-  readonly throttled: { readonly requestId: string; readonly retryAfterSeconds: number }[] = [];
+  /** The writes refused for the write limit: the request and the Retry-After it was answered with (undefined: none). */
+  readonly throttled: { readonly requestId: string; readonly retryAfterSeconds: number | undefined }[] = [];
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
@@ -318,6 +350,10 @@ export class SimulatedTenant {
   /** How long a revoke's action result stays `active`, and in how many steps a token revoke frees its licenses. */
   revokeCompletionMs!: number;
   revokeSteps!: number;
+  /** How long a sync stays `inProgress`. */
+  syncCompletionMs!: number;
+  /** Every n-th 429 comes without `Retry-After` (0: never). */
+  retryAfterOmittedEvery!: number;
   /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
   permissions!: readonly string[];
   /** Whether the signed-in account has an Intune license and role; without, Graph answers every call 401 Forbidden. */
@@ -336,9 +372,11 @@ export class SimulatedTenant {
     this.pageSize = this.options.pageSize ?? 5;
     this.permissions = this.options.permissions ?? [...README_PERMISSIONS];
     this.intuneRole = true;
-    this.latencyMs = this.options.latencyMs ?? 0;
+    this.latencyMs = this.options.latencyMs ?? INTUNE_PACE.latencyMs;
     this.writeLimit = this.options.writeLimit;
-    this.revokeCompletionMs = this.options.revokeCompletionMs ?? 300;
+    this.revokeCompletionMs = this.options.revokeCompletionMs ?? INTUNE_PACE.revokeCompletionMs;
+    this.syncCompletionMs = this.options.syncCompletionMs ?? INTUNE_PACE.syncCompletionMs;
+    this.retryAfterOmittedEvery = this.options.retryAfterOmittedEvery ?? INTUNE_PACE.retryAfterOmittedEvery;
     this.revokeSteps = this.options.revokeSteps ?? 1;
     this.syncAnswer = 'entity';
     this.patchAnswer = 'entity';
@@ -556,8 +594,11 @@ export class SimulatedTenant {
       if (recent.length >= maxWrites) {
         this.throttleViolations++;
         const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000));
-        this.throttled.push({ requestId, retryAfterSeconds });
-        res.setHeader('Retry-After', String(retryAfterSeconds));
+        const omitted = this.retryAfterOmittedEvery > 0 && this.throttleViolations % this.retryAfterOmittedEvery === 0;
+        this.throttled.push({ requestId, retryAfterSeconds: omitted ? undefined : retryAfterSeconds });
+        if (!omitted) {
+          res.setHeader('Retry-After', String(retryAfterSeconds));
+        }
         json(res, 429, JSON.parse(graphError('TooManyRequests', 'Too many requests.', requestId)));
         return false;
       }
@@ -713,7 +754,13 @@ export class SimulatedTenant {
     if (route === 'ebooks') {
       // Only the VPP eBooks, as the extension's isof filter asks; one page is enough for the seed.
       const filter = url.searchParams.get('$filter') ?? '';
-      return { status: 200, body: { value: filter.includes("isof('microsoft.graph.iosVppEBook')") ? this.eBooks : [] } };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${this.url}/beta/$metadata#deviceAppManagement/managedEBooks`,
+          value: filter.includes("isof('microsoft.graph.iosVppEBook')") ? this.eBooks : [],
+        },
+      };
     }
     if (route === 'create') {
       return this.createToken(body, error);
@@ -747,8 +794,7 @@ export class SimulatedTenant {
       this.revoke(token);
       return { status: 204 };
     }
-    token.lastSyncDateTime = new Date().toISOString();
-    token.lastSyncStatus = 'completed';
+    this.sync(token);
     // The docs' examples wrap the token in `value`; the metadata says the action returns the bare entity.
     return { status: 200, body: this.syncAnswer === 'value' ? { value: token } : token };
   }
@@ -860,7 +906,13 @@ export class SimulatedTenant {
     }
     const licenses = this.licenses.get(app.id) ?? [];
     if (route === 'licenses') {
-      return { status: 200, body: { value: licenses } };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${this.url}/beta/$metadata#deviceAppManagement/mobileApps('${encodeURIComponent(app.id)}')/microsoft.graph.iosVppApp/assignedLicenses`,
+          value: licenses,
+        },
+      };
     }
     const fields = parseObject(body);
     const expected: readonly string[] = { appRevoke: [], appUserRevoke: ['userId'], appDeviceRevoke: ['managedDeviceId'] }[route];
@@ -934,12 +986,29 @@ export class SimulatedTenant {
       const fields = select ? new Set(['id', '@odata.type', ...select.split(',')]) : undefined;
       return Object.fromEntries(Object.entries(app).filter(([key]) => !fields || fields.has(key)));
     });
-    const result: Record<string, unknown> = { value: page };
+    const result: Record<string, unknown> = { '@odata.context': `${this.url}/beta/$metadata#deviceAppManagement/mobileApps`, value: page };
     if (skip + this.pageSize * 4 < matching.length) {
       const query = `${filter ? `$filter=${filter}&` : ''}${select ? `$select=${select}&` : ''}$skiptoken=${skip + this.pageSize * 4}`;
       result['@odata.nextLink'] = `${this.url}/beta/deviceAppManagement/mobileApps?${query}`;
     }
     return result;
+  }
+
+  /**
+   * Starts a sync: `inProgress` at once (as the docs' example answers), then `completed` with a new
+   * `lastSyncDateTime` after `syncCompletionMs`, as Apple answers Intune.
+   */
+  private sync(token: StoredToken): void {
+    const complete = () => {
+      token.lastSyncDateTime = new Date().toISOString();
+      token.lastSyncStatus = 'completed';
+    };
+    if (this.syncCompletionMs <= 0) {
+      complete();
+      return;
+    }
+    token.lastSyncStatus = 'inProgress';
+    setTimeout(complete, this.syncCompletionMs).unref();
   }
 
   /**

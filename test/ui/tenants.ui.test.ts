@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
-import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { findLogs, startUiSession, UiSession } from './session';
 
@@ -19,7 +19,13 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
 
   before(async () => {
     const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-    second = await new SimulatedTenant({ key: keyPem, cert: certPem, tenantId: SECOND_TENANT_ID, clientSecret: SECOND_SECRET }).start();
+    second = await new SimulatedTenant({
+      key: keyPem,
+      cert: certPem,
+      tenantId: SECOND_TENANT_ID,
+      clientSecret: SECOND_SECRET,
+      ...FAST,
+    }).start();
     session = await startUiSession();
   });
 

@@ -33,7 +33,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     accessToken = tenant.issueAccessToken();
   });
 
-  function setup(answers: Answer[], clientLimit = LIMIT, delaysMs = [40, 80, 160]) {
+  function setup(answers: Answer[], clientLimit = LIMIT, delaysMs = [40, 80, 160], backOffSeconds = 0) {
     const ui = new ScriptedUserInput(answers);
     const log = new RecordingLogger();
     const tree = new RecordingTree();
@@ -42,7 +42,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       getAccessToken: async () => accessToken,
       log,
       acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: 3, maxWaitSeconds: 60 },
+      retry: { delaySeconds: backOffSeconds, maxRetries: 3, maxWaitSeconds: 60 },
       writeThrottle: new WriteThrottle(clientLimit),
     });
     const context: TenantContext = {
@@ -94,6 +94,17 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.equal(tree.fullRefreshes, 1);
   });
 
+  it('429s without Retry-After (as Intune sometimes sends) are waited out too: every revoke accepted, none carried out twice', async () => {
+    tenant.retryAfterOmittedEvery = 1;
+    // The product's back-off (3, 6, 12 s against Intune's 20 s window), scaled as LIMIT scales the window: 1/20.
+    const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 }, undefined, 0.15);
+    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    assert.ok(tenant.throttled.length > 0 && tenant.throttled.every((record) => record.retryAfterSeconds === undefined));
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
+    assert.equal(tenant.executed.length, 15);
+    assert.equal(new Set(tenant.executed.map((write) => write.tokenId)).size, 15);
+  });
+
   it('the simulator catches a client that ignores the limit, and every 429 is retried after its Retry-After', async () => {
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 });
     await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
@@ -103,6 +114,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.equal(posts.length, 15 + tenant.throttleViolations);
     assert.equal(tenant.throttled.length, tenant.throttleViolations);
     for (const { requestId, retryAfterSeconds } of tenant.throttled) {
+      assert.ok(retryAfterSeconds !== undefined, 'this tenant sends Retry-After with every 429');
       const refused = posts.find((post) => post.requestId === requestId);
       assert.ok(refused, 'a refused revoke');
       const again = posts.find((post) => post.tokenId === refused.tokenId && post.time > refused.time);

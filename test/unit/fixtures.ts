@@ -1,4 +1,4 @@
-import { SimulatedTenant, SIM_TENANT_ID, TenantOptions } from '../simulatedTenant/server';
+import { FAST, SimulatedTenant, SIM_TENANT_ID, TenantOptions } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { Logger } from '../../src/log';
@@ -9,7 +9,8 @@ import { VppTokenService } from '../../src/graph/vppTokenService';
 /** Starts a simulated tenant with the run's test CA (trusted through NODE_EXTRA_CA_CERTS by test/runAll). */
 export async function startTenant(options: Partial<TenantOptions> = {}): Promise<SimulatedTenant> {
   const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-  return new SimulatedTenant({ key: keyPem, cert: certPem, ...options }).start();
+  // Unit tests ask for speed; a test of pacing passes INTUNE_PACE (or its own values) in `options`.
+  return new SimulatedTenant({ key: keyPem, cert: certPem, ...FAST, ...options }).start();
 }
 
 /** A Logger that keeps every line, for assertions on what was (and was not) logged. */

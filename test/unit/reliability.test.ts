@@ -329,6 +329,33 @@ describe('reliability matrix', () => {
     }
   }
 
+  it('sync: carried out, then 504, while Intune is still syncing (as it answers): the sync in progress proves it, accepted', async () => {
+    tenant.syncCompletionMs = 60_000;
+    const h = harness([]);
+    tenant.addFault({ route: 'sync', status: 504, afterExecute: true });
+    await h.run(() => syncLicenses(h.context, [hq()]));
+    assert.equal(tenant.requestsFor('sync').length, 1, 'sent once, never resent');
+    assert.equal(tenant.executed.length, 1);
+    assert.deepEqual(h.ui.of('error'), []);
+    assert.match(h.ui.of('info')[0]?.message ?? '', /started syncing/);
+    assert.match(h.log.text(), /reconciled, Intune received it \(the token shows a sync in progress\)/);
+  });
+
+  it('sync: a lost answer while another sync was already in progress is not taken for proof', async () => {
+    tenant.syncCompletionMs = 60_000;
+    const warmUp = harness([]);
+    await warmUp.run(() => syncLicenses(warmUp.context, [hq()]));
+    tenant.executed.length = 0;
+    const h = harness([]);
+    tenant.addFault({ route: 'sync', status: 504 });
+    await h.run(() => syncLicenses(h.context, [hq()]));
+    assert.equal(tenant.executed.length, 0, 'the fault kept this sync from Intune');
+    assert.match(
+      h.ui.of('error')[0]?.message ?? '',
+      /The sync of the licenses of "Contoso HQ" is not confirmed: the token shows no newer sync/,
+    );
+  });
+
   for (const [name, link] of [
     ['an @odata.nextLink that loops back to itself', (url: string) => `${url}/beta/deviceAppManagement/vppTokens?$skiptoken=0`],
     ['an @odata.nextLink to another host', () => 'https://graph.evil.example/beta/deviceAppManagement/vppTokens?$skiptoken=5'],

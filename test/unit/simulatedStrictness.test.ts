@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { seedApps, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
-import { SimulatedTenant } from '../simulatedTenant/server';
+import { ensureTestCertificates } from '../simulatedTenant/certificates';
+import { INTUNE_PACE, SimulatedTenant } from '../simulatedTenant/server';
+import { CERT_DIR } from '../paths';
+import { GraphContract } from '../support/graphContract';
+import { waitUntil } from '../support/waitUntil';
 import { startTenant } from './fixtures';
 
 /**
@@ -127,6 +131,40 @@ describe('the simulated tenant is as strict as Graph', () => {
     });
   }
 
+  it("answers in Graph's shapes: @odata.context on every collection page, and every non-nullable field of each item", async () => {
+    const contract = new GraphContract();
+    const pages: [string, string][] = [
+      ['/deviceAppManagement/vppTokens', 'microsoft.graph.vppToken'],
+      [
+        "/deviceAppManagement/mobileApps?$filter=isof('microsoft.graph.iosVppApp') or isof('microsoft.graph.macOsVppApp')",
+        'microsoft.graph.mobileApp',
+      ],
+      ["/deviceAppManagement/managedEBooks?$filter=isof('microsoft.graph.iosVppEBook')", 'microsoft.graph.managedEBook'],
+      [
+        `/deviceAppManagement/mobileApps/${iosApp()}/microsoft.graph.iosVppApp/assignedLicenses`,
+        'microsoft.graph.iosVppAppAssignedLicense',
+      ],
+    ];
+    for (const [path, baseType] of pages) {
+      const response = await fetch(`${tenant.url}/beta${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const page = (await response.json()) as { '@odata.context'?: string; value: Record<string, unknown>[] };
+      assert.match(page['@odata.context'] ?? '', /\/beta\/\$metadata#deviceAppManagement\//, path);
+      assert.ok(page.value.length > 0, path);
+      for (const item of page.value) {
+        const type = typeof item['@odata.type'] === 'string' ? item['@odata.type'].slice(1) : baseType;
+        // publishingState's enum is not in the extract yet: its field is not sent (see the closing note of issue 26).
+        const required = [...contract.properties(type).values()].filter(
+          (property) => !property.nullable && !property.collection && property.name !== 'publishingState' && property.name !== 'token',
+        );
+        assert.deepEqual(
+          required.filter((property) => !(property.name in item)).map((property) => property.name),
+          [],
+          `${path}: ${type} ${String(item.id)}`,
+        );
+      }
+    }
+  });
+
   it('what the extension sends passes: the same routes written correctly are answered', async () => {
     assert.equal((await send('GET', '/deviceAppManagement/vppTokens?$select=displayName,state')).status, 200);
     assert.equal((await send('GET', `/deviceAppManagement/mobileApps/${iosApp()}/microsoft.graph.iosVppApp/assignedLicenses`)).status, 200);
@@ -140,5 +178,82 @@ describe('the simulated tenant is as strict as Graph', () => {
       200,
     );
     assert.equal((await send('PATCH', `/deviceAppManagement/vppTokens/${token()}`, { displayName: 'Renamed' })).status, 200);
+  });
+});
+
+describe('the simulated tenant is as slow as Intune by default', () => {
+  let tenant: SimulatedTenant;
+  afterEach(async () => {
+    await tenant.stop();
+  });
+
+  async function post(path: string, body: unknown, accessToken: string): Promise<Response> {
+    return fetch(`${tenant.url}/beta${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it("its defaults are Intune's pace: a revoke still active and a sync in progress long after their answers", async () => {
+    const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
+    tenant = await new SimulatedTenant({ key: keyPem, cert: certPem }).start();
+    assert.deepEqual(
+      { latencyMs: tenant.latencyMs, revokeCompletionMs: tenant.revokeCompletionMs, syncCompletionMs: tenant.syncCompletionMs },
+      {
+        latencyMs: INTUNE_PACE.latencyMs,
+        revokeCompletionMs: INTUNE_PACE.revokeCompletionMs,
+        syncCompletionMs: INTUNE_PACE.syncCompletionMs,
+      },
+    );
+    const accessToken = tenant.issueAccessToken();
+    const [hq] = seedTokens();
+    const syncedBefore = tenant.tokens.get(hq.id)?.lastSyncDateTime;
+    assert.equal(
+      (await post(`/deviceAppManagement/vppTokens/${hq.id}/revokeLicenses`, { notifyManagedDevices: false }, accessToken)).status,
+      204,
+    );
+    const synced = (await (await post(`/deviceAppManagement/vppTokens/${hq.id}/syncLicenses`, {}, accessToken)).json()) as {
+      lastSyncStatus?: string;
+    };
+    assert.equal(synced.lastSyncStatus, 'inProgress', 'the answer says the sync has started, as the docs example does');
+    const stored = tenant.tokens.get(hq.id);
+    assert.equal(stored?.tokenActionResults?.at(-1)?.actionState, 'active');
+    assert.equal(stored?.lastSyncStatus, 'inProgress');
+    assert.equal(stored?.lastSyncDateTime, syncedBefore, 'the last sync changes only when it completes');
+  });
+
+  it('a sync completes after the delay the test chooses, with a new last sync', async () => {
+    tenant = await startTenant({ syncCompletionMs: 50 });
+    const [hq] = seedTokens();
+    const syncedBefore = tenant.tokens.get(hq.id)?.lastSyncDateTime ?? '';
+    await post(`/deviceAppManagement/vppTokens/${hq.id}/syncLicenses`, {}, tenant.issueAccessToken());
+    await waitUntil(() => tenant.tokens.get(hq.id)?.lastSyncStatus === 'completed', 'the sync completes');
+    assert.ok(Date.parse(tenant.tokens.get(hq.id)?.lastSyncDateTime ?? '') > Date.parse(syncedBefore));
+  });
+
+  it('by default one 429 in three comes without Retry-After, as Intune sometimes sends', async () => {
+    tenant = await startTenant({
+      writeLimit: { maxWrites: 1, windowMs: 60_000 },
+      retryAfterOmittedEvery: INTUNE_PACE.retryAfterOmittedEvery,
+    });
+    const accessToken = tenant.issueAccessToken();
+    const [hq] = seedTokens();
+    const answers: (string | null)[] = [];
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const response = await post(`/deviceAppManagement/vppTokens/${hq.id}/syncLicenses`, {}, accessToken);
+      if (response.status === 429) {
+        answers.push(response.headers.get('retry-after'));
+      }
+    }
+    assert.equal(answers.length, 6);
+    assert.deepEqual(
+      answers.map((value) => value !== null),
+      [true, true, false, true, true, false],
+    );
+    assert.deepEqual(
+      tenant.throttled.map((record) => record.retryAfterSeconds !== undefined),
+      [true, true, false, true, true, false],
+    );
   });
 });
