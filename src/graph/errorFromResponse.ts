@@ -21,16 +21,13 @@ export function unwrapIntuneMessage(message: string): { message: string; intuneC
     if (!trimmed.startsWith('{')) {
       break;
     }
-    let parsed: unknown;
+    let record: Record<string, unknown>;
     try {
-      parsed = JSON.parse(trimmed);
+      // Text starting with `{` parses to an object or not at all.
+      record = JSON.parse(trimmed) as Record<string, unknown>;
     } catch {
       break;
     }
-    if (!parsed || typeof parsed !== 'object') {
-      break;
-    }
-    const record = parsed as Record<string, unknown>;
     if (typeof record.ErrorCode === 'string' && !intuneCode) {
       intuneCode = record.ErrorCode;
     }

@@ -229,6 +229,53 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.match(ui.of('info')[0]?.message ?? '', /started syncing/);
   });
 
+  it('a single sync left unconfirmed: Check Again reads the token again and, still nothing, says so again; nothing is resent', async () => {
+    const { ui, context, run } = setup([]);
+    const [token] = tokens(1);
+    tenant.addFault({ route: 'sync', status: 504 });
+    ui.errorChoices.push('Check Again');
+    await run(syncLicenses(context, [token]));
+    const errors = ui.of('error').map((shown) => shown.message ?? '');
+    assert.equal(errors.length, 2, 'not confirmed, checked again, still not confirmed');
+    assert.ok(errors.every((message) => /The sync of the licenses of "School 0001" is not confirmed/.test(message)));
+    assert.ok(ui.of('progress').some((shown) => shown.title === 'Checking the sync of the licenses of "School 0001"…'));
+    assert.equal(tenant.requestsFor('sync').length, 1);
+    assert.deepEqual(ui.of('info'), []);
+  });
+
+  it('a bulk sync reads the tokens whose answer was lost: one Intune is still syncing is reported synced, with how it was confirmed', async () => {
+    tenant.syncCompletionMs = 60_000;
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'sync', tokenId: second.id, status: 504, afterExecute: true });
+    const { ui, context, run } = setup([]);
+    await run(syncLicenses(context, [first, second]));
+    assert.equal(ui.of('info')[0]?.message, 'Sync licenses: 2 of 2 tokens started, 0 failed, 0 unconfirmed, 0 not sent.');
+    const report = ui.of('report')[0];
+    assert.equal(report?.title, 'Sync licenses: 2 of 2 tokens started, 0 failed, 0 unconfirmed, 0 not sent.');
+    assert.match(
+      report?.message ?? '',
+      new RegExp(`^Synced \\(2\\)[\\s\\S]*${second.id}\\): its answer was lost, but the token shows a sync in progress`),
+    );
+    assert.ok(ui.of('progress').some((shown) => shown.title === 'Syncing licenses of 2 VPP tokens'));
+    assert.equal(tenant.requestsFor('sync').length, 2, 'one POST each, none resent');
+  });
+
+  it('a bulk sync with a token left unconfirmed: Run Again, after its confirmation, sends that token alone', async () => {
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'sync', tokenId: second.id, status: 504 });
+    const { ui, context, run } = setup([{ confirm: true }]);
+    ui.errorChoices.push('Run Again for 1 Tokens…');
+    await run(syncLicenses(context, [first, second]));
+    assert.match(ui.of('report')[0]?.message ?? '', /Unconfirmed: may have reached Intune, but the token shows no newer sync \(1\)/);
+    const [again] = ui.of('confirm');
+    assert.equal(again?.message, 'Sync again the licenses of 1 VPP tokens that failed or are unconfirmed?');
+    assert.equal(again?.detail, '• School 0002\n\nThe earlier attempt may have reached Intune although it was not confirmed.');
+    const posted = tenant.requestsFor('sync').map((post) => post.tokenId ?? '');
+    assert.deepEqual(posted.slice(0, 2).sort(), [first.id, second.id].sort());
+    assert.deepEqual(posted.slice(2), [second.id], 'the second run sent that token alone');
+    assert.equal(ui.of('info').at(-1)?.message, 'Sync licenses: 1 of 1 tokens started, 0 failed, 0 unconfirmed, 0 not sent.');
+  });
+
   it('a bulk revoke reads the tokens whose answer was lost: one Intune carried out is reported revoked, with how it was confirmed', async () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 504, afterExecute: true });
