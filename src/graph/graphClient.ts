@@ -30,11 +30,12 @@ export interface GraphClientOptions {
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const authProvider: AuthenticationProvider = { getAccessToken: options.getAccessToken };
+  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   const chain = [
     new AuthenticationHandler(authProvider),
-    new GraphRetryHandler(options.retry ?? DEFAULT_RETRY_POLICY),
+    new GraphRetryHandler(retry),
     new TelemetryHandler(),
-    new WriteThrottleHandler(options.writeThrottle),
+    new WriteThrottleHandler(options.writeThrottle, retry.delaySeconds * 1000),
     new RequestObserver(options.graphEndpoint, options.requestTimeoutMs, options.log),
     new HTTPMessageHandler(),
   ];

@@ -105,11 +105,18 @@ export class WriteSlotOptions implements MiddlewareOptions {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Puts every write attempt, retries included, through the throttle, and shares a 429's Retry-After. */
+/**
+ * Puts every write attempt, retries included, through the throttle, and shares a 429's Retry-After. A 429 without
+ * one (Intune sometimes sends none) holds the writers back for `pauseWithoutRetryAfterMs`, the retry's own first
+ * back-off, so that the others do not spend their attempts on the same refusal.
+ */
 export class WriteThrottleHandler implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly throttle: WriteThrottle) {}
+  constructor(
+    private readonly throttle: WriteThrottle,
+    private readonly pauseWithoutRetryAfterMs = 0,
+  ) {}
 
   setNext(next: Middleware): void {
     this.next = next;
@@ -132,9 +139,7 @@ export class WriteThrottleHandler implements Middleware {
     }
     if (context.response?.status === 429) {
       const retryAfter = parseRetryAfter(context.response.headers.get('retry-after'));
-      if (retryAfter !== undefined) {
-        this.throttle.pause(retryAfter * 1000);
-      }
+      this.throttle.pause(retryAfter !== undefined ? retryAfter * 1000 : this.pauseWithoutRetryAfterMs);
     }
   }
 }

@@ -188,6 +188,19 @@ describe('Graph middleware, each on its own', () => {
       assert.ok(other.at - throttledAt >= 990, `the other writer went out ${other.at - throttledAt} ms after the 429`);
     });
 
+    it('a 429 without Retry-After holds the other writers back for the first back-off', async () => {
+      const network = new ScriptedNetwork([{ status: 429 }, { status: 204 }]);
+      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }), 400);
+      handler.setNext(network);
+      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/a/revokeLicenses'));
+      const throttledAt = network.attempts[0].at;
+      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/b/revokeLicenses'));
+      assert.ok(
+        network.attempts[1].at - throttledAt >= 390,
+        `the other writer went out ${network.attempts[1].at - throttledAt} ms after the 429`,
+      );
+    });
+
     it('reads pass without waiting for the pause', async () => {
       const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '30' } }, { status: 200 }]);
       const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
