@@ -192,7 +192,11 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.equal(tenant.requestsFor('sync').length, 25);
     assert.equal(tenant.throttleViolations, 0);
     assert.equal(ui.of('info')[0].message, 'Sync licenses: 25 of 25 tokens started, 0 failed, 0 unconfirmed, 0 not sent.');
-    assert.match(ui.of('report')[0].message ?? '', /^Synced \(25\)/);
+    assert.match(
+      ui.of('report')[0].message ?? '',
+      /^Synced \(25\)[\s\S]*\n\nFailed \(0\)\n\nUnconfirmed: [^\n]* \(0\)\n\nNot synced: cancelled before sending \(0\)$/,
+    );
+    assert.deepEqual(ui.of('error'), [], 'nothing to run again, nothing asked');
   });
 
   it('syncs one token from its item and re-reads it', async () => {
@@ -238,7 +242,11 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const errors = ui.of('error').map((shown) => shown.message ?? '');
     assert.equal(errors.length, 2, 'not confirmed, checked again, still not confirmed');
     assert.ok(errors.every((message) => /The sync of the licenses of "School 0001" is not confirmed/.test(message)));
-    assert.ok(ui.of('progress').some((shown) => shown.title === 'Checking the sync of the licenses of "School 0001"…'));
+    assert.deepEqual(
+      ui.of('progress').find((shown) => shown.title === 'Checking the sync of the licenses of "School 0001"…')?.buttons,
+      ['Cancel'],
+      'the check can be cancelled',
+    );
     assert.equal(tenant.requestsFor('sync').length, 1);
     assert.deepEqual(ui.of('info'), []);
   });
@@ -274,6 +282,16 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.deepEqual(posted.slice(0, 2).sort(), [first.id, second.id].sort());
     assert.deepEqual(posted.slice(2), [second.id], 'the second run sent that token alone');
     assert.equal(ui.of('info').at(-1)?.message, 'Sync licenses: 1 of 1 tokens started, 0 failed, 0 unconfirmed, 0 not sent.');
+  });
+
+  it('a bulk sync whose Run Again is declined sends nothing more', async () => {
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'sync', tokenId: second.id, status: 504 });
+    const { ui, context, run } = setup([{ confirm: false }]);
+    ui.errorChoices.push('Run Again for 1 Tokens…');
+    await run(syncLicenses(context, [first, second]));
+    assert.equal(ui.of('confirm').length, 1);
+    assert.equal(tenant.requestsFor('sync').length, 2);
   });
 
   it('a bulk revoke reads the tokens whose answer was lost: one Intune carried out is reported revoked, with how it was confirmed', async () => {

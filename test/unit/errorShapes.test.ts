@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isIntuneForbidden, unwrapIntuneMessage } from '../../src/graph/errorFromResponse';
+import { isIntuneForbidden, throttledMessage, unwrapIntuneMessage } from '../../src/graph/errorFromResponse';
 
 /** Intune's error documents, as Graph carries them in `error.message`, read as the extension must read them. */
 describe("Intune's error shapes", () => {
@@ -19,6 +19,7 @@ describe("Intune's error shapes", () => {
     assert.equal(isIntuneForbidden(body('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.')), false);
     assert.equal(isIntuneForbidden('<html>401</html>'), false);
     assert.equal(isIntuneForbidden('{}'), false);
+    assert.equal(isIntuneForbidden('null'), false);
     assert.equal(isIntuneForbidden(JSON.stringify({ error: {} })), false);
     assert.equal(isIntuneForbidden(JSON.stringify({ error: { code: 'Unauthorized', message: 42 } })), false);
   });
@@ -37,13 +38,22 @@ describe("Intune's error shapes", () => {
     assert.deepEqual(unwrapIntuneMessage(bare), { message: bare, intuneCode: 'Forbidden' });
   });
 
+  it('a 429 tells when to try again in the unit a person reads', () => {
+    assert.equal(throttledMessage(120), 'Intune is throttling requests (429) and asked to wait. Try again in 120 seconds.');
+    assert.equal(throttledMessage(121), 'Intune is throttling requests (429) and asked to wait. Try again in 3 minutes.');
+    assert.equal(throttledMessage(3600), 'Intune is throttling requests (429) and asked to wait. Try again in 60 minutes.');
+    assert.equal(
+      throttledMessage(3601, Date.parse('2026-12-06T10:00:00Z')),
+      'Intune is throttling requests (429) and asked to wait until 2026-12-06 11:00 UTC.',
+    );
+  });
+
   it('stops after five levels, so a document nested without end cannot hold the extension', () => {
     let nested: string = intune({ Message: 'innermost' });
-    for (let level = 0; level < 6; level++) {
+    for (let level = 0; level < 5; level++) {
       nested = intune({ Message: nested });
     }
-    const { message } = unwrapIntuneMessage(nested);
-    assert.ok(message.startsWith('{'), 'the sixth level is left as it is');
+    assert.equal(unwrapIntuneMessage(nested).message, intune({ Message: 'innermost' }), 'the sixth document is left as it is');
     assert.equal(unwrapIntuneMessage(intune({ Message: intune({ Message: 'two deep' }) })).message, 'two deep');
   });
 });

@@ -363,6 +363,7 @@ describe('VppTokenService against the simulated tenant', () => {
       assert.match(error.message, /DeviceManagementApps\.ReadWrite\.All/);
       assert.match(error.message, /admin consent/);
       assert.match(error.message, /Intune license/);
+      assert.equal(error.helpTopic, 'permissions', 'the message offers the setup guide');
       assert.equal(tenant.requestsFor('revoke').length, 1);
     });
 
