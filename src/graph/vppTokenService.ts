@@ -129,7 +129,6 @@ export function tokenPath(id: string, action?: string): string {
   return `${TOKENS_PATH}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 }
 
-/** What the tree shows of an app or an eBook: its name, token and license counts, each only when of the right type. */
 /** The longest name kept from Graph; far above what any view shows. */
 const MAX_NAME_LENGTH = 500;
 
@@ -144,6 +143,7 @@ function name(value: unknown): string | undefined {
 /** The free-text fields of a token: cleaned as `name` cleans them. */
 const TOKEN_NAME_FIELDS = ['displayName', 'organizationName', 'appleId', 'locationName'] as const;
 
+/** What the tree shows of an app or an eBook: its name, token and license counts, each only when of the right type. */
 function licensedItem(item: Record<string, unknown> & { id: string }) {
   const text = (key: string) => (typeof item[key] === 'string' ? item[key] : undefined);
   const count = (key: string) => (typeof item[key] === 'number' ? item[key] : undefined);
