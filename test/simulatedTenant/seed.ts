@@ -95,6 +95,7 @@ export interface StoredApp {
   readonly dependentAppCount?: number;
   readonly isAssigned?: boolean;
   readonly isFeatured?: boolean;
+  readonly publishingState?: 'published';
   readonly supersededAppCount?: number;
   readonly supersedingAppCount?: number;
   readonly uploadState?: number;
@@ -102,10 +103,7 @@ export interface StoredApp {
   readonly appleDeviceAppDeliveryProtocolType?: 'default';
 }
 
-/**
- * The non-nullable fields of mobileApp, iosVppApp and macOsVppApp that the metadata extract types (publishingState's
- * enum is not in it yet), as Graph sends them for a VPP app.
- */
+/** The non-nullable fields of mobileApp, iosVppApp and macOsVppApp, as Graph sends them for a VPP app. */
 function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<StoredApp> {
   return {
     createdDateTime: created,
@@ -113,6 +111,7 @@ function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<
     dependentAppCount: 0,
     isAssigned: true,
     isFeatured: false,
+    publishingState: 'published',
     supersededAppCount: 0,
     supersedingAppCount: 0,
     uploadState: 1,
