@@ -37,12 +37,13 @@ function either(...permissions: string[]): RoutePermissions {
 /**
  * Which Microsoft Graph permissions grant each call, least privileged first, as the current beta reference pages
  * list them (checked 2026-12-06):
- * - "List vppTokens", "Get vppToken": DeviceManagementApps.Read.All, .ReadWrite.All, DeviceManagementServiceConfig.Read.All, .ReadWrite.All;
+ * - "List vppTokens", "Get vppToken": DeviceManagementApps.Read.All, .ReadWrite.All,
+ *   DeviceManagementServiceConfig.Read.All, .ReadWrite.All;
  * - "Create vppToken", "Update vppToken", "Delete vppToken", "revokeLicenses action", "syncLicenses action":
  *   DeviceManagementApps.ReadWrite.All, DeviceManagementServiceConfig.ReadWrite.All. Earlier pages listed
  *   DeviceManagementServiceConfig.ReadWrite.All and DeviceManagementConfiguration.ReadWrite.All for the two actions;
- * - "List iosVppApps", "Get iosVppApp", "List iosVppAppAssignedLicenses": DeviceManagementApps.Read.All, .ReadWrite.All,
- *   DeviceManagementConfiguration.Read.All, .ReadWrite.All;
+ * - "List iosVppApps", "Get iosVppApp", "List iosVppAppAssignedLicenses": DeviceManagementApps.Read.All,
+ *   .ReadWrite.All, DeviceManagementConfiguration.Read.All, .ReadWrite.All;
  * - "revokeAllLicenses action", "revokeUserLicense action", "revokeDeviceLicense action" (iosVppApp):
  *   DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All;
  * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All.
