@@ -200,10 +200,16 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   });
 
   it('syncs one token from its item and re-reads it', async () => {
-    const { ui, tree, context, run } = setup([]);
+    const { ui, tree, log, context, run } = setup([]);
     const [token] = tokens(1);
     await run(syncLicenses(context, [token]));
     assert.equal(tenant.requestsFor('sync')[0].tokenId, token.id);
+    const { requestId } = tenant.requestsFor('sync')[0];
+    assert.match(
+      log.text(),
+      new RegExp(`Sync licenses of token ${token.id} at [0-9T:.-]+Z: 200 \\(request-id ${requestId}, client-request-id [0-9a-f-]{36}\\)`),
+      'the audit trail names the request ids',
+    );
     assert.match(ui.of('info')[0].message ?? '', /started syncing the licenses of "School 0001"/);
     assert.deepEqual(tree.refreshedTokens, [token.id]);
   });
@@ -234,7 +240,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   });
 
   it('a single sync left unconfirmed: Check Again reads the token again and, still nothing, says so again; nothing is resent', async () => {
-    const { ui, context, run } = setup([]);
+    const { ui, log, context, run } = setup([]);
     const [token] = tokens(1);
     tenant.addFault({ route: 'sync', status: 504 });
     ui.errorChoices.push('Check Again');
@@ -249,6 +255,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     );
     assert.equal(tenant.requestsFor('sync').length, 1);
     assert.deepEqual(ui.of('info'), []);
+    assert.match(log.text(), new RegExp(`Sync of token ${token.id}: left unconfirmed by the user`));
   });
 
   it('a bulk sync reads the tokens whose answer was lost: one Intune is still syncing is reported synced, with how it was confirmed', async () => {
@@ -271,12 +278,14 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   it('a bulk sync with a token left unconfirmed: Run Again, after its confirmation, sends that token alone', async () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'sync', tokenId: second.id, status: 504 });
-    const { ui, context, run } = setup([{ confirm: true }]);
+    const { ui, log, context, run } = setup([{ confirm: true }]);
     ui.errorChoices.push('Run Again for 1 Tokens…');
     await run(syncLicenses(context, [first, second]));
     assert.match(ui.of('report')[0]?.message ?? '', /Unconfirmed: may have reached Intune, but the token shows no newer sync \(1\)/);
     const [again] = ui.of('confirm');
     assert.equal(again?.message, 'Sync again the licenses of 1 VPP tokens that failed or are unconfirmed?');
+    assert.deepEqual(again?.buttons, ['Sync Licenses']);
+    assert.match(log.text(), /Bulk sync report:\nSynced \(1\)/);
     assert.equal(again?.detail, '• School 0002\n\nThe earlier attempt may have reached Intune although it was not confirmed.');
     const posted = tenant.requestsFor('sync').map((post) => post.tokenId ?? '');
     assert.deepEqual(posted.slice(0, 2).sort(), [first.id, second.id].sort());
