@@ -41,6 +41,7 @@ describe('Export License Report…', () => {
     assert.equal(csvCell('line\nbreak'), '"line\nbreak"');
     assert.equal(csvCell(-5), '-5', 'a number is not a formula');
     assert.equal(csvCell(undefined), '');
+    assert.equal(csvCell(null), '', 'a value Graph sent as null is an empty cell, not "null"');
   });
 
   it('writes one CSV row per app, and one for a token without apps, for the one tenant', async () => {

@@ -423,5 +423,10 @@ describe('a tenant file from someone else cannot steer sign-in unseen', () => {
     assert.deepEqual(refused, []);
     assert.deepEqual(entries, tenants);
     assert.equal(readTenantFile(`${HEADER}\n'hand written,x.example.com,${APP},,,,`, 'in.csv', []).entries[0].label, "'hand written");
+    assert.equal(
+      readTenantFile(`${HEADER}\nx=1,y.example.com,${APP},,,,`, 'in.csv', []).entries[0].label,
+      'x=1',
+      'only a leading quote is taken off',
+    );
   });
 });
