@@ -193,7 +193,7 @@ export async function tellBulkOutcome(context: TenantContext, { summary, again }
   if (again.length === 0) {
     return void (await context.ui.info(summary));
   }
-  const runAgain = l10n.t('Run Again for {0} Tokens…', again.length);
+  const runAgain = again.length === 1 ? l10n.t('Run Again for 1 Token…') : l10n.t('Run Again for {0} Tokens…', again.length);
   return (await context.ui.error(summary, [runAgain])) === runAgain ? again : undefined;
 }
 

@@ -436,7 +436,9 @@ async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, sel
       return;
     }
     const confirmedAgain = await context.ui.confirm(
-      l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
+      again.length === 1
+        ? l10n.t('Revoke again the licenses of the VPP token that failed or is unconfirmed?')
+        : l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
       [
         ...tenantLines(context),
         listNames(again),

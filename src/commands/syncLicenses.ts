@@ -165,7 +165,9 @@ export async function syncLicenses(context: TenantContext, selection: readonly V
       return;
     }
     const confirmed = await context.ui.confirm(
-      l10n.t('Sync again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
+      again.length === 1
+        ? l10n.t('Sync again the licenses of the VPP token that failed or is unconfirmed?')
+        : l10n.t('Sync again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
       [listNames(again), '', l10n.t('The earlier attempt may have reached Intune although it was not confirmed.')].join('\n'),
       l10n.t('Sync Licenses'),
     );

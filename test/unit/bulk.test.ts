@@ -279,11 +279,11 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'sync', tokenId: second.id, status: 504 });
     const { ui, log, context, run } = setup([{ confirm: true }]);
-    ui.errorChoices.push('Run Again for 1 Tokens…');
+    ui.errorChoices.push('Run Again for 1 Token…');
     await run(syncLicenses(context, [first, second]));
     assert.match(ui.of('report')[0]?.message ?? '', /Unconfirmed: may have reached Intune, but the token shows no newer sync \(1\)/);
     const [again] = ui.of('confirm');
-    assert.equal(again?.message, 'Sync again the licenses of 1 VPP tokens that failed or are unconfirmed?');
+    assert.equal(again?.message, 'Sync again the licenses of the VPP token that failed or is unconfirmed?');
     assert.deepEqual(again?.buttons, ['Sync Licenses']);
     assert.match(log.text(), /Bulk sync report:\nSynced \(1\)/);
     assert.equal(again?.detail, '• School 0002\n\nThe earlier attempt may have reached Intune although it was not confirmed.');
@@ -297,7 +297,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'sync', tokenId: second.id, status: 504 });
     const { ui, context, run } = setup([{ confirm: false }]);
-    ui.errorChoices.push('Run Again for 1 Tokens…');
+    ui.errorChoices.push('Run Again for 1 Token…');
     await run(syncLicenses(context, [first, second]));
     assert.equal(ui.of('confirm').length, 1);
     assert.equal(tenant.requestsFor('sync').length, 2);
@@ -330,6 +330,17 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.deepEqual(posted.slice(0, 3).sort(), [first.id, second.id, third.id].sort());
     assert.deepEqual(posted.slice(3).sort(), [second.id, third.id].sort(), 'the second run sent only those two');
     assert.equal(ui.of('info').at(-1)?.message, 'Revoke licenses: 2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
+  });
+
+  it('one token to run again is named in the singular, and declining sends nothing more', async () => {
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
+    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }, { confirm: false }]);
+    ui.errorChoices.push('Run Again for 1 Token…');
+    await run(revokeLicenses(context, new RevokesInFlight(), [first, second]));
+    assert.deepEqual(ui.of('error')[0]?.buttons, ['Run Again for 1 Token…']);
+    assert.equal(ui.of('confirm')[1]?.message, 'Revoke again the licenses of the VPP token that failed or is unconfirmed?');
+    assert.equal(tenant.requestsFor('revoke').length, 2);
   });
 
   it('a bulk revoke reports four kinds: accepted, failed (with why), unconfirmed, not sent', async () => {
