@@ -56,6 +56,7 @@ const autoConfirm: UserInput = {
   stepText: async () => undefined,
   pickSaveLocation: async () => undefined,
   writeTextFile: async () => undefined,
+  copyText: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,
   warning: async () => undefined,

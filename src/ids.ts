@@ -27,6 +27,7 @@ export const COMMANDS = {
   revokeAppLicenses: 'intuneVpp.revokeAppLicenses',
   revokeAppLicense: 'intuneVpp.revokeAppLicense',
   copyTokenId: 'intuneVpp.copyTokenId',
+  copyRevokeRequest: 'intuneVpp.copyRevokeRequest',
   openSettings: 'intuneVpp.openSettings',
   openSetupGuide: 'intuneVpp.openSetupGuide',
   showLog: 'intuneVpp.showLog',

@@ -20,6 +20,7 @@ import { editToken, takeOverToken } from './editToken';
 import { retireToken } from './retireToken';
 import { deleteToken } from './deleteToken';
 import { revokeAppLicense, revokeAppLicenses } from './appLicenses';
+import { copyRevokeRequest } from './copyRequest';
 import { CommandId, COMMANDS } from '../ids';
 import { UserInput } from '../ui/userInput';
 
@@ -211,9 +212,17 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         }
       }
     },
-    [COMMANDS.copyTokenId]: async (_, node?: TokenNode) => {
+    [COMMANDS.copyTokenId]: async (invocation, node?: TokenNode) => {
       if (node instanceof TokenNode) {
-        await vscode.env.clipboard.writeText(node.token.id);
+        await invocation.ui.copyText(node.token.id);
+      }
+    },
+    [COMMANDS.copyRevokeRequest]: async (invocation, node?: unknown) => {
+      const item = node instanceof TokenNode ? node : undefined;
+      const tenant = await tenantFor(invocation, item, l10n.t('Copy Revoke Request: {0}', chooseTenant));
+      if (tenant) {
+        const { cloud, endpoints } = tenant.settings();
+        await copyRevokeRequest(contextFor(invocation, tenant), item?.token, { cloud, graphEndpoint: endpoints.graphEndpoint });
       }
     },
     [COMMANDS.openSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'intuneVpp'),

@@ -11,6 +11,7 @@ import { VppError } from '../errors';
 import { GraphRoute } from '../config/permissions';
 import { logSafeId, plainText } from '../text';
 import { errorFromResponse, isIntuneForbidden } from './errorFromResponse';
+import { GraphWrite } from './exactRequest';
 import { describePath } from './requestObserver';
 import { WriteSlotOptions } from './writeThrottle';
 
@@ -127,6 +128,18 @@ export function tokenPath(id: string, action?: string): string {
     throw new VppError('badRequest', l10n.t('The VPP token id "{0}" is not valid.', String(id)));
   }
   return `${TOKENS_PATH}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+}
+
+/** The revoke of a token's licenses as Graph receives it: sent by the service, and copied for a change ticket. */
+export function revokeLicensesRequest(id: string, options: RevokeLicensesOptions): GraphWrite & { body: Record<string, boolean> } {
+  return {
+    method: 'POST',
+    path: tokenPath(id, 'revokeLicenses'),
+    body: {
+      notifyManagedDevices: options.notifyManagedDevices === true,
+      revokeUntrackedLicenses: options.revokeUntrackedLicenses === true,
+    },
+  };
 }
 
 /** The longest name kept from Graph; far above what any view shows. */
@@ -258,11 +271,7 @@ export class VppTokenService {
   }
 
   async revokeLicenses(id: string, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {
-    const body = {
-      notifyManagedDevices: options.notifyManagedDevices === true,
-      revokeUntrackedLicenses: options.revokeUntrackedLicenses === true,
-    };
-    const path = tokenPath(id, 'revokeLicenses');
+    const { path, body } = revokeLicensesRequest(id, options);
     return this.write(async () => {
       return this.expectNoContent(await this.send('revokeLicenses', 'POST', this.client.api(path), signal, body), 'POST', path);
     });

@@ -78,6 +78,8 @@ export interface UserInput {
   pickSaveLocation(title: string, defaultName: string): Promise<string | undefined>;
   /** Writes text to a path the user chose with pickSaveLocation. */
   writeTextFile(path: string, text: string): Promise<void>;
+  /** Puts text on the clipboard. */
+  copyText(text: string): Promise<void>;
   /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
   pickPemFiles(title: string): Promise<string | undefined>;
   /**
@@ -149,6 +151,9 @@ export class ReplaceableUserInput implements UserInput {
   }
   pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
     return this.current.pickSaveLocation(title, defaultName);
+  }
+  copyText(text: string): Promise<void> {
+    return this.current.copyText(text);
   }
   writeTextFile(path: string, text: string): Promise<void> {
     return this.current.writeTextFile(path, text);

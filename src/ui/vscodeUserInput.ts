@@ -240,6 +240,10 @@ export class VscodeUserInput implements UserInput {
     await vscode.workspace.fs.writeFile(vscode.Uri.parse(path), new TextEncoder().encode(text));
   }
 
+  async copyText(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+  }
+
   async showReport(title: string, text: string): Promise<void> {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: `${title}\n\n${text}` });
     await vscode.window.showTextDocument(document, { preview: false });

@@ -273,6 +273,27 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal(await vscode.env.clipboard.readText(), seedTokens()[2].id);
   });
 
+  it("Copy Revoke Request… on a token item copies the revoke for the tenant's own Graph, and sends nothing", async () => {
+    const node = await nodeLabelled('Contoso HQ');
+    const hq = seedTokens().find((token) => token.displayName === 'Contoso HQ');
+    const ui = new ScriptedUserInput([{ pickMany: ['Revoke untracked licenses'] }, { pick: 'HTTP request' }]);
+    fixture.tenant.requests.length = 0;
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.copyRevokeRequest', node));
+    assert.equal(
+      ui.copied[0],
+      [
+        `POST ${fixture.tenant.url}/beta/deviceAppManagement/vppTokens/${hq?.id ?? ''}/revokeLicenses`,
+        'Content-Type: application/json',
+        '',
+        '{',
+        '  "notifyManagedDevices": false,',
+        '  "revokeUntrackedLicenses": true',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(fixture.tenant.requestsFor('revoke'), []);
+  });
+
   it('sends nothing when the confirmation is cancelled', async () => {
     const node = await nodeLabelled('Contoso HQ');
     fixture.tenant.requests.length = 0;

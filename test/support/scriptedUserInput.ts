@@ -249,6 +249,13 @@ export class ScriptedUserInput implements UserInput {
     });
   }
 
+  /** What was put on the clipboard, in order. */
+  readonly copied: string[] = [];
+
+  async copyText(text: string): Promise<void> {
+    this.copied.push(text);
+  }
+
   async showReport(title: string, text: string): Promise<void> {
     this.shown.push({ kind: 'report', title, message: text });
   }

@@ -182,6 +182,23 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
   });
 
+  it('right-click a token > Copy Revoke Request…: options, then the format; it says what was copied and sends nothing', async () => {
+    const { driver, tenant } = session;
+    await driver.openContainer('Intune VPP');
+    await driver.contextMenu('Contoso HQ', 'Copy Revoke Request…');
+    await driver.waitForQuickPick('Copy the revoke of "Contoso HQ": its options');
+    await driver.toggle('Notify managed devices');
+    await driver.acceptQuickPick();
+    await driver.waitForQuickPick('Copy the revoke of "Contoso HQ" as…');
+    await driver.quickInputRow('HTTP request').waitFor({ state: 'visible' });
+    await session.workbench.page.keyboard.type('HTTP request');
+    await session.workbench.page.keyboard.press('Enter');
+    await driver
+      .notification(/Copied the revoke of "Contoso HQ" as an HTTP request\. Nothing was sent to Intune\./)
+      .waitFor({ state: 'visible' });
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
   it('a 403 shows the message naming the missing permission', async () => {
     const { driver, tenant } = session;
     tenant.addFault({ route: 'revoke', status: 403 });
