@@ -1,5 +1,4 @@
-import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, LoopbackServer } from './loopbackServer';
 import { SimulatedTenant } from './server';
 
 /**
@@ -8,8 +7,7 @@ import { SimulatedTenant } from './server';
  * known token to the first, which refuses it). Entries for these tenants share one login origin, as real ones do.
  */
 export class SimulatedFront {
-  private server: https.Server | undefined;
-  private readonly sockets = new Set<Socket>();
+  private server: LoopbackServer | undefined;
 
   constructor(
     private readonly tenants: readonly SimulatedTenant[],
@@ -17,28 +15,16 @@ export class SimulatedFront {
   ) {}
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) {
+    if (!this.server) {
       throw new Error('The simulated front is not running');
     }
-    return `https://127.0.0.1:${address.port}`;
+    return this.server.url;
   }
 
   async start(): Promise<this> {
-    const server = https.createServer(this.tls, (req, res) => {
-      this.tenantFor(req.url ?? '/', req.headers.authorization)
-        .answer(req, res)
-        .catch(() => res.destroy());
-    });
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    this.server = server;
+    this.server = await listenOnLoopback(this.tls, (req, res) =>
+      this.tenantFor(req.url ?? '/', req.headers.authorization).answer(req, res),
+    );
     for (const tenant of this.tenants) {
       tenant.serveBehind(this.url);
     }
@@ -48,12 +34,7 @@ export class SimulatedFront {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    for (const socket of this.sockets) {
-      socket.destroy();
-    }
-    if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await server?.stop();
   }
 
   private tenantFor(path: string, authorization: string | undefined): SimulatedTenant {

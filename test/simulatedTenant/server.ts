@@ -1,8 +1,7 @@
 import { constants, createHash, randomUUID, verify, X509Certificate } from 'node:crypto';
-import * as https from 'node:https';
 import { GraphContract } from '../support/graphContract';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, LoopbackServer } from './loopbackServer';
 import { seedApps, seedEBooks, seedLicenses, seedLocation, StoredApp, StoredEBook, StoredLicense, StoredToken, seedTokens } from './seed';
 
 /** What the README's admin setup grants: the one permission that grants every call the extension makes. */
@@ -335,8 +334,7 @@ export class SimulatedTenant {
   private readonly authorizationCodes = new Map<string, { clientId: string; redirectUri: string; codeChallenge: string }>();
   /** The user the next device code sign-in signs in; tests change it to sign in as somebody else. */
   userName!: string;
-  private readonly sockets = new Set<Socket>();
-  private server: https.Server | undefined;
+  private server: LoopbackServer | undefined;
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -397,39 +395,22 @@ export class SimulatedTenant {
     if (this.frontUrl) {
       return this.frontUrl;
     }
-    const address = this.server?.address() as AddressInfo | undefined;
-    if (!address) {
+    if (!this.server) {
       throw new Error('The simulated tenant is not running');
     }
-    return `https://127.0.0.1:${address.port}`;
+    return this.server.url;
   }
 
   async start(): Promise<this> {
-    const server = https.createServer({ key: this.options.key, cert: this.options.cert }, (req, res) => {
-      // A request still being answered when the tenant stops has nobody to answer it: its connection is dropped.
-      this.handle(req, res).catch(() => res.destroy());
-    });
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, '127.0.0.1', resolve);
-    });
-    this.server = server;
+    const { key, cert, port } = this.options;
+    this.server = await listenOnLoopback({ key, cert }, (req, res) => this.handle(req, res), port);
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    for (const socket of this.sockets) {
-      socket.destroy();
-    }
-    if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await server?.stop();
   }
 
   /** Restores the seed (or the given tokens) and the behaviour the options set; clears requests, faults and issued access tokens. */
