@@ -1,5 +1,6 @@
 // `npm run bench`: measures listing, bulk revoke and activation against the simulated tenant and prints one
 // JSON line per figure: the value, the physical floor it is compared with, and their ratio.
+import { testJournal } from '../test/support/memoryJournal';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -176,6 +177,7 @@ async function main(): Promise<boolean> {
         account: fakeAccount(),
         tree: { refresh: () => undefined, refreshToken: async () => undefined },
         now: () => Date.now(),
+        journal: testJournal(),
         outcomePolling: { delaysMs: [] },
         licensePolling: { delaysMs: [] },
       },

@@ -11,6 +11,7 @@ import { createTestApi, IntuneVppTestApi } from './testApi';
 import { SignInStatusBar } from './tree/signInStatusBar';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 import { VIEW_ID } from './ids';
+import { openJournal } from './journal/windowJournal';
 
 /** Wires the tenants, the tree and the commands together; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | undefined {
@@ -25,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   tree.attach(view);
   // One record of the revokes running, so that chat cannot start a revoke the tree already runs, or the reverse.
   const inFlight = new RevokesInFlight();
+  const { journal, file: journalFile } = openJournal(context.globalStorageUri.fsPath, log, ui);
+  void journalFile.prune();
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
   const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun, {
@@ -38,8 +41,8 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     view,
     new SignInStatusBar(view, tree.onDidChangeSignIns),
     tenants.onDidChange((tenant) => (tenant ? void tree.refreshTenant(tenant.key) : tree.refresh())),
-    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight }),
-    ...registerChatTools({ tenants, tree, log, ui, inFlight }),
+    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight, journal }),
+    ...registerChatTools({ tenants, tree, log, ui, inFlight, journal }),
     ...expiry.disposables,
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Journal } from '../journal/journal';
 import { describeForLog } from '../errors';
 import { revokeToken, RevokesInFlight } from '../commands/revokeLicenses';
 import { tenantContext, TenantTree } from '../commands/tenantContext';
@@ -17,6 +18,8 @@ export interface ChatToolServices {
   readonly ui: UserInput;
   /** The revokes running now, shared with Revoke Licenses…, so that chat cannot start a second one of a token. */
   readonly inFlight: RevokesInFlight;
+  /** Where the revokes chat starts are recorded, as the view's. */
+  readonly journal: Journal;
 }
 
 /** Whether a tenant's settings are complete enough to sign in: an unconfigured placeholder is not offered to chat. */
@@ -88,7 +91,7 @@ function languageModelTool(tool: ChatTool, log: vscode.LogOutputChannel): vscode
  * revoke runs the extension's own flow with its modal confirmation, in the same UI the commands use.
  */
 export function registerChatTools(services: ChatToolServices): vscode.Disposable[] {
-  const { tenants, tree, log, ui, inFlight } = services;
+  const { tenants, tree, log, ui, inFlight, journal } = services;
   // Aborted on deactivation: a revoke's outcome watch started from chat ends with the extension.
   const lifetime = new AbortController();
   const limit = new ConcurrencyLimit(readMaxConcurrentTenants);
@@ -98,7 +101,7 @@ export function registerChatTools(services: ChatToolServices): vscode.Disposable
     tenantId: connection.settings().tenantId,
     service: () => connection.service(),
     revoke: (token, options) =>
-      revokeToken(tenantContext({ ui, log, stopped: lifetime.signal }, connection, tree, several), inFlight, token, options),
+      revokeToken(tenantContext({ ui, log, stopped: lifetime.signal }, connection, tree, several, journal), inFlight, token, options),
   });
   const tools = createChatTools({
     tenants: () => {

@@ -1,12 +1,12 @@
 import * as l10n from '@vscode/l10n';
 import { checkTokenFile, MAX_TOKEN_FILE_BYTES, TokenFile } from '../graph/vppTokenFile';
-import { VppTokenRecord } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { runSteps } from '../ui/multiStepInput';
 import { TenantContext } from './commandContext';
 import { countryText, dateText, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
-import { writeOnce } from './writeOnce';
+import { createWrite } from './writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from './writePipeline';
 
 type AddDraft = TokenSettingsDraft & { readonly vppTokenAccountType: 'business' | 'education' };
 
@@ -96,32 +96,24 @@ export async function addToken(context: TenantContext, locale: string): Promise<
   if (!(await context.ui.confirm(l10n.t('Add the VPP token "{0}" to Intune?', fields.displayName), detail, l10n.t('Add Token')))) {
     return;
   }
-  let known: ReadonlySet<string> | undefined;
-  const added = await writeOnce<VppTokenRecord>(context, {
-    title: l10n.t('Adding the VPP token "{0}"…', fields.displayName),
-    logName: `Add VPP token (Apple ID ${fields.appleId})`,
-    send: async (signal) => {
-      // The tokens there were before: after a lost answer, a new one with this Apple ID is the one added.
-      known ??= new Set((await context.service().listTokens(signal)).map((token) => token.id));
-      return context.service().createToken(fields, signal);
-    },
-    check: async (signal) =>
-      (await context.service().listTokens(signal)).find(
-        (token) => !known?.has(token.id) && token.appleId?.toLowerCase() === fields.appleId.toLowerCase(),
-      ),
-    unconfirmed: (reason) =>
-      l10n.t(
-        'Adding the VPP token "{0}" is not confirmed: the tenant shows no new token with its Apple ID. {1}',
-        fields.displayName,
-        reason,
-      ),
-    sendAgain: {
-      message: l10n.t('Add the VPP token "{0}" again?', fields.displayName),
-      detail: l10n.t(
-        'The earlier attempt may have reached Intune although it was not confirmed: adding again can make a second token for the same location, which Intune marks as a duplicate.',
-      ),
-    },
-  });
+  const added = (
+    await runWrite(context, createWrite(context, fields), {
+      title: l10n.t('Adding the VPP token "{0}"…', fields.displayName),
+      lostAnswer: TENANT_LOST_ANSWER(),
+      unconfirmed: (reason) =>
+        l10n.t(
+          'Adding the VPP token "{0}" is not confirmed: the tenant shows no new token with its Apple ID. {1}',
+          fields.displayName,
+          reason,
+        ),
+      sendAgain: {
+        message: l10n.t('Add the VPP token "{0}" again?', fields.displayName),
+        detail: l10n.t(
+          'The earlier attempt may have reached Intune although it was not confirmed: adding again can make a second token for the same location, which Intune marks as a duplicate.',
+        ),
+      },
+    })
+  )?.value;
   if (!added) {
     return;
   }

@@ -1,21 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import {
-  ActionResult,
-  ActionSnapshot,
-  describeActionResult,
-  isFinal,
-  newResultAmong,
-  pollForResult,
-  snapshotResults,
-} from '../graph/actionResults';
-import { describeForLog, VppError } from '../errors';
+import { ActionResult, describeActionResult, isFinal } from '../graph/actionResults';
 import { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { TenantContext, watchSignal } from './commandContext';
+import { TenantContext } from './commandContext';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
 import { tenantLines, yesNo } from './tokenSettings';
-import { askAboutUnconfirmed } from './unconfirmed';
+import { appRevokeWrite, watchingResult } from './writeKinds';
+import { runWrite, WriteSpec } from './writePipeline';
 
 /** The name of an app for a person. */
 export function appLabel(app: VppAppRecord): string {
@@ -47,94 +39,36 @@ const APP_CONSEQUENCES = () =>
     'This cannot be undone. The app is not uninstalled (set its assignment to Uninstall first, so that it is not installed again with a new license).',
   );
 
-/** One per-app revoke: what is sent, which of the app's revoke results is its own, and its words. */
-interface AppRevoke {
+/** The words of one per-app revoke. */
+interface AppRevokeWords {
   readonly progressTitle: string;
-  readonly logName: string;
-  send(signal: AbortSignal): Promise<unknown>;
-  /** Whether one of the app's new revoke results is this revoke's (a single revoke names its user or device). */
-  readonly isOwn: (result: ActionResult) => boolean;
   readonly describe: string;
   readonly sendAgain: { readonly message: string; readonly detail: string };
 }
 
 /**
- * Sends a per-app revoke once and watches the app's `revokeLicenseActionResults` for its outcome, with the same
- * write semantics as a token revoke: a lost answer is reconciled by reading the app, never resent without a second
- * confirmation.
+ * Sends a per-app revoke through the write pipeline and watches the app's `revokeLicenseActionResults` for its
+ * outcome, with the same write semantics as a token revoke: a lost answer is reconciled by reading the app, never
+ * resent without a second confirmation.
  */
-async function runAppRevoke(context: TenantContext, app: VppAppRecord, revoke: AppRevoke): Promise<void> {
-  let snapshot: ActionSnapshot = new Set();
-  let sentAt = 0;
-  const read = async (signal?: AbortSignal) =>
-    newResultAmong((await context.service().getVppApp(app.id, signal)).revokeLicenseActionResults, snapshot, sentAt, revoke.isOwn);
-  const watch = (until: 'seen' | 'final', signal: AbortSignal) =>
-    pollForResult(read, context.outcomePolling, { signal, until }).catch((error: unknown) => {
-      if (!(error instanceof VppError && error.kind === 'cancelled')) {
-        context.log.warn(`${revoke.logName}: could not read its outcome: ${describeForLog(error)}`);
-      }
-      return undefined;
-    });
-  const sendOnce = async (): Promise<{ result?: ActionResult } | { unconfirmed: string }> =>
-    context.ui.withProgress(
-      revoke.progressTitle,
-      async (progress) => {
-        snapshot = snapshotResults((await context.service().getVppApp(app.id, progress.signal)).revokeLicenseActionResults);
-        sentAt = context.now();
-        const signal = watchSignal(context, progress.signal);
-        try {
-          await revoke.send(progress.signal);
-          context.log.info(`${revoke.logName}: accepted`);
-        } catch (error) {
-          if (!(error instanceof VppError && error.kind === 'unconfirmed')) {
-            context.log.error(`${revoke.logName}: failed: ${describeForLog(error)}`);
-            throw error;
-          }
-          context.log.warn(`${revoke.logName}: unconfirmed: ${describeForLog(error)}`);
-          progress.report(l10n.t("Intune's answer was lost; reading the app to see whether the revoke reached it"));
-          if (!(await watch('seen', signal))) {
-            return { unconfirmed: error.message };
-          }
-        }
-        progress.report(l10n.t('Intune accepted it; waiting for its outcome (Cancel stops waiting, not the revoke)'));
-        return { result: await watch('final', signal) };
-      },
-      true,
-    );
-  let attempt = sendOnce;
-  for (;;) {
-    const outcome = await attempt();
-    if (!('unconfirmed' in outcome)) {
-      return report(context, revoke, outcome.result);
-    }
-    const choice = await askAboutUnconfirmed(
-      context,
-      l10n.t('{0} is not confirmed: the app shows no new revoke. {1}', revoke.describe, outcome.unconfirmed),
-      revoke.sendAgain,
-    );
-    if (choice === undefined) {
-      context.log.warn(`${revoke.logName}: left unconfirmed by the user`);
-      return;
-    }
-    attempt = sendOnce;
-    if (choice === 'checkAgain') {
-      const reason = outcome.unconfirmed;
-      attempt = () =>
-        context.ui.withProgress(
-          revoke.progressTitle,
-          async (progress) => {
-            const seen = await watch('seen', watchSignal(context, progress.signal));
-            return seen
-              ? { result: isFinal(seen) ? seen : ((await watch('final', watchSignal(context, progress.signal))) ?? seen) }
-              : { unconfirmed: reason };
-          },
-          true,
-        );
-    }
+async function runAppRevoke(context: TenantContext, write: WriteSpec<ActionResult | undefined>, words: AppRevokeWords): Promise<void> {
+  const done = await runWrite(
+    context,
+    write,
+    {
+      title: words.progressTitle,
+      lostAnswer: l10n.t("Intune's answer was lost; reading the app to see whether the revoke reached it"),
+      unconfirmed: (reason) => l10n.t('{0} is not confirmed: the app shows no new revoke. {1}', words.describe, reason),
+      sendAgain: words.sendAgain,
+    },
+    watchingResult(context, write),
+  );
+  if (done) {
+    await report(context, words, done.result);
   }
 }
 
-async function report(context: TenantContext, revoke: AppRevoke, result: ActionResult | undefined): Promise<void> {
+async function report(context: TenantContext, revoke: AppRevokeWords, result: ActionResult | undefined): Promise<void> {
   context.tree.refresh();
   if (!result || !isFinal(result)) {
     return context.ui.info(l10n.t('Intune accepted: {0}. Apple completes it in the background.', revoke.describe));
@@ -183,11 +117,8 @@ export async function revokeAppLicenses(
   if (!(await context.ui.confirm(l10n.t('Revoke all licenses of the app "{0}"?', name), detail, l10n.t('Revoke App Licenses')))) {
     return;
   }
-  await runAppRevoke(context, app, {
+  await runAppRevoke(context, appRevokeWrite(context, app, { kind: 'all' }, undefined, notify), {
     progressTitle: l10n.t('Revoking the licenses of "{0}"…', name),
-    logName: `Revoke all licenses of app ${plainText(app.id, 200)} (notifyManagedDevices=${notify})`,
-    send: (signal) => context.service().revokeAppLicenses(app.id, notify, signal),
-    isOwn: (result) => !result.userId && !result.managedDeviceId,
     describe: l10n.t('the revoke of the licenses of "{0}"', name),
     sendAgain: {
       message: l10n.t('Send the revoke of the licenses of "{0}" again?', name),
@@ -217,14 +148,8 @@ export async function revokeAppLicense(context: TenantContext, app: VppAppRecord
   if (!(await context.ui.confirm(l10n.t('Revoke the license of {0} for the app "{1}"?', holder, name), detail, l10n.t('Revoke License')))) {
     return;
   }
-  await runAppRevoke(context, app, {
+  await runAppRevoke(context, appRevokeWrite(context, app, { kind: license.kind, id: target }, holder, notify), {
     progressTitle: l10n.t('Revoking the license of {0}…', holder),
-    logName: `Revoke the ${license.kind} license ${plainText(license.id, 200)} of app ${plainText(app.id, 200)} (notifyManagedDevices=${notify})`,
-    send: (signal) =>
-      license.kind === 'device'
-        ? context.service().revokeAppDeviceLicense(app.id, target, notify, signal)
-        : context.service().revokeAppUserLicense(app.id, target, notify, signal),
-    isOwn: (result) => (license.kind === 'device' ? result.managedDeviceId === target : result.userId === target),
     describe: l10n.t('the revoke of the license of {0} for "{1}"', holder, name),
     sendAgain: {
       message: l10n.t('Send the revoke of the license of {0} again?', holder),

@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
-import { describeForLog, VppError } from '../errors';
-import { delay } from '../graph/delay';
+import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { plainText } from '../text';
 import { tokenLabel } from '../tree/tokenPresentation';
+import { JournalDetails, WriteOperation } from '../journal/journalRecords';
 import { TenantContext, watchSignal } from './commandContext';
+import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
 
 export interface BulkOutcome {
   /** Accepted by Intune; the note says how it was confirmed when its answer had been lost. */
@@ -117,19 +118,20 @@ export function listNames(tokens: readonly VppTokenRecord[], shown = 10): string
 }
 
 export interface BulkAction {
+  readonly operation: WriteOperation;
+  /** The run's options, for the journal. */
+  readonly details: JournalDetails;
   /** Progress title for a run of `count` tokens, e.g. "Revoking licenses of 30 VPP tokens". */
   readonly title: (count: number) => string;
-  readonly action: (token: VppTokenRecord, signal: AbortSignal) => Promise<unknown>;
-  /**
-   * Reads the tokens whose answer was lost and returns those Intune did receive, each with a note for the report.
-   * Runs once all requests were sent; nothing is sent again.
-   */
-  readonly reconcile: (tokens: readonly VppTokenRecord[], signal: AbortSignal) => Promise<Map<string, string>>;
+  /** The write of one token, sent through the pipeline. */
+  readonly write: (token: VppTokenRecord) => WriteSpec<unknown>;
   readonly headings: BulkHeadings;
   /** The one-line outcome, from the counts. */
   readonly summary: (counts: BulkCounts) => string;
   /** Names the report in the log. */
   readonly logName: string;
+  /** The confirmation of Run Again for the tokens that failed or stay unconfirmed. */
+  readonly again: (tokens: readonly VppTokenRecord[]) => { readonly message: string; readonly detail: string; readonly button: string };
 }
 
 /** What a bulk run ended with: its one-line summary, and the tokens that failed or stay unconfirmed. */
@@ -139,38 +141,62 @@ export interface BulkResult {
 }
 
 /**
- * Runs a bulk action under cancellable done/total progress, reads the tokens whose answer was lost to see whether
+ * Runs a bulk action under cancellable done/total progress, each token's write through the pipeline (recorded in
+ * the journal as one run, with every token it is to act on), reads the tokens whose answer was lost to see whether
  * Intune received them, and opens the per-token report (kept in the log too). The caller releases the tokens, then
  * tells the outcome with `tellBulkOutcome`.
  */
 export async function runBulkWithReport(context: TenantContext, tokens: readonly VppTokenRecord[], bulk: BulkAction): Promise<BulkResult> {
-  const outcome = await context.ui.withProgress(
-    bulk.title(tokens.length),
-    async (progress) => {
-      progress.report(l10n.t('{0}/{1}', 0, tokens.length));
-      const sent = await runForEach(tokens, bulk.action, {
-        signal: progress.signal,
-        onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)),
-      });
-      if (sent.unconfirmed.length === 0) {
-        return sent;
-      }
-      progress.report(l10n.t('reading {0} tokens whose answer was lost', sent.unconfirmed.length));
-      const received = await bulk.reconcile(
-        sent.unconfirmed.map(({ token }) => token),
-        watchSignal(context, progress.signal),
-      );
-      return {
-        ...sent,
-        succeeded: [
-          ...sent.succeeded,
-          ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) })),
-        ],
-        unconfirmed: sent.unconfirmed.filter(({ token }) => !received.has(token.id)),
-      };
-    },
-    true,
-  );
+  const run = await context.journal.run({
+    operation: bulk.operation,
+    details: bulk.details,
+    tokens: tokens.map((token) => ({ id: token.id, name: tokenLabel(token) })),
+  });
+  const lost = new Map<string, { spec: WriteSpec<unknown>; sent: Unconfirmed }>();
+  let outcome: BulkOutcome;
+  try {
+    outcome = await context.ui.withProgress(
+      bulk.title(tokens.length),
+      async (progress) => {
+        progress.report(l10n.t('{0}/{1}', 0, tokens.length));
+        const sent = await runForEach(
+          tokens,
+          async (token, signal) => {
+            const spec = bulk.write(token);
+            const attempt = await sendOnce(context, spec, signal, run);
+            if (attempt.kind === 'unconfirmed') {
+              lost.set(token.id, { spec, sent: attempt });
+              throw new VppError('unconfirmed', attempt.reason);
+            }
+          },
+          { signal: progress.signal, onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)) },
+        );
+        if (sent.unconfirmed.length === 0) {
+          return sent;
+        }
+        progress.report(l10n.t('reading {0} tokens whose answer was lost', sent.unconfirmed.length));
+        const pending = sent.unconfirmed.map(({ token }) => lost.get(token.id) as { spec: WriteSpec<unknown>; sent: Unconfirmed });
+        const found = await reconcile(context, pending, watchSignal(context, progress.signal));
+        const received = new Map([...found].map(([index, { note }]) => [sent.unconfirmed[index].token.id, note]));
+        const still = sent.unconfirmed.filter(({ token }) => !received.has(token.id));
+        for (const { token } of still) {
+          const { sent: attempt } = lost.get(token.id) as { sent: Unconfirmed };
+          await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: attempt.reason });
+        }
+        return {
+          ...sent,
+          succeeded: [
+            ...sent.succeeded,
+            ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) })),
+          ],
+          unconfirmed: still,
+        };
+      },
+      true,
+    );
+  } finally {
+    await context.journal.runEnd(run);
+  }
   const report = formatBulkReport(outcome, bulk.headings);
   context.log.info(`${bulk.logName} report:\n${report}`);
   const summary = bulk.summary({
@@ -197,37 +223,44 @@ export async function tellBulkOutcome(context: TenantContext, { summary, again }
   return (await context.ui.error(summary, [runAgain])) === runAgain ? again : undefined;
 }
 
+/** Tokens a bulk run holds while it runs (a revoke's tokens are held, so that no second revoke of one starts). */
+export interface BulkClaim {
+  /** The tokens of the batch that may run now; undefined (after telling the admin) when none may. */
+  take(batch: readonly VppTokenRecord[]): Promise<readonly VppTokenRecord[] | undefined>;
+  release(batch: readonly VppTokenRecord[]): void;
+}
+
 /**
- * Reads `tokens` again with the outcome watch's back-off until `received` recognises each (returning a note for the
- * report), the delays run out or `signal` aborts. Returns the ids recognised. A token that cannot be read stays
- * unrecognised: unconfirmed, never assumed.
+ * Runs a bulk action, tells its outcome, and offers Run Again for the tokens that failed or stay unconfirmed, each
+ * time after a new confirmation, until the admin stops or none is left.
  */
-export async function pollUntilReceived(
+export async function runBulkUntilDone(
   context: TenantContext,
   tokens: readonly VppTokenRecord[],
-  signal: AbortSignal,
-  received: (fresh: VppTokenRecord) => string | undefined,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const wait of context.outcomePolling.delaysMs) {
-    const pending = tokens.filter((token) => !found.has(token.id));
-    if (pending.length === 0 || !(await delay(wait, signal))) {
-      break;
+  bulk: BulkAction,
+  claim?: BulkClaim,
+): Promise<void> {
+  for (let batch = tokens; ;) {
+    const claimed = claim ? await claim.take(batch) : batch;
+    if (!claimed) {
+      return;
     }
-    await Promise.all(
-      pending.map(async (token) => {
-        try {
-          const note = received(await context.service().getToken(token.id, signal));
-          if (note) {
-            found.set(token.id, note);
-          }
-        } catch (error) {
-          if (!(error instanceof VppError && error.kind === 'cancelled')) {
-            context.log.warn(`Could not read token ${plainText(token.id, 200)} to reconcile it: ${describeForLog(error)}`);
-          }
-        }
-      }),
-    );
+    let result: BulkResult;
+    try {
+      result = await runBulkWithReport(context, claimed, bulk);
+    } finally {
+      claim?.release(claimed);
+      context.tree.refresh();
+    }
+    // The tokens are free again while the message waits; Run Again needs a new confirmation.
+    const again = await tellBulkOutcome(context, result);
+    if (!again) {
+      return;
+    }
+    const { message, detail, button } = bulk.again(again);
+    if (!(await context.ui.confirm(message, detail, button))) {
+      return;
+    }
+    batch = again;
   }
-  return found;
 }

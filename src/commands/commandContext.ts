@@ -1,6 +1,7 @@
 import { AccountActions } from './account';
 import { OutcomePolling } from '../graph/actionResults';
 import { VppTokenService } from '../graph/vppTokenService';
+import { WriteJournal } from '../journal/journal';
 import { Logger } from '../log';
 import { UserInput } from '../ui/userInput';
 
@@ -28,6 +29,8 @@ export interface TenantContext extends ActionContext {
   /** The tenant's service; throws a VppError when settings are incomplete. */
   service(): VppTokenService;
   readonly tree: TokenTree;
+  /** Where every write to this tenant is recorded, before it is sent and once its outcome is known. */
+  readonly journal: WriteJournal;
   /** The tenant's name when the view shows several: confirmations name it. Undefined with one tenant. */
   readonly tenantLabel?: string;
   readonly now: () => number;

@@ -1,11 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { LicenseImpactReading, readLicenseImpact } from './licenseImpact';
-import { plainText } from '../text';
 import { TenantContext } from './commandContext';
 import { rethrowGone } from './tokenSettings';
-import { writeOnce } from './writeOnce';
+import { deleteWrite } from './writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from './writePipeline';
 
 /** What deleting a token takes with it, for every confirmation that may end in a delete. */
 export function deleteConsequences(): string {
@@ -22,33 +21,18 @@ export function readLicensesBeforeDelete(context: TenantContext, token: VppToken
 }
 
 /**
- * Deletes a token once. A lost answer is reconciled by reading the token: gone (404) means deleted. True when it
- * was deleted, false when the admin left it unconfirmed.
+ * Deletes a token once, through the write pipeline. A lost answer is reconciled by reading the token: gone (404)
+ * means deleted. True when it was deleted, false when the admin left it unconfirmed.
  */
 export async function deleteOnce(context: TenantContext, token: VppTokenRecord, label: string): Promise<boolean> {
   try {
-    const deleted = await writeOnce<true>(context, {
+    const deleted = await runWrite(context, deleteWrite(context, token), {
       title: l10n.t('Deleting the VPP token "{0}"…', label),
-      logName: `Delete token ${plainText(token.id, 200)}`,
-      send: async (signal) => {
-        await context.service().deleteToken(token.id, signal);
-        return true;
-      },
-      check: async (signal) => {
-        try {
-          await context.service().getToken(token.id, signal);
-          return undefined;
-        } catch (error) {
-          if (error instanceof VppError && error.kind === 'notFound') {
-            return true;
-          }
-          throw error;
-        }
-      },
+      lostAnswer: TENANT_LOST_ANSWER(),
       unconfirmed: (reason) => l10n.t('Deleting "{0}" is not confirmed: the token still exists. {1}', label, reason),
       sendAgain: { message: l10n.t('Delete "{0}" again?', label), detail: l10n.t('Deleting a token that is already gone does no harm.') },
     });
-    return deleted === true;
+    return deleted !== undefined;
   } catch (error) {
     rethrowGone(context, label, error);
   }

@@ -5,9 +5,10 @@ import { plainText } from '../text';
 import { runSteps } from '../ui/multiStepInput';
 import { TenantContext } from './commandContext';
 import { pickToken } from './pickToken';
-import { modifiedSince, syncAfter } from './renewToken';
+import { syncAfter } from './renewToken';
 import { countryText, rethrowGone, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
-import { writeOnce } from './writeOnce';
+import { editWrite, takeOverWrite } from './writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from './writePipeline';
 
 type EditableField = keyof TokenSettingsDraft;
 
@@ -42,14 +43,6 @@ function changeLines(token: VppTokenRecord, changes: VppTokenChanges, locale: st
   return (Object.keys(changes) as EditableField[]).map((field) =>
     l10n.t('{0}: {1} → {2}', names[field], shown(field, token[field]), shown(field, changes[field])),
   );
-}
-
-/** Whether the token shows every change (its values are the new ones). */
-function showsChanges(token: VppTokenRecord, changes: VppTokenChanges): boolean {
-  return Object.entries(changes).every(([field, value]) => {
-    const shown = token[field as EditableField];
-    return typeof value === 'string' && typeof shown === 'string' ? sameText(value, shown) : shown === value;
-  });
 }
 
 /** Text the admin typed against a name read from Graph, which is kept cleaned (see `plainText`): compared the same way. */
@@ -96,17 +89,9 @@ export async function editToken(context: TenantContext, selected: VppTokenRecord
     return;
   }
   try {
-    const saved = await writeOnce<true | VppTokenRecord>(context, {
+    const saved = await runWrite(context, editWrite(context, token, changes), {
       title: l10n.t('Saving the settings of "{0}"…', label),
-      logName: `Edit token ${plainText(token.id, 200)} (${Object.keys(changes).join(', ')})`,
-      send: async (signal) => {
-        await context.service().updateToken(token.id, changes, signal);
-        return true;
-      },
-      check: async (signal) => {
-        const fresh = await context.service().getToken(token.id, signal);
-        return showsChanges(fresh, changes) ? fresh : undefined;
-      },
+      lostAnswer: TENANT_LOST_ANSWER(),
       unconfirmed: (reason) => l10n.t('The change of "{0}" is not confirmed: the token does not show it. {1}', label, reason),
       sendAgain: {
         message: l10n.t('Save the settings of "{0}" again?', label),
@@ -148,20 +133,10 @@ export async function takeOverToken(context: TenantContext, selected: VppTokenRe
   if (!(await context.ui.confirm(l10n.t('Take over the VPP token "{0}" from the other MDM?', label), detail, l10n.t('Take Over')))) {
     return;
   }
-  let sentAt = 0;
   try {
-    const claimed = await writeOnce<true | VppTokenRecord>(context, {
+    const claimed = await runWrite(context, takeOverWrite(context, token), {
       title: l10n.t('Taking over "{0}"…', label),
-      logName: `Take over token ${plainText(token.id, 200)}`,
-      send: async (signal) => {
-        sentAt = context.now();
-        await context.service().updateToken(token.id, { claimTokenManagementFromExternalMdm: true }, signal);
-        return true;
-      },
-      check: async (signal) => {
-        const fresh = await context.service().getToken(token.id, signal);
-        return fresh.claimTokenManagementFromExternalMdm === true || modifiedSince(fresh, sentAt) ? fresh : undefined;
-      },
+      lostAnswer: TENANT_LOST_ANSWER(),
       unconfirmed: (reason) => l10n.t('Taking over "{0}" is not confirmed: the token does not show it. {1}', label, reason),
       sendAgain: { message: l10n.t('Take over "{0}" again?', label), detail: l10n.t('Asking again does no harm.') },
     });

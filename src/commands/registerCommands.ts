@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
+import { Journal } from '../journal/journal';
 import { VppError } from '../errors';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
@@ -32,6 +33,8 @@ export interface CommandServices {
   readonly ui: UserInput;
   /** The revokes running now, shared with the chat tool that revokes. */
   readonly inFlight: RevokesInFlight;
+  /** Where every write is recorded. */
+  readonly journal: Journal;
 }
 
 /**
@@ -62,7 +65,7 @@ function selectedNodes(node: unknown, selection: unknown): TokenNode[] {
 
 /** Registers every command, each wrapped by the one error handler. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { tenants, tree, log, ui, inFlight } = services;
+  const { tenants, tree, log, ui, inFlight, journal } = services;
   // Aborted on deactivation (the disposable below): outcome watches still running stop then.
   const lifetime = new AbortController();
   const several = () => tenants.list().length > 1;
@@ -93,7 +96,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     return tenant;
   }
 
-  const contextFor = (invocation: Invocation, tenant: TenantConnection) => tenantContext(invocation, tenant, tree, several());
+  const contextFor = (invocation: Invocation, tenant: TenantConnection) => tenantContext(invocation, tenant, tree, several(), journal);
 
   /** Revoke and sync: the selected tokens (of one tenant), or a tenant and then a token from the palette. */
   async function tokenAction(

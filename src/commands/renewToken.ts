@@ -1,31 +1,33 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog, VppError } from '../errors';
-import { CLOCK_SKEW_MS } from '../graph/actionResults';
 import { organizationDiffers } from '../graph/vppTokenFile';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { fileLines, pickTokenFile } from './addToken';
-import { TenantContext } from './commandContext';
+import { TenantContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
-import { writeOnce } from './writeOnce';
-
-/** A PATCH shows in the token's `lastModifiedDateTime`: one no older than the send (give or take clock skew). */
-export function modifiedSince(token: VppTokenRecord, sentAt: number): boolean {
-  const modified = Date.parse(token.lastModifiedDateTime ?? '');
-  return !Number.isNaN(modified) && modified >= sentAt - CLOCK_SKEW_MS;
-}
+import { renewWrite, syncWrite } from './writeKinds';
+import { reconcile, runWrite, sendOnce, TENANT_LOST_ANSWER } from './writePipeline';
 
 /**
  * Syncs a token after a write that changed what Apple holds for it (a renewal, a take-over). The write is done by
  * then, so a failed sync is reported as such, never as a failed write; it is not resent on its own.
  */
 export async function syncAfter(context: TenantContext, token: VppTokenRecord, label: string): Promise<boolean> {
+  const write = syncWrite(context, token);
   try {
-    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), (progress) =>
-      context.service().syncLicenses(token.id, progress.signal),
-    );
+    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), async (progress) => {
+      const sent = await sendOnce(context, write, progress.signal);
+      if (
+        sent.kind === 'unconfirmed' &&
+        !(await reconcile(context, [{ spec: write, sent }], watchSignal(context, progress.signal))).has(0)
+      ) {
+        await context.journal.outcome(sent.write, { outcome: 'unconfirmed', reason: sent.reason });
+        throw new VppError('unconfirmed', sent.reason);
+      }
+    });
     return true;
   } catch (error) {
     context.log.warn(`Sync after the change of token ${plainText(token.id, 200)} failed: ${describeForLog(error)}`);
@@ -79,20 +81,10 @@ export async function renewToken(context: TenantContext, selected: VppTokenRecor
   if (!(await context.ui.confirm(message, detail, otherOrganization ? l10n.t('Renew Anyway') : l10n.t('Renew Token')))) {
     return;
   }
-  let sentAt = 0;
   try {
-    const renewed = await writeOnce<VppTokenRecord | true>(context, {
+    const renewed = await runWrite(context, renewWrite(context, token, file.encoded), {
       title: l10n.t('Renewing the VPP token "{0}"…', label),
-      logName: `Renew token ${plainText(token.id, 200)}`,
-      send: async (signal) => {
-        sentAt = context.now();
-        await context.service().updateToken(token.id, { token: file.encoded }, signal);
-        return true;
-      },
-      check: async (signal) => {
-        const fresh = await context.service().getToken(token.id, signal);
-        return modifiedSince(fresh, sentAt) ? fresh : undefined;
-      },
+      lostAnswer: TENANT_LOST_ANSWER(),
       unconfirmed: (reason) =>
         l10n.t('The renewal of "{0}" is not confirmed: the token shows no change since it was sent. {1}', label, reason),
       sendAgain: {

@@ -1,13 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import {
-  ActionResult,
-  ActionSnapshot,
-  describeActionResult,
-  isFinal,
-  newRevokeResult,
-  pollRevokeOutcome,
-  snapshotActions,
-} from '../graph/actionResults';
+import { ActionResult, ActionSnapshot, describeActionResult, isFinal, newRevokeResult } from '../graph/actionResults';
 import { delay } from '../graph/delay';
 import { licenseTotals } from '../graph/licenses';
 import { RevokeLicensesOptions, VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
@@ -18,7 +10,9 @@ import { TenantContext, watchSignal } from './commandContext';
 import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
 import { appsOfTokens } from './licenseImpact';
 import { pickToken } from './pickToken';
-import { chooseOptions, CONSEQUENCES, optionLines, revokeOne, RevokesInFlight } from './revokeLicenses';
+import { chooseOptions, CONSEQUENCES, optionLines, RevokesInFlight } from './revokeLicenses';
+import { revokeSnapshot, revokeWrite } from './writeKinds';
+import { reconcile, sendOnce } from './writePipeline';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
 
 /** A revoke started less than this long ago is continued by Retire Token…, not sent again. */
@@ -166,29 +160,27 @@ export async function retireToken(
         l10n.t('Retiring the VPP token "{0}"…', label),
         async (progress) => {
           const signal = watchSignal(context, progress.signal);
-          let revoke: { snapshot: ActionSnapshot; sentAt: number };
+          let revoke: { snapshot: ActionSnapshot; sentAt: number; write?: string };
           if (running || !options) {
             revoke = { snapshot: new Set(), sentAt: Date.parse(running?.startDateTime ?? '') || startedAt };
           } else {
-            revoke = { snapshot: snapshotActions(token), sentAt: context.now() };
-            try {
-              await revokeOne(context, token, options, progress.signal);
-            } catch (error) {
-              if (!(error instanceof VppError && error.kind === 'unconfirmed')) {
-                throw error;
-              }
+            const write = revokeWrite(context, token, options);
+            const sent = await sendOnce(context, write, progress.signal);
+            if (sent.kind === 'unconfirmed') {
               progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it"));
-              const seen = await pollRevokeOutcome(context.service(), token.id, revoke.snapshot, revoke.sentAt, context.outcomePolling, {
-                signal,
-                until: 'seen',
-              });
-              if (!seen) {
-                return { end: 'unconfirmed' as const, reason: error.message };
+              if (!(await reconcile(context, [{ spec: write, sent }], signal)).has(0)) {
+                await context.journal.outcome(sent.write, { outcome: 'unconfirmed', reason: sent.reason });
+                return { end: 'unconfirmed' as const, reason: sent.reason };
               }
             }
+            revoke = { snapshot: revokeSnapshot(sent.evidence), sentAt: sent.sentAt, write: sent.write };
           }
           progress.report(l10n.t('Intune accepted the revoke; watching the licenses fall (Cancel stops watching, not the revoke)'));
-          return watchLicenses(context, token, revoke, signal, (message) => progress.report(message));
+          const watchedLicenses = await watchLicenses(context, token, revoke, signal, (message) => progress.report(message));
+          if (revoke.write && watchedLicenses.result) {
+            await context.journal.outcome(revoke.write, { outcome: 'accepted', result: describeActionResult(watchedLicenses.result) });
+          }
+          return watchedLicenses;
         },
         true,
       );

@@ -1,4 +1,6 @@
 import { DEFAULT_LICENSE_POLLING, DEFAULT_OUTCOME_POLLING } from '../graph/actionResults';
+import { Journal, TenantJournal } from '../journal/journal';
+import { JournalTenant } from '../journal/journalRecords';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { ActionContext, TenantContext } from './commandContext';
 
@@ -13,7 +15,13 @@ export interface TenantTree {
  * that tenant's sign-in, service and part of the tree. `several`: whether the view shows several tenants, so that
  * confirmations name the tenant.
  */
-export function tenantContext(base: ActionContext, tenant: TenantConnection, tree: TenantTree, several: boolean): TenantContext {
+export function tenantContext(
+  base: ActionContext,
+  tenant: TenantConnection,
+  tree: TenantTree,
+  several: boolean,
+  journal: Journal,
+): TenantContext {
   return {
     ui: base.ui,
     log: base.log,
@@ -33,5 +41,26 @@ export function tenantContext(base: ActionContext, tenant: TenantConnection, tre
     outcomePolling: DEFAULT_OUTCOME_POLLING,
     licensePolling: DEFAULT_LICENSE_POLLING,
     tenantLabel: several ? tenant.label : undefined,
+    journal: new TenantJournal(
+      journal.sink,
+      journal.session,
+      () => journalTenant(tenant),
+      () => actorOf(tenant),
+    ),
   };
+}
+
+/** The tenant as the journal names it; its settings may be incomplete (then no write is sent anyway). */
+function journalTenant(tenant: TenantConnection): JournalTenant {
+  try {
+    const settings = tenant.settings();
+    return { id: settings.tenantId, label: tenant.label, cloud: settings.cloud };
+  } catch {
+    return { id: '-', label: tenant.label, cloud: '-' };
+  }
+}
+
+/** Who acts: the app's client id when it signs in as itself, else the signed-in account's user name. */
+async function actorOf(tenant: TenantConnection): Promise<string> {
+  return tenant.authMode() === 'clientCredentials' ? tenant.settings().clientId : ((await tenant.account()) ?? '-');
 }

@@ -74,3 +74,10 @@ export function readMaxConcurrentTenants(): number {
   const value = inspected?.globalValue ?? inspected?.defaultValue;
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(32, Math.max(1, Math.floor(value))) : 8;
 }
+
+/** `intuneVpp.historyRetentionDays` (user scope): how long the journal of writes is kept, 1 to 3,650 days, default 365. */
+export function readHistoryRetentionDays(): number {
+  const inspected = vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('historyRetentionDays');
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(3650, Math.max(1, Math.floor(value))) : 365;
+}

@@ -27,6 +27,12 @@ function shownBody(body: Readonly<Record<string, unknown>> | undefined): Record<
   return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, key === 'token' ? TOKEN_FILE_PLACEHOLDER : value]));
 }
 
+/** The write as it may be kept or shown: the token file's content replaced by a placeholder. */
+export function withoutSecrets(write: GraphWrite): GraphWrite {
+  const body = shownBody(write.body);
+  return { method: write.method, path: write.path, ...(body ? { body } : {}) };
+}
+
 /**
  * The write as an HTTP request: method and full URL on the tenant's Graph, the content type, and the body. No
  * `Authorization` header: the copy must not carry a credential.

@@ -130,6 +130,32 @@ export function tokenPath(id: string, action?: string): string {
   return `${TOKENS_PATH}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 }
 
+/** The creation of a token as Graph receives it. Its body holds the token file's content: copy it only through exactRequest. */
+export function createTokenRequest(fields: NewVppToken): GraphWrite & { body: Record<string, unknown> } {
+  return {
+    method: 'POST',
+    path: TOKENS_PATH,
+    body: { '@odata.type': '#microsoft.graph.vppToken', ...fields, claimTokenManagementFromExternalMdm: false, roleScopeTagIds: ['0'] },
+  };
+}
+
+/** Which licenses of an iOS VPP app a per-app revoke takes: all, or the one a user or a device holds. */
+export type AppRevokeScope = { readonly kind: 'all' } | { readonly kind: 'user' | 'device'; readonly id: string };
+
+/** A per-app revoke as Graph receives it. */
+export function appRevokeRequest(
+  appId: string,
+  scope: AppRevokeScope,
+  notifyManagedDevices: boolean,
+): GraphWrite & { body: Record<string, unknown> } {
+  if (scope.kind === 'all') {
+    return { method: 'POST', path: iosVppAppPath(appId, 'revokeAllLicenses'), body: { notifyManagedDevices } };
+  }
+  return scope.kind === 'user'
+    ? { method: 'POST', path: iosVppAppPath(appId, 'revokeUserLicense'), body: { userId: scope.id, notifyManagedDevices } }
+    : { method: 'POST', path: iosVppAppPath(appId, 'revokeDeviceLicense'), body: { managedDeviceId: scope.id, notifyManagedDevices } };
+}
+
 /** The revoke of a token's licenses as Graph receives it: sent by the service, and copied for a change ticket. */
 export function revokeLicensesRequest(id: string, options: RevokeLicensesOptions): GraphWrite & { body: Record<string, boolean> } {
   return {
@@ -282,15 +308,10 @@ export class VppTokenService {
    * blob. A lost answer is an `unconfirmed` error: the token may exist, so list before adding it again.
    */
   async createToken(fields: NewVppToken, signal?: AbortSignal): Promise<VppTokenRecord> {
-    const body = {
-      '@odata.type': '#microsoft.graph.vppToken',
-      ...fields,
-      claimTokenManagementFromExternalMdm: false,
-      roleScopeTagIds: ['0'],
-    };
+    const { path, body } = createTokenRequest(fields);
     return this.write(async () => {
-      const response = await this.send('createToken', 'POST', this.client.api(TOKENS_PATH), signal, body);
-      return this.toRecord(await this.readJson(response, 'POST', TOKENS_PATH), response, 'POST');
+      const response = await this.send('createToken', 'POST', this.client.api(path), signal, body);
+      return this.toRecord(await this.readJson(response, 'POST', path), response, 'POST');
     });
   }
 
@@ -345,12 +366,12 @@ export class VppTokenService {
 
   /** Revokes every license of an iOS VPP app (204). */
   async revokeAppLicenses(appId: string, notifyManagedDevices: boolean, signal?: AbortSignal): Promise<WriteReceipt> {
-    return this.appAction('revokeAppLicenses', iosVppAppPath(appId, 'revokeAllLicenses'), { notifyManagedDevices }, signal);
+    return this.appAction('revokeAppLicenses', appRevokeRequest(appId, { kind: 'all' }, notifyManagedDevices), signal);
   }
 
   /** Revokes the license of an iOS VPP app that one user holds (204). */
   async revokeAppUserLicense(appId: string, userId: string, notifyManagedDevices: boolean, signal?: AbortSignal): Promise<WriteReceipt> {
-    return this.appAction('revokeAppUserLicense', iosVppAppPath(appId, 'revokeUserLicense'), { userId, notifyManagedDevices }, signal);
+    return this.appAction('revokeAppUserLicense', appRevokeRequest(appId, { kind: 'user', id: userId }, notifyManagedDevices), signal);
   }
 
   /** Revokes the license of an iOS VPP app that one device holds (204). */
@@ -362,13 +383,12 @@ export class VppTokenService {
   ): Promise<WriteReceipt> {
     return this.appAction(
       'revokeAppDeviceLicense',
-      iosVppAppPath(appId, 'revokeDeviceLicense'),
-      { managedDeviceId, notifyManagedDevices },
+      appRevokeRequest(appId, { kind: 'device', id: managedDeviceId }, notifyManagedDevices),
       signal,
     );
   }
 
-  private appAction(route: GraphRoute, path: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<WriteReceipt> {
+  private appAction(route: GraphRoute, { path, body }: GraphWrite, signal?: AbortSignal): Promise<WriteReceipt> {
     return this.write(async () => this.expectNoContent(await this.send(route, 'POST', this.client.api(path), signal, body), 'POST', path));
   }
 

@@ -1,3 +1,4 @@
+import { testJournal } from './memoryJournal';
 import { AccountActions } from '../../src/commands/account';
 import { ActionContext, TenantContext } from '../../src/commands/commandContext';
 import { Logger } from '../../src/log';
@@ -43,6 +44,7 @@ export function accountContext(ui: UserInput, account: AccountActions, tenantLab
     },
     tree: { refresh: () => undefined, refreshToken: async () => undefined },
     now: () => Date.now(),
+    journal: testJournal(),
     outcomePolling: { delaysMs: [] },
     licensePolling: { delaysMs: [] },
   };

@@ -1,3 +1,4 @@
+import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
 import { TenantContext } from '../../src/commands/commandContext';
@@ -52,6 +53,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       account: fakeAccount({ signIn: async () => 'admin' }),
       tree,
       now: () => Date.now(),
+      journal: testJournal(),
       outcomePolling: { delaysMs },
       licensePolling: { delaysMs },
     };
@@ -255,7 +257,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     );
     assert.equal(tenant.requestsFor('sync').length, 1);
     assert.deepEqual(ui.of('info'), []);
-    assert.match(log.text(), new RegExp(`Sync of token ${token.id}: left unconfirmed by the user`));
+    assert.match(log.text(), new RegExp(`Sync licenses of token ${token.id}: left unconfirmed by the user`));
   });
 
   it('a bulk sync reads the tokens whose answer was lost: one Intune is still syncing is reported synced, with how it was confirmed', async () => {
@@ -382,6 +384,7 @@ describe('revoke outcome polling', () => {
       account: fakeAccount(),
       tree: new RecordingTree(),
       now: () => Date.now(),
+      journal: testJournal(),
       outcomePolling: { delaysMs },
       licensePolling: { delaysMs },
       stopped,

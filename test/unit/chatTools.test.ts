@@ -1,3 +1,4 @@
+import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -67,6 +68,7 @@ describe('chat tools (simulated tenant)', () => {
           account: fakeAccount(),
           tree: new RecordingTree(),
           now: () => Date.now(),
+          journal: testJournal(),
           outcomePolling: { delaysMs: [30, 60, 120] },
           licensePolling: { delaysMs: [30] },
         };

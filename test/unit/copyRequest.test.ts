@@ -1,3 +1,4 @@
+import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { copyRevokeRequest } from '../../src/commands/copyRequest';
 import { asGraphPowerShell, asHttpRequest, GraphWrite } from '../../src/graph/exactRequest';
@@ -108,6 +109,7 @@ describe('Copy Revoke Request… (scripted UI, simulated tenant)', () => {
         account: fakeAccount(),
         tree: new RecordingTree(),
         now: () => Date.now(),
+        journal: testJournal(),
         outcomePolling: { delaysMs: [10] },
         licensePolling: { delaysMs: [10] },
       },

@@ -1,3 +1,4 @@
+import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
 import { TenantContext } from '../../src/commands/commandContext';
@@ -64,6 +65,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       }),
       tree,
       now: () => Date.now(),
+      journal: testJournal(),
       outcomePolling: { delaysMs: [40, 80, 160] },
       licensePolling: { delaysMs: [40, 80, 160] },
     };
@@ -403,6 +405,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
           account: fakeAccount(),
           tree: new RecordingTree(),
           now: () => Date.now(),
+          journal: testJournal(),
           outcomePolling: { delaysMs: [20, 20] },
           licensePolling: { delaysMs: [20, 20] },
         };

@@ -1,3 +1,4 @@
+import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { addToken } from '../../src/commands/addToken';
 import { TenantContext } from '../../src/commands/commandContext';
@@ -73,6 +74,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       account: fakeAccount(),
       tree,
       now: () => Date.now(),
+      journal: testJournal(),
       outcomePolling: { delaysMs: [30, 60, 120, 240] },
       licensePolling: { delaysMs: [30, 60, 120, 240, 480] },
     };
@@ -224,7 +226,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assert.equal(tenant.requestsFor('create').length, 1);
       assert.equal(tenant.executed.filter((write) => write.route === 'create').length, 1);
       assert.match(ui.of('info')[0].message ?? '', /Added the VPP token "Berlin office"/);
-      assert.match(log.text(), /reconciled, the tenant shows it/);
+      assert.match(log.text(), /reconciled, Intune received it/);
     });
 
     it('an answer lost before Intune acted leaves it unconfirmed: Send Again needs a second confirmation', async () => {
@@ -267,7 +269,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.tokens.delete(hq.id);
       const { ui, log, tree, context } = setup([tokenFileOf(seedLocation(1)), { confirm: true }]);
       await run(ui, log, () => renewToken(context, hq, 'en'));
-      assert.match(log.text(), new RegExp(`Renew token ${hq.id}: failed: `));
+      assert.match(log.text(), new RegExp(`Renew token ${hq.id} at \\S+: failed: `));
       assert.match(ui.of('error')[0].message ?? '', /"Contoso HQ" no longer exists in Intune; the list was refreshed/);
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${hq.id}`]);
       assert.equal(tree.fullRefreshes, 1);
@@ -290,7 +292,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
         ui.of('info').map((info) => info.message),
         ['Renewed the VPP token "Contoso Labs": it expires on December 1, 2027.'],
       );
-      assert.match(log.text(), /Renew token .*: reconciled, the tenant shows it/);
+      assert.match(log.text(), /Renew token .*: reconciled, Intune received it \(the token shows a change since it was sent\)/);
     });
 
     it('a PATCH whose answer was lost and that the token does not show is "not confirmed", never resent on its own', async () => {
@@ -309,7 +311,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel'], 'the reading can be stopped');
       assert.ok(ui.progressReports.includes("Intune's answer was lost; reading the tenant to see whether the change reached it"));
       const logged = log.text();
-      assert.match(logged, new RegExp(`Renew token ${labs.id}: unconfirmed: `));
+      assert.match(logged, new RegExp(`Renew token ${labs.id} at \\S+: unconfirmed: `));
       assert.match(logged, new RegExp(`Renew token ${labs.id}: left unconfirmed by the user`));
     });
 
@@ -343,7 +345,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assert.equal(ui.of('error').length, 2);
       assert.equal(ui.of('confirm')[1].message, 'Upload the token file onto "Contoso Labs" again?');
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
-      assert.match(log.text(), new RegExp(`Renew token ${labs.id}: done`));
+      assert.match(log.text(), new RegExp(`Renew token ${labs.id} at \\S+: 20[04] `));
     });
 
     it('Cancel while the tenant is read after a lost answer stops reading at once', async () => {
@@ -366,7 +368,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.addFault({ route: 'get', status: 500, times: 10 });
       const { ui, log, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }]);
       await run(ui, log, () => renewToken(context, labs, 'en'));
-      assert.match(log.text(), new RegExp(`Renew token ${labs.id}: could not read the tenant: kind=server`));
+      assert.match(log.text(), new RegExp(`Renew token ${labs.id}: could not read the tenant to reconcile it: kind=server`));
       assert.match(ui.of('error')[0].message ?? '', /is not confirmed/);
       assert.equal(tenant.requestsFor('update').length, 1);
     });
@@ -409,7 +411,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       await run(ui, log, () => editToken(context, hq, 'en'));
       assert.equal(tenant.requestsFor('update').length, 1);
       assert.deepEqual(ui.of('error'), []);
-      assert.match(log.text(), /reconciled, the tenant shows it/);
+      assert.match(log.text(), /reconciled, Intune received it/);
       assert.deepEqual(JSON.parse(tenant.requestsFor('update')[0].body), { displayName: 'Contoso HQ Seattle' });
     });
 
@@ -448,7 +450,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       await run(ui, log, () => takeOverToken(context, external));
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${external.id}`, `POST ${TOKENS}/${external.id}/syncLicenses`]);
       assert.deepEqual(ui.of('error'), []);
-      assert.match(log.text(), /reconciled, the tenant shows it/);
+      assert.match(log.text(), /reconciled, Intune received it/);
     });
 
     it('is refused for a token no other MDM holds', async () => {

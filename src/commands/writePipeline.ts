@@ -1,0 +1,246 @@
+import * as l10n from '@vscode/l10n';
+import { describeForLog, VppError } from '../errors';
+import { delay } from '../graph/delay';
+import { GraphWrite, withoutSecrets } from '../graph/exactRequest';
+import { WriteReceipt } from '../graph/vppTokenService';
+import { AttemptResult, JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../journal/journalRecords';
+import { logSafeId } from '../text';
+import { ProgressReporter } from '../ui/userInput';
+import { TenantContext, watchSignal } from './commandContext';
+import { askAboutUnconfirmed } from './unconfirmed';
+
+/** What shows that Intune received a write: a note for the report, the journal and the log, and what was found. */
+export interface Received<T> {
+  readonly note: string;
+  readonly value: T;
+}
+
+/** One write of one kind: only what differs between kinds (see writeKinds.ts). The pipeline does the rest. */
+export interface WriteSpec<T> {
+  readonly operation: WriteOperation;
+  readonly target: JournalTarget;
+  /** The options or changed fields: plain values, never a secret. */
+  readonly details: JournalDetails;
+  /** The request as Graph receives it; the journal keeps it without the token file's content. */
+  readonly request: GraphWrite;
+  /** What the log calls it (never a secret). */
+  readonly logName: string;
+  /** Reads what the tenant shows before the send: what a later reading compares with. */
+  before(signal: AbortSignal): Promise<JournalEvidence>;
+  send(signal: AbortSignal): Promise<{ readonly receipt?: WriteReceipt; readonly value: T }>;
+  /** Reads the tenant: what shows that Intune received the write sent at `sentAt`, or undefined while nothing does. */
+  received(evidence: JournalEvidence, sentAt: number, signal: AbortSignal): Promise<Received<T> | undefined>;
+}
+
+/** A write that was accepted: by its answer, or (note) by a reading of the tenant after its answer was lost. */
+export interface Accepted<T> {
+  readonly write: string;
+  readonly value: T;
+  readonly note?: string;
+  /** What the tenant showed before the send, and when it was sent: what a watch of the result compares with. */
+  readonly evidence: JournalEvidence;
+  readonly sentAt: number;
+}
+
+/** A write whose answer did not say whether Intune carried it out. */
+export interface Unconfirmed {
+  readonly write: string;
+  readonly reason: string;
+  readonly evidence: JournalEvidence;
+  readonly sentAt: number;
+}
+
+export type Sent<T> = ({ readonly kind: 'accepted' } & Accepted<T>) | ({ readonly kind: 'unconfirmed' } & Unconfirmed);
+
+function attemptResult(error: unknown): AttemptResult {
+  const kind = error instanceof VppError ? error.kind : undefined;
+  return kind === 'cancelled' ? 'cancelled' : kind === 'unconfirmed' ? 'unconfirmed' : 'failed';
+}
+
+function ids(details: { status?: number; requestId?: string; clientRequestId?: string } | undefined) {
+  return {
+    ...(details?.status !== undefined ? { status: details.status } : {}),
+    ...(details?.requestId ? { requestId: logSafeId(details.requestId) } : {}),
+    ...(details?.clientRequestId ? { clientRequestId: logSafeId(details.clientRequestId) } : {}),
+  };
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Sends a write once: reads what the tenant shows, records the intent, sends, classifies the answer and records
+ * it. A refusal or failure is recorded and thrown; an answer that was lost is returned as unconfirmed, for the
+ * caller to reconcile by reading. `run` ties the write to a bulk run.
+ */
+export async function sendOnce<T>(context: TenantContext, spec: WriteSpec<T>, signal: AbortSignal, run?: string): Promise<Sent<T>> {
+  const evidence = await spec.before(signal);
+  const sentAt = context.now();
+  const write = await context.journal.intent(
+    { operation: spec.operation, target: spec.target, details: spec.details, request: withoutSecrets(spec.request), evidence },
+    run,
+  );
+  const attempt = `${spec.logName} at ${new Date(sentAt).toISOString()}`;
+  try {
+    const { receipt, value } = await spec.send(signal);
+    context.log.info(
+      `${attempt}: ${receipt?.status ?? 'accepted'} (request-id ${receipt?.requestId ?? '-'}, client-request-id ${receipt?.clientRequestId ?? '-'})`,
+    );
+    await context.journal.attempt(write, { result: 'accepted', ...ids(receipt) });
+    await context.journal.outcome(write, { outcome: 'accepted' });
+    return { kind: 'accepted', write, value, evidence, sentAt };
+  } catch (error) {
+    const result = attemptResult(error);
+    const reason = reasonOf(error);
+    await context.journal.attempt(write, { result, ...ids(error instanceof VppError ? error.details : undefined), reason });
+    if (result === 'unconfirmed') {
+      context.log.warn(`${attempt}: unconfirmed: ${describeForLog(error)}`);
+      return { kind: 'unconfirmed', write, reason, evidence, sentAt };
+    }
+    if (result === 'cancelled') {
+      context.log.info(`${attempt}: not sent, cancelled`);
+    } else {
+      context.log.error(`${attempt}: failed: ${describeForLog(error)}`);
+    }
+    await context.journal.outcome(write, { outcome: result, reason });
+    throw error;
+  }
+}
+
+/**
+ * Reads the tenant with the outcome polling's back-off until each write shows, the reads run out, or `signal`
+ * aborts. Returns what each write found as, by index; a write that never shows is left out (unconfirmed, never
+ * assumed), and a reading that fails counts as not showing. Records the writes found.
+ */
+export async function reconcile<T>(
+  context: TenantContext,
+  writes: readonly { readonly spec: WriteSpec<T>; readonly sent: Unconfirmed }[],
+  signal: AbortSignal,
+): Promise<Map<number, Received<T>>> {
+  const found = new Map<number, Received<T>>();
+  for (const wait of context.outcomePolling.delaysMs) {
+    const pending = writes.map((write, index) => ({ ...write, index })).filter(({ index }) => !found.has(index));
+    if (pending.length === 0 || !(await delay(wait, signal))) {
+      break;
+    }
+    await Promise.all(
+      pending.map(async ({ spec, sent, index }) => {
+        try {
+          const received = await spec.received(sent.evidence, sent.sentAt, signal);
+          if (received) {
+            found.set(index, received);
+            context.log.info(`${spec.logName}: reconciled, Intune received it (${received.note})`);
+            await context.journal.outcome(sent.write, { outcome: 'accepted', reason: received.note });
+          }
+        } catch (error) {
+          if (!(error instanceof VppError && error.kind === 'cancelled')) {
+            context.log.warn(`${spec.logName}: could not read the tenant to reconcile it: ${describeForLog(error)}`);
+          }
+        }
+      }),
+    );
+  }
+  return found;
+}
+
+/** The progress line while the tenant is read after the answer to a change of a token was lost. */
+export const TENANT_LOST_ANSWER = () => l10n.t("Intune's answer was lost; reading the tenant to see whether the change reached it");
+
+/** What the admin reads while a single write runs, and when its answer was lost. */
+export interface WriteWords {
+  /** The progress title while it is sent. */
+  readonly title: string;
+  /** The progress title of Check Again (default: the title). */
+  readonly checkTitle?: string;
+  /** The progress line while the tenant is read after a lost answer. */
+  readonly lostAnswer: string;
+  /** The error when the tenant does not show the write. */
+  readonly unconfirmed: (reason: string) => string;
+  /** The second confirmation that Send Again needs. */
+  readonly sendAgain: { readonly message: string; readonly detail: string };
+}
+
+/** What follows an accepted write under the same progress (a revoke's outcome watch), and how its result is recorded. */
+export interface AfterAccepted<T, R> {
+  readonly progress: string;
+  readonly watch: (accepted: Accepted<T>, signal: AbortSignal, progress: ProgressReporter) => Promise<R>;
+  /** Intune's result as the journal keeps it, when there is one. */
+  readonly describe: (result: R) => string | undefined;
+}
+
+export type WriteDone<T, R> = { readonly value: T; readonly result?: R };
+
+/**
+ * Runs one write through the pipeline under a cancellable progress: intent, one send, the answer, a reading of the
+ * tenant when the answer was lost, the outcome. When the tenant never shows the write, the admin chooses Check
+ * Again or Send Again (after a second confirmation): nothing is resent on its own. Undefined when the admin left
+ * it unconfirmed; a refusal is thrown.
+ */
+export async function runWrite<T, R = undefined>(
+  context: TenantContext,
+  spec: WriteSpec<T>,
+  words: WriteWords,
+  after?: AfterAccepted<T, R>,
+): Promise<WriteDone<T, R> | undefined> {
+  let lost: Unconfirmed | undefined;
+  for (;;) {
+    const pending = lost;
+    const attempt = await context.ui.withProgress(
+      pending ? (words.checkTitle ?? words.title) : words.title,
+      async (progress): Promise<WriteDone<T, R> | Unconfirmed> => {
+        const signal = watchSignal(context, progress.signal);
+        let unconfirmed = pending;
+        let accepted: Accepted<T> | undefined;
+        if (!unconfirmed) {
+          const sent = await sendOnce(context, spec, progress.signal);
+          if (sent.kind === 'accepted') {
+            accepted = sent;
+          } else {
+            unconfirmed = sent;
+            progress.report(words.lostAnswer);
+          }
+        }
+        if (unconfirmed) {
+          const received = (await reconcile(context, [{ spec, sent: unconfirmed }], signal)).get(0);
+          if (!received) {
+            return unconfirmed;
+          }
+          accepted = { ...unconfirmed, value: received.value, note: received.note };
+        }
+        const done = accepted as Accepted<T>;
+        if (!after) {
+          return { value: done.value };
+        }
+        progress.report(after.progress);
+        const result = await after.watch(done, signal, progress);
+        const described = after.describe(result);
+        if (described) {
+          await context.journal.outcome(done.write, {
+            outcome: 'accepted',
+            ...(done.note ? { reason: done.note } : {}),
+            result: described,
+          });
+        }
+        return { value: done.value, result };
+      },
+      true,
+    );
+    if (!('write' in attempt)) {
+      return attempt;
+    }
+    const choice = await askAboutUnconfirmed(context, words.unconfirmed(attempt.reason), words.sendAgain);
+    if (choice === 'checkAgain') {
+      lost = attempt;
+      continue;
+    }
+    if (choice === 'sendAgain') {
+      await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: l10n.t('not confirmed; the admin sent it again') });
+      lost = undefined;
+      continue;
+    }
+    context.log.warn(`${spec.logName}: left unconfirmed by the user`);
+    await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: attempt.reason });
+    return undefined;
+  }
+}

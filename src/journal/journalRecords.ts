@@ -1,0 +1,161 @@
+import { GraphWrite } from '../graph/exactRequest';
+
+/** The writes the extension makes, as the journal names them. */
+export const WRITE_OPERATIONS = [
+  'revokeLicenses',
+  'syncLicenses',
+  'createToken',
+  'renewToken',
+  'editToken',
+  'takeOverToken',
+  'deleteToken',
+  'revokeAppLicenses',
+  'revokeAppDeviceLicense',
+  'revokeAppUserLicense',
+] as const;
+export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
+
+/** The tenant a write went to. */
+export interface JournalTenant {
+  /** The tenant id (or domain) the admin configured. */
+  readonly id: string;
+  readonly label: string;
+  readonly cloud: string;
+}
+
+/** What a write acts on: a token, or an app (and one license) of a token. Names are as Graph gave them, cleaned. */
+export interface JournalTarget {
+  readonly tokenId?: string;
+  readonly tokenName?: string;
+  readonly appId?: string;
+  readonly appName?: string;
+  /** The user or device whose single license is revoked. */
+  readonly holderId?: string;
+  readonly holderName?: string;
+}
+
+/** Plain values only: the options of a revoke, the names of changed fields. Never a secret. */
+export type JournalDetails = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * What the tenant showed before the write was sent: what a later reading compares with to tell whether Intune
+ * received it. Kept in the journal so that a window started after a crash can still reconcile.
+ */
+export type JournalEvidence = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+
+/** The window that wrote a record: a write in flight in a live window is not an earlier session's. */
+export interface JournalSession {
+  readonly id: string;
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** How one attempt (one send) ended. */
+export type AttemptResult = 'accepted' | 'failed' | 'unconfirmed' | 'cancelled';
+
+/** How a write ended, as far as the extension knows. */
+export type WriteOutcome = 'accepted' | 'failed' | 'unconfirmed' | 'cancelled';
+
+/** Written once a write is confirmed and before anything is sent. */
+export interface IntentRecord {
+  readonly v: 1;
+  readonly type: 'intent';
+  readonly write: string;
+  readonly at: string;
+  readonly session: JournalSession;
+  /** The bulk run this write belongs to. */
+  readonly run?: string;
+  readonly tenant: JournalTenant;
+  /** The account's user name, or the app's client id. */
+  readonly actor: string;
+  readonly operation: WriteOperation;
+  readonly target: JournalTarget;
+  readonly details: JournalDetails;
+  /** The request, without the content of a token file. */
+  readonly request: GraphWrite;
+  readonly evidence: JournalEvidence;
+}
+
+/** One send of a write, with the ids Microsoft support asks for. */
+export interface AttemptRecord {
+  readonly v: 1;
+  readonly type: 'attempt';
+  readonly write: string;
+  readonly at: string;
+  readonly result: AttemptResult;
+  readonly status?: number;
+  readonly requestId?: string;
+  readonly clientRequestId?: string;
+  readonly reason?: string;
+}
+
+/** How a write ended: after its answer, after reading the tenant, or after the admin's Check Now. */
+export interface OutcomeRecord {
+  readonly v: 1;
+  readonly type: 'outcome';
+  readonly write: string;
+  readonly at: string;
+  readonly outcome: WriteOutcome;
+  /** Why it failed or stays unconfirmed, or how an unconfirmed write was found received. */
+  readonly reason?: string;
+  /** Intune's own result, once watched (e.g. "done · 13 licenses, 0 failed"). */
+  readonly result?: string;
+}
+
+/** A bulk run: every token it was to act on, written before the first of them is sent. */
+export interface RunRecord {
+  readonly v: 1;
+  readonly type: 'run';
+  readonly run: string;
+  readonly at: string;
+  readonly session: JournalSession;
+  readonly tenant: JournalTenant;
+  readonly actor: string;
+  readonly operation: WriteOperation;
+  readonly details: JournalDetails;
+  readonly tokens: readonly { readonly id: string; readonly name: string }[];
+}
+
+/** A bulk run that ended in its window (the tokens without an intent were not sent, on purpose or by Cancel). */
+export interface RunEndRecord {
+  readonly v: 1;
+  readonly type: 'runEnd';
+  readonly run: string;
+  readonly at: string;
+}
+
+export type JournalRecord = IntentRecord | AttemptRecord | OutcomeRecord | RunRecord | RunEndRecord;
+
+const TYPES = new Set<string>(['intent', 'attempt', 'outcome', 'run', 'runEnd']);
+
+/**
+ * A line of the journal as a record, or undefined when it is not one (a torn line, another version's record, a
+ * hand edit). Only the fields every reader relies on are checked; the journal is the extension's own file.
+ */
+export function parseRecord(line: string): JournalRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  const record = value as Partial<Record<string, unknown>>;
+  const key = record.type === 'run' || record.type === 'runEnd' ? record.run : record.write;
+  const known =
+    record.v === 1 &&
+    typeof record.type === 'string' &&
+    TYPES.has(record.type) &&
+    typeof key === 'string' &&
+    typeof record.at === 'string' &&
+    !Number.isNaN(Date.parse(record.at));
+  if (!known) {
+    return undefined;
+  }
+  if (record.type === 'intent' && !(WRITE_OPERATIONS as readonly unknown[]).includes(record.operation)) {
+    return undefined;
+  }
+  return value as JournalRecord;
+}

@@ -1,0 +1,237 @@
+import * as assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CURRENT_FILE, JournalFile } from '../../src/journal/journalFile';
+import { entriesOf, liveSession, unfinishedOf } from '../../src/journal/journalEntries';
+import { TenantJournal } from '../../src/journal/journal';
+import { IntentRecord } from '../../src/journal/journalRecords';
+import { TEST_SESSION } from '../support/memoryJournal';
+
+const WRITER = path.join(__dirname, '..', 'support', 'journalWriter.js');
+const DAY = 24 * 3600 * 1000;
+
+/** Runs the second-window writer to its end (or its crash); its exit code or signal. */
+async function writer(directory: string, count: number, tag: string, mode = '', env: NodeJS.ProcessEnv = {}) {
+  const child = fork(WRITER, [directory, String(count), tag, mode], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  return { code, signal, pid: child.pid as number };
+}
+
+function journalOf(file: JournalFile, now?: () => number) {
+  return new TenantJournal(
+    file,
+    TEST_SESSION,
+    () => ({ id: 't', label: 'Contoso', cloud: 'global' }),
+    async () => 'admin@contoso.com',
+    now,
+  );
+}
+
+const intent = (tokenId: string) => ({
+  operation: 'syncLicenses' as const,
+  target: { tokenId, tokenName: tokenId },
+  details: {},
+  request: { method: 'POST' as const, path: `/deviceAppManagement/vppTokens/${tokenId}/syncLicenses` },
+  evidence: {},
+});
+
+describe('the journal of writes on disk', () => {
+  let directory: string;
+  let unwritable: unknown[];
+
+  beforeEach(async () => {
+    directory = await fs.mkdtemp(path.join(os.tmpdir(), 'vpp-journal-'));
+    unwritable = [];
+  });
+  afterEach(async () => {
+    await fs.rm(directory, { recursive: true, force: true });
+  });
+
+  function open(options: { maxFileBytes?: number; retentionDays?: number; now?: () => number } = {}) {
+    return new JournalFile(directory, {
+      maxFileBytes: options.maxFileBytes,
+      retentionDays: () => options.retentionDays ?? 365,
+      now: options.now,
+      onUnwritable: (error) => unwritable.push(error),
+    });
+  }
+
+  it('appends one JSON line per record and reads them back in order, folded into entries', async () => {
+    const file = open();
+    const journal = journalOf(file);
+    const write = await journal.intent(intent('a'));
+    await journal.attempt(write, { result: 'accepted', status: 200, requestId: 'r-1', clientRequestId: 'c-1' });
+    await journal.outcome(write, { outcome: 'accepted' });
+    const text = await fs.readFile(path.join(directory, CURRENT_FILE), 'utf8');
+    assert.equal(text.split('\n').length, 4);
+    assert.ok(
+      text
+        .split('\n')
+        .slice(0, 3)
+        .every((line) => line.startsWith('{"v":1,')),
+    );
+    const { records, unreadable } = await file.read();
+    assert.equal(unreadable, 0);
+    assert.deepEqual(
+      records.map((record) => record.type),
+      ['intent', 'attempt', 'outcome'],
+    );
+    const [entry] = entriesOf(records).entries;
+    assert.equal(entry.intent.actor, 'admin@contoso.com');
+    assert.deepEqual(
+      entry.attempts.map((attempt) => [attempt.requestId, attempt.clientRequestId, attempt.status]),
+      [['r-1', 'c-1', 200]],
+    );
+    assert.equal(entry.outcome?.outcome, 'accepted');
+  });
+
+  it('skips a torn last line, and a record appended after it is still read', async () => {
+    const file = open();
+    const journal = journalOf(file);
+    await journal.intent(intent('before'));
+    // A window that died mid-append: half a record, no newline.
+    await fs.appendFile(path.join(directory, CURRENT_FILE), '{"v":1,"type":"intent","write":"torn","at":"2026-');
+    assert.deepEqual(
+      (await file.read()).records.map((record) => (record as IntentRecord).target.tokenId),
+      ['before'],
+    );
+    await journal.intent(intent('after'));
+    const { records, unreadable } = await file.read();
+    assert.deepEqual(
+      records.map((record) => (record as IntentRecord).target.tokenId),
+      ['before', 'after'],
+    );
+    assert.equal(unreadable, 0);
+    await fs.appendFile(path.join(directory, CURRENT_FILE), 'not json at all\n');
+    assert.equal((await file.read()).unreadable, 1);
+  });
+
+  it('two windows appending at once lose nothing and interleave nothing', async function () {
+    this.timeout(60_000);
+    const results = await Promise.all([writer(directory, 400, 'one'), writer(directory, 400, 'two')]);
+    assert.deepEqual(
+      results.map(({ code }) => code),
+      [0, 0],
+    );
+    const { records, unreadable } = await open().read();
+    assert.equal(unreadable, 0);
+    for (const tag of ['one', 'two']) {
+      const ids = records.map((record) => (record as IntentRecord).target.tokenId).filter((id) => id?.startsWith(`${tag}-`));
+      assert.deepEqual(
+        ids,
+        Array.from({ length: 400 }, (_, index) => `${tag}-${index}`),
+      );
+    }
+  });
+
+  it('two windows rotating at once lose nothing: every record is in exactly one file', async function () {
+    this.timeout(60_000);
+    const env = { JOURNAL_MAX_BYTES: '20000' };
+    await Promise.all([writer(directory, 300, 'one', '', env), writer(directory, 300, 'two', '', env)]);
+    const files = await fs.readdir(directory);
+    assert.ok(files.length > 3, `rotated into ${files.length} files`);
+    const ids = (await open().read()).records.map((record) => (record as IntentRecord).target.tokenId as string);
+    assert.equal(ids.length, 600);
+    assert.equal(new Set(ids).size, 600);
+  });
+
+  it('a window killed between the intent and the outcome leaves the intent, listed as unfinished after a restart', async function () {
+    this.timeout(30_000);
+    const crashed = await writer(directory, 1, 'crashed', 'crash');
+    assert.equal(crashed.signal, 'SIGKILL');
+    const entries = entriesOf((await open().read()).records);
+    const current = { id: 'this-window', pid: process.pid, host: 'test-host' };
+    const unfinished = unfinishedOf(
+      entries,
+      liveSession(current, () => false),
+    );
+    assert.deepEqual(
+      unfinished.writes.map((entry) => entry.intent.target.tokenId),
+      ['crashed-0'],
+    );
+    // The same records seen from a window that is itself the writer, or while its process still runs, are not unfinished.
+    assert.equal(
+      unfinishedOf(
+        entries,
+        liveSession({ ...current, id: 'session-crashed' }, () => false),
+      ).writes.length,
+      0,
+    );
+    assert.equal(
+      unfinishedOf(
+        entries,
+        liveSession(current, (pid) => pid === crashed.pid),
+      ).writes.length,
+      0,
+    );
+  });
+
+  it('a full disk is reported once, and appends say they were not kept', async () => {
+    await fs.symlink('/dev/full', path.join(directory, CURRENT_FILE));
+    const file = open();
+    const journal = journalOf(file);
+    assert.equal(await file.append({ v: 1, type: 'runEnd', run: 'r', at: new Date().toISOString() }), false);
+    await journal.intent(intent('a'));
+    await journal.intent(intent('b'));
+    assert.equal(unwritable.length, 1);
+    assert.equal((unwritable[0] as { code?: string }).code, 'ENOSPC');
+  });
+
+  it('a journal folder that cannot be made (read-only or taken by a file) is reported once', async () => {
+    const blocked = path.join(directory, 'blocked');
+    await fs.writeFile(blocked, 'a file where the folder should be');
+    const file = new JournalFile(path.join(blocked, 'journal'), {
+      retentionDays: () => 365,
+      onUnwritable: (error) => unwritable.push(error),
+    });
+    assert.equal(await file.append({ v: 1, type: 'runEnd', run: 'r', at: new Date().toISOString() }), false);
+    assert.equal(await file.append({ v: 1, type: 'runEnd', run: 'r', at: new Date().toISOString() }), false);
+    assert.equal(unwritable.length, 1);
+    assert.deepEqual((await file.read()).records, []);
+  });
+
+  it('rotates by size, and reads the rotated files before the current one', async () => {
+    const file = open({ maxFileBytes: 1500 });
+    const journal = journalOf(file);
+    for (let index = 0; index < 30; index++) {
+      await journal.intent(intent(`t${index}`));
+    }
+    const names = await fs.readdir(directory);
+    assert.ok(names.includes(CURRENT_FILE) || names.length > 1);
+    assert.ok(names.filter((name) => name !== CURRENT_FILE).length >= 5, names.join(', '));
+    for (const name of names) {
+      // A file is rotated once it reaches the size: it holds at most one record more than the limit allows.
+      assert.ok((await fs.stat(path.join(directory, name))).size < 1500 + 600, name);
+    }
+    assert.deepEqual(
+      (await file.read()).records.map((record) => (record as IntentRecord).target.tokenId),
+      Array.from({ length: 30 }, (_, index) => `t${index}`),
+    );
+  });
+
+  it('keeps records for the retention period: older ones are not read, and rotated files holding only those are deleted', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const file = open({ maxFileBytes: 700, retentionDays: 30, now: () => now });
+    const journal = journalOf(file, () => now);
+    await journal.intent(intent('old'));
+    await journal.intent(intent('old-too'));
+    const rotated = (await fs.readdir(directory)).filter((name) => name !== CURRENT_FILE);
+    assert.ok(rotated.length >= 1);
+    for (const name of rotated) {
+      await fs.utimes(path.join(directory, name), new Date(now), new Date(now));
+    }
+    now += 31 * DAY;
+    await journal.intent(intent('new'));
+    assert.deepEqual(
+      (await file.read()).records.map((record) => (record as IntentRecord).target.tokenId),
+      ['new'],
+    );
+    assert.equal(await file.prune(), rotated.length);
+    const left = await fs.readdir(directory);
+    assert.ok(rotated.every((name) => !left.includes(name)));
+    assert.ok(left.includes(CURRENT_FILE));
+  });
+});
