@@ -20,11 +20,16 @@ export interface JournalEntries {
   readonly runs: Map<string, JournalRun>;
 }
 
-/** Folds the records into entries. Records of a write whose intent is gone (rotated away, or torn) are dropped. */
+/**
+ * Folds the records into entries. Records of a write whose intent is gone (past retention, or torn) are dropped.
+ * Intents and runs are taken first, so that the order of records within one time does not matter.
+ */
 export function entriesOf(records: readonly JournalRecord[]): JournalEntries {
   const byWrite = new Map<string, JournalEntry>();
   const runs = new Map<string, JournalRun>();
-  for (const record of records) {
+  const rank = (record: JournalRecord) => (record.type === 'run' ? 0 : record.type === 'intent' ? 1 : 2);
+  const ordered = [0, 1, 2].flatMap((step) => records.filter((record) => rank(record) === step));
+  for (const record of ordered) {
     switch (record.type) {
       case 'intent':
         if (!byWrite.has(record.write)) {

@@ -89,7 +89,10 @@ export class JournalFile {
     return [...rotated, ...(names.includes(CURRENT_FILE) ? [CURRENT_FILE] : [])].map((name) => path.join(this.directory, name));
   }
 
-  /** Every record within the retention period, oldest first. Torn or foreign lines are skipped and counted. */
+  /**
+   * Every record within the retention period, oldest first (by its time: files rotated by two windows in the same
+   * millisecond have no order of their own). Torn or foreign lines are skipped and counted.
+   */
   async read(): Promise<JournalReading> {
     const oldest = this.now() - this.options.retentionDays() * DAY_MS;
     const records: JournalRecord[] = [];
@@ -113,6 +116,8 @@ export class JournalFile {
         }
       }
     }
+    // Stable: records of one time keep the order they were written in.
+    records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return { records, unreadable };
   }
 

@@ -1,0 +1,235 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TenantContext } from '../../src/commands/commandContext';
+import { deleteToken } from '../../src/commands/deleteToken';
+import { renewToken } from '../../src/commands/renewToken';
+import { reportError } from '../../src/commands/reportError';
+import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
+import { syncLicenses } from '../../src/commands/syncLicenses';
+import { entriesOf, JournalEntry } from '../../src/journal/journalEntries';
+import { JournalFile } from '../../src/journal/journalFile';
+import { JournalSink } from '../../src/journal/journal';
+import { IntentRecord, JournalRecord } from '../../src/journal/journalRecords';
+import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
+import { fakeAccount } from '../support/fakeAccount';
+import { MemoryJournal, testJournal } from '../support/memoryJournal';
+import { RecordingTree } from '../support/recordingTree';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { RecordingLogger, signedInService, startTenant } from './fixtures';
+
+/** A memory journal that notes, at each intent, how many writes the tenant had received: the intent must come first. */
+class WatchingJournal extends MemoryJournal {
+  readonly writesAtIntent: number[] = [];
+  constructor(private readonly tenant: SimulatedTenant) {
+    super();
+  }
+  override async append(record: JournalRecord): Promise<boolean> {
+    if (record.type === 'intent') {
+      this.writesAtIntent.push(this.tenant.requests.filter((request) => request.method !== 'GET').length);
+    }
+    return super.append(record);
+  }
+}
+
+describe('the write pipeline records every write in the journal', () => {
+  let tenant: SimulatedTenant;
+  let service: VppTokenService;
+  const seed = seedTokens();
+  const hq = seed[0];
+  const labs = seed[2];
+
+  before(async () => {
+    tenant = await startTenant({ revokeCompletionMs: 30 });
+  });
+  after(async () => {
+    await tenant.stop();
+  });
+  beforeEach(() => {
+    tenant.reset();
+    service = signedInService(tenant);
+  });
+
+  function setup(answers: Answer[], sink: JournalSink = new WatchingJournal(tenant)) {
+    const ui = new ScriptedUserInput(answers);
+    const log = new RecordingLogger();
+    const context: TenantContext = {
+      ui,
+      log,
+      service: () => service,
+      account: fakeAccount(),
+      tree: new RecordingTree(),
+      now: () => Date.now(),
+      journal: testJournal(sink),
+      outcomePolling: { delaysMs: [30, 60, 120, 240] },
+      licensePolling: { delaysMs: [30, 60] },
+    };
+    return { ui, log, context, journal: sink as WatchingJournal };
+  }
+
+  async function run(ui: ScriptedUserInput, log: RecordingLogger, command: () => Promise<void>) {
+    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
+    await command().catch((error: unknown) => reportError(error, ui, log, fixes));
+    ui.assertScriptFollowed();
+  }
+
+  const revoke = (context: TenantContext, tokens: VppTokenRecord[]) => () => revokeLicenses(context, new RevokesInFlight(), tokens);
+
+  function only(journal: MemoryJournal): JournalEntry {
+    const entries = journal.entries();
+    assert.equal(entries.length, 1, JSON.stringify(journal.records));
+    return entries[0];
+  }
+
+  it("a revoke: the intent before the POST, the ids the tenant answered with, the outcome and Intune's result", async () => {
+    const { ui, log, context, journal } = setup([{ pickMany: ['Notify managed devices'] }, { confirm: true }]);
+    await run(ui, log, revoke(context, [hq]));
+    assert.deepEqual(journal.writesAtIntent, [0]);
+    const entry = only(journal);
+    const { intent } = entry;
+    assert.equal(intent.operation, 'revokeLicenses');
+    assert.deepEqual(intent.target, { tokenId: hq.id, tokenName: 'Contoso HQ' });
+    assert.deepEqual(intent.details, { notifyManagedDevices: true, revokeUntrackedLicenses: false });
+    assert.deepEqual(intent.request, {
+      method: 'POST',
+      path: `/deviceAppManagement/vppTokens/${hq.id}/revokeLicenses`,
+      body: { notifyManagedDevices: true, revokeUntrackedLicenses: false },
+    });
+    assert.deepEqual(intent.tenant, { id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' });
+    assert.equal(intent.actor, 'admin@contoso.com');
+    assert.ok(Array.isArray(intent.evidence.actions));
+    const [post] = tenant.requestsFor('revoke');
+    assert.deepEqual(
+      entry.attempts.map(({ result, status, requestId, clientRequestId }) => ({ result, status, requestId, clientRequestId })),
+      [{ result: 'accepted', status: 204, requestId: post.requestId, clientRequestId: post.headers['client-request-id'] }],
+    );
+    assert.equal(entry.outcome?.outcome, 'accepted');
+    assert.equal(entry.outcome?.result, 'done · 13 licenses, 0 failed');
+    assert.ok(Date.parse(intent.at) <= post.time);
+  });
+
+  it('a revoke carried out and answered 504: unconfirmed at first, then accepted by reading the token', async () => {
+    tenant.addFault({ route: 'revoke', status: 504, afterExecute: true });
+    const { ui, log, context, journal } = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(ui, log, revoke(context, [hq]));
+    const entry = only(journal);
+    assert.deepEqual(
+      entry.attempts.map(({ result, status }) => [result, status]),
+      [['unconfirmed', 504]],
+    );
+    assert.equal(entry.outcome?.outcome, 'accepted');
+    assert.match(entry.outcome?.reason ?? '', /its answer was lost, but the token shows the revoke/);
+  });
+
+  it('a refused revoke (403) is recorded as failed, with the status and why', async () => {
+    tenant.addFault({
+      route: 'revoke',
+      status: 403,
+      body: JSON.stringify({ error: { code: 'Forbidden', message: 'Application is not authorized to perform this operation.' } }),
+    });
+    const { ui, log, context, journal } = setup([{ pickMany: [] }, { confirm: true }]);
+    await run(ui, log, revoke(context, [hq]));
+    const entry = only(journal);
+    assert.deepEqual(
+      entry.attempts.map(({ result, status }) => [result, status]),
+      [['failed', 403]],
+    );
+    assert.equal(entry.outcome?.outcome, 'failed');
+    assert.match(entry.outcome?.reason ?? '', /DeviceManagementApps\.ReadWrite\.All/);
+  });
+
+  it('a revoke left unconfirmed, then sent again: two writes, the first unconfirmed, the second accepted', async () => {
+    tenant.addFault({ route: 'revoke', status: 500 });
+    const { ui, log, context, journal } = setup([{ pickMany: [] }, { confirm: true }, { confirm: true }]);
+    ui.errorChoices.push('Send Again');
+    await run(ui, log, revoke(context, [hq]));
+    assert.equal(tenant.requestsFor('revoke').length, 2);
+    assert.deepEqual(journal.writesAtIntent, [0, 1]);
+    const [first, second] = journal.entries();
+    assert.equal(first.outcome?.outcome, 'unconfirmed');
+    assert.match(first.outcome?.reason ?? '', /sent it again/);
+    assert.equal(second.outcome?.outcome, 'accepted');
+  });
+
+  it('a write the admin leaves unconfirmed is recorded so, with the reason', async () => {
+    tenant.addFault({ route: 'sync', status: 502 });
+    const { ui, log, context, journal } = setup([]);
+    await run(ui, log, () => syncLicenses(context, [labs]));
+    const entry = only(journal);
+    assert.equal(entry.intent.operation, 'syncLicenses');
+    assert.equal(entry.outcome?.outcome, 'unconfirmed');
+    assert.match(entry.outcome?.reason ?? '', /502/);
+  });
+
+  it('a bulk sync is one run: every token listed before the first is sent, each write tied to it, and its end', async () => {
+    tenant.addFault({ route: 'sync', tokenId: labs.id, status: 400 });
+    const { ui, log, context, journal } = setup([]);
+    await run(ui, log, () => syncLicenses(context, [hq, labs, seed[1]]));
+    const run0 = journal.records.find((record) => record.type === 'run');
+    assert.ok(run0 && run0.type === 'run');
+    assert.equal(
+      journal.records[0],
+      journal.records.find((record) => record.type === 'run'),
+    );
+    assert.deepEqual(run0.tokens.map((token) => token.id).sort(), [hq.id, labs.id, seed[1].id].sort());
+    const { entries, runs } = entriesOf(journal.records);
+    assert.ok(entries.every((entry) => entry.intent.run === run0.run));
+    assert.deepEqual(
+      entries.map((entry) => [entry.intent.target.tokenId, entry.outcome?.outcome]).sort(),
+      [
+        [hq.id, 'accepted'],
+        [labs.id, 'failed'],
+        [seed[1].id, 'accepted'],
+      ].sort(),
+    );
+    assert.ok(runs.get(run0.run)?.end, 'the run is recorded as ended');
+  });
+
+  it('a renewal is recorded without the token file: the body holds a placeholder, no record holds the secret', async () => {
+    const text = vppTokenFile({ location: seedLocation(3) });
+    const { ui, log, context, journal } = setup([{ file: { name: 'Labs.vpptoken', size: text.length, text } }, { confirm: true }]);
+    await run(ui, log, () => renewToken(context, labs, 'en'));
+    const uploaded = (JSON.parse(tenant.requestsFor('update')[0].body) as { token: string }).token;
+    const all = JSON.stringify(journal.records);
+    assert.ok(!all.includes(uploaded));
+    assert.ok(!all.includes(SECRET_TOKEN_PREFIX));
+    const [renewal, sync] = journal.entries();
+    assert.equal(renewal.intent.operation, 'renewToken');
+    assert.deepEqual(renewal.intent.request.body, { token: '<the content of the .vpptoken file>' });
+    assert.equal(sync.intent.operation, 'syncLicenses');
+    assert.deepEqual(
+      journal.entries().map((entry) => entry.outcome?.outcome),
+      ['accepted', 'accepted'],
+    );
+  });
+
+  it('a full disk: the admin is told once, and the write still goes through the confirmation and is sent', async () => {
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'vpp-journal-'));
+    try {
+      await fs.symlink('/dev/full', path.join(directory, 'writes.jsonl'));
+      const told: unknown[] = [];
+      const file = new JournalFile(directory, { retentionDays: () => 365, onUnwritable: (error) => told.push(error) });
+      const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }], file);
+      await run(ui, log, revoke(context, [hq]));
+      assert.equal(tenant.requestsFor('revoke').length, 1);
+      assert.equal(told.length, 1);
+      assert.equal(ui.of('confirm').length, 1);
+      assert.match(ui.of('info')[0]?.message ?? '', /Intune accepted the revoke/);
+    } finally {
+      await fs.rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('the intent of each kind names its target and request, and never a secret', async () => {
+    const { ui, log, context, journal } = setup([{ confirm: true }]);
+    await run(ui, log, () => deleteToken(context, new RevokesInFlight(), seed[14], 'en'));
+    const intents = journal.records.filter((record): record is IntentRecord => record.type === 'intent');
+    assert.deepEqual(
+      intents.map((intent) => [intent.operation, intent.request.method, intent.request.path]),
+      [['deleteToken', 'DELETE', `/deviceAppManagement/vppTokens/${seed[14].id}`]],
+    );
+  });
+});
