@@ -10,7 +10,9 @@ import { TenantRegistry } from './tenants/tenantRegistry';
 import { createTestApi, IntuneVppTestApi } from './testApi';
 import { SignInStatusBar } from './tree/signInStatusBar';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
-import { VIEW_ID } from './ids';
+import { HISTORY_VIEW_ID, VIEW_ID } from './ids';
+import { HistoryTreeProvider } from './tree/historyTree';
+import { registerEarlierSession } from './commands/registerEarlierSession';
 import { openJournal } from './journal/windowJournal';
 
 /** Wires the tenants, the tree and the commands together; nothing else happens here. */
@@ -26,8 +28,11 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   tree.attach(view);
   // One record of the revokes running, so that chat cannot start a revoke the tree already runs, or the reverse.
   const inFlight = new RevokesInFlight();
-  const { journal, file: journalFile } = openJournal(context.globalStorageUri.fsPath, log, ui);
+  const { journal, file: journalFile } = openJournal(context.globalStorageUri.fsPath, log, ui, () => history.recorded());
   void journalFile.prune();
+  const history = new HistoryTreeProvider(() => journalFile.read(), log);
+  const historyView = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: history });
+  history.attach(historyView);
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
   const expiry = registerExpiryAlerts(context, tenants, ui, log, !testRun, {
@@ -41,9 +46,12 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     view,
     new SignInStatusBar(view, tree.onDidChangeSignIns),
     tenants.onDidChange((tenant) => (tenant ? void tree.refreshTenant(tenant.key) : tree.refresh())),
-    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight, journal }),
+    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight, journal, history }),
     ...registerChatTools({ tenants, tree, log, ui, inFlight, journal }),
     ...expiry.disposables,
+    history,
+    historyView,
+    registerEarlierSession({ journal, file: journalFile, tenants, tree, ui, log, inFlight }),
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.
   return testRun ? createTestApi(ui, tree, () => expiry.alerts.check()) : undefined;

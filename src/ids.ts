@@ -28,6 +28,15 @@ export const COMMANDS = {
   revokeAppLicense: 'intuneVpp.revokeAppLicense',
   copyTokenId: 'intuneVpp.copyTokenId',
   copyRevokeRequest: 'intuneVpp.copyRevokeRequest',
+  showHistory: 'intuneVpp.showHistory',
+  showTokenHistory: 'intuneVpp.showTokenHistory',
+  filterHistory: 'intuneVpp.filterHistory',
+  clearHistoryFilter: 'intuneVpp.clearHistoryFilter',
+  refreshHistory: 'intuneVpp.refreshHistory',
+  showMoreHistory: 'intuneVpp.showMoreHistory',
+  exportHistory: 'intuneVpp.exportHistory',
+  copyHistoryAsPowerShell: 'intuneVpp.copyHistoryAsPowerShell',
+  copyHistoryAsHttp: 'intuneVpp.copyHistoryAsHttp',
   openSettings: 'intuneVpp.openSettings',
   openSetupGuide: 'intuneVpp.openSetupGuide',
   showLog: 'intuneVpp.showLog',
@@ -47,6 +56,9 @@ export const TOOLS = {
 /** The VPP Tokens view. */
 export const VIEW_ID = 'intuneVpp.tokens';
 
+/** The History view: the journal of writes. */
+export const HISTORY_VIEW_ID = 'intuneVpp.history';
+
 /** Context keys set with `setContext`, read by `when` clauses in `package.json`. */
 export const CONTEXT_KEYS = {
   /** Drives the view's welcome content: what the user must do before tokens can show. */
@@ -57,4 +69,6 @@ export const CONTEXT_KEYS = {
   authMode: 'intuneVpp.authMode',
   /** True when at least one tenant's tokens could be listed. */
   signedIn: 'intuneVpp.signedIn',
+  /** True while the History view shows one tenant's or one token's writes. */
+  historyFiltered: 'intuneVpp.historyFiltered',
 } as const;

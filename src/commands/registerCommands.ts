@@ -22,7 +22,11 @@ import { retireToken } from './retireToken';
 import { deleteToken } from './deleteToken';
 import { revokeAppLicense, revokeAppLicenses } from './appLicenses';
 import { copyRevokeRequest } from './copyRequest';
-import { CommandId, COMMANDS } from '../ids';
+import { CommandId, COMMANDS, HISTORY_VIEW_ID } from '../ids';
+import { HistoryFilter } from '../journal/history';
+import { HistoryNode, HistoryTreeProvider } from '../tree/historyTree';
+import { tokenLabel } from '../tree/tokenPresentation';
+import { copyHistoryEntry, exportHistory, pickHistoryFilter } from './history';
 import { UserInput } from '../ui/userInput';
 
 export interface CommandServices {
@@ -35,6 +39,8 @@ export interface CommandServices {
   readonly inFlight: RevokesInFlight;
   /** Where every write is recorded. */
   readonly journal: Journal;
+  /** The History view's data. */
+  readonly history: HistoryTreeProvider;
 }
 
 /**
@@ -47,6 +53,11 @@ interface Invocation extends ActionContext {
 
 /** Runs one command: the invocation, then the arguments VS Code passes (a tree item, the selection). */
 type Handler = (invocation: Invocation, ...args: never[]) => unknown;
+
+/** A History entry, as the History view passes it to its context menu's commands. */
+function isEntryNode(node: unknown): node is Extract<HistoryNode, { kind: 'entry' }> {
+  return typeof node === 'object' && node !== null && (node as { kind?: unknown }).kind === 'entry' && 'entry' in node;
+}
 
 /** The argument tree items and error fixes pass: a node or `{ tenantKey }`. */
 function tenantKeyOf(arg: unknown): string | undefined {
@@ -65,7 +76,7 @@ function selectedNodes(node: unknown, selection: unknown): TokenNode[] {
 
 /** Registers every command, each wrapped by the one error handler. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { tenants, tree, log, ui, inFlight, journal } = services;
+  const { tenants, tree, log, ui, inFlight, journal, history } = services;
   // Aborted on deactivation (the disposable below): outcome watches still running stop then.
   const lifetime = new AbortController();
   const several = () => tenants.list().length > 1;
@@ -95,6 +106,21 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     invocation.tenant = tenant;
     return tenant;
   }
+
+  /** Shows the History view, with every write or with those the filter keeps. */
+  async function showHistory(filter: HistoryFilter | undefined): Promise<void> {
+    history.setFilter(filter);
+    await vscode.commands.executeCommand(`${HISTORY_VIEW_ID}.focus`);
+  }
+
+  /** The Graph endpoint a custom-cloud tenant uses now, for a copied request of its History. */
+  const customGraphEndpoint = (tenantKey: string): string | undefined => {
+    try {
+      return tenants.get(tenantKey)?.settings().endpoints.graphEndpoint;
+    } catch {
+      return undefined;
+    }
+  };
 
   const contextFor = (invocation: Invocation, tenant: TenantConnection) => tenantContext(invocation, tenant, tree, several(), journal);
 
@@ -228,6 +254,26 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         await copyRevokeRequest(contextFor(invocation, tenant), item?.token, { cloud, graphEndpoint: endpoints.graphEndpoint });
       }
     },
+    [COMMANDS.showHistory]: () => showHistory(undefined),
+    [COMMANDS.showTokenHistory]: async (_invocation, node?: unknown) => {
+      if (node instanceof TokenNode) {
+        await showHistory({ tenantKey: node.tenantKey, tokenId: node.token.id, label: l10n.t('Token: {0}', tokenLabel(node.token)) });
+      }
+    },
+    [COMMANDS.filterHistory]: async (invocation) => {
+      const chosen = await pickHistoryFilter(invocation, history);
+      if (chosen !== undefined) {
+        history.setFilter(chosen ?? undefined);
+      }
+    },
+    [COMMANDS.clearHistoryFilter]: () => history.setFilter(undefined),
+    [COMMANDS.refreshHistory]: () => history.refresh(),
+    [COMMANDS.showMoreHistory]: () => history.showMore(),
+    [COMMANDS.exportHistory]: (invocation) => exportHistory(invocation, history),
+    [COMMANDS.copyHistoryAsPowerShell]: (invocation, node?: unknown) =>
+      isEntryNode(node) ? copyHistoryEntry(invocation, node.entry, 'powershell', customGraphEndpoint) : undefined,
+    [COMMANDS.copyHistoryAsHttp]: (invocation, node?: unknown) =>
+      isEntryNode(node) ? copyHistoryEntry(invocation, node.entry, 'http', customGraphEndpoint) : undefined,
     [COMMANDS.openSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'intuneVpp'),
     [COMMANDS.openSetupGuide]: () =>
       vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(services.extensionUri, 'README.md')),

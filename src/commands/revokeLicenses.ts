@@ -4,7 +4,7 @@ import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService'
 import { readLicenseImpact } from './licenseImpact';
 import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { listNames, runBulkUntilDone, uniqueById } from './bulkRun';
+import { BulkAction, BulkClaim, listNames, runBulkUntilDone, uniqueById } from './bulkRun';
 import { TenantContext } from './commandContext';
 import { pickToken } from './pickToken';
 import { rethrowGone, tenantLines, yesNo } from './tokenSettings';
@@ -253,59 +253,64 @@ async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, sel
   if (!confirmed) {
     return;
   }
-  await runBulkUntilDone(
-    context,
-    tokens,
-    {
-      operation: 'revokeLicenses',
-      details: { notifyManagedDevices: options.notifyManagedDevices, revokeUntrackedLicenses: options.revokeUntrackedLicenses },
-      title: (count) => l10n.t('Revoking licenses of {0} VPP tokens', count),
-      write: (token) => revokeWrite(context, token, options),
-      headings: {
-        succeeded: l10n.t('Revoked'),
-        failed: l10n.t('Failed'),
-        unconfirmed: l10n.t('Unconfirmed: may have reached Intune, but the token shows no new revoke'),
-        notSent: l10n.t('Not revoked: cancelled before sending'),
-      },
-      summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
-        l10n.t(
-          'Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.',
-          succeeded,
-          total,
-          failed,
-          unconfirmed,
-          notSent,
-        ),
-      logName: 'Bulk revoke',
-      again: (again) => ({
-        message:
-          again.length === 1
-            ? l10n.t('Revoke again the licenses of the VPP token that failed or is unconfirmed?')
-            : l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
-        detail: [
-          ...tenantLines(context),
-          listNames(again),
-          '',
-          l10n.t('An unconfirmed revoke may have reached Intune: revoking that token again can revoke twice and notify devices twice.'),
-          ...optionLines(options),
-          '',
-          CONSEQUENCES(),
-        ].join('\n'),
-        button: l10n.t('Revoke Licenses'),
-      }),
+  await runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context, inFlight));
+}
+
+/** A bulk revoke with one set of options, as Revoke Licenses… and Run Again after a restart run it. */
+export function revokeBulk(context: TenantContext, options: RevokeLicensesOptions): BulkAction {
+  return {
+    operation: 'revokeLicenses',
+    details: { notifyManagedDevices: options.notifyManagedDevices, revokeUntrackedLicenses: options.revokeUntrackedLicenses },
+    title: (count) => l10n.t('Revoking licenses of {0} VPP tokens', count),
+    write: (token) => revokeWrite(context, token, options),
+    headings: {
+      succeeded: l10n.t('Revoked'),
+      failed: l10n.t('Failed'),
+      unconfirmed: l10n.t('Unconfirmed: may have reached Intune, but the token shows no new revoke'),
+      notSent: l10n.t('Not revoked: cancelled before sending'),
     },
-    {
-      // Asked again before each batch: a revoke of one of them may have started while a dialog was open.
-      take: async (batch) => {
-        const free = batch.filter((token) => !inFlight.has(token.id));
-        if (free.length === 0) {
-          await context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
-          return undefined;
-        }
-        free.forEach((token) => inFlight.add(token.id));
-        return free;
-      },
-      release: (batch) => batch.forEach((token) => inFlight.delete(token.id)),
+    summary: ({ succeeded, total, failed, unconfirmed, notSent }) =>
+      l10n.t(
+        'Revoke licenses: {0} of {1} tokens accepted by Intune, {2} failed, {3} unconfirmed, {4} not sent.',
+        succeeded,
+        total,
+        failed,
+        unconfirmed,
+        notSent,
+      ),
+    logName: 'Bulk revoke',
+    again: (again) => ({
+      message:
+        again.length === 1
+          ? l10n.t('Revoke again the licenses of the VPP token that failed or is unconfirmed?')
+          : l10n.t('Revoke again the licenses of {0} VPP tokens that failed or are unconfirmed?', again.length),
+      detail: [
+        ...tenantLines(context),
+        listNames(again),
+        '',
+        l10n.t('An unconfirmed revoke may have reached Intune: revoking that token again can revoke twice and notify devices twice.'),
+        ...optionLines(options),
+        '',
+        CONSEQUENCES(),
+      ].join('\n'),
+      button: l10n.t('Revoke Licenses'),
+    }),
+  };
+}
+
+/** The tokens a bulk revoke holds while it runs: none a revoke already runs for, and none taken twice. */
+export function revokeClaim(context: TenantContext, inFlight: RevokesInFlight): BulkClaim {
+  return {
+    // Asked again before each batch: a revoke of one of them may have started while a dialog was open.
+    take: async (batch) => {
+      const free = batch.filter((token) => !inFlight.has(token.id));
+      if (free.length === 0) {
+        await context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
+        return undefined;
+      }
+      free.forEach((token) => inFlight.add(token.id));
+      return free;
     },
-  );
+    release: (batch) => batch.forEach((token) => inFlight.delete(token.id)),
+  };
 }

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { tokenLabel } from '../tree/tokenPresentation';
-import { listNames, runBulkUntilDone, uniqueById } from './bulkRun';
+import { BulkAction, listNames, runBulkUntilDone, uniqueById } from './bulkRun';
 import { TenantContext } from './commandContext';
 import { pickToken } from './pickToken';
 import { syncWrite } from './writeKinds';
@@ -38,7 +38,12 @@ export async function syncLicenses(context: TenantContext, selection: readonly V
 
 /** A sync of several tokens, each read just before its request: a newer sync, or one in progress, says Intune received it. */
 function syncMany(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<void> {
-  return runBulkUntilDone(context, tokens, {
+  return runBulkUntilDone(context, tokens, syncBulk(context));
+}
+
+/** A bulk sync, as Sync Licenses and Run Again after a restart run it. */
+export function syncBulk(context: TenantContext): BulkAction {
+  return {
     operation: 'syncLicenses',
     details: {},
     title: (count) => l10n.t('Syncing licenses of {0} VPP tokens', count),
@@ -67,5 +72,5 @@ function syncMany(context: TenantContext, tokens: readonly VppTokenRecord[]): Pr
       detail: [listNames(again), '', l10n.t('The earlier attempt may have reached Intune although it was not confirmed.')].join('\n'),
       button: l10n.t('Sync Licenses'),
     }),
-  });
+  };
 }

@@ -54,9 +54,9 @@ export function tenantContext(
 function journalTenant(tenant: TenantConnection): JournalTenant {
   try {
     const settings = tenant.settings();
-    return { id: settings.tenantId, label: tenant.label, cloud: settings.cloud };
+    return { key: tenant.key, id: settings.tenantId, label: tenant.label, cloud: settings.cloud };
   } catch {
-    return { id: '-', label: tenant.label, cloud: '-' };
+    return { key: tenant.key, id: '-', label: tenant.label, cloud: '-' };
   }
 }
 

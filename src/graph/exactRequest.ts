@@ -50,8 +50,52 @@ function quoted(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** The cmdlet of the Microsoft Graph PowerShell module (beta) for a write, where the module has one. */
-function cmdlet(write: GraphWrite): string | undefined {
+/** The parameters of the vppToken cmdlets (New-, Update-MgBetaDeviceAppManagementVppToken), by body property. */
+const TOKEN_PARAMETERS: Readonly<Record<string, string>> = {
+  displayName: 'DisplayName',
+  appleId: 'AppleId',
+  countryOrRegion: 'CountryOrRegion',
+  vppTokenAccountType: 'VppTokenAccountType',
+  automaticallyUpdateApps: 'AutomaticallyUpdateApps',
+  dataSharingConsentGranted: 'DataSharingConsentGranted',
+  claimTokenManagementFromExternalMdm: 'ClaimTokenManagementFromExternalMdm',
+  roleScopeTagIds: 'RoleScopeTagIds',
+  token: 'Token',
+};
+
+/** A body as named parameters of a vppToken cmdlet; undefined when a property has no parameter. */
+function tokenParameters(body: Readonly<Record<string, unknown>> | undefined): string[] | undefined {
+  const parameters: string[] = [];
+  for (const [key, value] of Object.entries(body ?? {})) {
+    if (key === '@odata.type') {
+      continue;
+    }
+    const name = TOKEN_PARAMETERS[key];
+    if (!name) {
+      return undefined;
+    }
+    if (typeof value === 'boolean') {
+      // A switch: -Name:$false says false explicitly, as the PATCH does.
+      parameters.push(`-${name}:$${value}`);
+    } else if (Array.isArray(value)) {
+      parameters.push(`-${name} @(${value.map((item) => quoted(String(item))).join(', ')})`);
+    } else {
+      parameters.push(`-${name} ${quoted(String(value))}`);
+    }
+  }
+  return parameters;
+}
+
+/**
+ * The cmdlet of the Microsoft Graph PowerShell module (beta) for a write, where the module has one: Revoke-, Sync-,
+ * New-, Update- and Remove-MgBetaDeviceAppManagementVppToken… (their parameters as documented for the module). The
+ * per-app revokes on the iosVppApp cast have no documented cmdlet.
+ */
+function cmdlet(write: GraphWrite, body: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  if (write.method === 'POST' && write.path === '/deviceAppManagement/vppTokens') {
+    const parameters = tokenParameters(body);
+    return parameters && ['New-MgBetaDeviceAppManagementVppToken', ...parameters].join(' ');
+  }
   const token = /^\/deviceAppManagement\/vppTokens\/([^/]+)(?:\/(revokeLicenses|syncLicenses))?$/.exec(write.path);
   if (!token) {
     return undefined;
@@ -60,8 +104,8 @@ function cmdlet(write: GraphWrite): string | undefined {
   if (write.method === 'POST' && token[2] === 'revokeLicenses') {
     return [
       `Revoke-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId ${id}`,
-      ...(write.body?.notifyManagedDevices === true ? ['-NotifyManagedDevices'] : []),
-      ...(write.body?.revokeUntrackedLicenses === true ? ['-RevokeUntrackedLicenses'] : []),
+      ...(body?.notifyManagedDevices === true ? ['-NotifyManagedDevices'] : []),
+      ...(body?.revokeUntrackedLicenses === true ? ['-RevokeUntrackedLicenses'] : []),
     ].join(' ');
   }
   if (write.method === 'POST' && token[2] === 'syncLicenses') {
@@ -69,6 +113,10 @@ function cmdlet(write: GraphWrite): string | undefined {
   }
   if (write.method === 'DELETE' && token[2] === undefined) {
     return `Remove-MgBetaDeviceAppManagementVppToken -VppTokenId ${id}`;
+  }
+  if (write.method === 'PATCH' && token[2] === undefined) {
+    const parameters = tokenParameters(body);
+    return parameters && [`Update-MgBetaDeviceAppManagementVppToken -VppTokenId ${id}`, ...parameters].join(' ');
   }
   return undefined;
 }
@@ -81,7 +129,7 @@ function cmdlet(write: GraphWrite): string | undefined {
 export function asGraphPowerShell(write: GraphWrite, cloud: CloudName, graphEndpoint: string): string {
   const body = shownBody(write.body);
   const line =
-    cmdlet(write) ??
+    cmdlet(write, body) ??
     [
       `Invoke-MgGraphRequest -Method ${write.method} -Uri ${quoted(`${graphEndpoint}/beta${write.path}`)}`,
       ...(body ? [`-Body ${quoted(JSON.stringify(body))} -ContentType 'application/json'`] : []),

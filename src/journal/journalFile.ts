@@ -19,6 +19,8 @@ export interface JournalFileOptions {
   readonly now?: () => number;
   /** Told of the first failure to write a record (a full or read-only disk); later failures are not told again. */
   readonly onUnwritable: (error: unknown) => void;
+  /** Told after each record written (History redraws). */
+  readonly onAppended?: () => void;
 }
 
 /** What reading the journal found: its records in the order written, and how many lines could not be read. */
@@ -62,6 +64,7 @@ export class JournalFile {
       return false;
     }
     await this.rotateIfFull();
+    this.options.onAppended?.();
     return true;
   }
 

@@ -17,6 +17,8 @@ export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
 
 /** The tenant a write went to. */
 export interface JournalTenant {
+  /** The extension's own key for the tenant: how a later window finds its sign-in. */
+  readonly key: string;
   /** The tenant id (or domain) the admin configured. */
   readonly id: string;
   readonly label: string;

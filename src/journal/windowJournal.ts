@@ -16,10 +16,16 @@ function errorCode(error: unknown): string {
  * This window's journal, in the extension's global storage. When the disk refuses a record (full, read-only), the
  * admin is told once; writes go on, each still confirmed by the admin, without their record.
  */
-export function openJournal(globalStorage: string, log: Logger, ui: UserInput): { readonly journal: Journal; readonly file: JournalFile } {
+export function openJournal(
+  globalStorage: string,
+  log: Logger,
+  ui: UserInput,
+  onAppended: () => void,
+): { readonly journal: Journal; readonly file: JournalFile } {
   const directory = path.join(globalStorage, 'journal');
   const file = new JournalFile(directory, {
     retentionDays: readHistoryRetentionDays,
+    onAppended,
     onUnwritable: (error) => {
       const code = errorCode(error);
       log.error(`The journal of writes cannot be written in ${directory}: ${code}. Writes go on without their record.`);

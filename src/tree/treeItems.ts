@@ -95,7 +95,8 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
   return item;
 }
 
-function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.MarkdownString {
+/** A tooltip of label and value rows: every value as plain text, nothing trusted, no HTML. */
+export function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const journal = new TenantJournal(
     file,
     { id: `session-${tag}`, pid: process.pid, host: process.env.JOURNAL_HOST ?? 'test-host' },
-    () => ({ id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' }),
+    () => ({ key: 'contoso', id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' }),
     async () => `admin-${tag}@contoso.com`,
   );
   for (let index = 0; index < Number(count); index++) {

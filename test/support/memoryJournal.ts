@@ -23,7 +23,7 @@ export function testJournal(sink: JournalSink = new MemoryJournal(), now?: () =>
   return new TenantJournal(
     sink,
     TEST_SESSION,
-    () => ({ id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' }),
+    () => ({ key: 'contoso', id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' }),
     async () => 'admin@contoso.com',
     now,
   );

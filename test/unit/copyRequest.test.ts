@@ -1,8 +1,19 @@
 import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { copyRevokeRequest } from '../../src/commands/copyRequest';
-import { asGraphPowerShell, asHttpRequest, GraphWrite } from '../../src/graph/exactRequest';
-import { revokeLicensesRequest } from '../../src/graph/vppTokenService';
+import { asGraphPowerShell, asHttpRequest, GraphWrite, withoutSecrets } from '../../src/graph/exactRequest';
+import { TenantContext } from '../../src/commands/commandContext';
+import {
+  appRevokeWrite,
+  createWrite,
+  deleteWrite,
+  editWrite,
+  renewWrite,
+  revokeWrite,
+  syncWrite,
+  takeOverWrite,
+} from '../../src/commands/writeKinds';
+import { appRevokeRequest, revokeLicensesRequest } from '../../src/graph/vppTokenService';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
@@ -65,7 +76,12 @@ describe('a write as the exact request, for a change ticket', () => {
     );
   });
 
-  it('a write without a cmdlet goes through Invoke-MgGraphRequest; a token file in the body is never copied, quotes are escaped', () => {
+  it('a write without a documented cmdlet goes through Invoke-MgGraphRequest with its body; quotes are escaped', () => {
+    const revoke = appRevokeRequest("app'1", { kind: 'device', id: 'device-1' }, true);
+    assert.equal(
+      asGraphPowerShell(revoke, 'global', GRAPH),
+      `Invoke-MgGraphRequest -Method POST -Uri '${GRAPH}/beta/deviceAppManagement/mobileApps/app''1/microsoft.graph.iosVppApp/revokeDeviceLicense' -Body '{"managedDeviceId":"device-1","notifyManagedDevices":true}' -ContentType 'application/json'`,
+    );
     const renew: GraphWrite = {
       method: 'PATCH',
       path: `/deviceAppManagement/vppTokens/${ID}`,
@@ -74,7 +90,7 @@ describe('a write as the exact request, for a change ticket', () => {
     const powershell = asGraphPowerShell(renew, 'global', GRAPH);
     assert.equal(
       powershell,
-      `Invoke-MgGraphRequest -Method PATCH -Uri '${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}' -Body '{"token":"<the content of the .vpptoken file>","displayName":"O''Brien school"}' -ContentType 'application/json'`,
+      `Update-MgBetaDeviceAppManagementVppToken -VppTokenId '${ID}' -Token '<the content of the .vpptoken file>' -DisplayName 'O''Brien school'`,
     );
     assert.doesNotMatch(powershell + asHttpRequest(renew, GRAPH), /SECRET-TOKEN-FILE/);
     const id = "it's";
@@ -82,6 +98,94 @@ describe('a write as the exact request, for a change ticket', () => {
       asGraphPowerShell({ method: 'POST', path: `/deviceAppManagement/vppTokens/${encodeURIComponent(id)}/syncLicenses` }, 'global', GRAPH),
       `Sync-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId 'it''s'`,
     );
+  });
+
+  it('every write kind, as the pipeline records it, copies as its cmdlet (or Invoke-MgGraphRequest) and as HTTP', () => {
+    // The kinds build their request eagerly; the context is used only when they are sent or read.
+    const context = {} as TenantContext;
+    const token = { id: ID, displayName: 'Contoso HQ' };
+    const app = { id: 'app-1', displayName: 'Keynote', vppTokenId: ID };
+    const fields = {
+      token: 'SECRET-TOKEN-FILE',
+      displayName: 'Berlin',
+      appleId: 'vpp@contoso.example',
+      countryOrRegion: 'de',
+      vppTokenAccountType: 'business' as const,
+      automaticallyUpdateApps: true,
+      dataSharingConsentGranted: true,
+    };
+    const kinds: [string, GraphWrite, string, string][] = [
+      [
+        'revoke',
+        revokeWrite(context, token, { notifyManagedDevices: true, revokeUntrackedLicenses: true }).request,
+        `Revoke-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId '${ID}' -NotifyManagedDevices -RevokeUntrackedLicenses`,
+        `POST ${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}/revokeLicenses`,
+      ],
+      [
+        'sync',
+        syncWrite(context, token).request,
+        `Sync-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId '${ID}'`,
+        `POST ${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}/syncLicenses`,
+      ],
+      [
+        'create',
+        createWrite(context, fields).request,
+        "New-MgBetaDeviceAppManagementVppToken -Token '<the content of the .vpptoken file>' -DisplayName 'Berlin' -AppleId 'vpp@contoso.example' -CountryOrRegion 'de' -VppTokenAccountType 'business' -AutomaticallyUpdateApps:$true -DataSharingConsentGranted:$true -ClaimTokenManagementFromExternalMdm:$false -RoleScopeTagIds @('0')",
+        `POST ${GRAPH}/beta/deviceAppManagement/vppTokens`,
+      ],
+      [
+        'renew',
+        renewWrite(context, token, 'SECRET-TOKEN-FILE').request,
+        `Update-MgBetaDeviceAppManagementVppToken -VppTokenId '${ID}' -Token '<the content of the .vpptoken file>'`,
+        `PATCH ${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}`,
+      ],
+      [
+        'edit',
+        editWrite(context, token, { displayName: 'HQ', automaticallyUpdateApps: false }).request,
+        `Update-MgBetaDeviceAppManagementVppToken -VppTokenId '${ID}' -DisplayName 'HQ' -AutomaticallyUpdateApps:$false`,
+        `PATCH ${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}`,
+      ],
+      [
+        'take over',
+        takeOverWrite(context, token).request,
+        `Update-MgBetaDeviceAppManagementVppToken -VppTokenId '${ID}' -ClaimTokenManagementFromExternalMdm:$true`,
+        `PATCH ${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}`,
+      ],
+      [
+        'delete',
+        deleteWrite(context, token).request,
+        `Remove-MgBetaDeviceAppManagementVppToken -VppTokenId '${ID}'`,
+        `DELETE ${GRAPH}/beta/deviceAppManagement/vppTokens/${ID}`,
+      ],
+      [
+        'app licenses',
+        appRevokeWrite(context, app, { kind: 'all' }, undefined, false).request,
+        `Invoke-MgGraphRequest -Method POST -Uri '${GRAPH}/beta/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeAllLicenses' -Body '{"notifyManagedDevices":false}' -ContentType 'application/json'`,
+        `POST ${GRAPH}/beta/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeAllLicenses`,
+      ],
+      [
+        "a user's license",
+        appRevokeWrite(context, app, { kind: 'user', id: 'user-1' }, 'Ada', true).request,
+        `Invoke-MgGraphRequest -Method POST -Uri '${GRAPH}/beta/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeUserLicense' -Body '{"userId":"user-1","notifyManagedDevices":true}' -ContentType 'application/json'`,
+        `POST ${GRAPH}/beta/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeUserLicense`,
+      ],
+      [
+        "a device's license",
+        appRevokeWrite(context, app, { kind: 'device', id: 'device-1' }, 'iPad', true).request,
+        `Invoke-MgGraphRequest -Method POST -Uri '${GRAPH}/beta/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeDeviceLicense' -Body '{"managedDeviceId":"device-1","notifyManagedDevices":true}' -ContentType 'application/json'`,
+        `POST ${GRAPH}/beta/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeDeviceLicense`,
+      ],
+    ];
+    for (const [name, request, powershell, httpLine] of kinds) {
+      const shown = withoutSecrets(request);
+      assert.equal(asGraphPowerShell(shown, 'global', GRAPH), powershell, name);
+      const http = asHttpRequest(shown, GRAPH);
+      assert.equal(http.split('\n')[0], httpLine, name);
+      assert.doesNotMatch(http + powershell, /SECRET-TOKEN-FILE|Authorization/, name);
+      if (request.body) {
+        assert.deepEqual(JSON.parse(http.split('\n\n')[1]) as unknown, shown.body, name);
+      }
+    }
   });
 });
 

@@ -24,7 +24,7 @@ function journalOf(file: JournalFile, now?: () => number) {
   return new TenantJournal(
     file,
     TEST_SESSION,
-    () => ({ id: 't', label: 'Contoso', cloud: 'global' }),
+    () => ({ key: 'contoso', id: 't', label: 'Contoso', cloud: 'global' }),
     async () => 'admin@contoso.com',
     now,
   );

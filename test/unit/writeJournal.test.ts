@@ -98,7 +98,7 @@ describe('the write pipeline records every write in the journal', () => {
       path: `/deviceAppManagement/vppTokens/${hq.id}/revokeLicenses`,
       body: { notifyManagedDevices: true, revokeUntrackedLicenses: false },
     });
-    assert.deepEqual(intent.tenant, { id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' });
+    assert.deepEqual(intent.tenant, { key: 'contoso', id: 'contoso.onmicrosoft.com', label: 'Contoso', cloud: 'global' });
     assert.equal(intent.actor, 'admin@contoso.com');
     assert.ok(Array.isArray(intent.evidence.actions));
     const [post] = tenant.requestsFor('revoke');

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from '../ids';
+import { Journal } from '../journal/journal';
+import { liveSession } from '../journal/journalEntries';
+import { JournalFile } from '../journal/journalFile';
+import { TenantRegistry } from '../tenants/tenantRegistry';
+import { UserInput } from '../ui/userInput';
+import { offerEarlierSession } from './earlierSession';
+import { RevokesInFlight } from './revokeLicenses';
+import { tenantContext, TenantTree } from './tenantContext';
+
+/** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * At activation, offers what an earlier session left unfinished (see offerEarlierSession). It reads only the
+ * journal until the admin chooses; the tenants are read or written only then.
+ */
+export function registerEarlierSession(services: {
+  readonly journal: Journal;
+  readonly file: JournalFile;
+  readonly tenants: TenantRegistry;
+  readonly tree: TenantTree;
+  readonly ui: UserInput;
+  readonly log: vscode.LogOutputChannel;
+  readonly inFlight: RevokesInFlight;
+}): vscode.Disposable {
+  const { journal, file, tenants, tree, ui, log, inFlight } = services;
+  const lifetime = new AbortController();
+  offerEarlierSession({
+    ui,
+    log,
+    journal,
+    read: () => file.read(),
+    isLive: liveSession(journal.session, processRunning),
+    contextFor: (key) => {
+      const tenant = tenants.get(key);
+      return tenant && tenantContext({ ui, log, stopped: lifetime.signal }, tenant, tree, tenants.list().length > 1, journal);
+    },
+    showHistory: async () => vscode.commands.executeCommand(COMMANDS.showHistory),
+    inFlight,
+  }).catch((error: unknown) =>
+    log.error(`Checking the writes of an earlier session failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  return { dispose: () => lifetime.abort() };
+}

@@ -1,0 +1,131 @@
+import * as assert from 'node:assert/strict';
+import { parseCsv } from '../../src/csv';
+import {
+  entryFields,
+  filterHistory,
+  groupByDay,
+  HISTORY_COLUMNS,
+  historyCsv,
+  historyJson,
+  localDay,
+  stateOf,
+} from '../../src/journal/history';
+import { JournalEntry } from '../../src/journal/journalEntries';
+import { TEST_SESSION } from '../support/memoryJournal';
+
+function entry(
+  at: string,
+  tokenId: string,
+  tenantKey = 'contoso',
+  outcome?: JournalEntry['outcome'],
+  tokenName = `Token ${tokenId}`,
+): JournalEntry {
+  return {
+    intent: {
+      v: 1,
+      type: 'intent',
+      write: `write-${tokenId}-${at}`,
+      at,
+      session: TEST_SESSION,
+      tenant: { key: tenantKey, id: `${tenantKey}.example`, label: tenantKey === 'contoso' ? 'Contoso' : 'Fabrikam', cloud: 'global' },
+      actor: 'admin@contoso.example',
+      operation: 'revokeLicenses',
+      target: { tokenId, tokenName },
+      details: { notifyManagedDevices: true, revokeUntrackedLicenses: false },
+      request: { method: 'POST', path: `/deviceAppManagement/vppTokens/${tokenId}/revokeLicenses`, body: { notifyManagedDevices: true } },
+      evidence: { actions: [] },
+    },
+    attempts: [
+      {
+        v: 1,
+        type: 'attempt',
+        write: `write-${tokenId}-${at}`,
+        at,
+        result: 'accepted',
+        status: 204,
+        requestId: 'req-1',
+        clientRequestId: 'client-1',
+      },
+    ],
+    outcome,
+  };
+}
+
+const accepted = (at: string): JournalEntry['outcome'] => ({
+  v: 1,
+  type: 'outcome',
+  write: 'w',
+  at,
+  outcome: 'accepted',
+  result: 'done · 3 licenses, 0 failed',
+});
+
+describe('History: shaping the journal for the view and the export', () => {
+  const day1 = new Date(2026, 10, 30, 23, 50).toISOString();
+  const day2a = new Date(2026, 11, 1, 0, 10).toISOString();
+  const day2b = new Date(2026, 11, 1, 9, 0).toISOString();
+  const entries = [entry(day1, 'a', 'contoso', accepted(day1)), entry(day2a, 'b', 'fabrikam'), entry(day2b, 'a')];
+
+  it("newest first; a tenant filter keeps its writes, a token filter that token's", () => {
+    assert.deepEqual(
+      filterHistory(entries, undefined).map((kept) => kept.intent.at),
+      [day2b, day2a, day1],
+    );
+    assert.deepEqual(
+      filterHistory(entries, { tenantKey: 'fabrikam', label: 'Tenant: Fabrikam' }).map((kept) => kept.intent.target.tokenId),
+      ['b'],
+    );
+    assert.deepEqual(
+      filterHistory(entries, { tenantKey: 'contoso', tokenId: 'a', label: 'Token: a' }).map((kept) => kept.intent.at),
+      [day2b, day1],
+    );
+    assert.equal(entries[0].intent.at, day1, 'the journal order is left as it was');
+  });
+
+  it('groups by the local day, in order', () => {
+    const days = groupByDay(filterHistory(entries, undefined));
+    assert.deepEqual(
+      days.map(({ day, entries: inDay }) => [day, inDay.length]),
+      [
+        [localDay(day2b), 2],
+        ['2026-11-30', 1],
+      ],
+    );
+    assert.equal(localDay(day2a), '2026-12-01');
+  });
+
+  it('a write without an outcome is pending; the tooltip holds every field', () => {
+    assert.equal(stateOf(entries[1]), 'pending');
+    const fields = Object.fromEntries(entryFields(entries[0]));
+    assert.equal(fields.Time, day1);
+    assert.equal(fields.Tenant, 'Contoso (contoso.example, global)');
+    assert.equal(fields.By, 'admin@contoso.example');
+    assert.equal(fields.Operation, 'Revoke licenses');
+    assert.equal(fields.Token, 'Token a (a)');
+    assert.equal(fields.Options, 'notifyManagedDevices=true, revokeUntrackedLicenses=false');
+    assert.equal(fields.Request, 'POST /deviceAppManagement/vppTokens/a/revokeLicenses');
+    assert.equal(fields['Attempt 1'], 'accepted · 204 · request-id req-1 · client-request-id client-1');
+    assert.equal(fields.Outcome, 'accepted');
+    assert.equal(fields["Intune's result"], 'done · 3 licenses, 0 failed');
+  });
+
+  it('exports CSV with a header, one row per write, and formula-like names neutralised', () => {
+    const hostile = entry(day1, 'h', 'contoso', accepted(day1), '=HYPERLINK("http://evil.example","x")');
+    const rows = parseCsv(historyCsv([hostile, entries[1]]));
+    assert.deepEqual(rows[0], [...HISTORY_COLUMNS]);
+    assert.equal(rows.length, 3);
+    const tokenName = rows[1][HISTORY_COLUMNS.indexOf('tokenName')];
+    assert.equal(tokenName, `'=HYPERLINK("http://evil.example","x")`);
+    assert.equal(rows[1][HISTORY_COLUMNS.indexOf('requestId')], 'req-1');
+    assert.equal(rows[2][HISTORY_COLUMNS.indexOf('outcome')], 'pending');
+    assert.deepEqual(parseCsv(historyCsv([])), [[...HISTORY_COLUMNS]]);
+  });
+
+  it('exports JSON with each write, its attempts and its outcome', () => {
+    const parsed = JSON.parse(historyJson(entries)) as { write: string; attempts: unknown[]; outcome: unknown }[];
+    assert.equal(parsed.length, 3);
+    assert.equal(parsed[0].write, entries[0].intent.write);
+    assert.equal(parsed[0].attempts.length, 1);
+    assert.equal(parsed[1].outcome, null);
+  });
+});
