@@ -37,6 +37,7 @@ export const COMMANDS = {
   exportHistory: 'intuneVpp.exportHistory',
   copyHistoryAsPowerShell: 'intuneVpp.copyHistoryAsPowerShell',
   copyHistoryAsHttp: 'intuneVpp.copyHistoryAsHttp',
+  showAuditEvents: 'intuneVpp.showAuditEvents',
   openSettings: 'intuneVpp.openSettings',
   openSetupGuide: 'intuneVpp.openSetupGuide',
   showLog: 'intuneVpp.showLog',

@@ -22,6 +22,7 @@ import { retireToken } from './retireToken';
 import { deleteToken } from './deleteToken';
 import { revokeAppLicense, revokeAppLicenses } from './appLicenses';
 import { copyRevokeRequest } from './copyRequest';
+import { showAuditEvents } from './auditEvents';
 import { CommandId, COMMANDS, HISTORY_VIEW_ID } from '../ids';
 import { HistoryFilter } from '../journal/history';
 import { HistoryNode, HistoryTreeProvider } from '../tree/historyTree';
@@ -254,6 +255,9 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         await copyRevokeRequest(contextFor(invocation, tenant), item?.token, { cloud, graphEndpoint: endpoints.graphEndpoint });
       }
     },
+    [COMMANDS.showAuditEvents]: oneToken(l10n.t('Show Intune Audit Events: {0}', chooseTenant), (context, token) =>
+      showAuditEvents(context, token),
+    ),
     [COMMANDS.showHistory]: () => showHistory(undefined),
     [COMMANDS.showTokenHistory]: async (_invocation, node?: unknown) => {
       if (node instanceof TokenNode) {

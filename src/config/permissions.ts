@@ -13,7 +13,8 @@ export type GraphRoute =
   | 'revokeAppLicenses'
   | 'revokeAppUserLicense'
   | 'revokeAppDeviceLicense'
-  | 'listVppEBooks';
+  | 'listVppEBooks'
+  | 'listAuditEvents';
 
 const APPS_READ = 'DeviceManagementApps.Read.All';
 const APPS_READ_WRITE = 'DeviceManagementApps.ReadWrite.All';
@@ -46,7 +47,8 @@ function either(...permissions: string[]): RoutePermissions {
  *   .ReadWrite.All, DeviceManagementConfiguration.Read.All, .ReadWrite.All;
  * - "revokeAllLicenses action", "revokeUserLicense action", "revokeDeviceLicense action" (iosVppApp):
  *   DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All;
- * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All.
+ * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All;
+ * - "List auditEvents": DeviceManagementApps.Read.All, .ReadWrite.All.
  */
 export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> = {
   listTokens: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
@@ -63,6 +65,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   revokeAppUserLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   revokeAppDeviceLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   listVppEBooks: either(APPS_READ, APPS_READ_WRITE),
+  listAuditEvents: either(APPS_READ, APPS_READ_WRITE),
 };
 
 /**

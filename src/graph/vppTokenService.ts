@@ -1,5 +1,6 @@
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import type {
+  AuditEvent,
   IosVppApp,
   IosVppAppAssignedDeviceLicense,
   IosVppAppRevokeLicensesActionResult,
@@ -130,6 +131,23 @@ export function tokenPath(id: string, action?: string): string {
   return `${TOKENS_PATH}/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 }
 
+/** Intune's audit log of every write, from any tool. */
+const AUDIT_EVENTS_PATH = '/deviceManagement/auditEvents';
+/** More events than any period an admin picks should hold for one tenant's VPP writes: past it, the list says so. */
+export const MAX_AUDIT_EVENTS = 5000;
+
+/** An event of Intune's audit log, its names cleaned at entry. */
+export type AuditEventRecord = Pick<
+  AuditEvent,
+  'activity' | 'activityDateTime' | 'activityOperationType' | 'activityResult' | 'activityType'
+> & {
+  readonly id: string;
+  /** The account's user name, or the app's name or id. */
+  readonly actor: string;
+  /** The ids of the resources the event names. */
+  readonly resourceIds: readonly string[];
+};
+
 /** The creation of a token as Graph receives it. Its body holds the token file's content: copy it only through exactRequest. */
 export function createTokenRequest(fields: NewVppToken): GraphWrite & { body: Record<string, unknown> } {
   return {
@@ -241,6 +259,37 @@ export class VppTokenService {
     );
   }
 
+  /**
+   * Intune's audit events since `since` (every write from the admin center, PowerShell or any app), at most
+   * MAX_AUDIT_EVENTS: `truncated` says the period held more.
+   */
+  async listAuditEvents(since: Date, signal?: AbortSignal): Promise<{ events: AuditEventRecord[]; truncated: boolean }> {
+    const events = await this.collect<AuditEventRecord>(
+      'listAuditEvents',
+      AUDIT_EVENTS_PATH,
+      this.client.api(AUDIT_EVENTS_PATH).filter(`activityDateTime ge ${since.toISOString()}`),
+      signal,
+      (item, page) => {
+        const event = this.withId(item, page, AUDIT_EVENTS_PATH, l10n.t('an audit event has no id'));
+        const actor = (event.actor ?? {}) as Record<string, unknown>;
+        const resources = Array.isArray(event.resources) ? (event.resources as Record<string, unknown>[]) : [];
+        const text = (value: unknown, max = 200) => (typeof value === 'string' ? plainText(value, max) : undefined);
+        return {
+          id: event.id,
+          activity: text(event.activity) ?? text(event.displayName),
+          activityDateTime: text(event.activityDateTime, 40),
+          activityOperationType: text(event.activityOperationType, 40),
+          activityResult: text(event.activityResult, 40),
+          activityType: text(event.activityType),
+          actor: text(actor.userPrincipalName) || text(actor.applicationDisplayName) || text(actor.applicationId) || '-',
+          resourceIds: resources.map((resource) => resource?.resourceId).filter((id): id is string => typeof id === 'string'),
+        };
+      },
+      MAX_AUDIT_EVENTS + 1,
+    );
+    return { events: events.slice(0, MAX_AUDIT_EVENTS), truncated: events.length > MAX_AUDIT_EVENTS };
+  }
+
   /** Every VPP eBook of the tenant; group them by `vppTokenId`. */
   async listVppEBooks(signal?: AbortSignal): Promise<VppEBookRecord[]> {
     return this.collect<VppEBookRecord>(
@@ -267,6 +316,8 @@ export class VppTokenService {
     first: ReturnType<Client['api']>,
     signal: AbortSignal | undefined,
     toItem: (item: unknown, page: Response) => T,
+    /** Stops reading pages once this many items are in. */
+    limit = Number.POSITIVE_INFINITY,
   ): Promise<T[]> {
     const items: T[] = [];
     const seenLinks = new Set<string>();
@@ -281,7 +332,7 @@ export class VppTokenService {
         items.push(toItem(item, page));
       }
       const nextLink = (body as { '@odata.nextLink'?: unknown })['@odata.nextLink'];
-      if (nextLink === undefined || nextLink === null) {
+      if (nextLink === undefined || nextLink === null || items.length >= limit) {
         return items;
       }
       this.checkNextLink(nextLink, seenLinks, pages, page, path);

@@ -51,6 +51,8 @@ const GRAPH_ROUTE_PERMISSIONS = {
   appRevoke: APP_WRITE,
   appUserRevoke: APP_WRITE,
   appDeviceRevoke: APP_WRITE,
+  // "List auditEvents": DeviceManagementApps.Read.All, DeviceManagementApps.ReadWrite.All.
+  auditEvents: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'],
 } as const satisfies Partial<Record<Route, readonly string[]>>;
 
 /** The routes that change the tenant: each counts against the write limit and can be carried out before a fault. */
@@ -175,6 +177,7 @@ export type Route =
   | 'appUserRevoke'
   | 'appDeviceRevoke'
   | 'ebooks'
+  | 'auditEvents'
   | 'unknown';
 
 export interface RecordedRequest {
@@ -419,6 +422,7 @@ export class SimulatedTenant {
     this.restoreBehaviour();
     this.writeTimes.length = 0;
     this.executed.length = 0;
+    this.auditEvents.length = 0;
     this.throttleViolations = 0;
     this.throttled.length = 0;
     this.bytesSent.clear();
@@ -554,7 +558,7 @@ export class SimulatedTenant {
       this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route as WriteRoute])
     ) {
       // Carried out; the answer is the fault's.
-      this.graphAnswer(route, { tokenId, appId }, url, body, requestId);
+      this.carryOut(route, { tokenId, appId }, url, body, requestId);
     }
     if (fault) {
       await this.applyFault(fault, req, res, requestId);
@@ -687,13 +691,29 @@ export class SimulatedTenant {
       );
       return json(res, 403, JSON.parse(graphError('Forbidden', message, requestId)));
     }
-    const answer = this.graphAnswer(route, ids, url, body, requestId);
+    const answer = this.carryOut(route, ids, url, body, requestId);
     if (answer.status === 204) {
       res.statusCode = 204;
       res.end();
       return;
     }
     json(res, answer.status, answer.body);
+  }
+
+  /** Answers an authorized, permitted request; a write carried out is recorded in the audit log, as Intune does. */
+  private carryOut(
+    route: Route,
+    ids: { tokenId?: string; appId?: string },
+    url: URL,
+    body: string,
+    requestId: string,
+  ): { status: number; body?: unknown } {
+    const answer = this.graphAnswer(route, ids, url, body, requestId);
+    if (WRITE_ROUTES.has(route) && answer.status < 300) {
+      const created = route === 'create' ? (answer.body as { id?: string } | undefined)?.id : undefined;
+      this.audit(route, created ? { tokenId: created } : ids, requestId);
+    }
+    return answer;
   }
 
   /** Graph's answer to an authorized, permitted request; a write is carried out here. */
@@ -708,6 +728,11 @@ export class SimulatedTenant {
       return problem;
     }
     const filter = url.searchParams.get('$filter');
+    if (filter !== null && url.pathname.endsWith('/deviceManagement/auditEvents')) {
+      // The audit log is filtered by time: activityDateTime compared with a date, clauses joined by `and`.
+      const timeClause = /^activityDateTime (ge|gt|le|lt) \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+      return filter.split(/\s+and\s+/).every((part) => timeClause.test(part.trim())) ? undefined : `Invalid filter clause: ${filter}`;
+    }
     const clause = /^isof\('microsoft\.graph\.\w+'\)$/;
     if (filter !== null && !filter.split(/\s+or\s+/).every((part) => clause.test(part.trim()))) {
       return `Invalid filter clause: ${filter}`;
@@ -728,6 +753,9 @@ export class SimulatedTenant {
     });
     if (route === 'list') {
       return { status: 200, body: this.list(url) };
+    }
+    if (route === 'auditEvents') {
+      return { status: 200, body: this.listAuditEvents(url) };
     }
     if (route === 'apps') {
       return { status: 200, body: this.listApps(url) };
@@ -938,6 +966,69 @@ export class SimulatedTenant {
       app.usedLicenseCount = remaining.length;
     }, this.revokeCompletionMs).unref();
     return { status: 204 };
+  }
+
+  /** Intune's audit log: an event for each write carried out, and any a test adds (another admin's). */
+  readonly auditEvents: Record<string, unknown>[] = [];
+
+  /** Records a write carried out as Intune's audit log does, in the documented auditEvent shape. */
+  private audit(route: Route, ids: { tokenId?: string; appId?: string }, requestId: string): void {
+    const activities: Partial<Record<Route, [string, string, string]>> = {
+      revoke: ['Revoke licenses', 'RevokeLicenses VppToken', 'Action'],
+      sync: ['Sync licenses', 'SyncLicenses VppToken', 'Action'],
+      create: ['Create VppToken', 'Create VppToken', 'Create'],
+      update: ['Patch VppToken', 'Patch VppToken', 'Patch'],
+      delete: ['Delete VppToken', 'Delete VppToken', 'Delete'],
+      appRevoke: ['Revoke all licenses', 'RevokeAllLicenses IosVppApp', 'Action'],
+      appUserRevoke: ['Revoke user license', 'RevokeUserLicense IosVppApp', 'Action'],
+      appDeviceRevoke: ['Revoke device license', 'RevokeDeviceLicense IosVppApp', 'Action'],
+    };
+    const activity = activities[route];
+    if (!activity) {
+      return;
+    }
+    const token = ids.tokenId === undefined ? undefined : this.tokens.get(ids.tokenId);
+    const app = ids.appId === undefined ? undefined : this.apps.find((candidate) => candidate.id === ids.appId);
+    const resourceId = ids.tokenId ?? ids.appId ?? [...this.tokens.keys()].at(-1) ?? '';
+    this.auditEvents.push(
+      auditEvent({
+        activity: activity[0],
+        activityType: activity[1],
+        activityOperationType: activity[2],
+        correlationId: requestId,
+        userPrincipalName: `admin@${this.tenantId}`,
+        applicationId: this.clientId,
+        resource: {
+          displayName: String(token?.displayName ?? app?.displayName ?? ''),
+          type: ids.appId ? 'IosVppApp' : 'VppToken',
+          resourceId,
+        },
+      }),
+    );
+  }
+
+  /** Adds an event to the audit log, as another admin's write (from the admin center or PowerShell) would. */
+  addAuditEvent(event: Parameters<typeof auditEvent>[0] & { readonly activityDateTime?: string }): void {
+    this.auditEvents.push(auditEvent(event));
+  }
+
+  private listAuditEvents(url: URL): Record<string, unknown> {
+    const filter = url.searchParams.get('$filter') ?? '';
+    const bounds = [...filter.matchAll(/activityDateTime (ge|gt|le|lt) (\S+)/g)].map(([, op, date]) => [op, Date.parse(date)] as const);
+    const kept = this.auditEvents.filter((event) => {
+      const at = Date.parse(event.activityDateTime as string);
+      return bounds.every(([op, date]) => (op === 'ge' ? at >= date : op === 'gt' ? at > date : op === 'le' ? at <= date : at < date));
+    });
+    const skip = Number(url.searchParams.get('$skiptoken') ?? '0') || 0;
+    const result: Record<string, unknown> = {
+      '@odata.context': `${this.url}/beta/$metadata#deviceManagement/auditEvents`,
+      value: kept.slice(skip, skip + this.pageSize),
+    };
+    if (skip + this.pageSize < kept.length) {
+      result['@odata.nextLink'] =
+        `${this.url}/beta/deviceManagement/auditEvents?${filter ? `$filter=${filter}&` : ''}$skiptoken=${skip + this.pageSize}`;
+    }
+    return result;
   }
 
   private list(url: URL): Record<string, unknown> {
@@ -1389,6 +1480,9 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   if (method === 'POST' && pathname === GRAPH_PREFIX) {
     return { route: 'create' };
   }
+  if (method === 'GET' && pathname === '/beta/deviceManagement/auditEvents') {
+    return { route: 'auditEvents' };
+  }
   const app = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)(\/microsoft\.graph\.iosVppApp)?(?:\/([^/]+))?$/.exec(pathname);
   if (app) {
     const appId = decodeURIComponent(app[1]);
@@ -1501,4 +1595,53 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An event of Intune's audit log, in the documented auditEvent shape. */
+export function auditEvent(event: {
+  readonly activity: string;
+  readonly activityType: string;
+  readonly activityOperationType: string;
+  readonly correlationId?: string;
+  readonly activityDateTime?: string;
+  readonly activityResult?: string;
+  readonly userPrincipalName?: string | null;
+  readonly applicationId?: string;
+  readonly applicationDisplayName?: string;
+  readonly resource: { readonly displayName: string; readonly type: string; readonly resourceId: string };
+}): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    displayName: event.activity,
+    componentName: 'MobileApps',
+    actor: {
+      type: 'ItPro',
+      auditActorType: 'ItPro',
+      userPermissions: ['*'],
+      applicationId: event.applicationId ?? null,
+      applicationDisplayName: event.applicationDisplayName ?? 'Microsoft Intune',
+      userPrincipalName: event.userPrincipalName ?? null,
+      servicePrincipalName: null,
+      ipAddress: '127.0.0.1',
+      userId: randomUUID(),
+      remoteTenantId: null,
+      remoteUserId: null,
+    },
+    activity: event.activity,
+    activityDateTime: event.activityDateTime ?? new Date().toISOString(),
+    activityType: event.activityType,
+    activityOperationType: event.activityOperationType,
+    activityResult: event.activityResult ?? 'Success',
+    correlationId: event.correlationId ?? randomUUID(),
+    category: 'Application',
+    resources: [
+      {
+        displayName: event.resource.displayName,
+        type: event.resource.type,
+        auditResourceType: event.resource.type,
+        resourceId: event.resource.resourceId,
+        modifiedProperties: [],
+      },
+    ],
+  };
 }

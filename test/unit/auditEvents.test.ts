@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import { showAuditEvents } from '../../src/commands/auditEvents';
+import { TenantContext } from '../../src/commands/commandContext';
+import { reportError } from '../../src/commands/reportError';
+import { createVppTokenService } from '../../src/graph/createService';
+import { fakeAccount } from '../support/fakeAccount';
+import { testJournal } from '../support/memoryJournal';
+import { RecordingTree } from '../support/recordingTree';
+import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+
+const DAY = 24 * 3600 * 1000;
+
+describe("Show Intune Audit Events… (Intune's audit log, simulated tenant)", () => {
+  let tenant: SimulatedTenant;
+  let accessToken: string;
+  const [hq, branch] = seedTokens();
+
+  before(async () => {
+    tenant = await startTenant({ pageSize: 2 });
+  });
+  after(async () => {
+    await tenant.stop();
+  });
+  beforeEach(() => {
+    tenant.reset();
+    accessToken = tenant.issueAccessToken();
+  });
+
+  function setup(answers: Answer[], now = Date.now()) {
+    const ui = new ScriptedUserInput(answers);
+    const log = new RecordingLogger();
+    const service = createVppTokenService(tenantSettings(tenant), {
+      getAccessToken: async () => accessToken,
+      log,
+      acceptLanguage: 'en-US',
+      retry: { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 },
+    });
+    const context: TenantContext = {
+      ui,
+      log,
+      service: () => service,
+      account: fakeAccount(),
+      tree: new RecordingTree(),
+      now: () => now,
+      journal: testJournal(),
+      outcomePolling: { delaysMs: [] },
+      licensePolling: { delaysMs: [] },
+    };
+    const run = async () => {
+      const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
+      await showAuditEvents(context, hq).catch((error: unknown) => reportError(error, ui, log, fixes));
+      ui.assertScriptFollowed();
+    };
+    return { ui, log, service, run };
+  }
+
+  it("lists the events that name the token, newest first, with who and Intune's own names; others are left out", async () => {
+    const { ui, service, run } = setup([{ pick: 'Last 30 days' }]);
+    await service.revokeLicenses(hq.id, { notifyManagedDevices: false, revokeUntrackedLicenses: false });
+    await service.syncLicenses(branch.id);
+    tenant.addAuditEvent({
+      activity: 'Revoke licenses',
+      activityType: 'RevokeLicenses VppToken',
+      activityOperationType: 'Action',
+      activityDateTime: new Date(Date.now() - 3 * DAY).toISOString(),
+      userPrincipalName: 'colleague@contoso.example',
+      resource: { displayName: 'Contoso HQ', type: 'VppToken', resourceId: hq.id },
+    });
+    await run();
+    const [request] = tenant.requestsFor('auditEvents');
+    const filter = new URL(request.url, tenant.url).searchParams.get('$filter') ?? '';
+    assert.match(filter, /^activityDateTime ge \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const since = Date.parse(filter.replace('activityDateTime ge ', ''));
+    assert.ok(Math.abs(Date.now() - 30 * DAY - since) < 60_000, 'the period asked for is the one picked');
+    const [report] = ui.of('report');
+    assert.equal(report.title, 'Intune audit events of "Contoso HQ", last 30 days');
+    const lines = (report.message ?? '').split('\n').filter((line) => / · /.test(line) && /\d{4}-/.test(line));
+    assert.equal(lines.length, 2, report.message);
+    assert.match(lines[0], new RegExp(`· admin@${tenant.tenantId} · Revoke licenses \\(RevokeLicenses VppToken\\) · Success$`));
+    assert.match(lines[1], /· colleague@contoso\.example · Revoke licenses/);
+    assert.doesNotMatch(report.message ?? '', /Sync licenses/);
+  });
+
+  it('the period is asked for the server: an event older than it is not read', async () => {
+    const { ui, run } = setup([{ pick: 'Last 7 days' }]);
+    tenant.addAuditEvent({
+      activity: 'Delete VppToken',
+      activityType: 'Delete VppToken',
+      activityOperationType: 'Delete',
+      activityDateTime: new Date(Date.now() - 8 * DAY).toISOString(),
+      resource: { displayName: 'Contoso HQ', type: 'VppToken', resourceId: hq.id },
+    });
+    await run();
+    assert.equal(ui.of('report').length, 0);
+    assert.equal(ui.of('info')[0]?.message, 'Intune\'s audit log names "Contoso HQ" in no event of the last 7 days.');
+  });
+
+  it('a refused read names the permission it needs; Escape at the period reads nothing', async () => {
+    accessToken = tenant.issueAccessToken(3600, ['DeviceManagementServiceConfig.ReadWrite.All']);
+    const refused = setup([{ pick: 'Last 30 days' }]);
+    await refused.run();
+    assert.match(refused.ui.of('error')[0]?.message ?? '', /needs the Microsoft Graph permission DeviceManagementApps\.ReadWrite\.All /);
+    const requests = tenant.requests.length;
+    const escaped = setup(['escape']);
+    await escaped.run();
+    assert.equal(tenant.requests.length, requests);
+  });
+
+  it('follows the pages of the log, and names the activity of every write the tenant carried out', async () => {
+    const { ui, service, run } = setup([{ pick: 'Last 30 days' }]);
+    for (let index = 0; index < 5; index++) {
+      await service.syncLicenses(hq.id);
+    }
+    await run();
+    assert.ok(tenant.requestsFor('auditEvents').length >= 3, 'several pages');
+    const lines = (ui.of('report')[0]?.message ?? '').split('\n').filter((line) => / · Sync licenses /.test(line));
+    assert.equal(lines.length, 5);
+  });
+});
