@@ -42,12 +42,11 @@ export async function offerEarlierSession(services: EarlierSessionServices): Pro
     );
   }
   const unfinished: Unfinished = unfinishedOf(entriesOf(reading.records), services.isLive);
-  if (unfinished.writes.length > 0) {
-    await offerCheck(services, unfinished.writes);
-  }
-  for (const cut of unfinished.runs) {
-    await offerRunAgain(services, cut.run, cut.notSent);
-  }
+  // Offered side by side: an admin who leaves one notification open still sees the others.
+  await Promise.all([
+    ...(unfinished.writes.length > 0 ? [offerCheck(services, unfinished.writes)] : []),
+    ...unfinished.runs.map((cut) => offerRunAgain(services, cut.run, cut.notSent)),
+  ]);
 }
 
 async function offerCheck(services: EarlierSessionServices, writes: readonly JournalEntry[]): Promise<void> {

@@ -57,6 +57,18 @@ export class WorkbenchDriver {
   }
 
   /** Waits until the workbench shows a view container's entry: extensions are registered, the palette knows their commands. */
+  /**
+   * An action of a view's title bar in the Intune VPP container. The container holds two views, so each has its own
+   * header, whose actions show while the pointer is over it.
+   */
+  async viewTitleAction(view: string, label: string): Promise<Locator> {
+    const header = this.page.locator('.part.sidebar .pane-header').filter({ hasText: view }).first();
+    await header.hover();
+    const action = header.locator(`.actions [aria-label^="${label}"]`).first();
+    await action.waitFor({ state: 'visible' });
+    return action;
+  }
+
   async waitForContainerEntry(title: string): Promise<void> {
     await this.page.locator(`.activitybar [aria-label^="${title}"]`).first().waitFor({ state: 'visible', timeout: 60_000 });
   }

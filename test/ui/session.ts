@@ -21,6 +21,11 @@ export interface UiSession {
   readonly workbench: OpenWorkbench;
   readonly driver: WorkbenchDriver;
   stop(): Promise<void>;
+  /**
+   * Kills VS Code (code-server, its extension host and the browser) at once, as a crash does; the simulated tenant
+   * runs on. Returns what `startUiSession({ after })` needs to start again on the same profile.
+   */
+  crash(): Promise<{ readonly tenant: SimulatedTenant; readonly root: string }>;
   /** Saves a screenshot and the extension's log for a failed test. */
   saveArtifacts(name: string): Promise<void>;
   /**
@@ -44,6 +49,8 @@ export interface UiSessionOptions {
   readonly vscodeSignIn?: boolean;
   /** More user settings, over the ones every session has. */
   readonly userSettings?: Record<string, unknown>;
+  /** Starts again after `crash()`: the same simulated tenant, and the same VS Code profile and global storage. */
+  readonly after?: { readonly tenant: SimulatedTenant; readonly root: string };
 }
 
 /**
@@ -72,10 +79,10 @@ async function forwardPagesToTenant(context: BrowserContext, tenant: SimulatedTe
 }
 
 /** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
-export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSettings }: UiSessionOptions = {}): Promise<UiSession> {
+export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSettings, after }: UiSessionOptions = {}): Promise<UiSession> {
   const certificates = ensureTestCertificates(CERT_DIR);
   // UI tests ask for speed explicitly (see FAST).
-  const tenant = await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, ...FAST }).start();
+  const tenant = after?.tenant ?? (await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, ...FAST }).start());
   const proxy = vscodeSignIn ? await new EgressProxy(Number(new URL(tenant.url).port)).start() : undefined;
   const vscode = provisionTestVscode();
   let server: RunningCodeServer | undefined;
@@ -92,6 +99,7 @@ export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSett
       env: { NODE_EXTRA_CA_CERTS: certificates.caFile, ...proxy?.environment() },
       locale,
       extraVsix,
+      reuseRoot: after?.root,
     });
     workbench = await openWorkbench(server, vscode.chromium, { locale });
     if (vscodeSignIn) {
@@ -110,6 +118,12 @@ export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSett
         await server?.stop();
         await proxy?.stop();
         await tenant.stop();
+      },
+      crash: async () => {
+        const root = (await server?.crash()) ?? '';
+        await workbench?.close().catch(() => undefined);
+        await proxy?.stop();
+        return { tenant, root };
       },
       afterNextListing: async (command = 'Intune VPP: Revoke Licenses…', pickTitle = 'Revoke Licenses: choose a VPP token') => {
         const listed = tenant.requestsFor('list').length;

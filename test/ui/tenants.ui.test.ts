@@ -55,7 +55,7 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     await driver.statusBarItem(`app ${SIM_CLIENT_ID} · Contoso`).waitFor({ state: 'visible' });
     // The title bar's account actions follow the tenant's mode: app-only has credentials, no account to switch.
     const page = session.workbench.page;
-    await page.locator('.part.sidebar .title-actions [aria-label*="More Actions"]').first().click();
+    await (await driver.viewTitleAction('VPP Tokens', 'More Actions')).click();
     const menu = page.locator('.monaco-menu');
     await menu.locator('.action-item').filter({ hasText: 'Set Client Secret…' }).first().waitFor({ state: 'visible' });
     assert.equal(await menu.locator('.action-item').filter({ hasText: 'Switch Account…' }).count(), 0);
@@ -66,7 +66,7 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
   it("Add Tenant… from the view's title bar: name, cloud, endpoints, mode, app and tenant; both tenants become roots", async () => {
     const { driver } = session;
     const page = session.workbench.page;
-    await page.locator('.part.sidebar .action-label[aria-label^="Add Tenant"]').first().click();
+    await (await driver.viewTitleAction('VPP Tokens', 'Add Tenant')).click();
     // Each answer waits for its own step's prompt: the input box is reused from one step to the next.
     await driver.answer('A name for the tenant', 'Fabrikam');
     await driver.choose('Which Microsoft cloud is the tenant in?', 'Custom endpoints');

@@ -24,6 +24,11 @@ export interface CodeServerOptions {
   readonly locale?: string;
   /** Prints code-server's output as it comes. */
   readonly verbose?: boolean;
+  /**
+   * The folder of an earlier server that was killed (its profile, extensions and global storage): the next start
+   * after a crash. The VSIX is already installed there.
+   */
+  readonly reuseRoot?: string;
 }
 
 export interface RunningCodeServer {
@@ -38,6 +43,8 @@ export interface RunningCodeServer {
   /** Everything code-server printed, for failure reports. */
   output(): string;
   stop(): Promise<void>;
+  /** Kills code-server and its extension host at once, as a crash does, and keeps its folder for the next start. */
+  crash(): Promise<string>;
 }
 
 /** Synchronous last-resort stops of the code-servers still running, keyed by nothing but their existence. */
@@ -125,7 +132,7 @@ function registerLanguagePacks(extensionsDir: string, userDataDir: string): void
  * extensions in a temp folder, after installing the VSIX into that profile.
  */
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'intune-vpp-vscode-'));
+  const root = options.reuseRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), 'intune-vpp-vscode-'));
   const dirs = Object.fromEntries(
     ['home', 'config', 'data', 'cache', 'runtime', 'user-data', 'extensions', 'workspace'].map((name) => {
       const dir = path.join(root, name);
@@ -144,7 +151,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     ...options.env,
   };
   const common = ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions];
-  for (const vsix of [...(options.extraVsix ?? []), options.vsix]) {
+  for (const vsix of options.reuseRoot ? [] : [...(options.extraVsix ?? []), options.vsix]) {
     const install = spawnSync(options.vscode.node, [options.vscode.codeServerEntry, ...common, '--install-extension', vsix], {
       env,
       encoding: 'utf8',
@@ -229,7 +236,23 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   };
   running.add(killNow);
   let stopped: Promise<void> | undefined;
+  const exitedNow = () =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
   const server: RunningCodeServer = {
+    crash: async () => {
+      running.delete(killNow);
+      stopped = Promise.resolve();
+      const exited = exitedNow();
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      await exited;
+      return root;
+    },
     url,
     port,
     workspace: dirs.workspace,
