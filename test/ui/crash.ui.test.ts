@@ -72,13 +72,13 @@ describe('UI: a window killed in the middle of a bulk revoke, and the next start
     second = await startUiSession({ after });
     const restarted = second.driver;
     await storeSecret(second);
-    const offer = restarted.notification(/2 writes from an earlier session were not confirmed/);
+    // The start-up notifications came while the secret was stored: they are in the notification center.
+    const offer = await restarted.centerNotification(/2 writes from an earlier session were not confirmed/);
     await offer.waitFor({ state: 'visible' });
     await offer.locator('.monaco-button').filter({ hasText: 'Check Now' }).click();
-    await restarted
-      .notification(/Writes from an earlier session: 2 reached Intune, 0 not shown by the tenant/)
-      .waitFor({ state: 'visible' });
-    const cut = restarted.notification(/was cut short when its window closed: 2 tokens were not sent/);
+    const checked = await restarted.centerNotification(/Writes from an earlier session: 2 reached Intune, 0 not shown by the tenant/);
+    await checked.waitFor({ state: 'visible' });
+    const cut = await restarted.centerNotification(/was cut short when its window closed: 2 tokens were not sent/);
     await cut.waitFor({ state: 'visible' });
     assert.match(await cut.innerText(), new RegExp(`A revoke of licenses of ${chosen.length} tokens`));
     await cut.locator('.monaco-button').filter({ hasText: 'Run Again for the 2 Tokens Not Sent…' }).click();
@@ -89,7 +89,11 @@ describe('UI: a window killed in the middle of a bulk revoke, and the next start
       assert.ok(dialog.includes(name(token)), name(token));
     }
     await restarted.dialogButton('Revoke Licenses');
-    await restarted.notification(/2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent/).waitFor({ state: 'visible' });
+    await (
+      await restarted.centerNotification(/2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent/)
+    ).waitFor({
+      state: 'visible',
+    });
     // The tenant's own record: every chosen token was revoked exactly once, across both windows.
     assert.deepEqual(
       chosen.map((token) => [name(token), revoked(token.id)]),

@@ -69,6 +69,20 @@ export class WorkbenchDriver {
     return action;
   }
 
+  /**
+   * A notification in the notification center, opened first: it lists every notification, also those whose toast
+   * has hidden (a start-up notification may come while the test does something else), and the ones that come while
+   * it is open.
+   */
+  async centerNotification(text: string | RegExp): Promise<Locator> {
+    const center = this.page.locator('.notifications-center');
+    if (!(await center.isVisible())) {
+      await this.runCommand('Notifications: Show Notifications');
+      await center.waitFor({ state: 'visible' });
+    }
+    return center.locator('.notification-list-item').filter({ hasText: text }).first();
+  }
+
   async waitForContainerEntry(title: string): Promise<void> {
     await this.page.locator(`.activitybar [aria-label^="${title}"]`).first().waitFor({ state: 'visible', timeout: 60_000 });
   }
