@@ -54,5 +54,5 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     registerEarlierSession({ journal, file: journalFile, tenants, tree, ui, log, inFlight }),
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.
-  return testRun ? createTestApi(ui, tree, () => expiry.alerts.check()) : undefined;
+  return testRun ? createTestApi(ui, tree, () => expiry.alerts.check(), history) : undefined;
 }

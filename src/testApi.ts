@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { ReplaceableUserInput, UserInput } from './ui/userInput';
 import { TreeNode } from './tree/treeNodes';
+import { HistoryNode } from './tree/historyTree';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 
 /**
@@ -14,10 +15,21 @@ export interface IntuneVppTestApi {
   viewMessage(): string | undefined;
   /** Runs the expiry check that activation and the daily timer run outside tests. */
   checkExpiry(): Promise<void>;
+  /** The History view's items, as VS Code reads them. */
+  readonly history: Pick<vscode.TreeDataProvider<HistoryNode>, 'getChildren' | 'getTreeItem'>;
 }
 
-export function createTestApi(ui: ReplaceableUserInput, tree: VppTokenTreeProvider, checkExpiry: () => Promise<void>): IntuneVppTestApi {
+export function createTestApi(
+  ui: ReplaceableUserInput,
+  tree: VppTokenTreeProvider,
+  checkExpiry: () => Promise<void>,
+  history: Pick<vscode.TreeDataProvider<HistoryNode>, 'getChildren' | 'getTreeItem'>,
+): IntuneVppTestApi {
   return {
+    history: {
+      getChildren: (node?: HistoryNode) => history.getChildren(node),
+      getTreeItem: (node: HistoryNode) => history.getTreeItem(node),
+    },
     useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
     tree: { getChildren: (node?: TreeNode) => tree.getChildren(node), getTreeItem: (node: TreeNode) => tree.getTreeItem(node) },
     viewMessage: () => tree.viewMessage(),

@@ -294,6 +294,46 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.deepEqual(fixture.tenant.requestsFor('revoke'), []);
   });
 
+  it('History lists each write with its outcome; Copy as Graph PowerShell copies it as the cmdlet', async () => {
+    const hq = seedTokens()[0];
+    const ui = new ScriptedUserInput([{ pickMany: [NOTIFY] }, { confirm: true }]);
+    const hqNode = await nodeLabelled('Contoso HQ');
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', hqNode));
+    const sync = new ScriptedUserInput([]);
+    const labsNode = await nodeLabelled('Contoso Labs');
+    await withUi(fixture.api, sync, () => vscode.commands.executeCommand('intuneVpp.syncLicenses', labsNode));
+    await vscode.commands.executeCommand('intuneVpp.refreshHistory');
+    const history = fixture.api.history;
+    /** The entries of the first day the view shows, and their items. */
+    const newestDay = async () => {
+      const [day] = (await history.getChildren()) ?? [];
+      const nodes = (await history.getChildren(day)) ?? [];
+      const labels: vscode.TreeItem[] = [];
+      for (const node of nodes) {
+        labels.push(await history.getTreeItem(node));
+      }
+      return { nodes, labels };
+    };
+    const { nodes: entries, labels: items } = await newestDay();
+    assert.equal(items[0].label, 'Sync licenses · Contoso Labs');
+    assert.equal(items[1].label, 'Revoke licenses · Contoso HQ');
+    assert.match(String(items[1].description), /accepted/);
+    assert.equal(items[1].contextValue, 'historyEntry');
+    const copy = new ScriptedUserInput([]);
+    await withUi(fixture.api, copy, () => vscode.commands.executeCommand('intuneVpp.copyHistoryAsPowerShell', entries[1]));
+    assert.equal(
+      copy.copied[0],
+      [
+        `# A custom cloud (${fixture.tenant.url}): register it with Add-MgEnvironment, then Connect-MgGraph -Environment <its name>.`,
+        `Revoke-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId '${hq.id}' -NotifyManagedDevices`,
+      ].join('\n'),
+    );
+    assert.match(
+      copy.of('info')[0]?.message ?? '',
+      /Copied "Revoke licenses · Contoso HQ" as Graph PowerShell\. Nothing was sent to Intune\./,
+    );
+  });
+
   it('sends nothing when the confirmation is cancelled', async () => {
     const node = await nodeLabelled('Contoso HQ');
     fixture.tenant.requests.length = 0;
