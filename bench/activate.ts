@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import * as os from 'node:os';
 // Measures, in a fresh process, how long dist/extension.js takes to compile alone, and to require and activate
 // with a stand-in for the `vscode` module (which exists only inside VS Code). Prints {activateMs, compileMs}.
 import * as fs from 'node:fs';
@@ -61,6 +63,8 @@ extension.activate({
   extensionMode: 1,
   secrets: standIn(),
   globalState: standIn(),
+  // Where the journal of writes lives; activation only reads it (nothing was written there).
+  globalStorageUri: { fsPath: path.join(os.tmpdir(), `intune-vpp-bench-activate-${process.pid}`) },
 });
 const activateMs = performance.now() - started;
 // As VS Code does on deactivation: the daily expiry timer, among others, would otherwise keep this process alive.

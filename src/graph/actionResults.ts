@@ -6,7 +6,7 @@ import type {
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
 import { delay } from './delay';
-import { VppTokenRecord, VppTokenService } from './vppTokenService';
+import { VppTokenRecord } from './vppTokenService';
 
 const FINAL_STATES = new Set(['done', 'failed', 'canceled', 'notSupported']);
 /** Clock skew tolerated between this machine and Intune when matching what the token shows to a request. */
@@ -95,22 +95,6 @@ export const DEFAULT_OUTCOME_POLLING: OutcomePolling = { delaysMs: [1000, 2000, 
  * frees licenses in the background; a longer wait is the admin's to take by running Retire Token… again.
  */
 export const DEFAULT_LICENSE_POLLING: OutcomePolling = { delaysMs: [2000, 4000, 8000, 15000, ...Array<number>(23).fill(30000)] };
-
-/**
- * Re-reads the token with back-off until it shows the revoke result this revoke created (see newRevokeResult) in a
- * final state (`until: 'final'`) or at all (`until: 'seen'`), the delays run out, or `signal` aborts (the user
- * stopped watching). Returns the last such result seen, or undefined when Intune reported none.
- */
-export async function pollRevokeOutcome(
-  service: VppTokenService,
-  id: string,
-  snapshot: ActionSnapshot,
-  sentAt: number,
-  polling: OutcomePolling,
-  options: { readonly signal?: AbortSignal; readonly until?: 'seen' | 'final' } = {},
-): Promise<ActionResult | undefined> {
-  return pollForResult(async (signal) => newRevokeResult(await service.getToken(id, signal), snapshot, sentAt), polling, options);
-}
 
 /**
  * Reads with back-off (`read` gives the write's result, or undefined while it shows none) until the result is final

@@ -37,6 +37,12 @@ export interface JournalReading {
  */
 export class JournalFile {
   private reported = false;
+  /** This window's appends, one after another: each waits for the one before it, none for another window. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The folder exists (made once; made again after a failure). */
+  private folder: Promise<unknown> | undefined;
+  /** What the current file holds, as far as this window knows: other windows' records are seen at the next stat. */
+  private size: number | undefined;
 
   constructor(
     readonly directory: string,
@@ -52,31 +58,48 @@ export class JournalFile {
   }
 
   /** Appends one record as one line. False when it could not be written: the caller goes on without it. */
-  async append(record: JournalRecord): Promise<boolean> {
+  append(record: JournalRecord): Promise<boolean> {
+    const appended = this.queue.then(() => this.appendNow(`${JSON.stringify(record)}\n`));
+    this.queue = appended;
+    return appended;
+  }
+
+  private async appendNow(line: string): Promise<boolean> {
     try {
-      await fs.mkdir(this.directory, { recursive: true });
-      await fs.appendFile(this.current, `${JSON.stringify(record)}\n`, 'utf8');
+      this.folder ??= fs.mkdir(this.directory, { recursive: true });
+      await this.folder;
+      await fs.appendFile(this.current, line, 'utf8');
     } catch (error) {
+      this.folder = undefined;
       if (!this.reported) {
         this.reported = true;
         this.options.onUnwritable(error);
       }
       return false;
     }
+    this.size = this.size === undefined ? undefined : this.size + Buffer.byteLength(line);
     await this.rotateIfFull();
     this.options.onAppended?.();
     return true;
   }
 
+  /** Renames the current file aside once it is full. Its size is read from disk only when this window's count says so. */
   private async rotateIfFull(): Promise<void> {
+    const max = this.options.maxFileBytes ?? MAX_FILE_BYTES;
+    if (this.size !== undefined && this.size < max) {
+      return;
+    }
     try {
-      if ((await fs.stat(this.current)).size < (this.options.maxFileBytes ?? MAX_FILE_BYTES)) {
+      this.size = (await fs.stat(this.current)).size;
+      if (this.size < max) {
         return;
       }
       const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
       await fs.rename(this.current, path.join(this.directory, `writes-${stamp}-${randomUUID().slice(0, 8)}.jsonl`));
+      this.size = 0;
     } catch {
-      // Another window rotated it first, or the disk refuses: the next append tries again.
+      // Another window rotated it first, or the disk refuses: the next append looks again.
+      this.size = undefined;
     }
   }
 
