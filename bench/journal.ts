@@ -46,13 +46,14 @@ export class TimedJournal implements JournalSink {
     return appended;
   }
 
-  forTenant(): TenantJournal {
-    return new TenantJournal(this, SESSION, TENANT, async () => 'bench@contoso.example');
-  }
-
   close(): Promise<void> {
     return fs.rm(this.directory, { recursive: true, force: true });
   }
+}
+
+/** A tenant's journal over `sink`, as the product builds one. */
+export function forTenant(sink: JournalSink): TenantJournal {
+  return new TenantJournal(sink, SESSION, TENANT, async () => 'bench@contoso.example');
 }
 
 /** Opening History on a journal of 10,000 writes: reading the files, folding the records, the first page by day. */
