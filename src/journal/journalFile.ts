@@ -94,7 +94,8 @@ export class JournalFile {
       if (this.size < max) {
         return;
       }
-      const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+      // Named to sort in the order rotated: the time, then (within one millisecond of this window) a monotonic clock.
+      const stamp = `${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}-${String(process.hrtime.bigint()).padStart(20, '0')}`;
       await fs.rename(this.current, path.join(this.directory, `writes-${stamp}-${randomUUID().slice(0, 8)}.jsonl`));
       this.size = 0;
     } catch {
