@@ -315,7 +315,10 @@ export function createWrite(context: TenantContext, fields: NewVppToken): WriteS
     request: createTokenRequest(fields),
     logName: `Add VPP token (Apple ID ${plainText(fields.appleId, 200)})`,
     before: async (signal) => ({ known: (await context.service().listTokens(signal)).map((token) => token.id), appleId: fields.appleId }),
-    send: async (signal) => ({ value: await context.service().createToken(fields, signal) }),
+    send: async (signal) => {
+      const { token, receipt } = await context.service().createTokenWithReceipt(fields, signal);
+      return { receipt, value: token };
+    },
     check: checkCreate,
   });
 }

@@ -359,10 +359,16 @@ export class VppTokenService {
    * blob. A lost answer is an `unconfirmed` error: the token may exist, so list before adding it again.
    */
   async createToken(fields: NewVppToken, signal?: AbortSignal): Promise<VppTokenRecord> {
+    return (await this.createTokenWithReceipt(fields, signal)).token;
+  }
+
+  /** Adds a token (see createToken), with the ids Graph gave for the request, for the journal. */
+  async createTokenWithReceipt(fields: NewVppToken, signal?: AbortSignal): Promise<{ token: VppTokenRecord; receipt: WriteReceipt }> {
     const { path, body } = createTokenRequest(fields);
     return this.write(async () => {
       const response = await this.send('createToken', 'POST', this.client.api(path), signal, body);
-      return this.toRecord(await this.readJson(response, 'POST', path), response, 'POST');
+      const token = this.toRecord(await this.readJson(response, 'POST', path), response, 'POST');
+      return { token, receipt: { status: response.status, ...ids(response) } };
     });
   }
 

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TenantContext } from '../../src/commands/commandContext';
+import { addToken } from '../../src/commands/addToken';
 import { deleteToken } from '../../src/commands/deleteToken';
 import { renewToken } from '../../src/commands/renewToken';
 import { reportError } from '../../src/commands/reportError';
@@ -221,6 +222,30 @@ describe('the write pipeline records every write in the journal', () => {
     } finally {
       await fs.rm(directory, { recursive: true, force: true });
     }
+  });
+
+  it('an added token: the attempt carries the ids of the 201, and the token file is not in the intent', async () => {
+    const text = vppTokenFile({ location: 'Berlin' });
+    const { ui, log, context, journal } = setup([
+      { file: { name: 'Berlin.vpptoken', size: text.length, text } },
+      { pick: 'Apple Business Manager' },
+      { text: 'Berlin office' },
+      { text: 'vpp-berlin@contoso.example' },
+      { pick: 'Germany' },
+      { pick: 'Update apps automatically' },
+      { pick: 'I agree' },
+      { confirm: true },
+    ]);
+    await run(ui, log, () => addToken(context, 'en'));
+    const [post] = tenant.requestsFor('create');
+    const entry = only(journal);
+    assert.equal(entry.intent.operation, 'createToken');
+    assert.equal((entry.intent.request.body as { token?: string }).token, '<the content of the .vpptoken file>');
+    assert.ok(!JSON.stringify(journal.records).includes((JSON.parse(post.body) as { token: string }).token));
+    assert.deepEqual(
+      entry.attempts.map(({ result, status, requestId, clientRequestId }) => ({ result, status, requestId, clientRequestId })),
+      [{ result: 'accepted', status: 201, requestId: post.requestId, clientRequestId: post.headers['client-request-id'] }],
+    );
   });
 
   it('the intent of each kind names its target and request, and never a secret', async () => {
