@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CURRENT_FILE, JournalFile } from '../../src/journal/journalFile';
 import { entriesOf, liveSession, unfinishedOf } from '../../src/journal/journalEntries';
 import { TenantJournal } from '../../src/journal/journal';
-import { IntentRecord } from '../../src/journal/journalRecords';
+import { IntentRecord, JournalSession } from '../../src/journal/journalRecords';
 import { TEST_SESSION } from '../support/memoryJournal';
 
 const WRITER = path.join(__dirname, '..', 'support', 'journalWriter.js');
@@ -233,5 +233,180 @@ describe('the journal of writes on disk', () => {
     const left = await fs.readdir(directory);
     assert.ok(rotated.every((name) => !left.includes(name)));
     assert.ok(left.includes(CURRENT_FILE));
+  });
+});
+
+describe('the journal of writes on disk: what a reading keeps', () => {
+  let directory: string;
+  beforeEach(async () => {
+    directory = await fs.mkdtemp(path.join(os.tmpdir(), 'vpp-journal-'));
+  });
+  afterEach(async () => {
+    await fs.rm(directory, { recursive: true, force: true });
+  });
+
+  const record = (tokenId: string, at: string) =>
+    JSON.stringify({
+      ...intent(tokenId),
+      v: 1,
+      type: 'intent',
+      write: tokenId,
+      at,
+      session: TEST_SESSION,
+      tenant: { key: 'k', id: 'i', label: 'l', cloud: 'global' },
+      actor: 'a',
+    });
+
+  it('makes its folder, however deep, and says each record was kept', async () => {
+    const file = new JournalFile(path.join(directory, 'a', 'b'), {
+      retentionDays: () => 365,
+      onUnwritable: () => assert.fail('unwritable'),
+    });
+    assert.equal(await file.append({ v: 1, type: 'runEnd', run: 'r', at: new Date().toISOString() }), true);
+    assert.equal((await file.read()).records.length, 1);
+  });
+
+  it('reads only its own files, oldest record first whatever file holds it', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    await fs.writeFile(path.join(directory, 'writes-2026-01-01T00-00-00-000Z-a.jsonl'), `${record('later', '2026-05-02T00:00:00.000Z')}\n`);
+    await fs.writeFile(path.join(directory, CURRENT_FILE), `${record('earlier', '2026-05-01T00:00:00.000Z')}\n`);
+    for (const foreign of ['notes.txt', 'old-writes-x.jsonl', 'writes-x.jsonl.bak']) {
+      await fs.writeFile(path.join(directory, foreign), `${record(foreign, '2026-05-03T00:00:00.000Z')}\n`);
+    }
+    const file = new JournalFile(directory, { retentionDays: () => 365, now: () => now, onUnwritable: () => undefined });
+    const { records, unreadable } = await file.read();
+    assert.equal(unreadable, 0);
+    assert.deepEqual(
+      records.map((kept) => (kept as IntentRecord).target.tokenId),
+      ['earlier', 'later'],
+    );
+  });
+
+  it('keeps a record as old as the retention period, and not one a millisecond older; never deletes the current file', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const at = (days: number, ms = 0) => new Date(now - days * DAY - ms).toISOString();
+    await fs.writeFile(
+      path.join(directory, CURRENT_FILE),
+      [record('edge', at(30)), record('past', at(30, 1)), record('recent', at(29))].join('\n') + '\n',
+    );
+    await fs.utimes(path.join(directory, CURRENT_FILE), new Date(now - 400 * DAY), new Date(now - 400 * DAY));
+    const file = new JournalFile(directory, { retentionDays: () => 30, now: () => now, onUnwritable: () => undefined });
+    assert.deepEqual(
+      (await file.read()).records.map((kept) => (kept as IntentRecord).target.tokenId),
+      ['edge', 'recent'],
+    );
+    assert.equal(await file.prune(), 0);
+    assert.ok((await fs.readdir(directory)).includes(CURRENT_FILE));
+  });
+});
+
+describe('the journal folded into writes and runs', () => {
+  const base = { v: 1 as const, session: TEST_SESSION, tenant: { key: 'k', id: 'i', label: 'l', cloud: 'global' }, actor: 'a' };
+  const intentOf = (write: string, at: string, extra: Partial<IntentRecord> = {}): IntentRecord => ({
+    ...base,
+    ...intent(write),
+    type: 'intent',
+    write,
+    at,
+    ...extra,
+  });
+
+  it('folds records in any order: an outcome or attempt before its intent, a run after its writes; orphans are dropped', () => {
+    const { entries, runs } = entriesOf([
+      { v: 1, type: 'outcome', write: 'b', at: '2026-01-01T00:00:03.000Z', outcome: 'accepted' },
+      { v: 1, type: 'attempt', write: 'b', at: '2026-01-01T00:00:02.000Z', result: 'accepted', status: 204 },
+      intentOf('b', '2026-01-01T00:00:02.000Z', { run: 'r' }),
+      intentOf('a', '2026-01-01T00:00:01.000Z', { run: 'r' }),
+      intentOf('a', '2026-01-01T00:00:09.000Z'),
+      { v: 1, type: 'attempt', write: 'nobody', at: '2026-01-01T00:00:04.000Z', result: 'failed' },
+      { v: 1, type: 'outcome', write: 'nobody', at: '2026-01-01T00:00:04.000Z', outcome: 'failed' },
+      { v: 1, type: 'runEnd', run: 'unknown', at: '2026-01-01T00:00:05.000Z' },
+      {
+        ...base,
+        type: 'run',
+        run: 'r',
+        at: '2026-01-01T00:00:00.000Z',
+        operation: 'syncLicenses',
+        details: {},
+        tokens: [
+          { id: 'a', name: 'a' },
+          { id: 'b', name: 'b' },
+          { id: 'c', name: 'c' },
+        ],
+      },
+      { ...base, type: 'run', run: 'r', at: '2026-01-01T00:00:06.000Z', operation: 'syncLicenses', details: {}, tokens: [] },
+    ]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.intent.write, entry.intent.at, entry.attempts.length, entry.outcome?.outcome]),
+      [
+        ['a', '2026-01-01T00:00:01.000Z', 0, undefined],
+        ['b', '2026-01-01T00:00:02.000Z', 1, 'accepted'],
+      ],
+    );
+    assert.deepEqual([...(runs.get('r')?.started ?? [])].sort(), ['a', 'b']);
+    assert.equal(runs.get('r')?.run.tokens.length, 3, 'the first run record is kept');
+    assert.equal(runs.size, 1);
+  });
+
+  it('an app revoke in a run names no token: it starts none of the run', () => {
+    const { runs } = entriesOf([
+      {
+        ...base,
+        type: 'run',
+        run: 'r',
+        at: '2026-01-01T00:00:00.000Z',
+        operation: 'revokeLicenses',
+        details: {},
+        tokens: [{ id: 'a', name: 'a' }],
+      },
+      intentOf('x', '2026-01-01T00:00:01.000Z', { run: 'r', target: { appId: 'app' } }),
+      intentOf('y', '2026-01-01T00:00:01.000Z', { target: { tokenId: 'a' } }),
+    ]);
+    assert.deepEqual([...(runs.get('r')?.started ?? [])], []);
+  });
+
+  it('unfinished: runs without an end, of windows not running, with the tokens that got no intent', () => {
+    const dead = { id: 'dead', pid: 1, host: 'h' };
+    const live = { id: 'live', pid: 2, host: 'h' };
+    const run = (id: string, session: JournalSession) => ({
+      ...base,
+      session,
+      type: 'run' as const,
+      run: id,
+      at: '2026-01-01T00:00:00.000Z',
+      operation: 'syncLicenses' as const,
+      details: {},
+      tokens: [
+        { id: 'a', name: 'a' },
+        { id: 'b', name: 'b' },
+      ],
+    });
+    const folded = entriesOf([
+      run('cut', dead),
+      run('ended', dead),
+      { v: 1, type: 'runEnd', run: 'ended', at: '2026-01-01T00:00:01.000Z' },
+      run('running', live),
+      intentOf('w', '2026-01-01T00:00:01.000Z', { run: 'cut', target: { tokenId: 'a' }, session: dead }),
+    ]);
+    const unfinished = unfinishedOf(folded, (session) => session.id === live.id);
+    assert.deepEqual(
+      unfinished.runs.map(({ run: cut, notSent }) => [cut.run, notSent.map((token) => token.id)]),
+      [['cut', ['b']]],
+    );
+    assert.deepEqual(
+      unfinished.writes.map((entry) => entry.intent.write),
+      ['w'],
+    );
+  });
+
+  it('a session is live when it is this window, or a running process of this machine other than this one', () => {
+    const current = { id: 'now', pid: 10, host: 'here' };
+    const running = new Set([10, 20]);
+    const isLive = liveSession(current, (pid) => running.has(pid));
+    assert.equal(isLive({ id: 'now', pid: 99, host: 'elsewhere' }), true, 'this window');
+    assert.equal(isLive({ id: 'other', pid: 20, host: 'here' }), true, 'another window, running');
+    assert.equal(isLive({ id: 'other', pid: 30, host: 'here' }), false, 'a window whose process is gone');
+    assert.equal(isLive({ id: 'before', pid: 10, host: 'here' }), false, 'an earlier activation in this very process');
+    assert.equal(isLive({ id: 'remote', pid: 20, host: 'there' }), false, 'a process of another machine');
   });
 });

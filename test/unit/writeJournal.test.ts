@@ -9,6 +9,8 @@ import { renewToken } from '../../src/commands/renewToken';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
 import { syncLicenses } from '../../src/commands/syncLicenses';
+import { reconcile, sendOnce, WriteSpec } from '../../src/commands/writePipeline';
+import { CancelledError, VppError } from '../../src/errors';
 import { entriesOf, JournalEntry } from '../../src/journal/journalEntries';
 import { JournalFile } from '../../src/journal/journalFile';
 import { JournalSink } from '../../src/journal/journal';
@@ -255,6 +257,135 @@ describe('the write pipeline records every write in the journal', () => {
     assert.deepEqual(
       intents.map((intent) => [intent.operation, intent.request.method, intent.request.path]),
       [['deleteToken', 'DELETE', `/deviceAppManagement/vppTokens/${seed[14].id}`]],
+    );
+  });
+});
+
+describe('the write pipeline, step by step (a spec of its own)', () => {
+  function context(sink: MemoryJournal, log = new RecordingLogger()): TenantContext {
+    return {
+      ui: new ScriptedUserInput([]),
+      log,
+      service: () => assert.fail('no Graph call is expected'),
+      account: fakeAccount(),
+      tree: new RecordingTree(),
+      now: () => Date.parse('2026-12-06T10:00:00.000Z'),
+      journal: testJournal(sink),
+      outcomePolling: { delaysMs: [1, 1] },
+      licensePolling: { delaysMs: [] },
+    };
+  }
+
+  function spec(
+    send: WriteSpec<undefined>['send'],
+    received: WriteSpec<undefined>['received'] = async () => undefined,
+  ): WriteSpec<undefined> {
+    return {
+      operation: 'syncLicenses',
+      target: { tokenId: 't', tokenName: 'T' },
+      details: {},
+      request: { method: 'POST', path: '/deviceAppManagement/vppTokens/t/syncLicenses' },
+      logName: 'Sync licenses of token t',
+      before: async () => ({ syncedBefore: null }),
+      send,
+      received,
+    };
+  }
+
+  it('an accepted write logs its status and both request ids, and records them', async () => {
+    const sink = new MemoryJournal();
+    const log = new RecordingLogger();
+    const sent = await sendOnce(
+      context(sink, log),
+      spec(async () => ({ receipt: { status: 200, requestId: 'req-1', clientRequestId: 'cli-1' }, value: undefined })),
+      new AbortController().signal,
+    );
+    assert.equal(sent.kind, 'accepted');
+    assert.match(log.text(), /Sync licenses of token t at 2026-12-06T10:00:00\.000Z: 200 \(request-id req-1, client-request-id cli-1\)/);
+    assert.deepEqual(
+      sink.records.map((record) => record.type),
+      ['intent', 'attempt', 'outcome'],
+    );
+  });
+
+  it('a write cancelled before it left is recorded cancelled, said so in the log, and thrown', async () => {
+    const sink = new MemoryJournal();
+    const log = new RecordingLogger();
+    await assert.rejects(
+      sendOnce(
+        context(sink, log),
+        spec(async () => Promise.reject(new CancelledError('Cancelled.'))),
+        new AbortController().signal,
+      ),
+      (error: unknown) => error instanceof VppError && error.kind === 'cancelled',
+    );
+    const [entry] = entriesOf(sink.records).entries;
+    assert.equal(entry.attempts[0].result, 'cancelled');
+    assert.equal(entry.outcome?.outcome, 'cancelled');
+    assert.match(log.text(), /Sync licenses of token t at \S+: not sent, cancelled/);
+    assert.doesNotMatch(log.text(), /failed/);
+  });
+
+  it('a lost answer is unconfirmed, with its reason; a refusal is failed', async () => {
+    const sink = new MemoryJournal();
+    const lost = await sendOnce(
+      context(sink),
+      spec(async () => Promise.reject(new VppError('unconfirmed', 'The answer was lost.', { status: 504, requestId: 'r' }))),
+      new AbortController().signal,
+    );
+    assert.equal(lost.kind, 'unconfirmed');
+    await assert.rejects(
+      sendOnce(
+        context(sink),
+        spec(async () => Promise.reject(new VppError('badRequest', 'Refused.', { status: 400 }))),
+        new AbortController().signal,
+      ),
+    );
+    const [first, second] = entriesOf(sink.records).entries;
+    assert.deepEqual(
+      [first.attempts[0].result, first.attempts[0].status, first.attempts[0].requestId, first.outcome],
+      ['unconfirmed', 504, 'r', undefined],
+    );
+    assert.deepEqual([second.attempts[0].result, second.outcome?.outcome, second.outcome?.reason], ['failed', 'failed', 'Refused.']);
+  });
+
+  it('reconciling: a reading that fails is logged, one cancelled is not; a write that shows is recorded accepted', async () => {
+    const sink = new MemoryJournal();
+    const log = new RecordingLogger();
+    const ctx = context(sink, log);
+    const sent = { write: 'w', reason: 'lost', evidence: {}, sentAt: 0 };
+    let readings = 0;
+    const found = await reconcile(
+      ctx,
+      [
+        {
+          spec: spec(
+            async () => ({ value: undefined }),
+            async () => {
+              readings++;
+              if (readings === 1) {
+                throw new VppError('server', 'Intune had a server error (500).');
+              }
+              return { note: 'the token shows a sync in progress', value: undefined };
+            },
+          ),
+          sent,
+        },
+        {
+          spec: spec(
+            async () => ({ value: undefined }),
+            async () => Promise.reject(new CancelledError('Cancelled.')),
+          ),
+          sent: { ...sent, write: 'v' },
+        },
+      ],
+      new AbortController().signal,
+    );
+    assert.deepEqual([...found.keys()], [0]);
+    assert.equal((log.text().match(/could not read the tenant to reconcile it/g) ?? []).length, 1);
+    assert.deepEqual(
+      sink.records.map((record) => (record.type === 'outcome' ? [record.write, record.outcome, record.reason] : record.type)),
+      [['w', 'accepted', 'the token shows a sync in progress']],
     );
   });
 });
