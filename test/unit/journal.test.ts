@@ -282,6 +282,28 @@ describe('the journal of writes on disk: what a reading keeps', () => {
     );
   });
 
+  it('sorts many records across files by time, and prunes only rotated files last written before the retention period', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const day = (n: number) => new Date(now - n * DAY).toISOString();
+    const old = path.join(directory, 'writes-2025-01-01T00-00-00-000Z-a.jsonl');
+    const recent = path.join(directory, 'writes-2026-05-01T00-00-00-000Z-b.jsonl');
+    await fs.writeFile(old, '');
+    await fs.writeFile(recent, [record('r3', day(3)), record('r1', day(5)), record('r2', day(4))].join('\n') + '\n');
+    await fs.writeFile(
+      path.join(directory, CURRENT_FILE),
+      [record('c2', day(1)), record('c1', day(2)), record('c0', day(6))].join('\n') + '\n',
+    );
+    await fs.utimes(old, new Date(now - 40 * DAY), new Date(now - 40 * DAY));
+    await fs.utimes(recent, new Date(now - DAY), new Date(now - DAY));
+    const file = new JournalFile(directory, { retentionDays: () => 30, now: () => now, onUnwritable: () => undefined });
+    assert.deepEqual(
+      (await file.read()).records.map((kept) => (kept as IntentRecord).target.tokenId),
+      ['c0', 'r1', 'r2', 'r3', 'c1', 'c2'],
+    );
+    assert.equal(await file.prune(), 1);
+    assert.deepEqual((await fs.readdir(directory)).sort(), [CURRENT_FILE, path.basename(recent)].sort());
+  });
+
   it('keeps a record as old as the retention period, and not one a millisecond older; never deletes the current file', async () => {
     const now = Date.parse('2026-06-01T00:00:00Z');
     const at = (days: number, ms = 0) => new Date(now - days * DAY - ms).toISOString();
