@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { entriesOf } from '../../src/journal/journalEntries';
+import { JournalFile } from '../../src/journal/journalFile';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SIM_CLIENT_SECRET, SimulatedTenant } from '../simulatedTenant/server';
 import { waitUntil } from '../support/waitUntil';
@@ -65,6 +68,15 @@ describe('UI: a window killed in the middle of a bulk revoke, and the next start
         neverSent.every((token) => (tenant?.requestsFor('get') ?? []).some((request) => request.tokenId === token.id)),
       'three revokes carried out and the two other tokens being read',
     );
+    // And the window has recorded the answered one's outcome: only the two hanging are left without one.
+    const journal = new JournalFile(
+      path.join(first.server.userDataDir, 'User', 'globalStorage', 'intune-vpp-tools.intune-vpp-tokens', 'journal'),
+      { retentionDays: () => 365, onUnwritable: () => undefined },
+    );
+    await waitUntil(async () => {
+      const { entries } = entriesOf((await journal.read()).records);
+      return entries.some((entry) => entry.intent.target.tokenId === answered.id && entry.outcome?.outcome === 'accepted');
+    }, "the answered revoke's outcome in the journal");
     const after = await first.crash();
     first = undefined;
     tenant.clearFaults();
