@@ -12,9 +12,12 @@ const LEAVES = ['src/ids.ts', 'src/errors.ts', 'src/log.ts', 'src/text.ts', 'src
 const MESSAGE =
   'The layers of src go config → ui → graph → journal → auth → tenants → tree → commands → chat; a layer imports only the ones before it.';
 
-/** Imports of the given folders (or root modules) of src, written from a layer folder (`../x`) or from src itself (`./x`). */
+/**
+ * Imports of the given folders (or root modules) of src, written from src itself (`./x`) or from a layer folder at
+ * any depth (`../x`, `../../x`…): a file in a subfolder of a layer is held to its layer's rule.
+ */
 function forbidden(names, fromRoot) {
-  return { patterns: names.map((name) => ({ regex: `^${fromRoot ? '\\.' : '\\.\\.'}/${name}(/|$)`, message: MESSAGE })) };
+  return { patterns: names.map((name) => ({ regex: `^${fromRoot ? '\\.' : '(\\.\\./)*\\.\\.'}/${name}(/|$)`, message: MESSAGE })) };
 }
 
 const layerRules = [
