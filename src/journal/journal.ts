@@ -47,12 +47,12 @@ export class TenantJournal implements WriteJournal {
     return new Date(this.now()).toISOString();
   }
 
-  private async who(): Promise<string> {
-    try {
-      return await this.actor();
-    } catch {
-      return '-';
-    }
+  /** Who acts, asked once for this journal (one command's writes, a bulk run's hundreds among them). */
+  private whoAsked: Promise<string> | undefined;
+
+  private who(): Promise<string> {
+    this.whoAsked ??= this.actor().catch(() => '-');
+    return this.whoAsked;
   }
 
   async intent(fields: Fields<IntentRecord>, run?: string): Promise<string> {
