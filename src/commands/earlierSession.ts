@@ -13,7 +13,7 @@ import { TenantContext } from './commandContext';
 import { CONSEQUENCES, optionLines, revokeBulk, revokeClaim, RevokesInFlight } from './revokeLicenses';
 import { syncBulk } from './syncLicenses';
 import { tenantLines } from './tokenSettings';
-import { WRITE_CHECKS } from './writeKinds';
+import { readingOf } from './writeKinds';
 import { reconcile, WriteSpec } from './writePipeline';
 
 export interface EarlierSessionServices {
@@ -87,8 +87,7 @@ function specOf(context: TenantContext, entry: JournalEntry): WriteSpec<unknown>
     logName: `${intent.operation} of ${plainText(intent.target.tokenId ?? intent.target.appId ?? intent.target.tokenName, 200)} (earlier session)`,
     before: () => Promise.resolve(intent.evidence),
     send: () => Promise.reject(new Error('A write of an earlier session is never sent again on its own.')),
-    received: (evidence, sentAt, signal) =>
-      WRITE_CHECKS[intent.operation](context.service(), { target: intent.target, details: intent.details, evidence, sentAt }, signal),
+    received: readingOf(context, intent.operation, intent.target, intent.details),
   };
 }
 

@@ -9,7 +9,7 @@ import { TenantContext, watchSignal } from './commandContext';
 import { pickToken } from './pickToken';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
 import { renewWrite, syncWrite } from './writeKinds';
-import { reconcile, runWrite, sendOnce, TENANT_LOST_ANSWER } from './writePipeline';
+import { runWrite, sendAndSettle, TENANT_LOST_ANSWER } from './writePipeline';
 
 /**
  * Syncs a token after a write that changed what Apple holds for it (a renewal, a take-over). The write is done by
@@ -19,12 +19,8 @@ export async function syncAfter(context: TenantContext, token: VppTokenRecord, l
   const write = syncWrite(context, token);
   try {
     await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), async (progress) => {
-      const sent = await sendOnce(context, write, progress.signal);
-      if (
-        sent.kind === 'unconfirmed' &&
-        !(await reconcile(context, [{ spec: write, sent }], watchSignal(context, progress.signal))).has(0)
-      ) {
-        await context.journal.outcome(sent.write, { outcome: 'unconfirmed', reason: sent.reason });
+      const sent = await sendAndSettle(context, write, progress.signal, watchSignal(context, progress.signal));
+      if (sent.kind === 'unconfirmed') {
         throw new VppError('unconfirmed', sent.reason);
       }
     });

@@ -12,7 +12,7 @@ import { appsOfTokens } from './licenseImpact';
 import { pickToken } from './pickToken';
 import { chooseOptions, CONSEQUENCES, optionLines, RevokesInFlight } from './revokeLicenses';
 import { revokeSnapshot, revokeWrite } from './writeKinds';
-import { reconcile, sendOnce } from './writePipeline';
+import { sendAndSettle } from './writePipeline';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
 
 /** A revoke started less than this long ago is continued by Retire Token…, not sent again. */
@@ -165,13 +165,11 @@ export async function retireToken(
             revoke = { snapshot: new Set(), sentAt: Date.parse(running?.startDateTime ?? '') || startedAt };
           } else {
             const write = revokeWrite(context, token, options);
-            const sent = await sendOnce(context, write, progress.signal);
+            const sent = await sendAndSettle(context, write, progress.signal, signal, () =>
+              progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it")),
+            );
             if (sent.kind === 'unconfirmed') {
-              progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it"));
-              if (!(await reconcile(context, [{ spec: write, sent }], signal)).has(0)) {
-                await context.journal.outcome(sent.write, { outcome: 'unconfirmed', reason: sent.reason });
-                return { end: 'unconfirmed' as const, reason: sent.reason };
-              }
+              return { end: 'unconfirmed' as const, reason: sent.reason };
             }
             revoke = { snapshot: revokeSnapshot(sent.evidence), sentAt: sent.sentAt, write: sent.write };
           }

@@ -177,7 +177,7 @@ function checkAppRevoke(operation: WriteOperation): Check<ActionResult> {
 }
 
 /** How each kind of write is recognised in the tenant: for the window that sent it, and for a later one. */
-export const WRITE_CHECKS: { readonly [operation in WriteOperation]: Check<unknown> } = {
+const WRITE_CHECKS: { readonly [operation in WriteOperation]: Check<unknown> } = {
   revokeLicenses: checkRevoke,
   syncLicenses: checkSync,
   createToken: checkCreate,
@@ -197,11 +197,22 @@ function tokenTarget(token: VppTokenRecord): JournalTarget {
 /** The parts every kind builds the same way: the reading goes through the kind's check with what the journal keeps. */
 function spec<T>(context: TenantContext, parts: Omit<WriteSpec<T>, 'received'> & { readonly check: Check<T> }): WriteSpec<T> {
   const { check, ...rest } = parts;
-  return {
-    ...rest,
-    received: (evidence, sentAt, signal) =>
-      check(context.service(), { target: parts.target, details: parts.details, evidence, sentAt }, signal),
-  };
+  return { ...rest, received: readingWith(context, check, parts.target, parts.details) };
+}
+
+/** A write's reading of the tenant through its kind's check, from what the journal keeps of it. */
+function readingWith<T>(context: TenantContext, check: Check<T>, target: JournalTarget, details: JournalDetails): WriteSpec<T>['received'] {
+  return (evidence, sentAt, signal) => check(context.service(), { target, details, evidence, sentAt }, signal);
+}
+
+/** How a recorded write of `operation` is recognised in the tenant: for a window that did not send it. */
+export function readingOf(
+  context: TenantContext,
+  operation: WriteOperation,
+  target: JournalTarget,
+  details: JournalDetails,
+): WriteSpec<unknown>['received'] {
+  return readingWith(context, WRITE_CHECKS[operation], target, details);
 }
 
 /** A revoke of a token's licenses. Its value is the result Intune reported for it, once seen. */

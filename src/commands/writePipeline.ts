@@ -144,6 +144,31 @@ export async function reconcile<T>(
   return found;
 }
 
+/**
+ * Sends a write once and, when its answer was lost, reads the tenant until it shows: accepted, or unconfirmed (and
+ * so recorded) when it never does. For a write whose caller offers no Check Again (the sync after a change, Retire's
+ * revoke). `cancel` stops the send before it leaves; `watch` stops the reading. `onLost` is told before the reading.
+ */
+export async function sendAndSettle<T>(
+  context: TenantContext,
+  spec: WriteSpec<T>,
+  cancel: AbortSignal,
+  watch: AbortSignal,
+  onLost?: () => void,
+): Promise<Sent<T>> {
+  const sent = await sendOnce(context, spec, cancel);
+  if (sent.kind === 'accepted') {
+    return sent;
+  }
+  onLost?.();
+  const received = (await reconcile(context, [{ spec, sent }], watch)).get(0);
+  if (received) {
+    return { ...sent, kind: 'accepted', value: received.value, note: received.note };
+  }
+  await context.journal.outcome(sent.write, { outcome: 'unconfirmed', reason: sent.reason });
+  return sent;
+}
+
 /** The progress line while the tenant is read after the answer to a change of a token was lost. */
 export const TENANT_LOST_ANSWER = () => l10n.t("Intune's answer was lost; reading the tenant to see whether the change reached it");
 
