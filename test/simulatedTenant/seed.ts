@@ -101,7 +101,16 @@ export interface StoredApp {
   readonly uploadState?: number;
   readonly vppTokenAccountType?: 'business' | 'education';
   readonly appleDeviceAppDeliveryProtocolType?: 'default';
+  readonly largeIcon?: MimeContent;
+  readonly roleScopeTagIds?: readonly string[];
 }
+
+/** An icon or a cover as Graph sends it: a MIME type and base64 bytes (here, a PNG signature). */
+export interface MimeContent {
+  readonly type: string;
+  readonly value: string;
+}
+const PNG_ICON: MimeContent = { type: 'image/png', value: 'iVBORw0KGgo=' };
 
 /** The non-nullable fields of mobileApp, iosVppApp and macOsVppApp, as Graph sends them for a VPP app. */
 function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<StoredApp> {
@@ -116,6 +125,8 @@ function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<
     supersedingAppCount: 0,
     uploadState: 1,
     vppTokenAccountType: 'business',
+    largeIcon: PNG_ICON,
+    roleScopeTagIds: ['0'],
     ...(type === '#microsoft.graph.macOsVppApp' ? { appleDeviceAppDeliveryProtocolType: 'default' as const } : {}),
   };
 }
@@ -223,6 +234,7 @@ export interface StoredEBook {
   readonly createdDateTime: string;
   readonly lastModifiedDateTime: string;
   readonly publishedDateTime: string;
+  readonly largeCover: MimeContent;
   readonly displayName: string;
   readonly vppTokenId: string;
   readonly usedLicenseCount: number;
@@ -243,6 +255,7 @@ export function seedEBooks(tokens: readonly StoredToken[]): StoredEBook[] {
       createdDateTime: '2025-09-01T08:00:00Z',
       lastModifiedDateTime: '2025-09-01T08:00:00Z',
       publishedDateTime: '2024-06-10T00:00:00Z',
+      largeCover: PNG_ICON,
       displayName,
       vppTokenId: token.id,
       usedLicenseCount: used,

@@ -1626,6 +1626,7 @@ export function auditEvent(event: {
       userId: randomUUID(),
       remoteTenantId: null,
       remoteUserId: null,
+      userRoleScopeTags: [{ displayName: 'Default', roleScopeTagId: '0' }],
     },
     activity: event.activity,
     activityDateTime: event.activityDateTime ?? new Date().toISOString(),

@@ -399,6 +399,8 @@ export class GraphContract {
     const valid: Record<string, (candidate: unknown) => boolean> = {
       'Edm.String': (candidate) => typeof candidate === 'string',
       'Edm.Boolean': (candidate) => typeof candidate === 'boolean',
+      'Edm.Binary': (candidate) =>
+        typeof candidate === 'string' && /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(candidate),
       'Edm.Int32': (candidate) => Number.isInteger(candidate) && Math.abs(candidate as number) <= 2 ** 31,
       'Edm.Guid': (candidate) =>
         typeof candidate === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(candidate),

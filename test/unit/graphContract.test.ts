@@ -75,6 +75,62 @@ describe('The Graph beta metadata as a contract', () => {
     assert.equal(contract.properties('microsoft.graph.iosVppApp').get('id')?.nullable, false, 'base type properties are inherited');
   });
 
+  it('is closed: every type the extract names, through a property, a navigation, a base type or a parameter, is in it', () => {
+    const extract = readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'graph-beta-vpp.csdl.xml'), 'utf8');
+    const defined = new Set([...extract.matchAll(/<(?:EntityType|ComplexType|EnumType) Name="(\w+)"/g)].map((match) => match[1]));
+    const named = [...extract.matchAll(/(?:Type|BaseType|EntityType)="(?:Collection\()?graph\.(\w+)/g)].map((match) => match[1]);
+    assert.ok(named.length > 60, `only ${named.length} references were found: the pattern no longer matches the extract`);
+    assert.deepEqual([...new Set(named.filter((name) => !defined.has(name)))], []);
+  });
+
+  it('validates a full VPP app, eBook and audit event, with the icon, the macOS revoke results and the scope tags', () => {
+    const macApp = {
+      '@odata.type': '#microsoft.graph.macOsVppApp',
+      id: 'm',
+      createdDateTime: '2025-09-01T08:00:00Z',
+      lastModifiedDateTime: '2025-09-01T08:00:00Z',
+      dependentAppCount: 0,
+      isAssigned: true,
+      isFeatured: false,
+      publishingState: 'published',
+      supersededAppCount: 0,
+      supersedingAppCount: 0,
+      uploadState: 1,
+      largeIcon: { type: 'image/png', value: 'iVBORw0KGgo=' },
+      roleScopeTagIds: ['0'],
+      appleDeviceAppDeliveryProtocolType: 'default',
+      totalLicenseCount: 10,
+      usedLicenseCount: 2,
+      vppTokenAccountType: 'business',
+      revokeLicenseActionResults: [
+        {
+          actionName: 'RevokeUserLicense',
+          actionState: 'done',
+          actionFailureReason: 'none',
+          failedLicensesCount: 0,
+          totalLicensesCount: 1,
+          startDateTime: '2026-12-01T10:00:00Z',
+          lastUpdatedDateTime: '2026-12-01T10:05:00Z',
+          managedDeviceId: null,
+          userId: 'u',
+        },
+      ],
+    };
+    assert.deepEqual(contract.checkResponse('/beta/deviceAppManagement/mobileApps', 200, JSON.stringify({ value: [macApp] })), []);
+    const badIcon = { ...macApp, largeIcon: { type: 'image/png', value: 'not base64!' } };
+    assert.deepEqual(contract.checkResponse('/beta/deviceAppManagement/mobileApps', 200, JSON.stringify({ value: [badIcon] })), [
+      'value[0].largeIcon.value: "not base64!" is not an Edm.Binary',
+    ]);
+    tenant.addAuditEvent({
+      activity: 'Revoke licenses VppToken',
+      activityType: 'Revoke licenses VppToken',
+      activityOperationType: 'Action',
+      userPrincipalName: 'admin@contoso.example',
+      resource: { displayName: 'Contoso', type: 'VppToken', resourceId: TOKEN_ID },
+    });
+    assert.deepEqual(contract.checkResponse('/beta/deviceManagement/auditEvents', 200, JSON.stringify({ value: tenant.auditEvents })), []);
+  });
+
   it('every field the extension selects or reads is in the metadata, on every type it reads it from', () => {
     const tokenProperties = contract.properties('microsoft.graph.vppToken');
     assert.deepEqual(
