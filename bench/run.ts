@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pemBlocks } from '../src/auth/clientCertificate';
-import { revokeLicenses, RevokesInFlight } from '../src/commands/revokeLicenses';
+import { revokeLicenses, RevokesInFlight } from '../src/commands/licenses/revokeLicenses';
 import { UserInput } from '../src/ui/userInput';
 import { resolveSettings } from '../src/config/settings';
 import { createVppTokenService } from '../src/graph/createService';

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { registerCommands } from './commands/registerCommands';
-import { RevokesInFlight } from './commands/revokeLicenses';
+import { RevokesInFlight } from './commands/licenses/revokeLicenses';
 import { registerChatTools } from './chat/registerChatTools';
-import { registerExpiryAlerts } from './commands/registerExpiryAlerts';
+import { registerExpiryAlerts } from './alerts/registerExpiryAlerts';
 import { ReplaceableUserInput } from './ui/userInput';
 import { VscodeUserInput } from './ui/vscodeUserInput';
 import { TenantRegistry } from './tenants/tenantRegistry';
@@ -12,7 +12,7 @@ import { SignInStatusBar } from './tree/signInStatusBar';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 import { HISTORY_VIEW_ID, VIEW_ID } from './ids';
 import { HistoryTreeProvider } from './tree/historyTree';
-import { registerEarlierSession } from './commands/registerEarlierSession';
+import { registerEarlierSession } from './commands/writes/registerEarlierSession';
 import { openJournal } from './journal/windowJournal';
 
 /** Wires the tenants, the tree and the commands together; nothing else happens here. */

@@ -1,4 +1,4 @@
-import { RevokeOutcome } from '../commands/revokeLicenses';
+import { RevokeOutcome } from '../commands/licenses/revokeLicenses';
 import { VppError } from '../errors';
 import { RevokeLicensesOptions, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';

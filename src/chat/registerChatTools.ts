@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Journal } from '../journal/journal';
 import { describeForLog } from '../errors';
-import { revokeToken, RevokesInFlight } from '../commands/revokeLicenses';
+import { revokeToken, RevokesInFlight } from '../commands/licenses/revokeLicenses';
 import { tenantContext, TenantTree } from '../commands/tenantContext';
 import { readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';

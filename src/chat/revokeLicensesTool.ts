@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { CONSEQUENCES, optionLines, RevokeOutcome } from '../commands/revokeLicenses';
+import { CONSEQUENCES, optionLines, RevokeOutcome } from '../commands/licenses/revokeLicenses';
 import { isFinal } from '../graph/actionResults';
 import { licenseTotals } from '../graph/licenses';
-import { appsOfTokens, impactLine, unknownRevokeImpact } from '../commands/licenseImpact';
+import { appsOfTokens, impactLine, unknownRevokeImpact } from '../commands/licenses/licenseImpact';
 import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
 import { plainText } from '../text';

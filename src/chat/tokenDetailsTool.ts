@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { ActionResult } from '../graph/actionResults';
 import { appsOf, groupByTokenId, licenseTotals } from '../graph/licenses';
-import { appsOfTokens } from '../commands/licenseImpact';
+import { appsOfTokens } from '../commands/licenses/licenseImpact';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';

@@ -3,7 +3,7 @@ import { VppError } from '../errors';
 import { VppTokenRecord } from '../graph/vppTokenService';
 import { expiryPhrase, sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
-import { TenantContext } from './commandContext';
+import { TenantContext } from './context';
 import { PickItem } from '../ui/userInput';
 
 async function listWithSignIn(context: TenantContext): Promise<VppTokenRecord[]> {

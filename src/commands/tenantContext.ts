@@ -2,7 +2,7 @@ import { DEFAULT_LICENSE_POLLING, DEFAULT_OUTCOME_POLLING } from '../graph/actio
 import { Journal, TenantJournal } from '../journal/journal';
 import { JournalTenant } from '../journal/journalRecords';
 import { TenantConnection } from '../tenants/tenantConnection';
-import { ActionContext, TenantContext } from './commandContext';
+import { ActionContext, TenantContext } from './context';
 
 /** What a tenant's action context redraws: the whole tenant, or one of its tokens. */
 export interface TenantTree {

@@ -1,6 +1,6 @@
 import { testJournal } from './memoryJournal';
-import { AccountActions } from '../../src/commands/account';
-import { ActionContext, TenantContext } from '../../src/commands/commandContext';
+import { AccountActions } from '../../src/commands/tenants/account';
+import { ActionContext, TenantContext } from '../../src/commands/context';
 import { Logger } from '../../src/log';
 import { UserInput } from '../../src/ui/userInput';
 

@@ -1,4 +1,4 @@
-import { TokenTree } from '../../src/commands/commandContext';
+import { TokenTree } from '../../src/commands/context';
 
 /** A TokenTree that records what commands asked of it. */
 export class RecordingTree implements TokenTree {

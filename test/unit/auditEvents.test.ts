@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { showAuditEvents } from '../../src/commands/auditEvents';
-import { TenantContext } from '../../src/commands/commandContext';
+import { showAuditEvents } from '../../src/commands/history/auditEvents';
+import { TenantContext } from '../../src/commands/context';
 import { reportError } from '../../src/commands/reportError';
 import { createVppTokenService } from '../../src/graph/createService';
 import { fakeAccount } from '../support/fakeAccount';

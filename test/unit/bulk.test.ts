@@ -1,11 +1,11 @@
 import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
-import { TenantContext } from '../../src/commands/commandContext';
+import { TenantContext } from '../../src/commands/context';
 import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
-import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
-import { syncLicenses } from '../../src/commands/syncLicenses';
+import { revokeLicenses, RevokesInFlight } from '../../src/commands/licenses/revokeLicenses';
+import { syncLicenses } from '../../src/commands/licenses/syncLicenses';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { WriteThrottle } from '../../src/graph/writeThrottle';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { setClientCertificate, setClientSecret } from '../../src/commands/account';
+import { setClientCertificate, setClientSecret } from '../../src/commands/tenants/account';
 import { parseClientCertificate } from '../../src/auth/clientCertificate';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';

@@ -1,8 +1,8 @@
 import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
-import { copyRevokeRequest } from '../../src/commands/copyRequest';
+import { copyRevokeRequest } from '../../src/commands/licenses/copyRequest';
 import { asGraphPowerShell, asHttpRequest, GraphWrite, withoutSecrets } from '../../src/graph/exactRequest';
-import { TenantContext } from '../../src/commands/commandContext';
+import { TenantContext } from '../../src/commands/context';
 import {
   appRevokeWrite,
   createWrite,
@@ -12,7 +12,7 @@ import {
   revokeWrite,
   syncWrite,
   takeOverWrite,
-} from '../../src/commands/writeKinds';
+} from '../../src/commands/writes/writeKinds';
 import { appRevokeRequest, revokeLicensesRequest } from '../../src/graph/vppTokenService';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';

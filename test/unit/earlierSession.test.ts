@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { TenantContext } from '../../src/commands/commandContext';
-import { EarlierSessionServices, offerEarlierSession } from '../../src/commands/earlierSession';
-import { RevokesInFlight } from '../../src/commands/revokeLicenses';
+import { TenantContext } from '../../src/commands/context';
+import { EarlierSessionServices, offerEarlierSession } from '../../src/commands/writes/earlierSession';
+import { RevokesInFlight } from '../../src/commands/licenses/revokeLicenses';
 import { snapshotActions } from '../../src/graph/actionResults';
 import { revokeLicensesRequest, VppTokenService } from '../../src/graph/vppTokenService';
 import { TenantJournal } from '../../src/journal/journal';

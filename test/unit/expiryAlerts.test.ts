@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ExpiryAlerts, ExpiringToken } from '../../src/commands/expiryAlerts';
+import { ExpiryAlerts, ExpiringToken } from '../../src/alerts/expiryAlerts';
 import { VppError } from '../../src/errors';
 import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
 import { checkTokenFile, organizationDiffers } from '../../src/graph/vppTokenFile';

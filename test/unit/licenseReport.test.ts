@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { exportLicenseReport, ReportSource } from '../../src/commands/licenseReport';
+import { exportLicenseReport, ReportSource } from '../../src/commands/licenses/licenseReport';
 import { csvCell } from '../../src/csv';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppError } from '../../src/errors';

@@ -1,10 +1,10 @@
 import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
-import { TenantContext } from '../../src/commands/commandContext';
+import { TenantContext } from '../../src/commands/context';
 import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
-import { revokeLicenses, RevokesInFlight } from '../../src/commands/revokeLicenses';
+import { revokeLicenses, RevokesInFlight } from '../../src/commands/licenses/revokeLicenses';
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readTenantFile, writeTenantFile } from '../../src/config/tenantFile';
 import { parseCsv } from '../../src/csv';
 import { rawFromEntry, TenantEntry, tenantKey } from '../../src/config/tenants';
-import { exportTenants, importTenants } from '../../src/commands/tenantFiles';
+import { exportTenants, importTenants } from '../../src/commands/tenants/tenantFiles';
 import { actionContext } from '../support/fakeAccount';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { switchAccount } from '../../src/commands/account';
-import { addTenant, pickTenant, removeTenant } from '../../src/commands/tenants';
+import { switchAccount } from '../../src/commands/tenants/account';
+import { addTenant, pickTenant, removeTenant } from '../../src/commands/tenants/addRemoveTenants';
 import { rawFromEntry, TenantEntry, tenantDefinitions, tenantKey, withoutTenant } from '../../src/config/tenants';
 import { missingSignInSetting, resolveSettings } from '../../src/config/settings';
 import { summarizeSignIns } from '../../src/tree/signInSummary';

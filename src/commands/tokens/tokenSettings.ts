@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
-import { VppError } from '../errors';
-import { plainText } from '../text';
-import { InputStep } from '../ui/multiStepInput';
-import { PickItem, StepAnswer } from '../ui/userInput';
-import { ActionContext, TenantContext } from './commandContext';
+import { VppError } from '../../errors';
+import { plainText } from '../../text';
+import { InputStep } from '../../ui/multiStepInput';
+import { PickItem, StepAnswer } from '../../ui/userInput';
+import { ActionContext, TenantContext } from '../context';
 
 /** The settings an admin gives a token, when adding it and when editing it. */
 export interface TokenSettingsDraft {

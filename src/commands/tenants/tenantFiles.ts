@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 import * as l10n from '@vscode/l10n';
-import { RawSettings } from '../config/settings';
-import { readTenantFile, writeTenantFile } from '../config/tenantFile';
-import { TenantEntry } from '../config/tenants';
-import { plainText } from '../text';
-import { ActionContext } from './commandContext';
+import { RawSettings } from '../../config/settings';
+import { readTenantFile, writeTenantFile } from '../../config/tenantFile';
+import { TenantEntry } from '../../config/tenants';
+import { plainText } from '../../text';
+import { ActionContext } from '../context';
 
 /** Far above any list of tenants: a larger file is not read. */
 const MAX_TENANT_FILE_BYTES = 1024 * 1024;

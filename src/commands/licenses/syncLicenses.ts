@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../graph/vppTokenService';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { BulkAction, listNames, runBulkUntilDone, uniqueById } from './bulkRun';
-import { TenantContext } from './commandContext';
-import { pickToken } from './pickToken';
-import { syncWrite } from './writeKinds';
-import { runWrite } from './writePipeline';
+import { VppTokenRecord } from '../../graph/vppTokenService';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { BulkAction, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
+import { TenantContext } from '../context';
+import { pickToken } from '../pickToken';
+import { syncWrite } from '../writes/writeKinds';
+import { runWrite } from '../writes/writePipeline';
 
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
 export async function syncLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { csvCell } from '../csv';
-import { describeForLog, VppError } from '../errors';
-import { groupByTokenId, licenseTotals } from '../graph/licenses';
-import { VppAppRecord, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
-import { plainText } from '../text';
-import { sortTokens, tokenLabel } from '../tree/tokenPresentation';
-import type { ActionContext } from './commandContext';
+import { csvCell } from '../../csv';
+import { describeForLog, VppError } from '../../errors';
+import { groupByTokenId, licenseTotals } from '../../graph/licenses';
+import { VppAppRecord, VppTokenRecord, VppTokenService } from '../../graph/vppTokenService';
+import { plainText } from '../../text';
+import { sortTokens, tokenLabel } from '../../tree/tokenPresentation';
+import type { ActionContext } from '../context';
 
 /** One tenant's part of a license report: its tokens and the VPP apps bought with each. */
 export interface TenantLicenses {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { TenantContext } from './commandContext';
+import { TenantContext } from '../context';
 
 /** What the admin chose about a write Intune did not confirm; undefined when they left it. */
 export type UnconfirmedChoice = 'checkAgain' | 'sendAgain' | undefined;

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { describeForLog, VppError } from '../errors';
+import { describeForLog, VppError } from '../../errors';
 import {
   ActionResult,
   ActionSnapshot,
@@ -11,7 +11,7 @@ import {
   newRevokeResult,
   snapshotActions,
   snapshotResults,
-} from '../graph/actionResults';
+} from '../../graph/actionResults';
 import {
   AppRevokeScope,
   appRevokeRequest,
@@ -24,11 +24,11 @@ import {
   VppTokenChanges,
   VppTokenRecord,
   VppTokenService,
-} from '../graph/vppTokenService';
-import { JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../journal/journalRecords';
-import { plainText } from '../text';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { TenantContext } from './commandContext';
+} from '../../graph/vppTokenService';
+import { JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../../journal/journalRecords';
+import { plainText } from '../../text';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { TenantContext } from '../context';
 import { AfterAccepted, Received, WriteSpec } from './writePipeline';
 
 /**

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
-import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../config/settings';
-import { rawFromEntry, TenantEntry, tenantKey, tenantLabelProblem } from '../config/tenants';
-import { VppError } from '../errors';
-import { InputStep, runSteps } from '../ui/multiStepInput';
-import type { ActionContext } from './commandContext';
-import { PickItem, UserInput } from '../ui/userInput';
+import { CloudName, WELL_KNOWN_CLOUDS } from '../../config/clouds';
+import { AuthMode, httpsOrigin, isTenantPlaceholder } from '../../config/settings';
+import { rawFromEntry, TenantEntry, tenantKey, tenantLabelProblem } from '../../config/tenants';
+import { VppError } from '../../errors';
+import { InputStep, runSteps } from '../../ui/multiStepInput';
+import type { ActionContext } from '../context';
+import { PickItem, UserInput } from '../../ui/userInput';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

@@ -1,16 +1,16 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, describeActionResult, isFinal } from '../graph/actionResults';
-import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService';
+import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
+import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppTokenService';
 import { readLicenseImpact } from './licenseImpact';
-import { sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
-import { plainText } from '../text';
-import { BulkAction, BulkClaim, listNames, runBulkUntilDone, uniqueById } from './bulkRun';
-import { TenantContext } from './commandContext';
-import { pickToken } from './pickToken';
-import { rethrowGone, tenantLines, yesNo } from './tokenSettings';
-import { revokeWrite, watchingResult } from './writeKinds';
-import { runWrite } from './writePipeline';
-import { PickItem } from '../ui/userInput';
+import { sortTokens, stateWords, tokenLabel } from '../../tree/tokenPresentation';
+import { plainText } from '../../text';
+import { BulkAction, BulkClaim, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
+import { TenantContext } from '../context';
+import { pickToken } from '../pickToken';
+import { rethrowGone, tenantLines, yesNo } from '../tokens/tokenSettings';
+import { revokeWrite, watchingResult } from '../writes/writeKinds';
+import { runWrite } from '../writes/writePipeline';
+import { PickItem } from '../../ui/userInput';
 
 type RevokeOption = keyof RevokeLicensesOptions;
 

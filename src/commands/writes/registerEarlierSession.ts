@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from '../ids';
-import { Journal } from '../journal/journal';
-import { liveSession } from '../journal/journalEntries';
-import { JournalFile } from '../journal/journalFile';
-import { TenantRegistry } from '../tenants/tenantRegistry';
-import { UserInput } from '../ui/userInput';
+import { COMMANDS } from '../../ids';
+import { Journal } from '../../journal/journal';
+import { liveSession } from '../../journal/journalEntries';
+import { JournalFile } from '../../journal/journalFile';
+import { TenantRegistry } from '../../tenants/tenantRegistry';
+import { UserInput } from '../../ui/userInput';
 import { offerEarlierSession } from './earlierSession';
-import { RevokesInFlight } from './revokeLicenses';
-import { tenantContext, TenantTree } from './tenantContext';
+import { RevokesInFlight } from '../licenses/revokeLicenses';
+import { tenantContext, TenantTree } from '../tenantContext';
 
 /** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
 function processRunning(pid: number): boolean {

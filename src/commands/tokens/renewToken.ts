@@ -1,15 +1,15 @@
 import * as l10n from '@vscode/l10n';
-import { describeForLog, VppError } from '../errors';
-import { organizationDiffers } from '../graph/vppTokenFile';
-import { VppTokenRecord } from '../graph/vppTokenService';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { plainText } from '../text';
+import { describeForLog, VppError } from '../../errors';
+import { organizationDiffers } from '../../graph/vppTokenFile';
+import { VppTokenRecord } from '../../graph/vppTokenService';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { plainText } from '../../text';
 import { fileLines, pickTokenFile } from './addToken';
-import { TenantContext, watchSignal } from './commandContext';
-import { pickToken } from './pickToken';
+import { TenantContext, watchSignal } from '../context';
+import { pickToken } from '../pickToken';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
-import { renewWrite, syncWrite } from './writeKinds';
-import { runWrite, sendAndSettle, TENANT_LOST_ANSWER } from './writePipeline';
+import { renewWrite, syncWrite } from '../writes/writeKinds';
+import { runWrite, sendAndSettle, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 
 /**
  * Syncs a token after a write that changed what Apple holds for it (a renewal, a take-over). The write is done by

@@ -1,12 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { checkTokenFile, MAX_TOKEN_FILE_BYTES, TokenFile } from '../graph/vppTokenFile';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { plainText } from '../text';
-import { runSteps } from '../ui/multiStepInput';
-import { TenantContext } from './commandContext';
+import { checkTokenFile, MAX_TOKEN_FILE_BYTES, TokenFile } from '../../graph/vppTokenFile';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { plainText } from '../../text';
+import { runSteps } from '../../ui/multiStepInput';
+import { TenantContext } from '../context';
 import { countryText, dateText, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
-import { createWrite } from './writeKinds';
-import { runWrite, TENANT_LOST_ANSWER } from './writePipeline';
+import { createWrite } from '../writes/writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 
 type AddDraft = TokenSettingsDraft & { readonly vppTokenAccountType: 'business' | 'education' };
 

@@ -1,4 +1,4 @@
-import { AccountActions } from './account';
+import { AccountActions } from './tenants/account';
 import { OutcomePolling } from '../graph/actionResults';
 import { VppTokenService } from '../graph/vppTokenService';
 import { WriteJournal } from '../journal/journal';

@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
-import { VppError } from '../errors';
-import { VppTokenRecord } from '../graph/vppTokenService';
-import { plainText } from '../text';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { JournalDetails, WriteOperation } from '../journal/journalRecords';
-import { TenantContext, watchSignal } from './commandContext';
+import { VppError } from '../../errors';
+import { VppTokenRecord } from '../../graph/vppTokenService';
+import { plainText } from '../../text';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { JournalDetails, WriteOperation } from '../../journal/journalRecords';
+import { TenantContext, watchSignal } from '../context';
 import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
 
 export interface BulkOutcome {

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { AuthMode } from '../config/settings';
-import type { TenantContext } from './commandContext';
+import { AuthMode } from '../../config/settings';
+import type { TenantContext } from '../context';
 
 /** The sign-in surface of one tenant the account commands drive (a TenantConnection in the extension). */
 export interface AccountActions {

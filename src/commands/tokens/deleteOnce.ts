@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../graph/vppTokenService';
-import { LicenseImpactReading, readLicenseImpact } from './licenseImpact';
-import { TenantContext } from './commandContext';
+import { VppTokenRecord } from '../../graph/vppTokenService';
+import { LicenseImpactReading, readLicenseImpact } from '../licenses/licenseImpact';
+import { TenantContext } from '../context';
 import { rethrowGone } from './tokenSettings';
-import { deleteWrite } from './writeKinds';
-import { runWrite, TENANT_LOST_ANSWER } from './writePipeline';
+import { deleteWrite } from '../writes/writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 
 /** What deleting a token takes with it, for every confirmation that may end in a delete. */
 export function deleteConsequences(): string {

@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../graph/vppTokenService';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { TenantContext } from './commandContext';
+import { VppTokenRecord } from '../../graph/vppTokenService';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { TenantContext } from '../context';
 import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
-import { pickToken } from './pickToken';
-import { RevokesInFlight } from './revokeLicenses';
+import { pickToken } from '../pickToken';
+import { RevokesInFlight } from '../licenses/revokeLicenses';
 import { retireToken } from './retireToken';
 import { tenantLines } from './tokenSettings';
 

@@ -1,14 +1,14 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenChanges, VppTokenRecord } from '../graph/vppTokenService';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { plainText } from '../text';
-import { runSteps } from '../ui/multiStepInput';
-import { TenantContext } from './commandContext';
-import { pickToken } from './pickToken';
+import { VppTokenChanges, VppTokenRecord } from '../../graph/vppTokenService';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { plainText } from '../../text';
+import { runSteps } from '../../ui/multiStepInput';
+import { TenantContext } from '../context';
+import { pickToken } from '../pickToken';
 import { syncAfter } from './renewToken';
 import { countryText, rethrowGone, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
-import { editWrite, takeOverWrite } from './writeKinds';
-import { runWrite, TENANT_LOST_ANSWER } from './writePipeline';
+import { editWrite, takeOverWrite } from '../writes/writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 
 type EditableField = keyof TokenSettingsDraft;
 

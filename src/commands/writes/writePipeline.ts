@@ -1,12 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { describeForLog, VppError } from '../errors';
-import { delay } from '../graph/delay';
-import { GraphWrite, withoutSecrets } from '../graph/exactRequest';
-import { WriteReceipt } from '../graph/vppTokenService';
-import { AttemptResult, JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../journal/journalRecords';
-import { logSafeId } from '../text';
-import { ProgressReporter } from '../ui/userInput';
-import { TenantContext, watchSignal } from './commandContext';
+import { describeForLog, VppError } from '../../errors';
+import { delay } from '../../graph/delay';
+import { GraphWrite, withoutSecrets } from '../../graph/exactRequest';
+import { WriteReceipt } from '../../graph/vppTokenService';
+import { AttemptResult, JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../../journal/journalRecords';
+import { logSafeId } from '../../text';
+import { ProgressReporter } from '../../ui/userInput';
+import { TenantContext, watchSignal } from '../context';
 import { askAboutUnconfirmed } from './unconfirmed';
 
 /** What shows that Intune received a write: a note for the report, the journal and the log, and what was found. */

@@ -1,13 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, describeActionResult, isFinal } from '../graph/actionResults';
-import { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { plainText } from '../text';
-import { TenantContext } from './commandContext';
+import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
+import { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../../graph/vppTokenService';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { plainText } from '../../text';
+import { TenantContext } from '../context';
 import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
-import { tenantLines, yesNo } from './tokenSettings';
-import { appRevokeWrite, watchingResult } from './writeKinds';
-import { runWrite, WriteSpec } from './writePipeline';
+import { tenantLines, yesNo } from '../tokens/tokenSettings';
+import { appRevokeWrite, watchingResult } from '../writes/writeKinds';
+import { runWrite, WriteSpec } from '../writes/writePipeline';
 
 /** The name of an app for a person. */
 export function appLabel(app: VppAppRecord): string {

@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { CloudName } from '../config/clouds';
-import { asGraphPowerShell, asHttpRequest } from '../graph/exactRequest';
-import { revokeLicensesRequest, VppTokenRecord } from '../graph/vppTokenService';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { TenantContext } from './commandContext';
-import { pickToken } from './pickToken';
+import { CloudName } from '../../config/clouds';
+import { asGraphPowerShell, asHttpRequest } from '../../graph/exactRequest';
+import { revokeLicensesRequest, VppTokenRecord } from '../../graph/vppTokenService';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { TenantContext } from '../context';
+import { pickToken } from '../pickToken';
 import { chooseOptions } from './revokeLicenses';
 
 /** Where the tenant's Graph is: the copied request names its URL, and PowerShell its environment. */

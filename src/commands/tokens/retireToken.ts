@@ -1,18 +1,18 @@
 import * as l10n from '@vscode/l10n';
-import { ActionResult, ActionSnapshot, describeActionResult, isFinal, newRevokeResult } from '../graph/actionResults';
-import { delay } from '../graph/delay';
-import { licenseTotals } from '../graph/licenses';
-import { RevokeLicensesOptions, VppAppRecord, VppTokenRecord } from '../graph/vppTokenService';
-import { describeForLog, VppError } from '../errors';
-import { tokenLabel } from '../tree/tokenPresentation';
-import { plainText } from '../text';
-import { TenantContext, watchSignal } from './commandContext';
+import { ActionResult, ActionSnapshot, describeActionResult, isFinal, newRevokeResult } from '../../graph/actionResults';
+import { delay } from '../../graph/delay';
+import { licenseTotals } from '../../graph/licenses';
+import { RevokeLicensesOptions, VppAppRecord, VppTokenRecord } from '../../graph/vppTokenService';
+import { describeForLog, VppError } from '../../errors';
+import { tokenLabel } from '../../tree/tokenPresentation';
+import { plainText } from '../../text';
+import { TenantContext, watchSignal } from '../context';
 import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
-import { appsOfTokens } from './licenseImpact';
-import { pickToken } from './pickToken';
-import { chooseOptions, CONSEQUENCES, optionLines, RevokesInFlight } from './revokeLicenses';
-import { revokeSnapshot, revokeWrite } from './writeKinds';
-import { sendAndSettle } from './writePipeline';
+import { appsOfTokens } from '../licenses/licenseImpact';
+import { pickToken } from '../pickToken';
+import { chooseOptions, CONSEQUENCES, optionLines, RevokesInFlight } from '../licenses/revokeLicenses';
+import { revokeSnapshot, revokeWrite } from '../writes/writeKinds';
+import { sendAndSettle } from '../writes/writePipeline';
 import { dateText, rethrowGone, tenantLines } from './tokenSettings';
 
 /** A revoke started less than this long ago is continued by Retire Token…, not sent again. */

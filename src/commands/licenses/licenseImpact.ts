@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
-import { permissionFor } from '../config/permissions';
-import { describeForLog, VppError } from '../errors';
-import { appsOf, groupByTokenId, LicenseImpact, licenseTotals } from '../graph/licenses';
-import { VppAppRecord, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
-import { TenantContext } from './commandContext';
+import { permissionFor } from '../../config/permissions';
+import { describeForLog, VppError } from '../../errors';
+import { appsOf, groupByTokenId, LicenseImpact, licenseTotals } from '../../graph/licenses';
+import { VppAppRecord, VppTokenRecord, VppTokenService } from '../../graph/vppTokenService';
+import { TenantContext } from '../context';
 
 /** Failures of the apps read that end the flow rather than leave the license impact unknown. */
 const STOPPING_READ_FAILURES = new Set<VppError['kind']>([

@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { CLOUD_NAMES, CloudName, WELL_KNOWN_CLOUDS } from '../config/clouds';
-import { asGraphPowerShell, asHttpRequest } from '../graph/exactRequest';
-import { HistoryFilter, historyCsv, historyJson, operationLabel, targetLabel } from '../journal/history';
-import { JournalEntry } from '../journal/journalEntries';
-import { plainText } from '../text';
-import { ActionContext } from './commandContext';
+import { CLOUD_NAMES, CloudName, WELL_KNOWN_CLOUDS } from '../../config/clouds';
+import { asGraphPowerShell, asHttpRequest } from '../../graph/exactRequest';
+import { HistoryFilter, historyCsv, historyJson, operationLabel, targetLabel } from '../../journal/history';
+import { JournalEntry } from '../../journal/journalEntries';
+import { plainText } from '../../text';
+import { ActionContext } from '../context';
 
 /** What the History commands need of the view. */
 export interface HistorySource {
