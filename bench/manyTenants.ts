@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { resolveSettings } from '../src/config/settings';
 import { createVppTokenService } from '../src/graph/createService';
-import { VppTokenRecord } from '../src/graph/vppTokenService';
+import { VppTokenRecord } from '../src/graph/vppRecords';
 import { ConcurrencyLimit } from '../src/tenants/concurrencyLimit';
 import { silentLogger } from '../test/support/fakeAccount';
 import { SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../test/simulatedTenant/server';

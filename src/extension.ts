@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { registerCommands } from './commands/registerCommands';
-import { RevokesInFlight } from './commands/licenses/revokeLicenses';
+import { RevokesInFlight } from './commands/licenses/revokesInFlight';
 import { registerChatTools } from './chat/registerChatTools';
 import { registerExpiryAlerts } from './alerts/registerExpiryAlerts';
 import { ReplaceableUserInput } from './ui/userInput';

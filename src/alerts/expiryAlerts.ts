@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog } from '../errors';
-import { VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
+import { VppTokenService } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { Logger } from '../log';
 import { dayOf, needsRenewal } from '../tree/expiry';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';

@@ -6,7 +6,7 @@ import { ExpiryStatusBar } from '../tree/expiryStatusBar';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
 import { UserInput } from '../ui/userInput';
-import { VppTokenRecord } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { ExpiryAlerts } from './expiryAlerts';
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -1,6 +1,7 @@
 import { RevokeOutcome } from '../commands/licenses/revokeLicenses';
 import { VppError } from '../errors';
-import { RevokeLicensesOptions, VppTokenRecord, VppTokenService } from '../graph/vppTokenService';
+import { VppTokenService } from '../graph/vppTokenService';
+import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppRecords';
 import { TOOLS } from '../ids';
 import { plainText } from '../text';
 import { quoted } from './toolText';

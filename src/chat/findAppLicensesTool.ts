@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { VppAppRecord } from '../graph/vppTokenService';
+import { VppAppRecord } from '../graph/vppRecords';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { ChatTool, ChatToolDeps, failureText, inputObject, optionalText, settle, tenantsNamed, ToolInputError } from './chatTool';

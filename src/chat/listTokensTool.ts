@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { TOOLS } from '../ids';
 import { needsRenewal } from '../tree/expiry';
 import { sortTokens, tokenLabel } from '../tree/tokenPresentation';

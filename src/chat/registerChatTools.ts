@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { Journal } from '../journal/journal';
 import { describeForLog } from '../errors';
-import { revokeToken, RevokesInFlight } from '../commands/licenses/revokeLicenses';
-import { tenantContext, TenantTree } from '../commands/tenantContext';
+import { revokeToken } from '../commands/licenses/revokeLicenses';
+import { RevokesInFlight } from '../commands/licenses/revokesInFlight';
+import { tenantContext, TenantTree } from '../commands/context';
 import { readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';

@@ -1,9 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { CONSEQUENCES, optionLines, RevokeOutcome } from '../commands/licenses/revokeLicenses';
+import { RevokeOutcome } from '../commands/licenses/revokeLicenses';
+import { CONSEQUENCES, optionLines } from '../commands/licenses/revokeWording';
 import { isFinal } from '../graph/actionResults';
 import { licenseTotals } from '../graph/licenses';
 import { appsOfTokens, impactLine, unknownRevokeImpact } from '../commands/licenses/licenseImpact';
-import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppTokenService';
+import { RevokeLicensesOptions, VppTokenRecord } from '../graph/vppRecords';
 import { TOOLS } from '../ids';
 import { plainText } from '../text';
 import { tokenLabel } from '../tree/tokenPresentation';

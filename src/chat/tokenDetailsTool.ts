@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { ActionResult } from '../graph/actionResults';
 import { appsOf, groupByTokenId, licenseTotals } from '../graph/licenses';
 import { appsOfTokens } from '../commands/licenses/licenseImpact';
-import { VppTokenRecord } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';
 import { ChatTool, ChatToolDeps, failureText, inputObject, oneTenant, optionalText, requiredText, settle } from './chatTool';

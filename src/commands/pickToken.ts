@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
-import { VppTokenRecord } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { expiryPhrase, sortTokens, stateWords, tokenLabel } from '../tree/tokenPresentation';
 import { plainText } from '../text';
 import { TenantContext } from './context';

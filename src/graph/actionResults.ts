@@ -6,7 +6,7 @@ import type {
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../text';
 import { delay } from './delay';
-import { VppTokenRecord } from './vppTokenService';
+import { VppTokenRecord } from './vppRecords';
 
 const FINAL_STATES = new Set(['done', 'failed', 'canceled', 'notSupported']);
 /** Clock skew tolerated between this machine and Intune when matching what the token shows to a request. */

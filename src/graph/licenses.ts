@@ -1,4 +1,4 @@
-import { VppAppRecord } from './vppTokenService';
+import { VppAppRecord } from './vppRecords';
 
 /**
  * Apps (or eBooks) by the id of their token, lower-cased: Graph does not promise the same case in `vppTokenId` as in

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { expiryPhrase, stateWords } from './tokenPresentation';
 
 const DAY_MS = 24 * 3600 * 1000;

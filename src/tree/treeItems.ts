@@ -5,7 +5,7 @@ import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
-import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
+import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { plainText } from '../text';
 import { presentToken } from './tokenPresentation';

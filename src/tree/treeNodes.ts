@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { TenantConnection } from '../tenants/tenantConnection';
-import type { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppTokenService';
+import type { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 
 /** What a tenant's listing came to; with one tenant it also picks the view's welcome content. */
 export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';

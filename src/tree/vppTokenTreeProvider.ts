@@ -8,7 +8,7 @@ import { TenantSignIn } from './signInSummary';
 import { sortTokens } from './tokenPresentation';
 import { CONTEXT_KEYS, VIEW_ID } from '../ids';
 import { groupByTokenId } from '../graph/licenses';
-import { VppTokenRecord } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { readExpiryWarningDays, readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { attentionReasons } from './expiry';

@@ -6,7 +6,7 @@ import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, EXTENSION_ID, Fixture, labelOf, tooltipOf, useFixture, withUi, withWorkspaceSettings } from './fixture';
-import type { VppTokenRecord } from '../../src/graph/vppTokenService';
+import type { VppTokenRecord } from '../../src/graph/vppRecords';
 
 const NOTIFY = 'Notify managed devices';
 const UNTRACKED = 'Revoke untracked licenses';

@@ -1,5 +1,5 @@
 import { testJournal } from './memoryJournal';
-import { AccountActions } from '../../src/commands/tenants/account';
+import { AccountActions } from '../../src/commands/context';
 import { ActionContext, TenantContext } from '../../src/commands/context';
 import { Logger } from '../../src/log';
 import { UserInput } from '../../src/ui/userInput';

@@ -11,7 +11,7 @@ import {
   pollForResult,
   snapshotActions,
 } from '../../src/graph/actionResults';
-import { VppTokenRecord } from '../../src/graph/vppTokenService';
+import { VppTokenRecord } from '../../src/graph/vppRecords';
 
 const SENT_AT = Date.parse('2026-12-01T10:00:00Z');
 

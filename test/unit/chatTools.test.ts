@@ -6,7 +6,8 @@ import { ChatTenant, ChatTool, failureText, ToolInputError } from '../../src/cha
 import { createChatTools } from '../../src/chat/chatTools';
 import { BoundedText, MAX_RESULT_CHARS, quoted } from '../../src/chat/toolText';
 import { TenantContext } from '../../src/commands/context';
-import { revokeToken, RevokesInFlight } from '../../src/commands/licenses/revokeLicenses';
+import { revokeToken } from '../../src/commands/licenses/revokeLicenses';
+import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppError } from '../../src/errors';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOOLS } from '../../src/ids';

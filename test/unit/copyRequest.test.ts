@@ -13,7 +13,7 @@ import {
   syncWrite,
   takeOverWrite,
 } from '../../src/commands/writes/writeKinds';
-import { appRevokeRequest, revokeLicensesRequest } from '../../src/graph/vppTokenService';
+import { appRevokeRequest, revokeLicensesRequest } from '../../src/graph/vppRecords';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { TenantContext } from '../../src/commands/context';
 import { EarlierSessionServices, offerEarlierSession } from '../../src/commands/writes/earlierSession';
-import { RevokesInFlight } from '../../src/commands/licenses/revokeLicenses';
+import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { snapshotActions } from '../../src/graph/actionResults';
-import { revokeLicensesRequest, VppTokenService } from '../../src/graph/vppTokenService';
+import { VppTokenService } from '../../src/graph/vppTokenService';
+import { revokeLicensesRequest } from '../../src/graph/vppRecords';
 import { TenantJournal } from '../../src/journal/journal';
 import { entriesOf, liveSession } from '../../src/journal/journalEntries';
 import { JournalSession } from '../../src/journal/journalRecords';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ExpiryAlerts, ExpiringToken } from '../../src/alerts/expiryAlerts';
 import { VppError } from '../../src/errors';
-import { VppTokenRecord, VppTokenService } from '../../src/graph/vppTokenService';
+import { VppTokenService } from '../../src/graph/vppTokenService';
+import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { checkTokenFile, organizationDiffers } from '../../src/graph/vppTokenFile';
 import { needsRenewal } from '../../src/tree/expiry';
 import { seedTokens, vppTokenFile } from '../simulatedTenant/seed';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { VppTokenRecord } from '../../src/graph/vppTokenService';
+import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { ConcurrencyLimit } from '../../src/tenants/concurrencyLimit';
 import { attentionReasons } from '../../src/tree/expiry';
 import { seedTokens } from '../simulatedTenant/seed';

@@ -8,7 +8,7 @@ import { renewToken } from '../../src/commands/tokens/renewToken';
 import { retireToken } from '../../src/commands/tokens/retireToken';
 import { revokeAppLicense, revokeAppLicenses } from '../../src/commands/licenses/appLicenses';
 import { reportError } from '../../src/commands/reportError';
-import { RevokesInFlight } from '../../src/commands/licenses/revokeLicenses';
+import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';

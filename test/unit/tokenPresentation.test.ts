@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { VppTokenRecord } from '../../src/graph/vppTokenService';
+import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { expiryPhrase, presentToken, sortTokens } from '../../src/tree/tokenPresentation';
 import { SECRET_TOKEN_PREFIX } from '../simulatedTenant/seed';
 

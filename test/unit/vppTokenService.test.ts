@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describeForLog, VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
-import { TOKEN_FIELDS, tokenPath, VppTokenService } from '../../src/graph/vppTokenService';
+import { VppTokenService } from '../../src/graph/vppTokenService';
+import { TOKEN_FIELDS, tokenPath } from '../../src/graph/vppRecords';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';

@@ -1,10 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import { AuditEventRecord, VppTokenRecord } from '../../graph/vppTokenService';
+import { AuditEventRecord, VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { TenantContext } from '../context';
 import { pickToken } from '../pickToken';
-import { tenantLines } from '../tokens/tokenSettings';
+import { tenantLines } from '../confirmations';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** The periods offered, the default first. */

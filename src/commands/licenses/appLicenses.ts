@@ -1,11 +1,12 @@
 import * as l10n from '@vscode/l10n';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
-import { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../../graph/vppTokenService';
+import { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { TenantContext } from '../context';
-import { revokeLicenses, RevokesInFlight } from './revokeLicenses';
-import { tenantLines, yesNo } from '../tokens/tokenSettings';
+import { revokeLicenses } from './revokeLicenses';
+import { RevokesInFlight } from './revokesInFlight';
+import { tenantLines, yesNo } from '../confirmations';
 import { appRevokeWrite, watchingResult } from '../writes/writeKinds';
 import { runWrite, WriteSpec } from '../writes/writePipeline';
 

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { CloudName } from '../../config/clouds';
 import { asGraphPowerShell, asHttpRequest } from '../../graph/exactRequest';
-import { revokeLicensesRequest, VppTokenRecord } from '../../graph/vppTokenService';
+import { revokeLicensesRequest, VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { TenantContext } from '../context';
 import { pickToken } from '../pickToken';

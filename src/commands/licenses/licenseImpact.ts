@@ -2,7 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { permissionFor } from '../../config/permissions';
 import { describeForLog, VppError } from '../../errors';
 import { appsOf, groupByTokenId, LicenseImpact, licenseTotals } from '../../graph/licenses';
-import { VppAppRecord, VppTokenRecord, VppTokenService } from '../../graph/vppTokenService';
+import { VppTokenService } from '../../graph/vppTokenService';
+import { VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
 import { TenantContext } from '../context';
 
 /** Failures of the apps read that end the flow rather than leave the license impact unknown. */

@@ -1,59 +1,17 @@
 import * as l10n from '@vscode/l10n';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
-import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppTokenService';
+import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
 import { readLicenseImpact } from './licenseImpact';
 import { sortTokens, stateWords, tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { BulkAction, BulkClaim, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
 import { TenantContext } from '../context';
 import { pickToken } from '../pickToken';
-import { rethrowGone, tenantLines, yesNo } from '../tokens/tokenSettings';
+import { rethrowGone, tenantLines } from '../confirmations';
+import { RevokesInFlight } from './revokesInFlight';
+import { CONSEQUENCES, optionLines, revokeOptionItems } from './revokeWording';
 import { revokeWrite, watchingResult } from '../writes/writeKinds';
 import { runWrite } from '../writes/writePipeline';
-import { PickItem } from '../../ui/userInput';
-
-type RevokeOption = keyof RevokeLicensesOptions;
-
-export function revokeOptionItems(): PickItem<RevokeOption>[] {
-  return [
-    {
-      label: l10n.t('Notify managed devices'),
-      detail: l10n.t('Tell the devices that use these licenses that they were revoked.'),
-      value: 'notifyManagedDevices',
-    },
-    {
-      label: l10n.t('Revoke untracked licenses'),
-      detail: l10n.t('Also revoke licenses Apple holds for this token that Intune does not track (not further documented by Microsoft).'),
-      value: 'revokeUntrackedLicenses',
-    },
-  ];
-}
-
-/** Tokens with a revoke in flight: a second revoke of the same token is refused until the first ends. */
-export class RevokesInFlight {
-  private readonly ids = new Set<string>();
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-  add(id: string): void {
-    this.ids.add(id);
-  }
-  delete(id: string): void {
-    this.ids.delete(id);
-  }
-}
-
-export const CONSEQUENCES = () =>
-  l10n.t(
-    "This cannot be undone. Apps are not uninstalled from iOS/iPadOS devices (set the app assignment to Uninstall for that); macOS removes them after Apple's 30-day grace period.",
-  );
-
-export function optionLines(options: RevokeLicensesOptions): string[] {
-  return [
-    l10n.t('Notify managed devices: {0}', yesNo(options.notifyManagedDevices)),
-    l10n.t('Revoke untracked licenses: {0}', yesNo(options.revokeUntrackedLicenses)),
-  ];
-}
 
 /** What the revoke touches, in one line for its confirmation. */
 async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {

@@ -1,11 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../../graph/vppTokenService';
+import { describeForLog, VppError } from '../../errors';
+import { VppTokenRecord } from '../../graph/vppRecords';
+import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { BulkAction, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
-import { TenantContext } from '../context';
+import { TenantContext, watchSignal } from '../context';
 import { pickToken } from '../pickToken';
 import { syncWrite } from '../writes/writeKinds';
-import { runWrite } from '../writes/writePipeline';
+import { runWrite, sendAndSettle } from '../writes/writePipeline';
 
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
 export async function syncLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
@@ -73,4 +75,32 @@ export function syncBulk(context: TenantContext): BulkAction {
       button: l10n.t('Sync Licenses'),
     }),
   };
+}
+
+/**
+ * Syncs a token after a write that changed what Apple holds for it (a renewal, a take-over). The write is done by
+ * then, so a failed sync is reported as such, never as a failed write; it is not resent on its own.
+ */
+export async function syncAfter(context: TenantContext, token: VppTokenRecord, label: string): Promise<boolean> {
+  const write = syncWrite(context, token);
+  try {
+    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), async (progress) => {
+      const sent = await sendAndSettle(context, write, progress.signal, watchSignal(context, progress.signal));
+      if (sent.kind === 'unconfirmed') {
+        throw new VppError('unconfirmed', sent.reason);
+      }
+    });
+    return true;
+  } catch (error) {
+    context.log.warn(`Sync after the change of token ${plainText(token.id, 200)} failed: ${describeForLog(error)}`);
+    await context.ui.error(
+      l10n.t(
+        'The change of "{0}" is done, but the sync that follows it failed: {1} Run Sync Licenses on the token.',
+        label,
+        error instanceof VppError ? error.message : l10n.t('an unexpected error'),
+      ),
+      [],
+    );
+    return false;
+  }
 }

@@ -1,18 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { AuthMode } from '../../config/settings';
-import type { TenantContext } from '../context';
-
-/** The sign-in surface of one tenant the account commands drive (a TenantConnection in the extension). */
-export interface AccountActions {
-  signIn(): Promise<string>;
-  switchAccount(): Promise<string>;
-  signOut(): Promise<void>;
-  storeClientSecret(secret: string): Promise<void>;
-  /** Stores a certificate from PEM text; returns its thumbprint. */
-  storeClientCertificate(pemText: string): Promise<string>;
-  clientId(): string;
-  authMode(): AuthMode | undefined;
-}
+import { TenantContext } from '../context';
 
 export async function signIn({ ui, account, tenantLabel }: TenantContext): Promise<void> {
   const who = await account.signIn();

@@ -4,7 +4,8 @@ import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { runSteps } from '../../ui/multiStepInput';
 import { TenantContext } from '../context';
-import { countryText, dateText, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
+import { countryText, settingsSteps, TokenSettingsDraft } from './tokenSettings';
+import { dateText, tenantLines, yesNo } from '../confirmations';
 import { createWrite } from '../writes/writeKinds';
 import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 

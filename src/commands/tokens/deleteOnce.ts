@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../../graph/vppTokenService';
+import { VppTokenRecord } from '../../graph/vppRecords';
 import { LicenseImpactReading, readLicenseImpact } from '../licenses/licenseImpact';
 import { TenantContext } from '../context';
-import { rethrowGone } from './tokenSettings';
+import { rethrowGone } from '../confirmations';
 import { deleteWrite } from '../writes/writeKinds';
 import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 

@@ -1,12 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenRecord } from '../../graph/vppTokenService';
+import { VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { TenantContext } from '../context';
 import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
 import { pickToken } from '../pickToken';
-import { RevokesInFlight } from '../licenses/revokeLicenses';
+import { RevokesInFlight } from '../licenses/revokesInFlight';
 import { retireToken } from './retireToken';
-import { tenantLines } from './tokenSettings';
+import { tenantLines } from '../confirmations';
 
 /**
  * "Delete Token…": explains that deleting removes the token's apps and assignments and that its licenses can no

@@ -1,12 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import { VppTokenChanges, VppTokenRecord } from '../../graph/vppTokenService';
+import { VppTokenChanges, VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { runSteps } from '../../ui/multiStepInput';
 import { TenantContext } from '../context';
 import { pickToken } from '../pickToken';
-import { syncAfter } from './renewToken';
-import { countryText, rethrowGone, settingsSteps, tenantLines, TokenSettingsDraft, yesNo } from './tokenSettings';
+import { syncAfter } from '../licenses/syncLicenses';
+import { countryText, settingsSteps, TokenSettingsDraft } from './tokenSettings';
+import { rethrowGone, tenantLines, yesNo } from '../confirmations';
 import { editWrite, takeOverWrite } from '../writes/writeKinds';
 import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
 

@@ -1,43 +1,15 @@
 import * as l10n from '@vscode/l10n';
-import { describeForLog, VppError } from '../../errors';
 import { organizationDiffers } from '../../graph/vppTokenFile';
-import { VppTokenRecord } from '../../graph/vppTokenService';
+import { VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { fileLines, pickTokenFile } from './addToken';
-import { TenantContext, watchSignal } from '../context';
+import { TenantContext } from '../context';
 import { pickToken } from '../pickToken';
-import { dateText, rethrowGone, tenantLines } from './tokenSettings';
-import { renewWrite, syncWrite } from '../writes/writeKinds';
-import { runWrite, sendAndSettle, TENANT_LOST_ANSWER } from '../writes/writePipeline';
-
-/**
- * Syncs a token after a write that changed what Apple holds for it (a renewal, a take-over). The write is done by
- * then, so a failed sync is reported as such, never as a failed write; it is not resent on its own.
- */
-export async function syncAfter(context: TenantContext, token: VppTokenRecord, label: string): Promise<boolean> {
-  const write = syncWrite(context, token);
-  try {
-    await context.ui.withProgress(l10n.t('Syncing the licenses of "{0}"…', label), async (progress) => {
-      const sent = await sendAndSettle(context, write, progress.signal, watchSignal(context, progress.signal));
-      if (sent.kind === 'unconfirmed') {
-        throw new VppError('unconfirmed', sent.reason);
-      }
-    });
-    return true;
-  } catch (error) {
-    context.log.warn(`Sync after the change of token ${plainText(token.id, 200)} failed: ${describeForLog(error)}`);
-    await context.ui.error(
-      l10n.t(
-        'The change of "{0}" is done, but the sync that follows it failed: {1} Run Sync Licenses on the token.',
-        label,
-        error instanceof VppError ? error.message : l10n.t('an unexpected error'),
-      ),
-      [],
-    );
-    return false;
-  }
-}
+import { dateText, rethrowGone, tenantLines } from '../confirmations';
+import { renewWrite } from '../writes/writeKinds';
+import { runWrite, TENANT_LOST_ANSWER } from '../writes/writePipeline';
+import { syncAfter } from '../licenses/syncLicenses';
 
 /**
  * "Renew Token…": the re-downloaded file goes onto the existing token (a new token for the same location would be a

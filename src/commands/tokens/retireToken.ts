@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { ActionResult, ActionSnapshot, describeActionResult, isFinal, newRevokeResult } from '../../graph/actionResults';
 import { delay } from '../../graph/delay';
 import { licenseTotals } from '../../graph/licenses';
-import { RevokeLicensesOptions, VppAppRecord, VppTokenRecord } from '../../graph/vppTokenService';
+import { RevokeLicensesOptions, VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
 import { describeForLog, VppError } from '../../errors';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
@@ -10,10 +10,12 @@ import { TenantContext, watchSignal } from '../context';
 import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
 import { appsOfTokens } from '../licenses/licenseImpact';
 import { pickToken } from '../pickToken';
-import { chooseOptions, CONSEQUENCES, optionLines, RevokesInFlight } from '../licenses/revokeLicenses';
+import { chooseOptions } from '../licenses/revokeLicenses';
+import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
+import { RevokesInFlight } from '../licenses/revokesInFlight';
 import { revokeSnapshot, revokeWrite } from '../writes/writeKinds';
 import { sendAndSettle } from '../writes/writePipeline';
-import { dateText, rethrowGone, tenantLines } from './tokenSettings';
+import { dateText, rethrowGone, tenantLines } from '../confirmations';
 
 /** A revoke started less than this long ago is continued by Retire Token…, not sent again. */
 export const RESUME_WINDOW_MS = 24 * 3600 * 1000;

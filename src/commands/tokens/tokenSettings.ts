@@ -1,9 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { VppError } from '../../errors';
 import { plainText } from '../../text';
 import { InputStep } from '../../ui/multiStepInput';
 import { PickItem, StepAnswer } from '../../ui/userInput';
-import { ActionContext, TenantContext } from '../context';
+import { ActionContext } from '../context';
 
 /** The settings an admin gives a token, when adding it and when editing it. */
 export interface TokenSettingsDraft {
@@ -57,35 +56,11 @@ export function countryText(code: string | null | undefined, locale: string): st
   return name ? `${name} (${code.toLowerCase()})` : plainText(code, 40);
 }
 
-export function yesNo(value: boolean | null | undefined): string {
-  return value ? l10n.t('yes') : l10n.t('no');
-}
-
-/** A date for a person: the day, in the UI language. */
-export function dateText(time: number | string | null | undefined, locale: string): string {
-  const parsed = typeof time === 'string' ? Date.parse(time) : time;
-  return typeof parsed === 'number' && !Number.isNaN(parsed) ? new Date(parsed).toLocaleDateString(locale, { dateStyle: 'long' }) : '-';
-}
-
 /** An Apple ID is a Managed Apple ID or Apple Account: an email address. */
 export function appleIdProblem(value: string): string | undefined {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())
     ? undefined
     : l10n.t('Enter the Apple ID (an email address) of the Apple Business Manager or Apple School Manager account that made the token.');
-}
-
-/** With several tenants, the tenant comes first: a write in the wrong one is not easily undone. */
-export function tenantLines(context: TenantContext): string[] {
-  return context.tenantLabel ? [l10n.t('Tenant: {0}', context.tenantLabel)] : [];
-}
-
-/** Turns a 404 of a token into a message that says so, and refreshes the list; any other error is rethrown. */
-export function rethrowGone(context: TenantContext, label: string, error: unknown): never {
-  if (error instanceof VppError && error.kind === 'notFound') {
-    context.tree.refresh();
-    throw new VppError('notFound', l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label), error.details);
-  }
-  throw error;
 }
 
 /** A step's answer mapped to the draft fields it fills in; Back and dismissal pass through. */

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../../errors';
-import { VppTokenRecord } from '../../graph/vppTokenService';
+import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { JournalDetails, WriteOperation } from '../../journal/journalRecords';

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog } from '../../errors';
-import { VppTokenRecord } from '../../graph/vppTokenService';
+import { VppTokenRecord } from '../../graph/vppRecords';
 import { Journal } from '../../journal/journal';
 import { entriesOf, JournalEntry, Unfinished, unfinishedOf } from '../../journal/journalEntries';
 import { JournalReading } from '../../journal/journalFile';
@@ -10,9 +10,11 @@ import { plainText } from '../../text';
 import { UserInput } from '../../ui/userInput';
 import { listNames, runBulkUntilDone } from './bulkRun';
 import { TenantContext } from '../context';
-import { CONSEQUENCES, optionLines, revokeBulk, revokeClaim, RevokesInFlight } from '../licenses/revokeLicenses';
+import { revokeBulk, revokeClaim } from '../licenses/revokeLicenses';
+import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
+import { RevokesInFlight } from '../licenses/revokesInFlight';
 import { syncBulk } from '../licenses/syncLicenses';
-import { tenantLines } from '../tokens/tokenSettings';
+import { tenantLines } from '../confirmations';
 import { readingOf } from './writeKinds';
 import { reconcile, WriteSpec } from './writePipeline';
 

@@ -6,8 +6,8 @@ import { JournalFile } from '../../journal/journalFile';
 import { TenantRegistry } from '../../tenants/tenantRegistry';
 import { UserInput } from '../../ui/userInput';
 import { offerEarlierSession } from './earlierSession';
-import { RevokesInFlight } from '../licenses/revokeLicenses';
-import { tenantContext, TenantTree } from '../tenantContext';
+import { RevokesInFlight } from '../licenses/revokesInFlight';
+import { tenantContext, TenantTree } from '../context';
 
 /** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
 function processRunning(pid: number): boolean {

@@ -12,6 +12,7 @@ import {
   snapshotActions,
   snapshotResults,
 } from '../../graph/actionResults';
+import { VppTokenService } from '../../graph/vppTokenService';
 import {
   AppRevokeScope,
   appRevokeRequest,
@@ -23,8 +24,7 @@ import {
   VppAppRecord,
   VppTokenChanges,
   VppTokenRecord,
-  VppTokenService,
-} from '../../graph/vppTokenService';
+} from '../../graph/vppRecords';
 import { JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../../journal/journalRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { describeForLog, VppError } from '../../errors';
 import { delay } from '../../graph/delay';
 import { GraphWrite, withoutSecrets } from '../../graph/exactRequest';
-import { WriteReceipt } from '../../graph/vppTokenService';
+import { WriteReceipt } from '../../graph/vppRecords';
 import { AttemptResult, JournalDetails, JournalEvidence, JournalTarget, WriteOperation } from '../../journal/journalRecords';
 import { logSafeId } from '../../text';
 import { ProgressReporter } from '../../ui/userInput';
