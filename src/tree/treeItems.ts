@@ -242,3 +242,30 @@ export function groupFailureItem(tokenItemId: string, kind: 'apps' | 'actions', 
   item.contextValue = `vppTokenGroupError ${kind}`;
   return item;
 }
+
+/** The one child of Needs Attention when no token needs it, or none so far while tenants load. */
+export function attentionNoneItem(loading: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(loading > 0 ? l10n.t('Nothing so far; tenants are still loading.') : l10n.t('Nothing needs attention.'));
+  item.id = 'attention/none';
+  item.iconPath = new vscode.ThemeIcon('check');
+  item.contextValue = 'vppAttentionNone';
+  return item;
+}
+
+/** What a token shows when its tenant was removed since the view was drawn. */
+export function tenantGoneItem(): vscode.TreeItem {
+  const item = new vscode.TreeItem(l10n.t('This tenant is no longer configured. Refresh the view.'));
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+  item.contextValue = 'vppTokenError';
+  return item;
+}
+
+/** What stands in for an iOS app's licenses: none assigned, or why they could not be read. */
+export function appLicensesMessageItem(appItemId: string, label: string, icon: 'info' | 'error', tooltip?: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label);
+  item.id = `${appItemId}/licenses`;
+  item.iconPath = new vscode.ThemeIcon(icon, icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+  item.tooltip = tooltip ?? label;
+  item.contextValue = 'vppAppLicensesMessage';
+  return item;
+}

@@ -2,26 +2,23 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
-import { describeForLog, VppError } from '../errors';
-import { plainText } from '../text';
+import { VppError } from '../errors';
 import { TenantSignIn } from './signInSummary';
-import { sortTokens } from './tokenPresentation';
-import { CONTEXT_KEYS, VIEW_ID } from '../ids';
-import { groupByTokenId } from '../graph/licenses';
-import { VppTokenRecord } from '../graph/vppRecords';
-import { readExpiryWarningDays, readMaxConcurrentTenants } from '../config/vscodeSettings';
-import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
-import { attentionReasons } from './expiry';
+import { CONTEXT_KEYS } from '../ids';
+import { TokenTreeModel } from './tokenTreeModel';
 import {
   actionItem,
   appItem,
+  appLicensesMessageItem,
   attentionItem,
+  attentionNoneItem,
   attentionTokenItem,
   eBookItem,
   groupFailureItem,
   groupItem,
   licenseItem,
   messageItem,
+  tenantGoneItem,
   tenantItem,
   tokenItem,
 } from './treeItems';
@@ -41,7 +38,9 @@ import {
 
 /**
  * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
- * and the welcome content says what to do; with several, each tenant is a root that says who is signed in.
+ * and the welcome content says what to do; with several, each tenant is a root that says who is signed in. The data
+ * is the model's; this class shapes it into nodes and items, and keeps the view's context keys, badge, message and
+ * description in step with it.
  */
 export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -49,28 +48,19 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly signInsChanged = new vscode.EventEmitter<readonly TenantSignIn[]>();
   /** Who is signed in to which tenant, after each listing. */
   readonly onDidChangeSignIns = this.signInsChanged.event;
-  private readonly tokensListed = new vscode.EventEmitter<{ tenantKey: string; tokens: readonly VppTokenRecord[] }>();
+  private readonly model: TokenTreeModel;
   /** Each tenant's tokens, after each listing that succeeded. */
-  readonly onDidListTokens = this.tokensListed.event;
-  /** Each tenant's last listing, by tenant key. */
-  private readonly views = new Map<string, TenantView>();
-  /** Each tenant's listing in flight or last made: children wait for it rather than list again. */
-  private readonly loads = new Map<string, Promise<TenantView>>();
+  readonly onDidListTokens: TokenTreeModel['onDidListTokens'];
   /** The tenants' root items; empty while the view shows a single tenant's tokens as its roots. */
   private roots = new Map<string, TenantNode>();
   /** Needs Attention, the first root while the view shows several tenants. */
   private attention: AttentionNode | undefined;
-  /**
-   * Listings run at most `intuneVpp.maxConcurrentTenants` at a time (default 8): each signs in and reads every page,
-   * and a hundred at once would crowd the sign-in endpoint and the extension host; a slow one holds up no other.
-   */
-  private readonly listings = new ConcurrencyLimit(readMaxConcurrentTenants);
   private view: vscode.TreeView<TreeNode> | undefined;
 
-  constructor(
-    private readonly registry: TenantRegistry,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
+  constructor(registry: TenantRegistry, log: vscode.LogOutputChannel) {
+    this.model = new TokenTreeModel(registry, log);
+    this.onDidListTokens = this.model.onDidListTokens;
+  }
 
   attach(view: vscode.TreeView<TreeNode>): void {
     this.view = view;
@@ -83,45 +73,38 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Reloads one tenant's tokens and redraws its root (the whole view when it is the only tenant). */
   async refreshTenant(tenantKey: string): Promise<void> {
-    const connection = this.registry.get(tenantKey);
+    const connection = this.model.connection(tenantKey);
     const root = this.roots.get(tenantKey);
     if (!connection || !root) {
       this.refresh();
       return;
     }
-    await this.loadView(connection);
+    await this.model.load(connection);
     await this.showLoaded(root);
   }
 
   /** Re-reads one token and redraws its item; a token that is gone refreshes its tenant. */
   async refreshToken(tenantKey: string, id: string): Promise<void> {
-    const node = this.views.get(tenantKey)?.nodes.get(id);
-    const connection = this.registry.get(tenantKey);
-    if (!node || !connection) {
+    const node = await this.model.reread(tenantKey, id);
+    if (!node) {
       return this.refreshTenant(tenantKey);
     }
-    try {
-      node.token = await connection.service().getToken(id);
-      this.changed.fire(node);
-      if (this.attention) {
-        this.changed.fire(this.attention);
-        this.updateBadge();
-      }
-    } catch (error) {
-      this.log.warn(`Could not refresh token ${plainText(id, 200)}: ${describeForLog(error)}`);
-      await this.refreshTenant(tenantKey);
+    this.changed.fire(node);
+    if (this.attention) {
+      this.changed.fire(this.attention);
+      this.updateBadge();
     }
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node instanceof AttentionNode) {
-      return attentionItem(this.attentionTokens().length, this.loadingTenants());
+      return attentionItem(this.model.attentionTokens(this.roots.values()).length, this.model.loadingCount(this.roots.keys()));
     }
     if (node instanceof AttentionTokenNode) {
       return attentionTokenItem(node, this.tokenItemId(node));
     }
     if (node instanceof TenantNode) {
-      return tenantItem(node, this.views.get(node.tenantKey));
+      return tenantItem(node, this.model.view(node.tenantKey));
     }
     if (node instanceof GroupNode) {
       return groupItem(node, this.tokenItemId(node.parent));
@@ -133,27 +116,18 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return appItem(this.tokenItemId(node.token), node.app);
     }
     if (node instanceof LicenseNode) {
-      return licenseItem(`${this.tokenItemId(node.app.token)}/apps/${node.app.app.id}`, node.license);
+      return licenseItem(this.appItemId(node.app), node.license);
     }
     return tokenItem(node, this.tokenItemId(node));
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node instanceof AttentionNode) {
-      const tokens = this.attentionTokens();
-      if (tokens.length > 0) {
-        return tokens;
-      }
-      const item = new vscode.TreeItem(
-        this.loadingTenants() > 0 ? l10n.t('Nothing so far; tenants are still loading.') : l10n.t('Nothing needs attention.'),
-      );
-      item.id = 'attention/none';
-      item.iconPath = new vscode.ThemeIcon('check');
-      item.contextValue = 'vppAttentionNone';
-      return [new LeafNode(item)];
+      const tokens = this.model.attentionTokens(this.roots.values());
+      return tokens.length > 0 ? tokens : [new LeafNode(attentionNoneItem(this.model.loadingCount(this.roots.keys())))];
     }
     if (node instanceof TenantNode) {
-      const view = this.views.get(node.tenantKey) ?? (await (this.loads.get(node.tenantKey) ?? this.loadView(node.connection)));
+      const view = await this.model.listed(node.connection);
       return view.nodes.size > 0 ? [...view.nodes.values()] : [new LeafNode(messageItem(node.connection, view), node.tenantKey)];
     }
     if (node instanceof TokenNode) {
@@ -165,27 +139,28 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (node instanceof AppNode) {
       return this.appChildren(node);
     }
-    if (node) {
-      return [];
-    }
-    this.views.clear();
-    this.loads.clear();
-    const tenants = this.registry.list();
+    return node ? [] : this.rootChildren();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.signInsChanged.dispose();
+    this.model.dispose();
+  }
+
+  /** The message the view shows above its items (a listing's failure, say), if any. */
+  viewMessage(): string | undefined {
+    return this.view?.message;
+  }
+
+  /** Lists every tenant again: one tenant's tokens are the roots; several tenants are, under Needs Attention. */
+  private async rootChildren(): Promise<TreeNode[]> {
+    this.model.clear();
+    const tenants = this.model.tenants();
     const multiTenant = tenants.length > 1;
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.multiTenant, multiTenant);
     if (!multiTenant) {
-      this.roots = new Map();
-      this.attention = undefined;
-      this.updateBadge();
-      await this.setState('loading');
-      const [tenant] = tenants;
-      await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.authMode, tenant.authMode());
-      const view = await this.loadView(tenant);
-      this.setMessage(view.message);
-      await this.setSignedIn([view]);
-      await this.setState(view.state);
-      this.publishSignIns(tenants);
-      return [...view.nodes.values()];
+      return this.singleTenantRoots(tenants[0]);
     }
     const roots = new Map(tenants.map((tenant) => [tenant.key, new TenantNode(tenant)]));
     this.roots = roots;
@@ -193,7 +168,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.updateBadge();
     // Each tenant loads on its own and redraws its root when done: a slow or unreachable one holds up no other.
     for (const root of roots.values()) {
-      void this.loadView(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
+      void this.model.load(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
     }
     this.setMessage(undefined);
     await this.setState('loaded');
@@ -201,10 +176,18 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return [this.attention, ...roots.values()];
   }
 
-  dispose(): void {
-    this.changed.dispose();
-    this.signInsChanged.dispose();
-    this.tokensListed.dispose();
+  private async singleTenantRoots(tenant: TenantConnection): Promise<TreeNode[]> {
+    this.roots = new Map();
+    this.attention = undefined;
+    this.updateBadge();
+    await this.setState('loading');
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.authMode, tenant.authMode());
+    const view = await this.model.load(tenant);
+    this.setMessage(view.message);
+    await this.setSignedIn([view]);
+    await this.setState(view.state);
+    this.publishSignIns([tenant]);
+    return [...view.nodes.values()];
   }
 
   private tokenItemId(node: TokenNode): string {
@@ -216,6 +199,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return this.roots.size > 0 ? `${node.tenantKey}/${node.token.id}` : node.token.id;
   }
 
+  private appItemId(node: AppNode): string {
+    return `${this.tokenItemId(node.token)}/apps/${node.app.id}`;
+  }
+
   /** Redraws a tenant's root (its account or state, and its children from the listing just made), and Needs Attention. */
   private async showLoaded(root: TenantNode): Promise<void> {
     this.changed.fire(root);
@@ -223,37 +210,8 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.changed.fire(this.attention);
       this.updateBadge();
     }
-    this.publishSignIns(this.registry.list());
-    await this.setSignedIn([...this.views.values()]);
-  }
-
-  /** Lists one tenant's tokens, remembering the outcome for its root item and children. */
-  private loadView(connection: TenantConnection): Promise<TenantView> {
-    const load = this.listTenant(connection).then((view) => {
-      if (this.loads.get(connection.key) === load) {
-        this.views.set(connection.key, view);
-      }
-      return view;
-    });
-    this.loads.set(connection.key, load);
-    return load;
-  }
-
-  /** The tokens, across every tenant listed so far (in the view's order), that need attention. */
-  private attentionTokens(): AttentionTokenNode[] {
-    const now = Date.now();
-    const warningDays = readExpiryWarningDays();
-    return [...this.roots.values()].flatMap((root) =>
-      [...(this.views.get(root.tenantKey)?.nodes.values() ?? [])].flatMap((node) => {
-        const reasons = attentionReasons(node.token, now, warningDays);
-        return reasons.length > 0 ? [new AttentionTokenNode(node.token, root.tenantKey, root.connection.label, reasons)] : [];
-      }),
-    );
-  }
-
-  /** How many tenants' roots are still waiting for their listing. */
-  private loadingTenants(): number {
-    return [...this.roots.keys()].filter((key) => !this.views.has(key)).length;
+    this.publishSignIns(this.model.tenants());
+    await this.setSignedIn(this.model.allViews());
   }
 
   /** The view's badge counts the tokens under Needs Attention (several tenants only). */
@@ -261,147 +219,59 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (!this.view) {
       return;
     }
-    const count = this.attention ? this.attentionTokens().length : 0;
+    const count = this.attention ? this.model.attentionTokens(this.roots.values()).length : 0;
     this.view.badge = count > 0 ? { value: count, tooltip: l10n.t('{0} VPP tokens need attention', count) } : undefined;
   }
 
-  private async listTenant(connection: TenantConnection): Promise<TenantView> {
-    let view: TenantView;
-    try {
-      const tokens = await this.listings.run(async () =>
-        vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens()),
-      );
-      const locale = vscode.env.language || 'en';
-      const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token, connection.key)]));
-      if (nodes.size < tokens.length) {
-        // A tree item id must be unique, and one id is one token in Graph: show it once, and say so.
-        this.log.warn(`Graph listed ${tokens.length - nodes.size} token ids more than once; each is shown once.`);
-      }
-      view = { nodes, state: nodes.size > 0 ? 'loaded' : 'empty', account: await connection.account() };
-      this.tokensListed.fire({ tenantKey: connection.key, tokens });
-    } catch (error) {
-      view = { nodes: new Map(), ...this.failure(connection, error) };
-    }
-    return view;
-  }
-
   /**
-   * A token's apps and eBooks (with used/total licenses) and its recent action results, read when it is expanded.
-   * Each is read on its own: apps refused for want of a permission leave the recent actions shown, and the reverse.
+   * A token's apps, eBooks (only when it bought some) and recent actions; apps refused for want of a permission leave
+   * the recent actions shown, and the reverse.
    */
   private async tokenChildren(node: TokenNode): Promise<TreeNode[]> {
-    const view = this.views.get(node.tenantKey);
-    const connection = this.registry.get(node.tenantKey);
-    if (!connection || !view) {
-      const item = new vscode.TreeItem(l10n.t('This tenant is no longer configured. Refresh the view.'));
-      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-      item.contextValue = 'vppTokenError';
-      return [new LeafNode(item, node.tenantKey)];
-    }
-    const service = connection.service();
-    view.appsByToken ??= service.listVppApps().then(groupByTokenId);
-    view.eBooksByToken ??= service.listVppEBooks().then(groupByTokenId);
-    const pendingApps = view.appsByToken;
-    const pendingBooks = view.eBooksByToken;
-    const [apps, token, books] = await Promise.allSettled([pendingApps, service.getToken(node.token.id), pendingBooks]);
-    if (token.status === 'fulfilled') {
-      node.token = token.value;
+    const contents = await this.model.tokenContents(node);
+    if (!contents) {
+      return [new LeafNode(tenantGoneItem(), node.tenantKey)];
     }
     const itemId = this.tokenItemId(node);
-    const failed = (kind: 'apps' | 'actions', error: unknown) => {
-      this.log.warn(
-        `Could not read the ${kind === 'apps' ? 'apps' : 'recent actions'} of token ${plainText(node.token.id, 200)}: ${describeForLog(error)}`,
-      );
-      return new LeafNode(groupFailureItem(itemId, kind, error), node.tenantKey);
-    };
-    if (apps.status === 'rejected' && view.appsByToken === pendingApps) {
-      // Read again on the next expansion, not remembered as failed.
-      view.appsByToken = undefined;
-    }
-    if (books.status === 'rejected' && view.eBooksByToken === pendingBooks) {
-      view.eBooksByToken = undefined;
-    }
-    const appsNode =
-      apps.status === 'fulfilled'
-        ? new GroupNode(
-            'apps',
-            node,
-            (apps.value.get(node.token.id.toLowerCase()) ?? []).map((app) => new AppNode(app, node)),
-          )
-        : failed('apps', apps.reason);
-    const results = token.status === 'fulfilled' && Array.isArray(token.value.tokenActionResults) ? token.value.tokenActionResults : [];
-    const actionsNode =
-      token.status === 'fulfilled'
-        ? new GroupNode(
-            'actions',
-            node,
-            results.map((result, index) => new LeafNode(actionItem(itemId, index, result), node.tenantKey)),
-          )
-        : failed('actions', token.reason);
-    // Most tokens buy no eBooks: the group shows only when this one did. A failure to read them is only logged; the
-    // apps' item already names a missing permission, which is the same one.
-    if (books.status === 'rejected') {
-      this.log.warn(`Could not read the VPP eBooks of tenant ${connection.label}: ${describeForLog(books.reason)}`);
-    }
-    const tokenBooks = books.status === 'fulfilled' ? (books.value.get(node.token.id.toLowerCase()) ?? []) : [];
-    const booksNodes =
-      tokenBooks.length > 0
+    const leaf = (item: vscode.TreeItem) => new LeafNode(item, node.tenantKey);
+    const { apps, actions, books } = contents;
+    return [
+      apps.status === 'fulfilled' ? new GroupNode('apps', node, apps.value) : leaf(groupFailureItem(itemId, 'apps', apps.reason)),
+      ...(books.length > 0
         ? [
             new GroupNode(
               'ebooks',
               node,
-              tokenBooks.map((book) => new LeafNode(eBookItem(itemId, book), node.tenantKey)),
+              books.map((book) => leaf(eBookItem(itemId, book))),
             ),
           ]
-        : [];
-    return [appsNode, ...booksNodes, actionsNode];
+        : []),
+      actions.status === 'fulfilled'
+        ? new GroupNode(
+            'actions',
+            node,
+            actions.value.map((result, index) => leaf(actionItem(itemId, index, result))),
+          )
+        : leaf(groupFailureItem(itemId, 'actions', actions.reason)),
+    ];
   }
 
   /** An iOS app's licenses, read when it is expanded; a failure (a missing permission, say) shows in their place. */
   private async appChildren(node: AppNode): Promise<TreeNode[]> {
-    const connection = this.registry.get(node.tenantKey);
-    const appItemId = `${this.tokenItemId(node.token)}/apps/${node.app.id}`;
-    const message = (label: string, icon: string, tooltip?: string) => {
-      const item = new vscode.TreeItem(label);
-      item.id = `${appItemId}/licenses`;
-      item.iconPath = new vscode.ThemeIcon(icon, icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
-      item.tooltip = tooltip ?? label;
-      item.contextValue = 'vppAppLicensesMessage';
-      return [new LeafNode(item, node.tenantKey)];
-    };
-    if (!connection) {
-      return message(l10n.t('This tenant is no longer configured. Refresh the view.'), 'error');
+    const read = await this.model.appLicenses(node);
+    const message = (label: string, icon: 'info' | 'error', tooltip?: string) => [
+      new LeafNode(appLicensesMessageItem(this.appItemId(node), label, icon, tooltip), node.tenantKey),
+    ];
+    switch (read.kind) {
+      case 'tenantGone':
+        return message(l10n.t('This tenant is no longer configured. Refresh the view.'), 'error');
+      case 'failed':
+        return message(l10n.t('Licenses: could not be read'), 'error', read.error instanceof VppError ? read.error.message : undefined);
+      default:
+        return read.licenses.length > 0
+          ? read.licenses.map((license) => new LicenseNode(license, node))
+          : message(l10n.t('No licenses are assigned.'), 'info');
     }
-    try {
-      const licenses = await connection.service().listAssignedLicenses(node.app.id);
-      return licenses.length > 0
-        ? licenses.map((license) => new LicenseNode(license, node))
-        : message(l10n.t('No licenses are assigned.'), 'info');
-    } catch (error) {
-      this.log.warn(`Could not read the licenses of app ${plainText(node.app.id, 200)}: ${describeForLog(error)}`);
-      return message(l10n.t('Licenses: could not be read'), 'error', error instanceof VppError ? error.message : undefined);
-    }
-  }
-
-  private failure(connection: TenantConnection, error: unknown): Pick<TenantView, 'state' | 'message'> {
-    const failure = error instanceof VppError ? error : undefined;
-    const kind = failure?.kind;
-    this.log.info(`Token list of tenant ${connection.label} not loaded: ${describeForLog(error)}`);
-    if (kind === 'configuration') {
-      return { state: 'notConfigured', message: failure?.message };
-    }
-    if (kind === 'signInRequired' || kind === 'cancelled' || kind === 'unauthorized' || kind === 'consentRequired') {
-      const needsSecret = kind === 'signInRequired' && connection.authMode() === 'clientCredentials';
-      const message = kind === 'signInRequired' || kind === 'cancelled' ? undefined : failure?.message;
-      return { state: needsSecret ? 'needsSecret' : 'signedOut', message };
-    }
-    this.log.error(`Could not list the VPP tokens of tenant ${connection.label}: ${describeForLog(error)}`);
-    return { state: 'error', message: failure?.message ?? l10n.t('Could not list the VPP tokens. See the log for details.') };
-  }
-
-  /** The message the view shows above its items (a listing's failure, say), if any. */
-  viewMessage(): string | undefined {
-    return this.view?.message;
   }
 
   private setMessage(message: string | undefined): void {
@@ -413,7 +283,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   /** Who is signed in where: next to the view's title, and to the status bar item. */
   private publishSignIns(tenants: readonly TenantConnection[]): void {
     const signIns = tenants.map((tenant) => {
-      const view = this.views.get(tenant.key);
+      const view = this.model.view(tenant.key);
       return { tenant: tenant.label, account: view?.account, configured: view?.state !== 'notConfigured' };
     });
     if (this.view) {

@@ -1,0 +1,228 @@
+import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import { readExpiryWarningDays, readMaxConcurrentTenants } from '../config/vscodeSettings';
+import { describeForLog, VppError } from '../errors';
+import { groupByTokenId } from '../graph/licenses';
+import { AssignedLicenseRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
+import { VIEW_ID } from '../ids';
+import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
+import { TenantConnection } from '../tenants/tenantConnection';
+import { TenantRegistry } from '../tenants/tenantRegistry';
+import { plainText } from '../text';
+import { attentionReasons } from './expiry';
+import { sortTokens } from './tokenPresentation';
+import { AppNode, AttentionTokenNode, TenantNode, TenantView, TokenNode } from './treeNodes';
+
+/** What a token shows when expanded: its apps, its recent actions and its eBooks, each read on its own. */
+export interface TokenContents {
+  readonly apps: PromiseSettledResult<AppNode[]>;
+  readonly actions: PromiseSettledResult<NonNullable<VppTokenRecord['tokenActionResults']>>;
+  /** Empty when the eBooks could not be read: the apps' failure already names the same missing permission. */
+  readonly books: readonly VppEBookRecord[];
+}
+
+/** An iOS app's licenses as read when it is expanded. */
+export type AppLicenses =
+  | { readonly kind: 'read'; readonly licenses: readonly AssignedLicenseRecord[] }
+  | { readonly kind: 'failed'; readonly error: unknown }
+  | { readonly kind: 'tenantGone' };
+
+/**
+ * The data behind the tokens view: each tenant's listing (one in flight at a time per tenant, at most
+ * `intuneVpp.maxConcurrentTenants` at once), what a listing came to, a token's and an app's contents when expanded,
+ * and which tokens need attention. It builds no tree item and sets no context key: the provider does.
+ */
+export class TokenTreeModel implements vscode.Disposable {
+  /** Each tenant's last listing, by tenant key. */
+  private readonly views = new Map<string, TenantView>();
+  /** Each tenant's listing in flight or last made: children wait for it rather than list again. */
+  private readonly loads = new Map<string, Promise<TenantView>>();
+  /**
+   * Listings run at most `intuneVpp.maxConcurrentTenants` at a time (default 8): each signs in and reads every page,
+   * and a hundred at once would crowd the sign-in endpoint and the extension host; a slow one holds up no other.
+   */
+  private readonly listings = new ConcurrencyLimit(readMaxConcurrentTenants);
+  private readonly tokensListed = new vscode.EventEmitter<{ tenantKey: string; tokens: readonly VppTokenRecord[] }>();
+  /** Each tenant's tokens, after each listing that succeeded. */
+  readonly onDidListTokens = this.tokensListed.event;
+
+  constructor(
+    private readonly registry: TenantRegistry,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  tenants(): TenantConnection[] {
+    return this.registry.list();
+  }
+
+  connection(tenantKey: string): TenantConnection | undefined {
+    return this.registry.get(tenantKey);
+  }
+
+  /** Forgets every listing: the next reads list again. */
+  clear(): void {
+    this.views.clear();
+    this.loads.clear();
+  }
+
+  view(tenantKey: string): TenantView | undefined {
+    return this.views.get(tenantKey);
+  }
+
+  allViews(): TenantView[] {
+    return [...this.views.values()];
+  }
+
+  /** A tenant's listing: the last one made, the one in flight, or a new one. */
+  listed(connection: TenantConnection): Promise<TenantView> {
+    const view = this.views.get(connection.key);
+    return view ? Promise.resolve(view) : (this.loads.get(connection.key) ?? this.load(connection));
+  }
+
+  /** Lists one tenant's tokens again, remembering the outcome for its root item and children. */
+  load(connection: TenantConnection): Promise<TenantView> {
+    const load = this.listTenant(connection).then((view) => {
+      if (this.loads.get(connection.key) === load) {
+        this.views.set(connection.key, view);
+      }
+      return view;
+    });
+    this.loads.set(connection.key, load);
+    return load;
+  }
+
+  /** Re-reads one token in place; undefined when it is not listed or could not be read (then list its tenant again). */
+  async reread(tenantKey: string, id: string): Promise<TokenNode | undefined> {
+    const node = this.views.get(tenantKey)?.nodes.get(id);
+    const connection = this.registry.get(tenantKey);
+    if (!node || !connection) {
+      return undefined;
+    }
+    try {
+      node.token = await connection.service().getToken(id);
+      return node;
+    } catch (error) {
+      this.log.warn(`Could not refresh token ${plainText(id, 200)}: ${describeForLog(error)}`);
+      return undefined;
+    }
+  }
+
+  /** The tokens, across the given tenants listed so far (in their order), that need attention. */
+  attentionTokens(roots: Iterable<TenantNode>): AttentionTokenNode[] {
+    const now = Date.now();
+    const warningDays = readExpiryWarningDays();
+    return [...roots].flatMap((root) =>
+      [...(this.views.get(root.tenantKey)?.nodes.values() ?? [])].flatMap((node) => {
+        const reasons = attentionReasons(node.token, now, warningDays);
+        return reasons.length > 0 ? [new AttentionTokenNode(node.token, root.tenantKey, root.connection.label, reasons)] : [];
+      }),
+    );
+  }
+
+  /** How many of the given tenants are still waiting for their listing. */
+  loadingCount(tenantKeys: Iterable<string>): number {
+    return [...tenantKeys].filter((key) => !this.views.has(key)).length;
+  }
+
+  /**
+   * A token's apps and eBooks (read once per listing for the whole tenant) and its recent action results (read each
+   * time). A failure to read the apps or eBooks is not remembered: the next expansion reads them again.
+   */
+  async tokenContents(node: TokenNode): Promise<TokenContents | undefined> {
+    const view = this.views.get(node.tenantKey);
+    const connection = this.registry.get(node.tenantKey);
+    if (!connection || !view) {
+      return undefined;
+    }
+    const service = connection.service();
+    view.appsByToken ??= service.listVppApps().then(groupByTokenId);
+    view.eBooksByToken ??= service.listVppEBooks().then(groupByTokenId);
+    const pendingApps = view.appsByToken;
+    const pendingBooks = view.eBooksByToken;
+    const [apps, token, books] = await Promise.allSettled([pendingApps, service.getToken(node.token.id), pendingBooks]);
+    if (token.status === 'fulfilled') {
+      node.token = token.value;
+    }
+    if (apps.status === 'rejected') {
+      this.log.warn(`Could not read the apps of token ${plainText(node.token.id, 200)}: ${describeForLog(apps.reason)}`);
+      if (view.appsByToken === pendingApps) {
+        view.appsByToken = undefined;
+      }
+    }
+    if (books.status === 'rejected') {
+      this.log.warn(`Could not read the VPP eBooks of tenant ${connection.label}: ${describeForLog(books.reason)}`);
+      if (view.eBooksByToken === pendingBooks) {
+        view.eBooksByToken = undefined;
+      }
+    }
+    if (token.status === 'rejected') {
+      this.log.warn(`Could not read the recent actions of token ${plainText(node.token.id, 200)}: ${describeForLog(token.reason)}`);
+    }
+    const tokenId = node.token.id.toLowerCase();
+    return {
+      apps:
+        apps.status === 'fulfilled'
+          ? { status: 'fulfilled', value: (apps.value.get(tokenId) ?? []).map((app) => new AppNode(app, node)) }
+          : apps,
+      actions:
+        token.status === 'fulfilled'
+          ? { status: 'fulfilled', value: Array.isArray(token.value.tokenActionResults) ? token.value.tokenActionResults : [] }
+          : token,
+      books: books.status === 'fulfilled' ? (books.value.get(tokenId) ?? []) : [],
+    };
+  }
+
+  /** An iOS app's licenses, read when it is expanded. */
+  async appLicenses(node: AppNode): Promise<AppLicenses> {
+    const connection = this.registry.get(node.tenantKey);
+    if (!connection) {
+      return { kind: 'tenantGone' };
+    }
+    try {
+      return { kind: 'read', licenses: await connection.service().listAssignedLicenses(node.app.id) };
+    } catch (error) {
+      this.log.warn(`Could not read the licenses of app ${plainText(node.app.id, 200)}: ${describeForLog(error)}`);
+      return { kind: 'failed', error };
+    }
+  }
+
+  dispose(): void {
+    this.tokensListed.dispose();
+  }
+
+  private async listTenant(connection: TenantConnection): Promise<TenantView> {
+    try {
+      const tokens = await this.listings.run(async () =>
+        vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens()),
+      );
+      const locale = vscode.env.language || 'en';
+      const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token, connection.key)]));
+      if (nodes.size < tokens.length) {
+        // A tree item id must be unique, and one id is one token in Graph: show it once, and say so.
+        this.log.warn(`Graph listed ${tokens.length - nodes.size} token ids more than once; each is shown once.`);
+      }
+      const view: TenantView = { nodes, state: nodes.size > 0 ? 'loaded' : 'empty', account: await connection.account() };
+      this.tokensListed.fire({ tenantKey: connection.key, tokens });
+      return view;
+    } catch (error) {
+      return { nodes: new Map(), ...this.failure(connection, error) };
+    }
+  }
+
+  /** What a failed listing shows: the sign-in it needs, the setting it lacks, or the error. */
+  private failure(connection: TenantConnection, error: unknown): Pick<TenantView, 'state' | 'message'> {
+    const failure = error instanceof VppError ? error : undefined;
+    const kind = failure?.kind;
+    this.log.info(`Token list of tenant ${connection.label} not loaded: ${describeForLog(error)}`);
+    if (kind === 'configuration') {
+      return { state: 'notConfigured', message: failure?.message };
+    }
+    if (kind === 'signInRequired' || kind === 'cancelled' || kind === 'unauthorized' || kind === 'consentRequired') {
+      const needsSecret = kind === 'signInRequired' && connection.authMode() === 'clientCredentials';
+      const message = kind === 'signInRequired' || kind === 'cancelled' ? undefined : failure?.message;
+      return { state: needsSecret ? 'needsSecret' : 'signedOut', message };
+    }
+    this.log.error(`Could not list the VPP tokens of tenant ${connection.label}: ${describeForLog(error)}`);
+    return { state: 'error', message: failure?.message ?? l10n.t('Could not list the VPP tokens. See the log for details.') };
+  }
+}
