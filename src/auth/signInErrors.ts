@@ -40,6 +40,38 @@ export function signInError(error: unknown): VppError {
     return new VppError('redirected', plainText(errorMessage, 400));
   }
   const code = /AADSTS(\d+)/.exec(message)?.[1];
+  const refused = entraRefusal(code, message);
+  if (refused) {
+    return refused;
+  }
+  const status = typeof msal.status === 'number' ? msal.status : undefined;
+  if (status === 429) {
+    return new VppError('throttled', l10n.t('The sign-in service is throttling requests (429). Try again in a minute.'), { status });
+  }
+  if (status !== undefined && status >= 500) {
+    return new VppError('server', l10n.t('The sign-in service had a server error ({0}). Try again in a few minutes.', status), { status });
+  }
+  if (errorCode === 'network_error') {
+    return new VppError(
+      'network',
+      l10n.t('Could not reach the sign-in service. Check the network connection, proxy and the cloud setting.'),
+    );
+  }
+  if (errorCode === 'token_parsing_error' || errorCode === 'invalid_json') {
+    return new VppError('malformed', l10n.t('The sign-in service sent an answer that could not be used. Try again.'));
+  }
+  const reason = plainText(errorMessage || (error instanceof Error ? error.message : String(error)));
+  return new VppError(
+    'unauthorized',
+    typeof errorCode === 'string' && errorCode
+      ? l10n.t('Sign-in failed ({0}): {1}', plainText(errorCode, 60), reason)
+      : l10n.t('Sign-in failed: {0}', reason),
+    code ? { code: `AADSTS${code}` } : {},
+  );
+}
+
+/** What Microsoft Entra ID refused, by its AADSTS code or the device-code flow's error: undefined when neither says. */
+function entraRefusal(code: string | undefined, message: string): VppError | undefined {
   if (code && CONSENT_CODES.has(code)) {
     return new VppError(
       'consentRequired',
@@ -77,28 +109,5 @@ export function signInError(error: unknown): VppError {
       l10n.t('The sign-in service asked to slow down. Wait a minute, then run "Intune VPP: Sign In" again.'),
     );
   }
-  const status = typeof msal.status === 'number' ? msal.status : undefined;
-  if (status === 429) {
-    return new VppError('throttled', l10n.t('The sign-in service is throttling requests (429). Try again in a minute.'), { status });
-  }
-  if (status !== undefined && status >= 500) {
-    return new VppError('server', l10n.t('The sign-in service had a server error ({0}). Try again in a few minutes.', status), { status });
-  }
-  if (errorCode === 'network_error') {
-    return new VppError(
-      'network',
-      l10n.t('Could not reach the sign-in service. Check the network connection, proxy and the cloud setting.'),
-    );
-  }
-  if (errorCode === 'token_parsing_error' || errorCode === 'invalid_json') {
-    return new VppError('malformed', l10n.t('The sign-in service sent an answer that could not be used. Try again.'));
-  }
-  const reason = plainText(errorMessage || (error instanceof Error ? error.message : String(error)));
-  return new VppError(
-    'unauthorized',
-    typeof errorCode === 'string' && errorCode
-      ? l10n.t('Sign-in failed ({0}): {1}', plainText(errorCode, 60), reason)
-      : l10n.t('Sign-in failed: {0}', reason),
-    code ? { code: `AADSTS${code}` } : {},
-  );
+  return undefined;
 }

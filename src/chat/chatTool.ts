@@ -114,8 +114,11 @@ export function failureText(error: unknown): string {
   return 'an unexpected error; see the Intune VPP log';
 }
 
+/** A read that may have failed: its value, or the error, to say why a part is missing. */
+export type Settled<T> = { readonly value: T } | { readonly error: unknown };
+
 /** A read that may fail without failing the whole answer: its value, or its error (also one thrown before it started). */
-export async function settle<T>(read: () => Promise<T>): Promise<{ value: T } | { error: unknown }> {
+export async function settle<T>(read: () => Promise<T>): Promise<Settled<T>> {
   try {
     return { value: await read() };
   } catch (error) {

@@ -2,10 +2,10 @@ import * as l10n from '@vscode/l10n';
 import { ActionResult } from '../graph/actionResults';
 import { appsOf, groupByTokenId, licenseTotals } from '../graph/licenses';
 import { appsOfTokens } from '../commands/licenses/licenseImpact';
-import { VppTokenRecord } from '../graph/vppRecords';
+import { VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 import { TOOLS } from '../ids';
 import { tokenLabel } from '../tree/tokenPresentation';
-import { ChatTool, ChatToolDeps, failureText, inputObject, oneTenant, optionalText, requiredText, settle } from './chatTool';
+import { ChatTool, ChatToolDeps, failureText, inputObject, oneTenant, optionalText, requiredText, settle, Settled } from './chatTool';
 import { expiryCell, lastSyncCell } from './listTokensTool';
 import { actionOutcome, bare, BoundedText, countCell, DATA_NOTICE, day, quoted } from './toolText';
 
@@ -49,50 +49,9 @@ export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
       const out = new BoundedText();
       out.line(DATA_NOTICE);
       tokenLines(token, tenant.label, now).forEach((line) => out.line(line));
-      const narrow = 'Ask intuneVpp_findAppLicenses about one app.';
-      if ('value' in apps) {
-        const totals = licenseTotals(apps.value);
-        out.line(`Apps bought with this token: ${totals.apps}; licenses used ${totals.used} of ${totals.total}.`);
-        out.table(
-          ['app', 'bundle id', 'platform', 'used', 'total'],
-          apps.value.map((app) => [
-            quoted(app.displayName),
-            quoted(app.bundleId),
-            bare(app.platform),
-            countCell(app.usedLicenseCount),
-            countCell(app.totalLicenseCount),
-          ]),
-          narrow,
-        );
-      } else {
-        out.line(`Apps: not read, ${failureText(apps.error)}.`);
-      }
-      if ('value' in books) {
-        const totals = licenseTotals(books.value);
-        out.line(`eBooks bought with this token: ${totals.apps}; licenses used ${totals.used} of ${totals.total}.`);
-        out.table(
-          ['eBook', 'used', 'total'],
-          books.value.map((book) => [quoted(book.displayName), countCell(book.usedLicenseCount), countCell(book.totalLicenseCount)]),
-          narrow,
-        );
-      } else {
-        out.line(`eBooks: not read, ${failureText(books.error)}.`);
-      }
-      const actions = recentActions(token);
-      out.line(actions.length > 0 ? `Recent actions, newest first:` : 'Recent actions: none reported.');
-      if (actions.length > 0) {
-        out.table(
-          ['action', 'started', 'last updated', 'outcome'],
-          actions.map((action) => [
-            quoted(action.actionName, 60),
-            day(action.startDateTime),
-            day(action.lastUpdatedDateTime),
-            actionOutcome(action),
-          ]),
-          'Older actions are not shown.',
-          MAX_ACTIONS,
-        );
-      }
+      appLines(out, apps);
+      bookLines(out, books);
+      actionLines(out, token);
       return out.toString();
     },
   };
@@ -102,4 +61,61 @@ export function tokenDetailsTool(deps: ChatToolDeps): ChatTool {
 function recentActions(token: VppTokenRecord): ActionResult[] {
   const started = (action: ActionResult) => Date.parse(action.startDateTime ?? '') || 0;
   return [...((token.tokenActionResults ?? []) as ActionResult[])].sort((a, b) => started(b) - started(a));
+}
+
+const NARROW = 'Ask intuneVpp_findAppLicenses about one app.';
+
+/** The token's apps as a table, with their licenses, or why they were not read. */
+function appLines(out: BoundedText, apps: Settled<VppAppRecord[]>): void {
+  if (!('value' in apps)) {
+    out.line(`Apps: not read, ${failureText(apps.error)}.`);
+    return;
+  }
+  const totals = licenseTotals(apps.value);
+  out.line(`Apps bought with this token: ${totals.apps}; licenses used ${totals.used} of ${totals.total}.`);
+  out.table(
+    ['app', 'bundle id', 'platform', 'used', 'total'],
+    apps.value.map((app) => [
+      quoted(app.displayName),
+      quoted(app.bundleId),
+      bare(app.platform),
+      countCell(app.usedLicenseCount),
+      countCell(app.totalLicenseCount),
+    ]),
+    NARROW,
+  );
+}
+
+/** The token's eBooks as a table, or why they were not read. */
+function bookLines(out: BoundedText, books: Settled<VppEBookRecord[]>): void {
+  if (!('value' in books)) {
+    out.line(`eBooks: not read, ${failureText(books.error)}.`);
+    return;
+  }
+  const totals = licenseTotals(books.value);
+  out.line(`eBooks bought with this token: ${totals.apps}; licenses used ${totals.used} of ${totals.total}.`);
+  out.table(
+    ['eBook', 'used', 'total'],
+    books.value.map((book) => [quoted(book.displayName), countCell(book.usedLicenseCount), countCell(book.totalLicenseCount)]),
+    NARROW,
+  );
+}
+
+/** The token's recent actions, newest first. */
+function actionLines(out: BoundedText, token: VppTokenRecord): void {
+  const actions = recentActions(token);
+  out.line(actions.length > 0 ? `Recent actions, newest first:` : 'Recent actions: none reported.');
+  if (actions.length > 0) {
+    out.table(
+      ['action', 'started', 'last updated', 'outcome'],
+      actions.map((action) => [
+        quoted(action.actionName, 60),
+        day(action.startDateTime),
+        day(action.lastUpdatedDateTime),
+        actionOutcome(action),
+      ]),
+      'Older actions are not shown.',
+      MAX_ACTIONS,
+    );
+  }
 }

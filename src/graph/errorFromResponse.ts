@@ -119,8 +119,12 @@ export function errorFromResponse(response: FailedResponse): VppError {
     retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
   };
   const because = serverMessage ? ` ${l10n.t('Intune said: {0}', serverMessage)}` : '';
-  const status = response.status;
+  return errorForStatus(response, because, details);
+}
 
+/** The error of each status, with what Intune said (`because`) where it helps. */
+function errorForStatus(response: FailedResponse, because: string, details: RequestDetails): VppError {
+  const status = response.status;
   if (status === 400) {
     return new VppError('badRequest', l10n.t('Microsoft Graph refused the request as invalid (400).') + because, details);
   }

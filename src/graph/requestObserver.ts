@@ -70,18 +70,7 @@ export class RequestObserver implements Middleware {
     const url = requestUrl(context);
     const method = requestMethod(context);
     const path = describePath(url);
-    if (url.origin !== this.graphOrigin) {
-      this.log.error(`${method} to ${url.host} refused: not the configured Microsoft Graph (${this.graphOrigin})`);
-      throw new VppError(
-        'blocked',
-        l10n.t(
-          'A request to {0} was refused: only the configured Microsoft Graph ({1}) receives your sign-in.',
-          url.host,
-          this.graphOrigin,
-        ),
-        { method, path },
-      );
-    }
+    this.refuseOtherOrigins(url, method, path);
     // Each attempt, retries included, has its own id: the log can then tell which attempt reached Intune.
     const clientRequestId = randomUUID();
     setRequestHeader(context, 'client-request-id', clientRequestId);
@@ -93,32 +82,9 @@ export class RequestObserver implements Middleware {
     try {
       await this.next.execute(context);
     } catch (error) {
-      if (error instanceof VppError) {
-        throw error;
-      }
-      const elapsed = Date.now() - started;
-      if (callerSignal?.aborted) {
-        this.log.info(`${method} ${path} cancelled after ${elapsed} ms (client-request-id ${clientRequestId})`);
-        throw new VppError('cancelled', l10n.t('The request was cancelled.'), { method, path, clientRequestId });
-      }
-      if (timeout.aborted) {
-        this.log.error(`${method} ${path} timed out after ${elapsed} ms (client-request-id ${clientRequestId})`);
-        throw new VppError(
-          'timeout',
-          l10n.t(
-            'Microsoft Graph did not answer within {0} seconds. Try again, or raise the setting intuneVpp.requestTimeoutSeconds.',
-            Math.round(this.timeoutMs / 1000),
-          ),
-          { method, path, clientRequestId },
-        );
-      }
-      const cause = describeNetworkFailure(error);
-      this.log.error(`${method} ${path} failed: ${plainText(cause, 200)} (client-request-id ${clientRequestId})`);
-      throw new VppError(
-        'network',
-        l10n.t('Could not reach Microsoft Graph at {0} ({1}). Check the network connection, proxy and the cloud setting.', url.host, cause),
-        { method, path, clientRequestId },
-      );
+      throw error instanceof VppError
+        ? error
+        : this.failureOf(error, { method, path, url, clientRequestId }, { callerSignal, timeout, elapsed: Date.now() - started });
     }
     // A retry passes through here again with these options: it must get the caller's signal, not this attempt's
     // timeout, which may have fired while the retry waited.
@@ -127,6 +93,56 @@ export class RequestObserver implements Middleware {
     if (!response) {
       return;
     }
+    await this.checkAnswer(response, { method, path, url, clientRequestId }, started);
+  }
+
+  /** Only the configured Graph receives the sign-in: any other origin is refused before anything is sent. */
+  private refuseOtherOrigins(url: URL, method: string, path: string): void {
+    if (url.origin === this.graphOrigin) {
+      return;
+    }
+    this.log.error(`${method} to ${url.host} refused: not the configured Microsoft Graph (${this.graphOrigin})`);
+    throw new VppError(
+      'blocked',
+      l10n.t('A request to {0} was refused: only the configured Microsoft Graph ({1}) receives your sign-in.', url.host, this.graphOrigin),
+      { method, path },
+    );
+  }
+
+  /** A request that got no answer: cancelled by the caller, timed out, or the network failed. */
+  private failureOf(
+    error: unknown,
+    request: Attempt,
+    why: { readonly callerSignal: AbortSignal | undefined; readonly timeout: AbortSignal; readonly elapsed: number },
+  ): VppError {
+    const { method, path, url, clientRequestId } = request;
+    if (why.callerSignal?.aborted) {
+      this.log.info(`${method} ${path} cancelled after ${why.elapsed} ms (client-request-id ${clientRequestId})`);
+      return new VppError('cancelled', l10n.t('The request was cancelled.'), { method, path, clientRequestId });
+    }
+    if (why.timeout.aborted) {
+      this.log.error(`${method} ${path} timed out after ${why.elapsed} ms (client-request-id ${clientRequestId})`);
+      return new VppError(
+        'timeout',
+        l10n.t(
+          'Microsoft Graph did not answer within {0} seconds. Try again, or raise the setting intuneVpp.requestTimeoutSeconds.',
+          Math.round(this.timeoutMs / 1000),
+        ),
+        { method, path, clientRequestId },
+      );
+    }
+    const cause = describeNetworkFailure(error);
+    this.log.error(`${method} ${path} failed: ${plainText(cause, 200)} (client-request-id ${clientRequestId})`);
+    return new VppError(
+      'network',
+      l10n.t('Could not reach Microsoft Graph at {0} ({1}). Check the network connection, proxy and the cloud setting.', url.host, cause),
+      { method, path, clientRequestId },
+    );
+  }
+
+  /** Logs the answer with its ids; a redirect is refused, never followed. */
+  private async checkAnswer(response: Response, request: Attempt, started: number): Promise<void> {
+    const { method, path, url, clientRequestId } = request;
     const ids = `request-id ${logSafeId(response.headers.get('request-id')) ?? '-'}, client-request-id ${clientRequestId}`;
     if (response.status >= 300 && response.status < 400) {
       const target = redirectTarget(response, url);
@@ -149,6 +165,14 @@ export class RequestObserver implements Middleware {
       this.log.trace(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms (${ids})`);
     }
   }
+}
+
+/** One attempt of a request, as its log lines and errors name it. */
+interface Attempt {
+  readonly method: string;
+  readonly path: string;
+  readonly url: URL;
+  readonly clientRequestId: string;
 }
 
 /** The host a redirect points to, for the message: only the host, never a path or query that may carry data. */

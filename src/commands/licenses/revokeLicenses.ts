@@ -11,7 +11,7 @@ import { rethrowGone, tenantLines } from '../confirmations';
 import { RevokesInFlight } from './revokesInFlight';
 import { CONSEQUENCES, optionLines, revokeOptionItems } from './revokeWording';
 import { revokeWrite, watchingResult } from '../writes/writeKinds';
-import { runWrite } from '../writes/writePipeline';
+import { runWrite, WriteWords } from '../writes/writePipeline';
 
 /** What the revoke touches, in one line for its confirmation. */
 async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {
@@ -82,6 +82,30 @@ export type RevokeOutcome =
   | { readonly kind: 'leftUnconfirmed' }
   | { readonly kind: 'accepted'; readonly result?: ActionResult };
 
+/** What a revoke's progress, lost answer and second confirmation say. */
+function revokeWords(context: TenantContext, label: string, options: RevokeLicensesOptions): WriteWords {
+  return {
+    title: l10n.t('Revoking the licenses of "{0}"…', label),
+    checkTitle: l10n.t('Checking the revoke of the licenses of "{0}"…', label),
+    lostAnswer: l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it"),
+    unconfirmed: (reason) =>
+      l10n.t('The revoke of the licenses of "{0}" is not confirmed: the token shows no new revoke. {1}', label, reason),
+    sendAgain: {
+      message: l10n.t('Send the revoke of the licenses of "{0}" again?', label),
+      detail: [
+        ...tenantLines(context),
+        l10n.t(
+          'The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.',
+        ),
+        '',
+        ...optionLines(options),
+        '',
+        CONSEQUENCES(),
+      ].join('\n'),
+    },
+  };
+}
+
 /**
  * Revokes the licenses of one token: asks for the options unless they are given, always confirms in a modal, then
  * posts once, reconciles a lost answer by reading, and tells the admin the outcome.
@@ -118,31 +142,7 @@ export async function revokeToken(
   let outcome: ActionResult | undefined;
   try {
     const write = revokeWrite(context, token, options);
-    const done = await runWrite(
-      context,
-      write,
-      {
-        title: l10n.t('Revoking the licenses of "{0}"…', label),
-        checkTitle: l10n.t('Checking the revoke of the licenses of "{0}"…', label),
-        lostAnswer: l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it"),
-        unconfirmed: (reason) =>
-          l10n.t('The revoke of the licenses of "{0}" is not confirmed: the token shows no new revoke. {1}', label, reason),
-        sendAgain: {
-          message: l10n.t('Send the revoke of the licenses of "{0}" again?', label),
-          detail: [
-            ...tenantLines(context),
-            l10n.t(
-              'The earlier attempt may have reached Intune although it was not confirmed: sending again can revoke twice and notify devices twice.',
-            ),
-            '',
-            ...optionLines(options),
-            '',
-            CONSEQUENCES(),
-          ].join('\n'),
-        },
-      },
-      watchingResult(context, write),
-    );
+    const done = await runWrite(context, write, revokeWords(context, label, options), watchingResult(context, write));
     if (!done) {
       return { kind: 'leftUnconfirmed' };
     }

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { checkTokenFile, MAX_TOKEN_FILE_BYTES, TokenFile } from '../../graph/vppTokenFile';
+import { VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { runSteps } from '../../ui/multiStepInput';
@@ -35,12 +36,22 @@ export function fileLines(file: TokenFile, locale: string): string[] {
       ];
 }
 
+/** What an add sends, secret blob included: kept in memory only until the POST. */
+interface AddFields {
+  readonly token: string;
+  readonly displayName: string;
+  readonly appleId: string;
+  readonly countryOrRegion: string;
+  readonly vppTokenAccountType: 'business' | 'education';
+  readonly automaticallyUpdateApps: boolean;
+  readonly dataSharingConsentGranted: true;
+}
+
 /**
  * "Add VPP Token…": the `.vpptoken` file, then its settings (Back goes to the step before), the data-sharing
  * consent, a confirmation, and one POST. A token added for a location that already has one is explained.
  */
 export async function addToken(context: TenantContext, locale: string): Promise<void> {
-  const title = l10n.t('Add VPP Token');
   const file = await pickTokenFile(
     context,
     l10n.t('Add VPP Token: choose the token file (.vpptoken) from Apple Business or School Manager'),
@@ -48,6 +59,20 @@ export async function addToken(context: TenantContext, locale: string): Promise<
   if (!file) {
     return;
   }
+  const fields = await askSettings(context, file, locale);
+  if (!fields || !(await confirmAdd(context, file, fields, locale))) {
+    return;
+  }
+  const added = await sendAdd(context, fields);
+  if (added) {
+    context.tree.refresh();
+    await reportAdded(context, added, locale);
+  }
+}
+
+/** The settings steps, with where the token was downloaded first; undefined (after saying why) without the consent. */
+async function askSettings(context: TenantContext, file: TokenFile, locale: string): Promise<AddFields | undefined> {
+  const title = l10n.t('Add VPP Token');
   const draft = await runSteps<AddDraft>(
     [
       {
@@ -67,16 +92,17 @@ export async function addToken(context: TenantContext, locale: string): Promise<
     { displayName: file.organization ?? '', automaticallyUpdateApps: true },
   );
   if (!draft) {
-    return;
+    return undefined;
   }
   if (!draft.dataSharingConsentGranted) {
-    return context.ui.info(
+    await context.ui.info(
       l10n.t(
         'Nothing was added: Intune needs the consent to share user and device information with Apple to manage the apps of a VPP token.',
       ),
     );
+    return undefined;
   }
-  const fields = {
+  return {
     token: file.encoded,
     displayName: draft.displayName ?? '',
     appleId: draft.appleId ?? '',
@@ -85,6 +111,9 @@ export async function addToken(context: TenantContext, locale: string): Promise<
     automaticallyUpdateApps: draft.automaticallyUpdateApps ?? false,
     dataSharingConsentGranted: true,
   };
+}
+
+function confirmAdd(context: TenantContext, file: TokenFile, fields: AddFields, locale: string): Promise<boolean> {
   const detail = [
     ...tenantLines(context),
     ...fileLines(file, locale),
@@ -94,31 +123,32 @@ export async function addToken(context: TenantContext, locale: string): Promise<
     l10n.t('Update apps automatically: {0}', yesNo(fields.automaticallyUpdateApps)),
     l10n.t('Data sharing with Apple: {0}', l10n.t('I agree')),
   ].join('\n');
-  if (!(await context.ui.confirm(l10n.t('Add the VPP token "{0}" to Intune?', fields.displayName), detail, l10n.t('Add Token')))) {
-    return;
-  }
-  const added = (
-    await runWrite(context, createWrite(context, fields), {
-      title: l10n.t('Adding the VPP token "{0}"…', fields.displayName),
-      lostAnswer: TENANT_LOST_ANSWER(),
-      unconfirmed: (reason) =>
-        l10n.t(
-          'Adding the VPP token "{0}" is not confirmed: the tenant shows no new token with its Apple ID. {1}',
-          fields.displayName,
-          reason,
-        ),
-      sendAgain: {
-        message: l10n.t('Add the VPP token "{0}" again?', fields.displayName),
-        detail: l10n.t(
-          'The earlier attempt may have reached Intune although it was not confirmed: adding again can make a second token for the same location, which Intune marks as a duplicate.',
-        ),
-      },
-    })
-  )?.value;
-  if (!added) {
-    return;
-  }
-  context.tree.refresh();
+  return context.ui.confirm(l10n.t('Add the VPP token "{0}" to Intune?', fields.displayName), detail, l10n.t('Add Token'));
+}
+
+/** The one POST, through the write pipeline; the token Intune made, or undefined when not confirmed. */
+async function sendAdd(context: TenantContext, fields: AddFields): Promise<VppTokenRecord | undefined> {
+  const written = await runWrite(context, createWrite(context, fields), {
+    title: l10n.t('Adding the VPP token "{0}"…', fields.displayName),
+    lostAnswer: TENANT_LOST_ANSWER(),
+    unconfirmed: (reason) =>
+      l10n.t(
+        'Adding the VPP token "{0}" is not confirmed: the tenant shows no new token with its Apple ID. {1}',
+        fields.displayName,
+        reason,
+      ),
+    sendAgain: {
+      message: l10n.t('Add the VPP token "{0}" again?', fields.displayName),
+      detail: l10n.t(
+        'The earlier attempt may have reached Intune although it was not confirmed: adding again can make a second token for the same location, which Intune marks as a duplicate.',
+      ),
+    },
+  });
+  return written?.value;
+}
+
+/** Added, with its expiry; or added as a duplicate of the location's token, and what to do instead. */
+async function reportAdded(context: TenantContext, added: VppTokenRecord, locale: string): Promise<void> {
   if (added.state === 'duplicateLocationId') {
     await context.ui.error(
       l10n.t(

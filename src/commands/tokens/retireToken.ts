@@ -97,6 +97,14 @@ function remainingLines(apps: readonly VppAppRecord[] | undefined): string[] {
     );
 }
 
+/** What a retire goes on with once confirmed: the revoke it continues, or the options of the one it sends. */
+type RetirePlan =
+  | { readonly running: ActionResult; readonly options?: undefined }
+  | { readonly running?: undefined; readonly options: RevokeLicensesOptions };
+
+/** The licenses' watch, or why no revoke could be watched. */
+type RetireWatch = Watched | { readonly end: 'unconfirmed'; readonly reason: string };
+
 /**
  * "Retire Token…": revoke the token's licenses (options picked once), watch them fall under one cancellable
  * progress, then delete the token after a final confirmation, and one report at the end. A revoke the token shows
@@ -120,70 +128,19 @@ export async function retireToken(
     const token = await context.ui.withProgress(l10n.t('Reading the VPP token "{0}"…', label), (progress) =>
       context.service().getToken(picked.id, progress.signal),
     );
-    const running = revokeToContinue(token, context.now());
     const reading = await readLicensesBeforeDelete(context, token);
-    const steps = l10n.t(
-      'Retiring revokes the licenses, watches them fall, and then, after a last confirmation, deletes the token from Intune.',
-    );
-    let options: RevokeLicensesOptions | undefined;
-    if (running) {
-      const detail = [
-        ...tenantLines(context),
-        l10n.t(
-          'A revoke of its licenses started on {0} ({1}); no new revoke is sent.',
-          dateText(running.startDateTime, locale),
-          describeActionResult(running),
-        ),
-        reading.line,
-        '',
-        steps,
-      ].join('\n');
-      if (!(await context.ui.confirm(l10n.t('Continue retiring the VPP token "{0}"?', label), detail, l10n.t('Continue')))) {
-        return;
-      }
-    } else {
-      options = await chooseOptions(context, l10n.t('Retire "{0}": revoke options', label));
-      if (!options) {
-        return;
-      }
-      const detail = [...tenantLines(context), reading.line, ...optionLines(options), '', steps, CONSEQUENCES()].join('\n');
-      if (!(await context.ui.confirm(l10n.t('Retire the VPP token "{0}"?', label), detail, l10n.t('Retire Token')))) {
-        return;
-      }
+    const plan = await confirmRetire(context, token, reading.line, locale);
+    if (!plan) {
+      return;
     }
     if (inFlight.has(token.id)) {
       return context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
     }
-    inFlight.add(token.id);
-    let watched: Watched | { end: 'unconfirmed'; reason: string };
     const startedAt = context.now();
+    inFlight.add(token.id);
+    let watched: RetireWatch;
     try {
-      watched = await context.ui.withProgress(
-        l10n.t('Retiring the VPP token "{0}"…', label),
-        async (progress) => {
-          const signal = watchSignal(context, progress.signal);
-          let revoke: { snapshot: ActionSnapshot; sentAt: number; write?: string };
-          if (running || !options) {
-            revoke = { snapshot: new Set(), sentAt: Date.parse(running?.startDateTime ?? '') || startedAt };
-          } else {
-            const write = revokeWrite(context, token, options);
-            const sent = await sendAndSettle(context, write, progress.signal, signal, () =>
-              progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it")),
-            );
-            if (sent.kind === 'unconfirmed') {
-              return { end: 'unconfirmed' as const, reason: sent.reason };
-            }
-            revoke = { snapshot: revokeSnapshot(sent.evidence), sentAt: sent.sentAt, write: sent.write };
-          }
-          progress.report(l10n.t('Intune accepted the revoke; watching the licenses fall (Cancel stops watching, not the revoke)'));
-          const watchedLicenses = await watchLicenses(context, token, revoke, signal, (message) => progress.report(message));
-          if (revoke.write && watchedLicenses.result) {
-            await context.journal.outcome(revoke.write, { outcome: 'accepted', result: describeActionResult(watchedLicenses.result) });
-          }
-          return watchedLicenses;
-        },
-        true,
-      );
+      watched = await revokeAndWatch(context, token, plan, startedAt);
     } finally {
       inFlight.delete(token.id);
     }
@@ -198,54 +155,144 @@ export async function retireToken(
       );
       return;
     }
-    const remaining = remainingLines(watched.apps);
-    const used = watched.apps ? licenseTotals(watched.apps).used : undefined;
-    let deleted = false;
-    if (watched.end !== 'stopped') {
-      const explanation = deleteConsequences();
-      const confirmed =
-        used === 0
-          ? await context.ui.confirm(
-              l10n.t('Delete the VPP token "{0}" now? Its licenses are revoked.', label),
-              [...tenantLines(context), explanation].join('\n'),
-              l10n.t('Delete Token'),
-            )
-          : await context.ui.confirm(
-              used === undefined
-                ? l10n.t('Delete the VPP token "{0}"? Its licenses could not be read.', label)
-                : l10n.t('Delete the VPP token "{0}" with {1} licenses still used?', label, used),
-              [
-                ...tenantLines(context),
-                ...(watched.result ? [l10n.t('Revoke: {0}', describeActionResult(watched.result))] : []),
-                ...(remaining.length > 0 ? [l10n.t('Still used:'), ...remaining] : []),
-                '',
-                explanation,
-              ].join('\n'),
-              l10n.t('Delete Anyway'),
-            );
-      deleted = confirmed && (await deleteOnce(context, token, label));
-    }
+    const deleted = watched.end !== 'stopped' && (await confirmDelete(context, token, watched));
     context.tree.refresh();
-    await context.ui.showReport(
-      l10n.t('Retire VPP token "{0}"', label),
-      [
-        ...tenantLines(context),
-        l10n.t('Token: {0} ({1})', label, plainText(token.id, 200)),
-        running
-          ? l10n.t('Revoke: continued the one started on {0}', dateText(running.startDateTime, locale))
-          : l10n.t('Revoke: sent once on {0}', new Date(startedAt).toISOString()),
-        l10n.t('Revoke outcome: {0}', watched.result ? describeActionResult(watched.result) : l10n.t('not reported by Intune yet')),
-        l10n.t('Licenses used before: {0}', reading.impact ? reading.impact.used : '-'),
-        l10n.t('Licenses used now: {0}', used ?? '-'),
-        ...remaining.map((line) => `  ${line}`),
-        watched.end === 'stopped'
-          ? l10n.t('Deleted: no, the watch was stopped. The revoke goes on in Intune; run Retire Token… again to continue.')
-          : deleted
-            ? l10n.t('Deleted: yes')
-            : l10n.t('Deleted: no'),
-      ].join('\n'),
-    );
+    await reportRetire(context, token, { plan, startedAt, watched, deleted, usedBefore: reading.impact?.used, locale });
   } catch (error) {
-    rethrowGone(context, label, error);
+    rethrowGone(context, tokenLabel(picked), error);
   }
+}
+
+/** Asks once: to continue the revoke the token shows, or (options picked) to send one. Undefined when declined. */
+async function confirmRetire(
+  context: TenantContext,
+  token: VppTokenRecord,
+  impactLine: string,
+  locale: string,
+): Promise<RetirePlan | undefined> {
+  const label = tokenLabel(token);
+  const steps = l10n.t(
+    'Retiring revokes the licenses, watches them fall, and then, after a last confirmation, deletes the token from Intune.',
+  );
+  const running = revokeToContinue(token, context.now());
+  if (running) {
+    const detail = [
+      ...tenantLines(context),
+      l10n.t(
+        'A revoke of its licenses started on {0} ({1}); no new revoke is sent.',
+        dateText(running.startDateTime, locale),
+        describeActionResult(running),
+      ),
+      impactLine,
+      '',
+      steps,
+    ].join('\n');
+    const confirmed = await context.ui.confirm(l10n.t('Continue retiring the VPP token "{0}"?', label), detail, l10n.t('Continue'));
+    return confirmed ? { running } : undefined;
+  }
+  const options = await chooseOptions(context, l10n.t('Retire "{0}": revoke options', label));
+  if (!options) {
+    return undefined;
+  }
+  const detail = [...tenantLines(context), impactLine, ...optionLines(options), '', steps, CONSEQUENCES()].join('\n');
+  const confirmed = await context.ui.confirm(l10n.t('Retire the VPP token "{0}"?', label), detail, l10n.t('Retire Token'));
+  return confirmed ? { options } : undefined;
+}
+
+/**
+ * Under one cancellable progress: sends the revoke once through the write pipeline (or takes the one the token
+ * shows), then watches the licenses fall; the revoke's result, once Intune reports it, goes into the journal.
+ */
+function revokeAndWatch(context: TenantContext, token: VppTokenRecord, plan: RetirePlan, startedAt: number): Promise<RetireWatch> {
+  return context.ui.withProgress(
+    l10n.t('Retiring the VPP token "{0}"…', tokenLabel(token)),
+    async (progress) => {
+      const signal = watchSignal(context, progress.signal);
+      let revoke: { snapshot: ActionSnapshot; sentAt: number; write?: string };
+      if (plan.running) {
+        revoke = { snapshot: new Set(), sentAt: Date.parse(plan.running.startDateTime ?? '') || startedAt };
+      } else {
+        const sent = await sendAndSettle(context, revokeWrite(context, token, plan.options), progress.signal, signal, () =>
+          progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it")),
+        );
+        if (sent.kind === 'unconfirmed') {
+          return { end: 'unconfirmed' as const, reason: sent.reason };
+        }
+        revoke = { snapshot: revokeSnapshot(sent.evidence), sentAt: sent.sentAt, write: sent.write };
+      }
+      progress.report(l10n.t('Intune accepted the revoke; watching the licenses fall (Cancel stops watching, not the revoke)'));
+      const watched = await watchLicenses(context, token, revoke, signal, (message) => progress.report(message));
+      if (revoke.write && watched.result) {
+        await context.journal.outcome(revoke.write, { outcome: 'accepted', result: describeActionResult(watched.result) });
+      }
+      return watched;
+    },
+    true,
+  );
+}
+
+/** The last confirmation, worded by what the watch saw, then the delete (sent once). True when the token is deleted. */
+async function confirmDelete(context: TenantContext, token: VppTokenRecord, watched: Watched): Promise<boolean> {
+  const label = tokenLabel(token);
+  const remaining = remainingLines(watched.apps);
+  const used = watched.apps ? licenseTotals(watched.apps).used : undefined;
+  const explanation = deleteConsequences();
+  const confirmed =
+    used === 0
+      ? await context.ui.confirm(
+          l10n.t('Delete the VPP token "{0}" now? Its licenses are revoked.', label),
+          [...tenantLines(context), explanation].join('\n'),
+          l10n.t('Delete Token'),
+        )
+      : await context.ui.confirm(
+          used === undefined
+            ? l10n.t('Delete the VPP token "{0}"? Its licenses could not be read.', label)
+            : l10n.t('Delete the VPP token "{0}" with {1} licenses still used?', label, used),
+          [
+            ...tenantLines(context),
+            ...(watched.result ? [l10n.t('Revoke: {0}', describeActionResult(watched.result))] : []),
+            ...(remaining.length > 0 ? [l10n.t('Still used:'), ...remaining] : []),
+            '',
+            explanation,
+          ].join('\n'),
+          l10n.t('Delete Anyway'),
+        );
+  return confirmed && (await deleteOnce(context, token, label));
+}
+
+/** The one report at the end: the revoke, its outcome, the licenses before and now, and whether the token is gone. */
+async function reportRetire(
+  context: TenantContext,
+  token: VppTokenRecord,
+  retire: {
+    readonly plan: RetirePlan;
+    readonly startedAt: number;
+    readonly watched: Watched;
+    readonly deleted: boolean;
+    readonly usedBefore: number | undefined;
+    readonly locale: string;
+  },
+): Promise<void> {
+  const label = tokenLabel(token);
+  const { plan, watched } = retire;
+  const used = watched.apps ? licenseTotals(watched.apps).used : undefined;
+  await context.ui.showReport(
+    l10n.t('Retire VPP token "{0}"', label),
+    [
+      ...tenantLines(context),
+      l10n.t('Token: {0} ({1})', label, plainText(token.id, 200)),
+      plan.running
+        ? l10n.t('Revoke: continued the one started on {0}', dateText(plan.running.startDateTime, retire.locale))
+        : l10n.t('Revoke: sent once on {0}', new Date(retire.startedAt).toISOString()),
+      l10n.t('Revoke outcome: {0}', watched.result ? describeActionResult(watched.result) : l10n.t('not reported by Intune yet')),
+      l10n.t('Licenses used before: {0}', retire.usedBefore ?? '-'),
+      l10n.t('Licenses used now: {0}', used ?? '-'),
+      ...remainingLines(watched.apps).map((line) => `  ${line}`),
+      watched.end === 'stopped'
+        ? l10n.t('Deleted: no, the watch was stopped. The revoke goes on in Intune; run Retire Token… again to continue.')
+        : retire.deleted
+          ? l10n.t('Deleted: yes')
+          : l10n.t('Deleted: no'),
+    ].join('\n'),
+  );
 }

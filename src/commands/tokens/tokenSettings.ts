@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { plainText } from '../../text';
 import { InputStep } from '../../ui/multiStepInput';
-import { PickItem, StepAnswer } from '../../ui/userInput';
+import { PickItem, StepAnswer, UserInput } from '../../ui/userInput';
 import { ActionContext } from '../context';
 
 /** The settings an admin gives a token, when adding it and when editing it. */
@@ -75,88 +75,110 @@ function fills<T, D>(answer: StepAnswer<T>, fields: (value: T) => Partial<D>): S
 export function settingsSteps(context: ActionContext, title: string, locale: string, askConsent: boolean): InputStep<TokenSettingsDraft>[] {
   const { ui } = context;
   return [
-    {
-      ask: async (position, draft) =>
-        fills(
-          await ui.stepText({
-            ...position,
-            title,
-            prompt: l10n.t('A name for the token in Intune'),
-            value: draft.displayName,
-            validate: (value) =>
-              value.trim().length === 0
-                ? l10n.t('Enter a name, for example the location the token is for.')
-                : value.trim().length > 200
-                  ? l10n.t('Use at most 200 characters.')
-                  : undefined,
-          }),
-          (displayName) => ({ displayName }),
-        ),
-    },
-    {
-      ask: async (position, draft) =>
-        fills(
-          await ui.stepText({
-            ...position,
-            title,
-            prompt: l10n.t('The Apple ID of the Apple Business Manager or Apple School Manager account that made the token'),
-            value: draft.appleId,
-            validate: appleIdProblem,
-          }),
-          (appleId) => ({ appleId }),
-        ),
-    },
-    {
-      ask: async (position, draft) =>
-        fills(
-          await ui.stepPick(countryItems(locale), {
-            ...position,
-            title,
-            placeHolder: l10n.t('The country or region of the App Store the apps were bought in (type to search)'),
-            active: draft.countryOrRegion,
-          }),
-          (countryOrRegion) => ({ countryOrRegion }),
-        ),
-    },
-    {
-      ask: async (position, draft) =>
-        fills(
-          await ui.stepPick(
-            [
-              {
-                label: l10n.t('Update apps automatically'),
-                detail: l10n.t('Devices get new versions of the apps bought with this token as the App Store publishes them.'),
-                value: true,
-              },
-              { label: l10n.t('Do not update apps automatically'), value: false },
-            ],
-            { ...position, title, placeHolder: l10n.t('Automatic app updates'), active: draft.automaticallyUpdateApps },
-          ),
-          (automaticallyUpdateApps) => ({ automaticallyUpdateApps }),
-        ),
-    },
-    {
-      applies: () => askConsent,
-      ask: async (position, draft) =>
-        fills(
-          await ui.stepPick(
-            [
-              {
-                label: l10n.t('I agree'),
-                detail: l10n.t('I grant Microsoft permission to send both user and device information to Apple.'),
-                value: true,
-              },
-              { label: l10n.t('I do not agree'), detail: l10n.t('Intune cannot manage the apps of this token without it.'), value: false },
-            ],
-            {
-              ...position,
-              title,
-              placeHolder: l10n.t('Data sharing with Apple, which Intune requires to manage VPP apps'),
-              active: draft.dataSharingConsentGranted,
-            },
-          ),
-          (dataSharingConsentGranted) => ({ dataSharingConsentGranted }),
-        ),
-    },
+    nameStep(ui, title),
+    appleIdStep(ui, title),
+    countryStep(ui, title, locale),
+    updatesStep(ui, title),
+    consentStep(ui, title, askConsent),
   ];
+}
+
+type SettingsStep = InputStep<TokenSettingsDraft>;
+
+function nameStep(ui: UserInput, title: string): SettingsStep {
+  return {
+    ask: async (position, draft) =>
+      fills(
+        await ui.stepText({
+          ...position,
+          title,
+          prompt: l10n.t('A name for the token in Intune'),
+          value: draft.displayName,
+          validate: (value) =>
+            value.trim().length === 0
+              ? l10n.t('Enter a name, for example the location the token is for.')
+              : value.trim().length > 200
+                ? l10n.t('Use at most 200 characters.')
+                : undefined,
+        }),
+        (displayName) => ({ displayName }),
+      ),
+  };
+}
+
+function appleIdStep(ui: UserInput, title: string): SettingsStep {
+  return {
+    ask: async (position, draft) =>
+      fills(
+        await ui.stepText({
+          ...position,
+          title,
+          prompt: l10n.t('The Apple ID of the Apple Business Manager or Apple School Manager account that made the token'),
+          value: draft.appleId,
+          validate: appleIdProblem,
+        }),
+        (appleId) => ({ appleId }),
+      ),
+  };
+}
+
+function countryStep(ui: UserInput, title: string, locale: string): SettingsStep {
+  return {
+    ask: async (position, draft) =>
+      fills(
+        await ui.stepPick(countryItems(locale), {
+          ...position,
+          title,
+          placeHolder: l10n.t('The country or region of the App Store the apps were bought in (type to search)'),
+          active: draft.countryOrRegion,
+        }),
+        (countryOrRegion) => ({ countryOrRegion }),
+      ),
+  };
+}
+
+function updatesStep(ui: UserInput, title: string): SettingsStep {
+  return {
+    ask: async (position, draft) =>
+      fills(
+        await ui.stepPick(
+          [
+            {
+              label: l10n.t('Update apps automatically'),
+              detail: l10n.t('Devices get new versions of the apps bought with this token as the App Store publishes them.'),
+              value: true,
+            },
+            { label: l10n.t('Do not update apps automatically'), value: false },
+          ],
+          { ...position, title, placeHolder: l10n.t('Automatic app updates'), active: draft.automaticallyUpdateApps },
+        ),
+        (automaticallyUpdateApps) => ({ automaticallyUpdateApps }),
+      ),
+  };
+}
+
+function consentStep(ui: UserInput, title: string, askConsent: boolean): SettingsStep {
+  return {
+    applies: () => askConsent,
+    ask: async (position, draft) =>
+      fills(
+        await ui.stepPick(
+          [
+            {
+              label: l10n.t('I agree'),
+              detail: l10n.t('I grant Microsoft permission to send both user and device information to Apple.'),
+              value: true,
+            },
+            { label: l10n.t('I do not agree'), detail: l10n.t('Intune cannot manage the apps of this token without it.'), value: false },
+          ],
+          {
+            ...position,
+            title,
+            placeHolder: l10n.t('Data sharing with Apple, which Intune requires to manage VPP apps'),
+            active: draft.dataSharingConsentGranted,
+          },
+        ),
+        (dataSharingConsentGranted) => ({ dataSharingConsentGranted }),
+      ),
+  };
 }

@@ -5,6 +5,7 @@ import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { JournalDetails, WriteOperation } from '../../journal/journalRecords';
+import { ProgressReporter } from '../../ui/userInput';
 import { TenantContext, watchSignal } from '../context';
 import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
 
@@ -171,37 +172,49 @@ export async function runBulkWithReport(context: TenantContext, tokens: readonly
           },
           { signal: progress.signal, onSettled: (done, total) => progress.report(l10n.t('{0}/{1}', done, total)) },
         );
-        if (sent.unconfirmed.length === 0) {
-          return sent;
-        }
-        progress.report(l10n.t('reading {0} tokens whose answer was lost', sent.unconfirmed.length));
-        const pending = sent.unconfirmed.map(({ token }) => lost.get(token.id) as { spec: WriteSpec<unknown>; sent: Unconfirmed });
-        const found = await reconcile(context, pending, watchSignal(context, progress.signal));
-        const received = new Map([...found].map(([index, { note }]) => [sent.unconfirmed[index].token.id, note]));
-        const still = sent.unconfirmed.filter(({ token }) => !received.has(token.id));
-        for (const { token } of still) {
-          const { sent: attempt } = lost.get(token.id) as { sent: Unconfirmed };
-          await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: attempt.reason });
-        }
-        return {
-          ...sent,
-          succeeded: [
-            ...sent.succeeded,
-            ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) })),
-          ],
-          unconfirmed: still,
-        };
+        return sent.unconfirmed.length === 0 ? sent : reconcileLost(context, sent, lost, progress);
       },
       true,
     );
   } finally {
     await context.journal.runEnd(run);
   }
+  return reportBulk(context, bulk, tokens.length, outcome);
+}
+
+/** Sent writes whose answer was lost: the tenant is read once for all of them; those it does not show stay unconfirmed. */
+async function reconcileLost(
+  context: TenantContext,
+  sent: BulkOutcome,
+  lost: ReadonlyMap<string, { spec: WriteSpec<unknown>; sent: Unconfirmed }>,
+  progress: ProgressReporter,
+): Promise<BulkOutcome> {
+  progress.report(l10n.t('reading {0} tokens whose answer was lost', sent.unconfirmed.length));
+  const pending = sent.unconfirmed.map(({ token }) => lost.get(token.id) as { spec: WriteSpec<unknown>; sent: Unconfirmed });
+  const found = await reconcile(context, pending, watchSignal(context, progress.signal));
+  const received = new Map([...found].map(([index, { note }]) => [sent.unconfirmed[index].token.id, note]));
+  const still = sent.unconfirmed.filter(({ token }) => !received.has(token.id));
+  for (const { token } of still) {
+    const { sent: attempt } = lost.get(token.id) as { sent: Unconfirmed };
+    await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: attempt.reason });
+  }
+  return {
+    ...sent,
+    succeeded: [
+      ...sent.succeeded,
+      ...sent.unconfirmed.filter(({ token }) => received.has(token.id)).map(({ token }) => ({ token, note: received.get(token.id) })),
+    ],
+    unconfirmed: still,
+  };
+}
+
+/** The per-token report, in an editor and the log, under a one-line summary; and the tokens worth running again. */
+async function reportBulk(context: TenantContext, bulk: BulkAction, total: number, outcome: BulkOutcome): Promise<BulkResult> {
   const report = formatBulkReport(outcome, bulk.headings);
   context.log.info(`${bulk.logName} report:\n${report}`);
   const summary = bulk.summary({
     succeeded: outcome.succeeded.length,
-    total: tokens.length,
+    total,
     failed: outcome.failed.length,
     unconfirmed: outcome.unconfirmed.length,
     notSent: outcome.notSent.length,

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog } from '../../errors';
-import { VppTokenRecord } from '../../graph/vppRecords';
+import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
 import { Journal } from '../../journal/journal';
 import { entriesOf, JournalEntry, Unfinished, unfinishedOf } from '../../journal/journalEntries';
 import { JournalReading } from '../../journal/journalFile';
@@ -168,15 +168,14 @@ function runName(run: RunRecord): string {
  * A bulk run cut short: its tokens that got no request. Run Again reads the tenant's tokens, confirms with their
  * names, and sends only those; the run is then closed in the journal, so it is not offered again.
  */
-async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, notSent: RunRecord['tokens']): Promise<void> {
-  const close = () => services.journal.sink.append({ v: 1, type: 'runEnd', run: run.run, at: new Date().toISOString() });
-  const context = services.contextFor(run.tenant.key);
-  if (notSent.length === 0 || !context || (run.operation !== 'revokeLicenses' && run.operation !== 'syncLicenses')) {
-    await close();
-    return;
-  }
+/** The notification about a run cut short: Run Again for the tokens not sent, or Show History. */
+async function askRunAgain(
+  services: EarlierSessionServices,
+  run: RunRecord,
+  notSent: number,
+): Promise<'runAgain' | 'showHistory' | undefined> {
   const runAgain =
-    notSent.length === 1 ? l10n.t('Run Again for the 1 Token Not Sent…') : l10n.t('Run Again for the {0} Tokens Not Sent…', notSent.length);
+    notSent === 1 ? l10n.t('Run Again for the 1 Token Not Sent…') : l10n.t('Run Again for the {0} Tokens Not Sent…', notSent);
   const showHistory = l10n.t('Show History');
   const choice = await services.ui.warning(
     l10n.t(
@@ -184,22 +183,53 @@ async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, n
       runName(run),
       run.tokens.length,
       plainText(run.tenant.label, 80),
-      notSent.length,
+      notSent,
     ),
     [runAgain, showHistory],
   );
-  if (choice === showHistory) {
+  return choice === runAgain ? 'runAgain' : choice === showHistory ? 'showHistory' : undefined;
+}
+
+/** The confirmation of a run again, naming the tokens; `revokeOptions` for a revoke, undefined for a sync. */
+function confirmRunAgain(
+  context: TenantContext,
+  tokens: readonly VppTokenRecord[],
+  gone: number,
+  revokeOptions: RevokeLicensesOptions | undefined,
+): Promise<boolean> {
+  return context.ui.confirm(
+    revokeOptions
+      ? l10n.t('Revoke the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length)
+      : l10n.t('Sync the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length),
+    [
+      ...tenantLines(context),
+      listNames(tokens),
+      ...(gone > 0 ? [l10n.t('{0} of the tokens not sent no longer exist in Intune.', gone)] : []),
+      ...(revokeOptions ? ['', ...optionLines(revokeOptions), '', CONSEQUENCES()] : []),
+    ].join('\n'),
+    revokeOptions ? l10n.t('Revoke Licenses') : l10n.t('Sync Licenses'),
+  );
+}
+
+async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, notSent: RunRecord['tokens']): Promise<void> {
+  const close = () => services.journal.sink.append({ v: 1, type: 'runEnd', run: run.run, at: new Date().toISOString() });
+  const context = services.contextFor(run.tenant.key);
+  if (notSent.length === 0 || !context || (run.operation !== 'revokeLicenses' && run.operation !== 'syncLicenses')) {
+    await close();
+    return;
+  }
+  const choice = await askRunAgain(services, run, notSent.length);
+  if (choice === 'showHistory') {
     await services.showHistory();
     return;
   }
-  if (choice !== runAgain) {
+  if (choice !== 'runAgain') {
     return;
   }
   const wanted = new Set(notSent.map((token) => token.id));
   const tokens: VppTokenRecord[] = (
     await context.ui.withProgress(l10n.t('Reading the VPP tokens…'), (progress) => context.service().listTokens(progress.signal))
   ).filter((token) => wanted.has(token.id));
-  const gone = notSent.length - tokens.length;
   if (tokens.length === 0) {
     await close();
     await context.ui.info(
@@ -212,18 +242,7 @@ async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, n
     revokeUntrackedLicenses: run.details.revokeUntrackedLicenses === true,
   };
   const revoke = run.operation === 'revokeLicenses';
-  const confirmed = await context.ui.confirm(
-    revoke
-      ? l10n.t('Revoke the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length)
-      : l10n.t('Sync the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length),
-    [
-      ...tenantLines(context),
-      listNames(tokens),
-      ...(gone > 0 ? [l10n.t('{0} of the tokens not sent no longer exist in Intune.', gone)] : []),
-      ...(revoke ? ['', ...optionLines(options), '', CONSEQUENCES()] : []),
-    ].join('\n'),
-    revoke ? l10n.t('Revoke Licenses') : l10n.t('Sync Licenses'),
-  );
+  const confirmed = await confirmRunAgain(context, tokens, notSent.length - tokens.length, revoke ? options : undefined);
   await close();
   if (!confirmed) {
     return;

@@ -196,6 +196,59 @@ export interface AfterAccepted<T, R> {
 
 export type WriteDone<T, R> = { readonly value: T; readonly result?: R };
 
+/** One attempt under the progress: a send (none for Check Again), a reading after a lost answer, then what follows. */
+async function attemptWrite<T, R>(
+  context: TenantContext,
+  spec: WriteSpec<T>,
+  words: WriteWords,
+  pending: Unconfirmed | undefined,
+  after: AfterAccepted<T, R> | undefined,
+  progress: ProgressReporter,
+): Promise<WriteDone<T, R> | Unconfirmed> {
+  const signal = watchSignal(context, progress.signal);
+  let unconfirmed = pending;
+  let accepted: Accepted<T> | undefined;
+  if (!unconfirmed) {
+    const sent = await sendOnce(context, spec, progress.signal);
+    if (sent.kind === 'accepted') {
+      accepted = sent;
+    } else {
+      unconfirmed = sent;
+      progress.report(words.lostAnswer);
+    }
+  }
+  if (unconfirmed) {
+    const received = (await reconcile(context, [{ spec, sent: unconfirmed }], signal)).get(0);
+    if (!received) {
+      return unconfirmed;
+    }
+    accepted = { ...unconfirmed, value: received.value, note: received.note };
+  }
+  const done = accepted as Accepted<T>;
+  return after ? followAccepted(context, done, after, signal, progress) : { value: done.value };
+}
+
+/** What follows an accepted write under the same progress; Intune's result, once there is one, goes into the journal. */
+async function followAccepted<T, R>(
+  context: TenantContext,
+  done: Accepted<T>,
+  after: AfterAccepted<T, R>,
+  signal: AbortSignal,
+  progress: ProgressReporter,
+): Promise<WriteDone<T, R>> {
+  progress.report(after.progress);
+  const result = await after.watch(done, signal, progress);
+  const described = after.describe(result);
+  if (described) {
+    await context.journal.outcome(done.write, {
+      outcome: 'accepted',
+      ...(done.note ? { reason: done.note } : {}),
+      result: described,
+    });
+  }
+  return { value: done.value, result };
+}
+
 /**
  * Runs one write through the pipeline under a cancellable progress: intent, one send, the answer, a reading of the
  * tenant when the answer was lost, the outcome. When the tenant never shows the write, the admin chooses Check
@@ -213,42 +266,7 @@ export async function runWrite<T, R = undefined>(
     const pending = lost;
     const attempt = await context.ui.withProgress(
       pending ? (words.checkTitle ?? words.title) : words.title,
-      async (progress): Promise<WriteDone<T, R> | Unconfirmed> => {
-        const signal = watchSignal(context, progress.signal);
-        let unconfirmed = pending;
-        let accepted: Accepted<T> | undefined;
-        if (!unconfirmed) {
-          const sent = await sendOnce(context, spec, progress.signal);
-          if (sent.kind === 'accepted') {
-            accepted = sent;
-          } else {
-            unconfirmed = sent;
-            progress.report(words.lostAnswer);
-          }
-        }
-        if (unconfirmed) {
-          const received = (await reconcile(context, [{ spec, sent: unconfirmed }], signal)).get(0);
-          if (!received) {
-            return unconfirmed;
-          }
-          accepted = { ...unconfirmed, value: received.value, note: received.note };
-        }
-        const done = accepted as Accepted<T>;
-        if (!after) {
-          return { value: done.value };
-        }
-        progress.report(after.progress);
-        const result = await after.watch(done, signal, progress);
-        const described = after.describe(result);
-        if (described) {
-          await context.journal.outcome(done.write, {
-            outcome: 'accepted',
-            ...(done.note ? { reason: done.note } : {}),
-            result: described,
-          });
-        }
-        return { value: done.value, result };
-      },
+      (progress) => attemptWrite(context, spec, words, pending, after, progress),
       true,
     );
     if (!('write' in attempt)) {
