@@ -9,7 +9,7 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -13,7 +13,7 @@ import { WriteThrottle } from '../../src/graph/writeThrottle';
 import { generatedTokens, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 
 /** Intune's limit scaled down 20 times in time and 10 times in count, so a test takes seconds. */
 const LIMIT = { maxWrites: 10, windowMs: 1000 };

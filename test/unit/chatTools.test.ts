@@ -18,7 +18,7 @@ import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { ConcurrencyLimit } from '../../src/tenants/concurrencyLimit';
-import { RecordingLogger, signedInService, startTenant } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
 
 interface ManifestTool {
   name: string;

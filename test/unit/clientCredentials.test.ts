@@ -8,7 +8,7 @@ import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTo
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
-import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { accountContext, fakeAccount } from '../support/fakeAccount';
 

@@ -19,7 +19,7 @@ import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, signedInService, startTenant } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
 
 const ID = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const GRAPH = 'https://graph.microsoft.com';

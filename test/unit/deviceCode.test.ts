@@ -4,7 +4,7 @@ import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 import { verificationPage } from '../../src/auth/deviceCodeTokenSource';
 import { resolveSettings } from '../../src/config/settings';
 

@@ -14,7 +14,7 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService, startTenant } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
 
 /** A window that crashed: its process is gone. */
 const DEAD: JournalSession = { id: 'crashed-window', pid: 2 ** 22 + 17, host: TEST_SESSION.host };

@@ -6,7 +6,7 @@ import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { checkTokenFile, organizationDiffers } from '../../src/graph/vppTokenFile';
 import { needsRenewal } from '../../src/tree/expiry';
 import { seedTokens, vppTokenFile } from '../simulatedTenant/seed';
-import { RecordingLogger } from './fixtures';
+import { RecordingLogger } from '../support/fixtures';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
 

@@ -9,7 +9,7 @@ import { SimulatedTenant, Route } from '../simulatedTenant/server';
 import { vppTokenFile } from '../simulatedTenant/seed';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
-import { signedInService, startTenant } from './fixtures';
+import { signedInService, startTenant } from '../support/fixtures';
 
 /** The simulated tenant's name for each Graph call of the extension. */
 const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {

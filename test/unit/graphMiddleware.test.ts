@@ -4,7 +4,7 @@ import { VppError } from '../../src/errors';
 import { RequestObserver } from '../../src/graph/requestObserver';
 import { DEFAULT_RETRY_POLICY, GraphRetryHandler } from '../../src/graph/retryHandler';
 import { INTUNE_WRITE_LIMIT, WriteThrottle, WriteThrottleHandler } from '../../src/graph/writeThrottle';
-import { RecordingLogger } from './fixtures';
+import { RecordingLogger } from '../support/fixtures';
 
 const GRAPH = 'https://graph.example.test';
 

@@ -7,7 +7,7 @@ import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { actionContext } from '../support/fakeAccount';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 
 describe('Export License Report…', () => {
   let tenant: SimulatedTenant;

@@ -19,7 +19,7 @@ import { presentToken } from '../../src/tree/tokenPresentation';
 import { SECRET_TOKEN_PREFIX, seedTokens, StoredToken } from '../simulatedTenant/seed';
 import { Fault, Route, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 
 const MAX_RETRIES = 1;
 const figures = { faults: 0, hostileInputs: 0, unhandled: 0, duplicateWrites: 0, leakedSecrets: 0 };

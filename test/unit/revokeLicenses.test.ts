@@ -12,7 +12,7 @@ import { VppTokenService } from '../../src/graph/vppTokenService';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { seedTokens } from '../simulatedTenant/seed';
 import { Fault, SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
 

@@ -6,7 +6,7 @@ import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { EgressProxy, INSTANCE_DISCOVERY_HOST } from '../simulatedTenant/egressProxy';
 import { SimulatedTenant, SIM_CLIENT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
-import { startTenant } from './fixtures';
+import { startTenant } from '../support/fixtures';
 
 /** What VS Code's provider sends to the sign-in page: its callback in `state`, PKCE, the Graph scopes. */
 function signInQuery(tenant: SimulatedTenant, verifier: string, overrides: Record<string, string> = {}): URLSearchParams {

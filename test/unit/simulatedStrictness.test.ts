@@ -5,7 +5,7 @@ import { INTUNE_PACE, SimulatedTenant } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
-import { startTenant } from './fixtures';
+import { startTenant } from '../support/fixtures';
 
 /**
  * The simulated tenant refuses what Graph refuses, with Graph's 400 shape, so that a test passing against it means

@@ -15,7 +15,7 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService, startTenant } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
 
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 

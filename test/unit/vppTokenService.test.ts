@@ -5,7 +5,7 @@ import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOKEN_FIELDS, tokenPath } from '../../src/graph/vppRecords';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
+import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
 import { waitUntil } from '../support/waitUntil';
 
 const FAST_RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };

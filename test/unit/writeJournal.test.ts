@@ -24,7 +24,7 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService, startTenant } from './fixtures';
+import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
 
 /** A memory journal that notes, at each intent, how many writes the tenant had received: the intent must come first. */
 class WatchingJournal extends MemoryJournal {
