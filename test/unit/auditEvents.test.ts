@@ -9,7 +9,8 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { RecordingLogger, tenantSettings } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -18,16 +19,14 @@ describe("Show Intune Audit Events… (Intune's audit log, simulated tenant)", (
   let accessToken: string;
   const [hq, branch] = seedTokens();
 
-  before(async () => {
-    tenant = await startTenant({ pageSize: 2 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    accessToken = tenant.issueAccessToken();
-  });
+  useSimulatedTenant(
+    { pageSize: 2 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      accessToken = tenant.issueAccessToken();
+    },
+  );
 
   function setup(answers: Answer[], now = Date.now()) {
     const ui = new ScriptedUserInput(answers);

@@ -1,19 +1,15 @@
-import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
-import { TenantContext } from '../../src/commands/context';
-import { RecordingTree } from '../support/recordingTree';
-import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { syncLicenses } from '../../src/commands/licenses/syncLicenses';
 import { createVppTokenService } from '../../src/graph/createService';
-import { VppTokenService } from '../../src/graph/vppTokenService';
 import { WriteThrottle } from '../../src/graph/writeThrottle';
 import { generatedTokens, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { commandHarness, useSimulatedTenant } from '../support/harness';
 
 /** Intune's limit scaled down 20 times in time and 10 times in count, so a test takes seconds. */
 const LIMIT = { maxWrites: 10, windowMs: 1000 };
@@ -23,47 +19,26 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   let tenant: SimulatedTenant;
   let accessToken: string;
 
-  before(async () => {
-    tenant = await startTenant({ writeLimit: LIMIT, revokeCompletionMs: 20 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset(generatedTokens(40));
-    tenant.writeLimit = LIMIT;
-    accessToken = tenant.issueAccessToken();
-  });
+  useSimulatedTenant(
+    { writeLimit: LIMIT, revokeCompletionMs: 20 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset(generatedTokens(40));
+      tenant.writeLimit = LIMIT;
+      accessToken = tenant.issueAccessToken();
+    },
+  );
 
   function setup(answers: Answer[], clientLimit = LIMIT, delaysMs = [40, 80, 160], backOffSeconds = 0) {
-    const ui = new ScriptedUserInput(answers);
-    const log = new RecordingLogger();
-    const tree = new RecordingTree();
-    const settings = tenantSettings(tenant);
-    const service: VppTokenService = createVppTokenService(settings, {
-      getAccessToken: async () => accessToken,
-      log,
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: backOffSeconds, maxRetries: 3, maxWaitSeconds: 60 },
-      writeThrottle: new WriteThrottle(clientLimit),
-    });
-    const context: TenantContext = {
-      ui,
-      log,
-      service: () => service,
+    return commandHarness(tenant, answers, {
       account: fakeAccount({ signIn: async () => 'admin' }),
-      tree,
-      now: () => Date.now(),
-      journal: testJournal(),
-      outcomePolling: { delaysMs },
-      licensePolling: { delaysMs },
-    };
-    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    const run = async (action: Promise<void>) => {
-      await action.catch((error: unknown) => reportError(error, ui, log, fixes));
-      ui.assertScriptFollowed();
-    };
-    return { ui, log, tree, context, run };
+      polling: { delaysMs },
+      dependencies: {
+        getAccessToken: async () => accessToken,
+        retry: { delaySeconds: backOffSeconds, maxRetries: 3, maxWaitSeconds: 60 },
+        writeThrottle: new WriteThrottle(clientLimit),
+      },
+    });
   }
 
   const tokens = (count: number) => [...tenant.tokens.values()].slice(0, count);
@@ -371,25 +346,7 @@ describe('revoke outcome polling', () => {
   });
 
   function revokeHq(ui: ScriptedUserInput, delaysMs: number[], inFlight = new RevokesInFlight(), stopped?: AbortSignal) {
-    const accessToken = tenant.issueAccessToken();
-    const log = new RecordingLogger();
-    const service = createVppTokenService(tenantSettings(tenant), {
-      getAccessToken: async () => accessToken,
-      log,
-      acceptLanguage: 'en-US',
-    });
-    const context = {
-      ui,
-      log,
-      service: () => service,
-      account: fakeAccount(),
-      tree: new RecordingTree(),
-      now: () => Date.now(),
-      journal: testJournal(),
-      outcomePolling: { delaysMs },
-      licensePolling: { delaysMs },
-      stopped,
-    };
+    const { context } = commandHarness(tenant, ui, { polling: { delaysMs }, stopped, account: fakeAccount() });
     return revokeLicenses(context, inFlight, [seedTokens()[0]]);
   }
 

@@ -1,11 +1,9 @@
-import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChatTenant, ChatTool, failureText, ToolInputError } from '../../src/chat/chatTool';
 import { createChatTools } from '../../src/chat/chatTools';
 import { BoundedText, MAX_RESULT_CHARS, quoted } from '../../src/chat/toolText';
-import { TenantContext } from '../../src/commands/context';
 import { revokeToken } from '../../src/commands/licenses/revokeLicenses';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppError } from '../../src/errors';
@@ -15,10 +13,10 @@ import { PROJECT_ROOT } from '../paths';
 import { generatedTokens, SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
-import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { ConcurrencyLimit } from '../../src/tenants/concurrencyLimit';
-import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
+import { signedInService } from '../support/fixtures';
+import { commandHarness, useSimulatedTenant } from '../support/harness';
 
 interface ManifestTool {
   name: string;
@@ -42,17 +40,15 @@ describe('chat tools (simulated tenant)', () => {
   const inFlight = new RevokesInFlight();
   const hq = seedTokens()[0];
 
-  before(async () => {
-    tenant = await startTenant({ revokeCompletionMs: 20 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    answers = [];
-    service = signedInService(tenant);
-  });
+  useSimulatedTenant(
+    { revokeCompletionMs: 20 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      answers = [];
+      service = signedInService(tenant);
+    },
+  );
 
   function chatTenant(label: string, serviceOf: () => VppTokenService = () => service): ChatTenant {
     return {
@@ -61,19 +57,14 @@ describe('chat tools (simulated tenant)', () => {
       tenantId: `${label.toLowerCase()}.example`,
       service: serviceOf,
       revoke: (token, options) => {
-        ui = new ScriptedUserInput(answers);
-        const context: TenantContext = {
-          ui,
-          log: new RecordingLogger(),
+        const harness = commandHarness(tenant, answers, {
           service: serviceOf,
           account: fakeAccount(),
-          tree: new RecordingTree(),
-          now: () => Date.now(),
-          journal: testJournal(),
-          outcomePolling: { delaysMs: [30, 60, 120] },
+          polling: { delaysMs: [30, 60, 120] },
           licensePolling: { delaysMs: [30] },
-        };
-        return revokeToken(context, inFlight, token, options);
+        });
+        ui = harness.ui;
+        return revokeToken(harness.context, inFlight, token, options);
       },
     };
   }

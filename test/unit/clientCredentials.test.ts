@@ -9,6 +9,7 @@ import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { accountContext, fakeAccount } from '../support/fakeAccount';
 
@@ -16,16 +17,14 @@ describe('client-credentials sign-in with msal-node against the simulated tenant
   let tenant: SimulatedTenant;
   let log: RecordingLogger;
 
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    log = new RecordingLogger();
-  });
+  useSimulatedTenant(
+    {},
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      log = new RecordingLogger();
+    },
+  );
 
   function source(secret: string | undefined, clientId = SIM_CLIENT_ID) {
     let stored = secret;

@@ -19,7 +19,8 @@ import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
 import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
+import { RecordingLogger, signedInService } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 const ID = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const GRAPH = 'https://graph.microsoft.com';
@@ -191,15 +192,7 @@ describe('a write as the exact request, for a change ticket', () => {
 
 describe('Copy Revoke Request… (scripted UI, simulated tenant)', () => {
   let tenant: SimulatedTenant;
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-  });
+  useSimulatedTenant({}, (started) => (tenant = started));
 
   async function run(answers: Answer[], token = seedTokens()[0]) {
     const ui = new ScriptedUserInput(answers);

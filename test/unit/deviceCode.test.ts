@@ -5,6 +5,7 @@ import { createVppTokenService } from '../../src/graph/createService';
 import { SimulatedTenant, SIM_CLIENT_ID, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { metadataWithEndpointsOn, RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 import { verificationPage } from '../../src/auth/deviceCodeTokenSource';
 import { resolveSettings } from '../../src/config/settings';
 
@@ -13,17 +14,15 @@ describe('device code sign-in with msal-node against the simulated tenant', () =
   let stored: string | undefined;
   let log: RecordingLogger;
 
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    stored = undefined;
-    log = new RecordingLogger();
-  });
+  useSimulatedTenant(
+    {},
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      stored = undefined;
+      log = new RecordingLogger();
+    },
+  );
 
   function source(ui: ScriptedUserInput) {
     const settings = tenantSettings(tenant, { authMode: 'deviceCode', clientId: SIM_CLIENT_ID, tenantId: SIM_TENANT_ID });

@@ -14,7 +14,8 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
+import { RecordingLogger, signedInService } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 /** A window that crashed: its process is gone. */
 const DEAD: JournalSession = { id: 'crashed-window', pid: 2 ** 22 + 17, host: TEST_SESSION.host };
@@ -26,16 +27,14 @@ describe('writes of an earlier session, after a restart', () => {
   const seed = seedTokens();
   const [hq, branch, labs] = seed;
 
-  before(async () => {
-    tenant = await startTenant({ revokeCompletionMs: 30 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    service = signedInService(tenant);
-  });
+  useSimulatedTenant(
+    { revokeCompletionMs: 30 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      service = signedInService(tenant);
+    },
+  );
 
   /** The journal as the crashed window left it, and this window's services over it. */
   function setup(answers: Answer[] = [], choices: string[] = []) {

@@ -9,7 +9,8 @@ import { SimulatedTenant, Route } from '../simulatedTenant/server';
 import { vppTokenFile } from '../simulatedTenant/seed';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
-import { signedInService, startTenant } from '../support/fixtures';
+import { signedInService } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 /** The simulated tenant's name for each Graph call of the extension. */
 const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
@@ -39,16 +40,14 @@ describe('The Graph beta metadata as a contract', () => {
   let tenant: SimulatedTenant;
   let service: VppTokenService;
 
-  before(async () => {
-    tenant = await startTenant({ recordResponses: true });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    service = signedInService(tenant, { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 });
-  });
+  useSimulatedTenant(
+    { recordResponses: true },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      service = signedInService(tenant, { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 });
+    },
+  );
 
   /** Every Graph request the tenant received, with its problems and those of the answer it got. */
   function problems(): string[] {

@@ -7,18 +7,13 @@ import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { actionContext } from '../support/fakeAccount';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { RecordingLogger, tenantSettings } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 describe('Export License Report…', () => {
   let tenant: SimulatedTenant;
 
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => tenant.reset());
+  useSimulatedTenant({}, (started) => (tenant = started));
 
   function source(label: string): ReportSource {
     const accessToken = tenant.issueAccessToken();

@@ -1,14 +1,10 @@
 // The reliability matrix of docs/RELIABILITY.md: every fault on every route the extension calls, hostile data,
 // and the security properties. Each case asserts what the user sees, what the log keeps, what the tenant
 // received, and that no rejection went unhandled and no secret leaked.
-import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
 import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
-import { TenantContext } from '../../src/commands/context';
-import { RecordingTree } from '../support/recordingTree';
 import { pickToken } from '../../src/commands/pickToken';
-import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { syncLicenses } from '../../src/commands/licenses/syncLicenses';
@@ -18,20 +14,12 @@ import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { presentToken } from '../../src/tree/tokenPresentation';
 import { SECRET_TOKEN_PREFIX, seedTokens, StoredToken } from '../simulatedTenant/seed';
 import { Fault, Route, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
-import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
-import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { Answer } from '../support/scriptedUserInput';
+import { startTenant, tenantSettings } from '../support/fixtures';
+import { CommandHarness, commandHarness } from '../support/harness';
 
 const MAX_RETRIES = 1;
 const figures = { faults: 0, hostileInputs: 0, unhandled: 0, duplicateWrites: 0, leakedSecrets: 0 };
-
-interface Harness {
-  readonly ui: ScriptedUserInput;
-  readonly log: RecordingLogger;
-  readonly tree: RecordingTree;
-  readonly context: TenantContext;
-  /** Runs an action as registerCommands does: any failure goes to the one error reporter. */
-  run(action: () => Promise<unknown>): Promise<void>;
-}
 
 describe('reliability matrix', () => {
   let tenant: SimulatedTenant;
@@ -61,58 +49,35 @@ describe('reliability matrix', () => {
     tenant.reset();
   });
 
-  function harness(answers: Answer[], mode: 'token' | 'clientCredentials' = 'token'): Harness {
-    const ui = new ScriptedUserInput(answers);
-    const log = new RecordingLogger();
-    const tree = new RecordingTree();
-    const settings: ConnectionSettings = tenantSettings(tenant, {
-      authMode: 'clientCredentials',
-      clientId: SIM_CLIENT_ID,
-      tenantId: SIM_TENANT_ID,
-      requestTimeoutSeconds: 1,
-    });
-    const fixed = tenant.issueAccessToken();
-    const source = new ClientCredentialsTokenSource(
-      settings,
-      { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined },
-      log,
-    );
-    const service = createVppTokenService(settings, {
-      getAccessToken: mode === 'token' ? async () => fixed : () => source.getAccessToken(),
-      onUnauthorized: mode === 'token' ? () => false : () => source.invalidate(),
-      log,
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: MAX_RETRIES, maxWaitSeconds: 60 },
-    });
-    const context: TenantContext = {
-      ui,
-      log,
-      service: () => service,
+  function harness(answers: Answer[], mode: 'token' | 'clientCredentials' = 'token'): CommandHarness {
+    return commandHarness(tenant, answers, {
       account: fakeAccount({ signIn: async () => 'app' }),
-      tree,
-      now: () => Date.now(),
-      journal: testJournal(),
-      outcomePolling: { delaysMs: [20, 40] },
-      licensePolling: { delaysMs: [20, 40] },
-    };
-    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    return {
-      ui,
-      log,
-      tree,
-      context,
-      run: async (action) => {
-        await action().then(
-          () => undefined,
-          (error: unknown) => reportError(error, ui, log, fixes),
+      service: (log) => {
+        const settings: ConnectionSettings = tenantSettings(tenant, {
+          authMode: 'clientCredentials',
+          clientId: SIM_CLIENT_ID,
+          tenantId: SIM_TENANT_ID,
+          requestTimeoutSeconds: 1,
+        });
+        const fixed = tenant.issueAccessToken();
+        const source = new ClientCredentialsTokenSource(
+          settings,
+          { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined },
+          log,
         );
-        ui.assertScriptFollowed();
+        return createVppTokenService(settings, {
+          getAccessToken: mode === 'token' ? async () => fixed : () => source.getAccessToken(),
+          onUnauthorized: mode === 'token' ? () => false : () => source.invalidate(),
+          log,
+          acceptLanguage: 'en-US',
+          retry: { delaySeconds: 0, maxRetries: MAX_RETRIES, maxWaitSeconds: 60 },
+        });
       },
-    };
+    });
   }
 
   /** No secret in anything the user saw or the log kept. */
-  function assertNoSecrets(h: Harness, extra = ''): void {
+  function assertNoSecrets(h: CommandHarness, extra = ''): void {
     const everything = `${JSON.stringify(h.ui.shown)}\n${h.log.text()}\n${extra}`;
     const secrets = [...tenant.issuedAccessTokens(), SIM_CLIENT_SECRET, SECRET_TOKEN_PREFIX];
     const leaked = secrets.filter((secret) => everything.includes(secret));
@@ -131,7 +96,7 @@ describe('reliability matrix', () => {
     name: string;
     answers: Answer[];
     mode?: 'clientCredentials';
-    act: (h: Harness) => Promise<unknown>;
+    act: (h: CommandHarness) => Promise<unknown>;
     write: boolean;
   };
   const operations: Operation[] = [

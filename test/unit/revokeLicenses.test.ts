@@ -8,11 +8,11 @@ import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppError } from '../../src/errors';
 import { createVppTokenService } from '../../src/graph/createService';
-import { VppTokenService } from '../../src/graph/vppTokenService';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { seedTokens } from '../simulatedTenant/seed';
 import { Fault, SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { commandHarness, runAsCommand, useSimulatedTenant } from '../support/harness';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
 
@@ -30,34 +30,21 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   const hq = seed[0];
   const expired = seed[2];
 
-  before(async () => {
-    tenant = await startTenant({ revokeCompletionMs: 20 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    accessToken = tenant.issueAccessToken();
-    signIns = 0;
-    timeoutSeconds = 30;
-  });
+  useSimulatedTenant(
+    { revokeCompletionMs: 20 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      accessToken = tenant.issueAccessToken();
+      signIns = 0;
+      timeoutSeconds = 30;
+    },
+  );
 
   function setup(answers: Answer[]) {
-    const ui = new ScriptedUserInput(answers);
-    const log = new RecordingLogger();
-    const tree = new RecordingTree();
-    const settings = tenantSettings(tenant, { requestTimeoutSeconds: timeoutSeconds });
-    const service: VppTokenService = createVppTokenService(settings, {
-      getAccessToken: async () => accessToken,
-      log,
-      acceptLanguage: 'en-US',
-      retry: RETRY,
-    });
-    const context: TenantContext = {
-      ui,
-      log,
-      service: () => service,
+    return commandHarness(tenant, answers, {
+      settings: { requestTimeoutSeconds: timeoutSeconds },
+      dependencies: { getAccessToken: async () => accessToken, retry: RETRY },
       account: fakeAccount({
         signIn: async () => {
           signIns++;
@@ -65,26 +52,19 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
           return 'admin@contoso.example';
         },
       }),
-      tree,
-      now: () => Date.now(),
-      journal: testJournal(),
-      outcomePolling: { delaysMs: [40, 80, 160] },
-      licensePolling: { delaysMs: [40, 80, 160] },
-    };
-    return { ui, log, tree, context };
+      polling: { delaysMs: [40, 80, 160] },
+    });
   }
 
   /** Runs the command as registerCommands does: errors go to the one reporter. */
-  async function run(
+  function run(
     context: TenantContext,
     ui: ScriptedUserInput,
     log: RecordingLogger,
     token?: VppTokenRecord,
     inFlight = new RevokesInFlight(),
   ) {
-    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    await revokeLicenses(context, inFlight, token ? [token] : []).catch((error: unknown) => reportError(error, ui, log, fixes));
-    ui.assertScriptFollowed();
+    return runAsCommand(ui, log, revokeLicenses(context, inFlight, token ? [token] : []));
   }
 
   describe('from a tree item', () => {

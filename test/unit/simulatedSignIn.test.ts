@@ -7,6 +7,7 @@ import { EgressProxy, INSTANCE_DISCOVERY_HOST } from '../simulatedTenant/egressP
 import { SimulatedTenant, SIM_CLIENT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { startTenant } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 /** What VS Code's provider sends to the sign-in page: its callback in `state`, PKCE, the Graph scopes. */
 function signInQuery(tenant: SimulatedTenant, verifier: string, overrides: Record<string, string> = {}): URLSearchParams {
@@ -28,13 +29,7 @@ describe('The simulated Entra sign-in page and token endpoint refuse what Entra 
   let tenant: SimulatedTenant;
   const authorizePath = () => `${tenant.url}/${tenant.tenantId}/oauth2/v2.0/authorize`;
 
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => tenant.reset());
+  useSimulatedTenant({}, (started) => (tenant = started));
 
   async function signIn(verifier: string): Promise<URL> {
     const query = signInQuery(tenant, verifier);

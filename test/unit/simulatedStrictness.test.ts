@@ -6,6 +6,7 @@ import { CERT_DIR } from '../paths';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
 import { startTenant } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 /**
  * The simulated tenant refuses what Graph refuses, with Graph's 400 shape, so that a test passing against it means
@@ -14,16 +15,14 @@ import { startTenant } from '../support/fixtures';
 describe('the simulated tenant is as strict as Graph', () => {
   let tenant: SimulatedTenant;
   let accessToken: string;
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    accessToken = tenant.issueAccessToken();
-  });
+  useSimulatedTenant(
+    {},
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      accessToken = tenant.issueAccessToken();
+    },
+  );
 
   async function send(method: string, path: string, body?: unknown): Promise<{ status: number; code?: string; message?: string }> {
     const response = await fetch(`${tenant.url}/beta${path}`, {

@@ -1,21 +1,18 @@
-import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { addToken } from '../../src/commands/tokens/addToken';
-import { TenantContext } from '../../src/commands/context';
 import { deleteToken } from '../../src/commands/tokens/deleteToken';
 import { editToken, takeOverToken } from '../../src/commands/tokens/editToken';
 import { renewToken } from '../../src/commands/tokens/renewToken';
 import { retireToken } from '../../src/commands/tokens/retireToken';
 import { revokeAppLicense, revokeAppLicenses } from '../../src/commands/licenses/appLicenses';
-import { reportError } from '../../src/commands/reportError';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { fakeAccount } from '../support/fakeAccount';
-import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
+import { RecordingLogger, signedInService } from '../support/fixtures';
+import { commandHarness, runAsCommand, useSimulatedTenant } from '../support/harness';
 
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 
@@ -52,40 +49,27 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
   const labs = seed[2];
   const external = seed[3];
 
-  before(async () => {
-    tenant = await startTenant({ revokeCompletionMs: 60 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    service = signedInService(tenant);
-  });
+  useSimulatedTenant(
+    { revokeCompletionMs: 60 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      service = signedInService(tenant);
+    },
+  );
 
   function setup(answers: Answer[]) {
-    const ui = new ScriptedUserInput(answers);
-    const log = new RecordingLogger();
-    const tree = new RecordingTree();
-    const context: TenantContext = {
-      ui,
-      log,
+    return commandHarness(tenant, answers, {
       service: () => service,
       account: fakeAccount(),
-      tree,
-      now: () => Date.now(),
-      journal: testJournal(),
-      outcomePolling: { delaysMs: [30, 60, 120, 240] },
+      polling: { delaysMs: [30, 60, 120, 240] },
       licensePolling: { delaysMs: [30, 60, 120, 240, 480] },
-    };
-    return { ui, log, tree, context };
+    });
   }
 
   /** Runs a command as registerCommands does (errors go to the one reporter) and checks every prompt was scripted. */
-  async function run(ui: ScriptedUserInput, log: RecordingLogger, command: () => Promise<void>) {
-    const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-    await command().catch((error: unknown) => reportError(error, ui, log, fixes));
-    ui.assertScriptFollowed();
+  function run(ui: ScriptedUserInput, log: RecordingLogger, command: () => Promise<void>) {
+    return runAsCommand(ui, log, command);
   }
 
   /** Every request that changed something, as "METHOD path". */

@@ -6,6 +6,7 @@ import { TOKEN_FIELDS, tokenPath } from '../../src/graph/vppRecords';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 import { waitUntil } from '../support/waitUntil';
 
 const FAST_RETRY = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 };
@@ -35,18 +36,16 @@ describe('VppTokenService against the simulated tenant', () => {
     });
   }
 
-  before(async () => {
-    tenant = await startTenant();
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    tenant.pageSize = 5;
-    accessToken = tenant.issueAccessToken();
-    log = new RecordingLogger();
-  });
+  useSimulatedTenant(
+    {},
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      tenant.pageSize = 5;
+      accessToken = tenant.issueAccessToken();
+      log = new RecordingLogger();
+    },
+  );
 
   describe("Intune's 401 Forbidden (an account without an Intune license or role)", () => {
     it('is told as a missing role, at once: no fresh token, no second request, a write not sent again', async () => {

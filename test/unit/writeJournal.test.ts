@@ -24,7 +24,8 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService, startTenant } from '../support/fixtures';
+import { RecordingLogger, signedInService } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
 
 /** A memory journal that notes, at each intent, how many writes the tenant had received: the intent must come first. */
 class WatchingJournal extends MemoryJournal {
@@ -47,16 +48,14 @@ describe('the write pipeline records every write in the journal', () => {
   const hq = seed[0];
   const labs = seed[2];
 
-  before(async () => {
-    tenant = await startTenant({ revokeCompletionMs: 30 });
-  });
-  after(async () => {
-    await tenant.stop();
-  });
-  beforeEach(() => {
-    tenant.reset();
-    service = signedInService(tenant);
-  });
+  useSimulatedTenant(
+    { revokeCompletionMs: 30 },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset();
+      service = signedInService(tenant);
+    },
+  );
 
   function setup(answers: Answer[], sink: JournalSink = new WatchingJournal(tenant)) {
     const ui = new ScriptedUserInput(answers);
