@@ -1,16 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { showAuditEvents } from '../../src/commands/history/auditEvents';
-import { TenantContext } from '../../src/commands/context';
-import { reportError } from '../../src/commands/reportError';
-import { createVppTokenService } from '../../src/graph/createService';
 import { fakeAccount } from '../support/fakeAccount';
-import { testJournal } from '../support/memoryJournal';
-import { RecordingTree } from '../support/recordingTree';
-import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { Answer } from '../support/scriptedUserInput';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, tenantSettings } from '../support/fixtures';
-import { useSimulatedTenant } from '../support/harness';
+import { commandHarness, useSimulatedTenant } from '../support/harness';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -29,31 +23,18 @@ describe("Show Intune Audit Events… (Intune's audit log, simulated tenant)", (
   );
 
   function setup(answers: Answer[], now = Date.now()) {
-    const ui = new ScriptedUserInput(answers);
-    const log = new RecordingLogger();
-    const service = createVppTokenService(tenantSettings(tenant), {
-      getAccessToken: async () => accessToken,
-      log,
-      acceptLanguage: 'en-US',
-      retry: { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 },
-    });
-    const context: TenantContext = {
-      ui,
-      log,
-      service: () => service,
+    const harness = commandHarness(tenant, answers, {
+      dependencies: { getAccessToken: async () => accessToken, retry: { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 } },
       account: fakeAccount(),
-      tree: new RecordingTree(),
       now: () => now,
-      journal: testJournal(),
-      outcomePolling: { delaysMs: [] },
-      licensePolling: { delaysMs: [] },
+      polling: { delaysMs: [] },
+    });
+    return {
+      ui: harness.ui,
+      log: harness.log,
+      service: harness.context.service(),
+      run: () => harness.run(showAuditEvents(harness.context, hq)),
     };
-    const run = async () => {
-      const fixes = { signIn: () => 0, setClientSecret: () => 0, openSettings: () => 0, openSetupGuide: () => 0, showLog: () => 0 };
-      await showAuditEvents(context, hq).catch((error: unknown) => reportError(error, ui, log, fixes));
-      ui.assertScriptFollowed();
-    };
-    return { ui, log, service, run };
   }
 
   it("lists the events that name the token, newest first, with who and Intune's own names; others are left out", async () => {

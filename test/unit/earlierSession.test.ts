@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { TenantContext } from '../../src/commands/context';
 import { EarlierSessionServices, offerEarlierSession } from '../../src/commands/writes/earlierSession';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { snapshotActions } from '../../src/graph/actionResults';
@@ -10,12 +9,11 @@ import { entriesOf, liveSession } from '../../src/journal/journalEntries';
 import { JournalSession } from '../../src/journal/journalRecords';
 import { fakeAccount } from '../support/fakeAccount';
 import { MemoryJournal, TEST_SESSION } from '../support/memoryJournal';
-import { RecordingTree } from '../support/recordingTree';
-import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
+import { Answer } from '../support/scriptedUserInput';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, signedInService } from '../support/fixtures';
-import { useSimulatedTenant } from '../support/harness';
+import { signedInService } from '../support/fixtures';
+import { commandHarness, useSimulatedTenant } from '../support/harness';
 
 /** A window that crashed: its process is gone. */
 const DEAD: JournalSession = { id: 'crashed-window', pid: 2 ** 22 + 17, host: TEST_SESSION.host };
@@ -45,25 +43,19 @@ describe('writes of an earlier session, after a restart', () => {
       () => TENANT,
       async () => 'admin@contoso.com',
     );
-    const ui = new ScriptedUserInput(answers);
-    ui.errorChoices.push(...choices);
-    const log = new RecordingLogger();
-    const context: TenantContext = {
-      ui,
-      log,
+    const { ui, log, context } = commandHarness(tenant, answers, {
       service: () => service,
       account: fakeAccount(),
-      tree: new RecordingTree(),
-      now: () => Date.now(),
       journal: new TenantJournal(
         sink,
         TEST_SESSION,
         () => TENANT,
         async () => 'admin@contoso.com',
       ),
-      outcomePolling: { delaysMs: [20, 40] },
+      polling: { delaysMs: [20, 40] },
       licensePolling: { delaysMs: [20] },
-    };
+    });
+    ui.errorChoices.push(...choices);
     let historyShown = 0;
     const services: EarlierSessionServices = {
       ui,

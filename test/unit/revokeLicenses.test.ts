@@ -1,17 +1,14 @@
-import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
 import { TenantContext } from '../../src/commands/context';
-import { RecordingTree } from '../support/recordingTree';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
 import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppError } from '../../src/errors';
-import { createVppTokenService } from '../../src/graph/createService';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { seedTokens } from '../simulatedTenant/seed';
 import { Fault, SimulatedTenant } from '../simulatedTenant/server';
-import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
+import { RecordingLogger, startTenant } from '../support/fixtures';
 import { commandHarness, runAsCommand, useSimulatedTenant } from '../support/harness';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
@@ -373,24 +370,11 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
           lastUpdatedDateTime: older,
         });
         accessToken = slow.issueAccessToken();
-        const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
-        const log = new RecordingLogger();
-        const service = createVppTokenService(tenantSettings(slow), {
-          getAccessToken: async () => accessToken,
-          log,
-          acceptLanguage: 'en-US',
-        });
-        const context: TenantContext = {
-          ui,
-          log,
-          service: () => service,
+        const { ui, log, context } = commandHarness(slow, [{ pickMany: [] }, { confirm: true }], {
+          dependencies: { getAccessToken: async () => accessToken, retry: undefined },
           account: fakeAccount(),
-          tree: new RecordingTree(),
-          now: () => Date.now(),
-          journal: testJournal(),
-          outcomePolling: { delaysMs: [20, 20] },
-          licensePolling: { delaysMs: [20, 20] },
-        };
+          polling: { delaysMs: [20, 20] },
+        });
         await run(context, ui, log, hq);
         assert.match(ui.of('info')[0]?.message ?? '', /is still processing it \(active/);
       } finally {

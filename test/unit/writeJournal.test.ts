@@ -25,7 +25,7 @@ import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { RecordingLogger, signedInService } from '../support/fixtures';
-import { useSimulatedTenant } from '../support/harness';
+import { commandHarness, useSimulatedTenant } from '../support/harness';
 
 /** A memory journal that notes, at each intent, how many writes the tenant had received: the intent must come first. */
 class WatchingJournal extends MemoryJournal {
@@ -58,19 +58,13 @@ describe('the write pipeline records every write in the journal', () => {
   );
 
   function setup(answers: Answer[], sink: JournalSink = new WatchingJournal(tenant)) {
-    const ui = new ScriptedUserInput(answers);
-    const log = new RecordingLogger();
-    const context: TenantContext = {
-      ui,
-      log,
+    const { ui, log, context } = commandHarness(tenant, answers, {
       service: () => service,
       account: fakeAccount(),
-      tree: new RecordingTree(),
-      now: () => Date.now(),
       journal: testJournal(sink),
-      outcomePolling: { delaysMs: [30, 60, 120, 240] },
+      polling: { delaysMs: [30, 60, 120, 240] },
       licensePolling: { delaysMs: [30, 60] },
-    };
+    });
     return { ui, log, context, journal: sink as WatchingJournal };
   }
 
