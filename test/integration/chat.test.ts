@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { generatedTokens, SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { EXTENSION_ID, Fixture, useFixture, withUi } from './fixture';
+import { EXTENSION_ID, Fixture, useSuiteFixture, withUi } from './fixture';
 
 const TOOL_NAMES = ['intuneVpp_listTokens', 'intuneVpp_tokenDetails', 'intuneVpp_findAppLicenses', 'intuneVpp_revokeLicenses'];
 
@@ -16,16 +16,7 @@ describe('Chat tools in a real VS Code (vscode.lm.invokeTool)', () => {
   let fixture: Fixture;
   const hq = seedTokens()[0];
 
-  before(async () => {
-    fixture = await useFixture();
-  });
-  beforeEach(() => {
-    fixture.tenant.clearFaults();
-    fixture.tenant.requests.length = 0;
-  });
-  afterEach(() => {
-    fixture.tenant.restoreSeed();
-  });
+  useSuiteFixture((got) => (fixture = got), { restoreSeed: true });
 
   it('registers every tool package.json contributes, with its schema', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);

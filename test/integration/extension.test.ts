@@ -5,7 +5,7 @@ import { FAST, SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/ser
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
-import { configure, EXTENSION_ID, Fixture, labelOf, tooltipOf, useFixture, withUi, withWorkspaceSettings } from './fixture';
+import { configure, EXTENSION_ID, Fixture, labelOf, tooltipOf, useSuiteFixture, withUi, withWorkspaceSettings } from './fixture';
 import type { VppTokenRecord } from '../../src/graph/vppRecords';
 
 const NOTIFY = 'Notify managed devices';
@@ -14,13 +14,7 @@ const UNTRACKED = 'Revoke untracked licenses';
 describe('Intune VPP Tokens in a real VS Code', () => {
   let fixture: Fixture;
 
-  before(async () => {
-    fixture = await useFixture();
-  });
-  beforeEach(() => {
-    fixture.tenant.clearFaults();
-    fixture.tenant.requests.length = 0;
-  });
+  useSuiteFixture((got) => (fixture = got));
 
   async function items(): Promise<vscode.TreeItem[]> {
     const nodes = (await fixture.api.tree.getChildren()) ?? [];

@@ -59,6 +59,26 @@ export async function withUi<T>(api: IntuneVppTestApi, ui: ScriptedUserInput, ac
   }
 }
 
+/**
+ * The suite's share of the one fixture: `got` receives it before the first test; before each test the tenant's
+ * faults and recorded requests are cleared, and with `restoreSeed` the seed is put back after each (other suites
+ * expect it).
+ */
+export function useSuiteFixture(got: (fixture: Fixture) => void, options: { readonly restoreSeed?: boolean } = {}): void {
+  let current: Fixture | undefined;
+  before(async () => {
+    current = await useFixture();
+    got(current);
+  });
+  beforeEach(() => {
+    current?.tenant.clearFaults();
+    current?.tenant.requests.splice(0);
+  });
+  if (options.restoreSeed) {
+    afterEach(() => current?.tenant.restoreSeed());
+  }
+}
+
 async function create(): Promise<Fixture> {
   const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
   // Integration tests ask for speed explicitly (see FAST).

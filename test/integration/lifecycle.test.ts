@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { waitUntil } from '../support/waitUntil';
-import { Fixture, labelOf, useFixture, withUi } from './fixture';
+import { Fixture, labelOf, useSuiteFixture, withUi } from './fixture';
 
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 
@@ -15,17 +15,7 @@ function tokenFile(location: string, orgName = 'Contoso Ltd', expDate = '2027-11
 describe('The life of a VPP token in a real VS Code', () => {
   let fixture: Fixture;
 
-  before(async () => {
-    fixture = await useFixture();
-  });
-  beforeEach(() => {
-    fixture.tenant.clearFaults();
-    fixture.tenant.requests.length = 0;
-  });
-  afterEach(() => {
-    // The other suites expect the seed.
-    fixture.tenant.restoreSeed();
-  });
+  useSuiteFixture((got) => (fixture = got), { restoreSeed: true });
 
   async function children(node?: unknown): Promise<{ node: unknown; item: vscode.TreeItem }[]> {
     const nodes = ((await fixture.api.tree.getChildren(node as never)) ?? []) as unknown[];
