@@ -8,6 +8,6 @@ export default defineConfig({
   version: 'stable',
   workspaceFolder: './test/integration/workspace',
   mocha: { ui: 'bdd', timeout: 60000 },
-  // The simulated tenant's test CA, made by `npm run test:unit` (test/runAll).
+  // The simulated tenant's test CA, made first by `npm run test:desktop` (and by F5's Extension Tests).
   env: { NODE_EXTRA_CA_CERTS: '.vscode-test/certs/ca.pem' },
 });
