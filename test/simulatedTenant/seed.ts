@@ -113,7 +113,7 @@ export interface MimeContent {
 const PNG_ICON: MimeContent = { type: 'image/png', value: 'iVBORw0KGgo=' };
 
 /** The non-nullable fields of mobileApp, iosVppApp and macOsVppApp, as Graph sends them for a VPP app. */
-function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<StoredApp> {
+export function vppAppFields(type: StoredApp['@odata.type'], created: string): Partial<StoredApp> {
   return {
     createdDateTime: created,
     lastModifiedDateTime: created,

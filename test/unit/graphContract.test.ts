@@ -6,7 +6,7 @@ import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOKEN_FIELDS, VPP_APP_FIELDS, VPP_EBOOK_FIELDS } from '../../src/graph/vppRecords';
 import { PROJECT_ROOT } from '../paths';
 import { SimulatedTenant, Route } from '../simulatedTenant/server';
-import { vppTokenFile } from '../simulatedTenant/seed';
+import { vppAppFields, vppTokenFile } from '../simulatedTenant/seed';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
 import { signedInService } from '../support/fixtures';
@@ -87,18 +87,7 @@ describe('The Graph beta metadata as a contract', () => {
     const macApp = {
       '@odata.type': '#microsoft.graph.macOsVppApp',
       id: 'm',
-      createdDateTime: '2025-09-01T08:00:00Z',
-      lastModifiedDateTime: '2025-09-01T08:00:00Z',
-      dependentAppCount: 0,
-      isAssigned: true,
-      isFeatured: false,
-      publishingState: 'published',
-      supersededAppCount: 0,
-      supersedingAppCount: 0,
-      uploadState: 1,
-      largeIcon: { type: 'image/png', value: 'iVBORw0KGgo=' },
-      roleScopeTagIds: ['0'],
-      appleDeviceAppDeliveryProtocolType: 'default',
+      ...vppAppFields('#microsoft.graph.macOsVppApp', '2025-09-01T08:00:00Z'),
       totalLicenseCount: 10,
       usedLicenseCount: 2,
       vppTokenAccountType: 'business',

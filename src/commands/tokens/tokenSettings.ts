@@ -85,41 +85,38 @@ export function settingsSteps(context: ActionContext, title: string, locale: str
 
 type SettingsStep = InputStep<TokenSettingsDraft>;
 
-function nameStep(ui: UserInput, title: string): SettingsStep {
+/** A step that asks for one text field of the draft, checked by `validate`. */
+function textStep(
+  ui: UserInput,
+  title: string,
+  field: 'displayName' | 'appleId',
+  prompt: string,
+  validate: (value: string) => string | undefined,
+): SettingsStep {
   return {
     ask: async (position, draft) =>
-      fills(
-        await ui.stepText({
-          ...position,
-          title,
-          prompt: l10n.t('A name for the token in Intune'),
-          value: draft.displayName,
-          validate: (value) =>
-            value.trim().length === 0
-              ? l10n.t('Enter a name, for example the location the token is for.')
-              : value.trim().length > 200
-                ? l10n.t('Use at most 200 characters.')
-                : undefined,
-        }),
-        (displayName) => ({ displayName }),
-      ),
+      fills(await ui.stepText({ ...position, title, prompt, value: draft[field], validate }), (value) => ({ [field]: value })),
   };
 }
 
+function nameStep(ui: UserInput, title: string): SettingsStep {
+  return textStep(ui, title, 'displayName', l10n.t('A name for the token in Intune'), (value) =>
+    value.trim().length === 0
+      ? l10n.t('Enter a name, for example the location the token is for.')
+      : value.trim().length > 200
+        ? l10n.t('Use at most 200 characters.')
+        : undefined,
+  );
+}
+
 function appleIdStep(ui: UserInput, title: string): SettingsStep {
-  return {
-    ask: async (position, draft) =>
-      fills(
-        await ui.stepText({
-          ...position,
-          title,
-          prompt: l10n.t('The Apple ID of the Apple Business Manager or Apple School Manager account that made the token'),
-          value: draft.appleId,
-          validate: appleIdProblem,
-        }),
-        (appleId) => ({ appleId }),
-      ),
-  };
+  return textStep(
+    ui,
+    title,
+    'appleId',
+    l10n.t('The Apple ID of the Apple Business Manager or Apple School Manager account that made the token'),
+    appleIdProblem,
+  );
 }
 
 function countryStep(ui: UserInput, title: string, locale: string): SettingsStep {
