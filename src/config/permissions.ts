@@ -14,7 +14,8 @@ export type GraphRoute =
   | 'revokeAppUserLicense'
   | 'revokeAppDeviceLicense'
   | 'listVppEBooks'
-  | 'listAuditEvents';
+  | 'listAuditEvents'
+  | 'getTokensInBatch';
 
 const APPS_READ = 'DeviceManagementApps.Read.All';
 const APPS_READ_WRITE = 'DeviceManagementApps.ReadWrite.All';
@@ -48,7 +49,9 @@ function either(...permissions: string[]): RoutePermissions {
  * - "revokeAllLicenses action", "revokeUserLicense action", "revokeDeviceLicense action" (iosVppApp):
  *   DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All;
  * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All;
- * - "List auditEvents": DeviceManagementApps.Read.All, .ReadWrite.All.
+ * - "List auditEvents": DeviceManagementApps.Read.All, .ReadWrite.All;
+ * - "Combine multiple requests in one HTTP call using JSON batching": the batch needs no permission of its own; each
+ *   request in it needs its own, so a batch of "Get vppToken" requests needs Get vppToken's.
  */
 export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> = {
   listTokens: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
@@ -66,6 +69,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   revokeAppDeviceLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   listVppEBooks: either(APPS_READ, APPS_READ_WRITE),
   listAuditEvents: either(APPS_READ, APPS_READ_WRITE),
+  getTokensInBatch: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
 };
 
 /**

@@ -116,6 +116,10 @@ export interface WriteReceipt {
   readonly clientRequestId?: string;
 }
 
+/** Graph's JSON batching: one POST carries up to 20 requests. */
+export const BATCH_PATH = '/$batch';
+export const MAX_BATCH_REQUESTS = 20;
+
 export const TOKENS_PATH = '/deviceAppManagement/vppTokens';
 
 /** The path of one token: the id is data, so it is percent-encoded and may never be a dot segment. */

@@ -11,6 +11,8 @@ import {
   appRevokeRequest,
   AssignedLicenseRecord,
   AUDIT_EVENTS_PATH,
+  BATCH_PATH,
+  MAX_BATCH_REQUESTS,
   AuditEventRecord,
   createTokenRequest,
   EBOOKS_PATH,
@@ -116,6 +118,31 @@ export class VppTokenService {
     const path = tokenPath(id);
     const response = await this.http.send('getToken', 'GET', this.http.api(path).select([...TOKEN_FIELDS, 'tokenActionResults']), signal);
     return this.toRecord(await this.http.readJson(response, 'GET', path), response);
+  }
+
+  /**
+   * Up to MAX_BATCH_REQUESTS tokens in one JSON batch (`POST /$batch`), with their action results: each token as a
+   * record, or undefined where its own answer was not 200 (the caller reads that one alone, and gets its error).
+   */
+  async getTokensInBatch(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, VppTokenRecord | undefined>> {
+    if (ids.length === 0 || ids.length > MAX_BATCH_REQUESTS) {
+      throw new RangeError(`a JSON batch holds 1 to ${MAX_BATCH_REQUESTS} requests, not ${ids.length}`);
+    }
+    const select = [...TOKEN_FIELDS, 'tokenActionResults'].join(',');
+    const body = { requests: ids.map((id, index) => ({ id: String(index), method: 'GET', url: `${tokenPath(id)}?$select=${select}` })) };
+    const response = await this.http.send('getTokensInBatch', 'POST', this.http.api(BATCH_PATH), signal, body);
+    const answers = (await this.http.readJson(response, 'POST', BATCH_PATH)) as { responses?: unknown };
+    if (!Array.isArray(answers.responses)) {
+      throw this.http.malformed('POST', BATCH_PATH, response, l10n.t('the batch has no responses'));
+    }
+    const tokens = new Map<string, VppTokenRecord | undefined>(ids.map((id) => [id, undefined]));
+    for (const answer of answers.responses as { id?: unknown; status?: unknown; body?: unknown }[]) {
+      const id = ids[Number(answer?.id)];
+      if (id !== undefined && answer.status === 200 && typeof (answer.body as { id?: unknown })?.id === 'string') {
+        tokens.set(id, this.toRecord(answer.body, response, 'POST'));
+      }
+    }
+    return tokens;
   }
 
   async revokeLicenses(id: string, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {

@@ -127,7 +127,7 @@ export class WriteThrottleHandler implements Middleware {
       throw new Error('WriteThrottleHandler must not be the last middleware');
     }
     const method = (context.options?.method ?? 'GET').toUpperCase();
-    if (!WRITE_METHODS.has(method)) {
+    if (!WRITE_METHODS.has(method) || isReadBatch(context)) {
       return this.next.execute(context);
     }
     const options = context.middlewareControl?.getMiddlewareOptions(WriteSlotOptions);
@@ -142,4 +142,10 @@ export class WriteThrottleHandler implements Middleware {
       this.throttle.pause(retryAfter !== undefined ? retryAfter * 1000 : this.pauseWithoutRetryAfterMs);
     }
   }
+}
+
+/** A JSON batch is POSTed, but the extension batches only reads: Intune counts the requests inside, not the POST. */
+function isReadBatch(context: Context): boolean {
+  const url = typeof context.request === 'string' ? context.request : context.request instanceof Request ? context.request.url : '';
+  return /\/\$batch(\?|$)/.test(url);
 }

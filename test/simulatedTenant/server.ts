@@ -53,6 +53,8 @@ const GRAPH_ROUTE_PERMISSIONS = {
   appDeviceRevoke: APP_WRITE,
   // "List auditEvents": DeviceManagementApps.Read.All, DeviceManagementApps.ReadWrite.All.
   auditEvents: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'],
+  // A JSON batch needs no permission of its own: each request in it is checked as if sent alone.
+  batch: [],
 } as const satisfies Partial<Record<Route, readonly string[]>>;
 
 /** The routes that change the tenant: each counts against the write limit and can be carried out before a fault. */
@@ -178,6 +180,7 @@ export type Route =
   | 'appDeviceRevoke'
   | 'ebooks'
   | 'auditEvents'
+  | 'batch'
   | 'unknown';
 
 export interface RecordedRequest {
@@ -567,7 +570,48 @@ export class SimulatedTenant {
     if (WRITE_ROUTES.has(route) && !this.admitWrite(res, requestId)) {
       return;
     }
+    if (route === 'batch') {
+      return this.batch(req, body, res, requestId);
+    }
     this.respond(route, { tokenId, appId }, req, url, body, res, requestId);
+  }
+
+  /**
+   * Graph's JSON batching: up to 20 requests in one POST, each answered as if sent alone (its own permission check,
+   * fault and record, marked with the batch's request id), the answers in an order of Graph's choosing. The
+   * simulated tenant carries only GETs in a batch, the only kind the extension batches.
+   */
+  private async batch(req: IncomingMessage, body: string, res: ServerResponse, requestId: string): Promise<void> {
+    if (!this.authorized(req.headers.authorization)) {
+      return json(res, 401, JSON.parse(graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.', requestId)));
+    }
+    const problem = batchProblem(body);
+    if (problem) {
+      return json(res, 400, JSON.parse(graphError('BadRequest', problem, requestId)));
+    }
+    const { requests } = JSON.parse(body) as { requests: { id: string; method: string; url: string }[] };
+    const responses = await Promise.all(
+      requests.map(async ({ id, method, url }) => {
+        if (method.toUpperCase() !== 'GET') {
+          return {
+            id,
+            status: 400,
+            body: JSON.parse(graphError('BadRequest', 'The simulated tenant batches only GET.', requestId)) as unknown,
+          };
+        }
+        const answer = await fetch(`${this.url}/beta${url}`, {
+          headers: { authorization: req.headers.authorization ?? '', 'x-sim-batch': requestId },
+        });
+        const text = await answer.text();
+        return {
+          id,
+          status: answer.status,
+          headers: { 'content-type': 'application/json' },
+          body: text ? (JSON.parse(text) as unknown) : undefined,
+        };
+      }),
+    );
+    json(res, 200, { responses: responses.reverse() });
   }
 
   /** Enforces the write limit over a sliding window, as Intune does per app and tenant. */
@@ -1452,6 +1496,31 @@ export class SimulatedTenant {
   }
 }
 
+/** What Graph refuses in a JSON batch: not an object with 1 to 20 requests, each with its own id, a method and a relative url. */
+function batchProblem(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'Invalid JSON batch request.';
+  }
+  const requests = (parsed as { requests?: unknown })?.requests;
+  if (!Array.isArray(requests) || requests.length === 0 || requests.length > 20) {
+    return 'A batch holds 1 to 20 requests.';
+  }
+  const ids = new Set<string>();
+  for (const request of requests as { id?: unknown; method?: unknown; url?: unknown }[]) {
+    if (typeof request?.id !== 'string' || ids.has(request.id) || typeof request.method !== 'string' || typeof request.url !== 'string') {
+      return 'Each request of a batch needs a unique id, a method and a url.';
+    }
+    if (!request.url.startsWith('/') || request.url.startsWith('//')) {
+      return 'The url of a request in a batch is relative to the version, such as /deviceAppManagement/vppTokens.';
+    }
+    ids.add(request.id);
+  }
+  return undefined;
+}
+
 function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string; appId?: string } {
   if (method === 'GET' && /^\/[^/]+\/discovery\/instance$/.test(pathname)) {
     return { route: 'discovery' };
@@ -1482,6 +1551,9 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   }
   if (method === 'GET' && pathname === '/beta/deviceManagement/auditEvents') {
     return { route: 'auditEvents' };
+  }
+  if (method === 'POST' && pathname === '/beta/$batch') {
+    return { route: 'batch' };
   }
   const app = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)(\/microsoft\.graph\.iosVppApp)?(?:\/([^/]+))?$/.exec(pathname);
   if (app) {

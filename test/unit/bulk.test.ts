@@ -70,6 +70,14 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.match(report, /^Revoked \(35\)/);
     assert.ok(selection.every((token) => report.includes(token.id)));
     assert.equal(tree.fullRefreshes, 1);
+    // Each token was read once before its revoke, inside JSON batches of up to 20: no read of its own.
+    const reads = tenant.requestsFor('get');
+    assert.ok(
+      reads.every((read) => read.headers['x-sim-batch']),
+      'every read was part of a batch',
+    );
+    assert.deepEqual(reads.map((read) => read.tokenId).sort(), selection.map((token) => token.id).sort());
+    assert.equal(tenant.requestsFor('batch').length, Math.ceil(35 / 20));
   });
 
   it('429s without Retry-After (as Intune sometimes sends) are waited out too: every revoke accepted, none carried out twice', async () => {

@@ -211,6 +211,18 @@ describe('Graph middleware, each on its own', () => {
       assert.ok(Date.now() - started < 5_000, 'a read is not held back 30 s by a write pause');
       assert.equal(network.attempts.length, 2);
     });
+
+    it('a JSON batch of reads is POSTed but takes no write slot; a write still does', async () => {
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 60_000 });
+      const network = new ScriptedNetwork([{ status: 200 }, { status: 200 }, { status: 204 }]);
+      const handler = new WriteThrottleHandler(throttle);
+      handler.setNext(network);
+      await handler.execute(request('POST', '/beta/$batch'));
+      await handler.execute(request('POST', '/beta/$batch'));
+      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/a/revokeLicenses'));
+      // With one write a minute, a batch that took the slot would have held the next request back for a minute.
+      assert.equal(network.attempts.length, 3, 'two batches and then the one write the limit allows, none held back');
+    });
   });
 
   describe('WriteThrottle', () => {

@@ -216,10 +216,14 @@ export function readingOf(
 }
 
 /** A revoke of a token's licenses. Its value is the result Intune reported for it, once seen. */
+/** How a write reads its token before the send: alone, or (in a bulk run) batched with the others' reads. */
+export type TokenRead = (signal: AbortSignal) => Promise<VppTokenRecord>;
+
 export function revokeWrite(
   context: TenantContext,
   token: VppTokenRecord,
   options: RevokeLicensesOptions,
+  read: TokenRead = (signal) => context.service().getToken(token.id, signal),
 ): WriteSpec<ActionResult | undefined> {
   return spec<ActionResult | undefined>(context, {
     operation: 'revokeLicenses',
@@ -227,14 +231,18 @@ export function revokeWrite(
     details: { notifyManagedDevices: options.notifyManagedDevices, revokeUntrackedLicenses: options.revokeUntrackedLicenses },
     request: revokeLicensesRequest(token.id, options),
     logName: `Revoke licenses of token ${plainText(token.id, 200)} (notifyManagedDevices=${options.notifyManagedDevices}, revokeUntrackedLicenses=${options.revokeUntrackedLicenses})`,
-    before: async (signal) => ({ actions: [...snapshotActions(await context.service().getToken(token.id, signal))] }),
+    before: async (signal) => ({ actions: [...snapshotActions(await read(signal))] }),
     send: async (signal) => ({ receipt: await context.service().revokeLicenses(token.id, options, signal), value: undefined }),
     check: checkRevoke,
   });
 }
 
 /** A sync of a token's licenses with Apple. */
-export function syncWrite(context: TenantContext, token: VppTokenRecord): WriteSpec<undefined> {
+export function syncWrite(
+  context: TenantContext,
+  token: VppTokenRecord,
+  read: TokenRead = (signal) => context.service().getToken(token.id, signal),
+): WriteSpec<undefined> {
   return spec<undefined>(context, {
     operation: 'syncLicenses',
     target: tokenTarget(token),
@@ -242,7 +250,7 @@ export function syncWrite(context: TenantContext, token: VppTokenRecord): WriteS
     request: { method: 'POST', path: tokenPath(token.id, 'syncLicenses') },
     logName: `Sync licenses of token ${plainText(token.id, 200)}`,
     before: async (signal) => {
-      const fresh = await context.service().getToken(token.id, signal);
+      const fresh = await read(signal);
       return { syncedBefore: fresh.lastSyncDateTime ?? null, statusBefore: fresh.lastSyncStatus ?? null };
     },
     send: async (signal) => ({ receipt: await context.service().syncLicenses(token.id, signal), value: undefined }),

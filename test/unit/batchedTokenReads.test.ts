@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { VppError } from '../../src/errors';
+import { BatchedTokenReads } from '../../src/graph/batchedTokenReads';
+import { VppTokenService } from '../../src/graph/vppTokenService';
+import { generatedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { signedInService } from '../support/fixtures';
+import { useSimulatedTenant } from '../support/harness';
+
+describe('Token reads batched for a bulk run', () => {
+  let tenant: SimulatedTenant;
+  let service: VppTokenService;
+  const tokens = generatedTokens(45);
+  useSimulatedTenant(
+    { tokens },
+    (started) => (tenant = started),
+    () => {
+      tenant.reset(tokens);
+      service = signedInService(tenant, { delaySeconds: 0, maxRetries: 0, maxWaitSeconds: 0 });
+    },
+  );
+  const signal = new AbortController().signal;
+  /** The reads that reached the tenant on their own, not inside a batch. */
+  const loneReads = () => tenant.requestsFor('get').filter((read) => !read.headers['x-sim-batch']);
+
+  it('reads asked for together go out as JSON batches of at most 20, each token once, and each gets its own token', async () => {
+    const reads = new BatchedTokenReads(() => service);
+    const read = await Promise.all(tokens.map((token) => reads.read(token.id, signal)));
+    assert.deepEqual(
+      read.map((token) => token.id),
+      tokens.map((token) => token.id),
+    );
+    assert.ok(read.every((token, index) => token.displayName === tokens[index].displayName && !('token' in token)));
+    assert.equal(tenant.requestsFor('batch').length, 3, '45 reads are 20 + 20 + 5');
+    assert.deepEqual(loneReads(), []);
+    const batches = tenant.requestsFor('batch').map((batch) => (JSON.parse(batch.body) as { requests: unknown[] }).requests.length);
+    assert.deepEqual(batches, [20, 20, 5]);
+  });
+
+  it('one read alone is a plain GET, not a batch of one', async () => {
+    const token = await new BatchedTokenReads(() => service).read(tokens[0].id, signal);
+    assert.equal(token.id, tokens[0].id);
+    assert.equal(tenant.requestsFor('batch').length, 0);
+    assert.equal(loneReads().length, 1);
+  });
+
+  it("a token the batch could not answer is read alone, so its error is a plain read's (here a 404)", async () => {
+    tenant.addFault({ route: 'get', tokenId: tokens[1].id, status: 404, times: 2 });
+    const reads = new BatchedTokenReads(() => service);
+    const [first, second] = await Promise.allSettled([reads.read(tokens[0].id, signal), reads.read(tokens[1].id, signal)]);
+    assert.equal(first.status === 'fulfilled' && first.value.id, tokens[0].id);
+    assert.ok(second.status === 'rejected' && second.reason instanceof VppError && second.reason.kind === 'notFound');
+    assert.deepEqual(
+      loneReads().map((read) => read.tokenId),
+      [tokens[1].id],
+    );
+  });
+
+  it('a batch that fails is replaced by a read of each token alone', async () => {
+    tenant.addFault({ route: 'batch', status: 500 });
+    const reads = new BatchedTokenReads(() => service);
+    const read = await Promise.all([0, 1, 2].map((index) => reads.read(tokens[index].id, signal)));
+    assert.deepEqual(
+      read.map((token) => token.id),
+      [0, 1, 2].map((index) => tokens[index].id),
+    );
+    assert.equal(loneReads().length, 3);
+  });
+
+  it('a read whose signal aborted before its batch left is cancelled and not sent', async () => {
+    const cancel = new AbortController();
+    const reads = new BatchedTokenReads(() => service);
+    const kept = reads.read(tokens[0].id, signal);
+    const dropped = reads.read(tokens[1].id, cancel.signal);
+    cancel.abort();
+    await assert.rejects(dropped, (error: unknown) => error instanceof VppError && error.kind === 'cancelled');
+    assert.equal((await kept).id, tokens[0].id);
+    assert.deepEqual(
+      tenant.requestsFor('get').map((read) => read.tokenId),
+      [tokens[0].id],
+    );
+  });
+});
