@@ -7,14 +7,13 @@ import { JournalSink, TenantJournal } from '../src/journal/journal';
 import { entriesOf } from '../src/journal/journalEntries';
 import { JournalFile } from '../src/journal/journalFile';
 import { JournalRecord } from '../src/journal/journalRecords';
+import { BenchReport } from './figures';
 
 const SESSION = { id: 'bench', pid: process.pid, host: os.hostname() };
 const TENANT = () => ({ key: 'bench', id: 'bench.example', label: 'Bench', cloud: 'global' });
 /** Entries History must open with (issue: 10,000), and the time it may take on a 2-core CI machine. */
 const HISTORY_ENTRIES = 10_000;
 const HISTORY_BUDGET_MS = 1500;
-
-type Figure = (name: string, value: number, unit: string, floor: number, target?: number, extra?: Record<string, unknown>) => boolean;
 
 /**
  * The journal file in a temporary folder, with the time its appends take summed. The appends are timed one after
@@ -57,7 +56,7 @@ export function forTenant(sink: JournalSink): TenantJournal {
 }
 
 /** Opening History on a journal of 10,000 writes: reading the files, folding the records, the first page by day. */
-export async function historyJournalFigure(figure: Figure): Promise<boolean> {
+export async function historyJournalFigure(report: BenchReport): Promise<boolean> {
   const journal = await TimedJournal.open();
   const lines: string[] = [];
   const start = Date.now() - 300 * 24 * 3600 * 1000;
@@ -110,7 +109,7 @@ export async function historyJournalFigure(figure: Figure): Promise<boolean> {
   }
   await journal.close();
   const median = [...times].sort((a, b) => a - b)[1];
-  return figure(`History: open on ${HISTORY_ENTRIES} writes (median of 3)`, median, 'ms', HISTORY_BUDGET_MS, 1, {
+  return report.target(`History: open on ${HISTORY_ENTRIES} writes (median of 3)`, median, 'ms', HISTORY_BUDGET_MS, 1, {
     floorIs: `a budget of ${HISTORY_BUDGET_MS} ms`,
     bytes: lines.join('\n').length,
     shownFirst: shown,

@@ -1,7 +1,9 @@
-// 100 tenants of 30 tokens each, listed as the view lists them: each signs in (one token request) and reads its
-// tokens, at most `concurrency` tenants at a time. The tenants run in a worker thread (see tenantsWorker.ts).
+// 100 tenants of 30 tokens each, listed as the view lists them: each signs in through the product's own app-only
+// token source (msal-node) and reads its tokens through the product's service, at most `concurrency` tenants at a
+// time through the product's ConcurrencyLimit. The tenants run in a worker thread (see tenantsWorker.ts).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ClientCredentialsTokenSource } from '../src/auth/clientCredentialsTokenSource';
 import { resolveSettings } from '../src/config/settings';
 import { createVppTokenService } from '../src/graph/createService';
 import { VppTokenRecord } from '../src/graph/vppRecords';
@@ -14,22 +16,11 @@ export interface ManyTenantsFigures {
   readonly tokens: number;
   /** Growth of the heap per 1,000 tokens listed (kept, as the view keeps them), in bytes. */
   readonly heapPerThousandTokens: number;
+  /** The most listings the tenants saw running at once. */
   readonly mostAtOnce: number;
-}
-
-/** One client-credentials token request, the round trip a sign-in costs once msal knows the authority. */
-async function signIn(tenant: { url: string; tenantId: string; resource: string }): Promise<string> {
-  const response = await fetch(`${tenant.url}/${tenant.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: SIM_CLIENT_ID,
-      client_secret: SIM_CLIENT_SECRET,
-      scope: `${tenant.resource}/.default`,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
+  /** Requests one tenant's sign-in and listing took (the same for each). */
+  readonly requestsPerTenant: number;
+  readonly signInRequestsPerTenant: number;
 }
 
 export async function listManyTenants(options: {
@@ -46,7 +37,7 @@ export async function listManyTenants(options: {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-  const { tenants } = (await next()) as { tenants: { url: string; tenantId: string; resource: string }[] };
+  const { url, tenantIds } = (await next()) as { url: string; tenantIds: string[] };
   try {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
@@ -54,17 +45,24 @@ export async function listManyTenants(options: {
     const limit = new ConcurrencyLimit(() => options.concurrency);
     const started = performance.now();
     const listed: VppTokenRecord[][] = await Promise.all(
-      tenants.map((tenant) =>
+      tenantIds.map((tenantId) =>
         limit.run(async () => {
-          const accessToken = await signIn(tenant);
           const settings = resolveSettings({
             cloud: 'custom',
-            customGraphEndpoint: tenant.url,
-            customLoginEndpoint: tenant.url,
+            customGraphEndpoint: url,
+            customLoginEndpoint: url,
+            authMode: 'clientCredentials',
             clientId: SIM_CLIENT_ID,
+            tenantId,
           });
+          const source = new ClientCredentialsTokenSource(
+            settings,
+            { get: async () => SIM_CLIENT_SECRET, getCertificate: async () => undefined, delete: async () => undefined },
+            silentLogger,
+          );
           const service = createVppTokenService(settings, {
-            getAccessToken: async () => accessToken,
+            getAccessToken: () => source.getAccessToken(),
+            onUnauthorized: () => source.invalidate(),
             log: silentLogger,
             acceptLanguage: 'en-US',
           });
@@ -77,8 +75,8 @@ export async function listManyTenants(options: {
     const tokens = listed.reduce((sum, list) => sum + list.length, 0);
     const heapPerThousandTokens = ((process.memoryUsage().heapUsed - heapBefore) / tokens) * 1000;
     worker.postMessage('stop');
-    const { mostAtOnce } = (await next()) as { mostAtOnce: number };
-    return { wallMs, tokens, heapPerThousandTokens, mostAtOnce };
+    const counts = (await next()) as { mostAtOnce: number; requestsPerTenant: number; signInRequestsPerTenant: number };
+    return { wallMs, tokens, heapPerThousandTokens, ...counts };
   } finally {
     await worker.terminate();
   }

@@ -1,9 +1,8 @@
 // Runs the simulated tenants of the many-tenants figure in a worker thread, behind one HTTPS host as Microsoft's
 // login and Graph hosts serve every tenant: a client then pays one TLS handshake, not one per tenant, and the
 // tenants' answers take the other core, as a remote service's would, not the measured client's thread.
-import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { SimulatedFront } from '../test/simulatedTenant/front';
 import { generatedTokens } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 
@@ -32,26 +31,16 @@ async function main(): Promise<void> {
       }).start(),
     );
   }
-  // Sign-in names its tenant in the path; Graph knows it from the access token, as the real services do.
-  const front = https.createServer({ key: options.key, cert: options.cert }, (req, res) => {
-    const tenant =
-      tenants.find((candidate) => req.url?.startsWith(`/${candidate.tenantId}/`)) ??
-      tenants.find((candidate) => candidate.issued(req.headers.authorization));
-    if (!tenant) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    tenant.answer(req, res).catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-  const url = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  // `resource`: each simulated tenant checks the scope against its own address.
-  parentPort?.postMessage({ tenants: tenants.map((tenant) => ({ url, tenantId: tenant.tenantId, resource: tenant.url })) });
+  const front = await new SimulatedFront(tenants, { key: options.key, cert: options.cert }).start();
+  parentPort?.postMessage({ url: front.url, tenantIds: tenants.map((tenant) => tenant.tenantId) });
   parentPort?.once('message', () => {
-    front.closeAllConnections();
-    front.close();
-    void Promise.all(tenants.map((tenant) => tenant.stop())).then(() => parentPort?.postMessage({ mostAtOnce: probe.most }));
+    // What a tenant's sign-in and listing took, in requests: the same for every tenant.
+    const requests = tenants[0].requests.length;
+    const signIn = tenants[0].requests.filter((request) => !request.url.startsWith('/beta/')).length;
+    void front
+      .stop()
+      .then(() => Promise.all(tenants.map((tenant) => tenant.stop())))
+      .then(() => parentPort?.postMessage({ mostAtOnce: probe.most, requestsPerTenant: requests, signInRequestsPerTenant: signIn }));
   });
 }
 
