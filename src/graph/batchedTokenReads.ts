@@ -3,81 +3,48 @@ import { VppError } from '../errors';
 import { MAX_BATCH_REQUESTS, VppTokenRecord } from './vppRecords';
 import { VppTokenService } from './vppTokenService';
 
-interface PendingRead {
-  readonly id: string;
-  readonly signal: AbortSignal;
-  readonly resolve: (token: VppTokenRecord) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
- * Reads tokens for the writes of a bulk run: the reads asked for in the same turn of the event loop go out together,
- * as JSON batches of up to 20 (a bulk run asks for each token's read just before its write, many at a time). Each
- * token is read as fresh as a read of its own would be, in a twentieth of the requests. A token the batch could not
- * answer, or a batch that failed, is read alone, so its error (a 404, a missing permission) and retries are those
- * of a plain read.
+ * Reads the tokens of a bulk run before their writes, in JSON batches of up to 20: the run's tokens, in the order it
+ * sends them, fall into chunks of 20, and the first read asked for in a chunk reads the whole chunk in one batch.
+ * A bulk run picks its tokens in that order, a window of Intune's limit at a time, so a token is read at most about
+ * one window before its write, as it was when each token was read alone just before it waited for its write slot.
+ * A token the batch could not answer, or a chunk whose batch failed, is read alone, so its error (a 404, a missing
+ * permission) and retries are those of a plain read.
  */
 export class BatchedTokenReads {
-  private pending: PendingRead[] = [];
-  private scheduled = false;
+  private readonly chunkOf = new Map<string, number>();
+  private readonly chunks = new Map<number, Promise<Map<string, VppTokenRecord | undefined>>>();
 
-  constructor(private readonly service: () => VppTokenService) {}
+  constructor(
+    private readonly service: () => VppTokenService,
+    /** The run's token ids, in the order it sends them. */
+    order: readonly string[],
+  ) {
+    [...new Set(order)].forEach((id, index) => this.chunkOf.set(id, Math.floor(index / MAX_BATCH_REQUESTS)));
+  }
 
-  read(id: string, signal: AbortSignal): Promise<VppTokenRecord> {
+  async read(id: string, signal: AbortSignal): Promise<VppTokenRecord> {
     if (signal.aborted) {
-      return Promise.reject(cancelled());
+      throw new VppError('cancelled', l10n.t('The request was cancelled.'));
     }
-    return new Promise((resolve, reject) => {
-      this.pending.push({ id, signal, resolve, reject });
-      if (this.pending.length >= MAX_BATCH_REQUESTS) {
-        this.flush();
-      } else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    const chunk = this.chunkOf.get(id);
+    const batch = chunk === undefined ? undefined : await this.batchOf(chunk);
+    return batch?.get(id) ?? this.service().getToken(id, signal);
   }
 
-  private flush(): void {
-    this.scheduled = this.pending.length > MAX_BATCH_REQUESTS;
-    const reads = this.pending.splice(0, MAX_BATCH_REQUESTS).filter((read) => !read.signal.aborted || this.cancel(read));
-    if (this.scheduled) {
-      setImmediate(() => this.flush());
+  /** The chunk's batch, read once; a batch that failed reads as empty, so each of its tokens is read alone. */
+  private batchOf(chunk: number): Promise<Map<string, VppTokenRecord | undefined>> {
+    let batch = this.chunks.get(chunk);
+    if (!batch) {
+      const ids = [...this.chunkOf].filter(([, of]) => of === chunk).map(([id]) => id);
+      batch =
+        ids.length > 1
+          ? this.service()
+              .getTokensInBatch(ids)
+              .catch(() => new Map<string, VppTokenRecord | undefined>())
+          : Promise.resolve(new Map<string, VppTokenRecord | undefined>());
+      this.chunks.set(chunk, batch);
     }
-    if (reads.length > 0) {
-      void this.send(reads);
-    }
+    return batch;
   }
-
-  private cancel(read: PendingRead): false {
-    read.reject(cancelled());
-    return false;
-  }
-
-  /** One read alone reads the token directly: a batch of one would cost the same request and say less. */
-  private async send(reads: readonly PendingRead[]): Promise<void> {
-    const service = this.service();
-    let found: Map<string, VppTokenRecord | undefined> | undefined;
-    if (reads.length > 1) {
-      found = await service.getTokensInBatch(unique(reads.map((read) => read.id))).catch(() => undefined);
-    }
-    await Promise.all(
-      reads.map(async (read) => {
-        const token = found?.get(read.id);
-        try {
-          read.resolve(token ?? (await service.getToken(read.id, read.signal)));
-        } catch (error) {
-          read.reject(error);
-        }
-      }),
-    );
-  }
-}
-
-function unique(ids: readonly string[]): string[] {
-  return [...new Set(ids)];
-}
-
-function cancelled(): VppError {
-  return new VppError('cancelled', l10n.t('The request was cancelled.'));
 }

@@ -23,8 +23,10 @@ describe('Token reads batched for a bulk run', () => {
   /** The reads that reached the tenant on their own, not inside a batch. */
   const loneReads = () => tenant.requestsFor('get').filter((read) => !read.headers['x-sim-batch']);
 
-  it('reads asked for together go out as JSON batches of at most 20, each token once, and each gets its own token', async () => {
-    const reads = new BatchedTokenReads(() => service);
+  const ids = tokens.map((token) => token.id);
+
+  it("a run's tokens are read in JSON batches of 20 in its order, each token once, and each read gets its own token", async () => {
+    const reads = new BatchedTokenReads(() => service, ids);
     const read = await Promise.all(tokens.map((token) => reads.read(token.id, signal)));
     assert.deepEqual(
       read.map((token) => token.id),
@@ -37,16 +39,28 @@ describe('Token reads batched for a bulk run', () => {
     assert.deepEqual(batches, [20, 20, 5]);
   });
 
-  it('one read alone is a plain GET, not a batch of one', async () => {
-    const token = await new BatchedTokenReads(() => service).read(tokens[0].id, signal);
-    assert.equal(token.id, tokens[0].id);
+  it('a chunk of one token, and a token outside the run, are plain GETs, not batches of one', async () => {
+    const reads = new BatchedTokenReads(() => service, ids.slice(0, 21));
+    assert.equal((await reads.read(ids[20], signal)).id, ids[20]);
+    assert.equal((await reads.read(ids[30], signal)).id, ids[30]);
     assert.equal(tenant.requestsFor('batch').length, 0);
-    assert.equal(loneReads().length, 1);
+    assert.deepEqual(
+      loneReads().map((read) => read.tokenId),
+      [ids[20], ids[30]],
+    );
+  });
+
+  it('a chunk is read once: a later read of a token in it sends nothing', async () => {
+    const reads = new BatchedTokenReads(() => service, ids);
+    await reads.read(ids[0], signal);
+    const sent = tenant.requests.length;
+    assert.equal((await reads.read(ids[19], signal)).id, ids[19]);
+    assert.equal(tenant.requests.length, sent);
   });
 
   it("a token the batch could not answer is read alone, so its error is a plain read's (here a 404)", async () => {
     tenant.addFault({ route: 'get', tokenId: tokens[1].id, status: 404, times: 2 });
-    const reads = new BatchedTokenReads(() => service);
+    const reads = new BatchedTokenReads(() => service, ids);
     const [first, second] = await Promise.allSettled([reads.read(tokens[0].id, signal), reads.read(tokens[1].id, signal)]);
     assert.equal(first.status === 'fulfilled' && first.value.id, tokens[0].id);
     assert.ok(second.status === 'rejected' && second.reason instanceof VppError && second.reason.kind === 'notFound');
@@ -58,7 +72,7 @@ describe('Token reads batched for a bulk run', () => {
 
   it('a batch that fails is replaced by a read of each token alone', async () => {
     tenant.addFault({ route: 'batch', status: 500 });
-    const reads = new BatchedTokenReads(() => service);
+    const reads = new BatchedTokenReads(() => service, ids);
     const read = await Promise.all([0, 1, 2].map((index) => reads.read(tokens[index].id, signal)));
     assert.deepEqual(
       read.map((token) => token.id),
@@ -67,17 +81,13 @@ describe('Token reads batched for a bulk run', () => {
     assert.equal(loneReads().length, 3);
   });
 
-  it('a read whose signal aborted before its batch left is cancelled and not sent', async () => {
+  it('a read whose signal has aborted is cancelled and sends nothing', async () => {
     const cancel = new AbortController();
-    const reads = new BatchedTokenReads(() => service);
-    const kept = reads.read(tokens[0].id, signal);
-    const dropped = reads.read(tokens[1].id, cancel.signal);
     cancel.abort();
-    await assert.rejects(dropped, (error: unknown) => error instanceof VppError && error.kind === 'cancelled');
-    assert.equal((await kept).id, tokens[0].id);
-    assert.deepEqual(
-      tenant.requestsFor('get').map((read) => read.tokenId),
-      [tokens[0].id],
+    await assert.rejects(
+      new BatchedTokenReads(() => service, ids).read(ids[0], cancel.signal),
+      (error: unknown) => error instanceof VppError && error.kind === 'cancelled',
     );
+    assert.deepEqual(tenant.requests, []);
   });
 });

@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import { BatchedTokenReads } from '../../graph/batchedTokenReads';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
 import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
 import { readLicenseImpact } from './licenseImpact';
@@ -217,12 +216,11 @@ async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, sel
 
 /** A bulk revoke with one set of options, as Revoke Licenses… and Run Again after a restart run it. */
 export function revokeBulk(context: TenantContext, options: RevokeLicensesOptions): BulkAction {
-  const reads = new BatchedTokenReads(() => context.service());
   return {
     operation: 'revokeLicenses',
     details: { notifyManagedDevices: options.notifyManagedDevices, revokeUntrackedLicenses: options.revokeUntrackedLicenses },
     title: (count) => l10n.t('Revoking licenses of {0} VPP tokens', count),
-    write: (token) => revokeWrite(context, token, options, (signal) => reads.read(token.id, signal)),
+    write: (token, read) => revokeWrite(context, token, options, read),
     headings: {
       succeeded: l10n.t('Revoked'),
       failed: l10n.t('Failed'),

@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import { BatchedTokenReads } from '../../graph/batchedTokenReads';
 import { describeForLog, VppError } from '../../errors';
 import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
@@ -46,12 +45,11 @@ function syncMany(context: TenantContext, tokens: readonly VppTokenRecord[]): Pr
 
 /** A bulk sync, as Sync Licenses and Run Again after a restart run it. */
 export function syncBulk(context: TenantContext): BulkAction {
-  const reads = new BatchedTokenReads(() => context.service());
   return {
     operation: 'syncLicenses',
     details: {},
     title: (count) => l10n.t('Syncing licenses of {0} VPP tokens', count),
-    write: (token) => syncWrite(context, token, (signal) => reads.read(token.id, signal)),
+    write: (token, read) => syncWrite(context, token, read),
     headings: {
       succeeded: l10n.t('Synced'),
       failed: l10n.t('Failed'),

@@ -1,12 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../../errors';
+import { BatchedTokenReads } from '../../graph/batchedTokenReads';
 import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { JournalDetails, WriteOperation } from '../../journal/journalRecords';
 import { ProgressReporter } from '../../ui/userInput';
 import { TenantContext, watchSignal } from '../context';
+import { TokenRead } from './writeKinds';
 import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
 
 export interface BulkOutcome {
@@ -124,8 +126,8 @@ export interface BulkAction {
   readonly details: JournalDetails;
   /** Progress title for a run of `count` tokens, e.g. "Revoking licenses of 30 VPP tokens". */
   readonly title: (count: number) => string;
-  /** The write of one token, sent through the pipeline. */
-  readonly write: (token: VppTokenRecord) => WriteSpec<unknown>;
+  /** The write of one token, sent through the pipeline; `read` reads the token before it, batched with the run's others. */
+  readonly write: (token: VppTokenRecord, read: TokenRead) => WriteSpec<unknown>;
   readonly headings: BulkHeadings;
   /** The one-line outcome, from the counts. */
   readonly summary: (counts: BulkCounts) => string;
@@ -153,6 +155,7 @@ export async function runBulkWithReport(context: TenantContext, tokens: readonly
     details: bulk.details,
     tokens: tokens.map((token) => ({ id: token.id, name: tokenLabel(token) })),
   });
+  const reads = new BatchedTokenReads(() => context.service(), tokens.map((token) => token.id));
   const lost = new Map<string, { spec: WriteSpec<unknown>; sent: Unconfirmed }>();
   let outcome: BulkOutcome;
   try {
@@ -163,7 +166,7 @@ export async function runBulkWithReport(context: TenantContext, tokens: readonly
         const sent = await runForEach(
           tokens,
           async (token, signal) => {
-            const spec = bulk.write(token);
+            const spec = bulk.write(token, (signal) => reads.read(token.id, signal));
             const attempt = await sendOnce(context, spec, signal, run);
             if (attempt.kind === 'unconfirmed') {
               lost.set(token.id, { spec, sent: attempt });
