@@ -155,7 +155,10 @@ export async function runBulkWithReport(context: TenantContext, tokens: readonly
     details: bulk.details,
     tokens: tokens.map((token) => ({ id: token.id, name: tokenLabel(token) })),
   });
-  const reads = new BatchedTokenReads(() => context.service(), tokens.map((token) => token.id));
+  const reads = new BatchedTokenReads(
+    () => context.service(),
+    tokens.map((token) => token.id),
+  );
   const lost = new Map<string, { spec: WriteSpec<unknown>; sent: Unconfirmed }>();
   let outcome: BulkOutcome;
   try {
