@@ -9,9 +9,9 @@ export interface Series {
   readonly times: readonly number[];
 }
 
-const WIDTH = 720;
+const WIDTH = 800;
 const HEIGHT = 360;
-const MARGIN = { left: 60, right: 170, top: 30, bottom: 44 };
+const MARGIN = { left: 60, right: 250, top: 30, bottom: 44 };
 
 /** Text for an SVG, escaped (the series' names are the bench's own, but escaped all the same). */
 function escape(text: string): string {
