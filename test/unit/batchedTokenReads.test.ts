@@ -86,7 +86,7 @@ describe('Token reads batched for a bulk run', () => {
     cancel.abort();
     await assert.rejects(
       new BatchedTokenReads(() => service, ids).read(ids[0], cancel.signal),
-      (error: unknown) => error instanceof VppError && error.kind === 'cancelled',
+      (error: unknown) => error instanceof VppError && error.kind === 'cancelled' && error.message === 'The request was cancelled.',
     );
     assert.deepEqual(tenant.requests, []);
   });
