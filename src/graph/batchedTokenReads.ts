@@ -12,23 +12,25 @@ import { VppTokenService } from './vppTokenService';
  * permission) and retries are those of a plain read.
  */
 export class BatchedTokenReads {
-  private readonly chunkOf = new Map<string, number>();
+  /** The run's token ids, each once, in the order it sends them: chunk `n` is ids 20n to 20n + 19. */
+  private readonly order: readonly string[];
+  private readonly positions: ReadonlyMap<string, number>;
   private readonly chunks = new Map<number, Promise<Map<string, VppTokenRecord | undefined>>>();
 
   constructor(
     private readonly service: () => VppTokenService,
-    /** The run's token ids, in the order it sends them. */
     order: readonly string[],
   ) {
-    [...new Set(order)].forEach((id, index) => this.chunkOf.set(id, Math.floor(index / MAX_BATCH_REQUESTS)));
+    this.order = [...new Set(order)];
+    this.positions = new Map(this.order.map((id, position) => [id, position]));
   }
 
   async read(id: string, signal: AbortSignal): Promise<VppTokenRecord> {
     if (signal.aborted) {
       throw new VppError('cancelled', l10n.t('The request was cancelled.'));
     }
-    const chunk = this.chunkOf.get(id);
-    const batch = chunk === undefined ? undefined : await this.batchOf(chunk);
+    const position = this.positions.get(id);
+    const batch = position === undefined ? undefined : await this.batchOf(Math.floor(position / MAX_BATCH_REQUESTS));
     return batch?.get(id) ?? this.service().getToken(id, signal);
   }
 
@@ -36,7 +38,7 @@ export class BatchedTokenReads {
   private batchOf(chunk: number): Promise<Map<string, VppTokenRecord | undefined>> {
     let batch = this.chunks.get(chunk);
     if (!batch) {
-      const ids = [...this.chunkOf].filter(([, of]) => of === chunk).map(([id]) => id);
+      const ids = this.order.slice(chunk * MAX_BATCH_REQUESTS, (chunk + 1) * MAX_BATCH_REQUESTS);
       batch =
         ids.length > 1
           ? this.service()
