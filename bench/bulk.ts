@@ -3,13 +3,14 @@
 import { Client } from '@microsoft/microsoft-graph-client';
 import { BulkCounts, runBulkWithReport } from '../src/commands/writes/bulkRun';
 import { revokeBulk } from '../src/commands/licenses/revokeLicenses';
-import { resolveSettings } from '../src/config/settings';
 import { createVppTokenService } from '../src/graph/createService';
+import { VppTokenService } from '../src/graph/vppTokenService';
 import { VppTokenRecord } from '../src/graph/vppRecords';
 import { WriteThrottle } from '../src/graph/writeThrottle';
 import { JournalSink } from '../src/journal/journal';
 import { UserInput } from '../src/ui/userInput';
 import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
+import { tenantSettings } from '../test/support/fixtures';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { forTenant } from './journal';
 
@@ -63,19 +64,7 @@ async function extensionRevokes(
   assumedLimit: { maxWrites: number; windowMs: number },
   journal: JournalSink,
 ): Promise<BulkCounts | undefined> {
-  const accessToken = tenant.issueAccessToken();
-  const settings = resolveSettings({
-    cloud: 'custom',
-    customGraphEndpoint: tenant.url,
-    customLoginEndpoint: tenant.url,
-    clientId: 'bench',
-  });
-  const service = createVppTokenService(settings, {
-    getAccessToken: async () => accessToken,
-    log: silentLogger,
-    acceptLanguage: 'en-US',
-    writeThrottle: new WriteThrottle(assumedLimit),
-  });
+  const service = benchService(tenant, new WriteThrottle(assumedLimit));
   const context = {
     ui: silentUi,
     log: silentLogger,
@@ -97,6 +86,17 @@ async function extensionRevokes(
     },
   });
   return reported;
+}
+
+/** The service of an admin signed in to the simulated tenant with one access token, logging nothing. */
+export function benchService(tenant: SimulatedTenant, writeThrottle?: WriteThrottle): VppTokenService {
+  const accessToken = tenant.issueAccessToken();
+  return createVppTokenService(tenantSettings(tenant), {
+    getAccessToken: async () => accessToken,
+    log: silentLogger,
+    acceptLanguage: 'en-US',
+    writeThrottle,
+  });
 }
 
 /** The same revokes with the official Graph SDK and its default middleware (retry on 429 with Retry-After, 3 times). */

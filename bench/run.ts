@@ -5,15 +5,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pemBlocks } from '../src/auth/clientCertificate';
-import { resolveSettings } from '../src/config/settings';
-import { createVppTokenService } from '../src/graph/createService';
 import { VppTokenRecord } from '../src/graph/vppRecords';
 import { ensureTestCertificates } from '../test/simulatedTenant/certificates';
 import { generatedTokens } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
-import { silentLogger } from '../test/support/fakeAccount';
 import { CERT_DIR, PROJECT_ROOT } from '../test/paths';
-import { BulkFigures, bulkRevoke, reportMatchesRecord, throttleCeiling, Writer } from './bulk';
+import { benchService, BulkFigures, bulkRevoke, reportMatchesRecord, throttleCeiling, Writer } from './bulk';
 import { writeBulkChart } from './chart';
 import { BenchReport } from './figures';
 import { timeToFirstRow } from './firstRow';
@@ -59,13 +56,7 @@ function bulkExtra(figures: BulkFigures): Record<string, unknown> {
 /** Listing 3,000 tokens page by page, and what $select saves against a listing without it. */
 async function listingFigures(report: BenchReport, tenant: SimulatedTenant): Promise<VppTokenRecord[]> {
   const accessToken = tenant.issueAccessToken();
-  const settings = resolveSettings({
-    cloud: 'custom',
-    customGraphEndpoint: tenant.url,
-    customLoginEndpoint: tenant.url,
-    clientId: 'bench',
-  });
-  const service = createVppTokenService(settings, { getAccessToken: async () => accessToken, log: silentLogger, acceptLanguage: 'en-US' });
+  const service = benchService(tenant);
   // Three listings: the first also pays the TLS handshake and the JIT; the median is the steady state.
   const runs: number[] = [];
   let tokens: VppTokenRecord[] = [];
