@@ -1,5 +1,6 @@
 // Bundles the extension into dist/extension.js. msal-node goes into a bundle of its own (dist/msal-node.js)
-// that the extension loads only when an msal sign-in mode is used, so the default path never loads it.
+// that the extension loads only when an msal sign-in mode is used, so the default path never loads it; the
+// Overview webview's script is dist/overview.js.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -124,6 +125,16 @@ const contexts = await Promise.all([
     supported: { 'dynamic-import': false },
   }),
   esbuild.context({ ...common, entryPoints: ['src/auth/msalBundle.ts'], outfile: 'dist/msal-node.js' }),
+  // The Overview's webview runs in a browser frame: its own bundle, never loaded by the extension host.
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/overview/webview/main.ts'],
+    outfile: 'dist/overview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+  }),
 ]);
 
 if (watch) {

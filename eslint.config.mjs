@@ -6,11 +6,11 @@ import tseslint from 'typescript-eslint';
  * The layers of `src`, in the order data flows: each may import only the ones before it. The leaves (`ids`, `csv`,
  * `errors`, `log`, `text`) import no layer; `extension.ts` and `testApi.ts` wire everything together.
  */
-const LAYERS = ['config', 'ui', 'graph', 'journal', 'auth', 'tenants', 'tree', 'alerts', 'commands', 'chat'];
+const LAYERS = ['config', 'ui', 'graph', 'journal', 'auth', 'tenants', 'tree', 'alerts', 'overview', 'commands', 'chat'];
 const LEAVES = ['src/ids.ts', 'src/errors.ts', 'src/log.ts', 'src/text.ts', 'src/csv.ts'];
 
 const MESSAGE =
-  'The layers of src go config → ui → graph → journal → auth → tenants → tree → alerts → commands → chat; a layer imports only the ones before it.';
+  'The layers of src go config → ui → graph → journal → auth → tenants → tree → alerts → overview → commands → chat; a layer imports only the ones before it.';
 
 /**
  * Imports of the given folders (or root modules) of src, written from src itself (`./x`) or from a layer folder at
@@ -55,6 +55,28 @@ export default tseslint.config(
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   ...layerRules,
+  {
+    // What runs in the Overview's webview: no VS Code API, no Node, no host module; only the shared chart code.
+    files: [
+      'src/overview/webview/**/*.ts',
+      'src/overview/overviewCharts.ts',
+      'src/overview/overviewModel.ts',
+      'src/overview/overviewProtocol.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.\\.?/overview(Charts|Model|Protocol)$)',
+              message: 'The webview bundle holds only the Overview chart code (overviewCharts, overviewModel, overviewProtocol).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Long functions hide their steps: split them into functions named for what each does.
     files: ['src/**/*.ts'],

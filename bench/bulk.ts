@@ -46,6 +46,7 @@ const silentUi: UserInput = {
   stepText: async () => undefined,
   pickSaveLocation: async () => undefined,
   writeTextFile: async () => undefined,
+  writeBytes: async () => undefined,
   copyText: async () => undefined,
   info: async () => undefined,
   error: async () => undefined,

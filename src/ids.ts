@@ -41,6 +41,7 @@ export const COMMANDS = {
   openSettings: 'intuneVpp.openSettings',
   openSetupGuide: 'intuneVpp.openSetupGuide',
   showLog: 'intuneVpp.showLog',
+  showOverview: 'intuneVpp.showOverview',
 } as const;
 
 /** A command the extension contributes and registers. */

@@ -3,6 +3,7 @@ import { CommandId, COMMANDS } from '../ids';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { historyHandlers } from './history/historyHandlers';
 import { licenseHandlers } from './licenses/licenseHandlers';
+import { overviewHandlers } from './overview/overviewHandlers';
 import { reportError, ErrorFixes } from './reportError';
 import { CommandRouting, CommandServices, Handler, Invocation, tenantKeyOf } from './routing';
 import { tenantHandlers } from './tenants/tenantHandlers';
@@ -19,6 +20,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     ...tokenHandlers(routing),
     ...licenseHandlers(routing),
     ...historyHandlers(routing),
+    ...overviewHandlers(routing, (error) => reportError(error, ui, log, fixesFor(undefined))),
     [COMMANDS.refresh]: (_: Invocation, arg?: unknown) => {
       const key = tenantKeyOf(arg);
       return key ? tree.refreshTenant(key) : tree.refresh();

@@ -3,7 +3,7 @@ import * as l10n from '@vscode/l10n';
 import { readExpiryWarningDays, readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { describeForLog, VppError } from '../errors';
 import { groupByTokenId } from '../graph/licenses';
-import { AssignedLicenseRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
+import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 import { VIEW_ID } from '../ids';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';
@@ -42,6 +42,11 @@ export class TokenTreeModel implements vscode.Disposable {
    * and a hundred at once would crowd the sign-in endpoint and the extension host; a slow one holds up no other.
    */
   private readonly listings = new ConcurrencyLimit(readMaxConcurrentTenants);
+  /**
+   * One node per token, kept across listings (its record replaced in place): revealing a token, and VS Code's
+   * selection, find it by identity, whichever listing drew it.
+   */
+  private readonly tokenNodes = new Map<string, TokenNode>();
   private readonly tokensListed = new vscode.EventEmitter<{ tenantKey: string; tokens: readonly VppTokenRecord[] }>();
   /** Each tenant's tokens, after each listing that succeeded. */
   readonly onDidListTokens = this.tokensListed.event;
@@ -89,6 +94,34 @@ export class TokenTreeModel implements vscode.Disposable {
     });
     this.loads.set(connection.key, load);
     return load;
+  }
+
+  /** A token's node from its tenant's last listing, or undefined when that listing did not show it. */
+  tokenNode(tenantKey: string, id: string): TokenNode | undefined {
+    return this.views.get(tenantKey)?.nodes.get(id);
+  }
+
+  /**
+   * A tenant's listing and, when it listed, its VPP apps by token id: read once per listing (shared with the tokens
+   * as they expand), within the same bound as the listings.
+   */
+  async listedWithApps(
+    connection: TenantConnection,
+  ): Promise<{ view: TenantView; apps?: PromiseSettledResult<Map<string, VppAppRecord[]>> }> {
+    const view = await this.listed(connection);
+    if (view.state !== 'loaded' && view.state !== 'empty') {
+      return { view };
+    }
+    view.appsByToken ??= this.listings.run(() => connection.service().listVppApps()).then(groupByTokenId);
+    const pending = view.appsByToken;
+    const [apps] = await Promise.allSettled([pending]);
+    if (apps.status === 'rejected') {
+      this.log.warn(`Could not read the apps of tenant ${connection.label}: ${describeForLog(apps.reason)}`);
+      if (view.appsByToken === pending) {
+        view.appsByToken = undefined;
+      }
+    }
+    return { view, apps };
   }
 
   /** Re-reads one token in place; undefined when it is not listed or could not be read (then list its tenant again). */
@@ -196,7 +229,8 @@ export class TokenTreeModel implements vscode.Disposable {
         vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens()),
       );
       const locale = vscode.env.language || 'en';
-      const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, new TokenNode(token, connection.key)]));
+      const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, this.nodeOf(connection.key, token)]));
+      this.forgetNodes(connection.key, nodes);
       if (nodes.size < tokens.length) {
         // A tree item id must be unique, and one id is one token in Graph: show it once, and say so.
         this.log.warn(`Graph listed ${tokens.length - nodes.size} token ids more than once; each is shown once.`);
@@ -206,6 +240,24 @@ export class TokenTreeModel implements vscode.Disposable {
       return view;
     } catch (error) {
       return { nodes: new Map(), ...this.failure(connection, error) };
+    }
+  }
+
+  /** The token's node, kept from an earlier listing (with the record just read) or new. */
+  private nodeOf(tenantKey: string, token: VppTokenRecord): TokenNode {
+    const key = `${tenantKey}\n${token.id}`;
+    const node = this.tokenNodes.get(key) ?? new TokenNode(token, tenantKey);
+    node.token = token;
+    this.tokenNodes.set(key, node);
+    return node;
+  }
+
+  /** Forgets the nodes of a tenant's tokens that its latest listing no longer shows. */
+  private forgetNodes(tenantKey: string, listed: ReadonlyMap<string, TokenNode>): void {
+    for (const [key, node] of this.tokenNodes) {
+      if (node.tenantKey === tenantKey && listed.get(node.token.id) !== node) {
+        this.tokenNodes.delete(key);
+      }
     }
   }
 

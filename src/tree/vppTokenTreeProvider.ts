@@ -56,6 +56,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   /** Needs Attention, the first root while the view shows several tenants. */
   private attention: AttentionNode | undefined;
   private view: vscode.TreeView<TreeNode> | undefined;
+  private readonly tenantNodes = new WeakMap<TenantConnection, TenantNode>();
 
   constructor(registry: TenantRegistry, log: vscode.LogOutputChannel) {
     this.model = new TokenTreeModel(registry, log);
@@ -68,7 +69,45 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Reloads every tenant. */
   refresh(): void {
+    this.model.clear();
     this.changed.fire(undefined);
+  }
+
+  /** Every configured tenant, in the view's order. */
+  connections(): TenantConnection[] {
+    return this.model.tenants();
+  }
+
+  connectionOf(tenantKey: string): TenantConnection | undefined {
+    return this.model.connection(tenantKey);
+  }
+
+  /** The tenant's listing (the view's, or a new one if it has none) and its apps, for the Overview. */
+  listedWithApps(connection: TenantConnection): ReturnType<TokenTreeModel['listedWithApps']> {
+    return this.model.listedWithApps(connection);
+  }
+
+  /**
+   * Shows the token in the view, selected and focused; undefined when its tenant's last listing does not show it
+   * (then nothing is revealed).
+   */
+  async revealToken(tenantKey: string, id: string): Promise<TokenNode | undefined> {
+    const node = this.model.tokenNode(tenantKey, id);
+    if (node) {
+      await this.view?.reveal(node, { select: true, focus: true });
+    }
+    return node;
+  }
+
+  /** A token's parent is its tenant's root (none while one tenant's tokens are the roots): what `reveal` needs. */
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node instanceof AttentionTokenNode) {
+      return this.attention;
+    }
+    if (node instanceof TokenNode) {
+      return this.roots.get(node.tenantKey);
+    }
+    return node instanceof GroupNode ? node.parent : undefined;
   }
 
   /** Reloads one tenant's tokens and redraws its root (the whole view when it is the only tenant). */
@@ -153,22 +192,24 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return this.view?.message;
   }
 
-  /** Lists every tenant again: one tenant's tokens are the roots; several tenants are, under Needs Attention. */
+  /**
+   * The roots, from each tenant's listing (made now unless the Overview or a refresh made one already): one tenant's
+   * tokens are the roots; several tenants are, under Needs Attention.
+   */
   private async rootChildren(): Promise<TreeNode[]> {
-    this.model.clear();
     const tenants = this.model.tenants();
     const multiTenant = tenants.length > 1;
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.multiTenant, multiTenant);
     if (!multiTenant) {
       return this.singleTenantRoots(tenants[0]);
     }
-    const roots = new Map(tenants.map((tenant) => [tenant.key, new TenantNode(tenant)]));
+    const roots = new Map(tenants.map((tenant) => [tenant.key, this.tenantNode(tenant)]));
     this.roots = roots;
     this.attention = new AttentionNode();
     this.updateBadge();
     // Each tenant loads on its own and redraws its root when done: a slow or unreachable one holds up no other.
     for (const root of roots.values()) {
-      void this.model.load(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
+      void this.model.listed(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
     }
     this.setMessage(undefined);
     await this.setState('loaded');
@@ -182,12 +223,19 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.updateBadge();
     await this.setState('loading');
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.authMode, tenant.authMode());
-    const view = await this.model.load(tenant);
+    const view = await this.model.listed(tenant);
     this.setMessage(view.message);
     await this.setSignedIn([view]);
     await this.setState(view.state);
     this.publishSignIns([tenant]);
     return [...view.nodes.values()];
+  }
+
+  /** A tenant's root, the same one for as long as its connection lasts: `reveal` finds a token's parent by identity. */
+  private tenantNode(tenant: TenantConnection): TenantNode {
+    const node = this.tenantNodes.get(tenant) ?? new TenantNode(tenant);
+    this.tenantNodes.set(tenant, node);
+    return node;
   }
 
   private tokenItemId(node: TokenNode): string {

@@ -13,6 +13,9 @@ export interface PickItem<T> {
   readonly value: T;
 }
 
+/** The kinds of file a save dialog offers: a name and its extensions each (`{ CSV: ['csv'] }`). */
+export type SaveFilters = Readonly<Record<string, readonly string[]>>;
+
 export interface PickOptions {
   readonly title: string;
   readonly placeHolder: string;
@@ -74,10 +77,15 @@ export interface UserInput {
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T>;
   /** Shows a plain-text report in an editor, e.g. the per-token outcome of a bulk action. */
   showReport(title: string, text: string): Promise<void>;
-  /** Asks where to save a file (CSV or JSON); returns the chosen path, or undefined when dismissed. */
-  pickSaveLocation(title: string, defaultName: string): Promise<string | undefined>;
+  /**
+   * Asks where to save a file of the kinds in `filters` (a name and its extensions each; CSV and JSON when not given);
+   * returns the chosen path, or undefined when dismissed.
+   */
+  pickSaveLocation(title: string, defaultName: string, filters?: SaveFilters): Promise<string | undefined>;
   /** Writes text to a path the user chose with pickSaveLocation. */
   writeTextFile(path: string, text: string): Promise<void>;
+  /** Writes bytes (an image) to a path the user chose with pickSaveLocation. */
+  writeBytes(path: string, bytes: Uint8Array): Promise<void>;
   /** Puts text on the clipboard. */
   copyText(text: string): Promise<void>;
   /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
@@ -149,13 +157,16 @@ export class ReplaceableUserInput implements UserInput {
   pickTextFile(title: string, filters: Readonly<Record<string, readonly string[]>>, maxBytes: number): Promise<PickedFile | undefined> {
     return this.current.pickTextFile(title, filters, maxBytes);
   }
-  pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
-    return this.current.pickSaveLocation(title, defaultName);
+  pickSaveLocation(title: string, defaultName: string, filters?: SaveFilters): Promise<string | undefined> {
+    return this.current.pickSaveLocation(title, defaultName, filters);
   }
   copyText(text: string): Promise<void> {
     return this.current.copyText(text);
   }
   writeTextFile(path: string, text: string): Promise<void> {
     return this.current.writeTextFile(path, text);
+  }
+  writeBytes(path: string, bytes: Uint8Array): Promise<void> {
+    return this.current.writeBytes(path, bytes);
   }
 }

@@ -4,7 +4,17 @@ import { ConfigurationError } from '../errors';
 import { plainText } from '../text';
 import { BoundedRead, readBoundedFile } from './readBoundedFile';
 import { NotificationPacer } from './notificationPacer';
-import { PickedFile, PickItem, PickOptions, ProgressReporter, StepAnswer, StepPickOptions, StepTextOptions, UserInput } from './userInput';
+import {
+  PickedFile,
+  PickItem,
+  PickOptions,
+  ProgressReporter,
+  SaveFilters,
+  StepAnswer,
+  StepPickOptions,
+  StepTextOptions,
+  UserInput,
+} from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
 
@@ -226,18 +236,24 @@ export class VscodeUserInput implements UserInput {
     return read.kind === 'text' ? { name, size: read.size, text: read.text } : { name, size: read.size, text: undefined };
   }
 
-  async pickSaveLocation(title: string, defaultName: string): Promise<string | undefined> {
+  async pickSaveLocation(title: string, defaultName: string, filters?: SaveFilters): Promise<string | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await vscode.window.showSaveDialog({
       title,
       defaultUri: folder ? vscode.Uri.joinPath(folder, defaultName) : undefined,
-      filters: { CSV: ['csv'], JSON: ['json'] },
+      filters: Object.fromEntries(
+        Object.entries(filters ?? { CSV: ['csv'], JSON: ['json'] }).map(([name, extensions]) => [name, [...extensions]]),
+      ),
     });
     return uri?.toString();
   }
 
   async writeTextFile(path: string, text: string): Promise<void> {
     await vscode.workspace.fs.writeFile(vscode.Uri.parse(path), new TextEncoder().encode(text));
+  }
+
+  async writeBytes(path: string, bytes: Uint8Array): Promise<void> {
+    await vscode.workspace.fs.writeFile(vscode.Uri.parse(path), bytes);
   }
 
   async copyText(text: string): Promise<void> {

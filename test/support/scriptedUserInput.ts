@@ -289,6 +289,13 @@ export class ScriptedUserInput implements UserInput {
     this.written.set(path, text);
   }
 
+  /** Images written, by path. */
+  readonly writtenBytes = new Map<string, Uint8Array>();
+
+  async writeBytes(path: string, bytes: Uint8Array): Promise<void> {
+    this.writtenBytes.set(path, bytes);
+  }
+
   showDeviceCode(message: string, userCode: string, verificationUri: string): void {
     this.shown.push({ kind: 'deviceCode', message, detail: verificationUri, buttons: [userCode] });
     this.onDeviceCode?.(userCode, () => this.cancelProgress?.());

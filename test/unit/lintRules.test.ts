@@ -17,7 +17,7 @@ describe('The lint rules of src', function () {
   }
 
   const layerRefusal = (spec: string) =>
-    `no-restricted-imports: '${spec}' import is restricted from being used by a pattern. The layers of src go config → ui → graph → journal → auth → tenants → tree → alerts → commands → chat; a layer imports only the ones before it.`;
+    `no-restricted-imports: '${spec}' import is restricted from being used by a pattern. The layers of src go config → ui → graph → journal → auth → tenants → tree → alerts → overview → commands → chat; a layer imports only the ones before it.`;
 
   it('refuses an import of a later layer from a subfolder of an earlier one, at any depth', async () => {
     assert.deepEqual(
@@ -43,6 +43,17 @@ describe('The lint rules of src', function () {
       ),
       [],
     );
+  });
+
+  it('keeps the webview bundle to the Overview chart code: no VS Code API, no host module', async () => {
+    const refusal = (spec: string) =>
+      `no-restricted-imports: '${spec}' import is restricted from being used by a pattern. The webview bundle holds only the Overview chart code (overviewCharts, overviewModel, overviewProtocol).`;
+    const probe = (file: string, spec: string) => messages(file, `import * as x from '${spec}';\nexport const y = x;\n`);
+    assert.deepEqual(await probe('src/overview/webview/probe.ts', 'vscode'), [refusal('vscode')]);
+    assert.deepEqual(await probe('src/overview/webview/probe.ts', '../overviewData'), [refusal('../overviewData')]);
+    assert.deepEqual(await probe('src/overview/overviewCharts.ts', '@vscode/l10n'), [refusal('@vscode/l10n')]);
+    assert.deepEqual(await probe('src/overview/webview/probe.ts', '../overviewCharts'), []);
+    assert.deepEqual(await probe('src/overview/overviewData.ts', '@vscode/l10n'), [], 'the host side may use the host');
   });
 
   it('refuses a function of more than 60 lines in src, not counting blank lines and comments', async () => {
