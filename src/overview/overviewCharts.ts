@@ -43,6 +43,8 @@ const TOP = 34;
 const ROW = 24;
 const LABEL_WIDTH = 300;
 const BAR_END = 800;
+/** The room Today's label needs before the first month's. */
+const TICK_CLEARANCE = 24;
 
 function text(x: number, y: number, value: string, attrs: Record<string, string | number> = {}): SvgNode {
   return { tag: 'text', attrs: { x, y, class: 'label', ...attrs }, text: value };
@@ -134,12 +136,15 @@ export function timelineChart(data: OverviewData): SvgNode {
       text(AXIS_START + 4, TOP - 18, labels.warningWindow),
       { tag: 'rect', attrs: { class: 'band', x: CHART_WIDTH - BAND, y: TOP - 12, width: BAND, height: bottom - TOP + 12 } },
       text(CHART_WIDTH - BAND / 2, TOP - 18, labels.laterBand, { 'text-anchor': 'middle' }),
-      ...axis.ticks.flatMap((tick) => [
-        { tag: 'line', attrs: { class: 'grid', x1: x(tick.time), x2: x(tick.time), y1: TOP - 12, y2: bottom } },
-        text(x(tick.time), bottom + 16, tick.label, { 'text-anchor': 'middle', class: 'label tick' }),
-      ]),
+      // A month that starts within a few days of today leaves its label to Today's.
+      ...axis.ticks
+        .filter((tick) => x(tick.time) - AXIS_START >= TICK_CLEARANCE)
+        .flatMap((tick) => [
+          { tag: 'line', attrs: { class: 'grid', x1: x(tick.time), x2: x(tick.time), y1: TOP - 12, y2: bottom } },
+          text(x(tick.time), bottom + 16, tick.label, { 'text-anchor': 'middle', class: 'label tick' }),
+        ]),
       { tag: 'line', attrs: { class: 'today', x1: AXIS_START, x2: AXIS_START, y1: TOP - 12, y2: bottom } },
-      text(AXIS_START, bottom + 16, labels.today, { 'text-anchor': 'start', class: 'label today-label' }),
+      text(AXIS_START + 2, bottom + 16, labels.today, { 'text-anchor': 'end', class: 'label today-label' }),
       ...placed.map((entry, index) => mark(entry.token, entry.x, TOP + laneOf[index] * LANE + LANE / 2, data.multiTenant)),
     ],
   };

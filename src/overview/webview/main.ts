@@ -160,7 +160,7 @@ function render(data: OverviewData): void {
   counts.append(
     ...data.counts.map((entry) => {
       const item = element('li', undefined, `count state-${entry.state}`);
-      item.append(element('span', String(entry.count), 'count-value'), element('span', entry.text, 'count-label'));
+      item.append(element('span', String(entry.count), 'count-value'), ' ', element('span', entry.text, 'count-label'));
       return item;
     }),
   );
