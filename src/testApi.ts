@@ -10,6 +10,7 @@ import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
  */
 export interface IntuneVppTestApi {
   useUserInput(ui: UserInput): vscode.Disposable;
+  /** The tokens view's data; reading its roots lists every tenant again, as the view does after Refresh. */
   readonly tree: Pick<vscode.TreeDataProvider<TreeNode>, 'getChildren' | 'getTreeItem'>;
   /** What the view shows above its items, as a person reads it there. */
   viewMessage(): string | undefined;
@@ -31,7 +32,15 @@ export function createTestApi(
       getTreeItem: (node: HistoryNode) => history.getTreeItem(node),
     },
     useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
-    tree: { getChildren: (node?: TreeNode) => tree.getChildren(node), getTreeItem: (node: TreeNode) => tree.getTreeItem(node) },
+    tree: {
+      getChildren: (node?: TreeNode) => {
+        if (!node) {
+          tree.forgetListings();
+        }
+        return tree.getChildren(node);
+      },
+      getTreeItem: (node: TreeNode) => tree.getTreeItem(node),
+    },
     viewMessage: () => tree.viewMessage(),
     checkExpiry,
   };

@@ -1,6 +1,5 @@
 import * as l10n from '@vscode/l10n';
 import { describeForLog } from '../errors';
-import { VppTokenService } from '../graph/vppTokenService';
 import { VppTokenRecord } from '../graph/vppRecords';
 import { Logger } from '../log';
 import { dayOf, needsRenewal } from '../tree/expiry';
@@ -15,8 +14,11 @@ export interface ExpiringToken {
 }
 
 export interface ExpiryAlertsDeps {
-  /** Every configured tenant: its key, its name and its service (which signs in silently or fails). */
-  readonly tenants: () => readonly { readonly key: string; readonly label: string; service(): VppTokenService }[];
+  /**
+   * Every configured tenant: its key, its name and a listing of its tokens (which signs in silently or fails); the
+   * view's listing, so that the view opened meanwhile joins it rather than listing again.
+   */
+  readonly tenants: () => readonly { readonly key: string; readonly label: string; listTokens(): Promise<readonly VppTokenRecord[]> }[];
   readonly ui: UserInput;
   readonly log: Logger;
   readonly now: () => number;
@@ -27,6 +29,12 @@ export interface ExpiryAlertsDeps {
   readonly showCount: (tokens: readonly ExpiringToken[]) => void;
   readonly renew: (token: ExpiringToken) => Thenable<unknown>;
   readonly reveal: () => Thenable<unknown>;
+}
+
+/** When a token expires, in ms since the epoch; one without a date sorts last. */
+function expiryTime(token: VppTokenRecord): number {
+  const time = Date.parse(token.expirationDateTime ?? '');
+  return Number.isNaN(time) ? Infinity : time;
 }
 
 /** A tenant's tokens listed less than this long ago are not listed again for a check. */
@@ -66,7 +74,7 @@ export class ExpiryAlerts {
         continue;
       }
       try {
-        this.listed.set(tenant.key, { tokens: await tenant.service().listTokens(), at: deps.now() });
+        this.listed.set(tenant.key, { tokens: await tenant.listTokens(), at: deps.now() });
       } catch (error) {
         deps.log.info(`Expiry check: tenant ${tenant.label} not read: ${describeForLog(error)}`);
       }
@@ -85,7 +93,9 @@ export class ExpiryAlerts {
         (this.listed.get(tenant.key)?.tokens ?? [])
           .filter((token) => needsRenewal(token, now, warningDays))
           .map((token) => ({ tenantKey: tenant.key, tenantLabel: tenant.label, token })),
-      );
+      )
+      // The most urgent first, whatever order the tenants listed them in.
+      .sort((a, b) => expiryTime(a.token) - expiryTime(b.token));
     deps.showCount(expiring);
     const today = dayOf(now);
     const key = (entry: ExpiringToken) => `${entry.tenantKey}/${entry.token.id}`;

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { COMMANDS, VIEW_ID } from '../ids';
-import { TenantRegistry } from '../tenants/tenantRegistry';
 import { ExpiryStatusBar } from '../tree/expiryStatusBar';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
+import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { UserInput } from '../ui/userInput';
-import { VppTokenRecord } from '../graph/vppRecords';
 import { ExpiryAlerts } from './expiryAlerts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -21,15 +20,16 @@ const ALERTED_KEY = 'intuneVpp.expiryAlerted';
  */
 export function registerExpiryAlerts(
   context: vscode.ExtensionContext,
-  tenants: TenantRegistry,
+  tree: VppTokenTreeProvider,
   ui: UserInput,
   log: vscode.LogOutputChannel,
   automatic: boolean,
-  view: { readonly visible: boolean; readonly onDidListTokens: vscode.Event<{ tenantKey: string; tokens: readonly VppTokenRecord[] }> },
+  viewVisible: boolean,
 ): { alerts: ExpiryAlerts; disposables: vscode.Disposable[] } {
   const statusBar = new ExpiryStatusBar();
   const alerts = new ExpiryAlerts({
-    tenants: () => tenants.list().map((tenant) => ({ key: tenant.key, label: tenant.label, service: () => tenant.service() })),
+    tenants: () =>
+      tree.connections().map((tenant) => ({ key: tenant.key, label: tenant.label, listTokens: () => tree.listTokens(tenant) })),
     ui,
     log,
     now: () => Date.now(),
@@ -49,13 +49,13 @@ export function registerExpiryAlerts(
   });
   const disposables: vscode.Disposable[] = [statusBar];
   if (automatic) {
-    if (!view.visible) {
+    if (!viewVisible) {
       void alerts.check();
     }
     const timer = setInterval(() => void alerts.check(), DAY_MS);
     disposables.push(
       { dispose: () => clearInterval(timer) },
-      view.onDidListTokens(({ tenantKey, tokens }) => void alerts.tokensListed(tenantKey, tokens)),
+      tree.onDidListTokens(({ tenantKey, tokens }) => void alerts.tokensListed(tenantKey, tokens)),
     );
   }
   return { alerts, disposables };

@@ -35,8 +35,10 @@ export type AppLicenses =
 export class TokenTreeModel implements vscode.Disposable {
   /** Each tenant's last listing, by tenant key. */
   private readonly views = new Map<string, TenantView>();
-  /** Each tenant's listing in flight or last made: children wait for it rather than list again. */
+  /** Each tenant's listing in flight: children, the Overview and the expiry check wait for it rather than list again. */
   private readonly loads = new Map<string, Promise<TenantView>>();
+  /** When each tenant's last listing was made. */
+  private readonly listedAt = new Map<string, number>();
   /**
    * Listings run at most `intuneVpp.maxConcurrentTenants` at a time (default 8): each signs in and reads every page,
    * and a hundred at once would crowd the sign-in endpoint and the extension host; a slow one holds up no other.
@@ -68,6 +70,7 @@ export class TokenTreeModel implements vscode.Disposable {
   clear(): void {
     this.views.clear();
     this.loads.clear();
+    this.listedAt.clear();
   }
 
   view(tenantKey: string): TenantView | undefined {
@@ -78,17 +81,26 @@ export class TokenTreeModel implements vscode.Disposable {
     return [...this.views.values()];
   }
 
-  /** A tenant's listing: the last one made, the one in flight, or a new one. */
-  listed(connection: TenantConnection): Promise<TenantView> {
+  /** A tenant's listing: the one in flight, else the last one made if it is at most `maxAgeMs` old, else a new one. */
+  listed(connection: TenantConnection, maxAgeMs = Infinity): Promise<TenantView> {
+    const inFlight = this.loads.get(connection.key);
+    if (inFlight) {
+      return inFlight;
+    }
     const view = this.views.get(connection.key);
-    return view ? Promise.resolve(view) : (this.loads.get(connection.key) ?? this.load(connection));
+    if (view && Date.now() - (this.listedAt.get(connection.key) ?? -Infinity) <= maxAgeMs) {
+      return Promise.resolve(view);
+    }
+    return this.load(connection);
   }
 
   /** Lists one tenant's tokens again, remembering the outcome for its root item and children. */
   load(connection: TenantConnection): Promise<TenantView> {
     const load = this.listTenant(connection).then((view) => {
       if (this.loads.get(connection.key) === load) {
+        this.loads.delete(connection.key);
         this.views.set(connection.key, view);
+        this.listedAt.set(connection.key, Date.now());
       }
       return view;
     });

@@ -3,6 +3,7 @@ import * as l10n from '@vscode/l10n';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { VppError } from '../errors';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { TenantSignIn } from './signInSummary';
 import { CONTEXT_KEYS } from '../ids';
 import { TokenTreeModel } from './tokenTreeModel';
@@ -37,6 +38,12 @@ import {
 } from './treeNodes';
 
 /**
+ * A listing at most this old (the Overview's, the start-up expiry check's) is what the view shows when it opens;
+ * an older one is listed again. The one in flight is always joined.
+ */
+const RECENT_LISTING_MS = 60_000;
+
+/**
  * The `intuneVpp.tokens` view: each tenant's VPP tokens, sorted by name. With one tenant the tokens are the roots
  * and the welcome content says what to do; with several, each tenant is a root that says who is signed in. The data
  * is the model's; this class shapes it into nodes and items, and keeps the view's context keys, badge, message and
@@ -69,8 +76,13 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Reloads every tenant. */
   refresh(): void {
-    this.model.clear();
+    this.forgetListings();
     this.changed.fire(undefined);
+  }
+
+  /** Forgets every listing without redrawing: the next read of the roots lists each tenant again. */
+  forgetListings(): void {
+    this.model.clear();
   }
 
   /** Every configured tenant, in the view's order. */
@@ -80,6 +92,18 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   connectionOf(tenantKey: string): TenantConnection | undefined {
     return this.model.connection(tenantKey);
+  }
+
+  /**
+   * Lists a tenant's tokens now (or joins the listing in flight), as the view shows them: what the expiry check reads,
+   * so that the view opened during it shows the same listing. Throws when the tenant could not be listed.
+   */
+  async listTokens(connection: TenantConnection): Promise<VppTokenRecord[]> {
+    const view = await this.model.listed(connection, 0);
+    if (view.state !== 'loaded' && view.state !== 'empty') {
+      throw new VppError(view.state === 'error' ? 'server' : 'signInRequired', view.message ?? l10n.t('not signed in'));
+    }
+    return [...view.nodes.values()].map((node) => node.token);
   }
 
   /** The tenant's listing (the view's, or a new one if it has none) and its apps, for the Overview. */
@@ -209,7 +233,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.updateBadge();
     // Each tenant loads on its own and redraws its root when done: a slow or unreachable one holds up no other.
     for (const root of roots.values()) {
-      void this.model.listed(root.connection).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
+      void this.model.listed(root.connection, RECENT_LISTING_MS).then(() => (this.roots === roots ? this.showLoaded(root) : undefined));
     }
     this.setMessage(undefined);
     await this.setState('loaded');
@@ -223,7 +247,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.updateBadge();
     await this.setState('loading');
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.authMode, tenant.authMode());
-    const view = await this.model.listed(tenant);
+    const view = await this.model.listed(tenant, RECENT_LISTING_MS);
     this.setMessage(view.message);
     await this.setSignedIn([view]);
     await this.setState(view.state);

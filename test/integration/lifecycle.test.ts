@@ -149,7 +149,7 @@ describe('The life of a VPP token in a real VS Code', () => {
     assert.equal(ui.of('warning').length, 1, 'not twice in a day');
     assert.match(
       ui.of('warning')[0].message ?? '',
-      /^2 VPP tokens need renewal: Contoso Retail: expires in 1[12] days; Contoso Labs: expired 3 days ago\.$/,
+      /^2 VPP tokens need renewal: Contoso Labs: expired 3 days ago; Contoso Retail: expires in 1[12] days\.$/,
     );
   });
 });

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ExpiryAlerts, ExpiringToken } from '../../src/alerts/expiryAlerts';
 import { VppError } from '../../src/errors';
-import { VppTokenService } from '../../src/graph/vppTokenService';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { checkTokenFile, organizationDiffers } from '../../src/graph/vppTokenFile';
 import { needsRenewal } from '../../src/tree/expiry';
@@ -16,16 +15,13 @@ describe('expiry alerts', () => {
   const now = Date.parse('2026-11-29T10:00:00Z');
   const seed = seedTokens(now) as VppTokenRecord[];
   let listings = 0;
-  const serviceOf = (tokens: VppTokenRecord[] | Error) =>
-    ({
-      listTokens: async () => {
-        listings++;
-        if (tokens instanceof Error) {
-          throw tokens;
-        }
-        return tokens;
-      },
-    }) as unknown as VppTokenService;
+  const listerOf = (tokens: VppTokenRecord[] | Error) => async () => {
+    listings++;
+    if (tokens instanceof Error) {
+      throw tokens;
+    }
+    return tokens;
+  };
 
   function setup(options: { warningDays?: number; second?: VppTokenRecord[] | Error; answers?: Answer[] } = {}) {
     const ui = new ScriptedUserInput(options.answers);
@@ -35,10 +31,8 @@ describe('expiry alerts', () => {
     const renewed: ExpiringToken[] = [];
     let reveals = 0;
     const tenants = [
-      { key: 'contoso', label: 'Contoso', service: () => serviceOf(seed) },
-      ...(options.second
-        ? [{ key: 'fabrikam', label: 'Fabrikam', service: () => serviceOf(options.second as VppTokenRecord[] | Error) }]
-        : []),
+      { key: 'contoso', label: 'Contoso', listTokens: listerOf(seed) },
+      ...(options.second ? [{ key: 'fabrikam', label: 'Fabrikam', listTokens: listerOf(options.second) }] : []),
     ];
     const alerts = new ExpiryAlerts({
       tenants: () => tenants,
@@ -70,7 +64,7 @@ describe('expiry alerts', () => {
     await waitUntil(() => ui.of('warning').length === 1, 'the notification');
     assert.equal(
       ui.of('warning')[0].message,
-      '2 VPP tokens need renewal: Contoso Retail: expires in 12 days; Contoso Labs: expired 3 days ago.',
+      '2 VPP tokens need renewal: Contoso Labs: expired 3 days ago; Contoso Retail: expires in 12 days.',
     );
     assert.deepEqual(ui.of('warning')[0].buttons, ['Renew Token…', 'Show']);
     assert.equal(counts.at(-1)?.length, 2);
@@ -106,7 +100,8 @@ describe('expiry alerts', () => {
     assert.equal(renew.renewed[0].token.displayName, 'Contoso Labs');
     assert.deepEqual(
       renew.ui.of('pickOne')[0].items?.map((item) => item.label),
-      ['Contoso Retail', 'Contoso Labs'],
+      ['Contoso Labs', 'Contoso Retail'],
+      'the most urgent first, whatever the listing order',
     );
     const show = setup();
     show.ui.errorChoices.push('Show');
