@@ -135,6 +135,53 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
     assert.equal(tenant.requestsFor('revoke').length, 0);
   });
 
+  it("Show Overview from the view's title bar, All tenants: both tenants' tokens from the view's listings, and the apps that could not be read named", async () => {
+    const { driver, tenant } = session;
+    const page = session.workbench.page;
+    const firstPages = (of: typeof tenant, route: 'list' | 'apps') =>
+      of.requestsFor(route).filter((request) => !request.url.includes('skiptoken')).length;
+    tenant.requests.length = 0;
+    second.requests.length = 0;
+    second.addFault({ route: 'apps', status: 403 });
+    await (await driver.viewTitleAction('VPP Tokens', 'Show Overview')).click();
+    await driver.choose('Show Overview: Choose the tenant', 'All tenants');
+    const overview = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    const rows = overview.locator('#tokens tbody tr');
+    await rows.nth(2 * seedTokens().length - 1).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await rows.count(), 2 * seedTokens().length);
+    assert.deepEqual(await overview.locator('#tokens thead th').allInnerTexts(), [
+      'Tenant',
+      'Token',
+      'State',
+      'Expires',
+      'Used',
+      'Total',
+      'Note',
+    ]);
+    const retail = await Promise.all(
+      (await rows.filter({ hasText: 'Contoso Retail' }).all()).map(async (row) =>
+        (await row.locator('th, td').allInnerTexts()).map((cell) => cell.trim()),
+      ),
+    );
+    const retailToken = seedTokens()[1];
+    const bought = session.tenant.apps
+      .filter((app) => app.vppTokenId === retailToken.id)
+      .reduce((sum, app) => sum + app.totalLicenseCount, 0);
+    assert.deepEqual(
+      retail.map((cells) => [cells[0], cells[5], cells[6]]),
+      [
+        ['Contoso', String(bought), ''],
+        ['Fabrikam', '', 'apps not read'],
+      ],
+    );
+    assert.match(await overview.locator('#unread').innerText(), /Fabrikam: Apps not read: /);
+    assert.match(await overview.locator('p.scope').innerText(), /^All tenants \(2\)/);
+    // Both tenants were already listed by the view: the Overview read their apps, and listed neither again.
+    assert.deepEqual([firstPages(tenant, 'list'), firstPages(second, 'list')], [0, 0]);
+    assert.deepEqual([firstPages(tenant, 'apps'), firstPages(second, 'apps')], [1, 1]);
+    await driver.reset();
+  });
+
   // Last, so that it reads everything the other tests made the extension write.
   it("never wrote either tenant's secret or access tokens to the log, the settings or the screen", async () => {
     const secrets = [

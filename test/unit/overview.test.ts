@@ -244,6 +244,21 @@ describe('Overview charts', () => {
   });
 });
 
+describe('Overview webview code', () => {
+  it('never writes markup: every string goes into the page as text', () => {
+    const folder = path.join(__dirname, '../../../src/overview');
+    const files = ['webview/main.ts', 'overviewCharts.ts', 'overviewModel.ts', 'overviewProtocol.ts'];
+    for (const file of files) {
+      const source = fs.readFileSync(path.join(folder, file), 'utf8');
+      assert.doesNotMatch(
+        source,
+        /innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment|eval\(|new Function/,
+        file,
+      );
+    }
+  });
+});
+
 describe('Overview messages', () => {
   it('accepts only the messages the webview may send, field by field', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'reveal', ref: 3 }), { type: 'reveal', ref: 3 });

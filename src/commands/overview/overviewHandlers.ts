@@ -2,14 +2,15 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../../ids';
 import { OverviewPanel } from '../../overview/overviewPanel';
-import { CommandRouting, Handlers, Invocation, tenantKeyOf } from '../routing';
+import { TenantNode } from '../../tree/treeNodes';
+import { CommandRouting, Handlers, Invocation } from '../routing';
 
 /** "All tenants", in the palette's tenant pick. */
 const ALL_TENANTS = Symbol('all tenants');
 
 /**
- * Show Overview: from a tenant's item, that tenant; from the view's title bar, all of them; from the palette with
- * several tenants, the one the admin picks, or all.
+ * Show Overview: from a tenant's item, that tenant; from the title bar or the palette with several tenants, the one
+ * the admin picks, or all of them (the first choice).
  */
 export function overviewHandlers(routing: CommandRouting, report: (error: unknown) => void) {
   const { services } = routing;
@@ -23,9 +24,10 @@ export function overviewHandlers(routing: CommandRouting, report: (error: unknow
   });
   return {
     [COMMANDS.showOverview]: async (invocation: Invocation, arg?: unknown) => {
-      const key = tenantKeyOf(arg);
-      if (key || services.tenants.list().length <= 1) {
-        return overview.show(key);
+      // A tenant's context menu passes the tenant; the title bar passes the view's selection, which says nothing
+      // about which tenants to show, so it asks as the palette does.
+      if (arg instanceof TenantNode || services.tenants.list().length <= 1) {
+        return overview.show(arg instanceof TenantNode ? arg.tenantKey : undefined);
       }
       const choice = await invocation.ui.pickOne<string | typeof ALL_TENANTS>(
         [
