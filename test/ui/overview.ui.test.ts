@@ -172,4 +172,19 @@ describe('UI: the Overview shows the tenant at a glance', function () {
     // The theme's own colours, as the webview computed them (Dark Modern's green, not the export's fallback).
     assert.match(svg, /\.state-valid\{fill:#(?!388a34)[0-9a-f]{6}\}/i);
   });
+
+  it('exports its charts as PNG, drawn in the webview at twice the size', async () => {
+    const { driver } = session;
+    await driver.runCommand('Notifications: Clear All Notifications');
+    await overview.locator('#export-png').click();
+    const name = `vpp-overview-${new Date().toISOString().slice(0, 10)}.png`;
+    const input = driver.quickInput.locator('input');
+    await input.waitFor({ state: 'visible' });
+    await waitUntil(async () => (await input.inputValue()).endsWith(`/${name}`), 'the save dialog to offer the file name');
+    await session.workbench.page.keyboard.press('Enter');
+    await driver.notification('The Overview was saved.').waitFor({ state: 'visible' });
+    const png = fs.readFileSync(path.join(session.server.workspace, name));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(png.readUInt32BE(16), 2 * 960, 'the width, at twice the charts');
+  });
 });
