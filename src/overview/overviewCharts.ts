@@ -51,7 +51,7 @@ function text(x: number, y: number, value: string, attrs: Record<string, string 
 }
 
 /** The name, tenant and expiry of a token, for a mark's tooltip and its accessible name. */
-export function markName(token: OverviewToken, multiTenant: boolean): string {
+function markName(token: OverviewToken, multiTenant: boolean): string {
   const name = multiTenant ? `${token.label} (${token.tenantLabel})` : token.label;
   return `${name}: ${token.stateText}, ${token.expiryText}`;
 }

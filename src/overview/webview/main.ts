@@ -88,7 +88,6 @@ function table(data: OverviewData): HTMLTableElement {
   const body = created.createTBody();
   for (const token of data.tokens) {
     const row = body.insertRow();
-    row.className = `state-row bucket-${token.bucket}`;
     if (data.multiTenant) {
       row.insertCell().textContent = token.tenantLabel;
     }
