@@ -194,8 +194,11 @@ describe('the journal of writes on disk', () => {
   });
 
   it('rotates by size, and reads the rotated files before the current one', async () => {
-    const file = open({ maxFileBytes: 1500 });
-    const journal = journalOf(file);
+    // A clock that only moves forward: the machine's may step back (a time sync), and reading orders by time.
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const now = () => clock++;
+    const file = open({ maxFileBytes: 1500, now });
+    const journal = journalOf(file, now);
     for (let index = 0; index < 30; index++) {
       await journal.intent(intent(`t${index}`));
     }
