@@ -50,6 +50,22 @@ function text(x: number, y: number, value: string, attrs: Record<string, string 
   return { tag: 'text', attrs: { x, y, class: 'label', ...attrs }, text: value };
 }
 
+/** One chart: an `svg` the full width, named for screen readers, that the webview scales to fit. */
+function chart(kind: 'timeline' | 'licenses', height: number, label: string, children: SvgNode[]): SvgNode {
+  return {
+    tag: 'svg',
+    attrs: {
+      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
+      width: CHART_WIDTH,
+      height,
+      class: `chart ${kind}`,
+      role: 'group',
+      'aria-label': label,
+    },
+    children,
+  };
+}
+
 /** The name, tenant and expiry of a token, for a mark's tooltip and its accessible name. */
 function markName(token: OverviewToken, multiTenant: boolean): string {
   const name = multiTenant ? `${token.label} (${token.tenantLabel})` : token.label;
@@ -116,38 +132,27 @@ export function timelineChart(data: OverviewData): SvgNode {
   const height = bottom + 24;
   const x = (time: number) => round(AXIS_START + ((AXIS_END - AXIS_START) * (time - axis.now)) / (axis.end - axis.now));
   const warningX = x(Math.min(axis.warningEnd, axis.end));
-  return {
-    tag: 'svg',
-    attrs: {
-      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
-      width: CHART_WIDTH,
-      height,
-      class: 'chart timeline',
-      role: 'group',
-      'aria-label': labels.timeline,
+  return chart('timeline', height, labels.timeline, [
+    { tag: 'rect', attrs: { class: 'band', x: 0, y: TOP - 12, width: BAND, height: bottom - TOP + 12 } },
+    text(BAND / 2, TOP - 18, labels.expiredBand, { 'text-anchor': 'middle' }),
+    {
+      tag: 'rect',
+      attrs: { class: 'warning-window', x: AXIS_START, y: TOP - 12, width: round(warningX - AXIS_START), height: bottom - TOP + 12 },
     },
-    children: [
-      { tag: 'rect', attrs: { class: 'band', x: 0, y: TOP - 12, width: BAND, height: bottom - TOP + 12 } },
-      text(BAND / 2, TOP - 18, labels.expiredBand, { 'text-anchor': 'middle' }),
-      {
-        tag: 'rect',
-        attrs: { class: 'warning-window', x: AXIS_START, y: TOP - 12, width: round(warningX - AXIS_START), height: bottom - TOP + 12 },
-      },
-      text(AXIS_START + 4, TOP - 18, labels.warningWindow),
-      { tag: 'rect', attrs: { class: 'band', x: CHART_WIDTH - BAND, y: TOP - 12, width: BAND, height: bottom - TOP + 12 } },
-      text(CHART_WIDTH - BAND / 2, TOP - 18, labels.laterBand, { 'text-anchor': 'middle' }),
-      // A month that starts within a few days of today leaves its label to Today's.
-      ...axis.ticks
-        .filter((tick) => x(tick.time) - AXIS_START >= TICK_CLEARANCE)
-        .flatMap((tick) => [
-          { tag: 'line', attrs: { class: 'grid', x1: x(tick.time), x2: x(tick.time), y1: TOP - 12, y2: bottom } },
-          text(x(tick.time), bottom + 16, tick.label, { 'text-anchor': 'middle', class: 'label tick' }),
-        ]),
-      { tag: 'line', attrs: { class: 'today', x1: AXIS_START, x2: AXIS_START, y1: TOP - 12, y2: bottom } },
-      text(AXIS_START + 2, bottom + 16, labels.today, { 'text-anchor': 'end', class: 'label today-label' }),
-      ...placed.map((entry, index) => mark(entry.token, entry.x, TOP + laneOf[index] * LANE + LANE / 2, data.multiTenant)),
-    ],
-  };
+    text(AXIS_START + 4, TOP - 18, labels.warningWindow),
+    { tag: 'rect', attrs: { class: 'band', x: CHART_WIDTH - BAND, y: TOP - 12, width: BAND, height: bottom - TOP + 12 } },
+    text(CHART_WIDTH - BAND / 2, TOP - 18, labels.laterBand, { 'text-anchor': 'middle' }),
+    // A month that starts within a few days of today leaves its label to Today's.
+    ...axis.ticks
+      .filter((tick) => x(tick.time) - AXIS_START >= TICK_CLEARANCE)
+      .flatMap((tick) => [
+        { tag: 'line', attrs: { class: 'grid', x1: x(tick.time), x2: x(tick.time), y1: TOP - 12, y2: bottom } },
+        text(x(tick.time), bottom + 16, tick.label, { 'text-anchor': 'middle', class: 'label tick' }),
+      ]),
+    { tag: 'line', attrs: { class: 'today', x1: AXIS_START, x2: AXIS_START, y1: TOP - 12, y2: bottom } },
+    text(AXIS_START + 2, bottom + 16, labels.today, { 'text-anchor': 'end', class: 'label today-label' }),
+    ...placed.map((entry, index) => mark(entry.token, entry.x, TOP + laneOf[index] * LANE + LANE / 2, data.multiTenant)),
+  ]);
 }
 
 /** One token's row: its name, a bar of its licenses (a segment per large app, the unused rest behind), and the counts. */
@@ -194,18 +199,12 @@ function licenseRow(token: OverviewToken, y: number, data: OverviewData): SvgNod
 export function licenseChart(data: OverviewData): SvgNode {
   const rows = data.tokens;
   const height = TOP + Math.max(rows.length, 1) * ROW;
-  return {
-    tag: 'svg',
-    attrs: {
-      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
-      width: CHART_WIDTH,
-      height,
-      class: 'chart licenses',
-      role: 'group',
-      'aria-label': data.labels.licenses,
-    },
-    children: rows.map((token, index) => licenseRow(token, TOP - 10 + index * ROW, data)),
-  };
+  return chart(
+    'licenses',
+    height,
+    data.labels.licenses,
+    rows.map((token, index) => licenseRow(token, TOP - 10 + index * ROW, data)),
+  );
 }
 
 function escapeXml(value: string): string {

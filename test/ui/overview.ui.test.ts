@@ -154,18 +154,25 @@ describe('UI: the Overview shows the tenant at a glance', function () {
     await driver.runCommand('View: Revert and Close Editor');
   });
 
-  it('exports its charts as SVG where the admin says, names as text', async () => {
+  /** Presses an export button, accepts VS Code's own save dialog (the workspace folder and the Overview's file name
+   * already in it) and returns what was written. */
+  async function exportAs(kind: 'svg' | 'png'): Promise<Buffer> {
     const { driver } = session;
-    await overview.locator('#export-svg').click();
-    // VS Code's own save dialog in the browser: a path in the quick input, the workspace folder and the
-    // Overview's file name already in it.
-    const name = `vpp-overview-${new Date().toISOString().slice(0, 10)}.svg`;
+    const name = `vpp-overview-${new Date().toISOString().slice(0, 10)}.${kind}`;
+    const file = path.join(session.server.workspace, name);
+    assert.equal(fs.existsSync(file), false);
+    await overview.locator(`#export-${kind}`).click();
     const input = driver.quickInput.locator('input');
     await input.waitFor({ state: 'visible' });
     await waitUntil(async () => (await input.inputValue()).endsWith(`/${name}`), 'the save dialog to offer the file name');
     await session.workbench.page.keyboard.press('Enter');
     await driver.notification('The Overview was saved.').waitFor({ state: 'visible' });
-    const svg = fs.readFileSync(path.join(session.server.workspace, name), 'utf8');
+    await waitUntil(() => fs.existsSync(file), `${name} to be written`);
+    return fs.readFileSync(file);
+  }
+
+  it('exports its charts as SVG where the admin says, names as text', async () => {
+    const svg = (await exportAs('svg')).toString('utf8');
     assert.match(svg, /^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(svg, /aria-label="Contoso Labs: expired, expired 3 days ago"/);
     assert.ok(!svg.includes(SECRET_TOKEN_PREFIX));
@@ -174,16 +181,7 @@ describe('UI: the Overview shows the tenant at a glance', function () {
   });
 
   it('exports its charts as PNG, drawn in the webview at twice the size', async () => {
-    const { driver } = session;
-    await driver.runCommand('Notifications: Clear All Notifications');
-    await overview.locator('#export-png').click();
-    const name = `vpp-overview-${new Date().toISOString().slice(0, 10)}.png`;
-    const input = driver.quickInput.locator('input');
-    await input.waitFor({ state: 'visible' });
-    await waitUntil(async () => (await input.inputValue()).endsWith(`/${name}`), 'the save dialog to offer the file name');
-    await session.workbench.page.keyboard.press('Enter');
-    await driver.notification('The Overview was saved.').waitFor({ state: 'visible' });
-    const png = fs.readFileSync(path.join(session.server.workspace, name));
+    const png = await exportAs('png');
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.equal(png.readUInt32BE(16), 2 * 960, 'the width, at twice the charts');
   });
