@@ -61,6 +61,8 @@ export class OverviewPanel {
   /** The tenant shown, or undefined for all of them. */
   private tenantKey: string | undefined;
   private shaped: ShapedOverview | undefined;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
 
   constructor(private readonly deps: OverviewDeps) {}
 
@@ -70,7 +72,26 @@ export class OverviewPanel {
     this.panel ??= this.createPanel();
     this.panel.title = this.title();
     this.panel.reveal();
-    await this.read();
+    await this.redraw();
+  }
+
+  /**
+   * Reads what the Overview shows and sends it to the webview. Asked again while a read runs, it reads once more
+   * after it: the last change is always drawn, and a burst of changes costs two reads.
+   */
+  private redraw(): Promise<void> {
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = this.read().finally(() => {
+      this.reading = undefined;
+      if (this.readAgain) {
+        this.readAgain = false;
+        this.redraw().catch(this.deps.report);
+      }
+    });
+    return this.reading;
   }
 
   private title(): string {
@@ -86,11 +107,10 @@ export class OverviewPanel {
     });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'intune-vpp.svg');
     panel.webview.html = overviewHtml(panel.webview, extensionUri, randomBytes(16).toString('base64'), this.title());
-    const listed = this.deps.tree.onDidListTokens(({ tenantKey }) => {
-      if (this.tenantKey === undefined || this.tenantKey === tenantKey) {
-        void this.read();
-      }
-    });
+    // What the view shows changed (a listing, a token read again after a write, Refresh): draw it here too.
+    const { tree } = this.deps;
+    const redraw = () => void this.redraw().catch(this.deps.report);
+    const redrawn = [tree.onDidListTokens(redraw), tree.onDidChangeTreeData(redraw)];
     panel.webview.onDidReceiveMessage((message: unknown) => {
       const parsed = parseWebviewMessage(message);
       if (parsed) {
@@ -100,7 +120,9 @@ export class OverviewPanel {
       }
     });
     panel.onDidDispose(() => {
-      listed.dispose();
+      for (const subscription of redrawn) {
+        subscription.dispose();
+      }
       this.panel = undefined;
       this.shaped = undefined;
     });
@@ -156,7 +178,7 @@ export class OverviewPanel {
     } else {
       await tree.refreshTenant(this.tenantKey);
     }
-    await this.read();
+    await this.redraw();
   }
 
   /** Reveals the token in the tree; where it expires, offers Renew Token…. */

@@ -139,6 +139,21 @@ describe('UI: the Overview shows the tenant at a glance', function () {
     assert.equal(await driver.notification('Fabrikam School District:').isVisible(), false);
   });
 
+  it('redraws a token the view reads again after a write: Sync Licenses on a token Intune now shows renewed', async () => {
+    const { driver, tenant } = session;
+    const hq = [...tenant.tokens.values()].find((token) => token.displayName === 'Contoso HQ');
+    assert.ok(hq);
+    hq.expirationDateTime = new Date(Date.now() + 300 * 24 * 3600 * 1000 - 3600 * 1000).toISOString();
+    await driver.contextMenu('Contoso HQ', 'Sync Licenses');
+    await driver.notification('Intune started syncing the licenses of "Contoso HQ"').waitFor({ state: 'visible' });
+    await overview
+      .locator('#tokens tbody tr')
+      .filter({ has: overview.locator('.token-link').getByText('Contoso HQ', { exact: true }) })
+      .filter({ hasText: 'expires in 300 days' })
+      .waitFor({ state: 'visible' });
+    assert.equal(await overview.locator('svg.timeline .mark[aria-label="Contoso HQ: valid, expires in 300 days"]').count(), 1);
+  });
+
   it('keeps what it shows when hidden and shown again, without reading the tenant again', async () => {
     const { driver, tenant } = session;
     tenant.requests.length = 0;
