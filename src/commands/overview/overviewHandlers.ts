@@ -3,7 +3,7 @@ import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../../ids';
 import { OverviewPanel } from '../../overview/overviewPanel';
 import { TenantNode } from '../../tree/treeNodes';
-import { CommandRouting, Handlers, Invocation } from '../routing';
+import { chooseTenant, CommandRouting, Handlers, Invocation } from '../routing';
 
 /** "All tenants", in the palette's tenant pick. */
 const ALL_TENANTS = Symbol('all tenants');
@@ -34,7 +34,7 @@ export function overviewHandlers(routing: CommandRouting, report: (error: unknow
           { label: l10n.t('All tenants'), value: ALL_TENANTS },
           ...services.tenants.list().map((tenant) => ({ label: tenant.label, value: tenant.key })),
         ],
-        { title: l10n.t('Show Overview: {0}', l10n.t('Choose the tenant')), placeHolder: l10n.t('Type a name to filter') },
+        { title: l10n.t('Show Overview: {0}', chooseTenant()), placeHolder: l10n.t('Type a name to filter') },
       );
       if (choice !== undefined) {
         await overview.show(choice === ALL_TENANTS ? undefined : choice);
