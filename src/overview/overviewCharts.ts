@@ -207,16 +207,17 @@ export function licenseChart(data: OverviewData): SvgNode {
   );
 }
 
-function escapeXml(value: string): string {
+/** Text made safe inside markup (an element's text or a quoted attribute): `& < > " '` as character references. */
+export function escapeMarkup(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** An element tree as SVG markup; text and attribute values are escaped, so names from Graph stay text. */
 export function svgMarkup(node: SvgNode): string {
   const attrs = Object.entries(node.attrs ?? {})
-    .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
+    .map(([name, value]) => ` ${name}="${escapeMarkup(String(value))}"`)
     .join('');
-  const inner = (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(svgMarkup).join('');
+  const inner = (node.text !== undefined ? escapeMarkup(node.text) : '') + (node.children ?? []).map(svgMarkup).join('');
   return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }
 

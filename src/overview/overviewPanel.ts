@@ -9,7 +9,7 @@ import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { UserInput } from '../ui/userInput';
-import { overviewSvg } from './overviewCharts';
+import { escapeMarkup, overviewSvg } from './overviewCharts';
 import { overviewCsv, shapeOverview, ShapedOverview, TenantReading } from './overviewData';
 import { HostMessage, parseWebviewMessage, WebviewMessage } from './overviewProtocol';
 
@@ -241,15 +241,14 @@ export function overviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, 
     `img-src ${webview.cspSource} blob: data:`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  const escape = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   return `<!DOCTYPE html>
-<html lang="${escape(vscode.env.language || 'en')}">
+<html lang="${escapeMarkup(vscode.env.language || 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${policy}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>${escape(title)}</title>
+<title>${escapeMarkup(title)}</title>
 </head>
 <body>
 <main id="root" aria-busy="true"></main>
