@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   history.attach(historyView);
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
-  const expiry = registerExpiryAlerts(context, tree, ui, log, !testRun, view.visible);
+  const expiry = registerExpiryAlerts(context, tenants, tree, ui, log, !testRun, view.visible);
   context.subscriptions.push(
     log,
     tenants,

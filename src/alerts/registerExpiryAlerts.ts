@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { COMMANDS, VIEW_ID } from '../ids';
+import { TenantRegistry } from '../tenants/tenantRegistry';
 import { ExpiryStatusBar } from '../tree/expiryStatusBar';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
@@ -20,6 +21,7 @@ const ALERTED_KEY = 'intuneVpp.expiryAlerted';
  */
 export function registerExpiryAlerts(
   context: vscode.ExtensionContext,
+  tenants: TenantRegistry,
   tree: VppTokenTreeProvider,
   ui: UserInput,
   log: vscode.LogOutputChannel,
@@ -28,8 +30,7 @@ export function registerExpiryAlerts(
 ): { alerts: ExpiryAlerts; disposables: vscode.Disposable[] } {
   const statusBar = new ExpiryStatusBar();
   const alerts = new ExpiryAlerts({
-    tenants: () =>
-      tree.connections().map((tenant) => ({ key: tenant.key, label: tenant.label, listTokens: () => tree.listTokens(tenant) })),
+    tenants: () => tenants.list().map((tenant) => ({ key: tenant.key, label: tenant.label, listTokens: () => tree.listTokens(tenant) })),
     ui,
     log,
     now: () => Date.now(),

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { VppError } from '../errors';
 import { TenantConnection } from '../tenants/tenantConnection';
+import { TenantRegistry } from '../tenants/tenantRegistry';
 import { needsRenewal } from '../tree/expiry';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
@@ -15,6 +16,7 @@ import { HostMessage, parseWebviewMessage, WebviewMessage } from './overviewProt
 
 export interface OverviewDeps {
   readonly extensionUri: vscode.Uri;
+  readonly tenants: TenantRegistry;
   readonly tree: VppTokenTreeProvider;
   readonly ui: UserInput;
   readonly log: vscode.LogOutputChannel;
@@ -95,7 +97,7 @@ export class OverviewPanel {
   }
 
   private title(): string {
-    const tenant = this.tenantKey === undefined ? undefined : this.deps.tree.connectionOf(this.tenantKey);
+    const tenant = this.tenantKey === undefined ? undefined : this.deps.tenants.get(this.tenantKey);
     return tenant ? l10n.t('VPP Overview: {0}', tenant.label) : l10n.t('VPP Overview');
   }
 
@@ -131,8 +133,8 @@ export class OverviewPanel {
 
   /** Reads the tenants shown (each listed once at most) and sends the webview what they came to. */
   private async read(): Promise<void> {
-    const { tree } = this.deps;
-    const connections = tree.connections().filter((tenant) => this.tenantKey === undefined || tenant.key === this.tenantKey);
+    const { tree, tenants } = this.deps;
+    const connections = tenants.list().filter((tenant) => this.tenantKey === undefined || tenant.key === this.tenantKey);
     await this.post({ type: 'reading' });
     const readings = await Promise.all(connections.map((connection) => readTenant(tree, connection)));
     const scope =

@@ -85,15 +85,6 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.model.clear();
   }
 
-  /** Every configured tenant, in the view's order. */
-  connections(): TenantConnection[] {
-    return this.model.tenants();
-  }
-
-  connectionOf(tenantKey: string): TenantConnection | undefined {
-    return this.model.connection(tenantKey);
-  }
-
   /**
    * Lists a tenant's tokens now (or joins the listing in flight), as the view shows them: what the expiry check reads,
    * so that the view opened during it shows the same listing. Throws when the tenant could not be listed.

@@ -16,6 +16,7 @@ export function overviewHandlers(routing: CommandRouting, report: (error: unknow
   const { services } = routing;
   const overview = new OverviewPanel({
     extensionUri: services.extensionUri,
+    tenants: services.tenants,
     tree: services.tree,
     ui: services.ui,
     log: services.log,
