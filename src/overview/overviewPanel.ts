@@ -7,6 +7,7 @@ import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { needsRenewal } from '../tree/expiry';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
+import { stateDescription } from '../tree/treeItems';
 import { TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { UserInput } from '../ui/userInput';
@@ -34,13 +35,7 @@ async function readTenant(tree: VppTokenTreeProvider, connection: TenantConnecti
   const { view, apps } = await tree.listedWithApps(connection);
   const base = { tenantKey: connection.key, tenantLabel: connection.label };
   if (!apps) {
-    const reason =
-      view.state === 'signedOut'
-        ? l10n.t('not signed in')
-        : view.state === 'needsSecret'
-          ? l10n.t('no client secret or certificate is set')
-          : (view.message ?? l10n.t('could not be read'));
-    return { kind: 'unread', ...base, reason };
+    return { kind: 'unread', ...base, reason: view.message ?? stateDescription(view.state) ?? l10n.t('could not load') };
   }
   return {
     kind: 'read',

@@ -110,7 +110,8 @@ export function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.
   return tooltip;
 }
 
-function stateDescription(state: TenantView['state']): string | undefined {
+/** Why a tenant's tokens are not shown, in a few words (none once they are): its item's description, and the Overview's. */
+export function stateDescription(state: TenantView['state']): string | undefined {
   switch (state) {
     case 'notConfigured':
       return l10n.t('not configured');

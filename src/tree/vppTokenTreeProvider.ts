@@ -19,6 +19,7 @@ import {
   groupItem,
   licenseItem,
   messageItem,
+  stateDescription,
   tenantGoneItem,
   tenantItem,
   tokenItem,
@@ -92,7 +93,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   async listTokens(connection: TenantConnection): Promise<VppTokenRecord[]> {
     const view = await this.model.listed(connection, 0);
     if (view.state !== 'loaded' && view.state !== 'empty') {
-      throw new VppError(view.state === 'error' ? 'server' : 'signInRequired', view.message ?? l10n.t('not signed in'));
+      throw new VppError(
+        view.state === 'error' ? 'server' : 'signInRequired',
+        view.message ?? stateDescription(view.state) ?? l10n.t('could not load'),
+      );
     }
     return [...view.nodes.values()].map((node) => node.token);
   }
