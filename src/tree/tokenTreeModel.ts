@@ -28,6 +28,29 @@ export type AppLicenses =
   | { readonly kind: 'tenantGone' };
 
 /**
+ * A tenant's read kept with its listing (its apps, its eBooks): the one made, or `read` now. A read that fails is
+ * forgotten as it fails, so the next one asks again.
+ */
+function rememberedRead<K extends 'appsByToken' | 'eBooksByToken'>(
+  view: TenantView,
+  key: K,
+  read: () => NonNullable<TenantView[K]>,
+): NonNullable<TenantView[K]> {
+  const remembered = view[key];
+  if (remembered) {
+    return remembered;
+  }
+  const pending = read();
+  view[key] = pending;
+  Promise.resolve(pending).catch(() => {
+    if (view[key] === pending) {
+      view[key] = undefined;
+    }
+  });
+  return pending;
+}
+
+/**
  * The data behind the tokens view: each tenant's listing (one in flight at a time per tenant, at most
  * `intuneVpp.maxConcurrentTenants` at once), what a listing came to, a token's and an app's contents when expanded,
  * and which tokens need attention. It builds no tree item and sets no context key: the provider does.
@@ -124,14 +147,11 @@ export class TokenTreeModel implements vscode.Disposable {
     if (view.state !== 'loaded' && view.state !== 'empty') {
       return { view };
     }
-    view.appsByToken ??= this.listings.run(() => connection.service().listVppApps()).then(groupByTokenId);
-    const pending = view.appsByToken;
-    const [apps] = await Promise.allSettled([pending]);
+    const [apps] = await Promise.allSettled([
+      rememberedRead(view, 'appsByToken', () => this.listings.run(() => connection.service().listVppApps()).then(groupByTokenId)),
+    ]);
     if (apps.status === 'rejected') {
       this.log.warn(`Could not read the apps of tenant ${connection.label}: ${describeForLog(apps.reason)}`);
-      if (view.appsByToken === pending) {
-        view.appsByToken = undefined;
-      }
     }
     return { view, apps };
   }
@@ -180,25 +200,19 @@ export class TokenTreeModel implements vscode.Disposable {
       return undefined;
     }
     const service = connection.service();
-    view.appsByToken ??= service.listVppApps().then(groupByTokenId);
-    view.eBooksByToken ??= service.listVppEBooks().then(groupByTokenId);
-    const pendingApps = view.appsByToken;
-    const pendingBooks = view.eBooksByToken;
-    const [apps, token, books] = await Promise.allSettled([pendingApps, service.getToken(node.token.id), pendingBooks]);
+    const [apps, token, books] = await Promise.allSettled([
+      rememberedRead(view, 'appsByToken', () => service.listVppApps().then(groupByTokenId)),
+      service.getToken(node.token.id),
+      rememberedRead(view, 'eBooksByToken', () => service.listVppEBooks().then(groupByTokenId)),
+    ]);
     if (token.status === 'fulfilled') {
       node.token = token.value;
     }
     if (apps.status === 'rejected') {
       this.log.warn(`Could not read the apps of token ${plainText(node.token.id, 200)}: ${describeForLog(apps.reason)}`);
-      if (view.appsByToken === pendingApps) {
-        view.appsByToken = undefined;
-      }
     }
     if (books.status === 'rejected') {
       this.log.warn(`Could not read the VPP eBooks of tenant ${connection.label}: ${describeForLog(books.reason)}`);
-      if (view.eBooksByToken === pendingBooks) {
-        view.eBooksByToken = undefined;
-      }
     }
     if (token.status === 'rejected') {
       this.log.warn(`Could not read the recent actions of token ${plainText(node.token.id, 200)}: ${describeForLog(token.reason)}`);

@@ -211,6 +211,13 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       assert.equal(apps.command?.command, 'intuneVpp.openSetupGuide');
       assert.match(labelOf(actions), /^Recent actions \(\d+\)$/);
       assert.ok(fixture.tenant.requestsFor('apps').length >= 1, 'the apps were asked for, and refused');
+      // Granted again: the same listing's next expansion reads the apps again rather than the refusal it had.
+      fixture.tenant.permissions = granted;
+      fixture.tenant.expireAccessTokens();
+      const [appsAgain] = await Promise.all(
+        ((await fixture.api.tree.getChildren(node)) ?? []).map(async (child) => fixture.api.tree.getTreeItem(child)),
+      );
+      assert.equal(appsAgain.label, 'Apps (2)');
     } finally {
       fixture.tenant.permissions = granted;
       fixture.tenant.expireAccessTokens();
