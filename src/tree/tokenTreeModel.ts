@@ -158,7 +158,7 @@ export class TokenTreeModel implements vscode.Disposable {
 
   /** Re-reads one token in place; undefined when it is not listed or could not be read (then list its tenant again). */
   async reread(tenantKey: string, id: string): Promise<TokenNode | undefined> {
-    const node = this.views.get(tenantKey)?.nodes.get(id);
+    const node = this.tokenNode(tenantKey, id);
     const connection = this.registry.get(tenantKey);
     if (!node || !connection) {
       return undefined;
