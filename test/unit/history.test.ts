@@ -82,6 +82,20 @@ describe('History: shaping the journal for the view and the export', () => {
     assert.equal(entries[0].intent.at, day1, 'the journal order is left as it was');
   });
 
+  it("a token filter keeps that token's writes only, not the other tokens' of the same tenant", () => {
+    const day2c = new Date(2026, 11, 1, 10, 0).toISOString();
+    const sameTenant = [...entries, entry(day2c, 'c', 'contoso'), entry(day2c, 'a', 'fabrikam')];
+    assert.deepEqual(
+      filterHistory(sameTenant, { tenantKey: 'contoso', tokenId: 'c', label: 'Token: c' }).map((kept) => kept.intent.target.tokenId),
+      ['c'],
+    );
+    assert.deepEqual(
+      filterHistory(sameTenant, { tenantKey: 'contoso', tokenId: 'a', label: 'Token: a' }).map((kept) => kept.intent.at),
+      [day2b, day1],
+      "the same token id in another tenant is another tenant's token",
+    );
+  });
+
   it('groups by the local day, in order', () => {
     const days = groupByDay(filterHistory(entries, undefined));
     assert.deepEqual(

@@ -176,6 +176,22 @@ describe('VppTokenService against the simulated tenant', () => {
       assert.equal(tenant.requestsFor('list').length, 1);
     });
 
+    it("refuses a nextLink on a look-alike of the tenant's Graph (user info before another host) by its own check", async () => {
+      // `https://graph@evil.example/` starts with the Graph endpoint's text but its host is evil.example.
+      tenant.addFault({
+        route: 'list',
+        status: 200,
+        body: JSON.stringify({
+          value: [],
+          '@odata.nextLink': `${tenant.url}@evil.example/beta/deviceAppManagement/vppTokens?$skiptoken=1`,
+        }),
+      });
+      const error = await rejection(service().listTokens());
+      assert.equal(error.kind, 'malformed', 'refused as a bad paging link, before the request observer would see it');
+      assert.match(error.message, /a paging link points away from/);
+      assert.equal(tenant.requestsFor('list').length, 1);
+    });
+
     it('stops a nextLink that loops back to itself', async () => {
       const loop = `${tenant.url}/beta/deviceAppManagement/vppTokens?$skiptoken=0`;
       const page = JSON.stringify({ value: [], '@odata.nextLink': loop });
