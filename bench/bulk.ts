@@ -133,7 +133,6 @@ export async function bulkRevoke(
 ): Promise<BulkFigures> {
   tenant.requests.length = 0;
   tenant.executed.length = 0;
-  tenant.throttled.length = 0;
   const started = performance.now();
   const startedAt = Date.now();
   const reported =
@@ -150,7 +149,7 @@ export async function bulkRevoke(
   return {
     wallMs,
     posts: tenant.requestsFor('revoke').length,
-    throttled: tenant.throttled.length,
+    throttled: tenant.requests.filter((request) => request.status === 429).length,
     failures: [...selected].filter((id) => !executions.has(id)).length,
     duplicateExecutions: [...executions.values()].reduce((sum, count) => sum + count - 1, 0),
     batches: tenant.requestsFor('batch').length,

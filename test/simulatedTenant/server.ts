@@ -2,6 +2,7 @@ import { constants, createHash, randomUUID, verify, X509Certificate } from 'node
 import { GraphContract } from '../support/graphContract';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, LoopbackServer } from './loopbackServer';
+import { GRAPH_VPP_LIMITS, NO_OTHER_TRAFFIC, OtherTraffic, RequestWindows, ThrottleLimits } from './throttling';
 import { seedApps, seedEBooks, seedLicenses, seedLocation, StoredApp, StoredEBook, StoredLicense, StoredToken, seedTokens } from './seed';
 
 /** What the README's admin setup grants: the one permission that grants every call the extension makes. */
@@ -59,6 +60,25 @@ const GRAPH_ROUTE_PERMISSIONS = {
 
 /** The routes that change the tenant: each counts against the write limit and can be carried out before a fault. */
 const WRITE_ROUTES = new Set<Route>(['revoke', 'sync', 'create', 'update', 'delete', 'appRevoke', 'appUserRevoke', 'appDeviceRevoke']);
+/** The routes Graph throttles: all of Graph's but the batch POST itself (its requests count one by one). */
+const GRAPH_ROUTES = new Set<Route>([
+  'list',
+  'get',
+  'create',
+  'update',
+  'delete',
+  'revoke',
+  'sync',
+  'apps',
+  'app',
+  'licenses',
+  'appRevoke',
+  'appUserRevoke',
+  'appDeviceRevoke',
+  'ebooks',
+  'auditEvents',
+  'unknown',
+]);
 type WriteRoute = 'revoke' | 'sync' | 'create' | 'update' | 'delete' | 'appRevoke' | 'appUserRevoke' | 'appDeviceRevoke';
 
 /** The fields an admin may send when adding a token (the rest Intune sets). */
@@ -197,6 +217,10 @@ export interface RecordedRequest {
   readonly time: number;
   /** The `request-id` the simulated tenant answered with. */
   readonly requestId: string;
+  /** The status it was answered with, once answered (undefined: dropped, hung, or not answered yet). */
+  status?: number;
+  /** The `Retry-After` it was answered with, if any. */
+  retryAfter?: string;
 }
 
 export interface Fault {
@@ -238,8 +262,20 @@ export interface TenantOptions {
   /** Latency added to every request, in ms. */
   readonly latencyMs?: number;
   readonly tokens?: StoredToken[];
-  /** Intune's write limit, enforced: a write beyond it gets 429 and counts as a violation. */
+  /** Latency added to every request varies by up to this much either way, in ms (never below 0). */
+  readonly latencyJitterMs?: number;
+  /** A test's own write limit on top of Graph's (scaled down so that a bulk run meets it in seconds). */
   readonly writeLimit?: { readonly maxWrites: number; readonly windowMs: number };
+  /** Graph's limits for these routes (default: Intune's documented numbers). */
+  readonly throttleLimits?: ThrottleLimits;
+  /** Other tools' traffic in the tenant-wide windows (the admin center, scripts): none by default. */
+  readonly otherTraffic?: OtherTraffic;
+  /** How long after a revoke its action result appears on the token or app (0: with the 204). */
+  readonly resultDelayMs?: number;
+  /** How far Intune's clock is from this machine's, in ms: the times Intune writes (results, syncs, changes) carry it. */
+  readonly clockOffsetMs?: number;
+  /** The seed of a JSON batch's answer order (default: from SIM_BATCH_SEED, else random; printed when a test fails). */
+  readonly batchOrderSeed?: number;
   /** How long a revoke's action result stays `active` before it is `done`. */
   readonly revokeCompletionMs?: number;
   /** How long a sync stays `inProgress` before it is `completed` with a new `lastSyncDateTime` (0: at once). */
@@ -267,21 +303,33 @@ export interface TenantOptions {
 }
 
 /**
- * How Intune paces its answers, the simulated tenant's defaults: a Graph round trip of 150 ms, a revoke that
- * takes two minutes to finish, a sync twenty seconds, and one 429 in three without `Retry-After`.
+ * How Intune paces its answers, the simulated tenant's defaults: a Graph round trip of 50 to 250 ms, a revoke whose
+ * result appears 5 s after its 204 and takes two minutes to finish, a sync twenty seconds, one 429 in three without
+ * `Retry-After`, and Intune's clock 20 s behind this machine's.
  */
-export const INTUNE_PACE = { latencyMs: 150, revokeCompletionMs: 120_000, syncCompletionMs: 20_000, retryAfterOmittedEvery: 3 } as const;
+export const INTUNE_PACE = {
+  latencyMs: 150,
+  latencyJitterMs: 100,
+  revokeCompletionMs: 120_000,
+  syncCompletionMs: 20_000,
+  retryAfterOmittedEvery: 3,
+  resultDelayMs: 5000,
+  clockOffsetMs: -20_000,
+} as const;
 
 /**
- * What a test that needs speed asks for, explicitly: no added latency, revokes done in 300 ms, syncs at once, and
- * every 429 with its `Retry-After`. The unit, integration and UI fixtures ask for it; a test that checks pacing
+ * What a test that needs speed asks for, explicitly: no added latency, revokes done in 300 ms with their result at
+ * once and on this machine's clock, syncs at once, and every 429 with its `Retry-After`. The unit, integration and UI fixtures ask for it; a test that checks pacing
  * does not.
  */
 export const FAST: Pick<TenantOptions, keyof typeof INTUNE_PACE> = {
   latencyMs: 0,
+  latencyJitterMs: 0,
   revokeCompletionMs: 300,
   syncCompletionMs: 0,
   retryAfterOmittedEvery: 0,
+  resultDelayMs: 0,
+  clockOffsetMs: 0,
 };
 
 /**
@@ -316,16 +364,19 @@ export class SimulatedTenant {
   readonly locations = new Map<string, string>();
   /** The writes Intune carried out, whatever answer their request got. */
   readonly executed: { readonly route: WriteRoute; readonly tokenId?: string; readonly appId?: string; readonly time: number }[] = [];
-  /** Arrival times of accepted writes, and writes refused for exceeding the write limit. */
-  readonly writeTimes: number[] = [];
-  throttleViolations = 0;
+  /** Graph's throttling windows: every request counts, refused ones included. */
+  private readonly windows = new RequestWindows(
+    () => this.throttleLimits,
+    () => this.otherTraffic,
+    () => this.writeLimit,
+  );
+  /** How many requests were answered 429, to number them for `retryAfterOmittedEvery`. */
+  private throttledCount = 0;
   /**
    * What each answered request got (status and body, the secret blob included), with `recordResponses`: kept here,
    * never served by `/_sim/`.
    */
   readonly responses: { readonly requestId: string; readonly status: number; readonly body: string }[] = [];
-  /** The writes refused for the write limit: the request and the Retry-After it was answered with (undefined: none). */
-  readonly throttled: { readonly requestId: string; readonly retryAfterSeconds: number | undefined }[] = [];
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
@@ -358,6 +409,14 @@ export class SimulatedTenant {
   syncCompletionMs!: number;
   /** Every n-th 429 comes without `Retry-After` (0: never). */
   retryAfterOmittedEvery!: number;
+  latencyJitterMs!: number;
+  throttleLimits!: ThrottleLimits;
+  otherTraffic!: OtherTraffic;
+  resultDelayMs!: number;
+  clockOffsetMs!: number;
+  /** The seed of the next batch's answer order; see batchOrderSeed. */
+  readonly batchOrderSeed: number;
+  private batchOrder!: () => number;
   /** The permissions consented in this tenant; tests change them to see what Graph refuses. */
   permissions!: readonly string[];
   /** Whether the signed-in account has an Intune license and role; without, Graph answers every call 401 Forbidden. */
@@ -368,6 +427,7 @@ export class SimulatedTenant {
     this.tenantId = options.tenantId ?? SIM_TENANT_ID;
     this.clientId = options.clientId ?? SIM_CLIENT_ID;
     this.clientSecret = options.clientSecret ?? SIM_CLIENT_SECRET;
+    this.batchOrderSeed = options.batchOrderSeed ?? (Number(process.env.SIM_BATCH_SEED) || Math.floor(Math.random() * 2 ** 31));
     this.reset(options.tokens);
   }
 
@@ -382,6 +442,12 @@ export class SimulatedTenant {
     this.syncCompletionMs = this.options.syncCompletionMs ?? INTUNE_PACE.syncCompletionMs;
     this.retryAfterOmittedEvery = this.options.retryAfterOmittedEvery ?? INTUNE_PACE.retryAfterOmittedEvery;
     this.revokeSteps = this.options.revokeSteps ?? 1;
+    this.latencyJitterMs = this.options.latencyJitterMs ?? INTUNE_PACE.latencyJitterMs;
+    this.throttleLimits = this.options.throttleLimits ?? GRAPH_VPP_LIMITS;
+    this.otherTraffic = this.options.otherTraffic ?? NO_OTHER_TRAFFIC;
+    this.resultDelayMs = this.options.resultDelayMs ?? INTUNE_PACE.resultDelayMs;
+    this.clockOffsetMs = this.options.clockOffsetMs ?? INTUNE_PACE.clockOffsetMs;
+    this.batchOrder = seededRandom(this.batchOrderSeed);
     this.syncAnswer = 'entity';
     this.patchAnswer = 'entity';
     this.clientCertificatePem = undefined;
@@ -419,15 +485,19 @@ export class SimulatedTenant {
     await server?.stop();
   }
 
+  /** The time on Intune's clock, which may differ from this machine's (clockOffsetMs), as an ISO string. */
+  private intuneTime(): string {
+    return new Date(Date.now() + this.clockOffsetMs).toISOString();
+  }
+
   /** Restores the seed (or the given tokens) and the behaviour the options set; clears requests, faults and issued access tokens. */
   reset(tokens: StoredToken[] = seedTokens()): void {
     this.restoreSeed(tokens);
     this.restoreBehaviour();
-    this.writeTimes.length = 0;
+    this.windows.clear();
+    this.throttledCount = 0;
     this.executed.length = 0;
     this.auditEvents.length = 0;
-    this.throttleViolations = 0;
-    this.throttled.length = 0;
     this.bytesSent.clear();
     this.requests.length = 0;
     this.responses.length = 0;
@@ -522,13 +592,7 @@ export class SimulatedTenant {
     }
     const { route, tokenId, appId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
     const requestId = randomUUID();
-    res.on('finish', () => {
-      this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0));
-      if (this.options.recordResponses) {
-        this.responses.push({ requestId, status: res.statusCode, body: SENT_BODIES.get(res) ?? '' });
-      }
-    });
-    this.requests.push({
+    const recorded: RecordedRequest = {
       route,
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -538,7 +602,19 @@ export class SimulatedTenant {
       body,
       time: Date.now(),
       requestId,
+    };
+    res.on('finish', () => {
+      recorded.status = res.statusCode;
+      const retryAfter = res.getHeader('retry-after');
+      if (retryAfter !== undefined) {
+        recorded.retryAfter = String(retryAfter);
+      }
+      this.bytesSent.set(route, (this.bytesSent.get(route) ?? 0) + Number(res.getHeader('content-length') ?? 0));
+      if (this.options.recordResponses) {
+        this.responses.push({ requestId, status: res.statusCode, body: SENT_BODIES.get(res) ?? '' });
+      }
     });
+    this.requests.push(recorded);
     res.setHeader('request-id', requestId);
     const clientRequestId = req.headers['client-request-id'];
     if (typeof clientRequestId === 'string') {
@@ -550,8 +626,12 @@ export class SimulatedTenant {
       probe.most = Math.max(probe.most, probe.active);
       res.on('close', () => probe.active--);
     }
-    if (this.latencyMs > 0) {
-      await sleep(this.latencyMs);
+    const latency = this.latencyMs + (this.latencyJitterMs > 0 ? Math.round((Math.random() * 2 - 1) * this.latencyJitterMs) : 0);
+    if (latency > 0) {
+      await sleep(latency);
+    }
+    if (GRAPH_ROUTES.has(route) && !this.admit(req, route, res, requestId)) {
+      return;
     }
     const fault = this.takeFault(route, tokenId ?? appId);
     if (
@@ -567,9 +647,6 @@ export class SimulatedTenant {
       await this.applyFault(fault, req, res, requestId);
       return;
     }
-    if (WRITE_ROUTES.has(route) && !this.admitWrite(res, requestId)) {
-      return;
-    }
     if (route === 'batch') {
       return this.batch(req, body, res, requestId);
     }
@@ -577,9 +654,11 @@ export class SimulatedTenant {
   }
 
   /**
-   * Graph's JSON batching: up to 20 requests in one POST, each answered as if sent alone (its own permission check,
-   * fault and record, marked with the batch's request id), the answers in an order of Graph's choosing. The
-   * simulated tenant carries only GETs in a batch, the only kind the extension batches.
+   * Graph's JSON batching: up to 20 requests in one POST, each answered as if sent alone (its own throttling,
+   * permission check, fault and record, marked with the batch's request id) with its own headers (a 429's
+   * `Retry-After` among them), the answers in an order of Graph's choosing (seeded: see batchOrderSeed). A request
+   * with `dependsOn` runs after its dependencies, and is answered 424 when one of them failed. The simulated tenant
+   * carries only GETs in a batch, the only kind the extension batches.
    */
   private async batch(req: IncomingMessage, body: string, res: ServerResponse, requestId: string): Promise<void> {
     if (!this.authorized(req.headers.authorization)) {
@@ -589,51 +668,77 @@ export class SimulatedTenant {
     if (problem) {
       return json(res, 400, JSON.parse(graphError('BadRequest', problem, requestId)));
     }
-    const { requests } = JSON.parse(body) as { requests: { id: string; method: string; url: string }[] };
-    const responses = await Promise.all(
-      requests.map(async ({ id, method, url }) => {
-        if (method.toUpperCase() !== 'GET') {
-          return {
-            id,
-            status: 400,
-            body: JSON.parse(graphError('BadRequest', 'The simulated tenant batches only GET.', requestId)) as unknown,
-          };
-        }
-        const answer = await fetch(`${this.url}/beta${url}`, {
-          headers: { authorization: req.headers.authorization ?? '', 'x-sim-batch': requestId },
+    const { requests } = JSON.parse(body) as { requests: BatchItem[] };
+    const answers = new Map<string, Promise<BatchAnswer>>();
+    const answer = (item: BatchItem): Promise<BatchAnswer> => {
+      const key = item.id.toLowerCase();
+      let answered = answers.get(key);
+      if (!answered) {
+        answered = this.batchItem(item, req.headers.authorization ?? '', requestId, (id) => {
+          const dependency = requests.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+          return dependency ? answer(dependency) : Promise.resolve(undefined);
         });
-        const text = await answer.text();
-        return {
-          id,
-          status: answer.status,
-          headers: { 'content-type': 'application/json' },
-          body: text ? (JSON.parse(text) as unknown) : undefined,
-        };
-      }),
-    );
-    json(res, 200, { responses: responses.reverse() });
+        answers.set(key, answered);
+      }
+      return answered;
+    };
+    const responses = await Promise.all(requests.map(answer));
+    json(res, 200, { responses: this.shuffled(responses) });
   }
 
-  /** Enforces the write limit over a sliding window, as Intune does per app and tenant. */
-  private admitWrite(res: ServerResponse, requestId: string): boolean {
-    const now = Date.now();
-    if (this.writeLimit) {
-      const { maxWrites, windowMs } = this.writeLimit;
-      const recent = this.writeTimes.filter((time) => time > now - windowMs);
-      if (recent.length >= maxWrites) {
-        this.throttleViolations++;
-        const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000));
-        const omitted = this.retryAfterOmittedEvery > 0 && this.throttleViolations % this.retryAfterOmittedEvery === 0;
-        this.throttled.push({ requestId, retryAfterSeconds: omitted ? undefined : retryAfterSeconds });
-        if (!omitted) {
-          res.setHeader('Retry-After', String(retryAfterSeconds));
-        }
-        json(res, 429, JSON.parse(graphError('TooManyRequests', 'Too many requests.', requestId)));
-        return false;
+  /** One request of a batch, once its dependencies are answered: 424 when one of them failed. */
+  private async batchItem(
+    item: BatchItem,
+    authorization: string,
+    batchId: string,
+    dependency: (id: string) => Promise<BatchAnswer | undefined>,
+  ): Promise<BatchAnswer> {
+    const dependencies = await Promise.all((item.dependsOn ?? []).map(dependency));
+    if (dependencies.some((answered) => !answered || answered.status >= 400)) {
+      return { id: item.id, status: 424, body: JSON.parse(graphError('FailedDependency', 'A request it depends on failed.', batchId)) };
+    }
+    if (item.method.toUpperCase() !== 'GET') {
+      return { id: item.id, status: 400, body: JSON.parse(graphError('BadRequest', 'The simulated tenant batches only GET.', batchId)) };
+    }
+    const answered = await fetch(`${this.url}/beta${item.url}`, { headers: { authorization, 'x-sim-batch': batchId } });
+    const text = await answered.text();
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'retry-after', 'request-id', 'client-request-id']) {
+      const value = answered.headers.get(name);
+      if (value !== null) {
+        headers[name === 'retry-after' ? 'Retry-After' : name] = value;
       }
     }
-    this.writeTimes.push(now);
-    return true;
+    return { id: item.id, status: answered.status, headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** The answers in an order of Graph's choosing: a shuffle by the tenant's seeded random sequence. */
+  private shuffled<T>(items: T[]): T[] {
+    const order = [...items];
+    for (let index = order.length - 1; index > 0; index--) {
+      const other = Math.floor(this.batchOrder() * (index + 1));
+      [order[index], order[other]] = [order[other], order[index]];
+    }
+    return order;
+  }
+
+  /**
+   * Graph's throttling: every request to these routes counts against the per-app and per-tenant windows, a refused
+   * one too; one over a limit is answered 429 with the seconds until it fits (every n-th without, as Intune's are
+   * at times). A batch's requests count one by one, not the POST that carries them.
+   */
+  private admit(req: IncomingMessage, route: Route, res: ServerResponse, requestId: string): boolean {
+    const app = this.authorized(req.headers.authorization) ? this.clientId : 'unidentified';
+    const retryAfterSeconds = this.windows.admit(app, WRITE_ROUTES.has(route));
+    if (retryAfterSeconds === undefined) {
+      return true;
+    }
+    this.throttledCount++;
+    if (!(this.retryAfterOmittedEvery > 0 && this.throttledCount % this.retryAfterOmittedEvery === 0)) {
+      res.setHeader('Retry-After', String(retryAfterSeconds));
+    }
+    json(res, 429, JSON.parse(graphError('TooManyRequests', 'Too many requests.', requestId)));
+    return false;
   }
 
   /** A fault's `tokenId` matches the token of a token route, or the app of an app route. */
@@ -868,7 +973,7 @@ export class SimulatedTenant {
     }
     const id = randomUUID();
     const duplicate = [...this.locations.values()].includes(uploaded.location);
-    const now = new Date().toISOString();
+    const now = this.intuneTime();
     const token: StoredToken = {
       id,
       token: fields.token as string,
@@ -924,7 +1029,7 @@ export class SimulatedTenant {
     if (fields.claimTokenManagementFromExternalMdm === true && token.state === 'assignedToExternalMDM') {
       token.state = 'valid';
     }
-    token.lastModifiedDateTime = new Date().toISOString();
+    token.lastModifiedDateTime = this.intuneTime();
     return this.patchAnswer === 'entity' ? { status: 200, body: token } : { status: 204 };
   }
 
@@ -989,7 +1094,7 @@ export class SimulatedTenant {
       return error(404, 'ResourceNotFound', 'No license of this app is assigned to that user or device.');
     }
     this.executed.push({ route, appId: app.id, tokenId: app.vppTokenId, time: Date.now() });
-    const now = new Date().toISOString();
+    const now = this.intuneTime();
     const result: NonNullable<StoredApp['revokeLicenseActionResults']>[number] = {
       actionName: { appRevoke: 'RevokeAllLicenses', appUserRevoke: 'RevokeUserLicense', appDeviceRevoke: 'RevokeDeviceLicense' }[route],
       actionState: 'active',
@@ -1001,14 +1106,16 @@ export class SimulatedTenant {
       failedLicensesCount: 0,
       actionFailureReason: 'none',
     };
-    // Last, as the token's results: Graph documents no order.
-    app.revokeLicenseActionResults = [...(app.revokeLicenseActionResults ?? []), result].slice(-10);
-    setTimeout(() => {
-      Object.assign(result, { actionState: 'done', lastUpdatedDateTime: new Date().toISOString() });
-      const remaining = (this.licenses.get(app.id) ?? []).filter((license) => !revoked.includes(license));
-      this.licenses.set(app.id, remaining);
-      app.usedLicenseCount = remaining.length;
-    }, this.revokeCompletionMs).unref();
+    this.later(this.resultDelayMs, () => {
+      // Last, as the token's results: Graph documents no order.
+      app.revokeLicenseActionResults = [...(app.revokeLicenseActionResults ?? []), result].slice(-10);
+      this.later(this.revokeCompletionMs, () => {
+        Object.assign(result, { actionState: 'done', lastUpdatedDateTime: this.intuneTime() });
+        const remaining = (this.licenses.get(app.id) ?? []).filter((license) => !revoked.includes(license));
+        this.licenses.set(app.id, remaining);
+        app.usedLicenseCount = remaining.length;
+      });
+    });
     return { status: 204 };
   }
 
@@ -1040,6 +1147,7 @@ export class SimulatedTenant {
         activityType: activity[1],
         activityOperationType: activity[2],
         correlationId: requestId,
+        activityDateTime: this.intuneTime(),
         userPrincipalName: `admin@${this.tenantId}`,
         applicationId: this.clientId,
         resource: {
@@ -1116,7 +1224,7 @@ export class SimulatedTenant {
    */
   private sync(token: StoredToken): void {
     const complete = () => {
-      token.lastSyncDateTime = new Date().toISOString();
+      token.lastSyncDateTime = this.intuneTime();
       token.lastSyncStatus = 'completed';
     };
     if (this.syncCompletionMs <= 0) {
@@ -1128,11 +1236,11 @@ export class SimulatedTenant {
   }
 
   /**
-   * Records a revoke's action result (`active`, then `done` or `failed`) and frees the token's licenses, in
-   * `revokeSteps` equal steps over `revokeCompletionMs`, as Apple works through them.
+   * Records a revoke's action result (`active`, then `done` or `failed`), which the token shows `resultDelayMs` after
+   * the 204, with its times on Intune's clock; then Apple frees the licenses.
    */
   private revoke(token: StoredToken): void {
-    const now = new Date().toISOString();
+    const now = this.intuneTime();
     const result = {
       '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
       actionName: 'RevokeLicenses',
@@ -1143,37 +1251,50 @@ export class SimulatedTenant {
       failedLicensesCount: 0,
       actionFailureReason: 'none',
     };
-    // Graph documents no order for these results: a new one goes last, after the older ones, so that a client
-    // taking the first result (or any result) as its own gets an older revoke's.
-    token.tokenActionResults = [
-      ...(token.tokenActionResults ?? []),
-      result as NonNullable<StoredToken['tokenActionResults']>[number],
-    ].slice(-10);
+    this.later(this.resultDelayMs, () => {
+      // Graph documents no order for these results: a new one goes last, after the older ones, so that a client
+      // taking the first result (or any result) as its own gets an older revoke's.
+      token.tokenActionResults = [
+        ...(token.tokenActionResults ?? []),
+        result as NonNullable<StoredToken['tokenActionResults']>[number],
+      ].slice(-10);
+      this.freeLicenses(token, result);
+    });
+  }
+
+  /** Apple frees a revoked token's licenses in `revokeSteps` equal steps over `revokeCompletionMs`, then the result is final. */
+  private freeLicenses(token: StoredToken, result: Record<string, unknown>): void {
     const apps = this.apps.filter((app) => app.vppTokenId === token.id);
     const usedBefore = new Map(apps.map((app) => [app, app.usedLicenseCount]));
     const licenses = apps.reduce((sum, app) => sum + app.usedLicenseCount, 0);
     const failure = this.options.revokeFailureReason;
     const steps = Math.max(1, this.revokeSteps);
     for (let step = 1; step <= steps; step++) {
-      setTimeout(
-        () => {
-          for (const app of failure ? [] : apps) {
-            app.usedLicenseCount = Math.floor(((usedBefore.get(app) ?? 0) * (steps - step)) / steps);
-            this.licenses.set(app.id, (this.licenses.get(app.id) ?? []).slice(0, app.usedLicenseCount));
-          }
-          if (step === steps) {
-            Object.assign(result, {
-              actionState: failure ? 'failed' : 'done',
-              lastUpdatedDateTime: new Date().toISOString(),
-              totalLicensesCount: licenses,
-              failedLicensesCount: failure ? licenses : 0,
-              actionFailureReason: failure ?? 'none',
-            });
-          }
-        },
-        (this.revokeCompletionMs * step) / steps,
-      ).unref();
+      this.later((this.revokeCompletionMs * step) / steps, () => {
+        for (const app of failure ? [] : apps) {
+          app.usedLicenseCount = Math.floor(((usedBefore.get(app) ?? 0) * (steps - step)) / steps);
+          this.licenses.set(app.id, (this.licenses.get(app.id) ?? []).slice(0, app.usedLicenseCount));
+        }
+        if (step === steps) {
+          Object.assign(result, {
+            actionState: failure ? 'failed' : 'done',
+            lastUpdatedDateTime: this.intuneTime(),
+            totalLicensesCount: licenses,
+            failedLicensesCount: failure ? licenses : 0,
+            actionFailureReason: failure ?? 'none',
+          });
+        }
+      });
     }
+  }
+
+  /** Runs `action` after `ms` (at once for 0, as part of the answer), on a timer that keeps no process alive. */
+  private later(ms: number, action: () => void): void {
+    if (ms <= 0) {
+      action();
+      return;
+    }
+    setTimeout(action, ms).unref();
   }
 
   /** Whether the bearer's `scp` or `roles` holds one of the permissions that grant a route. */
@@ -1496,7 +1617,24 @@ export class SimulatedTenant {
   }
 }
 
-/** What Graph refuses in a JSON batch: not an object with 1 to 20 requests, each with its own id, a method and a relative url. */
+interface BatchItem {
+  readonly id: string;
+  readonly method: string;
+  readonly url: string;
+  readonly dependsOn?: readonly string[];
+}
+
+interface BatchAnswer {
+  readonly id: string;
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+}
+
+/**
+ * What Graph refuses in a JSON batch: not an object with 1 to 20 requests, each with an id unique regardless of
+ * letter case, a method and a relative url, and `dependsOn` naming only other requests of the batch.
+ */
 function batchProblem(body: string): string | undefined {
   let parsed: unknown;
   try {
@@ -1510,15 +1648,64 @@ function batchProblem(body: string): string | undefined {
   }
   const ids = new Set<string>();
   for (const request of requests as { id?: unknown; method?: unknown; url?: unknown }[]) {
-    if (typeof request?.id !== 'string' || ids.has(request.id) || typeof request.method !== 'string' || typeof request.url !== 'string') {
-      return 'Each request of a batch needs a unique id, a method and a url.';
+    if (
+      typeof request?.id !== 'string' ||
+      ids.has(request.id.toLowerCase()) ||
+      typeof request.method !== 'string' ||
+      typeof request.url !== 'string'
+    ) {
+      return 'Each request of a batch needs a unique id (regardless of letter case), a method and a url.';
     }
     if (!request.url.startsWith('/') || request.url.startsWith('//')) {
       return 'The url of a request in a batch is relative to the version, such as /deviceAppManagement/vppTokens.';
     }
-    ids.add(request.id);
+    ids.add(request.id.toLowerCase());
   }
-  return undefined;
+  for (const request of requests as { id: string; dependsOn?: unknown }[]) {
+    const dependsOn = request.dependsOn;
+    if (
+      dependsOn !== undefined &&
+      (!Array.isArray(dependsOn) ||
+        dependsOn.some((id) => typeof id !== 'string' || !ids.has(id.toLowerCase()) || id.toLowerCase() === request.id.toLowerCase()))
+    ) {
+      return `The dependsOn of request ${request.id} names a request that is not in the batch.`;
+    }
+  }
+  return dependencyCycle(requests as { id: string; dependsOn?: string[] }[])
+    ? 'The dependsOn of the requests of a batch make a cycle.'
+    : undefined;
+}
+
+/** Whether following `dependsOn` from some request comes back to it. */
+function dependencyCycle(requests: readonly { id: string; dependsOn?: readonly string[] }[]): boolean {
+  const edges = new Map(requests.map((request) => [request.id.toLowerCase(), (request.dependsOn ?? []).map((id) => id.toLowerCase())]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const cycleFrom = (id: string): boolean => {
+    if (done.has(id)) {
+      return false;
+    }
+    if (visiting.has(id)) {
+      return true;
+    }
+    visiting.add(id);
+    const cycle = (edges.get(id) ?? []).some(cycleFrom);
+    visiting.delete(id);
+    done.add(id);
+    return cycle;
+  };
+  return [...edges.keys()].some(cycleFrom);
+}
+
+/** A small seeded random sequence (mulberry32) in [0, 1): a batch order a test can replay from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string; appId?: string } {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { seedApps, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
+import { seedApps, seedTokens, StoredToken, vppTokenFile } from '../simulatedTenant/seed';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { INTUNE_PACE, SimulatedTenant } from '../simulatedTenant/server';
+import { GRAPH_VPP_LIMITS, RequestWindows } from '../simulatedTenant/throttling';
 import { CERT_DIR } from '../paths';
 import { GraphContract } from '../support/graphContract';
 import { waitUntil } from '../support/waitUntil';
@@ -194,20 +195,22 @@ describe('the simulated tenant is as slow as Intune by default', () => {
     });
   }
 
-  it("its defaults are Intune's pace: a revoke still active and a sync in progress long after their answers", async () => {
+  async function tokenAsRead(id: string, accessToken: string): Promise<StoredToken> {
+    const response = await fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens/${id}`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    return (await response.json()) as StoredToken;
+  }
+
+  it("its defaults are Intune's pace: a slow round trip, a revoke's result not there yet, a sync in progress long after", async () => {
     const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
     tenant = await new SimulatedTenant({ key: keyPem, cert: certPem }).start();
-    assert.deepEqual(
-      { latencyMs: tenant.latencyMs, revokeCompletionMs: tenant.revokeCompletionMs, syncCompletionMs: tenant.syncCompletionMs },
-      {
-        latencyMs: INTUNE_PACE.latencyMs,
-        revokeCompletionMs: INTUNE_PACE.revokeCompletionMs,
-        syncCompletionMs: INTUNE_PACE.syncCompletionMs,
-      },
-    );
     const accessToken = tenant.issueAccessToken();
     const [hq] = seedTokens();
-    const syncedBefore = tenant.tokens.get(hq.id)?.lastSyncDateTime;
+    const started = Date.now();
+    const before = await tokenAsRead(hq.id, accessToken);
+    // A lower bound only: the default latency is 150 ms give or take 100.
+    assert.ok(Date.now() - started >= INTUNE_PACE.latencyMs - INTUNE_PACE.latencyJitterMs, `a read took ${Date.now() - started} ms`);
     assert.equal(
       (await post(`/deviceAppManagement/vppTokens/${hq.id}/revokeLicenses`, { notifyManagedDevices: false }, accessToken)).status,
       204,
@@ -216,19 +219,42 @@ describe('the simulated tenant is as slow as Intune by default', () => {
       lastSyncStatus?: string;
     };
     assert.equal(synced.lastSyncStatus, 'inProgress', 'the answer says the sync has started, as the docs example does');
-    const stored = tenant.tokens.get(hq.id);
-    assert.equal(stored?.tokenActionResults?.at(-1)?.actionState, 'active');
-    assert.equal(stored?.lastSyncStatus, 'inProgress');
-    assert.equal(stored?.lastSyncDateTime, syncedBefore, 'the last sync changes only when it completes');
+    const after = await tokenAsRead(hq.id, accessToken);
+    assert.deepEqual(after.tokenActionResults, before.tokenActionResults, "the revoke's result is not shown yet");
+    assert.equal(after.lastSyncStatus, 'inProgress');
+    assert.equal(after.lastSyncDateTime, before.lastSyncDateTime, 'the last sync changes only when it completes');
   });
 
   it('a sync completes after the delay the test chooses, with a new last sync', async () => {
     tenant = await startTenant({ syncCompletionMs: 50 });
+    const accessToken = tenant.issueAccessToken();
     const [hq] = seedTokens();
-    const syncedBefore = tenant.tokens.get(hq.id)?.lastSyncDateTime ?? '';
-    await post(`/deviceAppManagement/vppTokens/${hq.id}/syncLicenses`, {}, tenant.issueAccessToken());
-    await waitUntil(() => tenant.tokens.get(hq.id)?.lastSyncStatus === 'completed', 'the sync completes');
-    assert.ok(Date.parse(tenant.tokens.get(hq.id)?.lastSyncDateTime ?? '') > Date.parse(syncedBefore));
+    const syncedBefore = (await tokenAsRead(hq.id, accessToken)).lastSyncDateTime ?? '';
+    await post(`/deviceAppManagement/vppTokens/${hq.id}/syncLicenses`, {}, accessToken);
+    let read: StoredToken | undefined;
+    await waitUntil(async () => (read = await tokenAsRead(hq.id, accessToken)).lastSyncStatus === 'completed', 'the sync completes');
+    assert.ok(Date.parse(read?.lastSyncDateTime ?? '') > Date.parse(syncedBefore));
+  });
+
+  it("a revoke's result appears after the delay the test sets, stamped with Intune's clock", async () => {
+    tenant = await startTenant({ resultDelayMs: 300, clockOffsetMs: -30_000, revokeCompletionMs: 60_000 });
+    const accessToken = tenant.issueAccessToken();
+    const [hq] = seedTokens();
+    const known = ((await tokenAsRead(hq.id, accessToken)).tokenActionResults ?? []).length;
+    const sent = Date.now();
+    assert.equal(
+      (await post(`/deviceAppManagement/vppTokens/${hq.id}/revokeLicenses`, { notifyManagedDevices: false }, accessToken)).status,
+      204,
+    );
+    assert.equal(((await tokenAsRead(hq.id, accessToken)).tokenActionResults ?? []).length, known, 'nothing yet right after the 204');
+    let results: NonNullable<StoredToken['tokenActionResults']> = [];
+    await waitUntil(
+      async () => (results = (await tokenAsRead(hq.id, accessToken)).tokenActionResults ?? []).length > known,
+      "the revoke's result",
+    );
+    const started = Date.parse(results.at(-1)?.startDateTime ?? '');
+    assert.ok(Math.abs(started - (sent - 30_000)) < 5_000, `started ${started - sent} ms from the send, on a clock 30 s behind`);
+    assert.equal(results.at(-1)?.actionState, 'active');
   });
 
   it('by default one 429 in three comes without Retry-After, as Intune sometimes sends', async () => {
@@ -250,9 +276,234 @@ describe('the simulated tenant is as slow as Intune by default', () => {
       answers.map((value) => value !== null),
       [true, true, false, true, true, false],
     );
+  });
+});
+
+describe("the simulated tenant throttles as Graph does: Graph's windows, every request counted", () => {
+  const LIMITS = { windowMs: 1000, appRequests: 3, appWrites: 1, tenantRequests: 5, tenantWrites: 4 };
+  const windows = (other = { requests: 0, writes: 0 }, writeLimit?: { maxWrites: number; windowMs: number }) =>
+    new RequestWindows(
+      () => LIMITS,
+      () => other,
+      () => writeLimit,
+    );
+
+  it("Intune's documented numbers for VPP tokens and apps", () => {
+    assert.deepEqual(GRAPH_VPP_LIMITS, { windowMs: 20_000, appRequests: 1000, appWrites: 100, tenantRequests: 2000, tenantWrites: 200 });
+  });
+
+  it('reads count: the request beyond the per-app limit is refused until the oldest leaves the window', () => {
+    const counted = windows();
     assert.deepEqual(
-      tenant.throttled.map((record) => record.retryAfterSeconds !== undefined),
-      [true, true, false, true, true, false],
+      [0, 10, 20, 30].map((time) => counted.admit('app', false, time)),
+      [undefined, undefined, undefined, 1],
+    );
+    assert.equal(counted.admit('app', false, 1001), 1, 'still refused: 10, 20 and the refused one at 30 fill the window');
+  });
+
+  it('a refused request counts too: a client that retries too early is refused again', () => {
+    const counted = windows();
+    for (const time of [0, 100, 200]) {
+      counted.admit('app', false, time);
+    }
+    assert.equal(counted.admit('app', false, 300), 1, 'refused');
+    // Had the refusal not counted, 100, 200 and this one would fit at 1050.
+    assert.equal(counted.admit('app', false, 1050), 1);
+  });
+
+  it('its Retry-After is the time until enough of what the limit counted has left the window', () => {
+    const counted = new RequestWindows(
+      () => ({ ...LIMITS, windowMs: 10_000 }),
+      () => ({ requests: 0, writes: 0 }),
+      () => undefined,
+    );
+    for (const time of [0, 4000, 8000]) {
+      counted.admit('app', false, time);
+    }
+    assert.equal(counted.admit('app', false, 8500), 2, 'the request at 0 leaves at 10,000: 1.5 s, rounded up');
+    assert.equal(counted.admit('app', false, 8600), 6, 'now 0 and 4,000 must leave: 14,000 is 5.4 s away');
+  });
+
+  it('writes have their own, lower limit; a read still fits beside them', () => {
+    const counted = windows();
+    assert.equal(counted.admit('app', true, 0), undefined);
+    assert.equal(counted.admit('app', false, 1), undefined);
+    assert.equal(counted.admit('app', true, 2), 1);
+  });
+
+  it("another app's requests leave this app's window alone but fill the tenant's", () => {
+    const counted = windows();
+    for (const time of [0, 1, 2]) {
+      assert.equal(counted.admit('other tool', false, time), undefined);
+    }
+    assert.equal(counted.admit('app', false, 3), undefined);
+    assert.equal(counted.admit('app', false, 4), undefined);
+    assert.equal(counted.admit('app', false, 5), 1, 'the tenant-wide limit of 5');
+  });
+
+  it("other tools' traffic fills the tenant-wide window: a 429 while this app is under its own limit", () => {
+    const counted = windows({ requests: 4, writes: 4 });
+    assert.equal(counted.admit('app', false, 0), undefined);
+    assert.equal(counted.admit('app', false, 1), 1);
+    assert.equal(windows({ requests: 0, writes: 4 }).admit('app', true, 0), 1, 'the writes of other tools');
+    assert.equal(windows({ requests: 9, writes: 0 }).admit('app', false, 0), 1, 'a window full of other traffic alone: a whole window');
+  });
+
+  it("a test's own write limit applies on top of Graph's", () => {
+    const counted = new RequestWindows(
+      () => ({ ...LIMITS, appWrites: 100, tenantWrites: 100, appRequests: 100, tenantRequests: 100 }),
+      () => ({ requests: 0, writes: 0 }),
+      () => ({ maxWrites: 2, windowMs: 5000 }),
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((time) => counted.admit('app', true, time)),
+      [undefined, undefined, 5],
     );
   });
+
+  describe('over HTTP', () => {
+    let tenant: SimulatedTenant;
+    afterEach(async () => {
+      await tenant.stop();
+    });
+
+    async function read(path: string, accessToken: string): Promise<Response> {
+      return fetch(`${tenant.url}/beta${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
+    }
+
+    it('reads are throttled, with Retry-After, and every response carries the status the client got', async () => {
+      tenant = await startTenant({ throttleLimits: { ...GRAPH_VPP_LIMITS, appRequests: 2, windowMs: 60_000 } });
+      const accessToken = tenant.issueAccessToken();
+      const answers = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        answers.push(await read('/deviceAppManagement/vppTokens', accessToken));
+      }
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        [200, 200, 429],
+      );
+      assert.ok(Number(answers[2].headers.get('retry-after')) >= 59);
+      assert.equal(((await answers[2].json()) as { error: { code: string } }).error.code, 'TooManyRequests');
+    });
+  });
+});
+
+describe('the simulated tenant batches as Graph does', () => {
+  let tenant: SimulatedTenant;
+  afterEach(async () => {
+    await tenant.stop();
+  });
+
+  type Answered = { status: number; body: { responses?: { id: string; status: number; headers?: Record<string, string> }[] } };
+
+  async function batch(requests: unknown[], accessToken = tenant.issueAccessToken()): Promise<Answered> {
+    const response = await fetch(`${tenant.url}/beta/$batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requests }),
+    });
+    return { status: response.status, body: (await response.json()) as Answered['body'] };
+  }
+
+  const tokenRead = (id: string, index: number | string) => ({
+    id: String(index),
+    method: 'GET',
+    url: `/deviceAppManagement/vppTokens/${id}?$select=displayName`,
+  });
+
+  it('an inner 429 carries its own Retry-After in its own headers; the batch itself is 200', async () => {
+    tenant = await startTenant({ throttleLimits: { ...GRAPH_VPP_LIMITS, appRequests: 2, windowMs: 60_000 } });
+    const answered = await batch(
+      seedTokens()
+        .slice(0, 3)
+        .map((token, index) => tokenRead(token.id, index)),
+    );
+    assert.equal(answered.status, 200);
+    const byStatus = (status: number) => (answered.body.responses ?? []).filter((answer) => answer.status === status);
+    assert.equal(byStatus(200).length, 2);
+    const [throttled] = byStatus(429);
+    assert.ok(Number(throttled.headers?.['Retry-After']) >= 59, JSON.stringify(throttled.headers));
+    assert.match(throttled.headers?.['content-type'] ?? '', /^application\/json/);
+    assert.ok(
+      byStatus(200).every(
+        (answer) => /^application\/json/.test(answer.headers?.['content-type'] ?? '') && !answer.headers?.['Retry-After'],
+      ),
+    );
+  });
+
+  it('an inner 429 comes without Retry-After at times, as Intune sends them', async () => {
+    tenant = await startTenant({ throttleLimits: { ...GRAPH_VPP_LIMITS, appRequests: 1, windowMs: 60_000 }, retryAfterOmittedEvery: 1 });
+    const answered = await batch(
+      seedTokens()
+        .slice(0, 2)
+        .map((token, index) => tokenRead(token.id, index)),
+    );
+    const throttled = (answered.body.responses ?? []).find((answer) => answer.status === 429);
+    assert.ok(throttled);
+    assert.equal(throttled.headers?.['Retry-After'], undefined);
+  });
+
+  it('answers come in an order of its seed: the same seed, the same order; another seed, another', async () => {
+    const requests = seedTokens()
+      .slice(0, 15)
+      .map((token, index) => tokenRead(token.id, index));
+    const orderWith = async (seed: number) => {
+      tenant = await startTenant({ batchOrderSeed: seed });
+      const order = ((await batch(requests)).body.responses ?? []).map((answer) => answer.id);
+      await tenant.stop();
+      return order;
+    };
+    const first = await orderWith(7);
+    assert.deepEqual(await orderWith(7), first);
+    assert.notDeepEqual(await orderWith(8), first);
+    assert.notDeepEqual(
+      first,
+      requests.map((request) => request.id),
+      'not the order asked',
+    );
+    assert.notDeepEqual(first, requests.map((request) => request.id).reverse(), 'nor simply reversed');
+    assert.deepEqual([...first].sort(), requests.map((request) => request.id).sort(), 'each answered once');
+    tenant = await startTenant();
+  });
+
+  it('dependsOn: a request runs after its dependency, and is answered 424 when the dependency failed', async () => {
+    tenant = await startTenant();
+    const [hq, branch] = seedTokens();
+    const answered = await batch([
+      tokenRead('no-such-token', 'a'),
+      { ...tokenRead(hq.id, 'b'), dependsOn: ['a'] },
+      tokenRead(branch.id, 'c'),
+      { ...tokenRead(hq.id, 'd'), dependsOn: ['C'] },
+    ]);
+    const status = Object.fromEntries((answered.body.responses ?? []).map((answer) => [answer.id, answer.status]));
+    assert.deepEqual(status, { a: 404, b: 424, c: 200, d: 200 });
+    const reads = tenant.requestsFor('get').map((request) => request.tokenId);
+    assert.ok(!reads.includes(hq.id) || reads.indexOf(branch.id) < reads.lastIndexOf(hq.id), 'd was read after c');
+    assert.equal(reads.filter((id) => id === hq.id).length, 1, 'b was never sent');
+  });
+
+  for (const [what, requests, message] of [
+    ['ids that differ only in letter case', [tokenRead('x', 'Token'), tokenRead('y', 'token')], /unique id \(regardless of letter case\)/],
+    [
+      'a dependsOn on a request not in the batch',
+      [{ ...tokenRead('x', '1'), dependsOn: ['2'] }],
+      /names a request that is not in the batch/,
+    ],
+    [
+      'dependsOn that make a cycle',
+      [
+        { ...tokenRead('x', '1'), dependsOn: ['2'] },
+        { ...tokenRead('y', '2'), dependsOn: ['1'] },
+      ],
+      /make a cycle/,
+    ],
+  ] as const) {
+    it(`refuses ${what} with 400`, async () => {
+      tenant = await startTenant();
+      const answered = await batch([...requests]);
+      assert.equal(answered.status, 400);
+      assert.match((answered.body as { error?: { message?: string } }).error?.message ?? '', message);
+      assert.deepEqual(tenant.requestsFor('get'), [], 'none of its requests was carried out');
+    });
+  }
 });

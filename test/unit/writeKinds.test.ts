@@ -104,7 +104,7 @@ function revokeResult(fields: Partial<ActionResult>): ActionResult {
     startDateTime: iso(1000),
     lastUpdatedDateTime: iso(1000),
     ...fields,
-  } as ActionResult;
+  };
 }
 
 const NO_PROGRESS = { report: () => undefined, signal };
