@@ -4,6 +4,7 @@ import * as l10n from '@vscode/l10n';
 import { GraphRoute } from '../config/permissions';
 import { plainText } from '../text';
 import { GraphWrite } from './exactRequest';
+import { parseRetryAfter } from './errorFromResponse';
 import { GraphTransport, ids, receipt } from './graphTransport';
 import {
   APPS_PATH,
@@ -37,6 +38,23 @@ import {
   withoutSecret,
   WriteReceipt,
 } from './vppRecords';
+
+/** A token's answer inside a JSON batch. */
+export type BatchedToken =
+  | { readonly kind: 'read'; readonly token: VppTokenRecord }
+  /** Its own 429: Graph asks to wait (its Retry-After, when it sent one) before it is read again. */
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number | undefined }
+  /** Any other answer, or none: read it alone. */
+  | { readonly kind: 'notRead' };
+
+/** A header of a batch's inner answer: its `headers` is a plain object whose names' case Graph does not fix. */
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') {
+    return undefined;
+  }
+  const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
 
 /** Lists, reads and acts on a tenant's VPP tokens through Microsoft Graph (beta). */
 export class VppTokenService {
@@ -121,10 +139,11 @@ export class VppTokenService {
   }
 
   /**
-   * Up to MAX_BATCH_REQUESTS tokens in one JSON batch (`POST /$batch`), with their action results: each token as a
-   * record, or undefined where its own answer was not 200 (the caller reads that one alone, and gets its error).
+   * Up to MAX_BATCH_REQUESTS tokens in one JSON batch (`POST /$batch`), with their action results: each token's answer
+   * matched by its id, as a record, as throttled (its own 429, with the Retry-After of its own headers), or as not
+   * read (any other answer: the caller reads that one alone, and gets its error).
    */
-  async getTokensInBatch(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, VppTokenRecord | undefined>> {
+  async getTokensInBatch(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, BatchedToken>> {
     if (ids.length === 0 || ids.length > MAX_BATCH_REQUESTS) {
       throw new RangeError(`a JSON batch holds 1 to ${MAX_BATCH_REQUESTS} requests, not ${ids.length}`);
     }
@@ -135,11 +154,16 @@ export class VppTokenService {
     if (!Array.isArray(answers.responses)) {
       throw this.http.malformed('POST', BATCH_PATH, response, l10n.t('the batch has no responses'));
     }
-    const tokens = new Map<string, VppTokenRecord | undefined>(ids.map((id) => [id, undefined]));
-    for (const answer of answers.responses as { id?: unknown; status?: unknown; body?: unknown }[]) {
+    const tokens = new Map<string, BatchedToken>(ids.map((id) => [id, { kind: 'notRead' }]));
+    for (const answer of answers.responses as { id?: unknown; status?: unknown; headers?: unknown; body?: unknown }[]) {
       const id = ids[Number(answer?.id)];
-      if (id !== undefined && answer.status === 200 && typeof (answer.body as { id?: unknown })?.id === 'string') {
-        tokens.set(id, this.toRecord(answer.body, response, 'POST'));
+      if (id === undefined) {
+        continue;
+      }
+      if (answer.status === 200 && typeof (answer.body as { id?: unknown })?.id === 'string') {
+        tokens.set(id, { kind: 'read', token: this.toRecord(answer.body, response, 'POST') });
+      } else if (answer.status === 429) {
+        tokens.set(id, { kind: 'throttled', retryAfterSeconds: parseRetryAfter(headerOf(answer.headers, 'retry-after')) });
       }
     }
     return tokens;

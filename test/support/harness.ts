@@ -34,6 +34,12 @@ export function useSimulatedTenant(
       beforeEachTest(tenant);
     }
   });
+  afterEach(function () {
+    if (tenant && this.currentTest?.state === 'failed') {
+      // Batch answers come in a seeded order: the same seed replays the same order.
+      console.log(`    simulated tenant's batch order seed: ${tenant.batchOrderSeed} (replay with SIM_BATCH_SEED=${tenant.batchOrderSeed})`);
+    }
+  });
 }
 
 /** What a command test works with: the scripted UI, the log, the tree, the tenant's context and `run`. */

@@ -35,8 +35,12 @@ describe('Token reads batched for a bulk run', () => {
     assert.ok(read.every((token, index) => token.displayName === tokens[index].displayName && !('token' in token)));
     assert.equal(tenant.requestsFor('batch').length, 3, '45 reads are 20 + 20 + 5');
     assert.deepEqual(loneReads(), []);
+    // Sent together, they may arrive in any order (a shorter body is read sooner).
     const batches = tenant.requestsFor('batch').map((batch) => (JSON.parse(batch.body) as { requests: unknown[] }).requests.length);
-    assert.deepEqual(batches, [20, 20, 5]);
+    assert.deepEqual(
+      batches.sort((a, b) => b - a),
+      [20, 20, 5],
+    );
   });
 
   it('a chunk of one token, and a token outside the run, are plain GETs, not batches of one', async () => {
@@ -79,6 +83,59 @@ describe('Token reads batched for a bulk run', () => {
       [0, 1, 2].map((index) => tokens[index].id),
     );
     assert.equal(loneReads().length, 3);
+  });
+
+  describe("a token Graph throttled inside the batch (its own 429) is read again only after Graph's wait", () => {
+    /** The waits asked for, resolved at once: the test checks the wait, not the clock. */
+    function recordedWaits(answer = true) {
+      const waits: number[] = [];
+      return { waits, wait: async (ms: number) => (waits.push(ms), answer) };
+    }
+
+    beforeEach(() => {
+      // Two requests fit: of a chunk of 20, the batch answers two and throttles the rest.
+      tenant.throttleLimits = { windowMs: 60_000, appRequests: 2, appWrites: 100, tenantRequests: 2000, tenantWrites: 200 };
+    });
+
+    it('waits its Retry-After before the read alone; the others of the batch need no read of their own', async () => {
+      const { waits, wait } = recordedWaits();
+      const reads = new BatchedTokenReads(() => service, ids.slice(0, 3), 3000, wait);
+      const batchAnswers = new Map<string, number>();
+      const read = await Promise.allSettled(ids.slice(0, 3).map((id) => reads.read(id, signal)));
+      for (const request of tenant.requestsFor('get').filter((get) => get.headers['x-sim-batch'])) {
+        batchAnswers.set(request.tokenId ?? '', request.status ?? 0);
+      }
+      const throttled = ids.slice(0, 3).filter((id) => batchAnswers.get(id) === 429);
+      assert.equal(throttled.length, 1, 'one of the three was throttled in the batch');
+      const retryAfter = tenant.requestsFor('get').find((get) => get.tokenId === throttled[0])?.retryAfter;
+      assert.ok(retryAfter !== undefined);
+      assert.deepEqual(waits, [Number(retryAfter) * 1000], "the wait is the Retry-After of the token's own answer");
+      assert.deepEqual(
+        loneReads().map((get) => get.tokenId),
+        throttled,
+        'only the throttled token is read again, alone',
+      );
+      // Still throttled when read again at once (the wait was skipped): its plain read fails as a 429 would.
+      assert.equal(read.filter((settled) => settled.status === 'fulfilled').length, 2);
+    });
+
+    it('waits a back-off when its 429 named no wait', async () => {
+      tenant.retryAfterOmittedEvery = 1;
+      const { waits, wait } = recordedWaits();
+      const reads = new BatchedTokenReads(() => service, ids.slice(0, 3), 3000, wait);
+      await Promise.allSettled(ids.slice(0, 3).map((id) => reads.read(id, signal)));
+      assert.deepEqual(waits, [3000]);
+    });
+
+    it('a wait cut short by Cancel reads nothing more and says the read was cancelled', async () => {
+      const { wait } = recordedWaits(false);
+      const reads = new BatchedTokenReads(() => service, ids.slice(0, 3), 3000, wait);
+      const read = await Promise.allSettled(ids.slice(0, 3).map((id) => reads.read(id, signal)));
+      const rejected = read.filter((settled) => settled.status === 'rejected');
+      assert.equal(rejected.length, 1);
+      assert.ok(rejected[0].reason instanceof VppError && rejected[0].reason.kind === 'cancelled');
+      assert.deepEqual(loneReads(), []);
+    });
   });
 
   it('a read whose signal has aborted is cancelled and sends nothing', async () => {

@@ -190,4 +190,191 @@ describe('writes of an earlier session, after a restart', () => {
     assert.equal(tenant.requestsFor('sync').length, 0);
     assert.ok(entriesOf(sink.records).runs.get(run)?.end);
   });
+
+  describe('what the check says and offers', () => {
+    it('lines the journal could not read are logged with their count; none, nothing logged', async () => {
+      const { log, services } = setup();
+      await offerEarlierSession({ ...services, read: async () => ({ records: [], unreadable: 3 }) });
+      assert.match(log.text(), /warn The journal of writes has 3 lines that could not be read/);
+      const quiet = setup();
+      await offerEarlierSession(quiet.services);
+      assert.doesNotMatch(quiet.log.text(), /could not be read/);
+      assert.deepEqual(quiet.ui.shown, [], 'nothing unfinished: nothing offered');
+    });
+
+    it('one write is named as one; Show History opens History and reads nothing', async () => {
+      const { crashed, ui, services, shown } = setup([], ['Show History']);
+      await intendRevoke(crashed, hq);
+      const requests = tenant.requests.length;
+      await offerEarlierSession(services);
+      assert.match(
+        ui.of('warning')[0].message ?? '',
+        /^1 write from an earlier session was not confirmed: the window closed before Intune answered\. Check Now reads the tenant; nothing is sent\.$/,
+      );
+      assert.equal(shown(), 1);
+      assert.equal(tenant.requests.length, requests);
+    });
+
+    it('every write found: a warning (not an error) with Show History, which opens it; the reading can be cancelled', async () => {
+      const { crashed, ui, log, services, shown } = setup([], ['Check Now', 'Show History']);
+      await intendRevoke(crashed, hq);
+      await service.revokeLicenses(hq.id, { notifyManagedDevices: false, revokeUntrackedLicenses: false });
+      await offerEarlierSession(services);
+      assert.deepEqual(ui.of('progress')[0], {
+        kind: 'progress',
+        title: 'Checking 1 writes from an earlier session…',
+        buttons: ['Cancel'],
+      });
+      const [, summary] = ui.of('warning');
+      assert.equal(
+        summary.message,
+        'Writes from an earlier session: 1 reached Intune, 0 not shown by the tenant (not sent again), 0 could not be checked.',
+      );
+      assert.deepEqual(summary.buttons, ['Show History']);
+      assert.deepEqual(ui.of('error'), []);
+      assert.equal(shown(), 1);
+      assert.match(log.text(), new RegExp(`revokeLicenses of ${hq.id} \\(earlier session\\): reconciled, Intune received it`));
+      assert.match(
+        log.text(),
+        /info Writes from an earlier session: 1 reached Intune, 0 not shown by the tenant \(not sent again\), 0 could not be checked\.$/m,
+      );
+    });
+
+    it('a write the tenant does not show: an error with Show History, which opens it', async () => {
+      const { crashed, ui, services, shown } = setup([], ['Check Now', 'Show History']);
+      await intendRevoke(crashed, labs);
+      await offerEarlierSession(services);
+      assert.deepEqual(ui.of('error')[0].buttons, ['Show History']);
+      assert.equal(shown(), 1);
+    });
+
+    it('a write of a tenant no longer configured: not read, said so, and left unfinished', async () => {
+      const { crashed, ui, log, services, sink } = setup([], ['Check Now']);
+      await intendRevoke(crashed, hq);
+      const requests = tenant.requests.length;
+      await offerEarlierSession({ ...services, contextFor: () => undefined });
+      assert.equal(tenant.requests.length, requests, 'nothing read');
+      assert.equal(
+        ui.of('error')[0].message,
+        'Writes from an earlier session: 0 reached Intune, 0 not shown by the tenant (not sent again), 1 could not be checked. 1 writes to "Contoso": the tenant is no longer configured',
+      );
+      assert.match(log.text(), /could not be checked\.\n- 1 writes to "Contoso": the tenant is no longer configured/);
+      assert.equal(entriesOf(sink.records).entries[0].outcome, undefined);
+    });
+
+    it('a tenant that cannot be read is logged with the reason', async () => {
+      const { crashed, log, services } = setup([], ['Check Now']);
+      await intendRevoke(crashed, hq);
+      tenant.addFault({ route: 'list', status: 403, body: JSON.stringify({ error: { code: 'Forbidden', message: 'Denied.' } }) });
+      await offerEarlierSession(services);
+      assert.match(log.text(), /warn Could not read the tenant Contoso to check writes of an earlier session: /);
+    });
+
+    it('a per-app write is named by its app in the log', async () => {
+      const { crashed, log, services } = setup([], ['Check Now']);
+      await crashed.intent({
+        operation: 'revokeAppLicenses',
+        target: { appId: 'app-0-0', appName: 'Microsoft Teams' },
+        details: { notifyManagedDevices: false },
+        request: { method: 'POST', path: '/deviceAppManagement/mobileApps/app-0-0/microsoft.graph.iosVppApp/revokeAllLicenses' },
+        evidence: { results: [] },
+      });
+      await service.revokeAppLicenses('app-0-0', false);
+      await offerEarlierSession(services);
+      assert.match(log.text(), /revokeAppLicenses of app-0-0 \(earlier session\): reconciled, Intune received it/);
+    });
+  });
+
+  describe('a bulk run cut short', () => {
+    async function cutRun(crashed: TenantJournal, operation: 'revokeLicenses' | 'syncLicenses', tokens = [hq, branch], details = {}) {
+      return crashed.run({ operation, details, tokens: tokens.map((token) => ({ id: token.id, name: token.displayName ?? token.id })) });
+    }
+
+    it('Show History opens History, and the run is offered again next time', async () => {
+      const { crashed, ui, services, sink, shown } = setup([], ['Show History']);
+      const run = await cutRun(crashed, 'syncLicenses');
+      await offerEarlierSession(services);
+      assert.deepEqual(ui.of('warning')[0].buttons, ['Run Again for the 2 Tokens Not Sent…', 'Show History']);
+      assert.match(ui.of('warning')[0].message ?? '', /^A sync of licenses of 2 tokens in "Contoso" was cut short/);
+      assert.equal(shown(), 1);
+      assert.equal(entriesOf(sink.records).runs.get(run)?.end, undefined);
+      assert.deepEqual(tenant.requests, []);
+    });
+
+    it('dismissed: nothing read, nothing closed', async () => {
+      const { crashed, services, sink, shown } = setup();
+      const run = await cutRun(crashed, 'revokeLicenses');
+      await offerEarlierSession(services);
+      assert.equal(shown(), 0);
+      assert.equal(entriesOf(sink.records).runs.get(run)?.end, undefined);
+      assert.deepEqual(tenant.requests, []);
+    });
+
+    it('a run with nothing left to send, or of a tenant no longer configured, is closed without a word', async () => {
+      const { crashed, ui, services, sink } = setup();
+      const run = await cutRun(crashed, 'syncLicenses', [hq]);
+      const write = await crashed.intent(
+        {
+          operation: 'syncLicenses',
+          target: { tokenId: hq.id },
+          details: {},
+          request: { method: 'POST', path: `/deviceAppManagement/vppTokens/${hq.id}/syncLicenses` },
+          evidence: {},
+        },
+        run,
+      );
+      await crashed.outcome(write, { outcome: 'accepted' });
+      const elsewhere = await cutRun(crashed, 'revokeLicenses');
+      await offerEarlierSession({ ...services, contextFor: (key) => (key === 'gone' ? undefined : services.contextFor(key)) });
+      assert.ok(entriesOf(sink.records).runs.get(run)?.end, 'nothing left: closed');
+      assert.equal(ui.of('warning').length, 1, 'only the run with tokens left is offered');
+
+      const second = setup();
+      const unconfigured = await cutRun(second.crashed, 'revokeLicenses');
+      await offerEarlierSession({ ...second.services, contextFor: () => undefined });
+      assert.ok(entriesOf(second.sink.records).runs.get(unconfigured)?.end);
+      assert.deepEqual(second.ui.shown, []);
+      assert.ok(elsewhere);
+    });
+
+    it('tokens gone since: named in the confirmation; all gone, nothing sent and said so', async () => {
+      const { crashed, ui, services } = setup([{ confirm: true }], ['Run Again for the 2 Tokens Not Sent…']);
+      await cutRun(crashed, 'syncLicenses', [hq, { ...branch, id: 'gone-token' }]);
+      await offerEarlierSession(services);
+      const [confirm] = ui.of('confirm');
+      assert.equal(confirm.message, 'Sync the licenses of the 1 VPP tokens the earlier run did not send?');
+      assert.match(confirm.detail ?? '', /\n1 of the tokens not sent no longer exist in Intune\.$/);
+      assert.doesNotMatch(confirm.detail ?? '', /Notify managed devices/, 'a sync has no revoke options');
+      assert.deepEqual(confirm.buttons, ['Sync Licenses']);
+      assert.deepEqual(
+        tenant.requestsFor('sync').map((post) => post.tokenId),
+        [hq.id],
+      );
+
+      const allGone = setup([], ['Run Again for the 1 Token Not Sent…']);
+      const run = await cutRun(allGone.crashed, 'revokeLicenses', [{ ...hq, id: 'gone-1' }]);
+      await offerEarlierSession(allGone.services);
+      assert.equal(
+        allGone.ui.of('info')[0].message,
+        'None of the 1 tokens the earlier run did not send exist in Intune any more; nothing was sent.',
+      );
+      assert.equal(tenant.requestsFor('revoke').length, 0);
+      assert.ok(entriesOf(allGone.sink.records).runs.get(run)?.end);
+      assert.equal(allGone.ui.of('progress')[0].title, 'Reading the VPP tokens…');
+    });
+
+    it("a revoke's confirmation: no line about tokens gone when none are, its options and consequences, and its options sent", async () => {
+      const { crashed, ui, services } = setup([{ confirm: true }], ['Run Again for the 1 Token Not Sent…']);
+      await cutRun(crashed, 'revokeLicenses', [labs], { notifyManagedDevices: 'yes', revokeUntrackedLicenses: true });
+      await offerEarlierSession(services);
+      const [confirm] = ui.of('confirm');
+      assert.deepEqual(confirm.buttons, ['Revoke Licenses']);
+      assert.doesNotMatch(confirm.detail ?? '', /no longer exist/);
+      assert.match(confirm.detail ?? '', /Contoso Labs\n\nNotify managed devices: no\n.*\n\n\S/);
+      assert.deepEqual(
+        tenant.requestsFor('revoke').map((post) => JSON.parse(post.body) as unknown),
+        [{ notifyManagedDevices: false, revokeUntrackedLicenses: true }],
+      );
+    });
+  });
 });

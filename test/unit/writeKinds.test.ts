@@ -195,6 +195,7 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
     it('keeps the string keys of the evidence, nothing else', () => {
       assert.deepEqual([...revokeSnapshot({ actions: ['a|1', 'b|2'] })], ['a|1', 'b|2']);
       assert.deepEqual([...revokeSnapshot({ actions: 'a|1' })], [], 'not a list');
+      assert.deepEqual([...revokeSnapshot({ actions: ['a|1', 7 as unknown as string] })], ['a|1'], 'strings only');
       assert.deepEqual([...revokeSnapshot({})], []);
     });
   });
@@ -321,6 +322,12 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
         value: service.tokens[1],
       });
       assert.deepEqual(service.calls, ['listTokens']);
+    });
+
+    it('a creation whose kept Apple ID is not text matches nothing', async () => {
+      const service = new ReadOnlyService();
+      service.tokens = [{ id: 'tok-new', appleId: '42' }];
+      assert.equal(await reading(service, 'createToken', {}, { known: [], appleId: 42 }), undefined);
     });
 
     it('a creation is never reconciled to a token that already existed with the same Apple ID', async () => {
@@ -453,7 +460,9 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
       assert.deepEqual(await renewal.before(signal), {});
       await renewal.send(signal);
 
+      assert.equal(renewal.operation, 'renewToken');
       const takeOver = takeOverWrite(context, token);
+      assert.equal(takeOver.operation, 'takeOverToken');
       assert.deepEqual(takeOver.details, { claimTokenManagementFromExternalMdm: true });
       assert.deepEqual(takeOver.request.body, { claimTokenManagementFromExternalMdm: true });
       assert.equal(takeOver.logName, 'Take over token tok-1');
@@ -471,6 +480,7 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
       const service = new ReadOnlyService();
       const changes = { displayName: 'Munich', automaticallyUpdateApps: false };
       const write = editWrite(contextOf(service), token, changes);
+      assert.equal(write.operation, 'editToken');
       assert.deepEqual(write.details, { displayName: 'Munich', automaticallyUpdateApps: false });
       assert.equal(editWrite(contextOf(service), token, { roleScopeTagIds: ['0', '7'] } as never).details.roleScopeTagIds, '0, 7');
       assert.equal(write.logName, 'Edit token tok-1 (displayName, automaticallyUpdateApps)');
@@ -545,7 +555,7 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
         assert.equal(user.logName, 'Revoke the user license of user-a for app app-1 (notifyManagedDevices=false)');
         const device = appRevokeWrite(contextOf(service), app, { kind: 'device', id: 'dev-a' }, 'iPad 7', false);
         assert.equal(device.operation, 'revokeAppDeviceLicense');
-        await user.send(signal);
+        assert.deepEqual(await user.send(signal), { receipt: { status: 204, requestId: 'req-revokeAppUserLicense' }, value: undefined });
         await device.send(signal);
         assert.deepEqual(service.sent, [
           { name: 'revokeAppUserLicense', args: ['app-1', 'user-a', false] },
