@@ -52,7 +52,7 @@ function headerOf(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') {
     return undefined;
   }
-  const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  const value: unknown = Object.entries(headers as Record<string, unknown>).find(([key]) => key.toLowerCase() === name)?.[1];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
