@@ -119,6 +119,26 @@ describe('Token reads batched for a bulk run', () => {
       assert.equal(read.filter((settled) => settled.status === 'fulfilled').length, 2);
     });
 
+    it("reads an inner 429's Retry-After in any letter case, and a decimal one (seen from Graph) rounded up", async () => {
+      const inner = (id: string, status: number, headers: Record<string, unknown>) => ({ id, status, headers, body: {} });
+      tenant.addFault({
+        route: 'batch',
+        status: 200,
+        body: JSON.stringify({
+          responses: [inner('0', 429, { 'retry-after': '0.249' }), inner('1', 429, { 'RETRY-AFTER': 2 }), inner('2', 429, { other: '5' })],
+        }),
+      });
+      const answers = await service.getTokensInBatch(ids.slice(0, 3));
+      assert.deepEqual(
+        ids.slice(0, 3).map((id) => answers.get(id)),
+        [
+          { kind: 'throttled', retryAfterSeconds: 1 },
+          { kind: 'throttled', retryAfterSeconds: 2 },
+          { kind: 'throttled', retryAfterSeconds: undefined },
+        ],
+      );
+    });
+
     it('waits a back-off when its 429 named no wait', async () => {
       tenant.retryAfterOmittedEvery = 1;
       const { waits, wait } = recordedWaits();
