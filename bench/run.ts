@@ -9,6 +9,7 @@ import { pemBlocks } from '../src/auth/clientCertificate';
 import { VppTokenRecord } from '../src/graph/vppRecords';
 import { ensureTestCertificates } from '../test/simulatedTenant/certificates';
 import { generatedTokens } from '../test/simulatedTenant/seed';
+import { GRAPH_VPP_LIMITS } from '../test/simulatedTenant/throttling';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { CERT_DIR, PROJECT_ROOT } from '../test/paths';
 import { benchService, BulkFigures, bulkRevoke, reportMatchesRecord, throttleCeiling, Writer } from './bulk';
@@ -253,6 +254,12 @@ async function main(): Promise<boolean> {
     latencyMs: LATENCY_MS,
     tokens: generatedTokens(TOKENS),
     writeLimit: WRITE_LIMIT,
+    // Graph's limits, scaled in time as the write limit is: the same counts in the bench's shorter window.
+    throttleLimits: { ...GRAPH_VPP_LIMITS, windowMs: WRITE_LIMIT.windowMs },
+    // A fixed round trip and results at once, so that runs compare: the bench measures throughput, not Intune's pace.
+    latencyJitterMs: 0,
+    resultDelayMs: 0,
+    clockOffsetMs: 0,
     revokeCompletionMs: 10,
     syncCompletionMs: 10,
   }).start();

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
         cert: options.cert,
         tenantId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
         latencyMs: options.latencyMs,
+        latencyJitterMs: 0,
         pageSize: 100,
         tokens: generatedTokens(options.tokensEach),
         listingProbe: probe,

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
-import { FAST, SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
@@ -390,7 +390,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
 
   it('a listing redirected to another host: that host receives nothing, and the view says why', async () => {
     const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-    const other = await new SimulatedTenant({ key: keyPem, cert: certPem, ...FAST }).start();
+    const other = await new SimulatedTenant({ key: keyPem, cert: certPem, ...SUITE_PACE }).start();
     try {
       // Every listing meanwhile (the view's own, if shown, and the one below) is redirected.
       fixture.tenant.addFault({

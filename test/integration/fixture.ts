@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { waitUntil } from '../support/waitUntil';
 import type { IntuneVppTestApi } from '../../src/testApi';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
-import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 
@@ -81,8 +81,8 @@ export function useSuiteFixture(got: (fixture: Fixture) => void, options: { read
 
 async function create(): Promise<Fixture> {
   const { keyPem, certPem } = ensureTestCertificates(CERT_DIR);
-  // Integration tests ask for speed explicitly (see FAST).
-  const tenant = await new SimulatedTenant({ key: keyPem, cert: certPem, ...FAST }).start();
+  // Intune's behaviour at the suites' pace (see SUITE_PACE): late results, slow syncs, latency, throttling.
+  const tenant = await new SimulatedTenant({ key: keyPem, cert: certPem, ...SUITE_PACE }).start();
   await configure({
     cloud: 'custom',
     'customCloud.graphEndpoint': tenant.url,

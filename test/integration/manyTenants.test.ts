@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/tree/treeNodes';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { seedTokens } from '../simulatedTenant/seed';
-import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { SimulatedFront } from '../simulatedTenant/front';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
@@ -26,7 +26,7 @@ describe('twenty tenants in one view of a real VS Code', () => {
     for (let index = 0; index < MORE; index++) {
       const tenantId = `00000000-0000-4000-8000-${String(index + 2).padStart(12, '0')}`;
       // Each listing takes three pages of 100 ms, so tenants listed together overlap.
-      more.push(new SimulatedTenant({ key: keyPem, cert: certPem, tenantId, ...FAST, latencyMs: 100, listingProbe: probe }));
+      more.push(new SimulatedTenant({ key: keyPem, cert: certPem, tenantId, ...SUITE_PACE, latencyMs: 100, listingProbe: probe }));
     }
     // One login and Graph host for all of them, as Microsoft's: the app's credential is shared per login origin.
     front = await new SimulatedFront(more, { key: keyPem, cert: certPem }).start();

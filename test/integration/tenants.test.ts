@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/tree/treeNodes';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { seedTokens } from '../simulatedTenant/seed';
-import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
+import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { configure, Fixture, labelOf, useFixture, withUi } from './fixture';
@@ -24,7 +24,7 @@ describe('several tenants in one view of a real VS Code', () => {
       cert: certPem,
       tenantId: SECOND_TENANT_ID,
       clientSecret: SECOND_SECRET,
-      ...FAST,
+      ...SUITE_PACE,
     }).start();
   });
   after(async () => {

@@ -333,6 +333,22 @@ export const FAST: Pick<TenantOptions, keyof typeof INTUNE_PACE> = {
 };
 
 /**
+ * The integration and UI suites' pace: Intune's behaviour at a tenth of its time, so that every test meets what a
+ * real tenant does (a round trip of 10 to 70 ms, a revoke's result that appears late and on a clock 15 s behind, a
+ * sync that stays in progress for seconds, one 429 in three without `Retry-After`, and Graph's throttling windows)
+ * while the suites stay within their time. A test that needs another pace sets it on the tenant and says why.
+ */
+export const SUITE_PACE: Pick<TenantOptions, keyof typeof INTUNE_PACE> = {
+  latencyMs: 40,
+  latencyJitterMs: 30,
+  revokeCompletionMs: 1500,
+  syncCompletionMs: 2000,
+  retryAfterOmittedEvery: 3,
+  resultDelayMs: 500,
+  clockOffsetMs: -15_000,
+};
+
+/**
  * `npm start` and F5: Intune's pace, shortened so that a person trying the extension sees "still processing" and
  * then the result within seconds: a revoke takes 9 s, a sync 5 s.
  */
@@ -380,6 +396,8 @@ export class SimulatedTenant {
   /** Response bytes sent per route, for the benchmark's payload figures. */
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
+  /** Intune's work in progress (results to show, licenses to free, syncs to complete): dropped with the seed. */
+  private readonly pending = new Set<NodeJS.Timeout>();
   /** Access tokens issued, with their expiry and the permissions in their `scp` (delegated) or `roles` (app-only) claim. */
   private readonly issuedTokens = new Map<string, { expiry: number; permissions: ReadonlySet<string> }>();
   /** The app's registered certificate (PEM): client assertions must be signed by its key. */
@@ -510,6 +528,10 @@ export class SimulatedTenant {
 
   /** Puts the seed's tokens, apps, licenses and eBooks back, keeping sign-ins: a suite that wrote leaves the next its seed. */
   restoreSeed(tokens: StoredToken[] = seedTokens()): void {
+    for (const timer of this.pending) {
+      clearTimeout(timer);
+    }
+    this.pending.clear();
     this.tokens.clear();
     for (const token of tokens) {
       this.tokens.set(token.id, structuredClone(token));
@@ -1232,7 +1254,7 @@ export class SimulatedTenant {
       return;
     }
     token.lastSyncStatus = 'inProgress';
-    setTimeout(complete, this.syncCompletionMs).unref();
+    this.later(this.syncCompletionMs, complete);
   }
 
   /**
@@ -1251,6 +1273,8 @@ export class SimulatedTenant {
       failedLicensesCount: 0,
       actionFailureReason: 'none',
     };
+    // The licenses the revoke takes are those of its token's apps when Intune accepted it.
+    const apps = this.apps.filter((app) => app.vppTokenId === token.id);
     this.later(this.resultDelayMs, () => {
       // Graph documents no order for these results: a new one goes last, after the older ones, so that a client
       // taking the first result (or any result) as its own gets an older revoke's.
@@ -1258,13 +1282,12 @@ export class SimulatedTenant {
         ...(token.tokenActionResults ?? []),
         result as NonNullable<StoredToken['tokenActionResults']>[number],
       ].slice(-10);
-      this.freeLicenses(token, result);
+      this.freeLicenses(apps, result);
     });
   }
 
   /** Apple frees a revoked token's licenses in `revokeSteps` equal steps over `revokeCompletionMs`, then the result is final. */
-  private freeLicenses(token: StoredToken, result: Record<string, unknown>): void {
-    const apps = this.apps.filter((app) => app.vppTokenId === token.id);
+  private freeLicenses(apps: readonly StoredApp[], result: Record<string, unknown>): void {
     const usedBefore = new Map(apps.map((app) => [app, app.usedLicenseCount]));
     const licenses = apps.reduce((sum, app) => sum + app.usedLicenseCount, 0);
     const failure = this.options.revokeFailureReason;
@@ -1288,13 +1311,21 @@ export class SimulatedTenant {
     }
   }
 
-  /** Runs `action` after `ms` (at once for 0, as part of the answer), on a timer that keeps no process alive. */
+  /**
+   * Runs `action` after `ms` (at once for 0, as part of the answer), on a timer that keeps no process alive. Intune's
+   * work still pending when the seed is restored is dropped with it, so that it cannot reach the next test's tenant.
+   */
   private later(ms: number, action: () => void): void {
     if (ms <= 0) {
       action();
       return;
     }
-    setTimeout(action, ms).unref();
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      action();
+    }, ms);
+    timer.unref();
+    this.pending.add(timer);
   }
 
   /** Whether the bearer's `scp` or `roles` holds one of the permissions that grant a route. */

@@ -37,7 +37,9 @@ export function useSimulatedTenant(
   afterEach(function () {
     if (tenant && this.currentTest?.state === 'failed') {
       // Batch answers come in a seeded order: the same seed replays the same order.
-      console.log(`    simulated tenant's batch order seed: ${tenant.batchOrderSeed} (replay with SIM_BATCH_SEED=${tenant.batchOrderSeed})`);
+      console.log(
+        `    simulated tenant's batch order seed: ${tenant.batchOrderSeed} (replay with SIM_BATCH_SEED=${tenant.batchOrderSeed})`,
+      );
     }
   });
 }

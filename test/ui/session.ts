@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import type { BrowserContext } from 'playwright-core';
 import { EgressProxy } from '../simulatedTenant/egressProxy';
-import { FAST, SimulatedTenant } from '../simulatedTenant/server';
+import { SUITE_PACE, SimulatedTenant } from '../simulatedTenant/server';
 import { simulatedTenantSettings, vscodeSignInSettings } from '../vscode/tenantSettings';
 import { ARTIFACTS_DIR, CERT_DIR } from '../paths';
 import { RunningCodeServer, startCodeServer } from '../vscode/codeServer';
@@ -81,8 +81,9 @@ async function forwardPagesToTenant(context: BrowserContext, tenant: SimulatedTe
 /** A simulated tenant, a real VS Code with the VSIX installed and configured for it, and Chromium showing it. */
 export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSettings, after }: UiSessionOptions = {}): Promise<UiSession> {
   const certificates = ensureTestCertificates(CERT_DIR);
-  // UI tests ask for speed explicitly (see FAST).
-  const tenant = after?.tenant ?? (await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, ...FAST }).start());
+  // Intune's behaviour at the suites' pace (see SUITE_PACE): late results, slow syncs, latency, throttling.
+  const tenant =
+    after?.tenant ?? (await new SimulatedTenant({ key: certificates.keyPem, cert: certificates.certPem, ...SUITE_PACE }).start());
   const proxy = vscodeSignIn ? await new EgressProxy(Number(new URL(tenant.url).port)).start() : undefined;
   const vscode = provisionTestVscode();
   let server: RunningCodeServer | undefined;

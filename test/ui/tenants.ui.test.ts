@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
-import { FAST, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
+import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { findLogs, startUiSession, UiSession } from './session';
 
@@ -24,7 +24,7 @@ describe('UI: a consultant adds a second tenant and revokes there', function () 
       cert: certPem,
       tenantId: SECOND_TENANT_ID,
       clientSecret: SECOND_SECRET,
-      ...FAST,
+      ...SUITE_PACE,
     }).start();
     session = await startUiSession();
   });
