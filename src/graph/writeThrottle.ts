@@ -11,6 +11,13 @@ export interface WriteLimit {
 /** Intune's documented write limit for one app in one tenant (enrollment and VPP family). */
 export const INTUNE_WRITE_LIMIT: WriteLimit = { maxWrites: 100, windowMs: 20_000 };
 
+/** The throttle's time: the real clock, or a test's, which moves only when the test moves it. */
+export interface ThrottleClock {
+  now(): number;
+  /** A wait that ends after `ms`, on abort, or when cancelled (so no timer outlives the wait). */
+  sleep(ms: number, signal?: AbortSignal): { readonly done: Promise<void>; readonly cancel: () => void };
+}
+
 /**
  * At most `maxWrites` writes in any sliding window of `windowMs`, in FIFO order; a 429's Retry-After pauses
  * every writer. A write holds its slot from start until its response arrives, and counts from then on: the
@@ -25,7 +32,10 @@ export class WriteThrottle {
   private onRelease: () => void = () => undefined;
   private released: Promise<void> = this.nextRelease();
 
-  constructor(readonly limit: WriteLimit) {}
+  constructor(
+    readonly limit: WriteLimit,
+    private readonly clock: ThrottleClock = REAL_CLOCK,
+  ) {}
 
   /** Resolves with the function to call when the write's response arrived; rejects when `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
@@ -40,7 +50,7 @@ export class WriteThrottle {
 
   /** Holds every write back for `ms` (Intune asked for it with Retry-After). */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
   private nextRelease(): Promise<void> {
@@ -52,7 +62,7 @@ export class WriteThrottle {
       if (signal?.aborted) {
         throw new VppError('cancelled', l10n.t('Cancelled before the request was sent.'));
       }
-      const now = Date.now();
+      const now = this.clock.now();
       while (this.completions.length > 0 && this.completions[0] <= now - this.limit.windowMs) {
         this.completions.shift();
       }
@@ -68,19 +78,21 @@ export class WriteThrottle {
           if (!done) {
             done = true;
             this.inFlight--;
-            this.completions.push(Date.now());
+            this.completions.push(this.clock.now());
             this.onRelease();
             this.released = this.nextRelease();
           }
         };
       }
       // Every slot is taken by writes still in flight: the first to complete frees the next wait.
-      const timer = sleep(wait > 0 ? wait : 60_000, signal);
+      const timer = this.clock.sleep(wait > 0 ? wait : 60_000, signal);
       await Promise.race([timer.done, this.released]);
       timer.cancel();
     }
   }
 }
+
+const REAL_CLOCK: ThrottleClock = { now: () => Date.now(), sleep };
 
 /** A wait that ends after `ms`, on abort, or when cancelled (so no timer outlives the wait). */
 function sleep(ms: number, signal?: AbortSignal): { done: Promise<void>; cancel: () => void } {

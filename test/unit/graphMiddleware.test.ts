@@ -5,6 +5,7 @@ import { RequestObserver } from '../../src/graph/requestObserver';
 import { DEFAULT_RETRY_POLICY, GraphRetryHandler } from '../../src/graph/retryHandler';
 import { INTUNE_WRITE_LIMIT, WriteThrottle, WriteThrottleHandler } from '../../src/graph/writeThrottle';
 import { RecordingLogger } from '../support/fixtures';
+import { ManualClock } from '../support/manualClock';
 
 const GRAPH = 'https://graph.example.test';
 
@@ -29,6 +30,16 @@ class ScriptedNetwork implements Middleware {
 
 function request(method: string, path = '/beta/deviceAppManagement/vppTokens/t1', signal?: AbortSignal): Context {
   return { request: `${GRAPH}${path}`, options: { method, signal } };
+}
+
+/** Whether a promise has settled, read without awaiting it. */
+function settledFlag(promise: Promise<unknown>): { settled: boolean } {
+  const state = { settled: false };
+  promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
+  return state;
 }
 
 /** A retry handler in front of `network`, whose waits are recorded instead of slept. */
@@ -175,148 +186,157 @@ describe('Graph middleware, each on its own', () => {
   });
 
   describe('WriteThrottleHandler', () => {
+    /** A handler over a throttle on the test's clock, in front of `network`. */
+    function throttledChain(network: ScriptedNetwork, pauseWithoutRetryAfterMs = 0) {
+      const clock = new ManualClock();
+      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }, clock), pauseWithoutRetryAfterMs);
+      handler.setNext(network);
+      return { clock, handler };
+    }
+    const revokeOf = (token: string) => request('POST', `/beta/deviceAppManagement/vppTokens/${token}/revokeLicenses`);
+
     it("a 429's Retry-After holds back the other writers too, not only the one that got it", async () => {
       const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '1' } }, { status: 204 }]);
-      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
-      handler.setNext(network);
-      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/a/revokeLicenses'));
-      const throttledAt = network.attempts[0].at;
-      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/b/revokeLicenses'));
-      const other = network.attempts[1];
-      assert.match(other.url, /vppTokens\/b\//);
-      // Timers may fire a millisecond early; the pause is a second.
-      assert.ok(other.at - throttledAt >= 990, `the other writer went out ${other.at - throttledAt} ms after the 429`);
+      const { clock, handler } = throttledChain(network);
+      await handler.execute(revokeOf('a'));
+      const other = settledFlag(handler.execute(revokeOf('b')));
+      await clock.advance(999);
+      assert.equal(other.settled, false, 'held back for the whole second');
+      assert.equal(network.attempts.length, 1);
+      await clock.advance(1);
+      assert.equal(other.settled, true);
+      assert.match(network.attempts[1].url, /vppTokens\/b\//);
     });
 
     it('a 429 without Retry-After holds the other writers back for the first back-off', async () => {
       const network = new ScriptedNetwork([{ status: 429 }, { status: 204 }]);
-      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }), 400);
-      handler.setNext(network);
-      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/a/revokeLicenses'));
-      const throttledAt = network.attempts[0].at;
-      await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/b/revokeLicenses'));
-      assert.ok(
-        network.attempts[1].at - throttledAt >= 390,
-        `the other writer went out ${network.attempts[1].at - throttledAt} ms after the 429`,
-      );
+      const { clock, handler } = throttledChain(network, 400);
+      await handler.execute(revokeOf('a'));
+      const other = settledFlag(handler.execute(revokeOf('b')));
+      await clock.advance(399);
+      assert.equal(other.settled, false);
+      await clock.advance(1);
+      assert.equal(other.settled, true);
     });
 
     it('reads pass without waiting for the pause', async () => {
       const network = new ScriptedNetwork([{ status: 429, headers: { 'Retry-After': '30' } }, { status: 200 }]);
-      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
-      handler.setNext(network);
+      const { handler } = throttledChain(network);
       await handler.execute(request('POST'));
-      const started = Date.now();
+      // The clock never moves: a read held back by the 30 s pause would never finish.
       await handler.execute(request('GET'));
-      assert.ok(Date.now() - started < 5_000, 'a read is not held back 30 s by a write pause');
       assert.equal(network.attempts.length, 2);
     });
 
     it('a JSON batch of reads is POSTed but takes no write slot; a write still does', async () => {
-      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 60_000 });
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 60_000 }, new ManualClock());
       const network = new ScriptedNetwork([{ status: 200 }, { status: 200 }, { status: 204 }]);
       const handler = new WriteThrottleHandler(throttle);
       handler.setNext(network);
       await handler.execute(request('POST', '/beta/$batch'));
       await handler.execute(request('POST', '/beta/$batch'));
       await handler.execute(request('POST', '/beta/deviceAppManagement/vppTokens/a/revokeLicenses'));
-      // With one write a minute, a batch that took the slot would have held the next request back for a minute.
+      // With one write a minute on a clock that never moves, a batch that took the slot would hold the write back for ever.
       assert.equal(network.attempts.length, 3, 'two batches and then the one write the limit allows, none held back');
+    });
+
+    it('only a 429 pauses the writers: a Retry-After on another answer does not', async () => {
+      const network = new ScriptedNetwork([{ status: 204, headers: { 'Retry-After': '30' } }, { status: 204 }]);
+      const { handler } = throttledChain(network);
+      await handler.execute(request('POST'));
+      await handler.execute(request('POST'));
+      assert.equal(network.attempts.length, 2, 'sent without the clock moving');
+    });
+
+    it('holds back PUT, PATCH and DELETE as well as POST, and lets reads and requests without options through', async () => {
+      const network = new ScriptedNetwork([]);
+      const clock = new ManualClock();
+      const throttle = new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }, clock);
+      const handler = new WriteThrottleHandler(throttle);
+      handler.setNext(network);
+      throttle.pause(300);
+      const bare = { request: `${GRAPH}/beta/deviceAppManagement/vppTokens` } as Context;
+      await handler.execute(bare);
+      assert.equal(network.attempts.length, 1, 'a request without options is a read: sent during the pause');
+      const writes = settledFlag(Promise.all(['PUT', 'PATCH', 'DELETE', 'POST'].map((method) => handler.execute(request(method)))));
+      await clock.advance(299);
+      assert.equal(network.attempts.length, 1, 'no write during the pause');
+      await clock.advance(1);
+      assert.equal(writes.settled, true);
+      assert.deepEqual(
+        network.attempts.slice(1).map((attempt) => attempt.method),
+        ['PUT', 'PATCH', 'DELETE', 'POST'],
+      );
     });
   });
 
   describe('WriteThrottle', () => {
-    const settledFlag = (promise: Promise<unknown>) => {
-      const state = { settled: false };
-      promise.then(
-        () => (state.settled = true),
-        () => (state.settled = true),
-      );
-      return state;
-    };
-    const turns = () => new Promise((resolve) => setTimeout(resolve, 20));
-
     it("is Intune's documented limit: 100 writes in 20 seconds", () => {
       assert.deepEqual(INTUNE_WRITE_LIMIT, { maxWrites: 100, windowMs: 20_000 });
     });
 
     it('a write beyond the limit waits until the oldest completion leaves the window', async () => {
-      const throttle = new WriteThrottle({ maxWrites: 2, windowMs: 300 });
+      const clock = new ManualClock();
+      const throttle = new WriteThrottle({ maxWrites: 2, windowMs: 300 }, clock);
       (await throttle.acquire())();
-      const firstDone = Date.now();
+      await clock.advance(100);
       (await throttle.acquire())();
-      await throttle.acquire();
-      assert.ok(Date.now() - firstDone >= 290, `the third write waited ${Date.now() - firstDone} ms`);
+      const third = settledFlag(throttle.acquire());
+      await clock.advance(199);
+      assert.equal(third.settled, false, 'the first completion is still in the window');
+      await clock.advance(1);
+      assert.equal(third.settled, true, 'admitted the moment it leaves');
     });
 
     it('while every slot is held by writes in flight, the next waits for one to complete', async () => {
-      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 50 });
+      const clock = new ManualClock();
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 50 }, clock);
       const release = await throttle.acquire();
       const next = settledFlag(throttle.acquire());
-      await turns();
-      assert.equal(next.settled, false, 'held back while the first is in flight');
+      await clock.advance(60_000);
+      assert.equal(next.settled, false, 'held back while the first is in flight, however long');
       release();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await clock.advance(49);
+      assert.equal(next.settled, false, 'its completion counts for a window');
+      await clock.advance(1);
       assert.equal(next.settled, true);
     });
 
     it('releasing a write twice frees one slot, not two', async () => {
-      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 50 });
+      const clock = new ManualClock();
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 50 }, clock);
       const release = await throttle.acquire();
       release();
       release();
-      await new Promise((resolve) => setTimeout(resolve, 80));
+      await clock.advance(50);
       const second = await throttle.acquire();
       const waiting = throttle.acquire();
       const third = settledFlag(waiting);
-      await turns();
+      await clock.advance(0);
       assert.equal(third.settled, false, 'one write in flight fills a limit of one');
       second();
+      await clock.advance(50);
       (await waiting)();
     });
 
     it('Cancel while waiting for a slot ends the wait at once, and nothing is sent', async () => {
-      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 60_000 });
+      const clock = new ManualClock();
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 60_000 }, clock);
       await throttle.acquire();
       const cancel = new AbortController();
       const waiting = throttle.acquire(cancel.signal);
       const state = settledFlag(waiting);
       // Aborted once the write is already waiting for its slot, not before it started to.
-      await turns();
-      assert.equal(state.settled, false);
+      await clock.advance(0);
+      assert.equal(clock.sleeping(), 1, 'waiting for its slot');
       cancel.abort();
-      await turns();
-      assert.equal(state.settled, true, 'the wait ended without waiting for the slot');
+      await clock.advance(0);
+      assert.equal(state.settled, true, 'the wait ended without the clock moving');
       await assert.rejects(
         waiting,
         (error) => error instanceof VppError && error.kind === 'cancelled' && /Cancelled before the request was sent\./.test(error.message),
       );
-    });
-
-    it('holds back PUT, PATCH and DELETE as well as POST, and lets reads and requests without options through', async () => {
-      const network = new ScriptedNetwork([]);
-      const throttle = new WriteThrottle({ maxWrites: 100, windowMs: 20_000 });
-      const handler = new WriteThrottleHandler(throttle);
-      handler.setNext(network);
-      throttle.pause(300);
-      const paused = Date.now();
-      const bare = { request: `${GRAPH}/beta/deviceAppManagement/vppTokens` } as Context;
-      await handler.execute(bare);
-      assert.ok(Date.now() - paused < 250, 'a request without options is a read');
-      await Promise.all(['PUT', 'PATCH', 'DELETE', 'POST'].map((method) => handler.execute(request(method))));
-      for (const attempt of network.attempts.slice(1)) {
-        assert.ok(attempt.at - paused >= 290, `${attempt.method} went out ${attempt.at - paused} ms into the pause`);
-      }
-    });
-
-    it('only a 429 pauses the writers: a Retry-After on another answer does not', async () => {
-      const network = new ScriptedNetwork([{ status: 204, headers: { 'Retry-After': '30' } }, { status: 204 }]);
-      const handler = new WriteThrottleHandler(new WriteThrottle({ maxWrites: 100, windowMs: 20_000 }));
-      handler.setNext(network);
-      await handler.execute(request('POST'));
-      const started = Date.now();
-      await handler.execute(request('POST'));
-      assert.ok(Date.now() - started < 10_000, 'not held back 30 s');
+      assert.equal(clock.sleeping(), 0, 'no wait outlives the cancel');
     });
   });
 
