@@ -240,6 +240,41 @@ describe('writes of an earlier session, after a restart', () => {
       );
     });
 
+    it('the summary dismissed opens nothing', async () => {
+      const { crashed, services, shown } = setup([], ['Check Now']);
+      await intendRevoke(crashed, labs);
+      await offerEarlierSession(services);
+      assert.equal(shown(), 0);
+    });
+
+    it('writes not shown and writes of tenants gone, as many of each: an error listing every tenant gone', async () => {
+      const { crashed, sink, ui, log, services } = setup([], ['Check Now']);
+      await intendRevoke(crashed, labs);
+      await intendRevoke(crashed, branch);
+      for (const key of ['gone-a', 'gone-b']) {
+        const elsewhere = new TenantJournal(
+          sink,
+          DEAD,
+          () => ({ ...TENANT, key, label: key }),
+          async () => 'admin@contoso.com',
+        );
+        await elsewhere.intent({
+          operation: 'syncLicenses',
+          target: { tokenId: hq.id },
+          details: {},
+          request: { method: 'POST', path: `/deviceAppManagement/vppTokens/${hq.id}/syncLicenses` },
+          evidence: {},
+        });
+      }
+      await offerEarlierSession(services);
+      assert.deepEqual(ui.of('warning').length, 1, 'only the offer: the summary is an error');
+      assert.match(ui.of('error')[0].message ?? '', /2 not shown by the tenant \(not sent again\), 2 could not be checked/);
+      assert.match(
+        log.text(),
+        /\n- 1 writes to "gone-a": the tenant is no longer configured\n- 1 writes to "gone-b": the tenant is no longer configured/,
+      );
+    });
+
     it('a write the tenant does not show: an error with Show History, which opens it', async () => {
       const { crashed, ui, services, shown } = setup([], ['Check Now', 'Show History']);
       await intendRevoke(crashed, labs);
@@ -335,6 +370,14 @@ describe('writes of an earlier session, after a restart', () => {
       assert.ok(entriesOf(second.sink.records).runs.get(unconfigured)?.end);
       assert.deepEqual(second.ui.shown, []);
       assert.ok(elsewhere);
+    });
+
+    it('a run of a write that is not run in bulk is closed without a word', async () => {
+      const { crashed, ui, services, sink } = setup();
+      const run = await crashed.run({ operation: 'deleteToken', details: {}, tokens: [{ id: hq.id, name: 'Contoso HQ' }] });
+      await offerEarlierSession(services);
+      assert.ok(entriesOf(sink.records).runs.get(run)?.end);
+      assert.deepEqual(ui.shown, []);
     });
 
     it('tokens gone since: named in the confirmation; all gone, nothing sent and said so', async () => {
