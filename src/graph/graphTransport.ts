@@ -104,13 +104,14 @@ export class GraphTransport {
     }
   }
 
-  /** Sends a request and returns the raw response when it is 2xx; any other status becomes a VppError. */
+  /** Sends a request and returns the raw response when it is 2xx (or one of `alsoAnswers`); any other status becomes a VppError. */
   async send(
     route: GraphRoute,
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     request: ReturnType<Client['api']>,
     signal: AbortSignal | undefined,
     body?: unknown,
+    alsoAnswers: readonly number[] = [],
   ): Promise<Response> {
     request.responseType(ResponseType.RAW);
     if (method === 'GET') {
@@ -145,7 +146,7 @@ export class GraphTransport {
       }
       response = await sendOnce();
     }
-    if (!response.ok) {
+    if (!response.ok && !alsoAnswers.includes(response.status)) {
       throw (await failure(response)).error;
     }
     return response;

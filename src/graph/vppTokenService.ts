@@ -149,7 +149,9 @@ export class VppTokenService {
     }
     const select = [...TOKEN_FIELDS, 'tokenActionResults'].join(',');
     const body = { requests: ids.map((id, index) => ({ id: String(index), method: 'GET', url: `${tokenPath(id)}?$select=${select}` })) };
-    const response = await this.http.send('getTokensInBatch', 'POST', this.http.api(BATCH_PATH), signal, body);
+    // Graph's throttling page answers a batch whose requests were throttled 424, its batching page 200: both carry
+    // each request's own answer.
+    const response = await this.http.send('getTokensInBatch', 'POST', this.http.api(BATCH_PATH), signal, body, [424]);
     const answers = (await this.http.readJson(response, 'POST', BATCH_PATH)) as { responses?: unknown };
     if (!Array.isArray(answers.responses)) {
       throw this.http.malformed('POST', BATCH_PATH, response, l10n.t('the batch has no responses'));

@@ -432,6 +432,11 @@ export class SimulatedTenant {
   otherTraffic!: OtherTraffic;
   resultDelayMs!: number;
   clockOffsetMs!: number;
+  /**
+   * The batch's own status when a request in it was throttled: Graph's batching page shows 200, its throttling page
+   * says 424. Both carry each request's answer.
+   */
+  throttledBatchStatus!: 200 | 424;
   /** The seed of the next batch's answer order; see batchOrderSeed. */
   readonly batchOrderSeed: number;
   private batchOrder!: () => number;
@@ -465,6 +470,7 @@ export class SimulatedTenant {
     this.otherTraffic = this.options.otherTraffic ?? NO_OTHER_TRAFFIC;
     this.resultDelayMs = this.options.resultDelayMs ?? INTUNE_PACE.resultDelayMs;
     this.clockOffsetMs = this.options.clockOffsetMs ?? INTUNE_PACE.clockOffsetMs;
+    this.throttledBatchStatus = 200;
     this.batchOrder = seededRandom(this.batchOrderSeed);
     this.syncAnswer = 'entity';
     this.patchAnswer = 'entity';
@@ -705,7 +711,8 @@ export class SimulatedTenant {
       return answered;
     };
     const responses = await Promise.all(requests.map(answer));
-    json(res, 200, { responses: this.shuffled(responses) });
+    const throttled = responses.some((answered) => answered.status === 429);
+    json(res, throttled ? this.throttledBatchStatus : 200, { responses: this.shuffled(responses) });
   }
 
   /** One request of a batch, once its dependencies are answered: 424 when one of them failed. */

@@ -139,6 +139,20 @@ describe('Token reads batched for a bulk run', () => {
       );
     });
 
+    it("a batch answered 424 for its throttled requests (as Graph's throttling page says) is read the same way", async () => {
+      tenant.throttledBatchStatus = 424;
+      const { waits, wait } = recordedWaits();
+      const reads = new BatchedTokenReads(() => service, ids.slice(0, 3), 3000, wait);
+      const read = await Promise.allSettled(ids.slice(0, 3).map((id) => reads.read(id, signal)));
+      assert.deepEqual(
+        tenant.requestsFor('batch').map((batch) => batch.status),
+        [424],
+      );
+      assert.equal(waits.length, 1, 'the throttled token waited its Retry-After');
+      assert.equal(read.filter((settled) => settled.status === 'fulfilled').length, 2, 'the others were read in the batch');
+      assert.equal(loneReads().length, 1);
+    });
+
     it('waits a back-off when its 429 named no wait', async () => {
       tenant.retryAfterOmittedEvery = 1;
       const { waits, wait } = recordedWaits();
