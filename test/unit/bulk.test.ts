@@ -148,6 +148,24 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     }
   });
 
+  it("other tools' writes fill the tenant's window: the 429s that come while this app is under its own limit are waited out, each revoke sent until accepted once", async () => {
+    // The tenant-wide write limit scaled as LIMIT is (12 a second), 6 of them taken by the admin center and scripts.
+    tenant.throttleLimits = { windowMs: 1000, appRequests: 1000, appWrites: 100, tenantRequests: 2000, tenantWrites: 12 };
+    tenant.otherTraffic = { requests: 6, writes: 6 };
+    const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], LIMIT, undefined, 0.15);
+    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    const refused = tenant.requestsFor('revoke').filter((post) => post.status === 429);
+    assert.ok(refused.length > 0, 'Intune refused some while this app kept to its own limit');
+    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
+    assert.deepEqual(
+      acceptedRevokes(),
+      tokens(15)
+        .map((token) => token.id)
+        .sort(),
+      'each token accepted exactly once',
+    );
+  });
+
   it('cancelling stops sending and reports exactly which tokens were and were not revoked', async () => {
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
     ui.onProgressReport = (message, cancel) => {
