@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import { maskedAccount, plainText } from '../text';
 import * as l10n from '@vscode/l10n';
 import { ClientCredentialsTokenSource, SecretStore } from '../auth/clientCredentialsTokenSource';
@@ -44,6 +45,10 @@ export class TenantConnection implements vscode.Disposable {
   /** Sign-ins of this extension under way: they announce their own result, so VS Code's session events during them are ignored. */
   private signInsUnderWay = 0;
   readonly onDidChange = this.changed.event;
+  /** How many times the credentials or the account changed: a listing begun under older ones is not joined. */
+  private changes = 0;
+  /** A digest of the credential this window last stored or was told of, by secret key (never the credential). */
+  private readonly knownCredentials = new Map<string, string | undefined>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
@@ -69,7 +74,7 @@ export class TenantConnection implements vscode.Disposable {
           void this.account().then((account) => {
             if (account !== this.knownAccount) {
               this.knownAccount = account;
-              this.changed.fire();
+              this.announceChange();
             }
           });
         }
@@ -84,7 +89,13 @@ export class TenantConnection implements vscode.Disposable {
           !(current instanceof VppError) &&
           [secrets.key('clientSecret'), secrets.key('clientCertificate')].includes(event.key)
         ) {
-          this.changed.fire();
+          // VS Code tells of a store some time after it: one this window made, and already announced, is no news.
+          void Promise.resolve(this.context.secrets.get(event.key)).then((value) => {
+            if (!this.knownCredentials.has(event.key) || this.knownCredentials.get(event.key) !== digestOf(value)) {
+              this.knownCredentials.set(event.key, digestOf(value));
+              this.announceChange();
+            }
+          });
         }
       }),
     );
@@ -177,6 +188,16 @@ export class TenantConnection implements vscode.Disposable {
     return account;
   }
 
+  /** Which credentials and account the tenant has: a number that grows with each change announced. */
+  get credentialsVersion(): number {
+    return this.changes;
+  }
+
+  private announceChange(): void {
+    this.changes++;
+    this.changed.fire();
+  }
+
   async signOut(): Promise<void> {
     await this.context.globalState.update(this.signedOutKey, true);
     this.knownAccount = undefined;
@@ -185,7 +206,7 @@ export class TenantConnection implements vscode.Disposable {
       await ready.source.signOut();
     }
     this.log.info(`Signed out of tenant ${this.label}.`);
-    this.changed.fire();
+    this.announceChange();
   }
 
   /**
@@ -210,16 +231,23 @@ export class TenantConnection implements vscode.Disposable {
   async storeClientCertificate(pemText: string): Promise<string> {
     const settings = this.build().settings;
     const certificate = parseClientCertificate(pemText);
-    await this.secrets(settings).store('clientCertificate', JSON.stringify(certificate));
-    await this.context.globalState.update(this.signedOutKey, false);
+    await this.storeCredential(settings, 'clientCertificate', JSON.stringify(certificate));
     return certificate.thumbprintSha256;
   }
 
   /** Stores the client secret for the configured app (client-credentials mode). */
   async storeClientSecret(secret: string): Promise<void> {
     const settings = this.build().settings;
-    await this.secrets(settings).store('clientSecret', secret);
+    await this.storeCredential(settings, 'clientSecret', secret);
+  }
+
+  /** Stores a credential and announces the change at once, so that a listing begun from now on uses it. */
+  private async storeCredential(settings: ConnectionSettings, kind: 'clientSecret' | 'clientCertificate', value: string): Promise<void> {
+    const secrets = this.secrets(settings);
+    await secrets.store(kind, value);
+    this.knownCredentials.set(secrets.key(kind), digestOf(value));
     await this.context.globalState.update(this.signedOutKey, false);
+    this.announceChange();
   }
 
   dispose(): void {
@@ -240,7 +268,7 @@ export class TenantConnection implements vscode.Disposable {
     this.knownAccount = account;
     const shown = this.log.logLevel === vscode.LogLevel.Trace ? account : maskedAccount(account);
     this.log.info(`Signed in to tenant ${this.label} as ${shown} (${settings.authMode}, ${settings.cloud}).`);
-    this.changed.fire();
+    this.announceChange();
     return account;
   }
 
@@ -322,4 +350,9 @@ export class TenantConnection implements vscode.Disposable {
     }
     return new VscodeSessionTokenSource(settings);
   }
+}
+
+/** A credential's SHA-256, to tell whether it changed without keeping it. */
+function digestOf(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : createHash('sha256').update(value).digest('hex');
 }

@@ -50,6 +50,14 @@ function rememberedRead<K extends 'appsByToken' | 'eBooksByToken'>(
   return pending;
 }
 
+/** A tenant's listing in flight: what it will show, the credentials it began under, and how to stop it. */
+interface InFlightListing {
+  readonly view: Promise<TenantView>;
+  readonly credentials: number;
+  readonly connection: TenantConnection;
+  readonly stop: AbortController;
+}
+
 /**
  * The data behind the tokens view: each tenant's listing (one in flight at a time per tenant, at most
  * `intuneVpp.maxConcurrentTenants` at once), what a listing came to, a token's and an app's contents when expanded,
@@ -58,8 +66,11 @@ function rememberedRead<K extends 'appsByToken' | 'eBooksByToken'>(
 export class TokenTreeModel implements vscode.Disposable {
   /** Each tenant's last listing, by tenant key. */
   private readonly views = new Map<string, TenantView>();
-  /** Each tenant's listing in flight: children, the Overview and the expiry check wait for it rather than list again. */
-  private readonly loads = new Map<string, Promise<TenantView>>();
+  /**
+   * Each tenant's listing in flight, with the credentials it began under: children, the Overview and the expiry
+   * check wait for it rather than list again, unless the tenant's credentials changed since it began.
+   */
+  private readonly loads = new Map<string, InFlightListing>();
   /** When each tenant's last listing was made. */
   private readonly listedAt = new Map<string, number>();
   /**
@@ -89,11 +100,23 @@ export class TokenTreeModel implements vscode.Disposable {
     return this.registry.get(tenantKey);
   }
 
-  /** Forgets every listing: the next reads list again. */
+  /**
+   * Forgets every listing made: the next reads list again, or join a listing in flight that began under the
+   * tenant's current credentials (it is as new as another would be).
+   */
   clear(): void {
     this.views.clear();
-    this.loads.clear();
     this.listedAt.clear();
+    this.stopStaleListings();
+  }
+
+  /** Stops the listings begun under credentials a tenant no longer has: nothing would keep what they read. */
+  private stopStaleListings(): void {
+    for (const listing of this.loads.values()) {
+      if (listing.credentials !== listing.connection.credentialsVersion) {
+        listing.stop.abort();
+      }
+    }
   }
 
   view(tenantKey: string): TenantView | undefined {
@@ -106,9 +129,10 @@ export class TokenTreeModel implements vscode.Disposable {
 
   /** A tenant's listing: the one in flight, else the last one made if it is at most `maxAgeMs` old, else a new one. */
   listed(connection: TenantConnection, maxAgeMs = Infinity): Promise<TenantView> {
+    this.stopStaleListings();
     const inFlight = this.loads.get(connection.key);
-    if (inFlight) {
-      return inFlight;
+    if (inFlight && inFlight.credentials === connection.credentialsVersion) {
+      return inFlight.view;
     }
     const view = this.views.get(connection.key);
     if (view && Date.now() - (this.listedAt.get(connection.key) ?? -Infinity) <= maxAgeMs) {
@@ -118,16 +142,19 @@ export class TokenTreeModel implements vscode.Disposable {
   }
 
   /** Lists one tenant's tokens again, remembering the outcome for its root item and children. */
-  load(connection: TenantConnection): Promise<TenantView> {
-    const load = this.listTenant(connection).then((view) => {
-      if (this.loads.get(connection.key) === load) {
+  private load(connection: TenantConnection): Promise<TenantView> {
+    const credentials = connection.credentialsVersion;
+    const stop = new AbortController();
+    const load = this.listTenant(connection, stop.signal).then((view) => {
+      // Kept only while it is the tenant's latest listing, and its credentials are still the tenant's.
+      if (this.loads.get(connection.key)?.view === load && credentials === connection.credentialsVersion) {
         this.loads.delete(connection.key);
         this.views.set(connection.key, view);
         this.listedAt.set(connection.key, Date.now());
       }
       return view;
     });
-    this.loads.set(connection.key, load);
+    this.loads.set(connection.key, { view: load, credentials, connection, stop });
     return load;
   }
 
@@ -249,10 +276,10 @@ export class TokenTreeModel implements vscode.Disposable {
     this.tokensListed.dispose();
   }
 
-  private async listTenant(connection: TenantConnection): Promise<TenantView> {
+  private async listTenant(connection: TenantConnection, signal: AbortSignal): Promise<TenantView> {
     try {
       const tokens = await this.listings.run(async () =>
-        vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens()),
+        vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => connection.service().listTokens(signal)),
       );
       const locale = vscode.env.language || 'en';
       const nodes = new Map(sortTokens(tokens, locale).map((token) => [token.id, this.nodeOf(connection.key, token)]));

@@ -129,7 +129,10 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return node instanceof GroupNode ? node.parent : undefined;
   }
 
-  /** Reloads one tenant's tokens and redraws its root (the whole view when it is the only tenant). */
+  /**
+   * Lists one tenant's tokens again (or joins its listing in flight, begun under its current credentials) and redraws
+   * its root (the whole view when it is the only tenant).
+   */
   async refreshTenant(tenantKey: string): Promise<void> {
     const connection = this.model.connection(tenantKey);
     const root = this.roots.get(tenantKey);
@@ -137,7 +140,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.refresh();
       return;
     }
-    await this.model.load(connection);
+    await this.model.listed(connection, 0);
     await this.showLoaded(root);
   }
 
