@@ -49,13 +49,24 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     return Math.max(0, ...times.map((start) => times.filter((time) => time >= start && time < start + windowMs).length));
   }
 
-  /** The ids of the tokens whose revoke Intune accepted (204), once per acceptance. */
-  const acceptedRevokes = () =>
-    tenant
+  /** The run said every token of the first `count` was accepted, and the tenant accepted (204) each revoke exactly once. */
+  function assertEachAcceptedOnce(ui: ScriptedUserInput, count: number): void {
+    assert.equal(
+      ui.of('info')[0].message,
+      `Revoke licenses: ${count} of ${count} tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.`,
+    );
+    const accepted = tenant
       .requestsFor('revoke')
       .filter((post) => post.status === 204)
-      .map((post) => post.tokenId)
-      .sort();
+      .map((post) => post.tokenId);
+    assert.deepEqual(
+      accepted.sort(),
+      tokens(count)
+        .map((token) => token.id)
+        .sort(),
+      'each token accepted exactly once',
+    );
+  }
 
   it('revokes a selection with one options pick and one confirmation, never exceeding the write limit', async () => {
     const { ui, context, tree, run } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
@@ -111,27 +122,13 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       refused.map(() => undefined),
       'no 429 said how long to wait',
     );
-    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
-    assert.deepEqual(
-      acceptedRevokes(),
-      tokens(15)
-        .map((token) => token.id)
-        .sort(),
-      'each token accepted exactly once',
-    );
+    assertEachAcceptedOnce(ui, 15);
   });
 
   it('the simulator catches a client that ignores the limit, and every 429 is retried after its Retry-After', async () => {
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 });
     await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
-    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
-    assert.deepEqual(
-      acceptedRevokes(),
-      tokens(15)
-        .map((token) => token.id)
-        .sort(),
-      'each token accepted exactly once',
-    );
+    assertEachAcceptedOnce(ui, 15);
     const posts = tenant.requestsFor('revoke');
     const refusedPosts = posts.filter((post) => post.status === 429);
     assert.ok(refusedPosts.length > 0, 'the tenant refused the excess');
@@ -156,14 +153,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
     const refused = tenant.requestsFor('revoke').filter((post) => post.status === 429);
     assert.ok(refused.length > 0, 'Intune refused some while this app kept to its own limit');
-    assert.equal(ui.of('info')[0].message, 'Revoke licenses: 15 of 15 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
-    assert.deepEqual(
-      acceptedRevokes(),
-      tokens(15)
-        .map((token) => token.id)
-        .sort(),
-      'each token accepted exactly once',
-    );
+    assertEachAcceptedOnce(ui, 15);
   });
 
   it('cancelling stops sending and reports exactly which tokens were and were not revoked', async () => {
