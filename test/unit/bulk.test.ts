@@ -156,6 +156,26 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assertEachAcceptedOnce(ui, 15);
   });
 
+  it('reads throttled inside their JSON batch are read again after their wait, and never make a revoke go twice', async () => {
+    // Every request counts, reads too: twelve a second for this app, scaled as LIMIT is.
+    tenant.throttleLimits = { windowMs: 1000, appRequests: 12, appWrites: 100, tenantRequests: 2000, tenantWrites: 200 };
+    const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], LIMIT, undefined, 0.15);
+    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    const throttledReads = tenant.requestsFor('get').filter((read) => read.headers['x-sim-batch'] && read.status === 429);
+    assert.ok(throttledReads.length > 0, 'some reads were throttled inside their batch');
+    for (const throttled of throttledReads) {
+      const again = tenant
+        .requestsFor('get')
+        .find((read) => !read.headers['x-sim-batch'] && read.tokenId === throttled.tokenId && read.time > throttled.time);
+      assert.ok(again, `${throttled.tokenId ?? ''} was read again alone`);
+      assert.ok(
+        again.time - throttled.time >= Number(throttled.retryAfter ?? 0.15) * 1000 - 20,
+        `read again ${again.time - throttled.time} ms after a Retry-After of ${throttled.retryAfter ?? 'none'}`,
+      );
+    }
+    assertEachAcceptedOnce(ui, 15);
+  });
+
   it('cancelling stops sending and reports exactly which tokens were and were not revoked', async () => {
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
     ui.onProgressReport = (message, cancel) => {
