@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,12 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Every record starts so: after a torn line, the next record is found where it begins. */
 const RECORD_START = '{"v":1,';
 const DAY_MS = 24 * 3600 * 1000;
+
+/** Why the file could not be written, in a word the admin can look up (ENOSPC, EROFS, EACCES…), never more. */
+export function writeErrorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,20}$/.test(code) ? code : l10n.t('an unexpected error');
+}
 
 export interface JournalFileOptions {
   readonly maxFileBytes?: number;

@@ -4,13 +4,7 @@ import { readHistoryRetentionDays } from '../config/vscodeSettings';
 import { Logger } from '../log';
 import { UserInput } from '../ui/userInput';
 import { Journal, newSession } from './journal';
-import { JournalFile } from './journalFile';
-
-/** Why a file could not be written, in a word the admin can look up (ENOSPC, EROFS, EACCES…). */
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{1,20}$/.test(code) ? code : l10n.t('an unexpected error');
-}
+import { JournalFile, writeErrorCode } from './journalFile';
 
 /**
  * This window's journal, in the extension's global storage. When the disk refuses a record (full, read-only), the
@@ -27,7 +21,7 @@ export function openJournal(
     retentionDays: readHistoryRetentionDays,
     onAppended,
     onUnwritable: (error) => {
-      const code = errorCode(error);
+      const code = writeErrorCode(error);
       log.error(`The journal of writes cannot be written in ${directory}: ${code}. Writes go on without their record.`);
       ui.warning(
         l10n.t(

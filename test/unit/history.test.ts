@@ -7,9 +7,14 @@ import {
   HISTORY_COLUMNS,
   historyCsv,
   historyJson,
+  historyRow,
   localDay,
+  operationLabel,
+  stateLabel,
   stateOf,
+  targetLabel,
 } from '../../src/journal/history';
+import { WRITE_OPERATIONS } from '../../src/journal/journalRecords';
 import { JournalEntry } from '../../src/journal/journalEntries';
 import { TEST_SESSION } from '../support/memoryJournal';
 
@@ -141,5 +146,117 @@ describe('History: shaping the journal for the view and the export', () => {
     assert.equal(parsed[0].write, entries[0].intent.write);
     assert.equal(parsed[0].attempts.length, 1);
     assert.equal(parsed[1].outcome, null);
+  });
+});
+
+describe('History: the words each write and outcome is shown with', () => {
+  const at = new Date(2026, 11, 1, 9, 0).toISOString();
+
+  it('every operation and every outcome has its own words', () => {
+    assert.deepEqual(WRITE_OPERATIONS.map(operationLabel), [
+      'Revoke licenses',
+      'Sync licenses',
+      'Add token',
+      'Renew token',
+      'Edit token settings',
+      'Take over token',
+      'Delete token',
+      'Revoke app licenses',
+      "Revoke a device's app license",
+      "Revoke a user's app license",
+    ]);
+    assert.deepEqual((['accepted', 'failed', 'unconfirmed', 'cancelled', 'pending'] as const).map(stateLabel), [
+      'accepted',
+      'failed',
+      'unconfirmed',
+      'cancelled',
+      'no outcome recorded',
+    ]);
+  });
+
+  it('a write is named by its app and license holder, else its token name, else its id, else a dash', () => {
+    const named = (target: JournalEntry['intent']['target']) => {
+      const base = entry(at, 'x');
+      return targetLabel({ ...base, intent: { ...base.intent, target } });
+    };
+    assert.equal(named({ appId: 'app-1', appName: 'Outlook', holderName: 'Ada', holderId: 'u-1', tokenName: 'HQ' }), 'Outlook · Ada');
+    assert.equal(named({ appId: 'app-1', appName: 'Outlook', tokenName: 'HQ' }), 'Outlook');
+    assert.equal(named({ tokenId: 'tok-1', tokenName: 'Contoso\u0007 HQ' }), 'Contoso HQ');
+    assert.equal(named({ tokenId: 'tok-1' }), 'tok-1');
+    assert.equal(named({}), '-');
+  });
+
+  it("a per-license write's fields name its app and holder; an outcome's reason, result and run are shown", () => {
+    const base = entry(at, 'x', 'contoso', {
+      v: 1,
+      type: 'outcome',
+      write: 'w',
+      at,
+      outcome: 'accepted',
+      reason: 'checked after a restart',
+      result: 'done · 1 licenses',
+    });
+    const fields = Object.fromEntries(
+      entryFields({
+        ...base,
+        intent: {
+          ...base.intent,
+          actor: '',
+          run: 'run-7',
+          details: {},
+          target: { appId: 'app-1', appName: 'Outlook', holderId: 'u-1', holderName: 'Ada' },
+        },
+      }),
+    );
+    assert.equal(fields['By'], '-');
+    assert.equal(fields['Token'], undefined, 'no token named: no token row');
+    assert.equal(fields['App'], 'Outlook (app-1)');
+    assert.equal(fields['License of'], 'Ada (u-1)');
+    assert.equal(fields['Options'], undefined, 'no options: no row');
+    assert.equal(fields['Why'], 'checked after a restart');
+    assert.equal(fields["Intune's result"], 'done · 1 licenses');
+    assert.equal(fields['Bulk run'], 'run-7');
+    const tokenOnly = Object.fromEntries(
+      entryFields({ ...base, intent: { ...base.intent, target: { tokenName: 'HQ' } }, outcome: undefined }),
+    );
+    assert.equal(tokenOnly['Token'], 'HQ (-)');
+    assert.equal(tokenOnly['Why'], undefined);
+    assert.equal(tokenOnly["Intune's result"], undefined);
+    assert.equal(tokenOnly['Bulk run'], undefined);
+  });
+
+  it('an exported row has null, not a missing value, for every field the write lacks', () => {
+    const base = entry(at, 'x');
+    const row = historyRow({ ...base, intent: { ...base.intent, target: {} }, attempts: [], outcome: undefined });
+    assert.deepEqual(
+      [row.tokenId, row.tokenName, row.appId, row.appName, row.licenseHolderId, row.status, row.requestId, row.clientRequestId],
+      [null, null, null, null, null, null, null, null],
+    );
+    assert.deepEqual([row.reason, row.intuneResult, row.run, row.attempts, row.outcome], [null, null, null, 0, 'pending']);
+    const full = historyRow({
+      ...base,
+      intent: { ...base.intent, run: 'run-1', target: { tokenId: 't', appId: 'a', appName: 'n', holderId: 'h' } },
+      outcome: { v: 1, type: 'outcome', write: 'w', at, outcome: 'accepted', reason: 'r', result: 'done · 3 licenses, 0 failed' },
+    });
+    assert.deepEqual(
+      [
+        full.tokenId,
+        full.appId,
+        full.appName,
+        full.licenseHolderId,
+        full.status,
+        full.requestId,
+        full.clientRequestId,
+        full.reason,
+        full.run,
+      ],
+      ['t', 'a', 'n', 'h', 204, 'req-1', 'client-1', 'r', 'run-1'],
+    );
+    assert.equal(full.intuneResult, 'done · 3 licenses, 0 failed');
+    const csv = historyCsv([base]);
+    assert.ok(csv.endsWith('\r\n'), 'ends with a line break');
+    const [header, only] = parseCsv(csv);
+    assert.deepEqual(header, [...HISTORY_COLUMNS]);
+    assert.equal(only.length, HISTORY_COLUMNS.length);
   });
 });

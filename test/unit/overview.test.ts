@@ -13,6 +13,7 @@ import {
   timelineChart,
 } from '../../src/overview/overviewCharts';
 import { expiryBucket, monthTicks, overviewCsv, shapeOverview, TenantReading, tokenLicenses } from '../../src/overview/overviewData';
+import { licenseNote } from '../../src/overview/overviewModel';
 import { MAX_PNG_BASE64, parseWebviewMessage } from '../../src/overview/overviewProtocol';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
@@ -163,6 +164,20 @@ describe('Overview data', () => {
     const missing = shapeOverview([read('one', [token('a', 5, { state: undefined })])], options);
     assert.equal(missing.data.tokens[0].state, 'unknown');
     assert.equal(shapeOverview([read('one', [token('a', 5)])], options).data.multiTenant, false);
+  });
+
+  it("the table's note says what stands out about a token's licenses, or that its apps were not read", () => {
+    const { labels, tokens } = shapeOverview([read('one', [token('a', 5)])], options).data;
+    const withFlag = (flag: 'nearTotal' | 'unused' | undefined) =>
+      licenseNote({ ...tokens[0], licenses: { used: 1, total: 2, segments: [], ...(flag ? { flag } : {}) } }, labels);
+    assert.equal(withFlag('nearTotal'), labels.nearTotal);
+    assert.equal(withFlag('unused'), labels.unusedLicenses);
+    assert.equal(withFlag(undefined), '');
+    assert.equal(licenseNote({ ...tokens[0], licenses: null }, labels), labels.appsNotRead);
+    assert.deepEqual(
+      [labels.nearTotal, labels.unusedLicenses, labels.appsNotRead].map((label) => label.length > 0),
+      [true, true, true],
+    );
   });
 
   it('words every label, and dates in the locale', () => {
