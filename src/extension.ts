@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     tree,
     view,
     new SignInStatusBar(view, tree.onDidChangeSignIns),
-    tenants.onDidChange((tenant) => (tenant ? void tree.refreshTenant(tenant.key) : tree.refresh())),
+    tenants.onDidChange((tenant) => (tenant ? void tree.refreshAfterChange(tenant.key) : tree.refresh())),
     ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight, journal, history }),
     ...registerChatTools({ tenants, tree, log, ui, inFlight, journal }),
     ...expiry.disposables,

@@ -100,11 +100,18 @@ export class TokenTreeModel implements vscode.Disposable {
     return this.registry.get(tenantKey);
   }
 
-  /**
-   * Forgets every listing made: the next reads list again, or join a listing in flight that began under the
-   * tenant's current credentials (it is as new as another would be).
-   */
+  /** Forgets every listing, those in flight too: the next reads list again (what the admin's Refresh asks for). */
   clear(): void {
+    this.views.clear();
+    this.loads.clear();
+    this.listedAt.clear();
+  }
+
+  /**
+   * After a change of credentials: forgets the listings made, and stops those in flight that began under older
+   * credentials; one that began under the current ones is joined by the next read, being as new as another.
+   */
+  forgetAfterChange(): void {
     this.views.clear();
     this.listedAt.clear();
     this.stopStaleListings();
@@ -131,7 +138,7 @@ export class TokenTreeModel implements vscode.Disposable {
   listed(connection: TenantConnection, maxAgeMs = Infinity): Promise<TenantView> {
     this.stopStaleListings();
     const inFlight = this.loads.get(connection.key);
-    if (inFlight && inFlight.credentials === connection.credentialsVersion) {
+    if (inFlight && inFlight.connection === connection && inFlight.credentials === connection.credentialsVersion) {
       return inFlight.view;
     }
     const view = this.views.get(connection.key);
@@ -142,7 +149,7 @@ export class TokenTreeModel implements vscode.Disposable {
   }
 
   /** Lists one tenant's tokens again, remembering the outcome for its root item and children. */
-  private load(connection: TenantConnection): Promise<TenantView> {
+  load(connection: TenantConnection): Promise<TenantView> {
     const credentials = connection.credentialsVersion;
     const stop = new AbortController();
     const load = this.listTenant(connection, stop.signal).then((view) => {

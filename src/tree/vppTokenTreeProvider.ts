@@ -129,15 +129,28 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return node instanceof GroupNode ? node.parent : undefined;
   }
 
-  /**
-   * Lists one tenant's tokens again (or joins its listing in flight, begun under its current credentials) and redraws
-   * its root (the whole view when it is the only tenant).
-   */
+  /** Lists one tenant's tokens again and redraws its root (the whole view when it is the only tenant). */
   async refreshTenant(tenantKey: string): Promise<void> {
     const connection = this.model.connection(tenantKey);
     const root = this.roots.get(tenantKey);
     if (!connection || !root) {
       this.refresh();
+      return;
+    }
+    await this.model.load(connection);
+    await this.showLoaded(root);
+  }
+
+  /**
+   * A tenant's credentials or account changed: lists it again, joining a listing in flight that began under its
+   * current credentials rather than listing twice.
+   */
+  async refreshAfterChange(tenantKey: string): Promise<void> {
+    const connection = this.model.connection(tenantKey);
+    const root = this.roots.get(tenantKey);
+    if (!connection || !root) {
+      this.model.forgetAfterChange();
+      this.changed.fire(undefined);
       return;
     }
     await this.model.listed(connection, 0);
