@@ -172,6 +172,51 @@ describe('Token reads batched for a bulk run', () => {
     });
   });
 
+  describe("getTokensInBatch: each token's own answer, matched by its id", () => {
+    const answerWith = (responses: unknown) => tenant.addFault({ route: 'batch', status: 200, body: JSON.stringify({ responses }) });
+
+    it('holds 1 to 20 requests: none, or 21, is a programming error said before anything is sent', async () => {
+      for (const count of [0, 21]) {
+        await assert.rejects(
+          service.getTokensInBatch(ids.slice(0, count)),
+          new RangeError(`a JSON batch holds 1 to 20 requests, not ${count}`),
+        );
+      }
+      assert.deepEqual(tenant.requests, []);
+    });
+
+    it('a batch answer without its list of answers is malformed', async () => {
+      tenant.addFault({ route: 'batch', status: 200, body: JSON.stringify({ value: [] }) });
+      await assert.rejects(
+        service.getTokensInBatch(ids.slice(0, 2)),
+        (error: unknown) => error instanceof VppError && error.kind === 'malformed' && /the batch has no responses/.test(error.message),
+      );
+    });
+
+    it('a token is read only from a 200 whose body is a token; any other answer, or none, leaves it to be read alone', async () => {
+      answerWith([
+        { id: '0', status: 200, body: { id: ids[0], displayName: 'Read' } },
+        { id: '1', status: 200, body: { displayName: 'no id' } },
+        { id: '2', status: 404, body: { id: ids[2] } },
+        { id: '7', status: 200, body: { id: 'not asked for' } },
+        { status: 200, body: { id: ids[4] } },
+        null,
+        { id: '5', status: 429, headers: null },
+        { id: '6', status: 429, headers: 'Retry-After: 5' },
+      ]);
+      const answers = await service.getTokensInBatch(ids.slice(0, 7));
+      assert.deepEqual(
+        ids.slice(0, 7).map((id) => answers.get(id)?.kind),
+        ['read', 'notRead', 'notRead', 'notRead', 'notRead', 'throttled', 'throttled'],
+      );
+      const first = answers.get(ids[0]);
+      assert.equal(first?.kind === 'read' && first.token.displayName, 'Read');
+      assert.deepEqual(answers.get(ids[5]), { kind: 'throttled', retryAfterSeconds: undefined }, 'no headers: no wait named');
+      assert.deepEqual(answers.get(ids[6]), { kind: 'throttled', retryAfterSeconds: undefined }, 'headers not an object: no wait named');
+      assert.equal(answers.size, 7, 'only the tokens asked for');
+    });
+  });
+
   it('a read whose signal has aborted is cancelled and sends nothing', async () => {
     const cancel = new AbortController();
     cancel.abort();
