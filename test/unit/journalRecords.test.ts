@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { hostname } from 'node:os';
+import { delay } from '../../src/graph/delay';
+import { newSession, TenantJournal } from '../../src/journal/journal';
 import { writeErrorCode } from '../../src/journal/journalFile';
 import { parseRecord } from '../../src/journal/journalRecords';
+import { MemoryJournal } from '../support/memoryJournal';
 
 /** A line of the journal is a record only when every field each reader relies on is there and of its type. */
 describe('journal records: which lines are records', () => {
@@ -73,5 +77,53 @@ describe("the journal's word for why the disk refused it", () => {
       assert.equal(writeErrorCode(odd), 'an unexpected error', JSON.stringify(odd));
     }
     assert.equal(writeErrorCode({ code: 'A'.repeat(20) }), 'A'.repeat(20));
+  });
+});
+
+describe('a window and who acts, as the journal stamps them', () => {
+  it("a window is a new id each time, with this process's id and host", () => {
+    const [one, two] = [newSession(), newSession()];
+    assert.match(one.id, /^[0-9a-f-]{36}$/);
+    assert.notEqual(one.id, two.id);
+    assert.deepEqual([one.pid, one.host], [process.pid, hostname()]);
+  });
+
+  it('an account that cannot be read is recorded as "-", asked once for all the writes', async () => {
+    const sink = new MemoryJournal();
+    let asked = 0;
+    const journal = new TenantJournal(
+      sink,
+      newSession(),
+      () => ({ key: 'contoso', id: 'contoso.example', label: 'Contoso', cloud: 'global' }),
+      async () => {
+        asked++;
+        throw new Error('signed out meanwhile');
+      },
+    );
+    const fields = {
+      operation: 'syncLicenses' as const,
+      target: { tokenId: 't' },
+      details: {},
+      request: { method: 'POST' as const, path: '/deviceAppManagement/vppTokens/t/syncLicenses' },
+      evidence: {},
+    };
+    await journal.intent(fields);
+    await journal.intent(fields);
+    assert.deepEqual(
+      sink.records.map((record) => (record.type === 'intent' ? record.actor : undefined)),
+      ['-', '-'],
+    );
+    assert.equal(asked, 1);
+  });
+});
+
+describe('a wait that a Cancel can cut short', () => {
+  it('ends false the moment its signal aborts, and true when its time is up', async () => {
+    const stop = new AbortController();
+    const waiting = delay(60_000, stop.signal);
+    stop.abort();
+    assert.equal(await waiting, false);
+    assert.equal(await delay(0, new AbortController().signal), true);
+    assert.equal(await delay(0), true);
   });
 });
