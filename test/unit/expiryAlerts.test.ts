@@ -143,4 +143,47 @@ describe('token files', () => {
     assert.equal(opaque.file.organization, undefined);
     assert.equal(opaque.file.expiresAt, undefined);
   });
+
+  /** A token file whose decoded JSON is `inner`. */
+  const tokenFileOf = (inner: unknown) => file(Buffer.from(JSON.stringify(inner)).toString('base64'));
+
+  it('a file of exactly 64 KB is still read; one byte more, or no text, is refused and its size said', () => {
+    assert.equal(file('QUJD', 64 * 1024).ok, true);
+    const over = file('QUJD', 64 * 1024 + 1);
+    assert.ok(!over.ok);
+    assert.match(over.problem, /^The file "a\.vpptoken" is 65 KB: a VPP token file is a few KB at most\./);
+    assert.equal(checkTokenFile({ name: 'a.vpptoken', size: 10, text: undefined }).ok, false);
+  });
+
+  it("reads Apple's offset without a colon, and one with a colon, anywhere but at the end not at all", () => {
+    const expiry = (expDate: unknown) => {
+      const checked = tokenFileOf({ token: 'x', orgName: 'Contoso', expDate });
+      return checked.ok ? checked.file.expiresAt : 'refused';
+    };
+    assert.equal(expiry('2027-01-02T03:04:05-0130'), Date.parse('2027-01-02T04:34:05Z'));
+    assert.equal(expiry('2027-01-02T03:04:05+01:00'), Date.parse('2027-01-02T02:04:05Z'));
+    assert.equal(expiry('not a date'), undefined);
+    assert.equal(expiry(1798859045000), undefined, 'a number is not a date Apple writes');
+  });
+
+  it('an organization that is blank or not text is unknown, and an unknown one never differs', () => {
+    const organization = (orgName: unknown) => {
+      const checked = tokenFileOf({ token: 'x', orgName, expDate: '2027-01-02T03:04:05+0000' });
+      return checked.ok ? checked.file.organization : 'refused';
+    };
+    assert.equal(organization('   '), undefined);
+    assert.equal(organization(42), undefined);
+    assert.equal(organization(' Contoso\u0007 Ltd '), 'Contoso Ltd');
+    assert.equal(organizationDiffers({ encoded: 'x' }, 'Contoso'), false);
+    assert.equal(organizationDiffers({ encoded: 'x', organization: ' CONTOSO \n LTD' }, 'contoso ltd'), false);
+    assert.equal(organizationDiffers({ encoded: 'x', organization: 'Contoso' }, ''), false);
+  });
+
+  it('Base64 whose JSON is not an object (a number, null, a list of text) reveals nothing, and is still sent', () => {
+    for (const inner of [42, null, 'text']) {
+      const checked = tokenFileOf(inner);
+      assert.ok(checked.ok);
+      assert.deepEqual([checked.file.organization, checked.file.expiresAt], [undefined, undefined], JSON.stringify(inner));
+    }
+  });
 });
