@@ -34,24 +34,24 @@ describe('writes of an earlier session, after a restart', () => {
     },
   );
 
+  /** A window's journal of a tenant's writes, into `sink`. */
+  function journalOf(sink: MemoryJournal, session: JournalSession, tenantOf = TENANT): TenantJournal {
+    return new TenantJournal(
+      sink,
+      session,
+      () => tenantOf,
+      async () => 'admin@contoso.com',
+    );
+  }
+
   /** The journal as the crashed window left it, and this window's services over it. */
   function setup(answers: Answer[] = [], choices: string[] = []) {
     const sink = new MemoryJournal();
-    const crashed = new TenantJournal(
-      sink,
-      DEAD,
-      () => TENANT,
-      async () => 'admin@contoso.com',
-    );
+    const crashed = journalOf(sink, DEAD);
     const { ui, log, context } = commandHarness(tenant, answers, {
       service: () => service,
       account: fakeAccount(),
-      journal: new TenantJournal(
-        sink,
-        TEST_SESSION,
-        () => TENANT,
-        async () => 'admin@contoso.com',
-      ),
+      journal: journalOf(sink, TEST_SESSION),
       polling: { delaysMs: [20, 40] },
       licensePolling: { delaysMs: [20] },
     });
@@ -109,12 +109,7 @@ describe('writes of an earlier session, after a restart', () => {
     const { crashed, ui, services, sink } = setup();
     const write = await intendRevoke(crashed, hq);
     await crashed.outcome(write, { outcome: 'accepted' });
-    const live = new TenantJournal(
-      sink,
-      TEST_SESSION,
-      () => TENANT,
-      async () => 'admin@contoso.com',
-    );
+    const live = journalOf(sink, TEST_SESSION);
     await live.intent({
       operation: 'syncLicenses',
       target: { tokenId: labs.id },
@@ -252,12 +247,7 @@ describe('writes of an earlier session, after a restart', () => {
       await intendRevoke(crashed, labs);
       await intendRevoke(crashed, branch);
       for (const key of ['gone-a', 'gone-b']) {
-        const elsewhere = new TenantJournal(
-          sink,
-          DEAD,
-          () => ({ ...TENANT, key, label: key }),
-          async () => 'admin@contoso.com',
-        );
+        const elsewhere = journalOf(sink, DEAD, { ...TENANT, key, label: key });
         await elsewhere.intent({
           operation: 'syncLicenses',
           target: { tokenId: hq.id },
