@@ -90,12 +90,19 @@ export class TenantConnection implements vscode.Disposable {
           [secrets.key('clientSecret'), secrets.key('clientCertificate')].includes(event.key)
         ) {
           // VS Code tells of a store some time after it: one this window made, and already announced, is no news.
-          void Promise.resolve(this.context.secrets.get(event.key)).then((value) => {
-            if (!this.knownCredentials.has(event.key) || this.knownCredentials.get(event.key) !== digestOf(value)) {
-              this.knownCredentials.set(event.key, digestOf(value));
+          // A credential that cannot be read is taken as changed: the tree lists again and says what it finds.
+          Promise.resolve(this.context.secrets.get(event.key)).then(
+            (value) => {
+              if (!this.knownCredentials.has(event.key) || this.knownCredentials.get(event.key) !== digestOf(value)) {
+                this.knownCredentials.set(event.key, digestOf(value));
+                this.announceChange();
+              }
+            },
+            () => {
+              this.knownCredentials.delete(event.key);
               this.announceChange();
-            }
-          });
+            },
+          );
         }
       }),
     );

@@ -102,9 +102,8 @@ export class TokenTreeModel implements vscode.Disposable {
 
   /** Forgets every listing, those in flight too: the next reads list again (what the admin's Refresh asks for). */
   clear(): void {
-    this.views.clear();
+    this.forgetMade();
     this.loads.clear();
-    this.listedAt.clear();
   }
 
   /**
@@ -112,9 +111,13 @@ export class TokenTreeModel implements vscode.Disposable {
    * credentials; one that began under the current ones is joined by the next read, being as new as another.
    */
   forgetAfterChange(): void {
+    this.forgetMade();
+    this.stopStaleListings();
+  }
+
+  private forgetMade(): void {
     this.views.clear();
     this.listedAt.clear();
-    this.stopStaleListings();
   }
 
   /** Stops the listings begun under credentials a tenant no longer has: nothing would keep what they read. */
@@ -154,10 +157,12 @@ export class TokenTreeModel implements vscode.Disposable {
     const stop = new AbortController();
     const load = this.listTenant(connection, stop.signal).then((view) => {
       // Kept only while it is the tenant's latest listing, and its credentials are still the tenant's.
-      if (this.loads.get(connection.key)?.view === load && credentials === connection.credentialsVersion) {
+      if (this.loads.get(connection.key)?.view === load) {
         this.loads.delete(connection.key);
-        this.views.set(connection.key, view);
-        this.listedAt.set(connection.key, Date.now());
+        if (credentials === connection.credentialsVersion) {
+          this.views.set(connection.key, view);
+          this.listedAt.set(connection.key, Date.now());
+        }
       }
       return view;
     });
