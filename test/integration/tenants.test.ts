@@ -6,6 +6,7 @@ import { seedTokens } from '../simulatedTenant/seed';
 import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_TENANT_ID } from '../simulatedTenant/server';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
+import { waitUntil } from '../support/waitUntil';
 import { configure, Fixture, labelOf, useFixture, withUi } from './fixture';
 
 const SECOND_TENANT_ID = '22222222-3333-4444-5555-666666666666';
@@ -223,6 +224,28 @@ describe('several tenants in one view of a real VS Code', () => {
       (await childrenOf()).find((entry) => entry.item.label === 'Fabrikam')?.item.description,
       `app ${SIM_CLIENT_ID} · 15 tokens`,
     );
+  });
+
+  it("a listing in flight when the tenant's secret is stored again is stopped, and the view lists with the new one", async () => {
+    const fabrikam = await root('Fabrikam');
+    second.requests.length = 0;
+    second.addFault({ route: 'list', hang: true });
+    const refreshing = vscode.commands.executeCommand('intuneVpp.refresh', fabrikam.node);
+    await waitUntil(() => second.requestsFor('list').length === 1, 'the refresh reached the tenant');
+
+    await withUi(fixture.api, new ScriptedUserInput([{ text: SECOND_SECRET }]), () =>
+      vscode.commands.executeCommand('intuneVpp.setClientSecret', fabrikam.node),
+    );
+    // Joining the hanging listing would show "did not answer" after 5 seconds instead of the tokens.
+    const tokens = await childrenOf(fabrikam.node);
+    assert.equal(tokens.length, seedTokens().length);
+    const listings = second.requestsFor('list').filter((request) => !request.url.includes('$skiptoken'));
+    assert.deepEqual(
+      listings.map((request) => request.status),
+      [undefined, 200],
+      'one listing under the old credentials, left unanswered, and one under the new',
+    );
+    await refreshing;
   });
 
   it('a selection across both tenants is refused with a message and sends nothing', async () => {
