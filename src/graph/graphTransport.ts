@@ -23,8 +23,8 @@ export class GraphTransport {
     private readonly client: Client,
     /** Origin of the cloud's Graph: paging links must stay on it. */
     private readonly graphEndpoint: string,
-    /** Drops a refused access token; true when one retry with a fresh token is worth it. */
-    private readonly onUnauthorized: () => boolean,
+    /** Drops a refused access token; true when one retry with a fresh token is worth it (none: never retried). */
+    private readonly onUnauthorized?: () => boolean,
   ) {}
 
   /** A request to a path of this cloud's Graph. */
@@ -141,7 +141,7 @@ export class GraphTransport {
       // A token that expired or was revoked since it was cached: Graph refused it before acting, so one retry with a
       // fresh token is safe, for writes too. Intune's 401 "Forbidden" (no Intune license or role) is no such token:
       // a fresh one gets the same answer, so it is told at once.
-      if (isIntuneForbidden(first.bodyText) || !this.onUnauthorized()) {
+      if (isIntuneForbidden(first.bodyText) || !this.onUnauthorized?.()) {
         throw first.error;
       }
       response = await sendOnce();

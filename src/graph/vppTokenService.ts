@@ -64,8 +64,8 @@ export class VppTokenService {
     client: Client,
     /** Origin of the cloud's Graph: paging links must stay on it. */
     graphEndpoint: string,
-    /** Drops a refused access token; true when one retry with a fresh token is worth it. */
-    onUnauthorized: () => boolean,
+    /** Drops a refused access token; true when one retry with a fresh token is worth it (none: never retried). */
+    onUnauthorized?: () => boolean,
   ) {
     this.http = new GraphTransport(client, graphEndpoint, onUnauthorized);
   }

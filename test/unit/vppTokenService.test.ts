@@ -364,12 +364,13 @@ describe('VppTokenService against the simulated tenant', () => {
     const id = () => seedTokens()[0].id;
     const revoke = (s: VppTokenService) => s.revokeLicenses(id(), { notifyManagedDevices: false, revokeUntrackedLicenses: false });
 
-    it('401 asks to sign in again', async () => {
+    it('401 asks to sign in again, and is not retried when nothing can drop the refused token', async () => {
       accessToken = 'expired-or-unknown';
       const error = await rejection(service().listTokens());
       assert.equal(error.kind, 'unauthorized');
       assert.equal(error.details.status, 401);
       assert.match(error.message, /Sign In/);
+      assert.equal(tenant.requestsFor('list').length, 1);
     });
 
     it('403 names the permission, the license and admin consent', async () => {
