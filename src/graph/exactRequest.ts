@@ -1,4 +1,7 @@
+import * as l10n from '@vscode/l10n';
 import { CloudName } from '../config/clouds';
+import { VppError } from '../errors';
+import { hasInvisibleOrControl } from '../text';
 
 /** A write to Graph as a change ticket records it: method, path under `/beta`, and body. */
 export interface GraphWrite {
@@ -19,6 +22,40 @@ const POWERSHELL_ENVIRONMENTS: Readonly<Record<Exclude<CloudName, 'custom'>, str
   china: 'China',
 };
 
+/** The methods of the writes the extension sends. */
+const WRITE_METHODS: readonly string[] = ['POST', 'PATCH', 'DELETE'];
+
+/**
+ * A path as the extension builds one: under `/deviceAppManagement` or `/deviceManagement`, segments of printable
+ * ASCII with no space, query, fragment, backslash or dot segment. Nothing else can add a line to a copied request.
+ */
+const WRITE_PATH = /^\/(deviceAppManagement|deviceManagement)(\/(?!\.{1,2}(\/|$))[\x21\x22\x24-\x2e\x30-\x3e\x40-\x5b\x5d-\x7e]+)*$/;
+
+/**
+ * Refuses a write the extension could not have built (a journal record edited on disk, for one) before it becomes
+ * a line the admin pastes into a shell.
+ */
+function refuseUnbuildable(write: GraphWrite): void {
+  const { method, path, body } = write as { method?: unknown; path?: unknown; body?: unknown };
+  const bodyIsRecord = body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body));
+  const buildable = typeof path === 'string' && WRITE_PATH.test(path) && path.split('/').every(decodesToPlainText);
+  if (!WRITE_METHODS.includes(method as string) || !buildable || !bodyIsRecord) {
+    throw new VppError(
+      'malformed',
+      l10n.t('This request is not one the extension sends (its method, path or body was changed), so it was not copied.'),
+    );
+  }
+}
+
+/** A path segment whose decoded form (a token id in a cmdlet's parameter) is text with no line break or control. */
+function decodesToPlainText(segment: string): boolean {
+  try {
+    return !hasInvisibleOrControl(decodeURIComponent(segment));
+  } catch {
+    return false;
+  }
+}
+
 /** The body as it may be shown or copied: the token file's content replaced by a placeholder. */
 function shownBody(body: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
   if (!body) {
@@ -38,6 +75,7 @@ export function withoutSecrets(write: GraphWrite): GraphWrite {
  * `Authorization` header: the copy must not carry a credential.
  */
 export function asHttpRequest(write: GraphWrite, graphEndpoint: string): string {
+  refuseUnbuildable(write);
   const body = shownBody(write.body);
   return [
     `${write.method} ${graphEndpoint}/beta${write.path}`,
@@ -45,9 +83,12 @@ export function asHttpRequest(write: GraphWrite, graphEndpoint: string): string 
   ].join('\n');
 }
 
-/** A PowerShell single-quoted string: `'` doubled, nothing else is special in it. */
-function quoted(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+/**
+ * A PowerShell single-quoted string. PowerShell takes four typographic quotes (U+2018 to U+201B) for `'` as well,
+ * so each of the five is doubled; nothing else is special in such a string.
+ */
+export function powerShellQuoted(value: string): string {
+  return `'${value.replace(/['\u2018-\u201b]/g, (quote) => quote + quote)}'`;
 }
 
 /** The parameters of the vppToken cmdlets (New-, Update-MgBetaDeviceAppManagementVppToken), by body property. */
@@ -78,9 +119,9 @@ function tokenParameters(body: Readonly<Record<string, unknown>> | undefined): s
       // A switch: -Name:$false says false explicitly, as the PATCH does.
       parameters.push(`-${name}:$${value}`);
     } else if (Array.isArray(value)) {
-      parameters.push(`-${name} @(${value.map((item) => quoted(String(item))).join(', ')})`);
+      parameters.push(`-${name} @(${value.map((item) => powerShellQuoted(String(item))).join(', ')})`);
     } else {
-      parameters.push(`-${name} ${quoted(String(value))}`);
+      parameters.push(`-${name} ${powerShellQuoted(String(value))}`);
     }
   }
   return parameters;
@@ -100,7 +141,7 @@ function cmdlet(write: GraphWrite, body: Readonly<Record<string, unknown>> | und
   if (!token) {
     return undefined;
   }
-  const id = quoted(decodeURIComponent(token[1]));
+  const id = powerShellQuoted(decodeURIComponent(token[1]));
   if (write.method === 'POST' && token[2] === 'revokeLicenses') {
     return [
       `Revoke-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId ${id}`,
@@ -127,12 +168,13 @@ function cmdlet(write: GraphWrite, body: Readonly<Record<string, unknown>> | und
  * For a cloud other than the global one, a first comment line says which environment to connect to.
  */
 export function asGraphPowerShell(write: GraphWrite, cloud: CloudName, graphEndpoint: string): string {
+  refuseUnbuildable(write);
   const body = shownBody(write.body);
   const line =
     cmdlet(write, body) ??
     [
-      `Invoke-MgGraphRequest -Method ${write.method} -Uri ${quoted(`${graphEndpoint}/beta${write.path}`)}`,
-      ...(body ? [`-Body ${quoted(JSON.stringify(body))} -ContentType 'application/json'`] : []),
+      `Invoke-MgGraphRequest -Method ${write.method} -Uri ${powerShellQuoted(`${graphEndpoint}/beta${write.path}`)}`,
+      ...(body ? [`-Body ${powerShellQuoted(JSON.stringify(body))} -ContentType 'application/json'`] : []),
     ].join(' ');
   const connect =
     cloud === 'global'

@@ -1,7 +1,9 @@
 import { testJournal } from '../support/memoryJournal';
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { copyRevokeRequest } from '../../src/commands/licenses/copyRequest';
-import { asGraphPowerShell, asHttpRequest, GraphWrite, withoutSecrets } from '../../src/graph/exactRequest';
+import { asGraphPowerShell, asHttpRequest, GraphWrite, powerShellQuoted, withoutSecrets } from '../../src/graph/exactRequest';
+import { VppError } from '../../src/errors';
 import { TenantContext } from '../../src/commands/context';
 import {
   appRevokeWrite,
@@ -21,6 +23,7 @@ import { RecordingTree } from '../support/recordingTree';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { RecordingLogger, signedInService } from '../support/fixtures';
 import { useSimulatedTenant } from '../support/harness';
+import { POWERSHELL_SINGLE_QUOTES, readSingleQuoted, skeletonOf } from '../support/powerShellStrings';
 
 const ID = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const GRAPH = 'https://graph.microsoft.com';
@@ -187,6 +190,107 @@ describe('a write as the exact request, for a change ticket', () => {
         assert.deepEqual(JSON.parse(http.split('\n\n')[1]) as unknown, shown.body, name);
       }
     }
+  });
+});
+
+/** Generated cases per property: thousands per `npm test`, in well under a second each. */
+const RUNS = 2_000;
+
+/** Any text, with PowerShell's five single quotes, line breaks and controls far more often than chance gives. */
+const hostileText = fc
+  .array(
+    fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(...POWERSHELL_SINGLE_QUOTES, '\n', '\r', '\u2028', '`', '$(', ';', '"')),
+    {
+      maxLength: 12,
+    },
+  )
+  .map((parts) => parts.join(''));
+
+/** An id the extension can put in a path: any text but a dot segment, a control or a line break. */
+const pathId = hostileText.filter((id) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(id) && id !== '.' && id !== '..' && id !== '');
+
+describe('a copied request, whatever the names and ids in it', () => {
+  it("PowerShell's typographic quotes are doubled like ': a name cannot end its string", () => {
+    assert.equal(powerShellQuoted('Contoso\u2019s VPP'), "'Contoso\u2019\u2019s VPP'");
+    assert.equal(powerShellQuoted('x\u2019; Start-Process calc; \u2019'), "'x\u2019\u2019; Start-Process calc; \u2019\u2019'");
+    assert.equal(powerShellQuoted("\u2018\u201a\u201b'"), "'\u2018\u2018\u201a\u201a\u201b\u201b'''");
+    fc.assert(
+      fc.property(hostileText, (value) => {
+        const quoted = powerShellQuoted(value);
+        assert.deepEqual(readSingleQuoted(quoted, 0), { value, end: quoted.length });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a token id or name from Graph stays data in every cmdlet: the code around the strings never changes', () => {
+    fc.assert(
+      fc.property(pathId, hostileText, (id, displayName) => {
+        const path = `/deviceAppManagement/vppTokens/${encodeURIComponent(id)}`;
+        assert.deepEqual(skeletonOf(asGraphPowerShell({ method: 'PATCH', path, body: { displayName } }, 'global', GRAPH)), {
+          skeleton: 'Update-MgBetaDeviceAppManagementVppToken -VppTokenId <s> -DisplayName <s>',
+          strings: [id, displayName],
+        });
+        assert.deepEqual(skeletonOf(asGraphPowerShell({ method: 'POST', path: `${path}/revokeLicenses`, body: {} }, 'global', GRAPH)), {
+          skeleton: 'Revoke-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId <s>',
+          strings: [id],
+        });
+        const invoked = skeletonOf(asGraphPowerShell(appRevokeRequest(id, { kind: 'user', id: displayName }, true), 'global', GRAPH));
+        assert.equal(invoked.skeleton, 'Invoke-MgGraphRequest -Method POST -Uri <s> -Body <s> -ContentType <s>');
+        assert.deepEqual(JSON.parse(invoked.strings[1]), { userId: displayName, notifyManagedDevices: true });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('an HTTP request is its request line, its header and its body: a value adds no line, and its body reads back', () => {
+    fc.assert(
+      fc.property(pathId, hostileText, (id, displayName) => {
+        const path = `/deviceAppManagement/vppTokens/${encodeURIComponent(id)}`;
+        const [head, body] = asHttpRequest({ method: 'PATCH', path, body: { displayName } }, GRAPH).split('\n\n');
+        const lines = head.split(/\r\n|\r|\n|\u2028|\u2029/);
+        assert.equal(lines.length, 2);
+        assert.match(lines[0], /^PATCH https:\/\/graph\.microsoft\.com\/beta\/deviceAppManagement\/vppTokens\/[\x21-\x7e]+$/);
+        assert.equal(lines[1], 'Content-Type: application/json');
+        assert.deepEqual(JSON.parse(body), { displayName });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a request the extension could not have built (a journal record edited on disk) is refused, not copied', () => {
+    const token = `/deviceAppManagement/vppTokens/${ID}`;
+    const forged: unknown[] = [
+      { method: 'GET', path: token },
+      { method: 'POST; Start-Process calc', path: token },
+      { method: 'post', path: token },
+      { method: undefined, path: token },
+      { method: 'POST', path: `${token}\r\nAuthorization: Bearer x` },
+      { method: 'POST', path: `${token} HTTP/1.1` },
+      { method: 'POST', path: `${token}?$select=token` },
+      { method: 'POST', path: `${token}#x` },
+      { method: 'POST', path: '/users/someone' },
+      { method: 'POST', path: '/deviceAppManagement/../users' },
+      { method: 'POST', path: '/deviceAppManagement/vppTokens/caf\u00e9' },
+      { method: 'POST', path: '/deviceAppManagement/vppTokens/x%0aStart-Process' },
+      { method: 'POST', path: '/deviceAppManagement/vppTokens/%E0%A4%A' },
+      { method: 'POST', path: 42 },
+      { method: 'POST', path: token, body: 'notifyManagedDevices' },
+      { method: 'POST', path: token, body: ['x'] },
+      { method: 'POST', path: token, body: null },
+    ];
+    for (const write of forged) {
+      const renders = [() => asGraphPowerShell(write as GraphWrite, 'global', GRAPH), () => asHttpRequest(write as GraphWrite, GRAPH)];
+      for (const render of renders) {
+        assert.throws(render, (error: unknown) => {
+          assert.ok(error instanceof VppError, JSON.stringify(write));
+          assert.equal(error.kind, 'malformed');
+          assert.match(error.message, /not one the extension sends .* so it was not copied/);
+          return true;
+        });
+      }
+    }
+    assert.ok(asHttpRequest({ method: 'DELETE', path: '/deviceManagement/x' }, GRAPH).startsWith('DELETE '), 'deviceManagement paths too');
   });
 });
 
