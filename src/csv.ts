@@ -1,14 +1,21 @@
+import { valueText } from './text';
+
 /** How a formula starts in a spreadsheet cell, and the quote that marks a cell as text. */
 const FORMULA_START = /^[=+\-@\t\r']/;
 
 /**
  * A cell a spreadsheet would not run: text starting with `=`, `+`, `-`, `@`, a tab or a carriage return (how a
  * formula starts, even after a quote) gets a leading `'`, and so does text already starting with `'`, so that
- * `csvCellValue` gives back exactly what was written. Then RFC 4180 quoting where needed.
+ * `csvCellValue` gives back exactly what was written. Then RFC 4180 quoting where needed. A value of any other type
+ * (what Graph or a journal on disk sent in place of a string) is written as text and neutralised the same way;
+ * only a finite number is written as it is, as a number cannot hold a formula.
  */
-export function csvCell(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  const inert = typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
+export function csvCell(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return String(value);
+  }
+  const text = value === null || value === undefined ? '' : valueText(value);
+  const inert = FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
 

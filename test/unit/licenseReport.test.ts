@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { exportLicenseReport, ReportSource } from '../../src/commands/licenses/licenseReport';
-import { csvCell } from '../../src/csv';
+import fc from 'fast-check';
+import { csvCell, csvCellValue, parseCsv } from '../../src/csv';
 import { createVppTokenService } from '../../src/graph/createService';
 import { VppError } from '../../src/errors';
 import { SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
@@ -37,6 +38,29 @@ describe('Export License Report…', () => {
     assert.equal(csvCell(-5), '-5', 'a number is not a formula');
     assert.equal(csvCell(undefined), '');
     assert.equal(csvCell(null), '', 'a value Graph sent as null is an empty cell, not "null"');
+  });
+
+  it('a value of any type Graph or a journal on disk sends is one inert cell; text reads back as it was', () => {
+    assert.equal(csvCell(['=cmd|"/c calc"!A1']), `"[""=cmd|\\""/c calc\\""!A1""]"`, 'an array is JSON text, not a formula');
+    assert.equal(csvCell({ toString: () => '=1+1' }), '{}', 'never what the object says of itself');
+    assert.equal(csvCell(true), 'true');
+    assert.equal(csvCell(NaN), 'null');
+    const fieldOf = (value: unknown) => parseCsv(csvCell(value))[0]?.[0] ?? '';
+    fc.assert(
+      fc.property(fc.anything({ withBoxedValues: true, withMap: true, withSet: true }), (value) => {
+        assert.equal(parseCsv(csvCell(value)).flat().length <= 1, true, 'one cell');
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          assert.doesNotMatch(fieldOf(value), /^[=+\-@\t\r]/);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'", '"', ',', '\n')), (text) => {
+        assert.equal(csvCellValue(fieldOf(text)), text);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('writes one CSV row per app, and one for a token without apps, for the one tenant', async () => {
