@@ -47,6 +47,39 @@ export type BatchedToken =
   /** Any other answer, or none: read it alone. */
   | { readonly kind: 'notRead' };
 
+/** A batch's inner answer, as far as its shape is known before it is checked. */
+interface InnerAnswer {
+  readonly id?: unknown;
+  readonly status?: unknown;
+  readonly headers?: unknown;
+  readonly body?: unknown;
+}
+
+/**
+ * The inner answers of a batch of `sent` requests (ids "0" to "sent - 1"), by request index: only an id exactly as
+ * sent counts (not " 1", "1.0", "0x1", a number or null), and a request answered twice counts as not answered, as
+ * neither answer can be trusted to be its own.
+ */
+function ownAnswers(responses: readonly unknown[], sent: number): Map<number, InnerAnswer> {
+  const answers = new Map<number, InnerAnswer>();
+  const repeated = new Set<number>();
+  for (const answer of responses as (InnerAnswer | null | undefined)[]) {
+    const id = answer?.id;
+    const index = typeof id === 'string' && /^(0|[1-9][0-9]*)$/.test(id) ? Number(id) : -1;
+    if (!answer || index < 0 || index >= sent) {
+      continue;
+    }
+    if (answers.has(index)) {
+      repeated.add(index);
+    }
+    answers.set(index, answer);
+  }
+  for (const index of repeated) {
+    answers.delete(index);
+  }
+  return answers;
+}
+
 /** A header of a batch's inner answer: its `headers` is a plain object whose names' case Graph does not fix. */
 function headerOf(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') {
@@ -157,12 +190,11 @@ export class VppTokenService {
       throw this.http.malformed('POST', BATCH_PATH, response, l10n.t('the batch has no responses'));
     }
     const tokens = new Map<string, BatchedToken>(ids.map((id) => [id, { kind: 'notRead' }]));
-    for (const answer of answers.responses as { id?: unknown; status?: unknown; headers?: unknown; body?: unknown }[]) {
-      const id = ids[Number(answer?.id)];
-      if (id === undefined) {
-        continue;
-      }
-      if (answer.status === 200 && typeof (answer.body as { id?: unknown })?.id === 'string') {
+    for (const [index, answer] of ownAnswers(answers.responses, ids.length)) {
+      const id = ids[index];
+      const answered = (answer.body as { id?: unknown } | undefined)?.id;
+      // A 200 counts only when its body is the token asked for: else that token is read alone.
+      if (answer.status === 200 && typeof answered === 'string' && answered.toLowerCase() === id.toLowerCase()) {
         tokens.set(id, { kind: 'read', token: this.toRecord(answer.body, response, 'POST') });
       } else if (answer.status === 429) {
         tokens.set(id, { kind: 'throttled', retryAfterSeconds: parseRetryAfter(headerOf(answer.headers, 'retry-after')) });

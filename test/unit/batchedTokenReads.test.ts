@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { VppError } from '../../src/errors';
 import { BatchedTokenReads } from '../../src/graph/batchedTokenReads';
 import { VppTokenService } from '../../src/graph/vppTokenService';
@@ -214,6 +215,54 @@ describe('Token reads batched for a bulk run', () => {
       assert.deepEqual(answers.get(ids[5]), { kind: 'throttled', retryAfterSeconds: undefined }, 'no headers: no wait named');
       assert.deepEqual(answers.get(ids[6]), { kind: 'throttled', retryAfterSeconds: undefined }, 'headers not an object: no wait named');
       assert.equal(answers.size, 7, 'only the tokens asked for');
+    });
+
+    it('an answer counts only under an id exactly as sent, once, with the body of the token asked for', async () => {
+      answerWith([
+        { id: '0', status: 200, body: { id: ids[1], displayName: 'swapped' } },
+        { id: '1', status: 200, body: { id: ids[0], displayName: 'swapped' } },
+        { id: '2', status: 200, body: { id: ids[2], displayName: 'first' } },
+        { id: '2', status: 200, body: { id: ids[2], displayName: 'second' } },
+        ...['', ' 3', '3.0', '0x3', '03', '+3', '3e0'].map((id) => ({ id, status: 200, body: { id: ids[3] } })),
+        { id: 3, status: 200, body: { id: ids[3] } },
+        { id: null, status: 200, body: { id: ids[0] } },
+        { id: '4', status: 200, body: { id: ids[4].toUpperCase(), displayName: 'Any case' } },
+      ]);
+      const answers = await service.getTokensInBatch(ids.slice(0, 5));
+      assert.deepEqual(
+        ids.slice(0, 5).map((id) => answers.get(id)?.kind),
+        ['notRead', 'notRead', 'notRead', 'notRead', 'read'],
+        'swapped bodies, an id answered twice and ids that only coerce to an index are each read alone',
+      );
+    });
+
+    it('whatever Graph answers, each token asked for is read from its own answer or left to be read alone, never another', async () => {
+      const asked = ids.slice(0, 4);
+      const innerAnswer = fc.record(
+        {
+          id: fc.oneof(fc.constantFrom('0', '1', '2', '3', '4', '', ' 1', '1.0', '0x1', '01'), fc.anything()),
+          status: fc.oneof(fc.constantFrom(200, 429, 404, 424), fc.anything()),
+          headers: fc.anything(),
+          body: fc.oneof(
+            fc.constantFrom(...ids.slice(0, 5)).map((id) => ({ id, displayName: `name of ${id}` })),
+            fc.anything(),
+          ),
+        },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.oneof(innerAnswer, fc.anything()), { maxLength: 8 }), async (responses) => {
+          answerWith(responses);
+          const answers = await service.getTokensInBatch(asked);
+          assert.deepEqual([...answers.keys()], asked);
+          for (const [id, answer] of answers) {
+            if (answer.kind === 'read') {
+              assert.equal(answer.token.id, id);
+            }
+          }
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 
