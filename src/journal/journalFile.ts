@@ -2,6 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { Logger } from '../log';
+import { readBoundedFile } from '../ui/readBoundedFile';
 import { JournalRecord, parseRecord } from './journalRecords';
 
 /** The file records are appended to; full files are renamed aside (`writes-<time>-<random>.jsonl`). */
@@ -12,6 +14,9 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Every record starts so: after a torn line, the next record is found where it begins. */
 const RECORD_START = '{"v":1,';
 const DAY_MS = 24 * 3600 * 1000;
+/** The journal's folder and files are this user's alone. */
+const FOLDER_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /** Why the file could not be written, in a word the admin can look up (ENOSPC, EROFS, EACCES…), never more. */
 export function writeErrorCode(error: unknown): string {
@@ -30,10 +35,28 @@ export interface JournalFileOptions {
   readonly onAppended?: () => void;
 }
 
-/** What reading the journal found: its records in the order written, and how many lines could not be read. */
+/**
+ * What reading the journal found: its records in the order written, how many lines could not be read, and how many
+ * files named like the journal's were not read (not a regular file, or far larger than the journal writes them).
+ */
 export interface JournalReading {
   readonly records: JournalRecord[];
   readonly unreadable: number;
+  readonly skippedFiles: number;
+}
+
+/** Logs what a reading of the journal skipped: lines that are not records, files that are not the journal's. */
+export function logSkipped(log: Logger, reading: JournalReading): void {
+  if (reading.unreadable > 0) {
+    log.warn(
+      `The journal of writes has ${reading.unreadable} lines that could not be read (a window that crashed mid-write, or an edit); they are skipped.`,
+    );
+  }
+  if (reading.skippedFiles > 0) {
+    log.warn(
+      `The journal's folder holds ${reading.skippedFiles} files that are not regular files of the journal's size; they are not read.`,
+    );
+  }
 }
 
 /**
@@ -73,9 +96,9 @@ export class JournalFile {
 
   private async appendNow(line: string): Promise<boolean> {
     try {
-      this.folder ??= fs.mkdir(this.directory, { recursive: true });
+      this.folder ??= this.makeFolder();
       await this.folder;
-      await fs.appendFile(this.current, line, 'utf8');
+      await fs.appendFile(this.current, line, { encoding: 'utf8', mode: FILE_MODE });
     } catch (error) {
       this.folder = undefined;
       if (!this.reported) {
@@ -88,6 +111,15 @@ export class JournalFile {
     await this.rotateIfFull();
     this.options.onAppended?.();
     return true;
+  }
+
+  /**
+   * The folder, for this user only: its records name accounts, license holders and their e-mail addresses. A folder
+   * an earlier version made readable to all is narrowed too (where the file system has modes).
+   */
+  private async makeFolder(): Promise<void> {
+    await fs.mkdir(this.directory, { recursive: true, mode: FOLDER_MODE });
+    await fs.chmod(this.directory, FOLDER_MODE);
   }
 
   /** Renames the current file aside once it is full. Its size is read from disk only when this window's count says so. */
@@ -129,16 +161,18 @@ export class JournalFile {
    */
   async read(): Promise<JournalReading> {
     const oldest = this.now() - this.options.retentionDays() * DAY_MS;
+    // A file is rotated once past the maximum, by one record: anything far larger was not written by the journal.
+    const bound = 2 * (this.options.maxFileBytes ?? MAX_FILE_BYTES);
     const records: JournalRecord[] = [];
     let unreadable = 0;
+    let skippedFiles = 0;
     for (const file of await this.files()) {
-      let text: string;
-      try {
-        text = await fs.readFile(file, 'utf8');
-      } catch {
+      const read = await readBoundedFile(file, bound).catch(() => undefined);
+      if (read?.kind !== 'text') {
+        skippedFiles += read ? 1 : 0;
         continue;
       }
-      for (const line of text.split('\n')) {
+      for (const line of read.text.split('\n')) {
         if (line.length === 0) {
           continue;
         }
@@ -146,13 +180,13 @@ export class JournalFile {
         if (!record) {
           unreadable++;
         } else if (Date.parse(record.at) >= oldest) {
-          records.push(record);
+          records.push(notAfter(record, read.modifiedMs));
         }
       }
     }
     // Stable: records of one time keep the order they were written in.
     records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    return { records, unreadable };
+    return { records, unreadable, skippedFiles };
   }
 
   /** Deletes the rotated files last written before the retention period: all their records are older. */
@@ -187,4 +221,12 @@ function parseLine(line: string): JournalRecord | undefined {
   }
   const start = line.lastIndexOf(RECORD_START);
   return start > 0 ? parseRecord(line.slice(start)) : undefined;
+}
+
+/**
+ * A record dated after its file was last written (a hand edit, a clock that ran ahead) is dated when the file was:
+ * it cannot have been written later, and a date in the future would keep it first in History for ever.
+ */
+function notAfter(record: JournalRecord, fileModifiedMs: number): JournalRecord {
+  return Date.parse(record.at) > fileModifiedMs ? { ...record, at: new Date(fileModifiedMs).toISOString() } : record;
 }

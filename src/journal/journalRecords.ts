@@ -128,11 +128,80 @@ export interface RunEndRecord {
 
 export type JournalRecord = IntentRecord | AttemptRecord | OutcomeRecord | RunRecord | RunEndRecord;
 
-const TYPES = new Set<string>(['intent', 'attempt', 'outcome', 'run', 'runEnd']);
+/** A check of one field of a record read from disk. */
+type FieldCheck = (value: unknown) => boolean;
+
+const isString: FieldCheck = (value) => typeof value === 'string';
+const isNumber: FieldCheck = (value) => typeof value === 'number' && Number.isFinite(value);
+const isPlain: FieldCheck = (value) => isString(value) || isNumber(value) || typeof value === 'boolean';
+const optional =
+  (check: FieldCheck): FieldCheck =>
+  (value) =>
+    value === undefined || check(value);
+const oneOf =
+  (values: readonly string[]): FieldCheck =>
+  (value) =>
+    values.includes(value as string);
+
+function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An object whose named fields each pass their check (other fields are left alone). */
+const shaped =
+  (fields: Readonly<Record<string, FieldCheck>>): FieldCheck =>
+  (value) =>
+    isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
+
+const valuesAre =
+  (check: FieldCheck): FieldCheck =>
+  (value) =>
+    isObject(value) && Object.values(value).every(check);
+
+const isSession = shaped({ id: isString, pid: isNumber, host: isString });
+const isTenant = shaped({ key: isString, id: isString, label: isString, cloud: isString });
+const isOperation = oneOf(WRITE_OPERATIONS);
+const isDetails = valuesAre(isPlain);
+const OUTCOMES: readonly WriteOutcome[] = ['accepted', 'failed', 'unconfirmed', 'cancelled'];
+
+/** What each type of record must hold, beyond `v`, `type`, its key and `at`: every field a reader relies on. */
+const RECORD_FIELDS: Readonly<Record<JournalRecord['type'], Readonly<Record<string, FieldCheck>>>> = {
+  intent: {
+    session: isSession,
+    run: optional(isString),
+    tenant: isTenant,
+    actor: isString,
+    operation: isOperation,
+    target: shaped(
+      Object.fromEntries(['tokenId', 'tokenName', 'appId', 'appName', 'holderId', 'holderName'].map((name) => [name, optional(isString)])),
+    ),
+    details: isDetails,
+    request: shaped({ method: isString, path: isString, body: optional(isObject) }),
+    evidence: valuesAre((value) => value === null || isPlain(value) || (Array.isArray(value) && value.every(isString))),
+  },
+  attempt: {
+    result: oneOf(OUTCOMES),
+    status: optional(isNumber),
+    requestId: optional(isString),
+    clientRequestId: optional(isString),
+    reason: optional(isString),
+  },
+  outcome: { outcome: oneOf(OUTCOMES), reason: optional(isString), result: optional(isString) },
+  run: {
+    session: isSession,
+    tenant: isTenant,
+    actor: isString,
+    operation: isOperation,
+    details: isDetails,
+    tokens: (value) => Array.isArray(value) && value.every(shaped({ id: isString, name: isString })),
+  },
+  runEnd: {},
+};
 
 /**
  * A line of the journal as a record, or undefined when it is not one (a torn line, another version's record, a
- * hand edit). Only the fields every reader relies on are checked; the journal is the extension's own file.
+ * hand edit). The journal is a file on disk that anything on the machine may have changed: every field a reader
+ * relies on is checked, so that no record makes the History or the check of an earlier session fail.
  */
 export function parseRecord(line: string): JournalRecord | undefined {
   let value: unknown;
@@ -141,23 +210,11 @@ export function parseRecord(line: string): JournalRecord | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) {
+  if (!isObject(value) || value.v !== 1 || !Object.hasOwn(RECORD_FIELDS, value.type as string)) {
     return undefined;
   }
-  const record = value as Partial<Record<string, unknown>>;
-  const key = record.type === 'run' || record.type === 'runEnd' ? record.run : record.write;
-  const known =
-    record.v === 1 &&
-    typeof record.type === 'string' &&
-    TYPES.has(record.type) &&
-    typeof key === 'string' &&
-    typeof record.at === 'string' &&
-    !Number.isNaN(Date.parse(record.at));
-  if (!known) {
-    return undefined;
-  }
-  if (record.type === 'intent' && !(WRITE_OPERATIONS as readonly unknown[]).includes(record.operation)) {
-    return undefined;
-  }
-  return value as JournalRecord;
+  const type = value.type as JournalRecord['type'];
+  const key = type === 'run' || type === 'runEnd' ? value.run : value.write;
+  const known = isString(key) && isString(value.at) && !Number.isNaN(Date.parse(value.at as string));
+  return known && shaped(RECORD_FIELDS[type])(value) ? (value as unknown as JournalRecord) : undefined;
 }

@@ -14,7 +14,7 @@ import {
   targetLabel,
 } from '../journal/history';
 import { entriesOf, JournalEntry } from '../journal/journalEntries';
-import { JournalReading } from '../journal/journalFile';
+import { JournalReading, logSkipped } from '../journal/journalFile';
 import { Logger } from '../log';
 import { plainText } from '../text';
 import { tooltipOf } from './treeItems';
@@ -86,11 +86,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
   /** Every entry of the journal, oldest first. */
   all(): Promise<JournalEntry[]> {
-    this.entries ??= this.read().then(({ records, unreadable }) => {
-      if (unreadable > 0) {
-        this.log.warn(`History: ${unreadable} lines of the journal could not be read and are skipped.`);
-      }
-      return entriesOf(records).entries;
+    this.entries ??= this.read().then((reading) => {
+      logSkipped(this.log, reading);
+      return entriesOf(reading.records).entries;
     });
     return this.entries;
   }

@@ -2,7 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 
 /** What reading a file with a bound gave: its text, or why there is none. */
 export type BoundedRead =
-  | { readonly kind: 'text'; readonly text: string; readonly size: number }
+  | { readonly kind: 'text'; readonly text: string; readonly size: number; readonly modifiedMs: number }
   /** `size`: at least this many bytes (what `stat` said, or what was read past the bound). */
   | { readonly kind: 'tooLarge'; readonly size: number }
   | { readonly kind: 'notAFile' };
@@ -32,7 +32,7 @@ export async function readBoundedFile(path: string, maxBytes: number): Promise<B
     if (length > maxBytes) {
       return { kind: 'tooLarge', size: Math.max(stat.size, length) };
     }
-    return { kind: 'text', text: new TextDecoder().decode(buffer.subarray(0, length)), size: length };
+    return { kind: 'text', text: new TextDecoder().decode(buffer.subarray(0, length)), size: length, modifiedMs: stat.mtimeMs };
   } finally {
     await handle.close();
   }

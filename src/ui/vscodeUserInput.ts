@@ -282,7 +282,7 @@ async function readPicked(file: vscode.Uri, maxBytes: number): Promise<BoundedRe
   if (file.scheme === 'file') {
     return readBoundedFile(file.fsPath, maxBytes);
   }
-  const { type, size } = await vscode.workspace.fs.stat(file);
+  const { type, size, mtime } = await vscode.workspace.fs.stat(file);
   if ((type & vscode.FileType.File) === 0) {
     return { kind: 'notAFile' };
   }
@@ -292,5 +292,5 @@ async function readPicked(file: vscode.Uri, maxBytes: number): Promise<BoundedRe
   const bytes = await vscode.workspace.fs.readFile(file);
   return bytes.byteLength > maxBytes
     ? { kind: 'tooLarge', size: bytes.byteLength }
-    : { kind: 'text', text: new TextDecoder().decode(bytes), size: bytes.byteLength };
+    : { kind: 'text', text: new TextDecoder().decode(bytes), size: bytes.byteLength, modifiedMs: mtime };
 }

@@ -61,7 +61,7 @@ describe('writes of an earlier session, after a restart', () => {
       ui,
       log,
       journal: { sink, session: TEST_SESSION },
-      read: async () => ({ records: [...sink.records], unreadable: 0 }),
+      read: async () => ({ records: [...sink.records], unreadable: 0, skippedFiles: 0 }),
       isLive: liveSession(TEST_SESSION, () => false),
       contextFor: (key) => (key === TENANT.key ? context : undefined),
       showHistory: async () => historyShown++,
@@ -189,11 +189,12 @@ describe('writes of an earlier session, after a restart', () => {
   describe('what the check says and offers', () => {
     it('lines the journal could not read are logged with their count; none, nothing logged', async () => {
       const { log, services } = setup();
-      await offerEarlierSession({ ...services, read: async () => ({ records: [], unreadable: 3 }) });
+      await offerEarlierSession({ ...services, read: async () => ({ records: [], unreadable: 3, skippedFiles: 2 }) });
       assert.match(log.text(), /warn The journal of writes has 3 lines that could not be read/);
+      assert.match(log.text(), /warn The journal's folder holds 2 files that are not regular files of the journal's size; they are not read\./);
       const quiet = setup();
       await offerEarlierSession(quiet.services);
-      assert.doesNotMatch(quiet.log.text(), /could not be read/);
+      assert.doesNotMatch(quiet.log.text(), /could not be read|not read/);
       assert.deepEqual(quiet.ui.shown, [], 'nothing unfinished: nothing offered');
     });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -314,14 +314,96 @@ describe('the journal of writes on disk: what a reading keeps', () => {
       path.join(directory, CURRENT_FILE),
       [record('edge', at(30)), record('past', at(30, 1)), record('recent', at(29))].join('\n') + '\n',
     );
-    await fs.utimes(path.join(directory, CURRENT_FILE), new Date(now - 400 * DAY), new Date(now - 400 * DAY));
     const file = new JournalFile(directory, { retentionDays: () => 30, now: () => now, onUnwritable: () => undefined });
     assert.deepEqual(
       (await file.read()).records.map((kept) => (kept as IntentRecord).target.tokenId),
       ['edge', 'recent'],
     );
+    await fs.utimes(path.join(directory, CURRENT_FILE), new Date(now - 400 * DAY), new Date(now - 400 * DAY));
     assert.equal(await file.prune(), 0);
     assert.ok((await fs.readdir(directory)).includes(CURRENT_FILE));
+  });
+
+  it('a record dated after its file was last written is dated when the file was: it cannot stay first in History for ever', async () => {
+    const written = Date.parse('2026-05-10T00:00:00Z');
+    const current = path.join(directory, CURRENT_FILE);
+    await fs.writeFile(
+      current,
+      [record('forged', '2099-01-01T00:00:00.000Z'), record('honest', '2026-05-09T00:00:00.000Z')].join('\n') + '\n',
+    );
+    await fs.utimes(current, new Date(written), new Date(written));
+    const file = new JournalFile(directory, {
+      retentionDays: () => 365,
+      now: () => Date.parse('2026-06-01T00:00:00Z'),
+      onUnwritable: () => undefined,
+    });
+    assert.deepEqual(
+      (await file.read()).records.map((kept) => [(kept as IntentRecord).target.tokenId, kept.at]),
+      [
+        ['honest', '2026-05-09T00:00:00.000Z'],
+        ['forged', '2026-05-10T00:00:00.000Z'],
+      ],
+    );
+  });
+
+  it('a FIFO, a link to /dev/zero or an oversized file named like the journal is skipped and counted, never read', async () => {
+    await fs.writeFile(path.join(directory, 'writes-2026-01-02T00-00-00-000Z-b.jsonl'), `${record('kept', new Date().toISOString())}\n`);
+    assert.equal(spawnSync('mkfifo', [path.join(directory, CURRENT_FILE)]).status, 0, 'mkfifo');
+    await fs.symlink('/dev/zero', path.join(directory, 'writes-2026-01-01T00-00-00-000Z-a.jsonl'));
+    await fs.writeFile(
+      path.join(directory, 'writes-2026-01-03T00-00-00-000Z-c.jsonl'),
+      `${record('huge', new Date().toISOString())}\n`.repeat(3),
+    );
+    const maxFileBytes = record('kept', new Date().toISOString()).length;
+    const file = new JournalFile(directory, { retentionDays: () => 365, maxFileBytes, onUnwritable: () => undefined });
+    const reading = await file.read();
+    assert.deepEqual(
+      reading.records.map((kept) => (kept as IntentRecord).target.tokenId),
+      ['kept'],
+    );
+    assert.equal(reading.skippedFiles, 3);
+  });
+
+  it('a record with a field missing or of another type is skipped and counted: the writes around it are still read', async () => {
+    const at = new Date().toISOString();
+    const withoutSession = { ...(JSON.parse(record('no-session', at)) as object), session: undefined };
+    const runWithoutTokens = {
+      v: 1,
+      type: 'run',
+      run: 'r',
+      at,
+      session: TEST_SESSION,
+      tenant: { key: 'k', id: 'i', label: 'l', cloud: 'global' },
+    };
+    await fs.writeFile(
+      path.join(directory, CURRENT_FILE),
+      [record('before', at), JSON.stringify(withoutSession), JSON.stringify(runWithoutTokens), record('after', at)].join('\n') + '\n',
+    );
+    const reading = await new JournalFile(directory, { retentionDays: () => 365, onUnwritable: () => undefined }).read();
+    assert.equal(reading.unreadable, 2);
+    const unfinished = unfinishedOf(entriesOf(reading.records), () => false);
+    assert.deepEqual(
+      unfinished.writes.map((entry) => entry.intent.target.tokenId),
+      ['before', 'after'],
+    );
+  });
+
+  it("its folder and files are this user's alone, and a folder an earlier version left open to all is narrowed", async () => {
+    const folder = path.join(directory, 'journal');
+    await fs.mkdir(folder, { mode: 0o755 });
+    await fs.chmod(folder, 0o755);
+    const file = new JournalFile(folder, { retentionDays: () => 365, onUnwritable: () => assert.fail('unwritable') });
+    assert.equal(await file.append({ v: 1, type: 'runEnd', run: 'r', at: new Date().toISOString() }), true);
+    assert.equal((await fs.stat(folder)).mode & 0o777, 0o700);
+    assert.equal((await fs.stat(path.join(folder, CURRENT_FILE))).mode & 0o777, 0o600);
+    const fresh = path.join(directory, 'new', 'journal');
+    await new JournalFile(fresh, { retentionDays: () => 365, onUnwritable: () => assert.fail('unwritable') }).append({
+      v: 1,
+      type: 'runEnd',
+      run: 'r',
+      at: new Date().toISOString(),
+    });
+    assert.equal((await fs.stat(fresh)).mode & 0o777, 0o700);
   });
 });
 

@@ -9,26 +9,50 @@ import { MemoryJournal } from '../support/memoryJournal';
 /** A line of the journal is a record only when every field each reader relies on is there and of its type. */
 describe('journal records: which lines are records', () => {
   const at = '2026-12-07T10:00:00.000Z';
+  const session = { id: 's-1', pid: 42, host: 'admin-pc' };
+  const tenant = { key: 'contoso', id: 'contoso.example', label: 'Contoso', cloud: 'global' };
   const intent = {
     v: 1,
     type: 'intent',
     write: 'w-1',
     at,
+    session,
+    run: 'r-1',
+    tenant,
+    actor: 'admin@contoso.example',
     operation: 'revokeLicenses',
-    tenant: { key: 'contoso' },
-    target: { tokenId: 't' },
+    target: { tokenId: 't', tokenName: 'Contoso HQ' },
+    details: { notifyManagedDevices: true, count: 2, label: 'x' },
+    request: { method: 'POST', path: '/deviceAppManagement/vppTokens/t/revokeLicenses', body: { notifyManagedDevices: true } },
+    evidence: { lastSyncDateTime: null, state: 'valid', count: 3, ok: true, ids: ['a', 'b'] },
+  };
+  const run = {
+    v: 1,
+    type: 'run',
+    run: 'r-1',
+    at,
+    session,
+    tenant,
+    actor: 'app',
+    operation: 'syncLicenses',
+    details: {},
+    tokens: [{ id: 't', name: 'HQ' }],
   };
   const line = (value: unknown) => JSON.stringify(value);
 
   it('each kind of record, as written', () => {
     for (const record of [
       intent,
+      { ...intent, run: undefined, request: { method: 'DELETE', path: '/deviceAppManagement/vppTokens/t' }, target: {} },
       { v: 1, type: 'attempt', write: 'w-1', at, result: 'accepted' },
+      { v: 1, type: 'attempt', write: 'w-1', at, result: 'unconfirmed', status: 504, requestId: 'r', clientRequestId: 'c', reason: 'x' },
       { v: 1, type: 'outcome', write: 'w-1', at, outcome: 'accepted' },
-      { v: 1, type: 'run', run: 'r-1', at, operation: 'syncLicenses', tokens: [] },
+      { v: 1, type: 'outcome', write: 'w-1', at, outcome: 'failed', reason: 'why', result: 'done' },
+      run,
+      { ...run, tokens: [] },
       { v: 1, type: 'runEnd', run: 'r-1', at },
     ]) {
-      assert.deepEqual(parseRecord(line(record)), record, record.type);
+      assert.deepEqual(parseRecord(line(record)), JSON.parse(line(record)), record.type);
     }
   });
 
@@ -50,6 +74,31 @@ describe('journal records: which lines are records', () => {
     ['a time that is not text', { ...intent, at: 1_700_000_000_000 }],
     ['an intent of an operation the extension does not make', { ...intent, operation: 'wipeDevice' }],
     ['an intent without its operation', { ...intent, operation: undefined }],
+    ['an intent without its session', { ...intent, session: undefined }],
+    ['an intent whose session has no id', { ...intent, session: { ...session, id: undefined } }],
+    ['an intent whose session pid is text', { ...intent, session: { ...session, pid: '42' } }],
+    ['an intent without its target', { ...intent, target: undefined }],
+    ['an intent whose target names a token by number', { ...intent, target: { tokenId: 7 } }],
+    ['an intent without its tenant', { ...intent, tenant: undefined }],
+    ['an intent whose tenant has no key', { ...intent, tenant: { ...tenant, key: undefined } }],
+    ['an intent without its actor', { ...intent, actor: undefined }],
+    ['an intent whose run is not text', { ...intent, run: 3 }],
+    ['an intent without its request', { ...intent, request: undefined }],
+    ['an intent whose request has no path', { ...intent, request: { method: 'POST' } }],
+    ['an intent whose request body is text', { ...intent, request: { ...intent.request, body: 'x' } }],
+    ['an intent whose details hold an object', { ...intent, details: { nested: {} } }],
+    ['an intent whose details are a list', { ...intent, details: [] }],
+    ['an intent without its evidence', { ...intent, evidence: undefined }],
+    ['an intent whose evidence holds a list of numbers', { ...intent, evidence: { ids: [1] } }],
+    ['an attempt with a result the extension does not write', { v: 1, type: 'attempt', write: 'w-1', at, result: 'maybe' }],
+    ['an attempt whose status is text', { v: 1, type: 'attempt', write: 'w-1', at, result: 'failed', status: '500' }],
+    ['an outcome without its outcome', { v: 1, type: 'outcome', write: 'w-1', at }],
+    ['an outcome whose reason is not text', { v: 1, type: 'outcome', write: 'w-1', at, outcome: 'failed', reason: {} }],
+    ['a run without its session', { ...run, session: undefined }],
+    ['a run without its tokens', { ...run, tokens: undefined }],
+    ['a run whose token has no name', { ...run, tokens: [{ id: 't' }] }],
+    ['a run of an operation the extension does not make', { ...run, operation: 'wipeDevice' }],
+    ['a type named after an object property', { ...intent, type: 'toString' }],
   ];
   for (const [what, value] of refused) {
     it(`refuses ${what}`, () => {
@@ -58,7 +107,7 @@ describe('journal records: which lines are records', () => {
   }
 
   it('an operation is checked on intents only: an attempt names none', () => {
-    assert.ok(parseRecord(line({ v: 1, type: 'attempt', write: 'w-1', at, operation: 'wipeDevice' })));
+    assert.ok(parseRecord(line({ v: 1, type: 'attempt', write: 'w-1', at, result: 'failed', operation: 'wipeDevice' })));
   });
 });
 

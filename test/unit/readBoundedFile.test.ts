@@ -19,11 +19,12 @@ describe('every file the extension reads has a bound', () => {
     const file = path.join(dir, 'tenants.csv');
     fs.writeFileSync(file, 'label,tenantId\nä,b\n');
     fs.symlinkSync(file, path.join(dir, 'link.csv'));
-    assert.deepEqual(await readBoundedFile(file, 100), { kind: 'text', text: 'label,tenantId\nä,b\n', size: 20 });
+    const modifiedMs = fs.statSync(file).mtimeMs;
+    assert.deepEqual(await readBoundedFile(file, 100), { kind: 'text', text: 'label,tenantId\nä,b\n', size: 20, modifiedMs });
     assert.deepEqual(
       await readBoundedFile(path.join(dir, 'link.csv'), 20),
-      { kind: 'text', text: 'label,tenantId\nä,b\n', size: 20 },
-      'exactly at the bound',
+      { kind: 'text', text: 'label,tenantId\nä,b\n', size: 20, modifiedMs },
+      'exactly at the bound, and the time of the file linked to',
     );
   });
 

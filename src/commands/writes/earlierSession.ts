@@ -3,7 +3,7 @@ import { describeForLog } from '../../errors';
 import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
 import { Journal } from '../../journal/journal';
 import { entriesOf, JournalEntry, Unfinished, unfinishedOf } from '../../journal/journalEntries';
-import { JournalReading } from '../../journal/journalFile';
+import { JournalReading, logSkipped } from '../../journal/journalFile';
 import { JournalSession, RunRecord } from '../../journal/journalRecords';
 import { Logger } from '../../log';
 import { plainText } from '../../text';
@@ -38,11 +38,7 @@ export interface EarlierSessionServices {
  */
 export async function offerEarlierSession(services: EarlierSessionServices): Promise<void> {
   const reading = await services.read();
-  if (reading.unreadable > 0) {
-    services.log.warn(
-      `The journal of writes has ${reading.unreadable} lines that could not be read (a window that crashed mid-write); they are skipped.`,
-    );
-  }
+  logSkipped(services.log, reading);
   const unfinished: Unfinished = unfinishedOf(entriesOf(reading.records), services.isLive);
   // Offered side by side: an admin who leaves one notification open still sees the others.
   await Promise.all([
