@@ -30,6 +30,15 @@ export function plainText(value: unknown, maxLength = 300): string {
 }
 
 /**
+ * Text as Markdown that renders exactly as the text: every ASCII punctuation character is backslash-escaped (which
+ * CommonMark allows for each of them), so that nothing in it becomes emphasis, a link, HTML, an entity, or what GFM
+ * makes of a bare address (`https://…`, `www.…`, `name@host`): an autolink. Line breaks become spaces.
+ */
+export function markdownEscaped(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/**
  * A request id from a server, made safe for the log (the audit trail of irreversible actions): letters, digits and
  * `-` only, bounded, so that no value can start a new line or forge one. Undefined when nothing is left.
  */

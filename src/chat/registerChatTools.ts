@@ -8,6 +8,7 @@ import { readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
+import { markdownEscaped } from '../text';
 import { UserInput } from '../ui/userInput';
 import { ChatTenant, ChatTool, failureText, ToolInputError } from './chatTool';
 import { createChatTools } from './chatTools';
@@ -61,10 +62,10 @@ function languageModelTool(tool: ChatTool, log: vscode.LogOutputChannel): vscode
         const confirmation = prepared.confirmation;
         return {
           invocationMessage: prepared.invocationMessage,
-          // appendText escapes Markdown: a token's name cannot turn into a link or a command in the question.
+          // Escaped Markdown, a paragraph per line: a token's name cannot turn into a link, a bare address included.
           confirmationMessages: confirmation && {
             title: confirmation.title,
-            message: new vscode.MarkdownString().appendText(confirmation.message),
+            message: new vscode.MarkdownString(confirmation.message.split('\n').map(markdownEscaped).join('\n\n')),
           },
         };
       } catch (error) {

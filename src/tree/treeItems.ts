@@ -7,7 +7,7 @@ import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
 import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 import { TenantConnection } from '../tenants/tenantConnection';
-import { plainText } from '../text';
+import { markdownEscaped, plainText } from '../text';
 import { presentToken } from './tokenPresentation';
 import { AttentionTokenNode, GroupNode, TenantNode, TenantView, TokenNode } from './treeNodes';
 
@@ -95,17 +95,13 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
   return item;
 }
 
-/** A tooltip of label and value rows: every value as plain text, nothing trusted, no HTML. */
+/** A tooltip of label and value rows: every value as plain text (no link, not even a bare address), no HTML. */
 export function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
   for (const [label, value] of rows) {
-    tooltip.appendMarkdown('**');
-    tooltip.appendText(label);
-    tooltip.appendMarkdown('**: ');
-    tooltip.appendText(value);
-    tooltip.appendMarkdown('  \n');
+    tooltip.appendMarkdown(`**${markdownEscaped(label)}**: ${markdownEscaped(value)}  \n`);
   }
   return tooltip;
 }

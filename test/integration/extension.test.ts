@@ -78,8 +78,13 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.equal(JSON.stringify(tree).includes(SECRET_TOKEN_PREFIX), false);
   });
 
-  it('renders a hostile display name as plain, untrusted tooltip text', async () => {
-    const hostile = { ...seedTokens()[0], id: 'hostile-1', displayName: '[Run me](command:workbench.action.terminal.new) <b>bold</b>' };
+  it('renders a hostile display name and Apple ID as plain, untrusted tooltip text: no link, not even an address', async () => {
+    const hostile = {
+      ...seedTokens()[0],
+      id: 'hostile-1',
+      displayName: '[Run me](command:workbench.action.terminal.new) <b>bold</b> See https://evil.example/fix',
+      appleId: 'vpp15@contoso.example',
+    };
     fixture.tenant.tokens.set(hostile.id, hostile);
     try {
       const item = (await items()).find((candidate) => candidate.id === 'hostile-1');
@@ -89,6 +94,9 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       assert.equal(tooltip.supportHtml, false);
       assert.doesNotMatch(tooltip.value, /\[Run me\]\(command:/);
       assert.match(tooltip.value, /\\\[Run(&nbsp;| )me\\\]/);
+      // GitHub's Markdown links bare addresses: their punctuation is escaped, so neither becomes a link.
+      assert.match(tooltip.value, /https\\:\\\/\\\/evil\\\.example\\\/fix/);
+      assert.match(tooltip.value, /vpp15\\@contoso\\\.example/);
     } finally {
       fixture.tenant.tokens.delete(hostile.id);
     }

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { hasInvisibleOrControl, maskedAccount, plainText, valueText } from '../../src/text';
+import fc from 'fast-check';
+import { marked } from 'marked';
+import { hasInvisibleOrControl, markdownEscaped, maskedAccount, plainText, valueText } from '../../src/text';
 
 describe('text helpers', () => {
   it('masks an account name for the log: its first character and its domain', () => {
@@ -54,5 +56,53 @@ describe('plainText: the one cleaning of text from outside the admin hands', () 
       assert.equal(hasInvisibleOrControl(good), false, good);
     }
     assert.equal(hasInvisibleOrControl('a\nb') && hasInvisibleOrControl('a\nb'), true, 'the same answer twice (no regex state kept)');
+  });
+});
+
+describe('markdownEscaped: text from outside shown in Markdown exactly as text', () => {
+  /** What VS Code's renderer (marked, with GitHub's extensions) makes of the Markdown: its HTML. */
+  const rendered = (markdown: string) => (marked.parse(markdown, { async: false, gfm: true }) as string).trim();
+  const decoded = (html: string) =>
+    html
+      .replace(/^<p>|<\/p>$/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+
+  it('a bare web or e-mail address, a link, emphasis or HTML stays text: no link, no tag', () => {
+    for (const hostile of [
+      'vpp15@contoso.example',
+      'See https://evil.example/fix',
+      'www.evil.example',
+      '[Open the fix](command:intuneVpp.signOut)',
+      '<img src=x onerror=alert(1)>',
+      '**bold** _it_ `code` ~~gone~~',
+      '&amp; &#x41;',
+      '# heading',
+      '1. list',
+      '> quote',
+    ]) {
+      const html = rendered(markdownEscaped(hostile));
+      assert.doesNotMatch(html, /<(?!\/?p>)/, hostile);
+      assert.equal(decoded(html), hostile, hostile);
+    }
+    assert.equal(markdownEscaped('a\nb\r\nc'), 'a b c', 'a line break cannot start a block of its own');
+  });
+
+  it('for any text, the Markdown renders as that text and nothing else', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.oneof(fc.constantFrom(...'<>[]()*_`~#!&;:@./\\|-+=h tw'), fc.string({ unit: 'grapheme', maxLength: 1 })) }),
+        (text) => {
+          fc.pre(text === text.trim() && !/[\r\n\t\u0000-\u001f]/.test(text));
+          const html = rendered(markdownEscaped(text));
+          assert.doesNotMatch(html, /<(?!\/?p>)/);
+          assert.equal(decoded(html), text);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
