@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { hostname } from 'node:os';
 import { delay } from '../../src/graph/delay';
 import { newSession, TenantJournal } from '../../src/journal/journal';
 import { writeErrorCode } from '../../src/journal/journalFile';
-import { parseRecord } from '../../src/journal/journalRecords';
+import { parseRecord, WRITE_OPERATIONS } from '../../src/journal/journalRecords';
+import { entriesOf, unfinishedOf } from '../../src/journal/journalEntries';
+import { entryFields, filterHistory, historyCsv, historyJson } from '../../src/journal/history';
 import { MemoryJournal } from '../support/memoryJournal';
 
 /** A line of the journal is a record only when every field each reader relies on is there and of its type. */
@@ -174,5 +177,83 @@ describe('a wait that a Cancel can cut short', () => {
     assert.equal(await waiting, false);
     assert.equal(await delay(0, new AbortController().signal), true);
     assert.equal(await delay(0), true);
+  });
+});
+
+describe('journal records: any line from disk', () => {
+  const at = '2026-12-07T10:00:00.000Z';
+  /** A field's value: the right shape most of the time, anything at all otherwise. */
+  const either = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: fc.anything() });
+  const text = fc.string({ maxLength: 12 });
+  const session = either(fc.record({ id: text, pid: fc.integer(), host: text }));
+  const tenant = either(fc.record({ key: text, id: text, label: text, cloud: text }));
+  const operation = either(fc.constantFrom(...WRITE_OPERATIONS));
+  const record = fc.oneof(
+    fc.record({
+      v: either(fc.constant(1)),
+      type: either(fc.constant('intent')),
+      write: either(text),
+      at: either(fc.constant(at)),
+      session,
+      run: fc.option(either(text), { nil: undefined }),
+      tenant,
+      actor: either(text),
+      operation,
+      target: either(fc.record({ tokenId: text, tokenName: text, appId: text, holderName: text }, { requiredKeys: [] })),
+      details: either(fc.dictionary(text, fc.oneof(text, fc.integer(), fc.boolean()))),
+      request: either(
+        fc.record({
+          method: either(fc.constantFrom('POST', 'PATCH', 'DELETE')),
+          path: either(text),
+          body: fc.option(fc.object(), { nil: undefined }),
+        }),
+      ),
+      evidence: either(fc.dictionary(text, fc.oneof(text, fc.integer(), fc.constant(null), fc.array(text)))),
+    }),
+    fc.record({
+      v: fc.constant(1),
+      type: fc.constantFrom('attempt', 'outcome'),
+      write: either(text),
+      at: either(fc.constant(at)),
+      result: either(fc.constantFrom('accepted', 'failed', 'unconfirmed', 'cancelled')),
+      outcome: either(fc.constantFrom('accepted', 'failed', 'unconfirmed', 'cancelled')),
+      status: fc.option(either(fc.integer()), { nil: undefined }),
+      reason: fc.option(either(text), { nil: undefined }),
+    }),
+    fc.record({
+      v: fc.constant(1),
+      type: fc.constantFrom('run', 'runEnd'),
+      run: either(text),
+      at: either(fc.constant(at)),
+      session,
+      tenant,
+      actor: either(text),
+      operation,
+      details: either(fc.dictionary(text, fc.integer())),
+      tokens: either(fc.array(fc.record({ id: text, name: text }))),
+    }),
+  );
+
+  it('never throws, and whatever it accepts the History, its export and the earlier-session check read without failing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 5, arbitrary: record }, fc.anything()), { maxLength: 6 }), (values) => {
+        const records = values.map((value) => parseRecord(JSON.stringify(value) ?? 'undefined')).filter((parsed) => parsed !== undefined);
+        const journal = entriesOf(records);
+        unfinishedOf(journal, () => false);
+        for (const entry of journal.entries) {
+          entryFields(entry);
+          filterHistory([entry], { tenantKey: 'k', tokenId: 'x', label: 'x' });
+        }
+        historyCsv(journal.entries);
+        historyJson(journal.entries);
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (line) => {
+        parseRecord(line);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { csvCellValue, parseCsv } from '../../src/csv';
 import { VppAppRecord, VppTokenRecord } from '../../src/graph/vppRecords';
 import {
@@ -514,5 +515,50 @@ describe('Overview messages', () => {
     assert.equal(parseWebviewMessage({ type: 'runCommand', command: 'workbench.action.terminal.new' }), undefined);
     assert.equal(parseWebviewMessage(null), undefined);
     assert.equal(parseWebviewMessage('ready'), undefined);
+  });
+
+  it('for any value posted to it, the check never throws, and an export it lets through holds no markup from it', () => {
+    const data = shapeOverview([read('one', [token('Contoso', 5)])], options).data;
+    const hostileColour = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        '#abc',
+        'rgb(1, 2, 3)',
+        'red;} body{background:url(https://evil.example)}',
+        '#fff"/><script>x</script>',
+        '</style><a href="x">',
+      ),
+    );
+    const message = fc.record(
+      {
+        type: fc.constantFrom('ready', 'refresh', 'reveal', 'copyCsv', 'exportSvg', 'exportPng', 'runCommand', 'toString'),
+        ref: fc.anything(),
+        png: fc.oneof(fc.base64String(), fc.string()),
+        colours: fc.oneof(
+          fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('background', 'text', 'state-valid', '__proto__')), hostileColour),
+          fc.anything(),
+        ),
+      },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(message, fc.anything()), (value) => {
+        const parsed = parseWebviewMessage(value);
+        if (parsed?.type !== 'exportSvg') {
+          return;
+        }
+        const svg = overviewSvg(data, parsed.colours);
+        assert.doesNotMatch(svg, /<script|<a |evil\.example/);
+        const styles = [...svg.matchAll(/<style>([^<]*)<\/style>/g)].map((match) => match[1]);
+        assert.equal(styles.length, 1, 'one style sheet, closed where the export closes it');
+        const values = [...styles[0].matchAll(/(?:fill|stroke):([^;}]*)/g)].map((match) => match[1]);
+        assert.deepEqual(
+          values.filter((colour) => !isPlainColour(colour)),
+          [],
+          'every colour in the style sheet is a plain colour',
+        );
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
