@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readTenantFile, writeTenantFile } from '../../src/config/tenantFile';
-import { parseCsv } from '../../src/csv';
+import { csvCell, parseCsv } from '../../src/csv';
+import { hasInvisibleOrControl } from '../../src/text';
 import { rawFromEntry, TenantEntry, tenantKey } from '../../src/config/tenants';
 import { exportTenants, importTenants } from '../../src/commands/tenants/tenantFiles';
 import { actionContext } from '../support/fakeAccount';
@@ -486,6 +488,88 @@ describe('a tenant file from someone else cannot steer sign-in unseen', () => {
       readTenantFile(`${HEADER}\nx=1,y.example.com,${APP},,,,`, 'in.csv', []).entries[0].label,
       'x=1',
       'only a leading quote is taken off',
+    );
+  });
+});
+
+describe('tenant files, any content', () => {
+  const APP_IDS = fc.uuid();
+  /** A label a person could type: any printable text up to 80 characters, quotes, commas and formula starts included. */
+  const label = fc
+    .string({
+      unit: fc.oneof(
+        fc.constantFrom('=', '+', '-', '@', "'", '"', ',', ';', ' ', '\u2019'),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+      ),
+      minLength: 1,
+      maxLength: 80,
+    })
+    .filter((text) => text.trim() === text && text.length > 0 && !hasInvisibleOrControl(text));
+  const entry = fc.record(
+    {
+      label,
+      cloud: fc.constantFrom('global', 'usGov', 'usGovDoD', 'china'),
+      authMode: fc.constantFrom('vscode', 'deviceCode', 'clientCredentials'),
+      clientId: APP_IDS,
+      tenantId: fc.oneof(fc.uuid(), fc.domain()),
+    },
+    { noNullPrototype: true },
+  );
+
+  it('what Export writes, CSV or JSON, Import reads back the same, whatever the labels', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(entry, {
+          maxLength: 5,
+          selector: (tenant) => `${tenant.tenantId.toLowerCase()}|${tenant.clientId}|${tenant.authMode}`,
+        }),
+        (tenants) => {
+          for (const name of ['t.csv', 't.json']) {
+            const { entries, refused } = readTenantFile(writeTenantFile(tenants, name), name, []);
+            assert.deepEqual(refused, [], name);
+            assert.deepEqual(entries, tenants, name);
+          }
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('any file is read, or refused as a whole with an Error; no value of it becomes a line, a link or a command', () => {
+    const cell = fc.oneof(
+      fc.string(),
+      fc.constantFrom('[x](command:y)', 'a\nb', '"', 'custom', 'global', 'https://login.evil.example', 'true'),
+    );
+    const csvText = fc
+      .array(fc.array(cell, { maxLength: 9 }), { maxLength: 5 })
+      .map((rows) => [HEADER, ...rows.map((row) => row.map(csvCell).join(','))].join('\r\n'));
+    const jsonText = fc
+      .array(
+        fc.oneof(
+          fc.dictionary(
+            fc.constantFrom('label', 'tenantId', 'clientId', 'cloud', 'authMode', 'graphEndpoint', 'loginEndpoint', 'sharedCredential'),
+            fc.oneof(cell, fc.anything()),
+          ),
+          fc.anything(),
+        ),
+      )
+      .map((rows) => JSON.stringify(rows));
+    fc.assert(
+      fc.property(fc.oneof(csvText, jsonText, fc.string()), fc.constantFrom('t.csv', 't.json'), (text, name) => {
+        let read;
+        try {
+          read = readTenantFile(text, name, []);
+        } catch (error) {
+          assert.ok(error instanceof Error && !(error instanceof TypeError) && !(error instanceof RangeError), String(error));
+          return;
+        }
+        for (const row of read.refused) {
+          for (const shown of [row.label, row.reason]) {
+            assert.doesNotMatch(shown, /[\r\n\u2028\u2029]|\]\(|\$\(/, shown);
+          }
+        }
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
