@@ -191,7 +191,10 @@ describe('writes of an earlier session, after a restart', () => {
       const { log, services } = setup();
       await offerEarlierSession({ ...services, read: async () => ({ records: [], unreadable: 3, skippedFiles: 2 }) });
       assert.match(log.text(), /warn The journal of writes has 3 lines that could not be read/);
-      assert.match(log.text(), /warn The journal's folder holds 2 files that are not regular files of the journal's size; they are not read\./);
+      assert.match(
+        log.text(),
+        /warn The journal's folder holds 2 files that are not regular files of the journal's size; they are not read\./,
+      );
       const quiet = setup();
       await offerEarlierSession(quiet.services);
       assert.doesNotMatch(quiet.log.text(), /could not be read|not read/);

@@ -61,7 +61,7 @@ describe('plainText: the one cleaning of text from outside the admin hands', () 
 
 describe('markdownEscaped: text from outside shown in Markdown exactly as text', () => {
   /** What VS Code's renderer (marked, with GitHub's extensions) makes of the Markdown: its HTML. */
-  const rendered = (markdown: string) => (marked.parse(markdown, { async: false, gfm: true }) as string).trim();
+  const rendered = (markdown: string) => marked.parse(markdown, { async: false, gfm: true }).trim();
   const decoded = (html: string) =>
     html
       .replace(/^<p>|<\/p>$/g, '')
