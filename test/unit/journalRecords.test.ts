@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { hostname } from 'node:os';
-import { delay } from '../../src/graph/delay';
 import { newSession, TenantJournal } from '../../src/journal/journal';
 import { writeErrorCode } from '../../src/journal/journalFile';
 import { parseRecord, WRITE_OPERATIONS } from '../../src/journal/journalRecords';
@@ -166,17 +165,6 @@ describe('a window and who acts, as the journal stamps them', () => {
       ['-', '-'],
     );
     assert.equal(asked, 1);
-  });
-});
-
-describe('a wait that a Cancel can cut short', () => {
-  it('ends false the moment its signal aborts, and true when its time is up', async () => {
-    const stop = new AbortController();
-    const waiting = delay(60_000, stop.signal);
-    stop.abort();
-    assert.equal(await waiting, false);
-    assert.equal(await delay(0, new AbortController().signal), true);
-    assert.equal(await delay(0), true);
   });
 });
 
