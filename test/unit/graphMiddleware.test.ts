@@ -363,5 +363,118 @@ describe('Graph middleware, each on its own', () => {
       assert.equal(network.attempts.length, 1);
       assert.match(String((context.options?.headers as Record<string, string>)['client-request-id']), /^[0-9a-f-]{36}$/);
     });
+
+    /** One attempt through a fresh observer: its error (if any), the log's lines, and the id it sent. */
+    async function observed(answer: ScriptedAnswer, context = request('GET'), timeoutMs = 30_000) {
+      const log = new RecordingLogger();
+      const observer = new RequestObserver(GRAPH, timeoutMs, log);
+      observer.setNext(new ScriptedNetwork([answer]));
+      const error = await observer.execute(context).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      const id = String((context.options?.headers as Record<string, string> | undefined)?.['client-request-id']);
+      // Timings vary: each "N ms" is read as "N ms" for the comparison.
+      return { error, lines: log.lines.map((line) => `${line.level} ${line.message.replace(/\d+ ms/, 'N ms').replace(id, '<id>')}`), id };
+    }
+    const PATH = '/beta/deviceAppManagement/vppTokens/t1';
+
+    it('logs each answer once with its ids: a success at trace level, a failure as an error with its Retry-After', async () => {
+      assert.deepEqual((await observed({ status: 200, headers: { 'request-id': 'req-1 (forged)' } })).lines, [
+        `trace GET ${PATH} -> 200 in N ms (request-id req-1forged, client-request-id <id>)`,
+      ]);
+      assert.deepEqual((await observed({ status: 429, headers: { 'retry-after': '7' } }, request('POST'))).lines, [
+        `error POST ${PATH} -> 429 (request-id -, client-request-id <id>, retry-after 7)`,
+      ]);
+      assert.deepEqual((await observed({ status: 503 })).lines, [`error GET ${PATH} -> 503 (request-id -, client-request-id <id>)`]);
+      const withQuery = await observed({ status: 204, body: null }, request('DELETE', `${PATH}?$select=id`));
+      assert.deepEqual(withQuery.lines, [`trace DELETE ${PATH}?$select=id -> 204 in N ms (request-id -, client-request-id <id>)`]);
+    });
+
+    it('a redirect is refused, named by its target host only, or as unreadable; a 3xx is any status from 300 to 399', async () => {
+      const to = await observed({ status: 302, headers: { location: 'https://login.evil.example/steal?code=1' } });
+      assert.ok(to.error instanceof VppError && to.error.kind === 'redirected');
+      assert.equal(
+        to.error.message,
+        'Microsoft Graph answered with a redirect to login.evil.example (302), which is not followed: your sign-in goes only to the configured Graph.',
+      );
+      assert.deepEqual(to.error.details, { method: 'GET', path: PATH, status: 302, requestId: undefined, clientRequestId: to.id });
+      assert.deepEqual(to.lines, [
+        `error GET ${PATH} -> 302 redirect to login.evil.example, not followed (request-id -, client-request-id <id>)`,
+      ]);
+      const relative = await observed({ status: 307, headers: { location: '/elsewhere' } });
+      assert.match(String((relative.error as Error).message), /redirect to graph\.example\.test \(307\)/);
+      const unreadable = await observed({ status: 399, headers: { location: 'https://[bad' } });
+      assert.match(String((unreadable.error as Error).message), /redirect to an unreadable address \(399\)/);
+      const none = await observed({ status: 300 });
+      assert.match(String((none.error as Error).message), /redirect to graph\.example\.test \(300\)/);
+      assert.equal((await observed({ status: 400 })).error, undefined, 'a 400 is an answer for the handlers above');
+      assert.equal((await observed({ status: 299, body: null })).error, undefined);
+    });
+
+    it('an attempt with no answer says why: cancelled, timed out, or the network failed (its code, else its message)', async () => {
+      const stop = new AbortController();
+      stop.abort();
+      const cancelled = await observed({ error: new Error('aborted') }, request('GET', PATH, stop.signal));
+      assert.ok(cancelled.error instanceof VppError);
+      assert.deepEqual([cancelled.error.kind, cancelled.error.message], ['cancelled', 'The request was cancelled.']);
+      assert.deepEqual(cancelled.error.details, { method: 'GET', path: PATH, clientRequestId: cancelled.id });
+      assert.deepEqual(cancelled.lines, [`info GET ${PATH} cancelled after N ms (client-request-id <id>)`]);
+
+      const slow = new RequestObserver(GRAPH, 500, new RecordingLogger());
+      const log = new RecordingLogger();
+      const timedOut = new RequestObserver(GRAPH, 1, log);
+      const hang: Middleware = {
+        setNext: () => undefined,
+        execute: (context) =>
+          new Promise((_, reject) =>
+            context.options?.signal?.addEventListener('abort', () => reject(new Error('timeout')), { once: true }),
+          ),
+      };
+      timedOut.setNext(hang);
+      const error = await timedOut.execute(request('GET')).catch((thrown: unknown) => thrown);
+      assert.ok(error instanceof VppError && error.kind === 'timeout');
+      assert.equal(
+        error.message,
+        'Microsoft Graph did not answer within 0 seconds. Try again, or raise the setting intuneVpp.requestTimeoutSeconds.',
+      );
+      assert.match(
+        log.text(),
+        /^error GET \/beta\/deviceAppManagement\/vppTokens\/t1 timed out after \d+ ms \(client-request-id [0-9a-f-]{36}\)$/,
+      );
+      slow.setNext(hang);
+      assert.match(String(((await slow.execute(request('GET')).catch((thrown: unknown) => thrown)) as Error).message), /within 1 seconds/);
+
+      const coded = await observed({
+        error: Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET', message: 'socket hang up' } }),
+      });
+      assert.ok(coded.error instanceof VppError);
+      assert.equal(coded.error.kind, 'network');
+      assert.equal(
+        coded.error.message,
+        'Could not reach Microsoft Graph at graph.example.test (ECONNRESET). Check the network connection, proxy and the cloud setting.',
+      );
+      assert.deepEqual(coded.lines, [`error GET ${PATH} failed: ECONNRESET (client-request-id <id>)`]);
+      const described = await observed({
+        error: Object.assign(new Error('fetch failed'), { cause: { message: 'certificate has expired' } }),
+      });
+      assert.match(String((described.error as Error).message), /\(certificate has expired\)/);
+      const bare = await observed({ error: new Error('getaddrinfo ENOTFOUND graph.example.test') });
+      assert.match(String((bare.error as Error).message), /\(getaddrinfo ENOTFOUND graph\.example\.test\)/);
+      const causeNotObject = await observed({ error: Object.assign(new Error('outer'), { cause: 'inner' }) });
+      assert.match(String((causeNotObject.error as Error).message), /\(outer\)/);
+      const multiline = await observed({ error: new Error('line one\n[x](command:y)') });
+      assert.deepEqual(multiline.lines, [`error GET ${PATH} failed: line one [x] (command:y) (client-request-id <id>)`]);
+    });
+
+    it("a retry gets the caller's signal back, not the timeout of the attempt before it", async () => {
+      const caller = new AbortController();
+      const context = request('GET', PATH, caller.signal);
+      const observer = new RequestObserver(GRAPH, 30_000, new RecordingLogger());
+      observer.setNext(new ScriptedNetwork([{ status: 200 }]));
+      await observer.execute(context);
+      assert.equal(context.options?.signal, caller.signal);
+      assert.equal(context.options?.redirect, 'manual');
+    });
   });
 });
