@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GraphRoute, ROUTE_PERMISSIONS } from '../../src/config/permissions';
+import { GraphRoute, permissionFor, ROUTE_PERMISSIONS } from '../../src/config/permissions';
+import { VppError } from '../../src/errors';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOKEN_FIELDS, VPP_APP_FIELDS, VPP_EBOOK_FIELDS } from '../../src/graph/vppRecords';
 import { PROJECT_ROOT } from '../paths';
@@ -197,6 +198,47 @@ describe('The Graph beta metadata as a contract', () => {
       'a created token and the licenses of both kinds were checked',
     );
     assert.deepEqual(problems(), []);
+  });
+
+  it('each call refused with 403 names the permission that grants it, from the permission table', async () => {
+    const upload = Buffer.from(vppTokenFile({ location: 'Berlin' })).toString('base64');
+    const calls: Readonly<Record<GraphRoute, () => Promise<unknown>>> = {
+      listTokens: () => service.listTokens(),
+      getToken: () => service.getToken(TOKEN_ID),
+      getTokensInBatch: () => service.getTokensInBatch([TOKEN_ID]),
+      createToken: () =>
+        service.createToken({
+          token: upload,
+          appleId: 'a@contoso.example',
+          displayName: 'B',
+          countryOrRegion: 'de',
+          vppTokenAccountType: 'business',
+          automaticallyUpdateApps: true,
+          dataSharingConsentGranted: true,
+        }),
+      updateToken: () => service.updateToken(TOKEN_ID, { displayName: 'x' }),
+      deleteToken: () => service.deleteToken(TOKEN_ID),
+      revokeLicenses: () => service.revokeLicenses(TOKEN_ID, { notifyManagedDevices: false, revokeUntrackedLicenses: false }),
+      syncLicenses: () => service.syncLicenses(TOKEN_ID),
+      listVppApps: () => service.listVppApps(),
+      getVppApp: () => service.getVppApp(APP_ID),
+      listAssignedLicenses: () => service.listAssignedLicenses(APP_ID),
+      revokeAppLicenses: () => service.revokeAppLicenses(APP_ID, false),
+      revokeAppUserLicense: () => service.revokeAppUserLicense(APP_ID, 'user-1', false),
+      revokeAppDeviceLicense: () => service.revokeAppDeviceLicense(APP_ID, 'device-1', false),
+      listVppEBooks: () => service.listVppEBooks(),
+      listAuditEvents: () => service.listAuditEvents(new Date(0)),
+    };
+    for (const [route, call] of Object.entries(calls) as [GraphRoute, () => Promise<unknown>][]) {
+      tenant.addFault({ route: SIMULATED_ROUTES[route], status: 403 });
+      const error: unknown = await call().then(
+        () => assert.fail(`${route} was not refused`),
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(error instanceof VppError && error.kind === 'forbidden', `${route}: ${String(error)}`);
+      assert.match(error.message, new RegExp(`permission ${permissionFor(route).replace(/\./g, '\\.')} with admin consent`), route);
+      assert.ok(ROUTE_PERMISSIONS[route].delegated.includes(permissionFor(route)), route);
+    }
   });
 
   it('the simulated tenant answers without $select in the shape of the metadata: every stored token and app', async () => {

@@ -322,6 +322,52 @@ describe('VppTokenService against the simulated tenant', () => {
   });
 
   describe('the simulated tenant answers in the shapes Graph uses', () => {
+    it('an audit event is read with the fallbacks Graph leaves room for: name, actor and resources, each cleaned and bounded', async () => {
+      const events = [
+        {
+          id: 'e1',
+          activity: 'Revoke',
+          displayName: 'unused',
+          activityDateTime: '2026-12-07T10:00:00Z',
+          actor: { userPrincipalName: 'a@x.example', applicationDisplayName: 'App' },
+          resources: [{ resourceId: 'r1' }, { resourceId: 7 }, null],
+        },
+        {
+          id: 'e2',
+          displayName: 'Only a display name',
+          actor: { applicationDisplayName: 'Graph Explorer', applicationId: 'app-id' },
+          resources: 'not a list',
+        },
+        { id: 'e3', activity: 42, displayName: 'Shown instead', actor: { applicationId: 'app-id' } },
+        {
+          id: 'e4',
+          actor: null,
+          activityType: 'x'.repeat(250),
+          activityResult: 'y'.repeat(50),
+          activityOperationType: 'Delete\n[x](command:y)',
+        },
+        { id: 'e5', actor: { userPrincipalName: '', applicationDisplayName: '' } },
+      ];
+      tenant.addFault({ route: 'auditEvents', status: 200, body: JSON.stringify({ value: events }) });
+      const read = await service().listAuditEvents(new Date(0));
+      assert.equal(read.truncated, false);
+      assert.deepEqual(
+        read.events.map((event) => [event.activity, event.actor, event.resourceIds]),
+        [
+          ['Revoke', 'a@x.example', ['r1']],
+          ['Only a display name', 'Graph Explorer', []],
+          ['Shown instead', 'app-id', []],
+          [undefined, '-', []],
+          [undefined, '-', []],
+        ],
+      );
+      const [first, , , odd] = read.events;
+      assert.equal(first.activityDateTime, '2026-12-07T10:00:00Z');
+      assert.equal(odd.activityType, `${'x'.repeat(199)}…`);
+      assert.equal(odd.activityResult, `${'y'.repeat(39)}…`);
+      assert.equal(odd.activityOperationType, 'Delete [x] (command:y)');
+    });
+
     const post = (path: string, body: string) =>
       fetch(`${tenant.url}/beta/deviceAppManagement/vppTokens/${seedTokens()[0].id}/${path}`, {
         method: 'POST',
