@@ -14,6 +14,8 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Every record starts so: after a torn line, the next record is found where it begins. */
 const RECORD_START = '{"v":1,';
 const DAY_MS = 24 * 3600 * 1000;
+/** Far above any record (a few KB: names are bounded, no secret or list of licenses is kept). */
+const MAX_RECORD_BYTES = 1024 * 1024;
 /** The journal's folder and files are this user's alone. */
 const FOLDER_MODE = 0o700;
 const FILE_MODE = 0o600;
@@ -71,8 +73,6 @@ export class JournalFile {
   private queue: Promise<unknown> = Promise.resolve();
   /** The folder exists (made once; made again after a failure). */
   private folder: Promise<unknown> | undefined;
-  /** What the current file holds, as far as this window knows: other windows' records are seen at the next stat. */
-  private size: number | undefined;
 
   constructor(
     readonly directory: string,
@@ -107,7 +107,6 @@ export class JournalFile {
       }
       return false;
     }
-    this.size = this.size === undefined ? undefined : this.size + Buffer.byteLength(line);
     await this.rotateIfFull();
     this.options.onAppended?.();
     return true;
@@ -122,24 +121,20 @@ export class JournalFile {
     await fs.chmod(this.directory, FOLDER_MODE);
   }
 
-  /** Renames the current file aside once it is full. Its size is read from disk only when this window's count says so. */
+  /**
+   * Renames the current file aside once it is full. Its size is read after each append (one stat per write): other
+   * windows append to it too. A rotated name sorts by its time; the random part keeps two rotations of the same
+   * millisecond apart.
+   */
   private async rotateIfFull(): Promise<void> {
-    const max = this.options.maxFileBytes ?? MAX_FILE_BYTES;
-    if (this.size !== undefined && this.size < max) {
-      return;
-    }
     try {
-      this.size = (await fs.stat(this.current)).size;
-      if (this.size < max) {
+      if ((await fs.stat(this.current)).size < (this.options.maxFileBytes ?? MAX_FILE_BYTES)) {
         return;
       }
-      // Named to sort in the order rotated: the time, then (within one millisecond of this window) a monotonic clock.
-      const stamp = `${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}-${String(process.hrtime.bigint()).padStart(20, '0')}`;
-      await fs.rename(this.current, path.join(this.directory, `writes-${stamp}-${randomUUID().slice(0, 8)}.jsonl`));
-      this.size = 0;
+      const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+      await fs.rename(this.current, path.join(this.directory, `writes-${stamp}-${randomUUID()}.jsonl`));
     } catch {
       // Another window rotated it first, or the disk refuses: the next append looks again.
-      this.size = undefined;
     }
   }
 
@@ -162,7 +157,7 @@ export class JournalFile {
   async read(): Promise<JournalReading> {
     const oldest = this.now() - this.options.retentionDays() * DAY_MS;
     // A file is rotated once past the maximum, by one record: anything far larger was not written by the journal.
-    const bound = 2 * (this.options.maxFileBytes ?? MAX_FILE_BYTES);
+    const bound = (this.options.maxFileBytes ?? MAX_FILE_BYTES) + MAX_RECORD_BYTES;
     const records: JournalRecord[] = [];
     let unreadable = 0;
     let skippedFiles = 0;
@@ -185,7 +180,7 @@ export class JournalFile {
       }
     }
     // Stable: records of one time keep the order they were written in.
-    records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    records.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     return { records, unreadable, skippedFiles };
   }
 
@@ -215,12 +210,8 @@ export class JournalFile {
  * to it: that record is recovered from where it starts.
  */
 function parseLine(line: string): JournalRecord | undefined {
-  const record = parseRecord(line);
-  if (record) {
-    return record;
-  }
-  const start = line.lastIndexOf(RECORD_START);
-  return start > 0 ? parseRecord(line.slice(start)) : undefined;
+  // Without a record start, or with only the one at the beginning, the second parse fails as the first did.
+  return parseRecord(line) ?? parseRecord(line.slice(line.lastIndexOf(RECORD_START)));
 }
 
 /**

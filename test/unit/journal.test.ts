@@ -215,6 +215,50 @@ describe('the journal of writes on disk', () => {
     );
   });
 
+  it('two rotations in the same millisecond keep both files, and records of one time keep the order they were written in', async () => {
+    const now = () => Date.parse('2026-01-01T00:00:00Z');
+    const file = open({ maxFileBytes: 10, now });
+    const journal = journalOf(file, now);
+    for (const id of ['a', 'b', 'c']) {
+      await journal.intent(intent(id));
+    }
+    const rotated = (await fs.readdir(directory)).filter((name) => name !== CURRENT_FILE);
+    assert.equal(rotated.length, 3, rotated.join(', '));
+    assert.ok(
+      rotated.every((name) => name.startsWith('writes-2026-01-01T00-00-00-000Z-')),
+      rotated.join(', '),
+    );
+    assert.deepEqual((await file.read()).records.map((record) => (record as IntentRecord).target.tokenId).sort(), ['a', 'b', 'c']);
+    const same = new Date(now()).toISOString();
+    const line = (id: string) =>
+      JSON.stringify({
+        ...intent(id),
+        v: 1,
+        type: 'intent',
+        write: id,
+        at: same,
+        session: TEST_SESSION,
+        tenant: { key: 'k', id: 'i', label: 'l', cloud: 'global' },
+        actor: 'a',
+      });
+    await fs.rm(directory, { recursive: true });
+    await fs.mkdir(directory);
+    await fs.writeFile(path.join(directory, CURRENT_FILE), ['z', 'y', 'x', 'w'].map(line).join('\n') + '\n');
+    assert.deepEqual(
+      (await file.read()).records.map((record) => (record as IntentRecord).target.tokenId),
+      ['z', 'y', 'x', 'w'],
+    );
+  });
+
+  it('prunes a rotated file last written exactly at the retention boundary only a millisecond later', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const rotated = path.join(directory, 'writes-2026-05-01T00-00-00-000Z-a.jsonl');
+    await fs.writeFile(rotated, '');
+    await fs.utimes(rotated, new Date(now - 30 * DAY), new Date(now - 30 * DAY));
+    assert.equal(await open({ retentionDays: 30, now: () => now }).prune(), 0, 'as old as the period: kept');
+    assert.equal(await open({ retentionDays: 30, now: () => now + 1 }).prune(), 1, 'a millisecond older: deleted');
+  });
+
   it('keeps records for the retention period: older ones are not read, and rotated files holding only those are deleted', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const file = open({ maxFileBytes: 700, retentionDays: 30, now: () => now });
@@ -350,12 +394,13 @@ describe('the journal of writes on disk: what a reading keeps', () => {
     await fs.writeFile(path.join(directory, 'writes-2026-01-02T00-00-00-000Z-b.jsonl'), `${record('kept', new Date().toISOString())}\n`);
     assert.equal(spawnSync('mkfifo', [path.join(directory, CURRENT_FILE)]).status, 0, 'mkfifo');
     await fs.symlink('/dev/zero', path.join(directory, 'writes-2026-01-01T00-00-00-000Z-a.jsonl'));
+    // Past the file size, by more than any record can add.
+    const huge = `${record('huge', new Date().toISOString())}\n`;
     await fs.writeFile(
       path.join(directory, 'writes-2026-01-03T00-00-00-000Z-c.jsonl'),
-      `${record('huge', new Date().toISOString())}\n`.repeat(3),
+      huge.repeat(Math.ceil((1024 * 1024) / huge.length) + 2),
     );
-    const maxFileBytes = record('kept', new Date().toISOString()).length;
-    const file = new JournalFile(directory, { retentionDays: () => 365, maxFileBytes, onUnwritable: () => undefined });
+    const file = new JournalFile(directory, { retentionDays: () => 365, maxFileBytes: huge.length, onUnwritable: () => undefined });
     const reading = await file.read();
     assert.deepEqual(
       reading.records.map((kept) => (kept as IntentRecord).target.tokenId),
