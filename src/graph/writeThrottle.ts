@@ -63,34 +63,55 @@ export class WriteThrottle {
         throw new VppError('cancelled', l10n.t('Cancelled before the request was sent.'));
       }
       const now = this.clock.now();
-      while (this.completions.length > 0 && this.completions[0] <= now - this.limit.windowMs) {
-        this.completions.shift();
+      this.forgetCompletionsBefore(now - this.limit.windowMs);
+      const wait = this.waitBeforeSlot(now);
+      if (wait === 0) {
+        return this.takeSlot();
       }
-      const full = this.inFlight + this.completions.length >= this.limit.maxWrites;
-      const wait = Math.max(
-        this.pausedUntil - now,
-        full && this.completions.length > 0 ? this.completions[0] + this.limit.windowMs - now : 0,
-      );
-      if (!full && wait <= 0) {
-        this.inFlight++;
-        let done = false;
-        return () => {
-          if (!done) {
-            done = true;
-            this.inFlight--;
-            this.completions.push(this.clock.now());
-            this.onRelease();
-            this.released = this.nextRelease();
-          }
-        };
-      }
-      // Every slot is taken by writes still in flight: the first to complete frees the next wait.
-      const timer = this.clock.sleep(wait > 0 ? wait : 60_000, signal);
+      // Without a wait (every slot is held by a write in flight), the first to complete frees the next one.
+      const timer = this.clock.sleep(wait ?? IN_FLIGHT_RECHECK_MS, signal);
       await Promise.race([timer.done, this.released]);
       timer.cancel();
     }
   }
+
+  /** Drops the completions that left the window (those at or before `windowStart`). */
+  private forgetCompletionsBefore(windowStart: number): void {
+    const firstInWindow = this.completions.findIndex((completed) => completed > windowStart);
+    this.completions.splice(0, firstInWindow === -1 ? this.completions.length : firstInWindow);
+  }
+
+  /**
+   * How long until a write may start: 0 now; else until the pause ends and, when the window is full, until its
+   * oldest completion leaves it; undefined while every slot is held by a write still in flight.
+   */
+  private waitBeforeSlot(now: number): number | undefined {
+    const paused = Math.max(0, this.pausedUntil - now);
+    if (this.inFlight + this.completions.length < this.limit.maxWrites) {
+      return paused;
+    }
+    const oldest = this.completions.at(0);
+    return oldest === undefined ? undefined : Math.max(paused, oldest + this.limit.windowMs - now);
+  }
+
+  /** Holds a slot until the returned function is called (once: a second call frees nothing). */
+  private takeSlot(): () => void {
+    this.inFlight++;
+    let done = false;
+    return () => {
+      if (!done) {
+        done = true;
+        this.inFlight--;
+        this.completions.push(this.clock.now());
+        this.onRelease();
+        this.released = this.nextRelease();
+      }
+    };
+  }
 }
+
+/** A wait for a write in flight to complete also ends after this long, to look again (a release cannot be missed). */
+const IN_FLIGHT_RECHECK_MS = 60_000;
 
 const REAL_CLOCK: ThrottleClock = { now: () => Date.now(), sleep };
 

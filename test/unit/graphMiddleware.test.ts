@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { VppError } from '../../src/errors';
 import { RequestObserver } from '../../src/graph/requestObserver';
@@ -337,6 +338,27 @@ describe('Graph middleware, each on its own', () => {
         (error) => error instanceof VppError && error.kind === 'cancelled' && /Cancelled before the request was sent\./.test(error.message),
       );
       assert.equal(clock.sleeping(), 0, 'no wait outlives the cancel');
+    });
+
+    it("on the machine's clock, a write beyond the limit waits for the window, and Cancel in that wait leaves no listener", async () => {
+      // A window far longer than a turn of the event loop on a loaded machine: the checks below come before it ends.
+      const throttle = new WriteThrottle({ maxWrites: 1, windowMs: 500 });
+      (await throttle.acquire())();
+      const run = new AbortController();
+      const second = throttle.acquire(run.signal);
+      const state = settledFlag(second);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(state.settled, false, 'the first completion is still in the window');
+      assert.equal(getEventListeners(run.signal, 'abort').length, 1, 'its wait listens for Cancel');
+      (await second)();
+      assert.equal(getEventListeners(run.signal, 'abort').length, 0, 'the wait that ended by time left no listener');
+      const stop = new AbortController();
+      const third = throttle.acquire(stop.signal);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(getEventListeners(stop.signal, 'abort').length, 1, 'the third write waits for its slot');
+      stop.abort();
+      await assert.rejects(third, (error) => error instanceof VppError && error.kind === 'cancelled');
+      assert.equal(getEventListeners(stop.signal, 'abort').length, 0, 'the cancelled wait left no listener');
     });
   });
 
