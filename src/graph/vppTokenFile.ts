@@ -53,18 +53,15 @@ export function checkTokenFile(picked: PickedFile): TokenFileCheck {
       ),
     };
   }
-  const encoded = Buffer.from(text, 'utf8').toString('base64');
+  const encoded = Buffer.from(text).toString('base64');
   return { ok: true, file: { encoded, ...describeToken(text) } };
 }
 
 /** The organization and expiry a token file reveals, when its Base64 decodes to the JSON described above. */
 function describeToken(text: string): Pick<TokenFile, 'organization' | 'expiresAt'> {
   try {
-    const inner: unknown = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
-    if (!inner || typeof inner !== 'object') {
-      return {};
-    }
-    const { orgName, expDate } = inner as { orgName?: unknown; expDate?: unknown };
+    // JSON that is not an object (a number, a string) has neither field; null throws, and reveals nothing either.
+    const { orgName, expDate } = JSON.parse(Buffer.from(text, 'base64').toString()) as { orgName?: unknown; expDate?: unknown };
     // Apple writes the offset without a colon (+0000), which Date.parse does not promise to read.
     const expiresAt = typeof expDate === 'string' ? Date.parse(expDate.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : NaN;
     return {

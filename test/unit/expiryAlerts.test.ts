@@ -177,10 +177,15 @@ describe('token files', () => {
     assert.equal(organizationDiffers({ encoded: 'x' }, 'Contoso'), false);
     assert.equal(organizationDiffers({ encoded: 'x', organization: ' CONTOSO \n LTD' }, 'contoso ltd'), false);
     assert.equal(organizationDiffers({ encoded: 'x', organization: 'Contoso' }, ''), false);
+    assert.equal(
+      organizationDiffers({ encoded: 'x', organization: 'Contoso Ltd' }, 'ContosoLtd'),
+      true,
+      'spacing is kept, only its amount ignored',
+    );
   });
 
   it('Base64 whose JSON is not an object (a number, null, a list of text) reveals nothing, and is still sent', () => {
-    for (const inner of [42, null, 'text']) {
+    for (const inner of [42, null, 'text', [{ orgName: 'In a list' }], true]) {
       const checked = tokenFileOf(inner);
       assert.ok(checked.ok);
       assert.deepEqual([checked.file.organization, checked.file.expiresAt], [undefined, undefined], JSON.stringify(inner));
