@@ -164,6 +164,8 @@ describe('token files', () => {
     assert.equal(expiry('2027-01-02T03:04:05+01:00'), Date.parse('2027-01-02T02:04:05Z'));
     assert.equal(expiry('not a date'), undefined);
     assert.equal(expiry(1798859045000), undefined, 'a number is not a date Apple writes');
+    const numbered = tokenFileOf({ token: 'x', orgName: 'Contoso', expDate: 1798859045000 });
+    assert.equal(numbered.ok && numbered.file.organization, 'Contoso', 'an expiry that is not text leaves the organization read');
   });
 
   it('an organization that is blank or not text is unknown, and an unknown one never differs', () => {
@@ -173,6 +175,12 @@ describe('token files', () => {
     };
     assert.equal(organization('   '), undefined);
     assert.equal(organization(42), undefined);
+    const numbered = tokenFileOf({ token: 'x', orgName: 42, expDate: '2027-01-02T03:04:05+0000' });
+    assert.equal(
+      numbered.ok && numbered.file.expiresAt,
+      Date.parse('2027-01-02T03:04:05Z'),
+      'an organization that is not text leaves the expiry read',
+    );
     assert.equal(organization(' Contoso\u0007 Ltd '), 'Contoso Ltd');
     assert.equal(organizationDiffers({ encoded: 'x' }, 'Contoso'), false);
     assert.equal(organizationDiffers({ encoded: 'x', organization: ' CONTOSO \n LTD' }, 'contoso ltd'), false);
