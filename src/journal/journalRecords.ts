@@ -210,7 +210,8 @@ export function parseRecord(line: string): JournalRecord | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(value) || value.v !== 1 || !Object.hasOwn(RECORD_FIELDS, value.type as string)) {
+  // The type is checked to be text first: an object there (`{"toString": false}`) cannot be a property key.
+  if (!isObject(value) || value.v !== 1 || !isString(value.type) || !Object.hasOwn(RECORD_FIELDS, value.type as string)) {
     return undefined;
   }
   const type = value.type as JournalRecord['type'];

@@ -101,6 +101,7 @@ describe('journal records: which lines are records', () => {
     ['a run whose token has no name', { ...run, tokens: [{ id: 't' }] }],
     ['a run of an operation the extension does not make', { ...run, operation: 'wipeDevice' }],
     ['a type named after an object property', { ...intent, type: 'toString' }],
+    ['a type that is an object no property key can be made of', { ...intent, type: { toString: false } }],
   ];
   for (const [what, value] of refused) {
     it(`refuses ${what}`, () => {
