@@ -158,7 +158,8 @@ export class JournalFile {
     const oldest = this.now() - this.options.retentionDays() * DAY_MS;
     // A file is rotated once past the maximum, by one record: anything far larger was not written by the journal.
     const bound = (this.options.maxFileBytes ?? MAX_FILE_BYTES) + MAX_RECORD_BYTES;
-    const records: JournalRecord[] = [];
+    // Each record with its time, parsed once: the sort below compares times many times over.
+    const timed: { readonly record: JournalRecord; readonly time: number }[] = [];
     let unreadable = 0;
     let skippedFiles = 0;
     for (const file of await this.files()) {
@@ -175,13 +176,13 @@ export class JournalFile {
         if (!record) {
           unreadable++;
         } else if (Date.parse(record.at) >= oldest) {
-          records.push(notAfter(record, read.modifiedMs));
+          timed.push(notAfter(record, read.modifiedMs));
         }
       }
     }
     // Stable: records of one time keep the order they were written in.
-    records.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    return { records, unreadable, skippedFiles };
+    timed.sort((a, b) => a.time - b.time);
+    return { records: timed.map(({ record }) => record), unreadable, skippedFiles };
   }
 
   /** Deletes the rotated files last written before the retention period: all their records are older. */
@@ -218,6 +219,9 @@ function parseLine(line: string): JournalRecord | undefined {
  * A record dated after its file was last written (a hand edit, a clock that ran ahead) is dated when the file was:
  * it cannot have been written later, and a date in the future would keep it first in History for ever.
  */
-function notAfter(record: JournalRecord, fileModifiedMs: number): JournalRecord {
-  return Date.parse(record.at) > fileModifiedMs ? { ...record, at: new Date(fileModifiedMs).toISOString() } : record;
+function notAfter(record: JournalRecord, fileModifiedMs: number): { readonly record: JournalRecord; readonly time: number } {
+  const time = Date.parse(record.at);
+  return time > fileModifiedMs
+    ? { record: { ...record, at: new Date(fileModifiedMs).toISOString() }, time: fileModifiedMs }
+    : { record, time };
 }
