@@ -130,30 +130,38 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   /** Lists one tenant's tokens again and redraws its root (the whole view when it is the only tenant). */
-  async refreshTenant(tenantKey: string): Promise<void> {
-    const connection = this.model.connection(tenantKey);
-    const root = this.roots.get(tenantKey);
-    if (!connection || !root) {
-      this.refresh();
-      return;
-    }
-    await this.model.load(connection);
-    await this.showLoaded(root);
+  refreshTenant(tenantKey: string): Promise<void> {
+    return this.relist(
+      tenantKey,
+      (connection) => this.model.load(connection),
+      () => this.refresh(),
+    );
   }
 
   /**
    * A tenant's credentials or account changed: lists it again, joining a listing in flight that began under its
    * current credentials rather than listing twice.
    */
-  async refreshAfterChange(tenantKey: string): Promise<void> {
+  refreshAfterChange(tenantKey: string): Promise<void> {
+    return this.relist(
+      tenantKey,
+      (connection) => this.model.listed(connection, 0),
+      () => {
+        this.model.forgetAfterChange();
+        this.changed.fire(undefined);
+      },
+    );
+  }
+
+  /** Lists a tenant with `list` and redraws its root; `otherwise` when the view shows no root for it. */
+  private async relist(tenantKey: string, list: (connection: TenantConnection) => Promise<unknown>, otherwise: () => void): Promise<void> {
     const connection = this.model.connection(tenantKey);
     const root = this.roots.get(tenantKey);
     if (!connection || !root) {
-      this.model.forgetAfterChange();
-      this.changed.fire(undefined);
+      otherwise();
       return;
     }
-    await this.model.listed(connection, 0);
+    await list(connection);
     await this.showLoaded(root);
   }
 
