@@ -6,11 +6,11 @@ import tseslint from 'typescript-eslint';
  * The layers of `src`, in the order data flows: each may import only the ones before it. The leaves (`ids`, `csv`,
  * `errors`, `log`, `text`) import no layer; `extension.ts` and `testApi.ts` wire everything together.
  */
-const LAYERS = ['config', 'ui', 'graph', 'journal', 'auth', 'tenants', 'tree', 'alerts', 'overview', 'commands', 'chat'];
+const LAYERS = ['config', 'ui', 'graph', 'journal', 'auth', 'tenants', 'store', 'tree', 'alerts', 'overview', 'commands', 'chat'];
 const LEAVES = ['src/ids.ts', 'src/errors.ts', 'src/log.ts', 'src/text.ts', 'src/csv.ts'];
 
 const MESSAGE =
-  'The layers of src go config → ui → graph → journal → auth → tenants → tree → alerts → overview → commands → chat; a layer imports only the ones before it.';
+  'The layers of src go config → ui → graph → journal → auth → tenants → store → tree → alerts → overview → commands → chat; a layer imports only the ones before it.';
 
 /**
  * Imports of the given folders (or root modules) of src, written from src itself (`./x`) or from a layer folder at

@@ -10,6 +10,7 @@ import { WriteThrottle } from '../src/graph/writeThrottle';
 import { JournalSink } from '../src/journal/journal';
 import { UserInput } from '../src/ui/userInput';
 import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
+import { RecordingStore } from '../test/support/recordingStore';
 import { tenantSettings } from '../test/support/fixtures';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { forTenant } from './journal';
@@ -71,7 +72,7 @@ async function extensionRevokes(
     log: silentLogger,
     service: () => service,
     account: fakeAccount(),
-    tree: { refresh: () => undefined, refreshToken: async () => undefined },
+    store: new RecordingStore(),
     now: () => Date.now(),
     journal: forTenant(journal),
     outcomePolling: { delaysMs: [] },

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { registerCommands } from './commands/registerCommands';
-import { RevokesInFlight } from './commands/licenses/revokesInFlight';
 import { registerChatTools } from './chat/registerChatTools';
 import { registerExpiryAlerts } from './alerts/registerExpiryAlerts';
 import { ReplaceableUserInput } from './ui/userInput';
@@ -11,6 +10,8 @@ import { createTestApi, IntuneVppTestApi } from './testApi';
 import { SignInStatusBar } from './tree/signInStatusBar';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
 import { HISTORY_VIEW_ID, VIEW_ID } from './ids';
+import { TenantStore } from './store/tenantStore';
+import { TokensViewStatus } from './tree/tokensViewStatus';
 import { HistoryTreeProvider } from './tree/historyTree';
 import { registerEarlierSession } from './commands/writes/registerEarlierSession';
 import { openJournal } from './journal/windowJournal';
@@ -23,11 +24,12 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   const log = vscode.window.createOutputChannel('Intune VPP', { log: true });
   const ui = new ReplaceableUserInput(new VscodeUserInput());
   const tenants = new TenantRegistry(context, log, ui);
-  const tree = new VppTokenTreeProvider(tenants, log);
+  // One store of what the extension knows about each tenant: every surface reads it, every write reports to it.
+  const store = new TenantStore(tenants, log, async (work) => vscode.window.withProgress({ location: { viewId: VIEW_ID } }, work));
+  const tree = new VppTokenTreeProvider(store);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
-  // One record of the revokes running, so that chat cannot start a revoke the tree already runs, or the reverse.
-  const inFlight = new RevokesInFlight();
+  const status = new TokensViewStatus(store, view, log, () => tree.attentionTokens().length);
   const { journal, file: journalFile } = openJournal(context.globalStorageUri.fsPath, log, ui, () => history.recorded());
   void journalFile.prune();
   const history = new HistoryTreeProvider(() => journalFile.read(), log);
@@ -35,21 +37,23 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   history.attach(historyView);
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
-  const expiry = registerExpiryAlerts(context, tenants, tree, ui, log, !testRun, view.visible);
+  const expiry = registerExpiryAlerts(context, tenants, store, ui, log, !testRun, view.visible);
   context.subscriptions.push(
     log,
     tenants,
+    store,
     tree,
+    status,
     view,
-    new SignInStatusBar(view, tree.onDidChangeSignIns),
-    tenants.onDidChange((tenant) => (tenant ? void tree.refreshAfterChange(tenant.key) : tree.refresh())),
-    ...registerCommands({ extensionUri: context.extensionUri, tenants, tree, log, ui, inFlight, journal, history }),
-    ...registerChatTools({ tenants, tree, log, ui, inFlight, journal }),
+    new SignInStatusBar(view, status.onDidChangeSignIns),
+    tenants.onDidChange((tenant) => (tenant ? void store.relistAfterChange(tenant.key) : store.refreshAll())),
+    ...registerCommands({ extensionUri: context.extensionUri, tenants, store, tree, log, ui, journal, history }),
+    ...registerChatTools({ tenants, store, log, ui, journal }),
     ...expiry.disposables,
     history,
     historyView,
-    registerEarlierSession({ journal, file: journalFile, tenants, tree, ui, log, inFlight }),
+    registerEarlierSession({ journal, file: journalFile, tenants, store, ui, log }),
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.
-  return testRun ? createTestApi(ui, tree, () => expiry.alerts.check(), history) : undefined;
+  return testRun ? createTestApi(ui, { store, tree, status, view }, () => expiry.alerts.check(), history) : undefined;
 }

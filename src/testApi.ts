@@ -3,6 +3,8 @@ import { ReplaceableUserInput, UserInput } from './ui/userInput';
 import { TreeNode } from './tree/treeNodes';
 import { HistoryNode } from './tree/historyTree';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
+import { TenantStore } from './store/tenantStore';
+import { TokensViewStatus } from './tree/tokensViewStatus';
 
 /**
  * What the extension exports when VS Code runs it under test (ExtensionMode.Test) and never otherwise:
@@ -22,7 +24,12 @@ export interface IntuneVppTestApi {
 
 export function createTestApi(
   ui: ReplaceableUserInput,
-  tree: VppTokenTreeProvider,
+  tokens: {
+    readonly store: TenantStore;
+    readonly tree: VppTokenTreeProvider;
+    readonly status: TokensViewStatus;
+    readonly view: vscode.TreeView<TreeNode>;
+  },
   checkExpiry: () => Promise<void>,
   history: Pick<vscode.TreeDataProvider<HistoryNode>, 'getChildren' | 'getTreeItem'>,
 ): IntuneVppTestApi {
@@ -33,15 +40,18 @@ export function createTestApi(
     },
     useUserInput: (scripted) => ({ dispose: ui.replace(scripted) }),
     tree: {
-      getChildren: (node?: TreeNode) => {
+      getChildren: async (node?: TreeNode) => {
         if (!node) {
-          tree.forgetListings();
+          tokens.store.forgetListings();
         }
-        return tree.getChildren(node);
+        const children = await tokens.tree.getChildren(node);
+        // What surrounds the view (its message, context keys) follows the listing just read.
+        await tokens.status.settled();
+        return children;
       },
-      getTreeItem: (node: TreeNode) => tree.getTreeItem(node),
+      getTreeItem: (node: TreeNode) => tokens.tree.getTreeItem(node),
     },
-    viewMessage: () => tree.viewMessage(),
+    viewMessage: () => tokens.view.message,
     checkExpiry,
   };
 }

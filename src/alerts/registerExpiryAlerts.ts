@@ -5,7 +5,7 @@ import { TenantRegistry } from '../tenants/tenantRegistry';
 import { ExpiryStatusBar } from '../tree/expiryStatusBar';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
-import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
+import { TenantStore } from '../store/tenantStore';
 import { UserInput } from '../ui/userInput';
 import { ExpiryAlerts } from './expiryAlerts';
 
@@ -22,7 +22,7 @@ const ALERTED_KEY = 'intuneVpp.expiryAlerted';
 export function registerExpiryAlerts(
   context: vscode.ExtensionContext,
   tenants: TenantRegistry,
-  tree: VppTokenTreeProvider,
+  store: TenantStore,
   ui: UserInput,
   log: vscode.LogOutputChannel,
   automatic: boolean,
@@ -30,7 +30,7 @@ export function registerExpiryAlerts(
 ): { alerts: ExpiryAlerts; disposables: vscode.Disposable[] } {
   const statusBar = new ExpiryStatusBar();
   const alerts = new ExpiryAlerts({
-    tenants: () => tenants.list().map((tenant) => ({ key: tenant.key, label: tenant.label, listTokens: () => tree.listTokens(tenant) })),
+    tenants: () => tenants.list().map((tenant) => ({ key: tenant.key, label: tenant.label, listTokens: () => store.tokensOf(tenant, 0) })),
     ui,
     log,
     now: () => Date.now(),
@@ -56,7 +56,7 @@ export function registerExpiryAlerts(
     const timer = setInterval(() => void alerts.check(), DAY_MS);
     disposables.push(
       { dispose: () => clearInterval(timer) },
-      tree.onDidListTokens(({ tenantKey, tokens }) => void alerts.tokensListed(tenantKey, tokens)),
+      store.onDidListTokens(({ tenantKey, tokens }) => void alerts.tokensListed(tenantKey, tokens)),
     );
   }
   return { alerts, disposables };

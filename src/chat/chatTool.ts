@@ -29,6 +29,8 @@ export interface ChatTenant {
   /** The tenant id or domain of its settings, when they name one. */
   readonly tenantId?: string;
   service(): VppTokenService;
+  /** The tenant's tokens, from a listing made now (or the one in flight), shared with the tree; throws when none could be made. */
+  listTokens(signal: AbortSignal): Promise<readonly VppTokenRecord[]>;
   /** Runs the extension's own revoke flow for one token: its modal confirmation, its write semantics, its messages. */
   revoke(token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeOutcome>;
 }

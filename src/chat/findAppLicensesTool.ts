@@ -40,7 +40,7 @@ export function findAppLicensesTool(deps: ChatToolDeps): ChatTool {
               const service = tenant.service();
               const apps = (await service.listVppApps(signal)).filter((app) => appMatches(app, input.app));
               // Token names only when an app matched: most questions about an app a tenant lacks end here.
-              const tokens = apps.length > 0 ? await service.listTokens(signal) : [];
+              const tokens = apps.length > 0 ? await tenant.listTokens(signal) : [];
               return { apps, tokens: new Map(tokens.map((token) => [token.id.toLowerCase(), token])) };
             }),
           })),

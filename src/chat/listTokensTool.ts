@@ -60,7 +60,7 @@ export function listTokensTool(deps: ChatToolDeps): ChatTool {
       const tenants = tenantsNamed(deps.tenants(), filters.tenant);
       const now = deps.now();
       const listings = await Promise.all(
-        tenants.map(async (tenant) => ({ tenant, read: await deps.limit(() => settle(() => tenant.service().listTokens(signal))) })),
+        tenants.map(async (tenant) => ({ tenant, read: await deps.limit(() => settle(() => tenant.listTokens(signal))) })),
       );
       const matches = (token: VppTokenRecord) =>
         (filters.state === undefined || token.state === filters.state) &&

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { Journal } from '../journal/journal';
 import { describeForLog } from '../errors';
 import { revokeToken } from '../commands/licenses/revokeLicenses';
-import { RevokesInFlight } from '../commands/licenses/revokesInFlight';
-import { tenantContext, TenantTree } from '../commands/context';
+import { tenantContext } from '../commands/context';
+import { TenantStore } from '../store/tenantStore';
 import { readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';
@@ -15,11 +15,10 @@ import { createChatTools } from './chatTools';
 
 export interface ChatToolServices {
   readonly tenants: TenantRegistry;
-  readonly tree: TenantTree;
+  /** What chat reads the tokens from, and where its revokes mark their tokens (a revoke the tree runs is seen here). */
+  readonly store: TenantStore;
   readonly log: vscode.LogOutputChannel;
   readonly ui: UserInput;
-  /** The revokes running now, shared with Revoke Licenses…, so that chat cannot start a second one of a token. */
-  readonly inFlight: RevokesInFlight;
   /** Where the revokes chat starts are recorded, as the view's. */
   readonly journal: Journal;
 }
@@ -93,7 +92,7 @@ function languageModelTool(tool: ChatTool, log: vscode.LogOutputChannel): vscode
  * revoke runs the extension's own flow with its modal confirmation, in the same UI the commands use.
  */
 export function registerChatTools(services: ChatToolServices): vscode.Disposable[] {
-  const { tenants, tree, log, ui, inFlight, journal } = services;
+  const { tenants, store, log, ui, journal } = services;
   // Aborted on deactivation: a revoke's outcome watch started from chat ends with the extension.
   const lifetime = new AbortController();
   const limit = new ConcurrencyLimit(readMaxConcurrentTenants);
@@ -102,8 +101,9 @@ export function registerChatTools(services: ChatToolServices): vscode.Disposable
     label: connection.label,
     tenantId: connection.settings().tenantId,
     service: () => connection.service(),
+    listTokens: () => store.tokensOf(connection, 0),
     revoke: (token, options) =>
-      revokeToken(tenantContext({ ui, log, stopped: lifetime.signal }, connection, tree, several, journal), inFlight, token, options),
+      revokeToken(tenantContext({ ui, log, stopped: lifetime.signal }, connection, store, several, journal), token, options),
   });
   const tools = createChatTools({
     tenants: () => {

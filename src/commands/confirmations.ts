@@ -21,7 +21,7 @@ export function tenantLines(context: TenantContext): string[] {
 /** Turns a 404 of a token into a message that says so, and refreshes the list; any other error is rethrown. */
 export function rethrowGone(context: TenantContext, label: string, error: unknown): never {
   if (error instanceof VppError && error.kind === 'notFound') {
-    context.tree.refresh();
+    context.store.relist();
     throw new VppError('notFound', l10n.t('The VPP token "{0}" no longer exists in Intune; the list was refreshed.', label), error.details);
   }
   throw error;

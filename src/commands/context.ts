@@ -1,16 +1,41 @@
 import { AuthMode } from '../config/settings';
 import { DEFAULT_LICENSE_POLLING, DEFAULT_OUTCOME_POLLING, OutcomePolling } from '../graph/actionResults';
 import { VppTokenService } from '../graph/vppTokenService';
+import { VppTokenRecord } from '../graph/vppRecords';
 import { Journal, TenantJournal, WriteJournal } from '../journal/journal';
 import { JournalTenant } from '../journal/journalRecords';
 import { Logger } from '../log';
 import { TenantConnection } from '../tenants/tenantConnection';
+import { TenantStore } from '../store/tenantStore';
+import { WriteInFlight } from '../store/writesInFlight';
 import { UserInput } from '../ui/userInput';
 
-/** What the tree offers commands: reload it, or redraw one token. */
-export interface TokenTree {
-  refresh(): void;
-  refreshToken(id: string): Promise<void>;
+/**
+ * What a write tells the store about its tenant, once, and how it marks its tokens while it runs: every surface
+ * (the tree, the Overview, the alerts) redraws from the store.
+ */
+export interface TenantWrites {
+  /**
+   * A write changed this token: the store reads it back once, and every surface redraws it. The record read, or
+   * undefined when the token is gone or could not be read (then the store lists the tenant again).
+   */
+  tokenWritten(id: string): Promise<VppTokenRecord | undefined>;
+  /** A write added or removed tokens, changed several, or found one gone: the store lists the tenant again. */
+  relist(): void;
+  /** Marks the tokens as running `kind` (a revoke skips those a revoke already runs for): the ids taken, and their release. */
+  begin(ids: readonly string[], kind: WriteInFlight): { readonly taken: string[]; readonly release: () => void };
+  /** Whether a revoke of the token runs now. */
+  revoking(id: string): boolean;
+}
+
+/** Runs `write` with the token marked in the store as running `kind` (its row says so), released however it ends. */
+export async function writingToken<T>(context: TenantContext, id: string, kind: WriteInFlight, write: () => Promise<T>): Promise<T> {
+  const claim = context.store.begin([id], kind);
+  try {
+    return await write();
+  } finally {
+    claim.release();
+  }
 }
 
 /**
@@ -30,7 +55,8 @@ export interface TenantContext extends ActionContext {
   readonly account: AccountActions;
   /** The tenant's service; throws a VppError when settings are incomplete. */
   service(): VppTokenService;
-  readonly tree: TokenTree;
+  /** What the extension knows about the tenant: writes report to it and mark their tokens in it. */
+  readonly store: TenantWrites;
   /** Where every write to this tenant is recorded, before it is sent and once its outcome is known. */
   readonly journal: WriteJournal;
   /** The tenant's name when the view shows several: confirmations name it. Undefined with one tenant. */
@@ -59,21 +85,15 @@ export interface AccountActions {
   authMode(): AuthMode | undefined;
 }
 
-/** What a tenant's action context redraws: the whole tenant, or one of its tokens. */
-export interface TenantTree {
-  refreshTenant(key: string): Promise<void>;
-  refreshToken(key: string, id: string): Promise<void>;
-}
-
 /**
  * The action context of an action on one tenant (a command, or a chat tool): the caller's UI, log and lifetime, with
- * that tenant's sign-in, service and part of the tree. `several`: whether the view shows several tenants, so that
+ * that tenant's sign-in, service and part of the store. `several`: whether the view shows several tenants, so that
  * confirmations name the tenant.
  */
 export function tenantContext(
   base: ActionContext,
   tenant: TenantConnection,
-  tree: TenantTree,
+  store: TenantStore,
   several: boolean,
   journal: Journal,
 ): TenantContext {
@@ -91,7 +111,7 @@ export function tenantContext(
       authMode: () => tenant.authMode(),
     },
     service: () => tenant.service(),
-    tree: { refresh: () => void tree.refreshTenant(tenant.key), refreshToken: (id) => tree.refreshToken(tenant.key, id) },
+    store: tenantWrites(store, tenant.key),
     now: () => Date.now(),
     outcomePolling: DEFAULT_OUTCOME_POLLING,
     licensePolling: DEFAULT_LICENSE_POLLING,
@@ -102,6 +122,16 @@ export function tenantContext(
       () => journalTenant(tenant),
       () => actorOf(tenant),
     ),
+  };
+}
+
+/** What the writes of one tenant tell the store. */
+export function tenantWrites(store: TenantStore, tenantKey: string): TenantWrites {
+  return {
+    tokenWritten: (id) => store.tokenWritten(tenantKey, id),
+    relist: () => void store.relist(tenantKey),
+    begin: (ids, kind) => store.writes.begin(tenantKey, ids, kind),
+    revoking: (id) => store.writes.revoking(tenantKey, id),
   };
 }
 

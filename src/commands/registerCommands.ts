@@ -11,7 +11,7 @@ import { tokenHandlers } from './tokens/tokenHandlers';
 
 /** Registers every command, each wrapped by the one error handler; the map must name every command of the manifest. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { tree, log, ui } = services;
+  const { store, log, ui } = services;
   // Aborted on deactivation (the disposable below): outcome watches still running stop then.
   const lifetime = new AbortController();
   const routing = new CommandRouting(services);
@@ -23,7 +23,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     ...overviewHandlers(routing, (error) => reportError(error, ui, log, fixesFor(undefined))),
     [COMMANDS.refresh]: (_: Invocation, arg?: unknown) => {
       const key = tenantKeyOf(arg);
-      return key ? tree.refreshTenant(key) : tree.refresh();
+      return key ? store.relist(key) : store.refreshAll();
     },
     [COMMANDS.openSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', 'intuneVpp'),
     [COMMANDS.openSetupGuide]: () =>

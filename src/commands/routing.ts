@@ -8,19 +8,19 @@ import { TenantRegistry } from '../tenants/tenantRegistry';
 import { HistoryTreeProvider } from '../tree/historyTree';
 import { TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
+import { TenantStore } from '../store/tenantStore';
 import { UserInput } from '../ui/userInput';
 import { ActionContext, TenantContext, tenantContext } from './context';
-import { RevokesInFlight } from './licenses/revokesInFlight';
 import { pickTenant } from './tenants/addRemoveTenants';
 
 export interface CommandServices {
   readonly extensionUri: vscode.Uri;
   readonly tenants: TenantRegistry;
+  /** What the extension knows about each tenant, and the writes running on it. */
+  readonly store: TenantStore;
   readonly tree: VppTokenTreeProvider;
   readonly log: vscode.LogOutputChannel;
   readonly ui: UserInput;
-  /** The revokes running now, shared with the chat tool that revokes. */
-  readonly inFlight: RevokesInFlight;
   /** Where every write is recorded. */
   readonly journal: Journal;
   /** The History view's data. */
@@ -73,12 +73,12 @@ export class CommandRouting {
     title: string,
     eligible = (_: TenantConnection) => true,
   ): Promise<TenantConnection | undefined> {
-    const { tenants, tree } = this.services;
+    const { tenants, store } = this.services;
     const key = tenantKeyOf(arg);
     if (key) {
       const tenant = tenants.get(key);
       if (!tenant) {
-        tree.refresh();
+        store.refreshAll();
         throw new VppError('notFound', l10n.t('That tenant is no longer in the view; the view was refreshed.'));
       }
       invocation.tenant = tenant;
@@ -94,8 +94,8 @@ export class CommandRouting {
   }
 
   contextFor(invocation: Invocation, tenant: TenantConnection): TenantContext {
-    const { tenants, tree, journal } = this.services;
-    return tenantContext(invocation, tenant, tree, tenants.list().length > 1, journal);
+    const { tenants, store, journal } = this.services;
+    return tenantContext(invocation, tenant, store, tenants.list().length > 1, journal);
   }
 
   /** A command on one tenant: the item's, or the one the admin picks among the `eligible` ones. */

@@ -7,9 +7,9 @@ import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { needsRenewal } from '../tree/expiry';
 import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
-import { stateDescription } from '../tree/treeItems';
 import { TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
+import { stateDescription, TenantStore } from '../store/tenantStore';
 import { UserInput } from '../ui/userInput';
 import { escapeMarkup, overviewSvg } from './overviewCharts';
 import { overviewCsv, shapeOverview, ShapedOverview, TenantReading } from './overviewData';
@@ -18,7 +18,10 @@ import { HostMessage, parseWebviewMessage, WebviewMessage } from './overviewProt
 export interface OverviewDeps {
   readonly extensionUri: vscode.Uri;
   readonly tenants: TenantRegistry;
-  readonly tree: VppTokenTreeProvider;
+  /** What the Overview shows: the tenants' listings and apps, as every surface reads them. */
+  readonly store: TenantStore;
+  /** Where a token is revealed. */
+  readonly tree: Pick<VppTokenTreeProvider, 'revealToken'>;
   readonly ui: UserInput;
   readonly log: vscode.LogOutputChannel;
   /** Renew Token… on a token revealed from the Overview. */
@@ -30,9 +33,9 @@ export interface OverviewDeps {
 /** The first bytes of every PNG file. */
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** What a tenant's listing in the tree came to, as the Overview reads it. */
-async function readTenant(tree: VppTokenTreeProvider, connection: TenantConnection): Promise<TenantReading> {
-  const { view, apps } = await tree.listedWithApps(connection);
+/** What a tenant's listing in the store came to, as the Overview reads it. */
+async function readTenant(store: TenantStore, connection: TenantConnection): Promise<TenantReading> {
+  const { listing: view, apps } = await store.listedWithApps(connection);
   const base = { tenantKey: connection.key, tenantLabel: connection.label };
   if (!apps) {
     return { kind: 'unread', ...base, reason: view.message ?? stateDescription(view.state) ?? l10n.t('could not load') };
@@ -40,7 +43,7 @@ async function readTenant(tree: VppTokenTreeProvider, connection: TenantConnecti
   return {
     kind: 'read',
     ...base,
-    tokens: [...view.nodes.values()].map((node) => node.token),
+    tokens: [...view.tokens.values()],
     apps:
       apps.status === 'fulfilled'
         ? apps.value
@@ -104,10 +107,9 @@ export class OverviewPanel {
     });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'intune-vpp.svg');
     panel.webview.html = overviewHtml(panel.webview, extensionUri, randomBytes(16).toString('base64'), this.title());
-    // What the view shows changed (a listing, a token read again after a write, Refresh): draw it here too.
-    const { tree } = this.deps;
+    // What the store knows changed (a listing, a token read back after a write, Refresh): draw it here too.
     const redraw = () => void this.redraw().catch(this.deps.report);
-    const redrawn = [tree.onDidListTokens(redraw), tree.onDidChangeTreeData(redraw)];
+    const redrawn = [this.deps.store.onDidChange(redraw)];
     panel.webview.onDidReceiveMessage((message: unknown) => {
       const parsed = parseWebviewMessage(message);
       if (parsed) {
@@ -128,10 +130,10 @@ export class OverviewPanel {
 
   /** Reads the tenants shown (each listed once at most) and sends the webview what they came to. */
   private async read(): Promise<void> {
-    const { tree, tenants } = this.deps;
+    const { store, tenants } = this.deps;
     const connections = tenants.list().filter((tenant) => this.tenantKey === undefined || tenant.key === this.tenantKey);
     await this.post({ type: 'reading' });
-    const readings = await Promise.all(connections.map((connection) => readTenant(tree, connection)));
+    const readings = await Promise.all(connections.map((connection) => readTenant(store, connection)));
     const scope =
       this.tenantKey === undefined && connections.length !== 1
         ? l10n.t('All tenants ({0})', connections.length)
@@ -169,11 +171,11 @@ export class OverviewPanel {
 
   /** Lists the tenants shown again, then redraws. */
   private async refresh(): Promise<void> {
-    const { tree } = this.deps;
+    const { store } = this.deps;
     if (this.tenantKey === undefined) {
-      tree.refresh();
+      store.refreshAll();
     } else {
-      await tree.refreshTenant(this.tenantKey);
+      await store.relist(this.tenantKey);
     }
     await this.redraw();
   }

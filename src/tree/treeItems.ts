@@ -9,26 +9,47 @@ import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } f
 import { TenantConnection } from '../tenants/tenantConnection';
 import { markdownEscaped, plainText } from '../text';
 import { presentToken } from './tokenPresentation';
-import { AttentionTokenNode, GroupNode, TenantNode, TenantView, TokenNode } from './treeNodes';
+import { ListingState, stateDescription, TenantListing } from '../store/tenantStore';
+import { WriteInFlight } from '../store/writesInFlight';
+import { AttentionTokenNode, GroupNode, TenantNode, TokenNode } from './treeNodes';
 
 const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', active: 'sync', pending: 'clock', canceled: 'circle-slash' };
 
-/** A token's item: name, state and expiry in words, a codicon per state, every non-secret field in the tooltip. */
-export function tokenItem(node: TokenNode, id: string): vscode.TreeItem {
+/** What a token's row says while a write runs on it. */
+export function inFlightWords(kind: WriteInFlight): string {
+  const words: Record<WriteInFlight, () => string> = {
+    revoke: () => l10n.t('Revoking…'),
+    retire: () => l10n.t('Retiring…'),
+    sync: () => l10n.t('Syncing…'),
+    delete: () => l10n.t('Deleting…'),
+    edit: () => l10n.t('Saving…'),
+    renew: () => l10n.t('Renewing…'),
+  };
+  return words[kind]();
+}
+
+/**
+ * A token's item: name, state and expiry in words, a codicon per state, every non-secret field in the tooltip; while
+ * a write runs on it, what it does ("Revoking…") before its description, with a spinning icon.
+ */
+export function tokenItem(node: TokenNode, id: string, inFlight?: WriteInFlight): vscode.TreeItem {
   const look = presentToken(node.token, Date.now(), vscode.env.language || 'en', readExpiryWarningDays());
   const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = id;
-  item.description = look.description;
-  item.iconPath = new vscode.ThemeIcon(look.iconId, look.colorId ? new vscode.ThemeColor(look.colorId) : undefined);
+  item.description = inFlight ? `${inFlightWords(inFlight)} · ${look.description}` : look.description;
+  item.iconPath = inFlight
+    ? new vscode.ThemeIcon('loading~spin')
+    : new vscode.ThemeIcon(look.iconId, look.colorId ? new vscode.ThemeColor(look.colorId) : undefined);
   item.contextValue = look.contextValue;
-  item.accessibilityInformation = { label: look.accessibilityLabel, role: 'treeitem' };
+  const label = inFlight ? `${look.accessibilityLabel}, ${inFlightWords(inFlight)}` : look.accessibilityLabel;
+  item.accessibilityInformation = { label, role: 'treeitem' };
   item.tooltip = tooltipOf(look.tooltipRows);
   return item;
 }
 
 /** A token under Needs Attention: its usual item, named with its tenant and why it needs attention. */
-export function attentionTokenItem(node: AttentionTokenNode, id: string): vscode.TreeItem {
-  const item = tokenItem(node, id);
+export function attentionTokenItem(node: AttentionTokenNode, id: string, inFlight?: WriteInFlight): vscode.TreeItem {
+  const item = tokenItem(node, id, inFlight);
   item.description = `${node.tenantLabel} · ${node.reasons.join(' · ')}`;
   return item;
 }
@@ -62,7 +83,7 @@ export function groupItem(node: GroupNode, tokenItemId: string): vscode.TreeItem
 }
 
 /** A tenant's root item: its name, who is signed in (or its state), and its settings in the tooltip. */
-export function tenantItem(node: TenantNode, view: TenantView | undefined): vscode.TreeItem {
+export function tenantItem(node: TenantNode, view: TenantListing | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(node.connection.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `tenant/${node.tenantKey}`;
   item.iconPath = new vscode.ThemeIcon('organization');
@@ -70,9 +91,9 @@ export function tenantItem(node: TenantNode, view: TenantView | undefined): vsco
   item.description = !view
     ? l10n.t('loading…')
     : view.account && (view.state === 'loaded' || view.state === 'empty')
-      ? view.nodes.size === 1
+      ? view.tokens.size === 1
         ? l10n.t('{0} · 1 token', view.account)
-        : l10n.t('{0} · {1} tokens', view.account, view.nodes.size)
+        : l10n.t('{0} · {1} tokens', view.account, view.tokens.size)
       : (view.account ?? stateDescription(view.state));
   item.contextValue = `vppTenant mode-${node.connection.authMode() ?? 'unknown'} ${signedIn ? 'signedIn' : 'signedOut'}${node.connection.definition.sharedCredential ? ' sharedCredential' : ''}`;
   const rows: [string, string][] = [[l10n.t('Tenant'), node.connection.label]];
@@ -106,26 +127,10 @@ export function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.
   return tooltip;
 }
 
-/** Why a tenant's tokens are not shown, in a few words (none once they are): its item's description, and the Overview's. */
-export function stateDescription(state: TenantView['state']): string | undefined {
-  switch (state) {
-    case 'notConfigured':
-      return l10n.t('not configured');
-    case 'signedOut':
-      return l10n.t('signed out');
-    case 'needsSecret':
-      return l10n.t('needs a client secret or certificate');
-    case 'error':
-      return l10n.t('could not load');
-    default:
-      return undefined;
-  }
-}
-
 /** The one child of a tenant without tokens: why, and the command that helps, run for that tenant. */
-export function messageItem(connection: TenantConnection, view: TenantView): vscode.TreeItem {
+export function messageItem(connection: TenantConnection, view: TenantListing): vscode.TreeItem {
   const tenant = [{ tenantKey: connection.key }];
-  const messages: Record<TenantView['state'], [string, string, vscode.Command | undefined]> = {
+  const messages: Record<ListingState, [string, string, vscode.Command | undefined]> = {
     notConfigured: [
       view.message ?? l10n.t('This tenant is not configured.'),
       'gear',

@@ -1,9 +1,10 @@
 import type * as vscode from 'vscode';
 import type { TenantConnection } from '../tenants/tenantConnection';
-import type { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
+import type { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../graph/vppRecords';
+import type { ListingState } from '../store/tenantStore';
 
 /** What a tenant's listing came to; with one tenant it also picks the view's welcome content. */
-export type ViewState = 'loading' | 'notConfigured' | 'signedOut' | 'needsSecret' | 'error' | 'empty' | 'loaded';
+export type ViewState = 'loading' | ListingState;
 
 /** A configured tenant: the root item when the view shows several. */
 export class TenantNode {
@@ -13,7 +14,7 @@ export class TenantNode {
   }
 }
 
-/** A token in the tree. Its `token` is replaced in place when the one token is refreshed. */
+/** A token in the tree, one per token for as long as it is listed: its `token` is the store's latest record of it. */
 export class TokenNode {
   constructor(
     public token: VppTokenRecord,
@@ -79,17 +80,3 @@ export class LeafNode {
 }
 
 export type TreeNode = AttentionNode | TenantNode | TokenNode | GroupNode | AppNode | LicenseNode | LeafNode;
-
-/** What one tenant's listing came to. */
-export interface TenantView {
-  readonly nodes: Map<string, TokenNode>;
-  readonly state: Exclude<ViewState, 'loading'>;
-  /** Why the tokens are not shown, for the user. */
-  readonly message?: string;
-  /** Who is signed in, when somebody is. */
-  readonly account?: string;
-  /** The tenant's VPP apps by token id, read once per listing when a token is first expanded. */
-  appsByToken?: Promise<Map<string, VppAppRecord[]>>;
-  /** The tenant's VPP eBooks by token id (lower-cased), read once per listing like the apps. */
-  eBooksByToken?: Promise<Map<string, VppEBookRecord[]>>;
-}

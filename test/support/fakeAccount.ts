@@ -1,4 +1,5 @@
 import { testJournal } from './memoryJournal';
+import { RecordingStore } from './recordingStore';
 import { AccountActions } from '../../src/commands/context';
 import { ActionContext, TenantContext } from '../../src/commands/context';
 import { Logger } from '../../src/log';
@@ -42,7 +43,7 @@ export function accountContext(ui: UserInput, account: AccountActions, tenantLab
     service: () => {
       throw new Error('an account command lists nothing');
     },
-    tree: { refresh: () => undefined, refreshToken: async () => undefined },
+    store: new RecordingStore(),
     now: () => Date.now(),
     journal: testJournal(),
     outcomePolling: { delaysMs: [] },

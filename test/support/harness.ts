@@ -9,7 +9,7 @@ import { SimulatedTenant, TenantOptions } from '../simulatedTenant/server';
 import { fakeAccount } from './fakeAccount';
 import { RecordingLogger, startTenant, tenantSettings } from './fixtures';
 import { testJournal } from './memoryJournal';
-import { RecordingTree } from './recordingTree';
+import { RecordingStore } from './recordingStore';
 import { Answer, ScriptedUserInput } from './scriptedUserInput';
 
 /**
@@ -44,11 +44,12 @@ export function useSimulatedTenant(
   });
 }
 
-/** What a command test works with: the scripted UI, the log, the tree, the tenant's context and `run`. */
+/** What a command test works with: the scripted UI, the log, the store, the tenant's context and `run`. */
 export interface CommandHarness {
   readonly ui: ScriptedUserInput;
   readonly log: RecordingLogger;
-  readonly tree: RecordingTree;
+  /** The tenant's store as the command saw it: what it was told, and the writes marked in flight. */
+  readonly store: RecordingStore;
   readonly context: TenantContext;
   /** Runs a command as registerCommands does (any failure goes to the one error reporter), then checks the script was followed. */
   readonly run: (action: Promise<unknown> | (() => Promise<unknown>)) => Promise<void>;
@@ -69,6 +70,8 @@ export interface HarnessOptions {
   readonly tenantLabel?: string;
   readonly now?: () => number;
   readonly stopped?: AbortSignal;
+  /** The store, when several contexts share one (two revokes of one token, say). */
+  readonly store?: RecordingStore;
 }
 
 /** Error fixes that do nothing: a test asserts on the message, not on the fix it offers. */
@@ -82,7 +85,7 @@ export function commandHarness(
 ): CommandHarness {
   const ui = answers instanceof ScriptedUserInput ? answers : new ScriptedUserInput(answers);
   const log = new RecordingLogger();
-  const tree = new RecordingTree();
+  const store = options.store ?? new RecordingStore();
   const service = options.service?.(log) ?? defaultService(tenant, log, options);
   const polling = options.polling ?? { delaysMs: [20, 40] };
   const context: TenantContext = {
@@ -91,14 +94,14 @@ export function commandHarness(
     stopped: options.stopped,
     service: () => service,
     account: options.account ?? fakeAccount({ signIn: async () => 'admin' }),
-    tree,
+    store,
     now: options.now ?? (() => Date.now()),
     journal: options.journal ?? testJournal(),
     tenantLabel: options.tenantLabel,
     outcomePolling: polling,
     licensePolling: options.licensePolling ?? polling,
   };
-  return { ui, log, tree, context, run: (action) => runAsCommand(ui, log, action) };
+  return { ui, log, store, context, run: (action) => runAsCommand(ui, log, action) };
 }
 
 /** Runs a command as registerCommands does (any failure goes to the one error reporter), then checks the script was followed. */

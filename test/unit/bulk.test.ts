@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
+import { RecordingStore } from '../support/recordingStore';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { syncLicenses } from '../../src/commands/licenses/syncLicenses';
 import { createVppTokenService } from '../../src/graph/createService';
 import { WriteThrottle } from '../../src/graph/writeThrottle';
@@ -69,10 +69,10 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   }
 
   it('revokes a selection with one options pick and one confirmation, never exceeding the write limit', async () => {
-    const { ui, context, tree, run } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
+    const { ui, context, store, run } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
     const selection = tokens(35);
     const started = Date.now();
-    await run(revokeLicenses(context, new RevokesInFlight(), selection));
+    await run(revokeLicenses(context, selection));
     const elapsed = Date.now() - started;
     const posts = tenant.requestsFor('revoke');
     assert.equal(posts.length, 35);
@@ -99,7 +99,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const report = ui.of('report')[0].message ?? '';
     assert.match(report, /^Revoked \(35\)/);
     assert.ok(selection.every((token) => report.includes(token.id)));
-    assert.equal(tree.fullRefreshes, 1);
+    assert.equal(store.relists, 1);
     // Each token was read once before its revoke, inside JSON batches of up to 20: no read of its own.
     const reads = tenant.requestsFor('get');
     assert.ok(
@@ -114,7 +114,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     tenant.retryAfterOmittedEvery = 1;
     // The product's back-off (3, 6, 12 s against Intune's 20 s window), scaled as LIMIT scales the window: 1/20.
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 }, undefined, 0.15);
-    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    await run(revokeLicenses(context, tokens(15)));
     const refused = tenant.requestsFor('revoke').filter((post) => post.status === 429);
     assert.ok(refused.length > 0, 'the client met the limit');
     assert.deepEqual(
@@ -127,7 +127,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
 
   it('the simulator catches a client that ignores the limit, and every 429 is retried after its Retry-After', async () => {
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], { maxWrites: 1000, windowMs: 1000 });
-    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    await run(revokeLicenses(context, tokens(15)));
     assertEachAcceptedOnce(ui, 15);
     const posts = tenant.requestsFor('revoke');
     const refusedPosts = posts.filter((post) => post.status === 429);
@@ -150,7 +150,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     tenant.throttleLimits = { windowMs: 1000, appRequests: 1000, appWrites: 100, tenantRequests: 2000, tenantWrites: 12 };
     tenant.otherTraffic = { requests: 6, writes: 6 };
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], LIMIT, undefined, 0.15);
-    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    await run(revokeLicenses(context, tokens(15)));
     const refused = tenant.requestsFor('revoke').filter((post) => post.status === 429);
     assert.ok(refused.length > 0, 'Intune refused some while this app kept to its own limit');
     assertEachAcceptedOnce(ui, 15);
@@ -160,7 +160,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     // Every request counts, reads too: twelve a second for this app, scaled as LIMIT is.
     tenant.throttleLimits = { windowMs: 1000, appRequests: 12, appWrites: 100, tenantRequests: 2000, tenantWrites: 200 };
     const { context, ui, run } = setup([{ pickMany: [] }, { confirm: true }], LIMIT, undefined, 0.15);
-    await run(revokeLicenses(context, new RevokesInFlight(), tokens(15)));
+    await run(revokeLicenses(context, tokens(15)));
     const throttledReads = tenant.requestsFor('get').filter((read) => read.headers['x-sim-batch'] && read.status === 429);
     assert.ok(throttledReads.length > 0, 'some reads were throttled inside their batch');
     for (const throttled of throttledReads) {
@@ -184,7 +184,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       }
     };
     const selection = tokens(30);
-    await run(revokeLicenses(context, new RevokesInFlight(), selection));
+    await run(revokeLicenses(context, selection));
     const sent = new Set(tenant.requestsFor('revoke').map((post) => post.tokenId));
     const summary = ui.of('info')[0].message ?? '';
     const [, accepted, , , , notSent] =
@@ -204,7 +204,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const [first, second, third] = tokens(3);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
-    await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
+    await run(revokeLicenses(context, [first, second, third]));
     assert.equal(ui.of('error')[0].message, 'Revoke licenses: 2 of 3 tokens accepted by Intune, 1 failed, 0 unconfirmed, 0 not sent.');
     const report = ui.of('report')[0].message ?? '';
     assert.match(report, new RegExp(`Failed \\(1\\)\\n- School 0002 \\(${second.id}\\): Access denied \\(403\\)`));
@@ -212,11 +212,16 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   });
 
   it('skips tokens whose revoke is already running, and says so', async () => {
-    const inFlight = new RevokesInFlight();
     const selection = tokens(3);
-    inFlight.add(selection[0].id);
-    const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
-    await run(revokeLicenses(context, inFlight, selection));
+    const { ui, context, store, run } = setup([{ pickMany: [] }, { confirm: true }]);
+    const running = store.begin([selection[0].id], 'revoke');
+    await run(revokeLicenses(context, selection));
+    running.release();
+    assert.deepEqual(
+      store.begun.at(-1),
+      { kind: 'revoke', ids: [selection[1].id, selection[2].id] },
+      'the tree shows the two sent as revoking',
+    );
     assert.match(ui.of('confirm')[0].detail ?? '', /1 selected tokens are skipped: a revoke of each is already running/);
     assert.deepEqual(
       tenant
@@ -230,7 +235,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   it('Escape in the options or Cancel in the confirmation sends nothing for a selection', async () => {
     for (const answers of [['escape'], [{ pickMany: [] }, { confirm: false }]] as Answer[][]) {
       const { context, run } = setup(answers);
-      await run(revokeLicenses(context, new RevokesInFlight(), tokens(5)));
+      await run(revokeLicenses(context, tokens(5)));
     }
     assert.equal(tenant.requestsFor('revoke').length, 0);
   });
@@ -249,7 +254,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   });
 
   it('syncs one token from its item and re-reads it', async () => {
-    const { ui, tree, log, context, run } = setup([]);
+    const { ui, store, log, context, run } = setup([]);
     const [token] = tokens(1);
     await run(syncLicenses(context, [token]));
     assert.equal(tenant.requestsFor('sync')[0].tokenId, token.id);
@@ -260,7 +265,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       'the audit trail names the request ids',
     );
     assert.match(ui.of('info')[0].message ?? '', /started syncing the licenses of "School 0001"/);
-    assert.deepEqual(tree.refreshedTokens, [token.id]);
+    assert.deepEqual(store.writtenTokens, [token.id]);
   });
 
   it('a sync Intune carried out but answered 504 for is reconciled through its last sync time: one POST, accepted', async () => {
@@ -356,7 +361,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 504, afterExecute: true });
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
-    await run(revokeLicenses(context, new RevokesInFlight(), [first, second]));
+    await run(revokeLicenses(context, [first, second]));
     assert.equal(ui.of('info')[0]?.message, 'Revoke licenses: 2 of 2 tokens accepted by Intune, 0 failed, 0 unconfirmed, 0 not sent.');
     assert.match(
       ui.of('report')[0]?.message ?? '',
@@ -371,7 +376,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     tenant.addFault({ route: 'revoke', tokenId: third.id, status: 504 });
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }, { confirm: true }]);
     ui.errorChoices.push('Run Again for 2 Tokens…');
-    await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
+    await run(revokeLicenses(context, [first, second, third]));
     const [, again] = ui.of('confirm');
     assert.equal(again.message, 'Revoke again the licenses of 2 VPP tokens that failed or are unconfirmed?');
     assert.match(again.detail ?? '', /An unconfirmed revoke may have reached Intune/);
@@ -386,7 +391,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }, { confirm: false }]);
     ui.errorChoices.push('Run Again for 1 Token…');
-    await run(revokeLicenses(context, new RevokesInFlight(), [first, second]));
+    await run(revokeLicenses(context, [first, second]));
     assert.deepEqual(ui.of('error')[0]?.buttons, ['Run Again for 1 Token…']);
     assert.equal(ui.of('confirm')[1]?.message, 'Revoke again the licenses of the VPP token that failed or is unconfirmed?');
     assert.equal(tenant.requestsFor('revoke').length, 2);
@@ -397,7 +402,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
     tenant.addFault({ route: 'revoke', tokenId: third.id, status: 504 });
     const { ui, context, run } = setup([{ pickMany: [] }, { confirm: true }]);
-    await run(revokeLicenses(context, new RevokesInFlight(), [first, second, third]));
+    await run(revokeLicenses(context, [first, second, third]));
     assert.equal(ui.of('error')[0]?.message, 'Revoke licenses: 1 of 3 tokens accepted by Intune, 1 failed, 1 unconfirmed, 0 not sent.');
     const report = ui.of('report')[0]?.message ?? '';
     const section = (heading: string) => report.slice(report.indexOf(heading)).split('\n\n')[0];
@@ -416,9 +421,9 @@ describe('revoke outcome polling', () => {
     await tenant.stop();
   });
 
-  function revokeHq(ui: ScriptedUserInput, delaysMs: number[], inFlight = new RevokesInFlight(), stopped?: AbortSignal) {
-    const { context } = commandHarness(tenant, ui, { polling: { delaysMs }, stopped, account: fakeAccount() });
-    return revokeLicenses(context, inFlight, [seedTokens()[0]]);
+  function revokeHq(ui: ScriptedUserInput, delaysMs: number[], store = new RecordingStore(), stopped?: AbortSignal) {
+    const { context } = commandHarness(tenant, ui, { polling: { delaysMs }, stopped, account: fakeAccount(), store });
+    return revokeLicenses(context, [seedTokens()[0]]);
   }
 
   it('stops after the configured reads when Intune never finishes, and says in one message it is still processing', async () => {
@@ -439,7 +444,7 @@ describe('revoke outcome polling', () => {
     const deactivation = new AbortController();
     const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
     ui.onProgressReport = () => deactivation.abort();
-    await revokeHq(ui, [60_000], new RevokesInFlight(), deactivation.signal);
+    await revokeHq(ui, [60_000], new RecordingStore(), deactivation.signal);
     assert.equal(tenant.requestsFor('get').length, 1, 'only the read before the revoke');
     assert.match(ui.of('info')[0]?.message ?? '', /Intune accepted the revoke of the licenses of "Contoso HQ"/);
   });
@@ -457,15 +462,17 @@ describe('revoke outcome polling', () => {
 
   it('the token stays busy while its outcome is watched: a second revoke is refused; Cancel stops watching, not the revoke', async () => {
     tenant = await startTenant({ revokeCompletionMs: 60_000 });
-    const inFlight = new RevokesInFlight();
+    const store = new RecordingStore();
     const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
     let second: Promise<void> | undefined;
     const secondUi = new ScriptedUserInput([]);
     ui.onProgressReport = (_message, cancel) => {
       // Intune accepted the first revoke and its outcome is being watched: try again, then stop watching.
-      second = revokeHq(secondUi, [20], inFlight).then(cancel);
+      assert.equal(store.current(seedTokens()[0].id), 'revoke', 'the tree shows the token as revoking while it is watched');
+      second = revokeHq(secondUi, [20], store).then(cancel);
     };
-    await revokeHq(ui, [60_000], inFlight);
+    await revokeHq(ui, [60_000], store);
+    assert.equal(store.current(seedTokens()[0].id), undefined, 'no longer revoking once it ended');
     await second;
     assert.match(secondUi.of('info')[0]?.message ?? '', /A revoke of the licenses of "Contoso HQ" is already running/);
     assert.equal(secondUi.of('pickMany').length, 0);

@@ -5,7 +5,6 @@ import { ChatTenant, ChatTool, failureText, ToolInputError } from '../../src/cha
 import { createChatTools } from '../../src/chat/chatTools';
 import { BoundedText, MAX_RESULT_CHARS, quoted } from '../../src/chat/toolText';
 import { revokeToken } from '../../src/commands/licenses/revokeLicenses';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppError } from '../../src/errors';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOOLS } from '../../src/ids';
@@ -13,6 +12,7 @@ import { PROJECT_ROOT } from '../paths';
 import { generatedTokens, SECRET_TOKEN_PREFIX, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
+import { RecordingStore } from '../support/recordingStore';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { ConcurrencyLimit } from '../../src/tenants/concurrencyLimit';
 import { signedInService } from '../support/fixtures';
@@ -37,7 +37,7 @@ describe('chat tools (simulated tenant)', () => {
   let service: VppTokenService;
   let answers: Answer[];
   let ui: ScriptedUserInput;
-  const inFlight = new RevokesInFlight();
+  const store = new RecordingStore();
   const hq = seedTokens()[0];
 
   useSimulatedTenant(
@@ -56,15 +56,17 @@ describe('chat tools (simulated tenant)', () => {
       label,
       tenantId: `${label.toLowerCase()}.example`,
       service: serviceOf,
+      listTokens: (signal) => serviceOf().listTokens(signal),
       revoke: (token, options) => {
         const harness = commandHarness(tenant, answers, {
           service: serviceOf,
           account: fakeAccount(),
           polling: { delaysMs: [30, 60, 120] },
           licensePolling: { delaysMs: [30] },
+          store,
         });
         ui = harness.ui;
-        return revokeToken(harness.context, inFlight, token, options);
+        return revokeToken(harness.context, token, options);
       },
     };
   }
@@ -293,14 +295,14 @@ describe('chat tools (simulated tenant)', () => {
   });
 
   it('revokeLicenses of a token whose revoke runs from the view: nothing is sent, and the model is told so', async () => {
-    inFlight.add(hq.id);
+    const running = store.begin([hq.id], 'revoke');
     try {
       const text = await tools().intuneVpp_revokeLicenses.invoke({ tokenId: hq.id, notifyManagedDevices: false }, signal);
       assert.match(text, /^Not sent: a revoke of the licenses of "Contoso HQ" is already running\./);
       assert.equal(ui.of('confirm').length, 0);
       assert.equal(tenant.requestsFor('revoke').length, 0);
     } finally {
-      inFlight.delete(hq.id);
+      running.release();
     }
   });
 

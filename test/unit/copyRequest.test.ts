@@ -19,7 +19,7 @@ import { appRevokeRequest, revokeLicensesRequest } from '../../src/graph/vppReco
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { fakeAccount } from '../support/fakeAccount';
-import { RecordingTree } from '../support/recordingTree';
+import { RecordingStore } from '../support/recordingStore';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { RecordingLogger, signedInService } from '../support/fixtures';
 import { useSimulatedTenant } from '../support/harness';
@@ -308,7 +308,7 @@ describe('Copy Revoke Request… (scripted UI, simulated tenant)', () => {
         log: new RecordingLogger(),
         service: () => service,
         account: fakeAccount(),
-        tree: new RecordingTree(),
+        store: new RecordingStore(),
         now: () => Date.now(),
         journal: testJournal(),
         outcomePolling: { delaysMs: [10] },

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { EarlierSessionServices, offerEarlierSession } from '../../src/commands/writes/earlierSession';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { snapshotActions } from '../../src/graph/actionResults';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { revokeLicensesRequest } from '../../src/graph/vppRecords';
@@ -65,7 +64,6 @@ describe('writes of an earlier session, after a restart', () => {
       isLive: liveSession(TEST_SESSION, () => false),
       contextFor: (key) => (key === TENANT.key ? context : undefined),
       showHistory: async () => historyShown++,
-      inFlight: new RevokesInFlight(),
     };
     return { sink, crashed, ui, log, services, shown: () => historyShown };
   }

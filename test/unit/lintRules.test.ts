@@ -17,7 +17,7 @@ describe('The lint rules of src', function () {
   }
 
   const layerRefusal = (spec: string) =>
-    `no-restricted-imports: '${spec}' import is restricted from being used by a pattern. The layers of src go config → ui → graph → journal → auth → tenants → tree → alerts → overview → commands → chat; a layer imports only the ones before it.`;
+    `no-restricted-imports: '${spec}' import is restricted from being used by a pattern. The layers of src go config → ui → graph → journal → auth → tenants → store → tree → alerts → overview → commands → chat; a layer imports only the ones before it.`;
 
   it('refuses an import of a later layer from a subfolder of an earlier one, at any depth', async () => {
     assert.deepEqual(

@@ -6,7 +6,6 @@ import { fakeAccount } from '../support/fakeAccount';
 import { ClientCredentialsTokenSource } from '../../src/auth/clientCredentialsTokenSource';
 import { pickToken } from '../../src/commands/pickToken';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { syncLicenses } from '../../src/commands/licenses/syncLicenses';
 import { ConnectionSettings } from '../../src/config/settings';
 import { createVppTokenService } from '../../src/graph/createService';
@@ -107,7 +106,7 @@ describe('reliability matrix', () => {
       route: 'revoke',
       name: 'revoke',
       answers: [{ pickMany: [] }, { confirm: true }],
-      act: (h) => revokeLicenses(h.context, new RevokesInFlight(), [hq()]),
+      act: (h) => revokeLicenses(h.context, [hq()]),
       write: true,
     },
     { route: 'sync', name: 'sync', answers: [], act: (h) => syncLicenses(h.context, [hq()]), write: true },
@@ -258,7 +257,7 @@ describe('reliability matrix', () => {
             `the log names the ${testCase.responded ? 'request-id' : 'client-request-id'}`,
           );
         }
-        assert.equal(h.tree.changes, 0, 'the tree is left as it was');
+        assert.equal(h.store.changes, 0, 'the tree is left as it was');
         assert.equal(unhandled.length, before, 'no unhandled rejection');
         assertNoSecrets(h);
         assertOnlyConfiguredHost();
@@ -345,7 +344,7 @@ describe('reliability matrix', () => {
     await tenant.stop();
     tenant = await startTenant({ revokeCompletionMs: 10, tokenLifetimeSeconds: 0 });
     const h = harness([{ pickMany: [] }], 'clientCredentials');
-    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq()]));
+    await h.run(() => revokeLicenses(h.context, [hq()]));
     assert.match(h.ui.of('error')[0].message ?? '', /no longer accepts your sign-in \(401\)/);
     // The first read (the apps, for the license impact in the confirmation) was refused twice: the flow stopped
     // there, before the confirmation, and the revoke was never sent.
@@ -361,7 +360,7 @@ describe('reliability matrix', () => {
     figures.faults++;
     const h = harness([{ pick: 'Contoso HQ' }, { pickMany: [] }, { confirm: true }], 'clientCredentials');
     h.ui.onConfirm = () => tenant.expireAccessTokens();
-    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), []));
+    await h.run(() => revokeLicenses(h.context, []));
     assert.deepEqual(h.ui.of('error'), []);
     const [refused, renewed] = tenant.requestsFor('get');
     assert.notEqual(refused.headers.authorization, renewed.headers.authorization, 'the refused read is retried once with a fresh token');
@@ -376,7 +375,7 @@ describe('reliability matrix', () => {
     figures.faults++;
     const h = harness([{ pickMany: [] }, { confirm: true }], 'clientCredentials');
     tenant.addFault({ route: 'revoke', status: 401 });
-    await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [hq()]));
+    await h.run(() => revokeLicenses(h.context, [hq()]));
     assert.deepEqual(h.ui.of('error'), []);
     const posts = tenant.requestsFor('revoke');
     assert.equal(posts.length, 2, 'the refused attempt, then the revoke');
@@ -453,7 +452,7 @@ describe('reliability matrix', () => {
       );
       assert.equal(presentToken(tokens.find((token) => token.id === 'nulls-1') as VppTokenRecord, now, 'en').label, 'nulls-1');
 
-      await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), tokens));
+      await h.run(() => revokeLicenses(h.context, tokens));
       const posts = tenant.requestsFor('revoke');
       const expected = tokens.filter((token) => token.id !== '..').map((token) => token.id);
       assert.deepEqual(posts.map((post) => post.tokenId).sort(), expected.sort(), 'each POST reached exactly the token it was for');
@@ -468,7 +467,7 @@ describe('reliability matrix', () => {
       figures.hostileInputs++;
       const h = harness([{ pickMany: [] }, { confirm: true }]);
       const twin = { ...seedTokens()[0], displayName: 'Same id, other name' } as VppTokenRecord;
-      await h.run(() => revokeLicenses(h.context, new RevokesInFlight(), [seedTokens()[0], twin]));
+      await h.run(() => revokeLicenses(h.context, [seedTokens()[0], twin]));
       assert.equal(tenant.requestsFor('revoke').length, 1);
     });
 

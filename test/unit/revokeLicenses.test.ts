@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { fakeAccount } from '../support/fakeAccount';
+import { RecordingStore } from '../support/recordingStore';
 import { TenantContext } from '../../src/commands/context';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppError } from '../../src/errors';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { seedTokens } from '../simulatedTenant/seed';
@@ -38,8 +38,9 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     },
   );
 
-  function setup(answers: Answer[]) {
+  function setup(answers: Answer[], store?: RecordingStore) {
     return commandHarness(tenant, answers, {
+      store,
       settings: { requestTimeoutSeconds: timeoutSeconds },
       dependencies: { getAccessToken: async () => accessToken, retry: RETRY },
       account: fakeAccount({
@@ -54,14 +55,8 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   }
 
   /** Runs the command as registerCommands does: errors go to the one reporter. */
-  function run(
-    context: TenantContext,
-    ui: ScriptedUserInput,
-    log: RecordingLogger,
-    token?: VppTokenRecord,
-    inFlight = new RevokesInFlight(),
-  ) {
-    return runAsCommand(ui, log, revokeLicenses(context, inFlight, token ? [token] : []));
+  function run(context: TenantContext, ui: ScriptedUserInput, log: RecordingLogger, token?: VppTokenRecord) {
+    return runAsCommand(ui, log, revokeLicenses(context, token ? [token] : []));
   }
 
   describe('from a tree item', () => {
@@ -73,7 +68,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     ];
     for (const [picked, notifyManagedDevices, revokeUntrackedLicenses] of combinations) {
       it(`picking [${picked.join(', ')}] posts exactly that body once`, async () => {
-        const { ui, log, tree, context } = setup([{ pickMany: picked }, { confirm: true }]);
+        const { ui, log, store, context } = setup([{ pickMany: picked }, { confirm: true }]);
         await run(context, ui, log, hq);
         const posts = tenant.requestsFor('revoke');
         assert.equal(posts.length, 1);
@@ -87,7 +82,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
           ['Intune accepted the revoke of the licenses of "Contoso HQ": done · 13 licenses, 0 failed'],
         );
         // Re-read once, when the outcome is known, so that the row shows it.
-        assert.deepEqual(tree.refreshedTokens, [hq.id]);
+        assert.deepEqual(store.writtenTokens, [hq.id]);
         const line = log.lines.find((entry) => entry.message.startsWith(`Revoke licenses of token ${hq.id}`));
         assert.ok(line, 'the attempt is logged');
         assert.match(
@@ -193,13 +188,13 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     it('Escape or Cancel in the confirmation', async () => {
       for (const answer of ['escape', { confirm: false }] as Answer[]) {
         tenant.requests.length = 0;
-        const { ui, log, tree, context } = setup([{ pickMany: [NOTIFY, UNTRACKED] }, answer]);
+        const { ui, log, store, context } = setup([{ pickMany: [NOTIFY, UNTRACKED] }, answer]);
         await run(context, ui, log, hq);
         // Only the reads that showed the license impact in the confirmation: no write.
         assert.deepEqual([...new Set(tenant.requests.map((request) => request.method))], ['GET']);
         assert.deepEqual([...new Set(tenant.requests.map((request) => request.route))], ['apps']);
         assert.deepEqual(ui.of('info'), []);
-        assert.deepEqual(tree.refreshedTokens, []);
+        assert.deepEqual(store.writtenTokens, []);
       }
     });
   });
@@ -239,20 +234,21 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
 
   it('refuses a second revoke of the same token while the first runs', async () => {
     tenant.addFault({ route: 'revoke', delayMs: 400, status: 204, body: '' });
-    const inFlight = new RevokesInFlight();
-    const first = setup([{ pickMany: [] }, { confirm: true }]);
-    const running = run(first.context, first.ui, first.log, hq, inFlight);
+    const store = new RecordingStore();
+    const first = setup([{ pickMany: [] }, { confirm: true }], store);
+    const running = run(first.context, first.ui, first.log, hq);
     await waitUntil(() => tenant.requestsFor('revoke').length === 1, 'the first revoke to reach the tenant');
-    const second = setup([]);
-    await run(second.context, second.ui, second.log, hq, inFlight);
+    assert.equal(store.current(hq.id), 'revoke', 'the tree shows the token as revoking');
+    const second = setup([], store);
+    await run(second.context, second.ui, second.log, hq);
     assert.match(second.ui.of('info')[0].message ?? '', /already running/);
     assert.equal(second.ui.of('pickMany').length, 0);
     await running;
     assert.equal(tenant.requestsFor('revoke').length, 1);
     assert.match(first.ui.of('info')[0].message ?? '', /accepted/);
     // Once it ended, the token can be revoked again.
-    const third = setup([{ pickMany: [] }, { confirm: true }]);
-    await run(third.context, third.ui, third.log, hq, inFlight);
+    const third = setup([{ pickMany: [] }, { confirm: true }], store);
+    await run(third.context, third.ui, third.log, hq);
     assert.equal(tenant.requestsFor('revoke').length, 2);
   });
 
@@ -386,7 +382,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   it("a prompt nobody scripted fails the test, even though the command's error handler swallows it", async () => {
     const { ui, log, context } = setup([]);
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSetupGuide: () => 0, openSettings: () => 0, showLog: () => 0 };
-    await revokeLicenses(context, new RevokesInFlight(), [hq]).catch((error: unknown) => reportError(error, ui, log, fixes));
+    await revokeLicenses(context, [hq]).catch((error: unknown) => reportError(error, ui, log, fixes));
     assert.equal(tenant.requestsFor('revoke').length, 0);
     assert.deepEqual(ui.unexpected, ['pickMany']);
     assert.throws(() => ui.assertScriptFollowed(), /a prompt came that the test did not script/);
@@ -395,7 +391,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
   it('a scripted answer the product never asked for fails the test, unless the test says its flow may end early', async () => {
     const { ui, log, context } = setup([{ pickMany: [] }, 'escape', { confirm: true }]);
     const fixes = { signIn: () => 0, setClientSecret: () => 0, openSetupGuide: () => 0, openSettings: () => 0, showLog: () => 0 };
-    await revokeLicenses(context, new RevokesInFlight(), [hq]).catch((error: unknown) => reportError(error, ui, log, fixes));
+    await revokeLicenses(context, [hq]).catch((error: unknown) => reportError(error, ui, log, fixes));
     assert.equal(tenant.requestsFor('revoke').length, 0);
     assert.equal(ui.remaining(), 1);
     assert.throws(() => ui.assertScriptFollowed(), /scripted answers were never asked for/);
@@ -442,7 +438,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       it(`${testCase.name}`, async () => {
         timeoutSeconds = 1;
         tenant.addFault(testCase.fault);
-        const { ui, log, tree, context } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
+        const { ui, log, store, context } = setup([{ pickMany: [NOTIFY] }, { confirm: true }]);
         await run(context, ui, log, hq);
         assert.equal(tenant.requestsFor('revoke').length, testCase.posts);
         const errors = ui.of('error');
@@ -450,8 +446,8 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         assert.match(errors[0].message ?? '', testCase.message);
         assert.deepEqual(errors[0].buttons, testCase.buttons);
         assert.deepEqual(ui.of('info'), []);
-        assert.deepEqual(tree.refreshedTokens, []);
-        assert.equal(tree.fullRefreshes, 0);
+        assert.deepEqual(store.writtenTokens, []);
+        assert.equal(store.relists, 0);
         assert.ok(log.lines.some((line) => line.level === 'error' && line.message.includes(`kind=${testCase.kind}`)));
         assert.ok(
           log.lines.some((line) => line.message.startsWith(`Revoke licenses of token ${hq.id}`) && line.message.includes('failed')),
@@ -461,12 +457,12 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
 
     it('404: says the token is gone, sends nothing and refreshes the tree', async () => {
       tenant.tokens.delete(hq.id);
-      const { ui, log, tree, context } = setup([{ pickMany: [] }, { confirm: true }]);
+      const { ui, log, store, context } = setup([{ pickMany: [] }, { confirm: true }]);
       await run(context, ui, log, hq);
       // The read of its action results, just before the revoke, already found it gone.
       assert.equal(tenant.requestsFor('revoke').length, 0);
       assert.match(ui.of('error')[0].message ?? '', /"Contoso HQ" no longer exists in Intune; the list was refreshed/);
-      assert.equal(tree.fullRefreshes, 1);
+      assert.equal(store.relists, 1);
     });
   });
 });

@@ -5,7 +5,6 @@ import { editToken, takeOverToken } from '../../src/commands/tokens/editToken';
 import { renewToken } from '../../src/commands/tokens/renewToken';
 import { retireToken } from '../../src/commands/tokens/retireToken';
 import { revokeAppLicense, revokeAppLicenses } from '../../src/commands/licenses/appLicenses';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { fakeAccount } from '../support/fakeAccount';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
@@ -92,7 +91,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
   describe('Add VPP Token…', () => {
     it('posts the admin fields once, with the file text Base64-encoded, and says what was added', async () => {
       const picked = tokenFileOf('Berlin');
-      const { ui, log, tree, context } = setup([picked, ...ADD_STEPS, { confirm: true }]);
+      const { ui, log, store, context } = setup([picked, ...ADD_STEPS, { confirm: true }]);
       await run(ui, log, () => addToken(context, 'en'));
       const [post] = tenant.requestsFor('create');
       assert.equal(tenant.requestsFor('create').length, 1);
@@ -122,7 +121,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
         ui.of('info').map((info) => info.message),
         ['Added the VPP token "Berlin office" (Contoso Ltd); it expires on November 29, 2027. Intune syncs its apps in the background.'],
       );
-      assert.equal(tree.fullRefreshes, 1, 'the new token appears in the tree');
+      assert.equal(store.relists, 1, 'the new token appears in the tree');
       assertNoSecretIn(log.text(), JSON.stringify(ui.shown));
     });
 
@@ -228,7 +227,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
   describe('Renew Token…', () => {
     it('PATCHes only the new token, then syncs, and tells the new expiry', async () => {
       const picked = tokenFileOf(seedLocation(3), 'Contoso Ltd', '2027-12-01T00:00:00+0000');
-      const { ui, log, tree, context } = setup([picked, { confirm: true }]);
+      const { ui, log, store, context } = setup([picked, { confirm: true }]);
       await run(ui, log, () => renewToken(context, labs, 'en'));
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
       assert.deepEqual(JSON.parse(tenant.requestsFor('update')[0].body), { token: uploaded(picked) });
@@ -237,7 +236,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
         ui.of('info').map((info) => info.message),
         ['Renewed the VPP token "Contoso Labs": it expires on December 1, 2027.'],
       );
-      assert.deepEqual(tree.refreshedTokens, [labs.id]);
+      assert.deepEqual(store.writtenTokens, [labs.id]);
       assertNoSecretIn(log.text(), JSON.stringify(ui.shown));
     });
 
@@ -251,12 +250,12 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
 
     it('a token deleted meanwhile (404) is said so and the list refreshed; nothing else is sent', async () => {
       tenant.tokens.delete(hq.id);
-      const { ui, log, tree, context } = setup([tokenFileOf(seedLocation(1)), { confirm: true }]);
+      const { ui, log, store, context } = setup([tokenFileOf(seedLocation(1)), { confirm: true }]);
       await run(ui, log, () => renewToken(context, hq, 'en'));
       assert.match(log.text(), new RegExp(`Renew token ${hq.id} at \\S+: failed: `));
       assert.match(ui.of('error')[0].message ?? '', /"Contoso HQ" no longer exists in Intune; the list was refreshed/);
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${hq.id}`]);
-      assert.equal(tree.fullRefreshes, 1);
+      assert.equal(store.relists, 1);
     });
 
     it('refuses a file that is not a token before anything is sent', async () => {
@@ -281,7 +280,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
 
     it('a PATCH whose answer was lost and that the token does not show is "not confirmed", never resent on its own', async () => {
       tenant.addFault({ route: 'update', status: 502 });
-      const { ui, log, tree, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }]);
+      const { ui, log, store, context } = setup([tokenFileOf(seedLocation(3)), { confirm: true }]);
       await run(ui, log, () => renewToken(context, labs, 'en'));
       assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`], 'one PATCH, and no sync of a renewal not confirmed');
       const [error] = ui.of('error');
@@ -291,7 +290,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       );
       assert.deepEqual(error.buttons, ['Check Again', 'Send Again']);
       assert.deepEqual(ui.of('info'), []);
-      assert.deepEqual(tree.refreshedTokens, []);
+      assert.deepEqual(store.writtenTokens, []);
       assert.deepEqual(ui.of('progress')[0].buttons, ['Cancel'], 'the reading can be stopped');
       assert.ok(ui.progressReports.includes("Intune's answer was lost; reading the tenant to see whether the change reached it"));
       const logged = log.text();
@@ -447,19 +446,19 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
 
   describe('Delete Token…', () => {
     it('while licenses are used, Delete Anyway needs the exact name typed, then deletes once', async () => {
-      const { ui, log, tree, context } = setup([{ pick: 'Delete Anyway…' }, { text: 'Contoso' }, { text: 'Contoso HQ' }]);
-      await run(ui, log, () => deleteToken(context, new RevokesInFlight(), hq, 'en'));
+      const { ui, log, store, context } = setup([{ pick: 'Delete Anyway…' }, { text: 'Contoso' }, { text: 'Contoso HQ' }]);
+      await run(ui, log, () => deleteToken(context, hq, 'en'));
       assert.match(ui.of('pickOne')[0].title ?? '', /licenses used: 13 of 50/);
       assert.match(ui.of('invalid')[0].message ?? '', /Type the name exactly as shown: Contoso HQ/);
       assert.deepEqual(writes(), [`DELETE ${TOKENS}/${hq.id}`]);
       assert.equal(ui.of('info')[0].message, 'Deleted the VPP token "Contoso HQ".');
-      assert.equal(tree.fullRefreshes, 1);
+      assert.equal(store.relists, 1);
     });
 
     it('a token without used licenses is deleted after one confirmation that explains what goes with it', async () => {
       const neverSynced = seed[14];
       const { ui, log, context } = setup([{ confirm: true }]);
-      await run(ui, log, () => deleteToken(context, new RevokesInFlight(), neverSynced, 'en'));
+      await run(ui, log, () => deleteToken(context, neverSynced, 'en'));
       assert.match(ui.of('confirm')[0].detail ?? '', /removes the token's apps and their assignments.*can no longer be revoked/s);
       assert.deepEqual(writes(), [`DELETE ${TOKENS}/${neverSynced.id}`]);
     });
@@ -468,7 +467,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.addFault({ route: 'apps', status: 500, times: 10 });
       const neverSynced = seed[14];
       const { ui, log, context } = setup(['escape']);
-      await run(ui, log, () => deleteToken(context, new RevokesInFlight(), neverSynced, 'en'));
+      await run(ui, log, () => deleteToken(context, neverSynced, 'en'));
       assert.deepEqual(ui.of('confirm'), [], 'no one-click delete');
       const [choice] = ui.of('pickOne');
       assert.deepEqual(
@@ -482,7 +481,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('dismissed at the choice or at the name: nothing is sent', async () => {
       for (const answers of [['escape'], [{ pick: 'Delete Anyway…' }, 'escape']] as Answer[][]) {
         const { ui, log, context } = setup(answers);
-        await run(ui, log, () => deleteToken(context, new RevokesInFlight(), hq, 'en'));
+        await run(ui, log, () => deleteToken(context, hq, 'en'));
         assert.deepEqual(writes(), []);
       }
     });
@@ -491,14 +490,14 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.addFault({ route: 'delete', status: 502, afterExecute: true });
       const neverSynced = seed[14];
       const { ui, log, context } = setup([{ confirm: true }]);
-      await run(ui, log, () => deleteToken(context, new RevokesInFlight(), neverSynced, 'en'));
+      await run(ui, log, () => deleteToken(context, neverSynced, 'en'));
       assert.equal(tenant.requestsFor('delete').length, 1);
       assert.equal(ui.of('info')[0].message, 'Deleted the VPP token "Never synced".');
     });
 
     it('Revoke, Then Delete runs the retire flow', async () => {
       const { ui, log, context } = setup([{ pick: 'Revoke, Then Delete…' }, { pickMany: [] }, { confirm: true }, { confirm: true }]);
-      await run(ui, log, () => deleteToken(context, new RevokesInFlight(), hq, 'en'));
+      await run(ui, log, () => deleteToken(context, hq, 'en'));
       assert.deepEqual(writes(), [`POST ${TOKENS}/${hq.id}/revokeLicenses`, `DELETE ${TOKENS}/${hq.id}`]);
     });
   });
@@ -507,7 +506,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('revokes once, watches the licenses fall to 0, deletes after a final confirmation, and reports once', async () => {
       tenant.revokeSteps = 3;
       const { ui, log, context } = setup([{ pickMany: ['Notify managed devices'] }, { confirm: true }, { confirm: true }]);
-      await run(ui, log, () => retireToken(context, new RevokesInFlight(), hq, 'en'));
+      await run(ui, log, () => retireToken(context, hq, 'en'));
       assert.deepEqual(writes(), [`POST ${TOKENS}/${hq.id}/revokeLicenses`, `DELETE ${TOKENS}/${hq.id}`]);
       assert.deepEqual(JSON.parse(tenant.requestsFor('revoke')[0].body), { notifyManagedDevices: true, revokeUntrackedLicenses: false });
       assert.match(ui.of('confirm')[0].detail ?? '', /licenses used: 13 of 50/);
@@ -523,7 +522,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('when licenses remain, lists them and deletes only when the admin accepts them', async () => {
       tenant.revokeCompletionMs = 60_000;
       const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }, { confirm: false }]);
-      await run(ui, log, () => retireToken(context, new RevokesInFlight(), hq, 'en'));
+      await run(ui, log, () => retireToken(context, hq, 'en'));
       assert.equal(ui.of('confirm')[1].message, 'Delete the VPP token "Contoso HQ" with 13 licenses still used?');
       assert.match(ui.of('confirm')[1].detail ?? '', /Still used:\nMicrosoft Teams: 5 of 20\nMicrosoft Outlook: 8 of 30/);
       assert.deepEqual(writes(), [`POST ${TOKENS}/${hq.id}/revokeLicenses`]);
@@ -534,10 +533,10 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.revokeCompletionMs = 300;
       const first = setup([{ pickMany: [] }, { confirm: true }]);
       first.ui.onProgressReport = (message, cancel) => (message.startsWith('Intune accepted the revoke') ? cancel() : undefined);
-      await run(first.ui, first.log, () => retireToken(first.context, new RevokesInFlight(), hq, 'en'));
+      await run(first.ui, first.log, () => retireToken(first.context, hq, 'en'));
       assert.match(first.ui.of('report')[0].message ?? '', /Deleted: no, the watch was stopped/);
       const second = setup([{ confirm: true }, { confirm: true }]);
-      await run(second.ui, second.log, () => retireToken(second.context, new RevokesInFlight(), hq, 'en'));
+      await run(second.ui, second.log, () => retireToken(second.context, hq, 'en'));
       assert.equal(second.ui.of('confirm')[0].message, 'Continue retiring the VPP token "Contoso HQ"?');
       assert.match(second.ui.of('confirm')[0].detail ?? '', /no new revoke is sent/);
       assert.deepEqual(writes(), [`POST ${TOKENS}/${hq.id}/revokeLicenses`, `DELETE ${TOKENS}/${hq.id}`]);
@@ -547,7 +546,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('dismissing the options or the confirmation sends nothing', async () => {
       for (const answers of [['escape'], [{ pickMany: [] }, { confirm: false }]] as Answer[][]) {
         const { ui, log, context } = setup(answers);
-        await run(ui, log, () => retireToken(context, new RevokesInFlight(), hq, 'en'));
+        await run(ui, log, () => retireToken(context, hq, 'en'));
         assert.deepEqual(writes(), []);
         assert.deepEqual(ui.of('report'), []);
       }
@@ -556,7 +555,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('an unconfirmed revoke that the token does not show stops before any delete, and says how to continue', async () => {
       tenant.addFault({ route: 'revoke', status: 504 });
       const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }]);
-      await run(ui, log, () => retireToken(context, new RevokesInFlight(), hq, 'en'));
+      await run(ui, log, () => retireToken(context, hq, 'en'));
       assert.deepEqual(writes(), [`POST ${TOKENS}/${hq.id}/revokeLicenses`]);
       assert.match(ui.of('error')[0].message ?? '', /not confirmed.*Run Retire Token… again/);
     });
@@ -578,8 +577,8 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     };
 
     it('Revoke App Licenses… posts revokeAllLicenses once and reports the outcome from the app', async () => {
-      const { ui, log, tree, context } = setup([{ pick: 'Notify devices' }, { confirm: true }]);
-      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+      const { ui, log, store, context } = setup([{ pick: 'Notify devices' }, { confirm: true }]);
+      await run(ui, log, () => revokeAppLicenses(context, appOf('app-0-0'), hq));
       const [post] = tenant.requestsFor('appRevoke');
       assert.equal(post.url, '/beta/deviceAppManagement/mobileApps/app-0-0/microsoft.graph.iosVppApp/revokeAllLicenses');
       assert.equal(post.body, JSON.stringify({ notifyManagedDevices: true }));
@@ -590,12 +589,12 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
         ui.of('info').map((info) => info.message),
         ['Intune accepted: the revoke of the licenses of "Microsoft Teams": done · 5 licenses, 0 failed'],
       );
-      assert.equal(tree.fullRefreshes, 1);
+      assert.equal(store.relists, 1);
     });
 
     it('a macOS app offers the token-level revoke instead, which needs its own confirmation', async () => {
       const { ui, log, context } = setup([{ confirm: true }, { pickMany: [] }, { confirm: false }]);
-      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-2-3'), seed[2]));
+      await run(ui, log, () => revokeAppLicenses(context, appOf('app-2-3'), seed[2]));
       assert.match(ui.of('confirm')[0].message ?? '', /no per-app revoke for the macOS app "GarageBand"/);
       assert.equal(ui.of('confirm')[1].message, 'Revoke all app licenses of the VPP token "Contoso Labs"?');
       assert.deepEqual(writes(), []);
@@ -626,7 +625,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('a lost answer is reconciled from the app, never resent on its own', async () => {
       tenant.addFault({ route: 'appRevoke', status: 500, afterExecute: true });
       const { ui, log, context } = setup([{ pick: 'Notify devices' }, { confirm: true }]);
-      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+      await run(ui, log, () => revokeAppLicenses(context, appOf('app-0-0'), hq));
       assert.equal(tenant.requestsFor('appRevoke').length, 1);
       assert.deepEqual(ui.of('error'), []);
       assert.match(ui.of('info')[0].message ?? '', /done · 5 licenses/);
@@ -663,7 +662,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('a per-app revoke whose answer was lost and that the app does not show ends "not confirmed"; dismissed: one POST', async () => {
       tenant.addFault({ route: 'appRevoke', status: 500 });
       const { ui, log, context } = setup([{ pick: 'Notify devices' }, { confirm: true }]);
-      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+      await run(ui, log, () => revokeAppLicenses(context, appOf('app-0-0'), hq));
       const [error] = ui.of('error');
       assert.match(error.message ?? '', /the revoke of the licenses of "Microsoft Teams" is not confirmed: the app shows no new revoke/);
       assert.deepEqual(error.buttons, ['Check Again', 'Send Again']);
@@ -676,7 +675,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       tenant.addFault({ route: 'appRevoke', status: 500 });
       const { ui, log, context } = setup([{ pick: 'Notify devices' }, { confirm: true }, { confirm: true }]);
       ui.errorChoices.push('Send Again');
-      await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+      await run(ui, log, () => revokeAppLicenses(context, appOf('app-0-0'), hq));
       assert.equal(ui.of('confirm')[1].message, 'Send the revoke of the licenses of "Microsoft Teams" again?');
       assert.equal(tenant.requestsFor('appRevoke').length, 2);
       assert.equal(tenant.executed.filter((write) => write.route === 'appRevoke').length, 1);
@@ -686,7 +685,7 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
     it('dismissing the question or the confirmation sends nothing', async () => {
       for (const answers of [['escape'], [{ pick: 'Notify devices' }, { confirm: false }]] as Answer[][]) {
         const { ui, log, context } = setup(answers);
-        await run(ui, log, () => revokeAppLicenses(context, new RevokesInFlight(), appOf('app-0-0'), hq));
+        await run(ui, log, () => revokeAppLicenses(context, appOf('app-0-0'), hq));
         assert.deepEqual(writes(), []);
       }
     });

@@ -8,7 +8,6 @@ import { deleteToken } from '../../src/commands/tokens/deleteToken';
 import { renewToken } from '../../src/commands/tokens/renewToken';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
-import { RevokesInFlight } from '../../src/commands/licenses/revokesInFlight';
 import { syncLicenses } from '../../src/commands/licenses/syncLicenses';
 import { reconcile, sendOnce, WriteSpec } from '../../src/commands/writes/writePipeline';
 import { CancelledError, VppError } from '../../src/errors';
@@ -20,7 +19,7 @@ import { VppTokenService } from '../../src/graph/vppTokenService';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { fakeAccount } from '../support/fakeAccount';
 import { MemoryJournal, testJournal } from '../support/memoryJournal';
-import { RecordingTree } from '../support/recordingTree';
+import { RecordingStore } from '../support/recordingStore';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { SECRET_TOKEN_PREFIX, seedLocation, seedTokens, vppTokenFile } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
@@ -74,7 +73,7 @@ describe('the write pipeline records every write in the journal', () => {
     ui.assertScriptFollowed();
   }
 
-  const revoke = (context: TenantContext, tokens: VppTokenRecord[]) => () => revokeLicenses(context, new RevokesInFlight(), tokens);
+  const revoke = (context: TenantContext, tokens: VppTokenRecord[]) => () => revokeLicenses(context, tokens);
 
   function only(journal: MemoryJournal): JournalEntry {
     const entries = journal.entries();
@@ -247,7 +246,7 @@ describe('the write pipeline records every write in the journal', () => {
 
   it('the intent of each kind names its target and request, and never a secret', async () => {
     const { ui, log, context, journal } = setup([{ confirm: true }]);
-    await run(ui, log, () => deleteToken(context, new RevokesInFlight(), seed[14], 'en'));
+    await run(ui, log, () => deleteToken(context, seed[14], 'en'));
     const intents = journal.records.filter((record): record is IntentRecord => record.type === 'intent');
     assert.deepEqual(
       intents.map((intent) => [intent.operation, intent.request.method, intent.request.path]),
@@ -263,7 +262,7 @@ describe('the write pipeline, step by step (a spec of its own)', () => {
       log,
       service: () => assert.fail('no Graph call is expected'),
       account: fakeAccount(),
-      tree: new RecordingTree(),
+      store: new RecordingStore(),
       now: () => Date.parse('2026-12-06T10:00:00.000Z'),
       journal: testJournal(sink),
       outcomePolling: { delaysMs: [1, 1] },

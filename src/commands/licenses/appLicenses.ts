@@ -5,7 +5,6 @@ import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { TenantContext } from '../context';
 import { revokeLicenses } from './revokeLicenses';
-import { RevokesInFlight } from './revokesInFlight';
 import { tenantLines, yesNo } from '../confirmations';
 import { appRevokeWrite, watchingResult } from '../writes/writeKinds';
 import { runWrite, WriteSpec } from '../writes/writePipeline';
@@ -70,7 +69,7 @@ async function runAppRevoke(context: TenantContext, write: WriteSpec<ActionResul
 }
 
 async function report(context: TenantContext, revoke: AppRevokeWords, result: ActionResult | undefined): Promise<void> {
-  context.tree.refresh();
+  context.store.relist();
   if (!result || !isFinal(result)) {
     return context.ui.info(l10n.t('Intune accepted: {0}. Apple completes it in the background.', revoke.describe));
   }
@@ -84,12 +83,7 @@ async function report(context: TenantContext, revoke: AppRevokeWords, result: Ac
  * "Revoke App Licenses…" on an iOS VPP app: notify or not, a modal naming the app, its token and its used licenses,
  * then `revokeAllLicenses`. macOS VPP apps have no per-app revoke in Graph: the token-level revoke is offered.
  */
-export async function revokeAppLicenses(
-  context: TenantContext,
-  inFlight: RevokesInFlight,
-  app: VppAppRecord,
-  token: VppTokenRecord,
-): Promise<void> {
+export async function revokeAppLicenses(context: TenantContext, app: VppAppRecord, token: VppTokenRecord): Promise<void> {
   const name = appLabel(app);
   if (app.platform !== 'iOS') {
     const revokeToken = await context.ui.confirm(
@@ -101,7 +95,7 @@ export async function revokeAppLicenses(
       l10n.t('That revokes the licenses of every app of the token, not only this one.'),
       l10n.t('Revoke Token Licenses…'),
     );
-    return revokeToken ? revokeLicenses(context, inFlight, [token]) : undefined;
+    return revokeToken ? revokeLicenses(context, [token]) : undefined;
   }
   const notify = await askNotify(context, l10n.t('Revoke the licenses of "{0}"', name));
   if (notify === undefined) {

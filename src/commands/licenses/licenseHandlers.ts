@@ -10,13 +10,12 @@ import { syncLicenses } from './syncLicenses';
 
 /** The commands on licenses: revoke and sync (a token or a selection), the per-app revokes, the report and the copied request. */
 export function licenseHandlers(routing: CommandRouting) {
-  const { tenants, inFlight } = routing.services;
+  const { tenants } = routing.services;
   return {
     [COMMANDS.revokeLicenses]: (invocation: Invocation, node?: unknown, selection?: unknown) =>
       routing.forSelection(invocation, node, selection, l10n.t('Revoke Licenses: {0}', chooseTenant()), (context, nodes) =>
         revokeLicenses(
           context,
-          inFlight,
           nodes.map((selected) => selected.token),
         ),
       ),
@@ -31,7 +30,7 @@ export function licenseHandlers(routing: CommandRouting) {
       if (node instanceof AppNode) {
         const tenant = await routing.tenantFor(invocation, node, '');
         if (tenant) {
-          await revokeAppLicenses(routing.contextFor(invocation, tenant), inFlight, node.app, node.token.token);
+          await revokeAppLicenses(routing.contextFor(invocation, tenant), node.app, node.token.token);
         }
       }
     },

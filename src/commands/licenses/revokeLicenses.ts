@@ -4,11 +4,10 @@ import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
 import { readLicenseImpact } from './licenseImpact';
 import { sortTokens, stateWords, tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
-import { BulkAction, BulkClaim, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
+import { BulkAction, BulkClaim, claimInStore, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
 import { TenantContext } from '../context';
 import { pickToken } from '../pickToken';
 import { rethrowGone, tenantLines } from '../confirmations';
-import { RevokesInFlight } from './revokesInFlight';
 import { CONSEQUENCES, optionLines, revokeOptionItems } from './revokeWording';
 import { revokeWrite, watchingResult } from '../writes/writeKinds';
 import { runWrite, WriteWords } from '../writes/writePipeline';
@@ -60,18 +59,14 @@ export async function chooseOptions(context: TenantContext, title: string): Prom
  * "Revoke Licenses…": from a tree item, a multi-selection, or the palette (asks for the token). Asks for the
  * options, confirms in a modal, then posts revokeLicenses once per token. Any dismissal sends nothing.
  */
-export async function revokeLicenses(
-  context: TenantContext,
-  inFlight: RevokesInFlight,
-  selection: readonly VppTokenRecord[],
-): Promise<void> {
+export async function revokeLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
   const tokens = uniqueById(selection);
   if (tokens.length > 1) {
-    return revokeMany(context, inFlight, tokens);
+    return revokeMany(context, tokens);
   }
   const token = tokens[0] ?? (await pickToken(context, l10n.t('Revoke Licenses: choose a VPP token')));
   if (token) {
-    await revokeToken(context, inFlight, token);
+    await revokeToken(context, token);
   }
 }
 
@@ -112,7 +107,6 @@ function revokeWords(context: TenantContext, label: string, options: RevokeLicen
  */
 export async function revokeToken(
   context: TenantContext,
-  inFlight: RevokesInFlight,
   token: VppTokenRecord,
   givenOptions?: RevokeLicensesOptions,
 ): Promise<RevokeOutcome> {
@@ -121,7 +115,7 @@ export async function revokeToken(
     await context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
     return { kind: 'alreadyRunning' };
   };
-  if (inFlight.has(token.id)) {
+  if (context.store.revoking(token.id)) {
     return alreadyRunning();
   }
   const options = givenOptions ?? (await chooseOptions(context, l10n.t('Revoke licenses of "{0}"', label)));
@@ -133,12 +127,12 @@ export async function revokeToken(
     return { kind: 'declined' };
   }
   // Asked again: another revoke of this token may have started while the dialogs were open.
-  if (inFlight.has(token.id)) {
+  const claim = context.store.begin([token.id], 'revoke');
+  if (claim.taken.length === 0) {
     return alreadyRunning();
   }
   // The token stays in flight until its outcome is known or no longer watched, so no later revoke of the same
   // token can be confused with this one, and the admin gets one message about it, after the progress closes.
-  inFlight.add(token.id);
   let outcome: ActionResult | undefined;
   try {
     const write = revokeWrite(context, token, options);
@@ -150,10 +144,10 @@ export async function revokeToken(
   } catch (error) {
     rethrowGone(context, label, error);
   } finally {
-    inFlight.delete(token.id);
+    claim.release();
   }
-  // Redrawn first: when the admin reads the outcome, the token's row and recent actions already show it.
-  await context.tree.refreshToken(token.id);
+  // Read back first: when the admin reads the outcome, the token's row and recent actions already show it.
+  await context.store.tokenWritten(token.id);
   await reportOutcome(context, label, outcome);
   return { kind: 'accepted', result: outcome };
 }
@@ -180,9 +174,9 @@ async function reportOutcome(context: TenantContext, label: string, result: Acti
 }
 
 /** One set of options and one confirmation for a selection; runs within Intune's write limit, cancellable. */
-async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, selection: readonly VppTokenRecord[]): Promise<void> {
+async function revokeMany(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
   // In the tree's order, whatever the order of the clicks.
-  const tokens = sortTokens(selection, 'en').filter((token) => !inFlight.has(token.id));
+  const tokens = sortTokens(selection, 'en').filter((token) => !context.store.revoking(token.id));
   const busy = selection.length - tokens.length;
   if (tokens.length === 0) {
     return context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
@@ -211,7 +205,7 @@ async function revokeMany(context: TenantContext, inFlight: RevokesInFlight, sel
   if (!confirmed) {
     return;
   }
-  await runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context, inFlight));
+  await runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context));
 }
 
 /** A bulk revoke with one set of options, as Revoke Licenses… and Run Again after a restart run it. */
@@ -257,18 +251,7 @@ export function revokeBulk(context: TenantContext, options: RevokeLicensesOption
 }
 
 /** The tokens a bulk revoke holds while it runs: none a revoke already runs for, and none taken twice. */
-export function revokeClaim(context: TenantContext, inFlight: RevokesInFlight): BulkClaim {
-  return {
-    // Asked again before each batch: a revoke of one of them may have started while a dialog was open.
-    take: async (batch) => {
-      const free = batch.filter((token) => !inFlight.has(token.id));
-      if (free.length === 0) {
-        await context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
-        return undefined;
-      }
-      free.forEach((token) => inFlight.add(token.id));
-      return free;
-    },
-    release: (batch) => batch.forEach((token) => inFlight.delete(token.id)),
-  };
+export function revokeClaim(context: TenantContext): BulkClaim {
+  // Asked again before each batch: a revoke of one of them may have started while a dialog was open.
+  return claimInStore(context, 'revoke', () => context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.')));
 }

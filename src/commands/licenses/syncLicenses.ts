@@ -3,7 +3,7 @@ import { describeForLog, VppError } from '../../errors';
 import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
-import { BulkAction, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
+import { BulkAction, BulkClaim, claimInStore, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
 import { TenantContext, watchSignal } from '../context';
 import { pickToken } from '../pickToken';
 import { syncWrite } from '../writes/writeKinds';
@@ -20,6 +20,7 @@ export async function syncLicenses(context: TenantContext, selection: readonly V
     return;
   }
   const label = tokenLabel(token);
+  const claim = context.store.begin([token.id], 'sync');
   const done = await runWrite(context, syncWrite(context, token), {
     title: l10n.t('Syncing the licenses of "{0}"…', label),
     checkTitle: l10n.t('Checking the sync of the licenses of "{0}"…', label),
@@ -30,17 +31,22 @@ export async function syncLicenses(context: TenantContext, selection: readonly V
       message: l10n.t('Send the sync of the licenses of "{0}" again?', label),
       detail: l10n.t('The earlier attempt may have reached Intune although it was not confirmed.'),
     },
-  });
+  }).finally(claim.release);
   if (!done) {
     return;
   }
-  await context.tree.refreshToken(token.id);
+  await context.store.tokenWritten(token.id);
   await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
+}
+
+/** Marks a bulk sync's tokens as syncing: a sync never waits for another write. */
+export function syncClaim(context: TenantContext): BulkClaim {
+  return claimInStore(context, 'sync', () => Promise.resolve());
 }
 
 /** A sync of several tokens, each read just before its request: a newer sync, or one in progress, says Intune received it. */
 function syncMany(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<void> {
-  return runBulkUntilDone(context, tokens, syncBulk(context));
+  return runBulkUntilDone(context, tokens, syncBulk(context), syncClaim(context));
 }
 
 /** A bulk sync, as Sync Licenses and Run Again after a restart run it. */

@@ -17,6 +17,7 @@ export function overviewHandlers(routing: CommandRouting, report: (error: unknow
   const overview = new OverviewPanel({
     extensionUri: services.extensionUri,
     tenants: services.tenants,
+    store: services.store,
     tree: services.tree,
     ui: services.ui,
     log: services.log,

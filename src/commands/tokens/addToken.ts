@@ -65,7 +65,7 @@ export async function addToken(context: TenantContext, locale: string): Promise<
   }
   const added = await sendAdd(context, fields);
   if (added) {
-    context.tree.refresh();
+    context.store.relist();
     await reportAdded(context, added, locale);
   }
 }

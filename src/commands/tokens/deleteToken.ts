@@ -4,7 +4,6 @@ import { tokenLabel } from '../../tree/tokenPresentation';
 import { TenantContext } from '../context';
 import { deleteConsequences, deleteOnce, readLicensesBeforeDelete } from './deleteOnce';
 import { pickToken } from '../pickToken';
-import { RevokesInFlight } from '../licenses/revokesInFlight';
 import { retireToken } from './retireToken';
 import { tenantLines } from '../confirmations';
 
@@ -13,12 +12,7 @@ import { tenantLines } from '../confirmations';
  * longer be revoked afterwards. While licenses are used (or cannot be read), it offers Revoke, Then Delete (the
  * retire flow), or deleting anyway once the admin typed the token's name.
  */
-export async function deleteToken(
-  context: TenantContext,
-  inFlight: RevokesInFlight,
-  selected: VppTokenRecord | undefined,
-  locale: string,
-): Promise<void> {
+export async function deleteToken(context: TenantContext, selected: VppTokenRecord | undefined, locale: string): Promise<void> {
   const token = selected ?? (await pickToken(context, l10n.t('Delete Token: choose a VPP token')));
   if (!token) {
     return;
@@ -52,7 +46,7 @@ export async function deleteToken(
       { title: l10n.t('Delete "{0}": {1}', label, reading.line), placeHolder: explanation },
     );
     if (choice === 'retire') {
-      return retireToken(context, inFlight, token, locale);
+      return retireToken(context, token, locale);
     }
     if (choice !== 'delete') {
       return;
@@ -66,8 +60,10 @@ export async function deleteToken(
       return;
     }
   }
-  if (await deleteOnce(context, token, label)) {
-    context.tree.refresh();
+  const claim = context.store.begin([token.id], 'delete');
+  const deleted = await deleteOnce(context, token, label).finally(claim.release);
+  if (deleted) {
+    context.store.relist();
     await context.ui.info(l10n.t('Deleted the VPP token "{0}".', label));
   }
 }

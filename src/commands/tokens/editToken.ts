@@ -3,7 +3,7 @@ import { VppTokenChanges, VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { runSteps } from '../../ui/multiStepInput';
-import { TenantContext } from '../context';
+import { TenantContext, writingToken } from '../context';
 import { pickToken } from '../pickToken';
 import { syncAfter } from '../licenses/syncLicenses';
 import { countryText, settingsSteps, TokenSettingsDraft } from './tokenSettings';
@@ -90,19 +90,21 @@ export async function editToken(context: TenantContext, selected: VppTokenRecord
     return;
   }
   try {
-    const saved = await runWrite(context, editWrite(context, token, changes), {
-      title: l10n.t('Saving the settings of "{0}"…', label),
-      lostAnswer: TENANT_LOST_ANSWER(),
-      unconfirmed: (reason) => l10n.t('The change of "{0}" is not confirmed: the token does not show it. {1}', label, reason),
-      sendAgain: {
-        message: l10n.t('Save the settings of "{0}" again?', label),
-        detail: l10n.t('Saving the same values again does no harm.'),
-      },
-    });
+    const saved = await writingToken(context, token.id, 'edit', () =>
+      runWrite(context, editWrite(context, token, changes), {
+        title: l10n.t('Saving the settings of "{0}"…', label),
+        lostAnswer: TENANT_LOST_ANSWER(),
+        unconfirmed: (reason) => l10n.t('The change of "{0}" is not confirmed: the token does not show it. {1}', label, reason),
+        sendAgain: {
+          message: l10n.t('Save the settings of "{0}" again?', label),
+          detail: l10n.t('Saving the same values again does no harm.'),
+        },
+      }),
+    );
     if (!saved) {
       return;
     }
-    await context.tree.refreshToken(token.id);
+    await context.store.tokenWritten(token.id);
     await context.ui.info(l10n.t('Saved the settings of "{0}".', plainText(changes.displayName, 120) || label));
   } catch (error) {
     rethrowGone(context, label, error);
@@ -135,17 +137,19 @@ export async function takeOverToken(context: TenantContext, selected: VppTokenRe
     return;
   }
   try {
-    const claimed = await runWrite(context, takeOverWrite(context, token), {
-      title: l10n.t('Taking over "{0}"…', label),
-      lostAnswer: TENANT_LOST_ANSWER(),
-      unconfirmed: (reason) => l10n.t('Taking over "{0}" is not confirmed: the token does not show it. {1}', label, reason),
-      sendAgain: { message: l10n.t('Take over "{0}" again?', label), detail: l10n.t('Asking again does no harm.') },
-    });
+    const claimed = await writingToken(context, token.id, 'edit', () =>
+      runWrite(context, takeOverWrite(context, token), {
+        title: l10n.t('Taking over "{0}"…', label),
+        lostAnswer: TENANT_LOST_ANSWER(),
+        unconfirmed: (reason) => l10n.t('Taking over "{0}" is not confirmed: the token does not show it. {1}', label, reason),
+        sendAgain: { message: l10n.t('Take over "{0}" again?', label), detail: l10n.t('Asking again does no harm.') },
+      }),
+    );
     if (!claimed) {
       return;
     }
     const synced = await syncAfter(context, token, label);
-    await context.tree.refreshToken(token.id);
+    await context.store.tokenWritten(token.id);
     if (synced) {
       await context.ui.info(l10n.t('Intune now manages the VPP token "{0}".', label));
     }

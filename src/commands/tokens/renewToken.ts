@@ -4,7 +4,7 @@ import { VppTokenRecord } from '../../graph/vppRecords';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { fileLines, pickTokenFile } from './addToken';
-import { TenantContext } from '../context';
+import { TenantContext, writingToken } from '../context';
 import { pickToken } from '../pickToken';
 import { dateText, rethrowGone, tenantLines } from '../confirmations';
 import { renewWrite } from '../writes/writeKinds';
@@ -50,23 +50,25 @@ export async function renewToken(context: TenantContext, selected: VppTokenRecor
     return;
   }
   try {
-    const renewed = await runWrite(context, renewWrite(context, token, file.encoded), {
-      title: l10n.t('Renewing the VPP token "{0}"…', label),
-      lostAnswer: TENANT_LOST_ANSWER(),
-      unconfirmed: (reason) =>
-        l10n.t('The renewal of "{0}" is not confirmed: the token shows no change since it was sent. {1}', label, reason),
-      sendAgain: {
-        message: l10n.t('Upload the token file onto "{0}" again?', label),
-        detail: l10n.t('Uploading the same file again does no harm.'),
-      },
-    });
+    const renewed = await writingToken(context, token.id, 'renew', () =>
+      runWrite(context, renewWrite(context, token, file.encoded), {
+        title: l10n.t('Renewing the VPP token "{0}"…', label),
+        lostAnswer: TENANT_LOST_ANSWER(),
+        unconfirmed: (reason) =>
+          l10n.t('The renewal of "{0}" is not confirmed: the token shows no change since it was sent. {1}', label, reason),
+        sendAgain: {
+          message: l10n.t('Upload the token file onto "{0}" again?', label),
+          detail: l10n.t('Uploading the same file again does no harm.'),
+        },
+      }),
+    );
     if (!renewed) {
       return;
     }
     const synced = await syncAfter(context, token, label);
-    await context.tree.refreshToken(token.id);
+    const readBack = await context.store.tokenWritten(token.id);
     if (synced) {
-      const fresh = await context.service().getToken(token.id);
+      const fresh = readBack ?? (await context.service().getToken(token.id));
       await context.ui.info(l10n.t('Renewed the VPP token "{0}": it expires on {1}.', label, dateText(fresh.expirationDateTime, locale)));
     }
   } catch (error) {

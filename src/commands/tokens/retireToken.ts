@@ -12,7 +12,6 @@ import { appsOfTokens } from '../licenses/licenseImpact';
 import { pickToken } from '../pickToken';
 import { chooseOptions } from '../licenses/revokeLicenses';
 import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
-import { RevokesInFlight } from '../licenses/revokesInFlight';
 import { revokeSnapshot, revokeWrite } from '../writes/writeKinds';
 import { sendAndSettle } from '../writes/writePipeline';
 import { dateText, rethrowGone, tenantLines } from '../confirmations';
@@ -110,18 +109,13 @@ type RetireWatch = Watched | { readonly end: 'unconfirmed'; readonly reason: str
  * progress, then delete the token after a final confirmation, and one report at the end. A revoke the token shows
  * from the last day is continued rather than sent again, so running the command again picks up where it was left.
  */
-export async function retireToken(
-  context: TenantContext,
-  inFlight: RevokesInFlight,
-  selected: VppTokenRecord | undefined,
-  locale: string,
-): Promise<void> {
+export async function retireToken(context: TenantContext, selected: VppTokenRecord | undefined, locale: string): Promise<void> {
   const picked = selected ?? (await pickToken(context, l10n.t('Retire Token: choose a VPP token')));
   if (!picked) {
     return;
   }
   const label = tokenLabel(picked);
-  if (inFlight.has(picked.id)) {
+  if (context.store.revoking(picked.id)) {
     return context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
   }
   try {
@@ -133,16 +127,16 @@ export async function retireToken(
     if (!plan) {
       return;
     }
-    if (inFlight.has(token.id)) {
+    const claim = context.store.begin([token.id], 'retire');
+    if (claim.taken.length === 0) {
       return context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
     }
     const startedAt = context.now();
-    inFlight.add(token.id);
     let watched: RetireWatch;
     try {
       watched = await revokeAndWatch(context, token, plan, startedAt);
     } finally {
-      inFlight.delete(token.id);
+      claim.release();
     }
     if (watched.end === 'unconfirmed') {
       await context.ui.error(
@@ -156,7 +150,7 @@ export async function retireToken(
       return;
     }
     const deleted = watched.end !== 'stopped' && (await confirmDelete(context, token, watched));
-    context.tree.refresh();
+    context.store.relist();
     await reportRetire(context, token, { plan, startedAt, watched, deleted, usedBefore: reading.impact?.used, locale });
   } catch (error) {
     rethrowGone(context, tokenLabel(picked), error);

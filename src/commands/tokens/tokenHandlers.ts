@@ -11,7 +11,6 @@ import { retireToken } from './retireToken';
 
 /** The commands on a token's life: add, renew, edit, take over, retire, delete, and copy its id. */
 export function tokenHandlers(routing: CommandRouting) {
-  const { inFlight } = routing.services;
   const locale = () => vscode.env.language || 'en';
   return {
     [COMMANDS.addToken]: routing.forTenant(l10n.t('Add VPP Token: {0}', chooseTenant()), (context) => addToken(context, locale())),
@@ -25,10 +24,10 @@ export function tokenHandlers(routing: CommandRouting) {
       takeOverToken(context, token),
     ),
     [COMMANDS.retireToken]: routing.forToken(l10n.t('Retire Token: {0}', chooseTenant()), (context, token) =>
-      retireToken(context, inFlight, token, locale()),
+      retireToken(context, token, locale()),
     ),
     [COMMANDS.deleteToken]: routing.forToken(l10n.t('Delete Token: {0}', chooseTenant()), (context, token) =>
-      deleteToken(context, inFlight, token, locale()),
+      deleteToken(context, token, locale()),
     ),
     [COMMANDS.copyTokenId]: async (invocation: Invocation, node?: TokenNode) => {
       if (node instanceof TokenNode) {

@@ -7,6 +7,7 @@ import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
 import { JournalDetails, WriteOperation } from '../../journal/journalRecords';
 import { ProgressReporter } from '../../ui/userInput';
+import { WriteInFlight } from '../../store/writesInFlight';
 import { TenantContext, watchSignal } from '../context';
 import { TokenRead } from './writeKinds';
 import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
@@ -242,11 +243,28 @@ export async function tellBulkOutcome(context: TenantContext, { summary, again }
   return (await context.ui.error(summary, [runAgain])) === runAgain ? again : undefined;
 }
 
-/** Tokens a bulk run holds while it runs (a revoke's tokens are held, so that no second revoke of one starts). */
-export interface BulkClaim {
-  /** The tokens of the batch that may run now; undefined (after telling the admin) when none may. */
-  take(batch: readonly VppTokenRecord[]): Promise<readonly VppTokenRecord[] | undefined>;
-  release(batch: readonly VppTokenRecord[]): void;
+/**
+ * Marks the tokens of a batch as written in the store while the run sends them (a revoke's, so that no second revoke
+ * of one starts): those that may run now and their release; undefined (after telling the admin) when none may.
+ */
+export type BulkClaim = (
+  batch: readonly VppTokenRecord[],
+) => Promise<{ readonly tokens: readonly VppTokenRecord[]; readonly release: () => void } | undefined>;
+
+/** Marks a batch's tokens in the store as running `kind`; `noneFree` tells the admin when the store gave none. */
+export function claimInStore(context: TenantContext, kind: WriteInFlight, noneFree: () => Promise<void>): BulkClaim {
+  return async (batch) => {
+    const claim = context.store.begin(
+      batch.map((token) => token.id),
+      kind,
+    );
+    if (claim.taken.length === 0) {
+      await noneFree();
+      return undefined;
+    }
+    const taken = new Set(claim.taken);
+    return { tokens: batch.filter((token) => taken.has(token.id)), release: claim.release };
+  };
 }
 
 /**
@@ -257,19 +275,19 @@ export async function runBulkUntilDone(
   context: TenantContext,
   tokens: readonly VppTokenRecord[],
   bulk: BulkAction,
-  claim?: BulkClaim,
+  claim: BulkClaim,
 ): Promise<void> {
   for (let batch = tokens; ;) {
-    const claimed = claim ? await claim.take(batch) : batch;
+    const claimed = await claim(batch);
     if (!claimed) {
       return;
     }
     let result: BulkResult;
     try {
-      result = await runBulkWithReport(context, claimed, bulk);
+      result = await runBulkWithReport(context, claimed.tokens, bulk);
     } finally {
-      claim?.release(claimed);
-      context.tree.refresh();
+      claimed.release();
+      context.store.relist();
     }
     // The tokens are free again while the message waits; Run Again needs a new confirmation.
     const again = await tellBulkOutcome(context, result);

@@ -12,8 +12,7 @@ import { listNames, runBulkUntilDone } from './bulkRun';
 import { TenantContext } from '../context';
 import { revokeBulk, revokeClaim } from '../licenses/revokeLicenses';
 import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
-import { RevokesInFlight } from '../licenses/revokesInFlight';
-import { syncBulk } from '../licenses/syncLicenses';
+import { syncBulk, syncClaim } from '../licenses/syncLicenses';
 import { tenantLines } from '../confirmations';
 import { readingOf } from './writeKinds';
 import { reconcile, WriteSpec } from './writePipeline';
@@ -28,7 +27,6 @@ export interface EarlierSessionServices {
   /** The action context of a tenant still configured, by its key. */
   readonly contextFor: (tenantKey: string) => TenantContext | undefined;
   readonly showHistory: () => Promise<unknown>;
-  readonly inFlight: RevokesInFlight;
 }
 
 /**
@@ -244,6 +242,6 @@ async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, n
     return;
   }
   await (revoke
-    ? runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context, services.inFlight))
-    : runBulkUntilDone(context, tokens, syncBulk(context)));
+    ? runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context))
+    : runBulkUntilDone(context, tokens, syncBulk(context), syncClaim(context)));
 }

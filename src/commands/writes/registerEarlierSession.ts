@@ -6,8 +6,8 @@ import { JournalFile } from '../../journal/journalFile';
 import { TenantRegistry } from '../../tenants/tenantRegistry';
 import { UserInput } from '../../ui/userInput';
 import { offerEarlierSession } from './earlierSession';
-import { RevokesInFlight } from '../licenses/revokesInFlight';
-import { tenantContext, TenantTree } from '../context';
+import { TenantStore } from '../../store/tenantStore';
+import { tenantContext } from '../context';
 
 /** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
 function processRunning(pid: number): boolean {
@@ -27,12 +27,11 @@ export function registerEarlierSession(services: {
   readonly journal: Journal;
   readonly file: JournalFile;
   readonly tenants: TenantRegistry;
-  readonly tree: TenantTree;
+  readonly store: TenantStore;
   readonly ui: UserInput;
   readonly log: vscode.LogOutputChannel;
-  readonly inFlight: RevokesInFlight;
 }): vscode.Disposable {
-  const { journal, file, tenants, tree, ui, log, inFlight } = services;
+  const { journal, file, tenants, store, ui, log } = services;
   const lifetime = new AbortController();
   offerEarlierSession({
     ui,
@@ -42,10 +41,9 @@ export function registerEarlierSession(services: {
     isLive: liveSession(journal.session, processRunning),
     contextFor: (key) => {
       const tenant = tenants.get(key);
-      return tenant && tenantContext({ ui, log, stopped: lifetime.signal }, tenant, tree, tenants.list().length > 1, journal);
+      return tenant && tenantContext({ ui, log, stopped: lifetime.signal }, tenant, store, tenants.list().length > 1, journal);
     },
     showHistory: async () => vscode.commands.executeCommand(COMMANDS.showHistory),
-    inFlight,
   }).catch((error: unknown) =>
     log.error(`Checking the writes of an earlier session failed: ${error instanceof Error ? error.message : String(error)}`),
   );
