@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     status,
     view,
     new SignInStatusBar(view, status.onDidChangeSignIns),
-    tenants.onDidChange((tenant) => (tenant ? void store.relistAfterChange(tenant.key) : store.refreshAll())),
+    tenants.onDidChange((tenant) => (tenant ? store.relistAfterChange(tenant.key) : store.refreshAll())),
     ...registerCommands({ extensionUri: context.extensionUri, tenants, store, tree, log, ui, journal, history }),
     ...registerChatTools({ tenants, store, log, ui, journal }),
     ...expiry.disposables,

@@ -173,18 +173,15 @@ export class TenantStore implements vscode.Disposable {
   }
 
   /**
-   * A tenant's credentials or account changed: forgets what was listed under older ones and lists it again, joining
-   * a listing in flight that began under its current credentials rather than listing twice.
+   * A tenant's credentials or account changed: forgets what it listed under older ones (stopping such a listing in
+   * flight) and redraws it. The next read lists it again, or joins a listing in flight that began under its current
+   * credentials rather than listing twice.
    */
-  async relistAfterChange(tenantKey: string): Promise<void> {
+  relistAfterChange(tenantKey: string): void {
     this.listings.delete(tenantKey);
     this.listedAt.delete(tenantKey);
     this.stopStaleListings();
     this.changed.fire({ tenantKey });
-    const connection = this.registry.get(tenantKey);
-    if (connection) {
-      await this.listed(connection, 0);
-    }
   }
 
   /**

@@ -101,6 +101,39 @@ describe('UI: a person revokes licenses in a real VS Code', function () {
     assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":true}');
   });
 
+  it('while a revoke runs, its row in the tree says "Revoking…"; once the admin stops watching, the row is as before', async () => {
+    const { driver, tenant } = session;
+    const completion = tenant.revokeCompletionMs;
+    // Apple is slow today: the revoke's result stays active, so the watch runs until the admin stops it.
+    tenant.revokeCompletionMs = 600_000;
+    try {
+      await driver.openContainer('Intune VPP');
+      const row = driver.treeRowLabelled('Contoso Retail');
+      await row.waitFor({ state: 'visible' });
+      assert.doesNotMatch(await row.innerText(), /Revoking/);
+      await driver.contextMenu(row, 'Revoke Licenses…');
+      await driver.waitForQuickPick('Revoke licenses of "Contoso Retail"');
+      await driver.acceptQuickPick();
+      await driver.dialogButton('Revoke Licenses');
+      const watching = driver.notification(/waiting for its outcome/);
+      await watching.waitFor({ state: 'visible' });
+      await row.filter({ hasText: 'Revoking…' }).waitFor({ state: 'visible' });
+      assert.match(await row.innerText(), /Contoso Retail\s*Revoking… · valid/);
+      await session.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'revoking.png') });
+      await watching.locator('.monaco-button').filter({ hasText: 'Cancel' }).click();
+      await driver.notification(/accepted the revoke of the licenses of "Contoso Retail"/).waitFor({ state: 'visible' });
+      await row.filter({ hasNotText: 'Revoking…' }).waitFor({ state: 'visible' });
+      assert.match(await row.innerText(), /Contoso Retail\s*valid · expires in/);
+      const posts = tenant.requestsFor('revoke');
+      assert.deepEqual(
+        posts.map((post) => post.tokenId),
+        [seed.find((token) => token.displayName === 'Contoso Retail')?.id],
+      );
+    } finally {
+      tenant.revokeCompletionMs = completion;
+    }
+  });
+
   it('Escape in the options pick sends nothing', async () => {
     const { driver, tenant } = session;
     await driver.openContainer('Intune VPP');
