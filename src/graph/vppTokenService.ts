@@ -89,6 +89,9 @@ function headerOf(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
+/** The Graph actions that answer 204 No Content: the revokes. */
+export type ActionRoute = Extract<GraphRoute, 'revokeLicenses' | 'revokeAppLicenses' | 'revokeAppUserLicense' | 'revokeAppDeviceLicense'>;
+
 /** Lists, reads and acts on a tenant's VPP tokens through Microsoft Graph (beta). */
 export class VppTokenService {
   private readonly http: GraphTransport;
@@ -204,10 +207,7 @@ export class VppTokenService {
   }
 
   async revokeLicenses(id: string, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {
-    const { path, body } = revokeLicensesRequest(id, options);
-    return this.http.write(async () => {
-      return this.http.expectNoContent(await this.http.send('revokeLicenses', 'POST', this.http.api(path), signal, body), 'POST', path);
-    });
+    return this.postAction('revokeLicenses', revokeLicensesRequest(id, options), signal);
   }
 
   /**
@@ -279,12 +279,12 @@ export class VppTokenService {
 
   /** Revokes every license of an iOS VPP app (204). */
   async revokeAppLicenses(appId: string, notifyManagedDevices: boolean, signal?: AbortSignal): Promise<WriteReceipt> {
-    return this.appAction('revokeAppLicenses', appRevokeRequest(appId, { kind: 'all' }, notifyManagedDevices), signal);
+    return this.postAction('revokeAppLicenses', appRevokeRequest(appId, { kind: 'all' }, notifyManagedDevices), signal);
   }
 
   /** Revokes the license of an iOS VPP app that one user holds (204). */
   async revokeAppUserLicense(appId: string, userId: string, notifyManagedDevices: boolean, signal?: AbortSignal): Promise<WriteReceipt> {
-    return this.appAction('revokeAppUserLicense', appRevokeRequest(appId, { kind: 'user', id: userId }, notifyManagedDevices), signal);
+    return this.postAction('revokeAppUserLicense', appRevokeRequest(appId, { kind: 'user', id: userId }, notifyManagedDevices), signal);
   }
 
   /** Revokes the license of an iOS VPP app that one device holds (204). */
@@ -294,14 +294,18 @@ export class VppTokenService {
     notifyManagedDevices: boolean,
     signal?: AbortSignal,
   ): Promise<WriteReceipt> {
-    return this.appAction(
+    return this.postAction(
       'revokeAppDeviceLicense',
       appRevokeRequest(appId, { kind: 'device', id: managedDeviceId }, notifyManagedDevices),
       signal,
     );
   }
 
-  private appAction(route: GraphRoute, { path, body }: GraphWrite, signal?: AbortSignal): Promise<WriteReceipt> {
+  /**
+   * Posts an action Graph answers with 204 (a revoke), exactly as built: the write pipeline builds a request once
+   * and hands the same one to the journal and here.
+   */
+  postAction(route: ActionRoute, { path, body }: GraphWrite, signal?: AbortSignal): Promise<WriteReceipt> {
     return this.http.write(async () =>
       this.http.expectNoContent(await this.http.send(route, 'POST', this.http.api(path), signal, body), 'POST', path),
     );

@@ -1,3 +1,4 @@
+import { GraphWrite } from '../../src/graph/exactRequest';
 import * as assert from 'node:assert/strict';
 import { TenantContext } from '../../src/commands/context';
 import {
@@ -66,13 +67,14 @@ class ReadOnlyService {
       return { status: 204, requestId: `req-${name}` };
     };
   }
-  revokeLicenses = this.answer('revokeLicenses');
+  /** A revoke, as the pipeline sends it: the request it was given, kept as the same object. */
+  async postAction(route: string, request: GraphWrite) {
+    this.sent.push({ name: route, args: [request] });
+    return { status: 204, requestId: `req-${route}` };
+  }
   syncLicenses = this.answer('syncLicenses');
   deleteToken = this.answer('deleteToken');
   updateToken = this.answer('updateToken');
-  revokeAppLicenses = this.answer('revokeAppLicenses');
-  revokeAppUserLicense = this.answer('revokeAppUserLicense');
-  revokeAppDeviceLicense = this.answer('revokeAppDeviceLicense');
   async createTokenWithReceipt(fields: NewVppToken) {
     this.sent.push({ name: 'createTokenWithReceipt', args: [fields] });
     return { token: { id: 'tok-new', appleId: fields.appleId }, receipt: { status: 201, requestId: 'req-create' } };
@@ -418,9 +420,8 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
       assert.equal(write.logName, 'Revoke licenses of token tok-1 (notifyManagedDevices=true, revokeUntrackedLicenses=false)');
       assert.deepEqual(await write.before(signal), { actions: [`RevokeLicenses|${iso(-9000)}`] });
       assert.deepEqual(await write.send(signal), { receipt: { status: 204, requestId: 'req-revokeLicenses' }, value: undefined });
-      assert.deepEqual(service.sent, [
-        { name: 'revokeLicenses', args: ['tok-1', { notifyManagedDevices: true, revokeUntrackedLicenses: false }] },
-      ]);
+      assert.deepEqual(service.sent, [{ name: 'revokeLicenses', args: [write.request] }]);
+      assert.equal(service.sent[0].args[0], write.request, 'the request the journal keeps is the very one sent');
     });
 
     it('a revoke in a bulk run reads its token through the run', async () => {
@@ -544,7 +545,19 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
         assert.equal(write.logName, 'Revoke all licenses of app app-1 (notifyManagedDevices=true)');
         assert.deepEqual(await write.before(signal), { results: [`RevokeAllLicenses|${iso(-7)}`] });
         await write.send(signal);
-        assert.deepEqual(service.sent, [{ name: 'revokeAppLicenses', args: ['app-1', true] }]);
+        assert.deepEqual(service.sent, [
+          {
+            name: 'revokeAppLicenses',
+            args: [
+              {
+                method: 'POST',
+                path: '/deviceAppManagement/mobileApps/app-1/microsoft.graph.iosVppApp/revokeAllLicenses',
+                body: { notifyManagedDevices: true },
+              },
+            ],
+          },
+        ]);
+        assert.equal(service.sent[0].args[0], write.request, 'the request the journal keeps is the very one sent');
       });
 
       it("one user's or one device's license: the holder in the target, the single revoke sent", async () => {
@@ -557,10 +570,15 @@ describe('write kinds: how a reading of the tenant shows that Intune received a 
         assert.equal(device.operation, 'revokeAppDeviceLicense');
         assert.deepEqual(await user.send(signal), { receipt: { status: 204, requestId: 'req-revokeAppUserLicense' }, value: undefined });
         await device.send(signal);
-        assert.deepEqual(service.sent, [
-          { name: 'revokeAppUserLicense', args: ['app-1', 'user-a', false] },
-          { name: 'revokeAppDeviceLicense', args: ['app-1', 'dev-a', false] },
-        ]);
+        assert.deepEqual(
+          service.sent.map(({ name, args }) => [name, args[0]]),
+          [
+            ['revokeAppUserLicense', user.request],
+            ['revokeAppDeviceLicense', device.request],
+          ],
+        );
+        assert.deepEqual(user.request.body, { userId: 'user-a', notifyManagedDevices: false });
+        assert.deepEqual(device.request.body, { managedDeviceId: 'dev-a', notifyManagedDevices: false });
       });
 
       it("an app's name: its display name, else its bundle id, else its id; no token id when the app names none", () => {

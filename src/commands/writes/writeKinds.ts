@@ -225,14 +225,16 @@ export function revokeWrite(
   options: RevokeLicensesOptions,
   read: TokenRead = (signal) => context.service().getToken(token.id, signal),
 ): WriteSpec<ActionResult | undefined> {
+  // Built once: the journal keeps this request, and this request is what is sent.
+  const request = revokeLicensesRequest(token.id, options);
   return spec<ActionResult | undefined>(context, {
     operation: 'revokeLicenses',
     target: tokenTarget(token),
     details: { notifyManagedDevices: options.notifyManagedDevices, revokeUntrackedLicenses: options.revokeUntrackedLicenses },
-    request: revokeLicensesRequest(token.id, options),
+    request,
     logName: `Revoke licenses of token ${plainText(token.id, 200)} (notifyManagedDevices=${options.notifyManagedDevices}, revokeUntrackedLicenses=${options.revokeUntrackedLicenses})`,
     before: async (signal) => ({ actions: [...snapshotActions(await read(signal))] }),
-    send: async (signal) => ({ receipt: await context.service().revokeLicenses(token.id, options, signal), value: undefined }),
+    send: async (signal) => ({ receipt: await context.service().postAction('revokeLicenses', request, signal), value: undefined }),
     check: checkRevoke,
   });
 }
@@ -354,6 +356,7 @@ export function appRevokeWrite(
 ): WriteSpec<ActionResult | undefined> {
   const operation = APP_OPERATIONS[scope.kind];
   const holderId = scope.kind === 'all' ? undefined : scope.id;
+  const request = appRevokeRequest(app.id, scope, notifyManagedDevices);
   return spec<ActionResult | undefined>(context, {
     operation,
     target: {
@@ -363,7 +366,7 @@ export function appRevokeWrite(
       ...(holderId ? { holderId, holderName } : {}),
     },
     details: { notifyManagedDevices },
-    request: appRevokeRequest(app.id, scope, notifyManagedDevices),
+    request,
     logName:
       scope.kind === 'all'
         ? `Revoke all licenses of app ${plainText(app.id, 200)} (notifyManagedDevices=${notifyManagedDevices})`
@@ -371,16 +374,7 @@ export function appRevokeWrite(
     before: async (signal) => ({
       results: [...snapshotResults((await context.service().getVppApp(app.id, signal)).revokeLicenseActionResults)],
     }),
-    send: async (signal) => {
-      const service = context.service();
-      const receipt =
-        scope.kind === 'all'
-          ? await service.revokeAppLicenses(app.id, notifyManagedDevices, signal)
-          : scope.kind === 'user'
-            ? await service.revokeAppUserLicense(app.id, scope.id, notifyManagedDevices, signal)
-            : await service.revokeAppDeviceLicense(app.id, scope.id, notifyManagedDevices, signal);
-      return { receipt, value: undefined };
-    },
+    send: async (signal) => ({ receipt: await context.service().postAction(operation, request, signal), value: undefined }),
     check: checkAppRevoke(operation),
   });
 }
