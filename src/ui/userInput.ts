@@ -35,6 +35,11 @@ export interface StepPickOptions<T> extends PickOptions, StepPosition {
   readonly active?: T;
 }
 
+export interface StepPickManyOptions<T> extends PickOptions, StepPosition {
+  /** The items ticked: the answer given before the user came back to this step. */
+  readonly picked: readonly T[];
+}
+
 export interface StepTextOptions extends StepPosition {
   readonly title: string;
   readonly prompt: string;
@@ -65,6 +70,13 @@ export interface UserInput {
   inputText(title: string, prompt: string, validate: (value: string) => string | undefined): Promise<string | undefined>;
   /** One step of a multi-step input (see runSteps): a quick pick, with a Back button from step 2. */
   stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>>;
+  /** One step of a multi-step input (see runSteps): a multi-select quick pick, with a Back button from step 2. */
+  stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>>;
+  /**
+   * The last step of a multi-step input: a modal warning with the confirming button and, when `back`, a Back button
+   * that returns to the step before. `{ value: true }` only when the user pressed the confirming button.
+   */
+  stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>>;
   /** One step of a multi-step input (see runSteps): an input box, with a Back button from step 2. Answers are trimmed. */
   stepText(options: StepTextOptions): Promise<StepAnswer<string>>;
   /** Shows an information message; resolves once shown, not when it closes. */
@@ -129,6 +141,12 @@ export class ReplaceableUserInput implements UserInput {
   }
   stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>> {
     return this.current.stepPick(items, options);
+  }
+  stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>> {
+    return this.current.stepPickMany(items, options);
+  }
+  stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
+    return this.current.stepConfirm(message, detail, confirmLabel, back);
   }
   stepText(options: StepTextOptions): Promise<StepAnswer<string>> {
     return this.current.stepText(options);

@@ -11,6 +11,7 @@ import {
   ProgressReporter,
   SaveFilters,
   StepAnswer,
+  StepPickManyOptions,
   StepPickOptions,
   StepTextOptions,
   UserInput,
@@ -102,6 +103,29 @@ export class VscodeUserInput implements UserInput {
       const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
       return chosen ? { value: chosen.value } : 'stay';
     });
+  }
+
+  stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>> {
+    const pick = vscode.window.createQuickPick<ValueItem<T>>();
+    const quickPickItems = toQuickPickItems(items);
+    Object.assign(pick, {
+      title: options.title,
+      placeholder: options.placeHolder,
+      step: options.step,
+      totalSteps: options.totalSteps,
+      buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
+      items: quickPickItems,
+      canSelectMany: true,
+      ignoreFocusOut: true,
+    });
+    pick.selectedItems = quickPickItems.filter((item) => options.picked.includes(item.value));
+    return runStep<T[]>(pick, () => ({ value: pick.selectedItems.map((item) => item.value) }));
+  }
+
+  async stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
+    const backLabel = l10n.t('Back');
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel, ...(back ? [backLabel] : []));
+    return answer === confirmLabel ? { value: true } : answer === backLabel ? 'back' : undefined;
   }
 
   stepText(options: StepTextOptions): Promise<StepAnswer<string>> {

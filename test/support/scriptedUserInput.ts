@@ -5,6 +5,7 @@ import {
   PickOptions,
   ProgressReporter,
   StepAnswer,
+  StepPickManyOptions,
   StepPickOptions,
   StepTextOptions,
   UserInput,
@@ -191,6 +192,53 @@ export class ScriptedUserInput implements UserInput {
     const item = items.find((candidate) => candidate.label === answer.pick);
     assert.ok(item, `no item labelled ${answer.pick}`);
     return { value: item.value };
+  }
+
+  /**
+   * A step's multi-select pick: recorded as `pickMany` with where it stands and the labels ticked (comma-separated)
+   * as its starting point; `back` is refused on step 1.
+   */
+  async stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>> {
+    const picked = items.filter((item) => options.picked.includes(item.value)).map((item) => item.label);
+    this.shown.push({
+      kind: 'pickMany',
+      title: options.title,
+      items,
+      step: `${options.step}/${options.totalSteps}`,
+      value: picked.join(', '),
+    });
+    const answer = this.next('pickMany');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    if (answer === 'back') {
+      assert.ok(options.step > 1, 'step 1 has no Back button');
+      return 'back';
+    }
+    assert.ok('pickMany' in answer, `expected a pickMany answer, got ${JSON.stringify(answer)}`);
+    return {
+      value: answer.pickMany.map((label) => {
+        const item = items.find((candidate) => candidate.label === label);
+        assert.ok(item, `no item labelled ${label}`);
+        return item.value;
+      }),
+    };
+  }
+
+  /** A confirmation that ends a multi-step input: recorded as `confirm`, with Back among its buttons when offered. */
+  async stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
+    this.shown.push({ kind: 'confirm', message, detail, buttons: back ? [confirmLabel, 'Back'] : [confirmLabel] });
+    this.onConfirm?.();
+    const answer = this.next('confirm');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    if (answer === 'back') {
+      assert.ok(back, 'this dialog has no Back button');
+      return 'back';
+    }
+    assert.ok('confirm' in answer, `expected a confirm answer, got ${JSON.stringify(answer)}`);
+    return answer.confirm ? { value: true } : undefined;
   }
 
   /** A step's input box: recorded as `inputText` with where it stands and its starting text, validated like inputText. */

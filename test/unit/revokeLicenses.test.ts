@@ -117,7 +117,7 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       await run(context, ui, log, hq);
       const [confirm] = ui.of('confirm');
       assert.equal(confirm.message, 'Revoke all app licenses of the VPP token "Contoso HQ"?');
-      assert.deepEqual(confirm.buttons, ['Revoke Licenses']);
+      assert.deepEqual(confirm.buttons, ['Revoke Licenses', 'Back'], 'Back returns to the options');
       assert.match(confirm.detail ?? '', /Apple ID: vpp1@contoso\.example/);
       assert.match(confirm.detail ?? '', /Location: Seattle HQ/);
       assert.match(confirm.detail ?? '', /Notify managed devices: yes/);
@@ -212,6 +212,67 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       assert.equal(posts.length, 1);
       assert.equal(posts[0].tokenId, seed[1].id);
       assert.equal(posts[0].body, '{"notifyManagedDevices":true,"revokeUntrackedLicenses":false}');
+    });
+
+    it('Back goes from the confirmation to the options (ticked as before) and from there to the token, then one POST', async () => {
+      const { ui, log, context, store } = setup([
+        { pick: 'Contoso Retail' },
+        { pickMany: [NOTIFY] },
+        'back',
+        { pickMany: [NOTIFY, UNTRACKED] },
+        'back',
+        'back',
+        { pick: 'Contoso HQ' },
+        { pickMany: [UNTRACKED] },
+        { confirm: true },
+      ]);
+      await run(context, ui, log);
+      assert.deepEqual(
+        ui.of('pickMany').map(({ title, step, value }) => [title, step, value]),
+        [
+          ['Revoke licenses of "Contoso Retail"', '2/3', ''],
+          ['Revoke licenses of "Contoso Retail"', '2/3', NOTIFY],
+          ['Revoke licenses of "Contoso Retail"', '2/3', `${NOTIFY}, ${UNTRACKED}`],
+          ['Revoke licenses of "Contoso HQ"', '2/3', `${NOTIFY}, ${UNTRACKED}`],
+        ],
+        'each return to the options shows what was ticked before',
+      );
+      assert.deepEqual(
+        ui.of('pickOne').map(({ step, value }) => [step, value]),
+        [
+          ['1/3', undefined],
+          ['1/3', 'Contoso Retail'],
+        ],
+        'the return to the token pick highlights the token picked before',
+      );
+      const confirms = ui.of('confirm');
+      assert.equal(confirms.length, 3);
+      assert.match(confirms[0].detail ?? '', /Notify managed devices: yes\nRevoke untracked licenses: no/);
+      assert.match(confirms[1].detail ?? '', /Notify managed devices: yes\nRevoke untracked licenses: yes/);
+      assert.match(confirms[2].message ?? '', /"Contoso HQ"/);
+      assert.deepEqual(
+        tenant.requestsFor('revoke').map((post) => [post.tokenId, post.body]),
+        [[seed[0].id, '{"notifyManagedDevices":false,"revokeUntrackedLicenses":true}']],
+        'only the last answers are sent, once',
+      );
+      assert.deepEqual(store.begun, [{ kind: 'revoke', ids: [seed[0].id] }], 'only the token revoked was shown as revoking');
+    });
+
+    it('Back from the first step is not offered, and Cancel in a confirmation reached by Back sends nothing', async () => {
+      const { ui, log, context } = setup([{ pickMany: [] }, 'back', { pickMany: [NOTIFY] }, { confirm: false }]);
+      await run(context, ui, log, seed[0]);
+      assert.deepEqual(
+        ui.of('pickMany').map(({ step }) => step),
+        ['1/2', '1/2'],
+      );
+      assert.deepEqual(
+        ui.of('confirm').map(({ buttons }) => buttons),
+        [
+          ['Revoke Licenses', 'Back'],
+          ['Revoke Licenses', 'Back'],
+        ],
+      );
+      assert.equal(tenant.requestsFor('revoke').length, 0);
     });
 
     it('signs in first when needed', async () => {

@@ -2,27 +2,23 @@ import * as l10n from '@vscode/l10n';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
 import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
 import { readLicenseImpact } from './licenseImpact';
-import { sortTokens, stateWords, tokenLabel } from '../../tree/tokenPresentation';
+import { stateWords, tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
-import { BulkAction, BulkClaim, claimInStore, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
+import { StepAnswer, StepPosition } from '../../ui/userInput';
+import { BulkAction, BulkClaim, claimInStore, listNames } from '../writes/bulkRun';
 import { TenantContext } from '../context';
-import { pickToken } from '../pickToken';
-import { rethrowGone, tenantLines } from '../confirmations';
+import { tenantLines } from '../confirmations';
 import { CONSEQUENCES, optionLines, revokeOptionItems } from './revokeWording';
 import { revokeWrite, watchingResult } from '../writes/writeKinds';
-import { runWrite, WriteWords } from '../writes/writePipeline';
+import { WriteWords } from '../writes/writePipeline';
+import { Confirmation, OperationOutcome, revokeBusy, runTokenOperation, TokenOperation } from '../writes/tokenOperation';
 
 /** What the revoke touches, in one line for its confirmation. */
 async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {
   return (await readLicenseImpact(context, tokens)).line;
 }
 
-function confirmation(
-  context: TenantContext,
-  token: VppTokenRecord,
-  options: RevokeLicensesOptions,
-  impact: string,
-): { message: string; detail: string } {
+function confirmation(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions, impact: string): Confirmation {
   const facts = [
     ...tenantLines(context),
     l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
@@ -39,6 +35,7 @@ function confirmation(
   return {
     message: l10n.t('Revoke all app licenses of the VPP token "{0}"?', tokenLabel(token)),
     detail: [...facts, '', ...warnings].join('\n'),
+    button: l10n.t('Revoke Licenses'),
   };
 }
 
@@ -55,27 +52,92 @@ export async function chooseOptions(context: TenantContext, title: string): Prom
   );
 }
 
+/** The options as a step of Revoke Licenses…, ticked as they were when the admin comes back to it. */
+function optionsStep(
+  context: TenantContext,
+  tokens: readonly VppTokenRecord[],
+  position: StepPosition,
+  earlier: RevokeLicensesOptions | undefined,
+): Promise<StepAnswer<RevokeLicensesOptions>> {
+  const title =
+    tokens.length === 1
+      ? l10n.t('Revoke licenses of "{0}"', tokenLabel(tokens[0]))
+      : l10n.t('Revoke licenses of {0} VPP tokens', tokens.length);
+  const picked = (Object.keys(earlier ?? {}) as (keyof RevokeLicensesOptions)[]).filter((option) => earlier?.[option] === true);
+  return context.ui
+    .stepPickMany(revokeOptionItems(), {
+      title,
+      placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
+      picked,
+      ...position,
+    })
+    .then((answer) =>
+      answer === 'back' || answer === undefined
+        ? answer
+        : {
+            value: {
+              notifyManagedDevices: answer.value.includes('notifyManagedDevices'),
+              revokeUntrackedLicenses: answer.value.includes('revokeUntrackedLicenses'),
+            },
+          },
+    );
+}
+
+/** The confirmation of a revoke of several tokens: their names, what they touch, the options, those left out. */
+async function manyConfirmation(
+  context: TenantContext,
+  tokens: readonly VppTokenRecord[],
+  options: RevokeLicensesOptions,
+  skipped: number,
+): Promise<Confirmation> {
+  const notValid = tokens.filter((token) => token.state !== 'valid').length;
+  const detail = [
+    ...tenantLines(context),
+    listNames(tokens),
+    await impactLine(context, tokens),
+    '',
+    ...optionLines(options),
+    ...(skipped > 0 ? [l10n.t('{0} selected tokens are skipped: a revoke of each is already running.', skipped)] : []),
+    ...(notValid > 0 ? [l10n.t('{0} of these tokens are not valid in Intune; their revoke may fail.', notValid)] : []),
+    '',
+    CONSEQUENCES(),
+  ].join('\n');
+  return { message: l10n.t('Revoke all app licenses of {0} VPP tokens?', tokens.length), detail, button: l10n.t('Revoke Licenses') };
+}
+
+/**
+ * A revoke of tokens' licenses as one operation, for one token or many: the options (with Back), a modal that says
+ * what it touches, one POST per token, a lost answer reconciled by reading, the result followed for one token.
+ */
+export function revokeOperation(context: TenantContext): TokenOperation<RevokeLicensesOptions, ActionResult | undefined> {
+  return {
+    inFlight: 'revoke',
+    pickTitle: l10n.t('Revoke Licenses: choose a VPP token'),
+    busy: revokeBusy,
+    defaults: { notifyManagedDevices: false, revokeUntrackedLicenses: false },
+    askOptions: (tokens, position, earlier) => optionsStep(context, tokens, position, earlier),
+    confirmation: async (tokens, options, skipped) =>
+      tokens.length === 1
+        ? confirmation(context, tokens[0], options, await impactLine(context, tokens))
+        : manyConfirmation(context, tokens, options, skipped),
+    write: (token, options, read) => revokeWrite(context, token, options, read),
+    words: (token, options) => revokeWords(context, tokenLabel(token), options),
+    follow: (spec) => watchingResult(context, spec),
+    report: (token, result) => reportOutcome(context, tokenLabel(token), result),
+    bulk: (options) => revokeBulk(context, options),
+  };
+}
+
 /**
  * "Revoke Licenses…": from a tree item, a multi-selection, or the palette (asks for the token). Asks for the
  * options, confirms in a modal, then posts revokeLicenses once per token. Any dismissal sends nothing.
  */
 export async function revokeLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
-  const tokens = uniqueById(selection);
-  if (tokens.length > 1) {
-    return revokeMany(context, tokens);
-  }
-  const token = tokens[0] ?? (await pickToken(context, l10n.t('Revoke Licenses: choose a VPP token')));
-  if (token) {
-    await revokeToken(context, token);
-  }
+  await runTokenOperation(context, revokeOperation(context), selection);
 }
 
 /** How a revoke of one token ended, for whoever started it (a command tells the admin; a chat tool tells the model). */
-export type RevokeOutcome =
-  | { readonly kind: 'alreadyRunning' }
-  | { readonly kind: 'declined' }
-  | { readonly kind: 'leftUnconfirmed' }
-  | { readonly kind: 'accepted'; readonly result?: ActionResult };
+export type RevokeOutcome = Exclude<OperationOutcome<ActionResult | undefined>, { kind: 'ranBulk' }>;
 
 /** What a revoke's progress, lost answer and second confirmation say. */
 function revokeWords(context: TenantContext, label: string, options: RevokeLicensesOptions): WriteWords {
@@ -102,54 +164,13 @@ function revokeWords(context: TenantContext, label: string, options: RevokeLicen
 }
 
 /**
- * Revokes the licenses of one token: asks for the options unless they are given, always confirms in a modal, then
- * posts once, reconciles a lost answer by reading, and tells the admin the outcome.
+ * Revokes the licenses of one token with the options given (chat gives them): always confirms in a modal, then posts
+ * once, reconciles a lost answer by reading, and tells the admin the outcome.
  */
-export async function revokeToken(
-  context: TenantContext,
-  token: VppTokenRecord,
-  givenOptions?: RevokeLicensesOptions,
-): Promise<RevokeOutcome> {
-  const label = tokenLabel(token);
-  const alreadyRunning = async (): Promise<RevokeOutcome> => {
-    await context.ui.info(l10n.t('A revoke of the licenses of "{0}" is already running.', label));
-    return { kind: 'alreadyRunning' };
-  };
-  if (context.store.revoking(token.id)) {
-    return alreadyRunning();
-  }
-  const options = givenOptions ?? (await chooseOptions(context, l10n.t('Revoke licenses of "{0}"', label)));
-  if (!options) {
-    return { kind: 'declined' };
-  }
-  const { message, detail } = confirmation(context, token, options, await impactLine(context, [token]));
-  if (!(await context.ui.confirm(message, detail, l10n.t('Revoke Licenses')))) {
-    return { kind: 'declined' };
-  }
-  // Asked again: another revoke of this token may have started while the dialogs were open.
-  const claim = context.store.begin([token.id], 'revoke');
-  if (claim.taken.length === 0) {
-    return alreadyRunning();
-  }
-  // The token stays in flight until its outcome is known or no longer watched, so no later revoke of the same
-  // token can be confused with this one, and the admin gets one message about it, after the progress closes.
-  let outcome: ActionResult | undefined;
-  try {
-    const write = revokeWrite(context, token, options);
-    const done = await runWrite(context, write, revokeWords(context, label, options), watchingResult(context, write));
-    if (!done) {
-      return { kind: 'leftUnconfirmed' };
-    }
-    outcome = done.result;
-  } catch (error) {
-    rethrowGone(context, label, error);
-  } finally {
-    claim.release();
-  }
-  // Read back first: when the admin reads the outcome, the token's row and recent actions already show it.
-  await context.store.tokenWritten(token.id);
-  await reportOutcome(context, label, outcome);
-  return { kind: 'accepted', result: outcome };
+export async function revokeToken(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeOutcome> {
+  const outcome = await runTokenOperation(context, revokeOperation(context), [token], options);
+  // One token never runs as a bulk run.
+  return outcome.kind === 'ranBulk' ? { kind: 'declined' } : outcome;
 }
 
 /** The one message about an accepted revoke: its outcome when Intune reported one, an error when it failed there. */
@@ -171,41 +192,6 @@ async function reportOutcome(context: TenantContext, label: string, result: Acti
     return context.ui.info(l10n.t('Intune accepted the revoke of the licenses of "{0}": {1}', label, summary));
   }
   await context.ui.error(l10n.t('Intune accepted the revoke of the licenses of "{0}", but reports: {1}', label, summary), []);
-}
-
-/** One set of options and one confirmation for a selection; runs within Intune's write limit, cancellable. */
-async function revokeMany(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
-  // In the tree's order, whatever the order of the clicks.
-  const tokens = sortTokens(selection, 'en').filter((token) => !context.store.revoking(token.id));
-  const busy = selection.length - tokens.length;
-  if (tokens.length === 0) {
-    return context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.'));
-  }
-  const options = await chooseOptions(context, l10n.t('Revoke licenses of {0} VPP tokens', tokens.length));
-  if (!options) {
-    return;
-  }
-  const notValid = tokens.filter((token) => token.state !== 'valid').length;
-  const detail = [
-    ...tenantLines(context),
-    listNames(tokens),
-    await impactLine(context, tokens),
-    '',
-    ...optionLines(options),
-    ...(busy > 0 ? [l10n.t('{0} selected tokens are skipped: a revoke of each is already running.', busy)] : []),
-    ...(notValid > 0 ? [l10n.t('{0} of these tokens are not valid in Intune; their revoke may fail.', notValid)] : []),
-    '',
-    CONSEQUENCES(),
-  ].join('\n');
-  const confirmed = await context.ui.confirm(
-    l10n.t('Revoke all app licenses of {0} VPP tokens?', tokens.length),
-    detail,
-    l10n.t('Revoke Licenses'),
-  );
-  if (!confirmed) {
-    return;
-  }
-  await runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context));
 }
 
 /** A bulk revoke with one set of options, as Revoke Licenses… and Run Again after a restart run it. */
@@ -253,5 +239,5 @@ export function revokeBulk(context: TenantContext, options: RevokeLicensesOption
 /** The tokens a bulk revoke holds while it runs: none a revoke already runs for, and none taken twice. */
 export function revokeClaim(context: TenantContext): BulkClaim {
   // Asked again before each batch: a revoke of one of them may have started while a dialog was open.
-  return claimInStore(context, 'revoke', () => context.ui.info(l10n.t('A revoke is already running for each of the selected tokens.')));
+  return claimInStore(context, 'revoke', () => context.ui.info(revokeBusy([])));
 }

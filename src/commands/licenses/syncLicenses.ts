@@ -3,25 +3,15 @@ import { describeForLog, VppError } from '../../errors';
 import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
-import { BulkAction, BulkClaim, claimInStore, listNames, runBulkUntilDone, uniqueById } from '../writes/bulkRun';
+import { BulkAction, BulkClaim, claimInStore, listNames } from '../writes/bulkRun';
 import { TenantContext, watchSignal } from '../context';
-import { pickToken } from '../pickToken';
 import { syncWrite } from '../writes/writeKinds';
-import { runWrite, sendAndSettle } from '../writes/writePipeline';
+import { sendAndSettle, WriteWords } from '../writes/writePipeline';
+import { runTokenOperation, TokenOperation } from '../writes/tokenOperation';
 
-/** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
-export async function syncLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
-  const tokens = uniqueById(selection);
-  if (tokens.length > 1) {
-    return syncMany(context, tokens);
-  }
-  const token = tokens[0] ?? (await pickToken(context, l10n.t('Sync Licenses: choose a VPP token')));
-  if (!token) {
-    return;
-  }
-  const label = tokenLabel(token);
-  const claim = context.store.begin([token.id], 'sync');
-  const done = await runWrite(context, syncWrite(context, token), {
+/** What a sync's progress, lost answer and second attempt say. */
+function syncWords(label: string): WriteWords {
+  return {
     title: l10n.t('Syncing the licenses of "{0}"…', label),
     checkTitle: l10n.t('Checking the sync of the licenses of "{0}"…', label),
     lostAnswer: l10n.t("Intune's answer was lost; reading the token to see whether the sync reached it"),
@@ -31,22 +21,35 @@ export async function syncLicenses(context: TenantContext, selection: readonly V
       message: l10n.t('Send the sync of the licenses of "{0}" again?', label),
       detail: l10n.t('The earlier attempt may have reached Intune although it was not confirmed.'),
     },
-  }).finally(claim.release);
-  if (!done) {
-    return;
-  }
-  await context.store.tokenWritten(token.id);
-  await context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', label));
+  };
+}
+
+/**
+ * A sync of tokens' licenses with Apple as one operation, for one token or many: nothing to choose and nothing to
+ * confirm (a sync changes no license), each token read just before its request so that a lost answer can be told.
+ */
+export function syncOperation(context: TenantContext): TokenOperation<undefined, undefined> {
+  return {
+    inFlight: 'sync',
+    pickTitle: l10n.t('Sync Licenses: choose a VPP token'),
+    // A sync waits for no other write: never busy.
+    busy: () => '',
+    defaults: undefined,
+    write: (token, _options, read) => syncWrite(context, token, read),
+    words: (token) => syncWords(tokenLabel(token)),
+    report: (token) => context.ui.info(l10n.t('Intune started syncing the licenses of "{0}" with Apple.', tokenLabel(token))),
+    bulk: () => syncBulk(context),
+  };
+}
+
+/** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
+export async function syncLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
+  await runTokenOperation(context, syncOperation(context), selection);
 }
 
 /** Marks a bulk sync's tokens as syncing: a sync never waits for another write. */
 export function syncClaim(context: TenantContext): BulkClaim {
   return claimInStore(context, 'sync', () => Promise.resolve());
-}
-
-/** A sync of several tokens, each read just before its request: a newer sync, or one in progress, says Intune received it. */
-function syncMany(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<void> {
-  return runBulkUntilDone(context, tokens, syncBulk(context), syncClaim(context));
 }
 
 /** A bulk sync, as Sync Licenses and Run Again after a restart run it. */

@@ -1,0 +1,197 @@
+import * as l10n from '@vscode/l10n';
+import { VppTokenRecord } from '../../graph/vppRecords';
+import { WriteInFlight } from '../../store/writesInFlight';
+import { sortTokens, tokenLabel } from '../../tree/tokenPresentation';
+import { InputStep, runSteps } from '../../ui/multiStepInput';
+import { StepAnswer, StepPosition } from '../../ui/userInput';
+import { rethrowGone } from '../confirmations';
+import { TenantContext } from '../context';
+import { pickTokenStep } from '../pickToken';
+import { BulkAction, claimInStore, runBulkUntilDone, uniqueById } from './bulkRun';
+import { TokenRead } from './writeKinds';
+import { AfterAccepted, runWrite, WriteSpec, WriteWords } from './writePipeline';
+
+/** A confirmation's words: the question, the facts under it, and the confirming button. */
+export interface Confirmation {
+  readonly message: string;
+  readonly detail: string;
+  readonly button: string;
+}
+
+/**
+ * One kind of write on tokens (a revoke, a sync), as it runs on one token or a selection: only what differs between
+ * kinds. `O` is what the admin chooses (the options), `T` what Intune's answer or the watch after it comes to.
+ */
+export interface TokenOperation<O, T> {
+  /** What a token's row says while it runs; a revoke also waits for another revoke of the same token. */
+  readonly inFlight: WriteInFlight;
+  /** The title of the token pick, from the palette. */
+  readonly pickTitle: string;
+  /** What the admin is told when each token asked for already runs one. */
+  readonly busy: (tokens: readonly VppTokenRecord[]) => string;
+  /** The options when the kind asks for none. */
+  readonly defaults: O;
+  /** The options' step (with Back from step 2), showing what was chosen before the admin came back. */
+  readonly askOptions?: (tokens: readonly VppTokenRecord[], position: StepPosition, earlier: O | undefined) => Promise<StepAnswer<O>>;
+  /** The confirmation, when the kind asks for one: what it touches is read for it. `skipped`: tokens left out as busy. */
+  readonly confirmation?: (tokens: readonly VppTokenRecord[], options: O, skipped: number) => Promise<Confirmation>;
+  /** The write of one token: its request, built once, is what the journal keeps and what is sent. */
+  readonly write: (token: VppTokenRecord, options: O, read: TokenRead) => WriteSpec<T>;
+  /** What one token's write says under progress, and when its answer was lost. */
+  readonly words: (token: VppTokenRecord, options: O) => WriteWords;
+  /** What follows one token's accepted write under the same progress (a revoke's result watch). */
+  readonly follow?: (spec: WriteSpec<T>) => AfterAccepted<T, T>;
+  /** The one message about one token's accepted write, once its row shows it. */
+  readonly report: (token: VppTokenRecord, result: T | undefined) => Promise<void>;
+  /** A selection's run: its progress title, report and Run Again. */
+  readonly bulk: (options: O) => BulkAction;
+}
+
+/** How an operation ended, for whoever started it (a command tells the admin; a chat tool tells the model). */
+export type OperationOutcome<T> =
+  | { readonly kind: 'alreadyRunning' }
+  | { readonly kind: 'declined' }
+  | { readonly kind: 'leftUnconfirmed' }
+  | { readonly kind: 'accepted'; readonly result?: T }
+  | { readonly kind: 'ranBulk' };
+
+/** What the steps fill in: the token (picked when none was given) and the options. */
+interface Draft<O> {
+  readonly tokens: readonly VppTokenRecord[];
+  readonly options: O;
+}
+
+/**
+ * Runs a kind of write on the selected tokens (or one the admin picks from the palette): asks its steps, with Back
+ * across all of them (the confirmation included), then sends through the write pipeline. One token runs with
+ * Check Again and Send Again when its answer is lost and its outcome followed; several run as one bulk run, within
+ * Intune's write limit, with a report and Run Again. Either way each token is marked in the store while it runs, and
+ * the store is told once when it ends. `given` options skip their step (chat gives them).
+ */
+export async function runTokenOperation<O, T>(
+  context: TenantContext,
+  operation: TokenOperation<O, T>,
+  selection: readonly VppTokenRecord[],
+  given?: O,
+): Promise<OperationOutcome<T>> {
+  const unique = uniqueById(selection);
+  // In the tree's order, whatever the order of the clicks.
+  const tokens = unique.length > 1 ? sortTokens(unique, 'en') : unique;
+  const free = tokens.filter((token) => !busyWith(context, operation, token));
+  if (tokens.length > 0 && free.length === 0) {
+    await context.ui.info(operation.busy(tokens));
+    return { kind: 'alreadyRunning' };
+  }
+  let pickedBusy = false;
+  const start = { given: free, skipped: tokens.length - free.length, options: given };
+  const draft = await runSteps(
+    askingSteps(context, operation, start, (token) => {
+      pickedBusy = busyWith(context, operation, token);
+      return !pickedBusy;
+    }),
+  );
+  if (pickedBusy) {
+    return { kind: 'alreadyRunning' };
+  }
+  const chosen = draft?.tokens ?? free;
+  if (!draft || chosen.length === 0) {
+    return { kind: 'declined' };
+  }
+  const options = draft.options ?? given ?? operation.defaults;
+  if (chosen.length === 1) {
+    return runOne(context, operation, chosen[0], options);
+  }
+  const busy = () => context.ui.info(operation.busy(chosen));
+  await runBulkUntilDone(context, chosen, operation.bulk(options), claimInStore(context, operation.inFlight, busy));
+  return { kind: 'ranBulk' };
+}
+
+/** Whether the token runs a write this one waits for (another revoke of it). */
+function busyWith<O, T>(context: TenantContext, operation: TokenOperation<O, T>, token: VppTokenRecord): boolean {
+  return (operation.inFlight === 'revoke' || operation.inFlight === 'retire') && context.store.revoking(token.id);
+}
+
+/**
+ * The steps of an operation: the token (from the palette; `free` says whether it may run now, after telling the
+ * admin when not), the options unless given, and the confirmation, each with Back to the one before.
+ */
+function askingSteps<O, T>(
+  context: TenantContext,
+  operation: TokenOperation<O, T>,
+  start: { readonly given: readonly VppTokenRecord[]; readonly skipped: number; readonly options?: O },
+  free: (token: VppTokenRecord) => boolean,
+): InputStep<Draft<O>>[] {
+  const { askOptions, confirmation } = operation;
+  const tokensOf = (draft: Partial<Draft<O>>) => draft.tokens ?? start.given;
+  return [
+    {
+      applies: () => start.given.length === 0,
+      ask: async (position, draft) => {
+        const answer = await pickTokenStep(context, operation.pickTitle, position, draft.tokens?.[0]);
+        if (answer === 'back' || answer === undefined) {
+          return answer;
+        }
+        if (!free(answer.value)) {
+          await context.ui.info(operation.busy([answer.value]));
+          return undefined;
+        }
+        return { value: { tokens: [answer.value] } };
+      },
+    },
+    {
+      applies: () => start.options === undefined && askOptions !== undefined,
+      ask: async (position, draft) => {
+        const answer = await askOptions?.(tokensOf(draft), position, draft.options);
+        return answer === 'back' || answer === undefined ? answer : { value: { options: answer.value } };
+      },
+    },
+    {
+      applies: () => confirmation !== undefined,
+      ask: async (position, draft) => {
+        const asked = await confirmation?.(tokensOf(draft), draft.options ?? start.options ?? operation.defaults, start.skipped);
+        const answer = asked && (await context.ui.stepConfirm(asked.message, asked.detail, asked.button, position.step > 1));
+        return answer === 'back' || answer === undefined ? answer : { value: {} };
+      },
+    },
+  ];
+}
+
+/**
+ * One token's write: marked in the store while it runs (refused when another revoke of it started meanwhile), sent
+ * once through the pipeline with its outcome followed, then read back once into the store before the admin is told.
+ */
+async function runOne<O, T>(
+  context: TenantContext,
+  operation: TokenOperation<O, T>,
+  token: VppTokenRecord,
+  options: O,
+): Promise<OperationOutcome<T>> {
+  const claim = context.store.begin([token.id], operation.inFlight);
+  if (claim.taken.length === 0) {
+    await context.ui.info(operation.busy([token]));
+    return { kind: 'alreadyRunning' };
+  }
+  let done: Awaited<ReturnType<typeof runWrite<T, T>>>;
+  try {
+    const spec = operation.write(token, options, (signal) => context.service().getToken(token.id, signal));
+    done = await runWrite(context, spec, operation.words(token, options), operation.follow?.(spec));
+  } catch (error) {
+    rethrowGone(context, tokenLabel(token), error);
+  } finally {
+    claim.release();
+  }
+  if (!done) {
+    return { kind: 'leftUnconfirmed' };
+  }
+  // Read back first: when the admin reads the outcome, the token's row and recent actions already show it.
+  await context.store.tokenWritten(token.id);
+  await operation.report(token, done.result);
+  return { kind: 'accepted', result: done.result };
+}
+
+/** "A revoke of the licenses of …" is already running: the busy message of the kinds that revoke. */
+export function revokeBusy(tokens: readonly VppTokenRecord[]): string {
+  return tokens.length === 1
+    ? l10n.t('A revoke of the licenses of "{0}" is already running.', tokenLabel(tokens[0]))
+    : l10n.t('A revoke is already running for each of the selected tokens.');
+}
