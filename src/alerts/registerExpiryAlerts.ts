@@ -7,6 +7,7 @@ import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
 import { TenantStore } from '../store/tenantStore';
 import { UserInput } from '../ui/userInput';
+import { runCommand } from '../tree/commandArgs';
 import { ExpiryAlerts } from './expiryAlerts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -45,7 +46,7 @@ export function registerExpiryAlerts(
           (entry) => `${tokenLabel(entry.token)} · ${entry.tenantLabel} · ${expiryPhrase(entry.token.expirationDateTime, Date.now())}`,
         ),
       ),
-    renew: (entry) => vscode.commands.executeCommand(COMMANDS.renewToken, new TokenNode(entry.token, entry.tenantKey)),
+    renew: (entry) => runCommand(COMMANDS.renewToken, new TokenNode(entry.token, entry.tenantKey)),
     reveal: () => vscode.commands.executeCommand(`${VIEW_ID}.focus`),
   });
   const disposables: vscode.Disposable[] = [statusBar];

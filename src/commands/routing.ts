@@ -7,6 +7,7 @@ import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { HistoryTreeProvider } from '../tree/historyTree';
 import { TokenNode } from '../tree/treeNodes';
+import { CommandArgs } from '../tree/commandArgs';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { TenantStore } from '../store/tenantStore';
 import { UserInput } from '../ui/userInput';
@@ -35,11 +36,14 @@ export interface Invocation extends ActionContext {
   tenant?: TenantConnection;
 }
 
-/** Runs one command: the invocation, then the arguments VS Code passes (a tree item, the selection). */
-export type Handler = (invocation: Invocation, ...args: never[]) => unknown;
+/** Runs one command: the invocation, then the arguments it declares (a tree item, the selection; see CommandArgs). */
+export type Handler<K extends CommandId> = (invocation: Invocation, ...args: CommandArgs[K]) => unknown;
+
+/** Every command's handler, by id. */
+export type AllHandlers = { readonly [K in CommandId]: Handler<K> };
 
 /** Some commands' handlers, by id: each noun's folder gives its own. */
-export type Handlers = Partial<Record<CommandId, Handler>>;
+export type Handlers = Partial<AllHandlers>;
 
 /** The argument tree items and error fixes pass: a node or `{ tenantKey }`. */
 export function tenantKeyOf(arg: unknown): string | undefined {

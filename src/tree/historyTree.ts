@@ -17,6 +17,7 @@ import { entriesOf, JournalEntry } from '../journal/journalEntries';
 import { JournalReading, logSkipped } from '../journal/journalFile';
 import { Logger } from '../log';
 import { plainText } from '../text';
+import { commandOf } from './commandArgs';
 import { tooltipOf } from './treeItems';
 
 export type HistoryNode =
@@ -120,7 +121,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       const item = new vscode.TreeItem(l10n.t('Show {0} More…', Math.min(HISTORY_PAGE, node.left)));
       item.description = l10n.t('{0} older writes', node.left);
       item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: COMMANDS.showMoreHistory, title: l10n.t('Show More') };
+      item.command = commandOf(l10n.t('Show More'), COMMANDS.showMoreHistory);
       return item;
     }
     const { entry } = node;

@@ -12,6 +12,7 @@ import { presentToken } from './tokenPresentation';
 import { ListingState, stateDescription, TenantListing } from '../store/tenantStore';
 import { WriteInFlight } from '../store/writesInFlight';
 import { AttentionTokenNode, GroupNode, TenantNode, TokenNode } from './treeNodes';
+import { commandOf } from './commandArgs';
 
 const ACTION_ICONS: Record<string, string> = { done: 'pass', failed: 'error', active: 'sync', pending: 'clock', canceled: 'circle-slash' };
 
@@ -129,27 +130,27 @@ export function tooltipOf(rows: readonly (readonly [string, string])[]): vscode.
 
 /** The one child of a tenant without tokens: why, and the command that helps, run for that tenant. */
 export function messageItem(connection: TenantConnection, view: TenantListing): vscode.TreeItem {
-  const tenant = [{ tenantKey: connection.key }];
+  const tenant = { tenantKey: connection.key };
   const messages: Record<ListingState, [string, string, vscode.Command | undefined]> = {
     notConfigured: [
       view.message ?? l10n.t('This tenant is not configured.'),
       'gear',
-      { title: l10n.t('Open Settings'), command: COMMANDS.openSettings },
+      commandOf(l10n.t('Open Settings'), COMMANDS.openSettings),
     ],
     signedOut: [
       view.message ?? l10n.t("Sign in to list this tenant's VPP tokens."),
       'sign-in',
-      { title: l10n.t('Sign In'), command: COMMANDS.signIn, arguments: tenant },
+      commandOf(l10n.t('Sign In'), COMMANDS.signIn, tenant),
     ],
     needsSecret: [
       l10n.t("Set the app's client secret or certificate to sign in."),
       'key',
-      { title: l10n.t('Set Client Secret'), command: COMMANDS.setClientSecret, arguments: tenant },
+      commandOf(l10n.t('Set Client Secret'), COMMANDS.setClientSecret, tenant),
     ],
     error: [
       view.message ?? l10n.t('Could not list the VPP tokens. See the log for details.'),
       'error',
-      { title: l10n.t('Refresh'), command: COMMANDS.refresh, arguments: tenant },
+      commandOf(l10n.t('Refresh'), COMMANDS.refresh, tenant),
     ],
     empty: [l10n.t('This tenant has no VPP tokens.'), 'info', undefined],
     loaded: ['', 'info', undefined],
@@ -240,7 +241,7 @@ export function groupFailureItem(tokenItemId: string, kind: 'apps' | 'actions', 
   item.id = `${tokenItemId}/${kind}`;
   item.tooltip = error instanceof VppError ? error.message : l10n.t('Could not read the details of this token.');
   item.iconPath = new vscode.ThemeIcon(forbidden ? 'lock' : 'error', new vscode.ThemeColor('list.errorForeground'));
-  item.command = forbidden ? { title: l10n.t('Open Setup Guide'), command: COMMANDS.openSetupGuide } : undefined;
+  item.command = forbidden ? commandOf(l10n.t('Open Setup Guide'), COMMANDS.openSetupGuide) : undefined;
   item.contextValue = `vppTokenGroupError ${kind}`;
   return item;
 }

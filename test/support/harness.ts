@@ -1,5 +1,5 @@
 import { AccountActions, TenantContext } from '../../src/commands/context';
-import { reportError } from '../../src/commands/reportError';
+import { invoke } from '../../src/commands/invoke';
 import { OutcomePolling } from '../../src/graph/actionResults';
 import { RawSettings } from '../../src/config/settings';
 import { createVppTokenService, ServiceDependencies } from '../../src/graph/createService';
@@ -104,15 +104,17 @@ export function commandHarness(
   return { ui, log, store, context, run: (action) => runAsCommand(ui, log, action) };
 }
 
-/** Runs a command as registerCommands does (any failure goes to the one error reporter), then checks the script was followed. */
+/** Runs a command through the registration's own `invoke` (any failure goes to the one error reporter), then checks the script was followed. */
 export async function runAsCommand(
   ui: ScriptedUserInput,
   log: RecordingLogger,
   action: Promise<unknown> | (() => Promise<unknown>),
 ): Promise<void> {
-  await (typeof action === 'function' ? action() : action).then(
-    () => undefined,
-    (error: unknown) => reportError(error, ui, log, NO_FIXES),
+  await invoke(
+    () => (typeof action === 'function' ? action() : action),
+    [],
+    { ui, log },
+    () => NO_FIXES,
   );
   ui.assertScriptFollowed();
 }

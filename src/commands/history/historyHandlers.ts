@@ -35,7 +35,7 @@ export function historyHandlers(routing: CommandRouting) {
       showAuditEvents(context, token),
     ),
     [COMMANDS.showHistory]: () => showHistory(undefined),
-    [COMMANDS.showTokenHistory]: async (_invocation: Invocation, node?: unknown) => {
+    [COMMANDS.showTokenHistory]: async (_invocation, node) => {
       if (node instanceof TokenNode) {
         await showHistory({ tenantKey: node.tenantKey, tokenId: node.token.id, label: l10n.t('Token: {0}', tokenLabel(node.token)) });
       }
@@ -50,9 +50,9 @@ export function historyHandlers(routing: CommandRouting) {
     [COMMANDS.refreshHistory]: () => history.refresh(),
     [COMMANDS.showMoreHistory]: () => history.showMore(),
     [COMMANDS.exportHistory]: (invocation: Invocation) => exportHistory(invocation, history),
-    [COMMANDS.copyHistoryAsPowerShell]: (invocation: Invocation, node?: unknown) =>
+    [COMMANDS.copyHistoryAsPowerShell]: (invocation, node) =>
       isEntryNode(node) ? copyHistoryEntry(invocation, node.entry, 'powershell', customGraphEndpoint) : undefined,
-    [COMMANDS.copyHistoryAsHttp]: (invocation: Invocation, node?: unknown) =>
+    [COMMANDS.copyHistoryAsHttp]: (invocation, node) =>
       isEntryNode(node) ? copyHistoryEntry(invocation, node.entry, 'http', customGraphEndpoint) : undefined,
   } satisfies Handlers;
 }

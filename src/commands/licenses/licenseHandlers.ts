@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../../ids';
 import { AppNode, LicenseNode, TokenNode } from '../../tree/treeNodes';
-import { chooseTenant, CommandRouting, Handlers, Invocation } from '../routing';
+import { chooseTenant, CommandRouting, Handlers } from '../routing';
 import { revokeAppLicense, revokeAppLicenses } from './appLicenses';
 import { copyRevokeRequest } from './copyRequest';
 import { exportLicenseReport } from './licenseReport';
@@ -12,37 +12,37 @@ import { syncLicenses } from './syncLicenses';
 export function licenseHandlers(routing: CommandRouting) {
   const { tenants } = routing.services;
   return {
-    [COMMANDS.revokeLicenses]: (invocation: Invocation, node?: unknown, selection?: unknown) =>
+    [COMMANDS.revokeLicenses]: (invocation, node, selection) =>
       routing.forSelection(invocation, node, selection, l10n.t('Revoke Licenses: {0}', chooseTenant()), (context, nodes) =>
         revokeLicenses(
           context,
           nodes.map((selected) => selected.token),
         ),
       ),
-    [COMMANDS.syncLicenses]: (invocation: Invocation, node?: unknown, selection?: unknown) =>
+    [COMMANDS.syncLicenses]: (invocation, node, selection) =>
       routing.forSelection(invocation, node, selection, l10n.t('Sync Licenses: {0}', chooseTenant()), (context, nodes) =>
         syncLicenses(
           context,
           nodes.map((selected) => selected.token),
         ),
       ),
-    [COMMANDS.revokeAppLicenses]: async (invocation: Invocation, node?: unknown) => {
+    [COMMANDS.revokeAppLicenses]: async (invocation, node) => {
       if (node instanceof AppNode) {
-        const tenant = await routing.tenantFor(invocation, node, '');
+        const tenant = await routing.tenantFor(invocation, node, l10n.t('Revoke App Licenses: {0}', chooseTenant()));
         if (tenant) {
           await revokeAppLicenses(routing.contextFor(invocation, tenant), node.app, node.token.token);
         }
       }
     },
-    [COMMANDS.revokeAppLicense]: async (invocation: Invocation, node?: unknown) => {
+    [COMMANDS.revokeAppLicense]: async (invocation, node) => {
       if (node instanceof LicenseNode) {
-        const tenant = await routing.tenantFor(invocation, node, '');
+        const tenant = await routing.tenantFor(invocation, node, l10n.t('Revoke This License: {0}', chooseTenant()));
         if (tenant) {
           await revokeAppLicense(routing.contextFor(invocation, tenant), node.app.app, node.license);
         }
       }
     },
-    [COMMANDS.copyRevokeRequest]: async (invocation: Invocation, node?: unknown) => {
+    [COMMANDS.copyRevokeRequest]: async (invocation, node) => {
       const item = node instanceof TokenNode ? node : undefined;
       const tenant = await routing.tenantFor(invocation, item, l10n.t('Copy Revoke Request: {0}', chooseTenant()));
       if (tenant) {
@@ -50,7 +50,7 @@ export function licenseHandlers(routing: CommandRouting) {
         await copyRevokeRequest(routing.contextFor(invocation, tenant), item?.token, { cloud, graphEndpoint: endpoints.graphEndpoint });
       }
     },
-    [COMMANDS.exportReport]: (invocation: Invocation) =>
+    [COMMANDS.exportReport]: (invocation) =>
       exportLicenseReport(
         invocation,
         tenants.list().map((tenant) => ({ label: tenant.label, service: () => tenant.service() })),

@@ -1,8 +1,8 @@
-import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../../ids';
 import { OverviewPanel } from '../../overview/overviewPanel';
 import { TenantNode } from '../../tree/treeNodes';
+import { runCommand } from '../../tree/commandArgs';
 import { chooseTenant, CommandRouting, Handlers, Invocation } from '../routing';
 
 /** "All tenants", in the palette's tenant pick. */
@@ -21,7 +21,7 @@ export function overviewHandlers(routing: CommandRouting, report: (error: unknow
     tree: services.tree,
     ui: services.ui,
     log: services.log,
-    renew: (node) => vscode.commands.executeCommand(COMMANDS.renewToken, node),
+    renew: (node) => runCommand(COMMANDS.renewToken, node),
     report,
   });
   return {

@@ -11,8 +11,8 @@ export function tenantHandlers(routing: CommandRouting) {
   const { tenants } = routing.services;
   const appOnly = (tenant: TenantConnection) => tenant.authMode() === 'clientCredentials';
   const keys = () => tenants.list().map((tenant) => tenant.key);
-  const remove: Handler = async (invocation: Invocation, arg?: unknown) => {
-    const tenant = await routing.tenantFor(invocation, arg, l10n.t('Remove Tenant: {0}', chooseTenant()));
+  const remove: Handler<typeof COMMANDS.removeTenant> = async (invocation, target) => {
+    const tenant = await routing.tenantFor(invocation, target, l10n.t('Remove Tenant: {0}', chooseTenant()));
     if (tenant) {
       await removeTenant(
         invocation,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { COMMANDS } from '../../ids';
 import { TokenNode } from '../../tree/treeNodes';
-import { chooseTenant, CommandRouting, Handlers, Invocation } from '../routing';
+import { chooseTenant, CommandRouting, Handlers } from '../routing';
 import { addToken } from './addToken';
 import { deleteToken } from './deleteToken';
 import { editToken, takeOverToken } from './editToken';
@@ -29,7 +29,7 @@ export function tokenHandlers(routing: CommandRouting) {
     [COMMANDS.deleteToken]: routing.forToken(l10n.t('Delete Token: {0}', chooseTenant()), (context, token) =>
       deleteToken(context, token, locale()),
     ),
-    [COMMANDS.copyTokenId]: async (invocation: Invocation, node?: TokenNode) => {
+    [COMMANDS.copyTokenId]: async (invocation, node) => {
       if (node instanceof TokenNode) {
         await invocation.ui.copyText(node.token.id);
       }

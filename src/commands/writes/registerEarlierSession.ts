@@ -8,6 +8,7 @@ import { UserInput } from '../../ui/userInput';
 import { offerEarlierSession } from './earlierSession';
 import { TenantStore } from '../../store/tenantStore';
 import { tenantContext } from '../context';
+import { runCommand } from '../../tree/commandArgs';
 
 /** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
 function processRunning(pid: number): boolean {
@@ -43,7 +44,7 @@ export function registerEarlierSession(services: {
       const tenant = tenants.get(key);
       return tenant && tenantContext({ ui, log, stopped: lifetime.signal }, tenant, store, tenants.list().length > 1, journal);
     },
-    showHistory: async () => vscode.commands.executeCommand(COMMANDS.showHistory),
+    showHistory: async () => runCommand(COMMANDS.showHistory),
   }).catch((error: unknown) =>
     log.error(`Checking the writes of an earlier session failed: ${error instanceof Error ? error.message : String(error)}`),
   );
