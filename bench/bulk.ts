@@ -8,7 +8,8 @@ import { VppTokenService } from '../src/graph/vppTokenService';
 import { VppTokenRecord } from '../src/graph/vppRecords';
 import { WriteThrottle } from '../src/graph/writeThrottle';
 import { JournalSink } from '../src/journal/journal';
-import { UserInput } from '../src/ui/userInput';
+import { Ports } from '../src/ui/userInput';
+import { actionContext } from '../src/commands/context';
 import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
 import { RecordingStore } from '../test/support/recordingStore';
 import { tenantSettings } from '../test/support/fixtures';
@@ -37,7 +38,7 @@ export interface BulkFigures {
 export type Writer = 'extension' | 'sdkSequential' | 'sdkAllAtOnce';
 
 /** Answers nothing: a bulk run after its confirmation asks nothing more until its report. */
-const silentUi: UserInput = {
+const silentUi: Ports = {
   pickOne: async () => undefined,
   pickMany: async () => [],
   confirm: async () => false,
@@ -70,8 +71,7 @@ async function extensionRevokes(
 ): Promise<BulkCounts | undefined> {
   const service = benchService(tenant, new WriteThrottle(assumedLimit));
   const context = {
-    ui: silentUi,
-    log: silentLogger,
+    ...actionContext(silentUi, silentLogger),
     service: () => service,
     account: fakeAccount(),
     store: new RecordingStore(),

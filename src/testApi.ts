@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { ReplaceableUserInput, UserInput } from './ui/userInput';
+import { Ports, ReplaceableUserInput } from './ui/userInput';
 import { TreeNode } from './tree/treeNodes';
 import { HistoryNode } from './tree/historyTree';
 import { VppTokenTreeProvider } from './tree/vppTokenTreeProvider';
@@ -11,7 +11,7 @@ import { TokensViewStatus } from './tree/tokensViewStatus';
  * integration tests answer prompts with a script and read the tree as VS Code does.
  */
 export interface IntuneVppTestApi {
-  useUserInput(ui: UserInput): vscode.Disposable;
+  useUserInput(ui: Ports): vscode.Disposable;
   /** The tokens view's data; reading its roots lists every tenant again, as the view does after Refresh. */
   readonly tree: Pick<vscode.TreeDataProvider<TreeNode>, 'getChildren' | 'getTreeItem'>;
   /** What the view shows above its items, as a person reads it there. */

@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import { Journal } from '../journal/journal';
 import { describeForLog } from '../errors';
 import { revokeToken } from '../commands/licenses/revokeLicenses';
-import { tenantContext } from '../commands/context';
+import { actionContext, tenantContext } from '../commands/context';
 import { TenantStore } from '../store/tenantStore';
 import { readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { markdownEscaped } from '../text';
-import { UserInput } from '../ui/userInput';
+import { Ports } from '../ui/userInput';
 import { ChatTenant, ChatTool, failureText, ToolInputError } from './chatTool';
 import { createChatTools } from './chatTools';
 
@@ -18,7 +18,7 @@ export interface ChatToolServices {
   /** What chat reads the tokens from, and where its revokes mark their tokens (a revoke the tree runs is seen here). */
   readonly store: TenantStore;
   readonly log: vscode.LogOutputChannel;
-  readonly ui: UserInput;
+  readonly ui: Ports;
   /** Where the revokes chat starts are recorded, as the view's. */
   readonly journal: Journal;
 }
@@ -103,7 +103,7 @@ export function registerChatTools(services: ChatToolServices): vscode.Disposable
     service: () => connection.service(),
     listTokens: () => store.tokensOf(connection, 0),
     revoke: (token, options) =>
-      revokeToken(tenantContext({ ui, log, stopped: lifetime.signal }, connection, store, several, journal), token, options),
+      revokeToken(tenantContext(actionContext(ui, log, lifetime.signal), connection, store, several, journal), token, options),
   });
   const tools = createChatTools({
     tenants: () => {

@@ -8,7 +8,7 @@ import { Logger } from '../log';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantStore } from '../store/tenantStore';
 import { WriteInFlight } from '../store/writesInFlight';
-import { UserInput } from '../ui/userInput';
+import { ClipboardPort, FilePort, Ports, ReportPort, UserInput } from '../ui/userInput';
 
 /**
  * What a write tells the store about its tenant, once, and how it marks its tokens while it runs: every surface
@@ -44,6 +44,11 @@ export async function writingToken<T>(context: TenantContext, id: string, kind: 
  */
 export interface ActionContext {
   readonly ui: UserInput;
+  /** Files the admin picks to read or to write. */
+  readonly files: FilePort;
+  readonly clipboard: ClipboardPort;
+  /** Where a report (a bulk run's, Retire's) opens. */
+  readonly reports: ReportPort;
   readonly log: Logger;
   /** Aborts when the extension deactivates: watches of a write's outcome end with it. */
   readonly stopped?: AbortSignal;
@@ -66,6 +71,11 @@ export interface TenantContext extends ActionContext {
   readonly outcomePolling: OutcomePolling;
   /** How long Retire Token… watches the licenses of a token fall after its revoke. */
   readonly licensePolling: OutcomePolling;
+}
+
+/** An action context on ports that implement them all (VS Code's window, a test's script): each port from the same object. */
+export function actionContext(ports: Ports, log: Logger, stopped?: AbortSignal): ActionContext {
+  return { ui: ports, files: ports, clipboard: ports, reports: ports, log, stopped };
 }
 
 /** The signal a watch of a write's outcome listens to: the user's Cancel, or the extension deactivating. */
@@ -99,6 +109,9 @@ export function tenantContext(
 ): TenantContext {
   return {
     ui: base.ui,
+    files: base.files,
+    clipboard: base.clipboard,
+    reports: base.reports,
     log: base.log,
     stopped: base.stopped,
     account: {

@@ -14,7 +14,7 @@ export async function invoke<A extends unknown[]>(
   base: ActionContext,
   fixesFor: (tenant: TenantConnection | undefined) => ErrorFixes,
 ): Promise<void> {
-  const invocation: Invocation = { ui: base.ui, log: base.log, stopped: base.stopped };
+  const invocation: Invocation = { ...base };
   try {
     await handler(invocation, ...args);
   } catch (error) {

@@ -6,7 +6,7 @@ import { licenseHandlers } from './licenses/licenseHandlers';
 import { overviewHandlers } from './overview/overviewHandlers';
 import { reportError, ErrorFixes } from './reportError';
 import { AllHandlers, CommandRouting, CommandServices, Handler, Invocation, tenantKeyOf } from './routing';
-import { ActionContext } from './context';
+import { ActionContext, actionContext } from './context';
 import { invoke } from './invoke';
 import { CommandArgs, runCommand, TenantTarget } from '../tree/commandArgs';
 import { tenantHandlers } from './tenants/tenantHandlers';
@@ -33,7 +33,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(services.extensionUri, 'README.md')),
     [COMMANDS.showLog]: () => log.show(),
   };
-  const base = { ui, log, stopped: lifetime.signal };
+  const base = actionContext(ui, log, lifetime.signal);
   const registerOne = <K extends CommandId>(id: K) => register(id, handlers[id], base);
   const commands = (Object.keys(handlers) as CommandId[]).map(registerOne);
   return [...commands, { dispose: () => lifetime.abort() }];

@@ -10,7 +10,7 @@ import { TokenNode } from '../tree/treeNodes';
 import { CommandArgs } from '../tree/commandArgs';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { TenantStore } from '../store/tenantStore';
-import { UserInput } from '../ui/userInput';
+import { Ports } from '../ui/userInput';
 import { ActionContext, TenantContext, tenantContext } from './context';
 import { pickTenant } from './tenants/addRemoveTenants';
 
@@ -21,7 +21,8 @@ export interface CommandServices {
   readonly store: TenantStore;
   readonly tree: VppTokenTreeProvider;
   readonly log: vscode.LogOutputChannel;
-  readonly ui: UserInput;
+  /** The prompts, files, clipboard and reports every command's context gets. */
+  readonly ui: Ports;
   /** Where every write is recorded. */
   readonly journal: Journal;
   /** The History view's data. */

@@ -10,7 +10,7 @@ import { expiryPhrase, tokenLabel } from '../tree/tokenPresentation';
 import { TokenNode } from '../tree/treeNodes';
 import { VppTokenTreeProvider } from '../tree/vppTokenTreeProvider';
 import { stateDescription, TenantStore } from '../store/tenantStore';
-import { UserInput } from '../ui/userInput';
+import { ClipboardPort, FilePort, UserInput } from '../ui/userInput';
 import { escapeMarkup, overviewSvg } from './overviewCharts';
 import { overviewCsv, shapeOverview, ShapedOverview, TenantReading } from './overviewData';
 import { HostMessage, parseWebviewMessage, WebviewMessage } from './overviewProtocol';
@@ -23,6 +23,10 @@ export interface OverviewDeps {
   /** Where a token is revealed. */
   readonly tree: Pick<VppTokenTreeProvider, 'revealToken'>;
   readonly ui: UserInput;
+  /** Where an export is saved. */
+  readonly files: FilePort;
+  /** Where Copy as CSV copies. */
+  readonly clipboard: ClipboardPort;
   readonly log: vscode.LogOutputChannel;
   /** Renew Token… on a token revealed from the Overview. */
   readonly renew: (node: TokenNode) => Thenable<unknown>;
@@ -202,19 +206,19 @@ export class OverviewPanel {
   }
 
   private async copyCsv(shaped: ShapedOverview): Promise<void> {
-    const { ui } = this.deps;
-    await ui.copyText(overviewCsv(shaped));
+    const { ui, clipboard } = this.deps;
+    await clipboard.copyText(overviewCsv(shaped));
     await ui.info(l10n.t('Copied {0} tokens as CSV.', shaped.data.tokens.length));
   }
 
   /** Saves an export where the admin says; a PNG that is not one is refused. */
   private async save(kind: 'svg' | 'png', content: string | Buffer): Promise<void> {
-    const { ui } = this.deps;
+    const { ui, files } = this.deps;
     if (typeof content !== 'string' && !PNG_SIGNATURE.every((byte, index) => content[index] === byte)) {
       throw new VppError('server', l10n.t('The Overview could not draw its charts as a PNG.'));
     }
     const date = new Date().toISOString().slice(0, 10);
-    const location = await ui.pickSaveLocation(
+    const location = await files.pickSaveLocation(
       kind === 'svg' ? l10n.t('Export the Overview as SVG') : l10n.t('Export the Overview as PNG'),
       `vpp-overview-${date}.${kind}`,
       kind === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
@@ -222,7 +226,7 @@ export class OverviewPanel {
     if (!location) {
       return;
     }
-    await (typeof content === 'string' ? ui.writeTextFile(location, content) : ui.writeBytes(location, content));
+    await (typeof content === 'string' ? files.writeTextFile(location, content) : files.writeBytes(location, content));
     await ui.info(l10n.t('The Overview was saved.'));
   }
 }

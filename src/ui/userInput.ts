@@ -57,8 +57,9 @@ export interface ProgressReporter {
 }
 
 /**
- * Everything a command asks of the user or tells them. Production passes VS Code's window; tests pass a
- * scripted implementation with the answers in order. `undefined` or `false` means the user dismissed it.
+ * What a command asks of the user and tells them: prompts, messages and progress. Production passes VS Code's
+ * window; tests pass a scripted implementation with the answers in order. `undefined` or `false` means the user
+ * dismissed it. Files, the clipboard and reports are ports of their own.
  */
 export interface UserInput {
   pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined>;
@@ -87,8 +88,12 @@ export interface UserInput {
   error(message: string, actions: readonly string[]): Promise<string | undefined>;
   /** Runs a task under a progress notification, with a Cancel button when `cancellable`. */
   withProgress<T>(title: string, task: (progress: ProgressReporter) => Promise<T>, cancellable?: boolean): Promise<T>;
-  /** Shows a plain-text report in an editor, e.g. the per-token outcome of a bulk action. */
-  showReport(title: string, text: string): Promise<void>;
+  /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
+  showDeviceCode(message: string, userCode: string, verificationUri: string): void;
+}
+
+/** The files a command reads and writes where the admin says. */
+export interface FilePort {
   /**
    * Asks where to save a file of the kinds in `filters` (a name and its extensions each; CSV and JSON when not given);
    * returns the chosen path, or undefined when dismissed.
@@ -98,8 +103,6 @@ export interface UserInput {
   writeTextFile(path: string, text: string): Promise<void>;
   /** Writes bytes (an image) to a path the user chose with pickSaveLocation. */
   writeBytes(path: string, bytes: Uint8Array): Promise<void>;
-  /** Puts text on the clipboard. */
-  copyText(text: string): Promise<void>;
   /** Lets the user choose PEM files; returns their text joined, or undefined when dismissed. */
   pickPemFiles(title: string): Promise<string | undefined>;
   /**
@@ -107,16 +110,28 @@ export interface UserInput {
    * only when it is at most `maxBytes` long.
    */
   pickTextFile(title: string, filters: Readonly<Record<string, readonly string[]>>, maxBytes: number): Promise<PickedFile | undefined>;
-  /** Shows a device code sign-in's code and where to enter it, with a way to copy the code and open the page. */
-  showDeviceCode(message: string, userCode: string, verificationUri: string): void;
 }
 
-/** Forwards to a UserInput that integration tests can swap for a scripted one (only in test mode, see extension.ts). */
-export class ReplaceableUserInput implements UserInput {
-  constructor(private current: UserInput) {}
+/** The clipboard. */
+export interface ClipboardPort {
+  /** Puts text on the clipboard. */
+  copyText(text: string): Promise<void>;
+}
+
+/** Where a plain-text report opens, e.g. the per-token outcome of a bulk action. */
+export interface ReportPort {
+  showReport(title: string, text: string): Promise<void>;
+}
+
+/** Every port a command may use: VS Code's window implements them all, and so does a test's script. */
+export type Ports = UserInput & FilePort & ClipboardPort & ReportPort;
+
+/** Forwards to ports that integration tests can swap for scripted ones (only in test mode, see extension.ts). */
+export class ReplaceableUserInput implements Ports {
+  constructor(private current: Ports) {}
 
   /** Uses `replacement` until the returned function is called. */
-  replace(replacement: UserInput): () => void {
+  replace(replacement: Ports): () => void {
     const previous = this.current;
     this.current = replacement;
     return () => {

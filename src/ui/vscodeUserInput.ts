@@ -13,8 +13,8 @@ import {
   StepAnswer,
   StepPickManyOptions,
   StepPickOptions,
+  Ports,
   StepTextOptions,
-  UserInput,
 } from './userInput';
 
 type ValueItem<T> = vscode.QuickPickItem & { value: T };
@@ -57,7 +57,7 @@ function runStep<T>(
 }
 
 /** UserInput on VS Code's window. Every notification, progress included, waits for its turn (see NotificationPacer). */
-export class VscodeUserInput implements UserInput {
+export class VscodeUserInput implements Ports {
   constructor(private readonly pacer = new NotificationPacer()) {}
 
   async pickOne<T>(items: readonly PickItem<T>[], options: PickOptions): Promise<T | undefined> {

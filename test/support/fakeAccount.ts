@@ -1,9 +1,9 @@
 import { testJournal } from './memoryJournal';
 import { RecordingStore } from './recordingStore';
 import { AccountActions } from '../../src/commands/context';
-import { ActionContext, TenantContext } from '../../src/commands/context';
+import { ActionContext, actionContext as portsContext, TenantContext } from '../../src/commands/context';
 import { Logger } from '../../src/log';
-import { UserInput } from '../../src/ui/userInput';
+import { Ports } from '../../src/ui/userInput';
 
 /** AccountActions of an app-only tenant for app `app-1` that do nothing; a test overrides what it watches. */
 export function fakeAccount(overrides: Partial<AccountActions> = {}): AccountActions {
@@ -29,15 +29,14 @@ export const silentLogger: Logger = {
 };
 
 /** The action context of a command that acts on no tenant (Add Tenant…, Remove Tenant…): the UI it is given. */
-export function actionContext(ui: UserInput): ActionContext {
-  return { ui, log: silentLogger };
+export function actionContext(ui: Ports): ActionContext {
+  return portsContext(ui, silentLogger);
 }
 
 /** The context of an account command on one tenant: the UI and account actions given; it lists nothing. */
-export function accountContext(ui: UserInput, account: AccountActions, tenantLabel?: string): TenantContext {
+export function accountContext(ui: Ports, account: AccountActions, tenantLabel?: string): TenantContext {
   return {
-    ui,
-    log: silentLogger,
+    ...portsContext(ui, silentLogger),
     account,
     tenantLabel,
     service: () => {

@@ -1,4 +1,4 @@
-import { AccountActions, TenantContext } from '../../src/commands/context';
+import { AccountActions, actionContext, TenantContext } from '../../src/commands/context';
 import { invoke } from '../../src/commands/invoke';
 import { OutcomePolling } from '../../src/graph/actionResults';
 import { RawSettings } from '../../src/config/settings';
@@ -89,9 +89,7 @@ export function commandHarness(
   const service = options.service?.(log) ?? defaultService(tenant, log, options);
   const polling = options.polling ?? { delaysMs: [20, 40] };
   const context: TenantContext = {
-    ui,
-    log,
-    stopped: options.stopped,
+    ...actionContext(ui, log, options.stopped),
     service: () => service,
     account: options.account ?? fakeAccount({ signIn: async () => 'admin' }),
     store,
@@ -113,7 +111,7 @@ export async function runAsCommand(
   await invoke(
     () => (typeof action === 'function' ? action() : action),
     [],
-    { ui, log },
+    actionContext(ui, log),
     () => NO_FIXES,
   );
   ui.assertScriptFollowed();

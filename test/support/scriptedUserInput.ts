@@ -8,7 +8,7 @@ import {
   StepPickManyOptions,
   StepPickOptions,
   StepTextOptions,
-  UserInput,
+  Ports,
 } from '../../src/ui/userInput';
 
 /**
@@ -46,7 +46,7 @@ export interface Shown {
 }
 
 /** UserInput that answers from a script, in order, and records everything shown. Fails on an unexpected prompt. */
-export class ScriptedUserInput implements UserInput {
+export class ScriptedUserInput implements Ports {
   readonly shown: Shown[] = [];
   private readonly answers: Answer[];
   /** What `error` returns: the action the user chooses (after `errorChoices` ran out). */

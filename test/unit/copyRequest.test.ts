@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { copyRevokeRequest } from '../../src/commands/licenses/copyRequest';
 import { asGraphPowerShell, asHttpRequest, GraphWrite, powerShellQuoted, withoutSecrets } from '../../src/graph/exactRequest';
 import { VppError } from '../../src/errors';
-import { TenantContext } from '../../src/commands/context';
+import { actionContext, TenantContext } from '../../src/commands/context';
 import {
   appRevokeWrite,
   createWrite,
@@ -304,8 +304,7 @@ describe('Copy Revoke Request… (scripted UI, simulated tenant)', () => {
     tenant.requests.length = 0;
     await copyRevokeRequest(
       {
-        ui,
-        log: new RecordingLogger(),
+        ...actionContext(ui, new RecordingLogger()),
         service: () => service,
         account: fakeAccount(),
         store: new RecordingStore(),

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TenantContext } from '../../src/commands/context';
+import { actionContext, TenantContext } from '../../src/commands/context';
 import { addToken } from '../../src/commands/tokens/addToken';
 import { deleteToken } from '../../src/commands/tokens/deleteToken';
 import { renewToken } from '../../src/commands/tokens/renewToken';
@@ -258,8 +258,7 @@ describe('the write pipeline records every write in the journal', () => {
 describe('the write pipeline, step by step (a spec of its own)', () => {
   function context(sink: MemoryJournal, log = new RecordingLogger()): TenantContext {
     return {
-      ui: new ScriptedUserInput([]),
-      log,
+      ...actionContext(new ScriptedUserInput([]), log),
       service: () => assert.fail('no Graph call is expected'),
       account: fakeAccount(),
       store: new RecordingStore(),

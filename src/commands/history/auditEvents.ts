@@ -49,7 +49,7 @@ export async function showAuditEvents(context: TenantContext, selected: VppToken
   if (named.length === 0) {
     return context.ui.info([l10n.t('Intune\'s audit log names "{0}" in no event of the last {1} days.', label, days), ...limit].join(' '));
   }
-  await context.ui.showReport(
+  await context.reports.showReport(
     l10n.t('Intune audit events of "{0}", last {1} days', label, days),
     [
       ...tenantLines(context),

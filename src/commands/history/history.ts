@@ -56,7 +56,7 @@ export async function exportHistory(context: ActionContext, source: HistorySourc
   if (entries.length === 0) {
     return context.ui.info(l10n.t('History has no write to export.'));
   }
-  const location = await context.ui.pickSaveLocation(
+  const location = await context.files.pickSaveLocation(
     l10n.t('Intune VPP: Export History'),
     `vpp-history-${now.toISOString().slice(0, 10)}.csv`,
   );
@@ -64,7 +64,7 @@ export async function exportHistory(context: ActionContext, source: HistorySourc
     return;
   }
   const oldestFirst = [...entries].reverse();
-  await context.ui.writeTextFile(location, /\.json$/i.test(location) ? historyJson(oldestFirst) : historyCsv(oldestFirst));
+  await context.files.writeTextFile(location, /\.json$/i.test(location) ? historyJson(oldestFirst) : historyCsv(oldestFirst));
   await context.ui.info(l10n.t('Wrote {0} writes of the History to {1}.', entries.length, location));
 }
 
@@ -91,7 +91,7 @@ export async function copyHistoryEntry(
 ): Promise<void> {
   const { cloud, graphEndpoint } = graphEndpointOf(entry, customEndpoint);
   const request = entry.intent.request;
-  await context.ui.copyText(
+  await context.clipboard.copyText(
     format === 'powershell' ? asGraphPowerShell(request, cloud, graphEndpoint) : asHttpRequest(request, graphEndpoint),
   );
   const what = `${operationLabel(entry.intent.operation)} · ${targetLabel(entry)}`;

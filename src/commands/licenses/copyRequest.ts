@@ -48,7 +48,7 @@ export async function copyRevokeRequest(context: TenantContext, selected: VppTok
     return;
   }
   const write = revokeLicensesRequest(token.id, options);
-  await context.ui.copyText(
+  await context.clipboard.copyText(
     format === 'powershell' ? asGraphPowerShell(write, where.cloud, where.graphEndpoint) : asHttpRequest(write, where.graphEndpoint),
   );
   await context.ui.info(

@@ -91,7 +91,7 @@ export interface ReportSource {
  * is named afterwards; the others are still written. Dismissing any step reads and writes nothing.
  */
 export async function exportLicenseReport(context: ActionContext, sources: readonly ReportSource[], now = new Date()): Promise<void> {
-  const { ui } = context;
+  const { ui, files } = context;
   const title = l10n.t('Intune VPP: Export License Report');
   const chosen =
     sources.length <= 1
@@ -106,7 +106,7 @@ export async function exportLicenseReport(context: ActionContext, sources: reado
   if (!chosen || chosen.length === 0) {
     return;
   }
-  const location = await ui.pickSaveLocation(title, `vpp-licenses-${now.toISOString().slice(0, 10)}.csv`);
+  const location = await files.pickSaveLocation(title, `vpp-licenses-${now.toISOString().slice(0, 10)}.csv`);
   if (!location) {
     return;
   }
@@ -142,7 +142,7 @@ export async function exportLicenseReport(context: ActionContext, sources: reado
     return;
   }
   const json = /\.json$/i.test(location);
-  await ui.writeTextFile(location, json ? licenseReportJson(tenants, now) : licenseReportCsv(tenants));
+  await files.writeTextFile(location, json ? licenseReportJson(tenants, now) : licenseReportCsv(tenants));
   const count = tenants.reduce((sum, tenant) => sum + tenant.tokens.length, 0);
   await ui.info(l10n.t('Wrote the license report of {0} VPP tokens to {1}.', count, location));
   if (failures.length > 0) {

@@ -20,6 +20,8 @@ export function overviewHandlers(routing: CommandRouting, report: (error: unknow
     store: services.store,
     tree: services.tree,
     ui: services.ui,
+    files: services.ui,
+    clipboard: services.ui,
     log: services.log,
     renew: (node) => runCommand(COMMANDS.renewToken, node),
     report,

@@ -45,9 +45,9 @@ export async function setClientSecret({ ui, account }: TenantContext): Promise<v
 }
 
 /** Asks for the PEM file(s) of the app's certificate and private key and keeps them in SecretStorage. */
-export async function setClientCertificate({ ui, account }: TenantContext): Promise<void> {
+export async function setClientCertificate({ ui, files, account }: TenantContext): Promise<void> {
   const clientId = account.clientId();
-  const pemText = await ui.pickPemFiles(l10n.t('Intune VPP: choose the certificate and private key (PEM) of the app {0}', clientId));
+  const pemText = await files.pickPemFiles(l10n.t('Intune VPP: choose the certificate and private key (PEM) of the app {0}', clientId));
   if (!pemText) {
     return;
   }

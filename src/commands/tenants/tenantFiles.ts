@@ -132,7 +132,7 @@ async function confirmImport(context: ActionContext, read: TenantImport, fileNam
  * appended to `intuneVpp.additionalTenants`, keeping what is there. Nothing is written without the confirmation.
  */
 export async function importTenants(context: ActionContext, registry: TenantImporting): Promise<void> {
-  const picked = await context.ui.pickTextFile(
+  const picked = await context.files.pickTextFile(
     l10n.t('Import Tenants: choose a CSV or JSON file'),
     { [l10n.t('Tenant lists')]: ['csv', 'json'] },
     MAX_TENANT_FILE_BYTES,
@@ -170,10 +170,10 @@ export async function importTenants(context: ActionContext, registry: TenantImpo
 
 /** "Export Tenants…": every tenant the view shows, as CSV or JSON in the format Import Tenants… reads. No secret. */
 export async function exportTenants(context: ActionContext, tenants: readonly TenantEntry[]): Promise<void> {
-  const target = await context.ui.pickSaveLocation(l10n.t('Export Tenants'), 'intune-vpp-tenants.csv');
+  const target = await context.files.pickSaveLocation(l10n.t('Export Tenants'), 'intune-vpp-tenants.csv');
   if (!target) {
     return;
   }
-  await context.ui.writeTextFile(target, writeTenantFile(tenants, target));
+  await context.files.writeTextFile(target, writeTenantFile(tenants, target));
   await context.ui.info(l10n.t('Exported {0} tenants (no credentials) to {1}.', tenants.length, target));
 }

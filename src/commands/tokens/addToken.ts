@@ -14,7 +14,7 @@ type AddDraft = TokenSettingsDraft & { readonly vppTokenAccountType: 'business' 
 
 /** Reads and checks a token file the admin picks; undefined (after saying why) when there is none to upload. */
 export async function pickTokenFile(context: TenantContext, title: string): Promise<TokenFile | undefined> {
-  const picked = await context.ui.pickTextFile(title, { [l10n.t('VPP token files')]: ['vpptoken'] }, MAX_TOKEN_FILE_BYTES);
+  const picked = await context.files.pickTextFile(title, { [l10n.t('VPP token files')]: ['vpptoken'] }, MAX_TOKEN_FILE_BYTES);
   if (!picked) {
     return undefined;
   }

@@ -270,7 +270,7 @@ async function reportRetire(
   const label = tokenLabel(token);
   const { plan, watched } = retire;
   const used = watched.apps ? licenseTotals(watched.apps).used : undefined;
-  await context.ui.showReport(
+  await context.reports.showReport(
     l10n.t('Retire VPP token "{0}"', label),
     [
       ...tenantLines(context),

@@ -31,7 +31,7 @@ export function tokenHandlers(routing: CommandRouting) {
     ),
     [COMMANDS.copyTokenId]: async (invocation, node) => {
       if (node instanceof TokenNode) {
-        await invocation.ui.copyText(node.token.id);
+        await invocation.clipboard.copyText(node.token.id);
       }
     },
   } satisfies Handlers;

@@ -226,7 +226,7 @@ async function reportBulk(context: TenantContext, bulk: BulkAction, total: numbe
     unconfirmed: outcome.unconfirmed.length,
     notSent: outcome.notSent.length,
   });
-  await context.ui.showReport(summary, report);
+  await context.reports.showReport(summary, report);
   return { summary, again: [...outcome.failed, ...outcome.unconfirmed].map(({ token }) => token) };
 }
 

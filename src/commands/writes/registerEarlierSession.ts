@@ -4,10 +4,10 @@ import { Journal } from '../../journal/journal';
 import { liveSession } from '../../journal/journalEntries';
 import { JournalFile } from '../../journal/journalFile';
 import { TenantRegistry } from '../../tenants/tenantRegistry';
-import { UserInput } from '../../ui/userInput';
+import { Ports } from '../../ui/userInput';
 import { offerEarlierSession } from './earlierSession';
 import { TenantStore } from '../../store/tenantStore';
-import { tenantContext } from '../context';
+import { actionContext, tenantContext } from '../context';
 import { runCommand } from '../../tree/commandArgs';
 
 /** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
@@ -29,7 +29,7 @@ export function registerEarlierSession(services: {
   readonly file: JournalFile;
   readonly tenants: TenantRegistry;
   readonly store: TenantStore;
-  readonly ui: UserInput;
+  readonly ui: Ports;
   readonly log: vscode.LogOutputChannel;
 }): vscode.Disposable {
   const { journal, file, tenants, store, ui, log } = services;
@@ -42,7 +42,7 @@ export function registerEarlierSession(services: {
     isLive: liveSession(journal.session, processRunning),
     contextFor: (key) => {
       const tenant = tenants.get(key);
-      return tenant && tenantContext({ ui, log, stopped: lifetime.signal }, tenant, store, tenants.list().length > 1, journal);
+      return tenant && tenantContext(actionContext(ui, log, lifetime.signal), tenant, store, tenants.list().length > 1, journal);
     },
     showHistory: async () => runCommand(COMMANDS.showHistory),
   }).catch((error: unknown) =>
