@@ -140,6 +140,31 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.ok(fixture.tenant.requestsFor('get').every((request) => request.tokenId === seedTokens()[0].id));
   });
 
+  it('a revoke reads its token back once: the next expansion shows its result without reading the token again', async () => {
+    const retail = seedTokens()[1];
+    const node = await nodeLabelled('Contoso Retail');
+    const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
+    await withUi(fixture.api, ui, () => vscode.commands.executeCommand('intuneVpp.revokeLicenses', node));
+    assert.match(ui.of('info')[0]?.message ?? '', /Intune accepted the revoke of the licenses of "Contoso Retail"/);
+    const reads = () => fixture.tenant.requestsFor('get').filter((request) => request.tokenId === retail.id).length;
+    const readsAfterRevoke = reads();
+    const post = fixture.tenant.requests.findIndex((request) => request.route === 'revoke');
+    assert.ok(
+      fixture.tenant.requests.slice(post + 1).some((request) => request.route === 'get' && request.tokenId === retail.id),
+      'the token was read back after the revoke',
+    );
+    const expanded = async () => {
+      const groups = (await fixture.api.tree.getChildren(node)) ?? [];
+      const actions = (await fixture.api.tree.getChildren(groups[groups.length - 1])) ?? [];
+      return Promise.all(actions.map(async (action) => fixture.api.tree.getTreeItem(action)));
+    };
+    const [first] = await expanded();
+    assert.equal(first?.label, 'RevokeLicenses', "the expansion shows the revoke's result");
+    assert.equal(reads(), readsAfterRevoke, 'the expansion after the revoke uses the read back, not another read');
+    await expanded();
+    assert.equal(reads(), readsAfterRevoke + 1, 'a later expansion reads the token again');
+  });
+
   it('revokes the token the admin confirmed, even when a refresh puts another token in the item while the dialog is open', async () => {
     const node = (await nodeLabelled('Never synced')) as { token: VppTokenRecord };
     const ui = new ScriptedUserInput([{ pickMany: [] }, { confirm: true }]);
