@@ -4,6 +4,11 @@ export type WriteInFlight = 'revoke' | 'retire' | 'sync' | 'delete' | 'edit' | '
 /** The kinds that revoke a token's licenses: a second one on the same token waits until the first ends. */
 const REVOKES: ReadonlySet<WriteInFlight> = new Set(['revoke', 'retire']);
 
+/** Whether a write of this kind waits while a revoke of its token runs (it revokes too). */
+export function waitsForRevoke(kind: WriteInFlight): boolean {
+  return REVOKES.has(kind);
+}
+
 /**
  * The writes running now, by tenant and token: several may run on one token (a sync during a revoke), but only one
  * revoke. `changed` is told of each token whose writes changed, so that its surfaces redraw it.
@@ -20,7 +25,7 @@ export class WritesInFlight {
 
   /** Whether a revoke (or a Retire, which revokes) of the token runs now. */
   revoking(tenantKey: string, tokenId: string): boolean {
-    return (this.running.get(keyOf(tenantKey, tokenId)) ?? []).some((kind) => REVOKES.has(kind));
+    return this.running.get(keyOf(tenantKey, tokenId))?.some((kind) => REVOKES.has(kind)) === true;
   }
 
   /**
@@ -28,7 +33,7 @@ export class WritesInFlight {
    * taken, and releases them when `release` is called (once; a second call does nothing).
    */
   begin(tenantKey: string, tokenIds: readonly string[], kind: WriteInFlight): { readonly taken: string[]; readonly release: () => void } {
-    const taken = [...new Set(tokenIds)].filter((id) => !(REVOKES.has(kind) && this.revoking(tenantKey, id)));
+    const taken = [...new Set(tokenIds)].filter((id) => !(waitsForRevoke(kind) && this.revoking(tenantKey, id)));
     for (const id of taken) {
       const key = keyOf(tenantKey, id);
       this.running.set(key, [...(this.running.get(key) ?? []), kind]);
@@ -49,7 +54,8 @@ export class WritesInFlight {
 
   private end(tenantKey: string, tokenId: string, kind: WriteInFlight): void {
     const key = keyOf(tenantKey, tokenId);
-    const kinds = [...(this.running.get(key) ?? [])];
+    // A token taken by `begin` keeps its kinds until this release.
+    const kinds = [...(this.running.get(key) as WriteInFlight[])];
     kinds.splice(kinds.lastIndexOf(kind), 1);
     if (kinds.length > 0) {
       this.running.set(key, kinds);

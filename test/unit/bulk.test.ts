@@ -9,11 +9,14 @@ import { generatedTokens, seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
 import { Answer, ScriptedUserInput } from '../support/scriptedUserInput';
 import { RecordingLogger, startTenant, tenantSettings } from '../support/fixtures';
-import { commandHarness, useSimulatedTenant } from '../support/harness';
+import { commandHarness, runAsCommand, useSimulatedTenant } from '../support/harness';
+import { MemoryJournal, testJournal } from '../support/memoryJournal';
+import { CONSEQUENCES } from '../../src/commands/licenses/revokeWording';
 
 /** Intune's limit scaled down 20 times in time and 10 times in count, so a test takes seconds. */
 const LIMIT = { maxWrites: 10, windowMs: 1000 };
 const NOTIFY = 'Notify managed devices';
+const UNTRACKED = 'Revoke untracked licenses';
 
 describe("bulk revoke and sync within Intune's write limit", () => {
   let tenant: SimulatedTenant;
@@ -397,6 +400,67 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     assert.equal(tenant.requestsFor('revoke').length, 2);
   });
 
+  it('a bulk run is one run in the journal, with its operation, options and tokens; its report is in the log', async () => {
+    const [first, second] = tokens(2);
+    const sink = new MemoryJournal();
+    const { ui, log, context } = commandHarness(tenant, [{ pickMany: [UNTRACKED] }, { confirm: true }], {
+      account: fakeAccount(),
+      journal: testJournal(sink),
+      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
+    });
+    await runAsCommand(ui, log, revokeLicenses(context, [second, first]));
+    const runs = sink.records.filter((record) => record.type === 'run');
+    assert.deepEqual(
+      runs.map((record) => (record.type === 'run' ? [record.operation, record.details, record.tokens.map((token) => token.id)] : [])),
+      [['revokeLicenses', { notifyManagedDevices: false, revokeUntrackedLicenses: true }, [first.id, second.id]]],
+    );
+    assert.match(log.text(), /Bulk revoke report:\nRevoked \(2\)/);
+    const syncSink = new MemoryJournal();
+    const sync = commandHarness(tenant, [], {
+      account: fakeAccount(),
+      journal: testJournal(syncSink),
+      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
+    });
+    await runAsCommand(sync.ui, sync.log, syncLicenses(sync.context, [first, second]));
+    assert.deepEqual(
+      syncSink.records.flatMap((record) => (record.type === 'run' ? [[record.operation, record.details]] : [])),
+      [['syncLicenses', {}]],
+    );
+  });
+
+  it("Run Again's confirmation of a revoke names the tokens, warns of a second revoke, and repeats the options", async () => {
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
+    const { ui, context, run } = setup([{ pickMany: [NOTIFY] }, { confirm: true }, { confirm: false }]);
+    ui.errorChoices.push('Run Again for 1 Token…');
+    await run(revokeLicenses(context, [first, second]));
+    const again = ui.of('confirm')[1];
+    assert.equal(
+      again?.detail,
+      [
+        '• School 0002',
+        '',
+        'An unconfirmed revoke may have reached Intune: revoking that token again can revoke twice and notify devices twice.',
+        'Notify managed devices: yes',
+        'Revoke untracked licenses: no',
+        '',
+        CONSEQUENCES(),
+      ].join('\n'),
+    );
+    assert.deepEqual(again?.buttons, ['Revoke Licenses']);
+  });
+
+  it('several syncs to run again are named in the plural', async () => {
+    const [first, second, third] = tokens(3);
+    tenant.addFault({ route: 'sync', tokenId: second.id, status: 403 });
+    tenant.addFault({ route: 'sync', tokenId: third.id, status: 403 });
+    const { ui, context, run } = setup([{ confirm: false }]);
+    ui.errorChoices.push('Run Again for 2 Tokens…');
+    await run(syncLicenses(context, [first, second, third]));
+    assert.equal(ui.of('confirm')[0]?.message, 'Sync again the licenses of 2 VPP tokens that failed or are unconfirmed?');
+    assert.equal(tenant.requestsFor('sync').length, 3);
+  });
+
   it('a bulk revoke reports four kinds: accepted, failed (with why), unconfirmed, not sent', async () => {
     const [first, second, third] = tokens(3);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });
@@ -458,6 +522,7 @@ describe('revoke outcome polling', () => {
       ui.of('error').map((error) => error.message),
       ['Intune accepted the revoke of the licenses of "Contoso HQ", but reports: failed · 13 licenses, 13 failed · reason: appleFailure'],
     );
+    assert.deepEqual(ui.of('error')[0].buttons, [], 'nothing to run again: the revoke was accepted');
   });
 
   it('the token stays busy while its outcome is watched: a second revoke is refused; Cancel stops watching, not the revoke', async () => {

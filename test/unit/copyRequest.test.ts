@@ -335,6 +335,14 @@ describe('Copy Revoke Request… (scripted UI, simulated tenant)', () => {
     assert.equal(ui.of('info')[0]?.message, 'Copied the revoke of "Contoso HQ" as an HTTP request. Nothing was sent to Intune.');
   });
 
+  it('the untracked option alone is copied as that switch alone; the options pick is titled with the token', async () => {
+    const [hq] = seedTokens();
+    const ui = await run([{ pickMany: ['Revoke untracked licenses'] }, { pick: 'Graph PowerShell' }]);
+    assert.deepEqual(ui.copied, [`Revoke-MgBetaDeviceAppManagementVppTokenLicense -VppTokenId '${hq.id}' -RevokeUntrackedLicenses`]);
+    const [options] = ui.of('pickMany');
+    assert.equal(options?.title, 'Copy the revoke of "Contoso HQ": its options');
+  });
+
   it('Escape at either question copies nothing', async () => {
     assert.deepEqual((await run(['escape'])).copied, []);
     assert.deepEqual((await run([{ pickMany: [] }, 'escape'])).copied, []);

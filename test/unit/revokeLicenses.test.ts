@@ -4,6 +4,7 @@ import { RecordingStore } from '../support/recordingStore';
 import { TenantContext } from '../../src/commands/context';
 import { reportError } from '../../src/commands/reportError';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
+import { CONSEQUENCES } from '../../src/commands/licenses/revokeWording';
 import { VppError } from '../../src/errors';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { seedTokens } from '../simulatedTenant/seed';
@@ -275,6 +276,20 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
       assert.equal(tenant.requestsFor('revoke').length, 0);
     });
 
+    it('a token whose revoke runs is refused when picked: one message, no options asked, nothing sent', async () => {
+      const store = new RecordingStore();
+      const running = store.begin([seed[1].id], 'revoke');
+      const { ui, log, context } = setup([{ pick: 'Contoso Retail' }], store);
+      await run(context, ui, log);
+      running.release();
+      assert.deepEqual(
+        ui.of('info').map((info) => info.message),
+        ['A revoke of the licenses of "Contoso Retail" is already running.'],
+      );
+      assert.equal(ui.of('pickMany').length, 0);
+      assert.equal(tenant.requestsFor('revoke').length, 0);
+    });
+
     it('signs in first when needed', async () => {
       const { ui, log, context } = setup([{ pick: 'Contoso HQ' }, { pickMany: [] }, { confirm: true }]);
       let first = true;
@@ -311,6 +326,72 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     const third = setup([{ pickMany: [] }, { confirm: true }], store);
     await run(third.context, third.ui, third.log, hq);
     assert.equal(tenant.requestsFor('revoke').length, 2);
+  });
+
+  it('a revoke of the same token started while the confirmation is open wins: this one is refused after it, and sends nothing', async () => {
+    const store = new RecordingStore();
+    const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }], store);
+    ui.onConfirm = () => void store.begin([hq.id], 'revoke');
+    await run(context, ui, log, hq);
+    assert.deepEqual(
+      ui.of('info').map((info) => info.message),
+      ['A revoke of the licenses of "Contoso HQ" is already running.'],
+    );
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  it('a selection whose every token starts a revoke elsewhere while the confirmation is open: refused, nothing sent', async () => {
+    const store = new RecordingStore();
+    const { ui, log, context } = setup([{ pickMany: [] }, { confirm: true }], store);
+    ui.onConfirm = () => void store.begin([seed[0].id, seed[1].id], 'revoke');
+    await runAsCommand(ui, log, revokeLicenses(context, [seed[1], seed[0]]));
+    assert.deepEqual(
+      ui.of('info').map((info) => info.message),
+      ['A revoke is already running for each of the selected tokens.'],
+    );
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+    assert.deepEqual(
+      ui.of('progress').map((progress) => progress.title),
+      ['Reading the VPP apps bought with the selection…'],
+      'no run was started, only the read for the confirmation',
+    );
+  });
+
+  it("a selection's confirmation: the tokens in the tree's order, what they touch, the options, and how many are not valid", async () => {
+    const { ui, log, context } = setup([{ pickMany: [NOTIFY] }, { confirm: false }]);
+    await runAsCommand(ui, log, revokeLicenses(context, [seed[2], seed[0]]));
+    const [confirm] = ui.of('confirm');
+    assert.equal(confirm.message, 'Revoke all app licenses of 2 VPP tokens?');
+    assert.deepEqual(confirm.buttons, ['Revoke Licenses', 'Back']);
+    const lines = (confirm.detail ?? '').split('\n');
+    assert.match(lines[2], /^The VPP apps of these tokens: \d+, licenses used: /);
+    assert.deepEqual(
+      [...lines.slice(0, 2), ...lines.slice(3)],
+      [
+        '• Contoso HQ',
+        '• Contoso Labs',
+        '',
+        'Notify managed devices: yes',
+        'Revoke untracked licenses: no',
+        '1 of these tokens are not valid in Intune; their revoke may fail.',
+        '',
+        CONSEQUENCES(),
+      ],
+      'no line about skipped tokens when none was skipped',
+    );
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  it('a selection of valid tokens says nothing of validity', async () => {
+    const { ui, log, context } = setup([{ pickMany: [] }, { confirm: false }]);
+    await runAsCommand(ui, log, revokeLicenses(context, [seed[0], seed[1]]));
+    assert.doesNotMatch(ui.of('confirm')[0].detail ?? '', /not valid|skipped/);
+  });
+
+  it('a token without an Apple ID or a location says so with a dash', async () => {
+    const { ui, log, context } = setup([{ pickMany: [] }, { confirm: false }]);
+    await run(context, ui, log, { ...hq, appleId: undefined, locationName: null });
+    assert.match(ui.of('confirm')[0].detail ?? '', /Apple ID: -\nLocation: -\n/);
   });
 
   describe('a revoke whose answer was lost is reconciled by reading the token, never resent on its own', () => {

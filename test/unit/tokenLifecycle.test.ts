@@ -240,6 +240,36 @@ describe('Token lifecycle commands (scripted UI, simulated tenant)', () => {
       assertNoSecretIn(log.text(), JSON.stringify(ui.shown));
     });
 
+    it('a sync after the renewal that fails is told as such, never as a failed renewal, and is not resent', async () => {
+      tenant.addFault({ route: 'sync', status: 403 });
+      const picked = tokenFileOf(seedLocation(3), 'Contoso Ltd', '2027-12-01T00:00:00+0000');
+      const { ui, log, store, context } = setup([picked, { confirm: true }]);
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.deepEqual(writes(), [`PATCH ${TOKENS}/${labs.id}`, `POST ${TOKENS}/${labs.id}/syncLicenses`]);
+      const [error] = ui.of('error');
+      assert.match(
+        error?.message ?? '',
+        /^The change of "Contoso Labs" is done, but the sync that follows it failed: .+ Run Sync Licenses on the token\.$/,
+      );
+      assert.deepEqual(error?.buttons, []);
+      assert.deepEqual(ui.of('info'), [], 'no "Renewed" while its sync failed');
+      assert.deepEqual(store.writtenTokens, [labs.id], 'the renewal is still read back');
+      assert.match(log.text(), new RegExp(`Sync after the change of token ${labs.id} failed: `));
+    });
+
+    it('a sync after the renewal whose answer is lost and that the token never shows is "not confirmed", never resent', async () => {
+      tenant.addFault({ route: 'sync', status: 504 });
+      const picked = tokenFileOf(seedLocation(3), 'Contoso Ltd', '2027-12-01T00:00:00+0000');
+      const { ui, log, context } = setup([picked, { confirm: true }]);
+      await run(ui, log, () => renewToken(context, labs, 'en'));
+      assert.equal(tenant.requestsFor('sync').length, 1);
+      assert.match(
+        ui.of('error')[0]?.message ?? '',
+        /^The change of "Contoso Labs" is done, but the sync that follows it failed: .*may have carried out this request/,
+      );
+      assert.deepEqual(ui.of('info'), []);
+    });
+
     it("warns when the file is another organization's, and sends nothing when the admin stops there", async () => {
       const { ui, log, context } = setup([tokenFileOf('Elsewhere', 'Fabrikam Schools'), { confirm: false }]);
       await run(ui, log, () => renewToken(context, hq, 'en'));

@@ -5,13 +5,13 @@ import { readLicenseImpact } from './licenseImpact';
 import { stateWords, tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
 import { StepAnswer, StepPosition } from '../../ui/userInput';
-import { BulkAction, BulkClaim, claimInStore, listNames } from '../writes/bulkRun';
+import { BulkAction, listNames } from '../writes/bulkRun';
 import { TenantContext } from '../context';
 import { tenantLines } from '../confirmations';
 import { CONSEQUENCES, optionLines, revokeOptionItems } from './revokeWording';
 import { revokeWrite, watchingResult } from '../writes/writeKinds';
 import { WriteWords } from '../writes/writePipeline';
-import { Confirmation, OperationOutcome, revokeBusy, runTokenOperation, TokenOperation } from '../writes/tokenOperation';
+import { Confirmation, OperationOutcome, runOnToken, runTokenOperation, TokenOperation } from '../writes/tokenOperation';
 
 /** What the revoke touches, in one line for its confirmation. */
 async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {
@@ -63,7 +63,7 @@ function optionsStep(
     tokens.length === 1
       ? l10n.t('Revoke licenses of "{0}"', tokenLabel(tokens[0]))
       : l10n.t('Revoke licenses of {0} VPP tokens', tokens.length);
-  const picked = (Object.keys(earlier ?? {}) as (keyof RevokeLicensesOptions)[]).filter((option) => earlier?.[option] === true);
+  const picked = earlier ? revokeOptionItems().flatMap(({ value }) => (earlier[value] ? [value] : [])) : [];
   return context.ui
     .stepPickMany(revokeOptionItems(), {
       title,
@@ -113,7 +113,6 @@ export function revokeOperation(context: TenantContext): TokenOperation<RevokeLi
   return {
     inFlight: 'revoke',
     pickTitle: l10n.t('Revoke Licenses: choose a VPP token'),
-    busy: revokeBusy,
     defaults: { notifyManagedDevices: false, revokeUntrackedLicenses: false },
     askOptions: (tokens, position, earlier) => optionsStep(context, tokens, position, earlier),
     confirmation: async (tokens, options, skipped) =>
@@ -137,7 +136,7 @@ export async function revokeLicenses(context: TenantContext, selection: readonly
 }
 
 /** How a revoke of one token ended, for whoever started it (a command tells the admin; a chat tool tells the model). */
-export type RevokeOutcome = Exclude<OperationOutcome<ActionResult | undefined>, { kind: 'ranBulk' }>;
+export type RevokeOutcome = OperationOutcome<ActionResult | undefined>;
 
 /** What a revoke's progress, lost answer and second confirmation say. */
 function revokeWords(context: TenantContext, label: string, options: RevokeLicensesOptions): WriteWords {
@@ -167,10 +166,8 @@ function revokeWords(context: TenantContext, label: string, options: RevokeLicen
  * Revokes the licenses of one token with the options given (chat gives them): always confirms in a modal, then posts
  * once, reconciles a lost answer by reading, and tells the admin the outcome.
  */
-export async function revokeToken(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeOutcome> {
-  const outcome = await runTokenOperation(context, revokeOperation(context), [token], options);
-  // One token never runs as a bulk run.
-  return outcome.kind === 'ranBulk' ? { kind: 'declined' } : outcome;
+export function revokeToken(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions): Promise<RevokeOutcome> {
+  return runOnToken(context, revokeOperation(context), token, options);
 }
 
 /** The one message about an accepted revoke: its outcome when Intune reported one, an error when it failed there. */
@@ -234,10 +231,4 @@ export function revokeBulk(context: TenantContext, options: RevokeLicensesOption
       button: l10n.t('Revoke Licenses'),
     }),
   };
-}
-
-/** The tokens a bulk revoke holds while it runs: none a revoke already runs for, and none taken twice. */
-export function revokeClaim(context: TenantContext): BulkClaim {
-  // Asked again before each batch: a revoke of one of them may have started while a dialog was open.
-  return claimInStore(context, 'revoke', () => context.ui.info(revokeBusy([])));
 }

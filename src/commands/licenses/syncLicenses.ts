@@ -3,7 +3,7 @@ import { describeForLog, VppError } from '../../errors';
 import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { tokenLabel } from '../../tree/tokenPresentation';
-import { BulkAction, BulkClaim, claimInStore, listNames } from '../writes/bulkRun';
+import { BulkAction, listNames } from '../writes/bulkRun';
 import { TenantContext, watchSignal } from '../context';
 import { syncWrite } from '../writes/writeKinds';
 import { sendAndSettle, WriteWords } from '../writes/writePipeline';
@@ -32,8 +32,6 @@ export function syncOperation(context: TenantContext): TokenOperation<undefined,
   return {
     inFlight: 'sync',
     pickTitle: l10n.t('Sync Licenses: choose a VPP token'),
-    // A sync waits for no other write: never busy.
-    busy: () => '',
     defaults: undefined,
     write: (token, _options, read) => syncWrite(context, token, read),
     words: (token) => syncWords(tokenLabel(token)),
@@ -45,11 +43,6 @@ export function syncOperation(context: TenantContext): TokenOperation<undefined,
 /** "Sync Licenses": asks Intune to sync a token's licenses with Apple; for a selection, within the write limit. */
 export async function syncLicenses(context: TenantContext, selection: readonly VppTokenRecord[]): Promise<void> {
   await runTokenOperation(context, syncOperation(context), selection);
-}
-
-/** Marks a bulk sync's tokens as syncing: a sync never waits for another write. */
-export function syncClaim(context: TenantContext): BulkClaim {
-  return claimInStore(context, 'sync', () => Promise.resolve());
 }
 
 /** A bulk sync, as Sync Licenses and Run Again after a restart run it. */

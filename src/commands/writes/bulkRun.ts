@@ -251,15 +251,25 @@ export type BulkClaim = (
   batch: readonly VppTokenRecord[],
 ) => Promise<{ readonly tokens: readonly VppTokenRecord[]; readonly release: () => void } | undefined>;
 
-/** Marks a batch's tokens in the store as running `kind`; `noneFree` tells the admin when the store gave none. */
-export function claimInStore(context: TenantContext, kind: WriteInFlight, noneFree: () => Promise<void>): BulkClaim {
+/** "A revoke of the licenses of … is already running": what the admin is told when a revoke waits for another. */
+export function revokeBusy(tokens: readonly VppTokenRecord[]): string {
+  return tokens.length === 1
+    ? l10n.t('A revoke of the licenses of "{0}" is already running.', tokenLabel(tokens[0]))
+    : l10n.t('A revoke is already running for each of the selected tokens.');
+}
+
+/**
+ * Marks a batch's tokens in the store as running `kind`, and tells the admin when the store gave none (only a
+ * revoke is refused: another revoke of each runs).
+ */
+export function claimInStore(context: TenantContext, kind: WriteInFlight): BulkClaim {
   return async (batch) => {
     const claim = context.store.begin(
       batch.map((token) => token.id),
       kind,
     );
     if (claim.taken.length === 0) {
-      await noneFree();
+      await context.ui.info(revokeBusy(batch));
       return undefined;
     }
     const taken = new Set(claim.taken);

@@ -8,11 +8,11 @@ import { JournalSession, RunRecord } from '../../journal/journalRecords';
 import { Logger } from '../../log';
 import { plainText } from '../../text';
 import { UserInput } from '../../ui/userInput';
-import { listNames, runBulkUntilDone } from './bulkRun';
+import { claimInStore, listNames, runBulkUntilDone } from './bulkRun';
 import { TenantContext } from '../context';
-import { revokeBulk, revokeClaim } from '../licenses/revokeLicenses';
+import { revokeOperation } from '../licenses/revokeLicenses';
 import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
-import { syncBulk, syncClaim } from '../licenses/syncLicenses';
+import { syncOperation } from '../licenses/syncLicenses';
 import { tenantLines } from '../confirmations';
 import { readingOf } from './writeKinds';
 import { reconcile, WriteSpec } from './writePipeline';
@@ -242,6 +242,6 @@ async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, n
     return;
   }
   await (revoke
-    ? runBulkUntilDone(context, tokens, revokeBulk(context, options), revokeClaim(context))
-    : runBulkUntilDone(context, tokens, syncBulk(context), syncClaim(context)));
+    ? runBulkUntilDone(context, tokens, revokeOperation(context).bulk(options), claimInStore(context, 'revoke'))
+    : runBulkUntilDone(context, tokens, syncOperation(context).bulk(undefined), claimInStore(context, 'sync')));
 }

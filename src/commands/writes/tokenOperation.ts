@@ -1,13 +1,12 @@
-import * as l10n from '@vscode/l10n';
 import { VppTokenRecord } from '../../graph/vppRecords';
-import { WriteInFlight } from '../../store/writesInFlight';
+import { waitsForRevoke, WriteInFlight } from '../../store/writesInFlight';
 import { sortTokens, tokenLabel } from '../../tree/tokenPresentation';
 import { InputStep, runSteps } from '../../ui/multiStepInput';
 import { StepAnswer, StepPosition } from '../../ui/userInput';
 import { rethrowGone } from '../confirmations';
 import { TenantContext } from '../context';
 import { pickTokenStep } from '../pickToken';
-import { BulkAction, claimInStore, runBulkUntilDone, uniqueById } from './bulkRun';
+import { BulkAction, claimInStore, revokeBusy, runBulkUntilDone, uniqueById } from './bulkRun';
 import { TokenRead } from './writeKinds';
 import { AfterAccepted, runWrite, WriteSpec, WriteWords } from './writePipeline';
 
@@ -23,12 +22,10 @@ export interface Confirmation {
  * kinds. `O` is what the admin chooses (the options), `T` what Intune's answer or the watch after it comes to.
  */
 export interface TokenOperation<O, T> {
-  /** What a token's row says while it runs; a revoke also waits for another revoke of the same token. */
+  /** What a token's row says while it runs; a revoke waits while another revoke of the same token runs. */
   readonly inFlight: WriteInFlight;
   /** The title of the token pick, from the palette. */
   readonly pickTitle: string;
-  /** What the admin is told when each token asked for already runs one. */
-  readonly busy: (tokens: readonly VppTokenRecord[]) => string;
   /** The options when the kind asks for none. */
   readonly defaults: O;
   /** The options' step (with Back from step 2), showing what was chosen before the admin came back. */
@@ -47,13 +44,17 @@ export interface TokenOperation<O, T> {
   readonly bulk: (options: O) => BulkAction;
 }
 
-/** How an operation ended, for whoever started it (a command tells the admin; a chat tool tells the model). */
+/** How an operation on one token ended, for whoever started it (a command tells the admin; a chat tool tells the model). */
 export type OperationOutcome<T> =
   | { readonly kind: 'alreadyRunning' }
   | { readonly kind: 'declined' }
   | { readonly kind: 'leftUnconfirmed' }
-  | { readonly kind: 'accepted'; readonly result?: T }
-  | { readonly kind: 'ranBulk' };
+  | { readonly kind: 'accepted'; readonly result?: T };
+
+/** What the steps came to: the tokens and options to send, or how the asking ended. */
+type Asked<O> =
+  | { readonly kind: 'asked'; readonly tokens: readonly VppTokenRecord[]; readonly options: O }
+  | { readonly kind: 'alreadyRunning' | 'declined' };
 
 /** What the steps fill in: the token (picked when none was given) and the options. */
 interface Draft<O> {
@@ -66,49 +67,69 @@ interface Draft<O> {
  * across all of them (the confirmation included), then sends through the write pipeline. One token runs with
  * Check Again and Send Again when its answer is lost and its outcome followed; several run as one bulk run, within
  * Intune's write limit, with a report and Run Again. Either way each token is marked in the store while it runs, and
- * the store is told once when it ends. `given` options skip their step (chat gives them).
+ * the store is told once when it ends.
  */
 export async function runTokenOperation<O, T>(
   context: TenantContext,
   operation: TokenOperation<O, T>,
   selection: readonly VppTokenRecord[],
-  given?: O,
+): Promise<void> {
+  const asked = await askOperation(context, operation, selection);
+  if (asked.kind !== 'asked') {
+    return;
+  }
+  if (asked.tokens.length === 1) {
+    await runOne(context, operation, asked.tokens[0], asked.options);
+    return;
+  }
+  await runBulkUntilDone(context, asked.tokens, operation.bulk(asked.options), claimInStore(context, operation.inFlight));
+}
+
+/** Runs a kind of write on one token with the options given (chat gives them): its confirmation, then the send. */
+export async function runOnToken<O, T>(
+  context: TenantContext,
+  operation: TokenOperation<O, T>,
+  token: VppTokenRecord,
+  options: O,
 ): Promise<OperationOutcome<T>> {
+  const asked = await askOperation(context, operation, [token], options);
+  return asked.kind === 'asked' ? runOne(context, operation, token, options) : asked;
+}
+
+/** The steps of an operation for the given tokens (none: the admin picks one), unless a token is busy or the admin stops. */
+async function askOperation<O, T>(
+  context: TenantContext,
+  operation: TokenOperation<O, T>,
+  selection: readonly VppTokenRecord[],
+  given?: O,
+): Promise<Asked<O>> {
   const unique = uniqueById(selection);
   // In the tree's order, whatever the order of the clicks.
   const tokens = unique.length > 1 ? sortTokens(unique, 'en') : unique;
-  const free = tokens.filter((token) => !busyWith(context, operation, token));
+  const busy = (token: VppTokenRecord) => waitsForRevoke(operation.inFlight) && context.store.revoking(token.id);
+  const free = tokens.filter((token) => !busy(token));
   if (tokens.length > 0 && free.length === 0) {
-    await context.ui.info(operation.busy(tokens));
+    await context.ui.info(revokeBusy(tokens));
     return { kind: 'alreadyRunning' };
   }
   let pickedBusy = false;
   const start = { given: free, skipped: tokens.length - free.length, options: given };
   const draft = await runSteps(
-    askingSteps(context, operation, start, (token) => {
-      pickedBusy = busyWith(context, operation, token);
+    askingSteps(context, operation, start, async (token) => {
+      pickedBusy = busy(token);
+      if (pickedBusy) {
+        await context.ui.info(revokeBusy([token]));
+      }
       return !pickedBusy;
     }),
   );
   if (pickedBusy) {
     return { kind: 'alreadyRunning' };
   }
-  const chosen = draft?.tokens ?? free;
-  if (!draft || chosen.length === 0) {
+  if (!draft) {
     return { kind: 'declined' };
   }
-  const options = draft.options ?? given ?? operation.defaults;
-  if (chosen.length === 1) {
-    return runOne(context, operation, chosen[0], options);
-  }
-  const busy = () => context.ui.info(operation.busy(chosen));
-  await runBulkUntilDone(context, chosen, operation.bulk(options), claimInStore(context, operation.inFlight, busy));
-  return { kind: 'ranBulk' };
-}
-
-/** Whether the token runs a write this one waits for (another revoke of it). */
-function busyWith<O, T>(context: TenantContext, operation: TokenOperation<O, T>, token: VppTokenRecord): boolean {
-  return (operation.inFlight === 'revoke' || operation.inFlight === 'retire') && context.store.revoking(token.id);
+  return { kind: 'asked', tokens: draft.tokens ?? free, options: draft.options ?? given ?? operation.defaults };
 }
 
 /**
@@ -119,7 +140,7 @@ function askingSteps<O, T>(
   context: TenantContext,
   operation: TokenOperation<O, T>,
   start: { readonly given: readonly VppTokenRecord[]; readonly skipped: number; readonly options?: O },
-  free: (token: VppTokenRecord) => boolean,
+  free: (token: VppTokenRecord) => Promise<boolean>,
 ): InputStep<Draft<O>>[] {
   const { askOptions, confirmation } = operation;
   const tokensOf = (draft: Partial<Draft<O>>) => draft.tokens ?? start.given;
@@ -131,11 +152,7 @@ function askingSteps<O, T>(
         if (answer === 'back' || answer === undefined) {
           return answer;
         }
-        if (!free(answer.value)) {
-          await context.ui.info(operation.busy([answer.value]));
-          return undefined;
-        }
-        return { value: { tokens: [answer.value] } };
+        return (await free(answer.value)) ? { value: { tokens: [answer.value] } } : undefined;
       },
     },
     {
@@ -168,7 +185,8 @@ async function runOne<O, T>(
 ): Promise<OperationOutcome<T>> {
   const claim = context.store.begin([token.id], operation.inFlight);
   if (claim.taken.length === 0) {
-    await context.ui.info(operation.busy([token]));
+    // Only a revoke is refused: another revoke of the token started while the dialogs were open.
+    await context.ui.info(revokeBusy([token]));
     return { kind: 'alreadyRunning' };
   }
   let done: Awaited<ReturnType<typeof runWrite<T, T>>>;
@@ -187,11 +205,4 @@ async function runOne<O, T>(
   await context.store.tokenWritten(token.id);
   await operation.report(token, done.result);
   return { kind: 'accepted', result: done.result };
-}
-
-/** "A revoke of the licenses of …" is already running: the busy message of the kinds that revoke. */
-export function revokeBusy(tokens: readonly VppTokenRecord[]): string {
-  return tokens.length === 1
-    ? l10n.t('A revoke of the licenses of "{0}" is already running.', tokenLabel(tokens[0]))
-    : l10n.t('A revoke is already running for each of the selected tokens.');
 }
