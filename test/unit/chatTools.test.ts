@@ -37,6 +37,8 @@ describe('chat tools (simulated tenant)', () => {
   let service: VppTokenService;
   let answers: Answer[];
   let ui: ScriptedUserInput;
+  /** What happens while the revoke's modal is open (another revoke starting, say). */
+  let whileConfirming: (() => void) | undefined;
   const store = new RecordingStore();
   const hq = seedTokens()[0];
 
@@ -46,6 +48,7 @@ describe('chat tools (simulated tenant)', () => {
     () => {
       tenant.reset();
       answers = [];
+      whileConfirming = undefined;
       service = signedInService(tenant);
     },
   );
@@ -66,6 +69,7 @@ describe('chat tools (simulated tenant)', () => {
           store,
         });
         ui = harness.ui;
+        ui.onConfirm = whileConfirming;
         return revokeToken(harness.context, token, options);
       },
     };
@@ -303,6 +307,20 @@ describe('chat tools (simulated tenant)', () => {
       assert.equal(tenant.requestsFor('revoke').length, 0);
     } finally {
       running.release();
+    }
+  });
+
+  it('revokeLicenses of a token whose revoke starts in the view while the modal is open: nothing is sent, and the model is told so', async () => {
+    answers = [{ confirm: true }];
+    let running: { release: () => void } | undefined;
+    whileConfirming = () => (running = store.begin([hq.id], 'revoke'));
+    try {
+      const text = await tools().intuneVpp_revokeLicenses.invoke({ tokenId: hq.id, notifyManagedDevices: false }, signal);
+      assert.match(text, /^Not sent: a revoke of the licenses of "Contoso HQ" is already running\./);
+      assert.equal(ui.of('confirm').length, 1);
+      assert.equal(tenant.requestsFor('revoke').length, 0);
+    } finally {
+      running?.release();
     }
   });
 

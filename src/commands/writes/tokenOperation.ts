@@ -103,29 +103,24 @@ async function askOperation<O, T>(
   selection: readonly VppTokenRecord[],
   given?: O,
 ): Promise<Asked<O>> {
-  const unique = uniqueById(selection);
   // In the tree's order, whatever the order of the clicks.
-  const tokens = unique.length > 1 ? sortTokens(unique, 'en') : unique;
+  const tokens = sortTokens(uniqueById(selection), 'en');
   const busy = (token: VppTokenRecord) => waitsForRevoke(operation.inFlight) && context.store.revoking(token.id);
   const free = tokens.filter((token) => !busy(token));
   if (tokens.length > 0 && free.length === 0) {
     await context.ui.info(revokeBusy(tokens));
     return { kind: 'alreadyRunning' };
   }
-  let pickedBusy = false;
   const start = { given: free, skipped: tokens.length - free.length, options: given };
   const draft = await runSteps(
     askingSteps(context, operation, start, async (token) => {
-      pickedBusy = busy(token);
-      if (pickedBusy) {
+      if (busy(token)) {
         await context.ui.info(revokeBusy([token]));
+        return false;
       }
-      return !pickedBusy;
+      return true;
     }),
   );
-  if (pickedBusy) {
-    return { kind: 'alreadyRunning' };
-  }
   if (!draft) {
     return { kind: 'declined' };
   }
