@@ -139,7 +139,7 @@ export function tenantContext(
 }
 
 /** What the writes of one tenant tell the store. */
-export function tenantWrites(store: TenantStore, tenantKey: string): TenantWrites {
+function tenantWrites(store: TenantStore, tenantKey: string): TenantWrites {
   return {
     tokenWritten: (id) => store.tokenWritten(tenantKey, id),
     relist: () => void store.relist(tenantKey),

@@ -13,6 +13,7 @@ import {
   StepAnswer,
   StepPickManyOptions,
   StepPickOptions,
+  StepPosition,
   Ports,
   StepTextOptions,
 } from './userInput';
@@ -56,6 +57,27 @@ function runStep<T>(
   });
 }
 
+/** A quick pick as one step of several: its title, step count, Back from step 2, and the kind's own options. */
+function stepQuickPick<T>(
+  items: readonly PickItem<T>[],
+  options: PickOptions & StepPosition,
+  kind: Partial<Pick<vscode.QuickPick<ValueItem<T>>, 'canSelectMany' | 'matchOnDescription' | 'matchOnDetail'>>,
+): { pick: vscode.QuickPick<ValueItem<T>>; quickPickItems: ValueItem<T>[] } {
+  const pick = vscode.window.createQuickPick<ValueItem<T>>();
+  const quickPickItems = toQuickPickItems(items);
+  Object.assign(pick, {
+    title: options.title,
+    placeholder: options.placeHolder,
+    step: options.step,
+    totalSteps: options.totalSteps,
+    buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
+    items: quickPickItems,
+    ignoreFocusOut: true,
+    ...kind,
+  });
+  return { pick, quickPickItems };
+}
+
 /** UserInput on VS Code's window. Every notification, progress included, waits for its turn (see NotificationPacer). */
 export class VscodeUserInput implements Ports {
   constructor(private readonly pacer = new NotificationPacer()) {}
@@ -82,19 +104,7 @@ export class VscodeUserInput implements Ports {
   }
 
   stepPick<T>(items: readonly PickItem<T>[], options: StepPickOptions<T>): Promise<StepAnswer<T>> {
-    const pick = vscode.window.createQuickPick<ValueItem<T>>();
-    const quickPickItems = toQuickPickItems(items);
-    Object.assign(pick, {
-      title: options.title,
-      placeholder: options.placeHolder,
-      step: options.step,
-      totalSteps: options.totalSteps,
-      buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
-      items: quickPickItems,
-      matchOnDescription: true,
-      matchOnDetail: true,
-      ignoreFocusOut: true,
-    });
+    const { pick, quickPickItems } = stepQuickPick(items, options, { matchOnDescription: true, matchOnDetail: true });
     const active = quickPickItems.find((item) => options.active !== undefined && item.value === options.active);
     if (active) {
       pick.activeItems = [active];
@@ -106,18 +116,7 @@ export class VscodeUserInput implements Ports {
   }
 
   stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>> {
-    const pick = vscode.window.createQuickPick<ValueItem<T>>();
-    const quickPickItems = toQuickPickItems(items);
-    Object.assign(pick, {
-      title: options.title,
-      placeholder: options.placeHolder,
-      step: options.step,
-      totalSteps: options.totalSteps,
-      buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
-      items: quickPickItems,
-      canSelectMany: true,
-      ignoreFocusOut: true,
-    });
+    const { pick, quickPickItems } = stepQuickPick(items, options, { canSelectMany: true });
     pick.selectedItems = quickPickItems.filter((item) => options.picked.includes(item.value));
     return runStep<T[]>(pick, () => ({ value: pick.selectedItems.map((item) => item.value) }));
   }
