@@ -23,7 +23,7 @@ export const LARGEST_APPS = 4;
 /** A token whose used licenses reach this share of its total stands out as near its total. */
 export const NEAR_TOTAL_SHARE = 0.9;
 
-/** What one tenant's listing came to, from the tree's listings. */
+/** What one tenant's listing came to, from the store's listings. */
 export type TenantReading =
   | {
       readonly kind: 'read';

@@ -56,7 +56,7 @@ async function readTenant(store: TenantStore, connection: TenantConnection): Pro
 }
 
 /**
- * The Overview: one webview panel showing one tenant or all of them. It reads through the tree's listings (so a
+ * The Overview: one webview panel showing one tenant or all of them. It reads the store's listings, as the tree does (so a
  * tenant the view already listed is not listed again, and listings keep their concurrency bound), sends the webview
  * plain data, and carries out what the admin asks there: reveal a token, export, copy.
  */
