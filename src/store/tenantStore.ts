@@ -64,6 +64,8 @@ export type AppLicenses =
 /** A listing as the store keeps it: its tokens, replaced one by one as they are read again, and its tenant-wide reads. */
 interface KeptListing extends TenantListing {
   readonly tokens: Map<string, VppTokenRecord>;
+  /** When it was made: a surface that takes a listing up to some age compares with this. */
+  readonly listedAt: number;
   appsByToken?: Promise<Map<string, VppAppRecord[]>>;
   eBooksByToken?: Promise<Map<string, VppEBookRecord[]>>;
 }
@@ -88,7 +90,6 @@ export type ListingProgress = <T>(work: () => Promise<T>) => Promise<T>;
 export class TenantStore implements vscode.Disposable {
   private readonly listings = new Map<string, KeptListing>();
   private readonly loads = new Map<string, InFlightListing>();
-  private readonly listedAt = new Map<string, number>();
   /**
    * Listings run at most `intuneVpp.maxConcurrentTenants` at a time (default 8): each signs in and reads every page,
    * and a hundred at once would crowd the sign-in endpoint and the extension host; a slow one holds up no other.
@@ -102,8 +103,14 @@ export class TenantStore implements vscode.Disposable {
   private readonly tokensListed = new vscode.EventEmitter<{ tenantKey: string; tokens: readonly VppTokenRecord[] }>();
   /** Each tenant's tokens, after each listing that succeeded. */
   readonly onDidListTokens = this.tokensListed.event;
+  private readonly writesChanged = new vscode.EventEmitter<Required<StoreChange>>();
+  /**
+   * A write began or ended on a token: only what shows writes in flight redraws (the token's row); the records are
+   * as they were, so the surfaces that show records (the Overview, the view's status) have nothing to redo.
+   */
+  readonly onDidChangeWrites = this.writesChanged.event;
   /** The writes running now, on which tokens. */
-  readonly writes = new WritesInFlight((tenantKey, tokenId) => this.changed.fire({ tenantKey, tokenId }));
+  readonly writes = new WritesInFlight((tenantKey, tokenId) => this.writesChanged.fire({ tenantKey, tokenId }));
 
   constructor(
     private readonly registry: TenantRegistry,
@@ -124,11 +131,6 @@ export class TenantStore implements vscode.Disposable {
     return this.listings.get(tenantKey);
   }
 
-  /** Whether a listing of the tenant is in flight. */
-  loading(tenantKey: string): boolean {
-    return this.loads.has(tenantKey);
-  }
-
   /** A token as its tenant's last listing (or a read since) shows it. */
   token(tenantKey: string, id: string): VppTokenRecord | undefined {
     return this.listings.get(tenantKey)?.tokens.get(id);
@@ -143,7 +145,6 @@ export class TenantStore implements vscode.Disposable {
   /** Forgets every listing, those in flight too, without redrawing: the next reads list again. */
   forgetListings(): void {
     this.listings.clear();
-    this.listedAt.clear();
     this.readBack.clear();
     this.loads.clear();
   }
@@ -156,7 +157,7 @@ export class TenantStore implements vscode.Disposable {
       return inFlight.listing;
     }
     const listing = this.listings.get(connection.key);
-    if (listing && Date.now() - (this.listedAt.get(connection.key) ?? -Infinity) <= maxAgeMs) {
+    if (listing && Date.now() - listing.listedAt <= maxAgeMs) {
       return Promise.resolve(listing);
     }
     return this.load(connection);
@@ -179,7 +180,6 @@ export class TenantStore implements vscode.Disposable {
    */
   relistAfterChange(tenantKey: string): void {
     this.listings.delete(tenantKey);
-    this.listedAt.delete(tenantKey);
     this.stopStaleListings();
     this.changed.fire({ tenantKey });
   }
@@ -293,6 +293,7 @@ export class TenantStore implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.writesChanged.dispose();
     this.tokensListed.dispose();
   }
 
@@ -315,7 +316,6 @@ export class TenantStore implements vscode.Disposable {
         this.loads.delete(connection.key);
         if (credentials === connection.credentialsVersion) {
           this.listings.set(connection.key, listing);
-          this.listedAt.set(connection.key, Date.now());
           this.changed.fire({ tenantKey: connection.key });
         }
       }
@@ -333,11 +333,16 @@ export class TenantStore implements vscode.Disposable {
         // One id is one token in Graph: it is kept once, and the log says so.
         this.log.warn(`Graph listed ${tokens.length - byId.size} token ids more than once; each is shown once.`);
       }
-      const listing: KeptListing = { tokens: byId, state: byId.size > 0 ? 'loaded' : 'empty', account: await connection.account() };
+      const listing: KeptListing = {
+        tokens: byId,
+        state: byId.size > 0 ? 'loaded' : 'empty',
+        account: await connection.account(),
+        listedAt: Date.now(),
+      };
       this.tokensListed.fire({ tenantKey: connection.key, tokens });
       return listing;
     } catch (error) {
-      return { tokens: new Map(), error, ...this.failure(connection, error) };
+      return { tokens: new Map(), error, listedAt: Date.now(), ...this.failure(connection, error) };
     }
   }
 

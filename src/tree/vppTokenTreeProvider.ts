@@ -48,10 +48,11 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
    * identity, whichever listing drew it.
    */
   private readonly tokenNodes = new Map<string, TokenNode>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly store: TenantStore) {
-    this.subscription = store.onDidChange((change) => this.redraw(change));
+    const redraw = (change: StoreChange) => this.redraw(change);
+    this.subscriptions = [store.onDidChange(redraw), store.onDidChangeWrites(redraw)];
   }
 
   attach(view: vscode.TreeView<TreeNode>): void {
@@ -147,7 +148,9 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) {
+      subscription.dispose();
+    }
     this.changed.dispose();
   }
 
