@@ -8,7 +8,7 @@ import { StepAnswer, StepPosition } from '../../ui/userInput';
 import { BulkAction, listNames } from '../writes/bulkRun';
 import { TenantContext } from '../context';
 import { tenantLines } from '../confirmations';
-import { CONSEQUENCES, optionLines, revokeOptionItems } from './revokeWording';
+import { CONSEQUENCES, optionLines, optionsFrom, OPTIONS_PLACEHOLDER, revokeOptionItems } from './revokeWording';
 import { revokeWrite, watchingResult } from '../writes/writeKinds';
 import { WriteWords } from '../writes/writePipeline';
 import { Confirmation, OperationOutcome, runOnToken, runTokenOperation, TokenOperation } from '../writes/tokenOperation';
@@ -40,16 +40,8 @@ function confirmation(context: TenantContext, token: VppTokenRecord, options: Re
 }
 
 export async function chooseOptions(context: TenantContext, title: string): Promise<RevokeLicensesOptions | undefined> {
-  const chosen = await context.ui.pickMany(revokeOptionItems(), {
-    title,
-    placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
-  });
-  return (
-    chosen && {
-      notifyManagedDevices: chosen.includes('notifyManagedDevices'),
-      revokeUntrackedLicenses: chosen.includes('revokeUntrackedLicenses'),
-    }
-  );
+  const chosen = await context.ui.pickMany(revokeOptionItems(), { title, placeHolder: OPTIONS_PLACEHOLDER() });
+  return chosen && optionsFrom(chosen);
 }
 
 /** The options as a step of Revoke Licenses…, ticked as they were when the admin comes back to it. */
@@ -67,20 +59,11 @@ function optionsStep(
   return context.ui
     .stepPickMany(revokeOptionItems(), {
       title,
-      placeHolder: l10n.t('Choose options (none is fine), then press Enter'),
+      placeHolder: OPTIONS_PLACEHOLDER(),
       picked,
       ...position,
     })
-    .then((answer) =>
-      answer === 'back' || answer === undefined
-        ? answer
-        : {
-            value: {
-              notifyManagedDevices: answer.value.includes('notifyManagedDevices'),
-              revokeUntrackedLicenses: answer.value.includes('revokeUntrackedLicenses'),
-            },
-          },
-    );
+    .then((answer) => (answer === 'back' || answer === undefined ? answer : { value: optionsFrom(answer.value) }));
 }
 
 /** The confirmation of a revoke of several tokens: their names, what they touch, the options, those left out. */

@@ -5,6 +5,17 @@ import { yesNo } from '../confirmations';
 
 type RevokeOption = keyof RevokeLicensesOptions;
 
+/** The placeholder of the options pick, in each flow that asks for them. */
+export const OPTIONS_PLACEHOLDER = () => l10n.t('Choose options (none is fine), then press Enter');
+
+/** The options the admin ticked, as the revoke takes them: each one not ticked is false. */
+export function optionsFrom(ticked: readonly RevokeOption[]): RevokeLicensesOptions {
+  return {
+    notifyManagedDevices: ticked.includes('notifyManagedDevices'),
+    revokeUntrackedLicenses: ticked.includes('revokeUntrackedLicenses'),
+  };
+}
+
 export function revokeOptionItems(): PickItem<RevokeOption>[] {
   return [
     {
