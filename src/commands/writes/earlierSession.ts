@@ -8,7 +8,8 @@ import { JournalSession, RunRecord } from '../../journal/journalRecords';
 import { Logger } from '../../log';
 import { plainText } from '../../text';
 import { UserInput } from '../../ui/userInput';
-import { claimInStore, listNames, runBulkUntilDone } from './bulkRun';
+import { listNames } from './bulkRun';
+import { runBulkOperation } from './tokenOperation';
 import { TenantContext } from '../context';
 import { revokeOperation } from '../licenses/revokeLicenses';
 import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
@@ -242,6 +243,6 @@ async function offerRunAgain(services: EarlierSessionServices, run: RunRecord, n
     return;
   }
   await (revoke
-    ? runBulkUntilDone(context, tokens, revokeOperation(context).bulk(options), claimInStore(context, 'revoke'))
-    : runBulkUntilDone(context, tokens, syncOperation(context).bulk(undefined), claimInStore(context, 'sync')));
+    ? runBulkOperation(context, revokeOperation(context), tokens, options)
+    : runBulkOperation(context, syncOperation(context), tokens, undefined));
 }

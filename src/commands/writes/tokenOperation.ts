@@ -82,7 +82,20 @@ export async function runTokenOperation<O, T>(
     await runOne(context, operation, asked.tokens[0], asked.options);
     return;
   }
-  await runBulkUntilDone(context, asked.tokens, operation.bulk(asked.options), claimInStore(context, operation.inFlight));
+  await runBulkOperation(context, operation, asked.tokens, asked.options);
+}
+
+/**
+ * Runs a kind of write on several tokens as one bulk run, its tokens marked in the store as it sends them: after the
+ * steps, and for Run Again after a restart (whose confirmation is its own).
+ */
+export function runBulkOperation<O, T>(
+  context: TenantContext,
+  operation: TokenOperation<O, T>,
+  tokens: readonly VppTokenRecord[],
+  options: O,
+): Promise<void> {
+  return runBulkUntilDone(context, tokens, operation.bulk(options), claimInStore(context, operation.inFlight));
 }
 
 /** Runs a kind of write on one token with the options given (chat gives them): its confirmation, then the send. */
