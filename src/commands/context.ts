@@ -142,7 +142,7 @@ export function tenantContext(
 function tenantWrites(store: TenantStore, tenantKey: string): TenantWrites {
   return {
     tokenWritten: (id) => store.tokenWritten(tenantKey, id),
-    relist: () => void store.relist(tenantKey),
+    relist: () => void store.relistAfterWrite(tenantKey),
     begin: (ids, kind) => store.writes.begin(tenantKey, ids, kind),
     revoking: (id) => store.writes.revoking(tenantKey, id),
   };

@@ -8,6 +8,7 @@ import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { plainText } from '../text';
+import { changesBetween } from './listingChanges';
 import { WritesInFlight } from './writesInFlight';
 
 /** What a tenant's listing came to. */
@@ -77,6 +78,9 @@ interface InFlightListing {
   readonly connection: TenantConnection;
   readonly stop: AbortController;
 }
+
+/** What a new listing redraws: the tenant's whole subtree, or only the tokens it changed. */
+type Redraw = 'all' | 'changes';
 
 /** Shows a listing's progress where the admin looks (the tokens view): the store itself draws nothing. */
 export type ListingProgress = <T>(work: () => Promise<T>) => Promise<T>;
@@ -163,14 +167,17 @@ export class TenantStore implements vscode.Disposable {
     return this.load(connection);
   }
 
-  /** Lists a tenant again now (Refresh on its root, a write that adds or removes tokens), and redraws it. */
+  /** Lists a tenant again now and redraws all of it, rows expanded too (Refresh on its root). */
   async relist(tenantKey: string): Promise<void> {
-    const connection = this.registry.get(tenantKey);
-    if (connection) {
-      await this.load(connection);
-    } else {
-      this.changed.fire({});
-    }
+    await this.listAgain(tenantKey, 'all');
+  }
+
+  /**
+   * Lists a tenant again now after a write that added, removed or changed tokens, and redraws only what the listing
+   * changed: rows the admin expanded, or is expanding, elsewhere in the view stay as they are.
+   */
+  async relistAfterWrite(tenantKey: string): Promise<void> {
+    await this.listAgain(tenantKey, 'changes');
   }
 
   /**
@@ -227,7 +234,7 @@ export class TenantStore implements vscode.Disposable {
     const listing = this.listings.get(tenantKey);
     const connection = this.registry.get(tenantKey);
     if (!listing?.tokens.has(id) || !connection) {
-      await this.relist(tenantKey);
+      await this.relistAfterWrite(tenantKey);
       return undefined;
     }
     let token: VppTokenRecord;
@@ -235,7 +242,7 @@ export class TenantStore implements vscode.Disposable {
       token = await connection.service().getToken(id);
     } catch (error) {
       this.log.warn(`Could not read token ${plainText(id, 200)} back: ${describeForLog(error)}`);
-      await this.relist(tenantKey);
+      await this.relistAfterWrite(tenantKey);
       return undefined;
     }
     listing.tokens.set(id, token);
@@ -297,6 +304,15 @@ export class TenantStore implements vscode.Disposable {
     this.tokensListed.dispose();
   }
 
+  private async listAgain(tenantKey: string, redraw: Redraw): Promise<void> {
+    const connection = this.registry.get(tenantKey);
+    if (connection) {
+      await this.load(connection, redraw);
+    } else {
+      this.changed.fire({});
+    }
+  }
+
   /** Stops the listings begun under credentials a tenant no longer has: nothing would keep what they read. */
   private stopStaleListings(): void {
     for (const listing of this.loads.values()) {
@@ -307,7 +323,7 @@ export class TenantStore implements vscode.Disposable {
   }
 
   /** Lists one tenant's tokens again, keeps the outcome and tells every surface. */
-  private load(connection: TenantConnection): Promise<KeptListing> {
+  private load(connection: TenantConnection, redraw: Redraw = 'all'): Promise<KeptListing> {
     const credentials = connection.credentialsVersion;
     const stop = new AbortController();
     const load = this.listTenant(connection, stop.signal).then((listing) => {
@@ -315,8 +331,11 @@ export class TenantStore implements vscode.Disposable {
       if (this.loads.get(connection.key)?.listing === load) {
         this.loads.delete(connection.key);
         if (credentials === connection.credentialsVersion) {
+          const changes = redraw === 'all' ? 'tenant' : changesBetween(this.listings.get(connection.key), listing);
           this.listings.set(connection.key, listing);
-          this.changed.fire({ tenantKey: connection.key });
+          for (const tokenId of changes === 'tenant' ? [undefined] : changes) {
+            this.changed.fire({ tenantKey: connection.key, tokenId });
+          }
         }
       }
       return listing;
