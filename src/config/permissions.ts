@@ -13,6 +13,9 @@ export type GraphRoute =
   | 'revokeAppLicenses'
   | 'revokeAppUserLicense'
   | 'revokeAppDeviceLicense'
+  | 'listAppAssignments'
+  | 'updateAppAssignment'
+  | 'deleteAppAssignment'
   | 'listVppEBooks'
   | 'listAuditEvents'
   | 'getTokensInBatch';
@@ -48,6 +51,9 @@ function either(...permissions: string[]): RoutePermissions {
  *   .ReadWrite.All, DeviceManagementConfiguration.Read.All, .ReadWrite.All;
  * - "revokeAllLicenses action", "revokeUserLicense action", "revokeDeviceLicense action" (iosVppApp):
  *   DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All;
+ * - "List mobileAppAssignments": DeviceManagementApps.Read.All, .ReadWrite.All, DeviceManagementConfiguration.Read.All,
+ *   .ReadWrite.All; "Update mobileAppAssignment", "Delete mobileAppAssignment":
+ *   DeviceManagementConfiguration.ReadWrite.All, DeviceManagementApps.ReadWrite.All;
  * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All;
  * - "List auditEvents": DeviceManagementApps.Read.All, .ReadWrite.All;
  * - "Combine multiple requests in one HTTP call using JSON batching": the batch needs no permission of its own; each
@@ -67,6 +73,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   revokeAppLicenses: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   revokeAppUserLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   revokeAppDeviceLicense: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
+  listAppAssignments: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
+  updateAppAssignment: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
+  deleteAppAssignment: either(CONFIGURATION_READ_WRITE, APPS_READ_WRITE),
   listVppEBooks: either(APPS_READ, APPS_READ_WRITE),
   listAuditEvents: either(APPS_READ, APPS_READ_WRITE),
   getTokensInBatch: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),

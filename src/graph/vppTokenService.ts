@@ -3,6 +3,7 @@ import type { IosVppAppRevokeLicensesActionResult } from '@microsoft/microsoft-g
 import * as l10n from '@vscode/l10n';
 import { GraphRoute } from '../config/permissions';
 import { plainText } from '../text';
+import { AppAssignmentRecord, assignmentRecord, assignmentsPath } from './appAssignments';
 import { GraphWrite } from './exactRequest';
 import { parseRetryAfter } from './errorFromResponse';
 import { GraphTransport, ids, receipt } from './graphTransport';
@@ -275,6 +276,25 @@ export class VppTokenService {
         deviceName: graphName(license.deviceName),
       };
     });
+  }
+
+  /** An app's assignments: intent, target and VPP settings of each. */
+  async listAppAssignments(appId: string, signal?: AbortSignal): Promise<AppAssignmentRecord[]> {
+    const path = assignmentsPath(appId);
+    return this.http.collect('listAppAssignments', path, this.http.api(path), signal, (item, page) =>
+      assignmentRecord(this.http.withId(item, page, path, l10n.t('an assignment has no id'))),
+    );
+  }
+
+  /**
+   * Changes one assignment exactly as built (its intent set to Uninstall, or the assignment deleted): Graph answers
+   * 200 with the assignment or 204, and the body is dropped.
+   */
+  changeAssignment(request: GraphWrite, signal?: AbortSignal): Promise<WriteReceipt> {
+    const route = request.method === 'DELETE' ? 'deleteAppAssignment' : 'updateAppAssignment';
+    return this.http.write(async () =>
+      receipt(await this.http.send(route, request.method, this.http.api(request.path), signal, request.body)),
+    );
   }
 
   /** Revokes every license of an iOS VPP app (204). */

@@ -263,3 +263,71 @@ export function seedEBooks(tokens: readonly StoredToken[]): StoredEBook[] {
     })),
   );
 }
+
+/** An assignment of an app as the simulated tenant stores it (mobileAppAssignment, its target and settings). */
+export interface StoredAssignment {
+  readonly '@odata.type': '#microsoft.graph.mobileAppAssignment';
+  readonly id: string;
+  intent: 'available' | 'required' | 'uninstall' | 'availableWithoutEnrollment';
+  readonly source: 'direct';
+  readonly sourceId: null;
+  readonly target: Record<string, unknown>;
+  readonly settings: Record<string, unknown> | null;
+}
+
+/** The groups of the simulated directory that assignments target, by id. */
+export const SEED_GROUPS: ReadonlyMap<string, string> = new Map([
+  ['6f1c2a4e-0000-4000-8000-000000000001', 'Tokyo iPads'],
+  ['6f1c2a4e-0000-4000-8000-000000000002', 'Tokyo loaners'],
+  ['6f1c2a4e-0000-4000-8000-000000000003', 'Tokyo leavers'],
+]);
+
+function assignment(
+  id: string,
+  intent: StoredAssignment['intent'],
+  target: Record<string, unknown>,
+  useDeviceLicensing: boolean,
+): StoredAssignment {
+  return {
+    '@odata.type': '#microsoft.graph.mobileAppAssignment',
+    id,
+    intent,
+    source: 'direct',
+    sourceId: null,
+    target: { deviceAndAppManagementAssignmentFilterId: null, deviceAndAppManagementAssignmentFilterType: 'none', ...target },
+    settings: {
+      '@odata.type': '#microsoft.graph.iosVppAppAssignmentSettings',
+      useDeviceLicensing,
+      vpnConfigurationId: null,
+      uninstallOnDeviceRemoval: false,
+      isRemovable: true,
+      preventManagedAppBackup: null,
+      preventAutoAppUpdate: null,
+    },
+  };
+}
+
+/**
+ * The assignments of the ninth token's iOS apps (東京オフィス): Teams required for a group of devices (one group
+ * excluded), Outlook available to all licensed users, Keynote already set to uninstall. No other app is assigned.
+ */
+export function seedAssignments(apps: readonly StoredApp[]): Map<string, StoredAssignment[]> {
+  const [ipads, loaners, leavers] = [...SEED_GROUPS.keys()];
+  const group = (groupId: string) => ({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId });
+  const planned: Record<string, StoredAssignment[]> = {
+    'app-8-0': [
+      assignment('app-8-0-required', 'required', group(ipads), true),
+      assignment(
+        'app-8-0-excluded',
+        'required',
+        { '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId: loaners },
+        true,
+      ),
+    ],
+    'app-8-1': [
+      assignment('app-8-1-available', 'available', { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' }, false),
+    ],
+    'app-8-2': [assignment('app-8-2-uninstall', 'uninstall', group(leavers), true)],
+  };
+  return new Map(apps.map((app) => [app.id, planned[app.id] ?? []]));
+}

@@ -3,7 +3,19 @@ import { GraphContract } from '../support/graphContract';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, LoopbackServer } from './loopbackServer';
 import { GRAPH_VPP_LIMITS, NO_OTHER_TRAFFIC, OtherTraffic, RequestWindows, ThrottleLimits } from './throttling';
-import { seedApps, seedEBooks, seedLicenses, seedLocation, StoredApp, StoredEBook, StoredLicense, StoredToken, seedTokens } from './seed';
+import {
+  seedApps,
+  seedAssignments,
+  seedEBooks,
+  seedLicenses,
+  seedLocation,
+  StoredApp,
+  StoredAssignment,
+  StoredEBook,
+  StoredLicense,
+  StoredToken,
+  seedTokens,
+} from './seed';
 
 /** What the README's admin setup grants: the one permission that grants every call the extension makes. */
 export const README_PERMISSIONS = ['DeviceManagementApps.ReadWrite.All'] as const;
@@ -52,6 +64,10 @@ const GRAPH_ROUTE_PERMISSIONS = {
   appRevoke: APP_WRITE,
   appUserRevoke: APP_WRITE,
   appDeviceRevoke: APP_WRITE,
+  // "List mobileAppAssignments", "Update mobileAppAssignment", "Delete mobileAppAssignment".
+  appAssignments: APP_READ,
+  assignmentUpdate: APP_WRITE,
+  assignmentDelete: APP_WRITE,
   // "List auditEvents": DeviceManagementApps.Read.All, DeviceManagementApps.ReadWrite.All.
   auditEvents: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'],
   // A JSON batch needs no permission of its own: each request in it is checked as if sent alone.
@@ -59,7 +75,18 @@ const GRAPH_ROUTE_PERMISSIONS = {
 } as const satisfies Partial<Record<Route, readonly string[]>>;
 
 /** The routes that change the tenant: each counts against the write limit and can be carried out before a fault. */
-const WRITE_ROUTES = new Set<Route>(['revoke', 'sync', 'create', 'update', 'delete', 'appRevoke', 'appUserRevoke', 'appDeviceRevoke']);
+const WRITE_ROUTES = new Set<Route>([
+  'revoke',
+  'sync',
+  'create',
+  'update',
+  'delete',
+  'appRevoke',
+  'appUserRevoke',
+  'appDeviceRevoke',
+  'assignmentUpdate',
+  'assignmentDelete',
+]);
 /** The routes Graph throttles: all of Graph's but the batch POST itself (its requests count one by one). */
 const GRAPH_ROUTES = new Set<Route>([
   'list',
@@ -75,11 +102,24 @@ const GRAPH_ROUTES = new Set<Route>([
   'appRevoke',
   'appUserRevoke',
   'appDeviceRevoke',
+  'appAssignments',
+  'assignmentUpdate',
+  'assignmentDelete',
   'ebooks',
   'auditEvents',
   'unknown',
 ]);
-type WriteRoute = 'revoke' | 'sync' | 'create' | 'update' | 'delete' | 'appRevoke' | 'appUserRevoke' | 'appDeviceRevoke';
+type WriteRoute =
+  | 'revoke'
+  | 'sync'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'appRevoke'
+  | 'appUserRevoke'
+  | 'appDeviceRevoke'
+  | 'assignmentUpdate'
+  | 'assignmentDelete';
 
 /** The fields an admin may send when adding a token (the rest Intune sets). */
 const CREATABLE_FIELDS = new Set([
@@ -198,6 +238,9 @@ export type Route =
   | 'appRevoke'
   | 'appUserRevoke'
   | 'appDeviceRevoke'
+  | 'appAssignments'
+  | 'assignmentUpdate'
+  | 'assignmentDelete'
   | 'ebooks'
   | 'auditEvents'
   | 'batch'
@@ -376,6 +419,8 @@ export class SimulatedTenant {
   readonly eBooks: StoredEBook[] = [];
   /** The licenses of each iOS VPP app, by app id. */
   readonly licenses = new Map<string, StoredLicense[]>();
+  /** The assignments of each app, by app id. */
+  readonly assignments = new Map<string, StoredAssignment[]>();
   /** The Apple location of each token, by token id: a second token for one location is a duplicate. */
   readonly locations = new Map<string, string>();
   /** The writes Intune carried out, whatever answer their request got. */
@@ -547,6 +592,10 @@ export class SimulatedTenant {
     this.licenses.clear();
     for (const [appId, licenses] of seedLicenses(this.apps)) {
       this.licenses.set(appId, licenses);
+    }
+    this.assignments.clear();
+    for (const [appId, assignments] of seedAssignments(this.apps)) {
+      this.assignments.set(appId, assignments);
     }
     this.locations.clear();
     tokens.forEach((token, index) => this.locations.set(token.id, seedLocation(index + 1)));
@@ -955,6 +1004,9 @@ export class SimulatedTenant {
     if (route === 'app' || route === 'licenses' || route === 'appRevoke' || route === 'appUserRevoke' || route === 'appDeviceRevoke') {
       return this.appAnswer(route, ids.appId ?? '', body, error);
     }
+    if (route === 'appAssignments' || route === 'assignmentUpdate' || route === 'assignmentDelete') {
+      return this.assignmentAnswer(route, ids.appId ?? '', url, body, error);
+    }
     const token = ids.tokenId === undefined ? undefined : this.tokens.get(ids.tokenId);
     if (!token) {
       return error(404, 'ResourceNotFound', `vppToken ${ids.tokenId ?? ''} not found`);
@@ -1074,6 +1126,56 @@ export class SimulatedTenant {
     this.eBooks.splice(0, this.eBooks.length, ...this.eBooks.filter((book) => book.vppTokenId !== id));
   }
 
+  /**
+   * An app's assignments: the list, or one changed (only its intent, to a value the metadata allows) or deleted. Each
+   * is one assignment by its id; the whole set is never replaced here.
+   */
+  private assignmentAnswer(
+    route: 'appAssignments' | 'assignmentUpdate' | 'assignmentDelete',
+    appId: string,
+    url: URL,
+    body: string,
+    error: (status: number, code: string, message: string) => { status: number; body?: unknown },
+  ): { status: number; body?: unknown } {
+    const app = this.apps.find((candidate) => candidate.id === appId);
+    if (!app) {
+      return error(404, 'ResourceNotFound', `mobileApp ${appId} not found`);
+    }
+    const assignments = this.assignments.get(app.id) ?? [];
+    if (route === 'appAssignments') {
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${this.url}/beta/$metadata#deviceAppManagement/mobileApps('${encodeURIComponent(app.id)}')/assignments`,
+          value: assignments,
+        },
+      };
+    }
+    const assignmentId = decodeURIComponent(url.pathname.split('/').at(-1) ?? '');
+    const found = assignments.find((candidate) => candidate.id === assignmentId);
+    if (!found) {
+      return error(404, 'ResourceNotFound', `mobileAppAssignment ${assignmentId} not found`);
+    }
+    if (route === 'assignmentDelete') {
+      this.assignments.set(
+        app.id,
+        assignments.filter((candidate) => candidate !== found),
+      );
+      this.executed.push({ route, appId: app.id, tokenId: app.vppTokenId, time: Date.now() });
+      return { status: 204 };
+    }
+    const fields = parseObject(body);
+    const intents = ['available', 'required', 'uninstall', 'availableWithoutEnrollment'];
+    const changes = Object.keys(fields ?? {}).filter((key) => key !== '@odata.type');
+    if (!fields || changes.some((key) => key !== 'intent') || !intents.includes(fields.intent as string)) {
+      return error(400, 'BadRequest', 'Invalid request body for mobileAppAssignment.');
+    }
+    found.intent = fields.intent as StoredAssignment['intent'];
+    this.executed.push({ route, appId: app.id, tokenId: app.vppTokenId, time: Date.now() });
+    // "Update mobileAppAssignment" answers 200 with the assignment.
+    return { status: 200, body: found };
+  }
+
   /** One app, its licenses, and its per-app revokes (bound to iosVppApp only). */
   private appAnswer(
     route: 'app' | 'licenses' | 'appRevoke' | 'appUserRevoke' | 'appDeviceRevoke',
@@ -1162,6 +1264,8 @@ export class SimulatedTenant {
       appRevoke: ['Revoke all licenses', 'RevokeAllLicenses IosVppApp', 'Action'],
       appUserRevoke: ['Revoke user license', 'RevokeUserLicense IosVppApp', 'Action'],
       appDeviceRevoke: ['Revoke device license', 'RevokeDeviceLicense IosVppApp', 'Action'],
+      assignmentUpdate: ['Patch MobileAppAssignment', 'Patch MobileAppAssignment', 'Patch'],
+      assignmentDelete: ['Delete MobileAppAssignment', 'Delete MobileAppAssignment', 'Delete'],
     };
     const activity = activities[route];
     if (!activity) {
@@ -1779,6 +1883,11 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   }
   if (method === 'POST' && pathname === '/beta/$batch') {
     return { route: 'batch' };
+  }
+  const assignments = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)\/assignments(?:\/([^/]+))?$/.exec(pathname);
+  if (assignments) {
+    const routes: Record<string, Route> = { 'GET ': 'appAssignments', 'PATCH one': 'assignmentUpdate', 'DELETE one': 'assignmentDelete' };
+    return { route: routes[`${method} ${assignments[2] ? 'one' : ''}`] ?? 'unknown', appId: decodeURIComponent(assignments[1]) };
   }
   const app = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)(\/microsoft\.graph\.iosVppApp)?(?:\/([^/]+))?$/.exec(pathname);
   if (app) {

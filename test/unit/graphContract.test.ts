@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GraphRoute, permissionFor, ROUTE_PERMISSIONS } from '../../src/config/permissions';
 import { VppError } from '../../src/errors';
+import { assignmentChangeRequest } from '../../src/graph/appAssignments';
 import { VppTokenService } from '../../src/graph/vppTokenService';
 import { TOKEN_FIELDS, VPP_APP_FIELDS, VPP_EBOOK_FIELDS } from '../../src/graph/vppRecords';
 import { PROJECT_ROOT } from '../paths';
@@ -28,6 +29,9 @@ const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
   revokeAppLicenses: 'appRevoke',
   revokeAppUserLicense: 'appUserRevoke',
   revokeAppDeviceLicense: 'appDeviceRevoke',
+  listAppAssignments: 'appAssignments',
+  updateAppAssignment: 'assignmentUpdate',
+  deleteAppAssignment: 'assignmentDelete',
   listVppEBooks: 'ebooks',
   listAuditEvents: 'auditEvents',
   getTokensInBatch: 'batch',
@@ -36,6 +40,8 @@ const TOKENS = '/beta/deviceAppManagement/vppTokens';
 const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
 /** An iOS VPP app of the second seeded token (the first one's licenses are revoked above). */
 const APP_ID = 'app-1-0';
+/** An iOS VPP app of the ninth seeded token, assigned Required to a group, with a group excluded. */
+const ASSIGNED_APP_ID = 'app-8-0';
 
 describe('The Graph beta metadata as a contract', () => {
   const contract = new GraphContract();
@@ -178,6 +184,16 @@ describe('The Graph beta metadata as a contract', () => {
     await service.revokeAppLicenses(APP_ID, true);
     await waitUntil(() => tenant.apps.find((app) => app.id === APP_ID)?.usedLicenseCount === 0, 'the app revokes to finish');
     await service.getVppApp(APP_ID);
+    const assignments = await service.listAppAssignments(ASSIGNED_APP_ID);
+    assert.deepEqual(
+      assignments.map((assignment) => [assignment.intent, assignment.target.kind]),
+      [
+        ['required', 'group'],
+        ['required', 'exclusion'],
+      ],
+    );
+    await service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, assignments[0].id, 'uninstall'));
+    await service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, assignments[1].id, 'remove'));
     // A JSON batch: each request in it reaches the tenant as a GET of its own (checked like the others).
     const batched = await service.getTokensInBatch([TOKEN_ID, seedTokens()[0].id]);
     const answer = batched.get(TOKEN_ID);
@@ -226,6 +242,9 @@ describe('The Graph beta metadata as a contract', () => {
       revokeAppLicenses: () => service.revokeAppLicenses(APP_ID, false),
       revokeAppUserLicense: () => service.revokeAppUserLicense(APP_ID, 'user-1', false),
       revokeAppDeviceLicense: () => service.revokeAppDeviceLicense(APP_ID, 'device-1', false),
+      listAppAssignments: () => service.listAppAssignments(ASSIGNED_APP_ID),
+      updateAppAssignment: () => service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, 'app-8-0-required', 'uninstall')),
+      deleteAppAssignment: () => service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, 'app-8-0-required', 'remove')),
       listVppEBooks: () => service.listVppEBooks(),
       listAuditEvents: () => service.listAuditEvents(new Date(0)),
     };
