@@ -47,6 +47,7 @@ const silentUi: Ports = {
   stepPick: async () => undefined,
   stepPickMany: async () => undefined,
   stepConfirm: async () => undefined,
+  stepChoose: async () => undefined,
   stepText: async () => undefined,
   pickSaveLocation: async () => undefined,
   writeTextFile: async () => undefined,

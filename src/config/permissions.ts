@@ -18,7 +18,8 @@ export type GraphRoute =
   | 'deleteAppAssignment'
   | 'listVppEBooks'
   | 'listAuditEvents'
-  | 'getTokensInBatch';
+  | 'getTokensInBatch'
+  | 'listAssignmentsInBatch';
 
 const APPS_READ = 'DeviceManagementApps.Read.All';
 const APPS_READ_WRITE = 'DeviceManagementApps.ReadWrite.All';
@@ -57,7 +58,8 @@ function either(...permissions: string[]): RoutePermissions {
  * - "List iosVppEBooks": DeviceManagementApps.Read.All, .ReadWrite.All;
  * - "List auditEvents": DeviceManagementApps.Read.All, .ReadWrite.All;
  * - "Combine multiple requests in one HTTP call using JSON batching": the batch needs no permission of its own; each
- *   request in it needs its own, so a batch of "Get vppToken" requests needs Get vppToken's.
+ *   request in it needs its own, so a batch of "Get vppToken" requests needs Get vppToken's, and one of "List
+ *   mobileAppAssignments" requests needs that call's.
  */
 export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> = {
   listTokens: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
@@ -79,6 +81,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   listVppEBooks: either(APPS_READ, APPS_READ_WRITE),
   listAuditEvents: either(APPS_READ, APPS_READ_WRITE),
   getTokensInBatch: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
+  listAssignmentsInBatch: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
 };
 
 /**

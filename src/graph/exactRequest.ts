@@ -129,13 +129,18 @@ function tokenParameters(body: Readonly<Record<string, unknown>> | undefined): s
 
 /**
  * The cmdlet of the Microsoft Graph PowerShell module (beta) for a write, where the module has one: Revoke-, Sync-,
- * New-, Update- and Remove-MgBetaDeviceAppManagementVppToken… (their parameters as documented for the module). The
- * per-app revokes on the iosVppApp cast have no documented cmdlet.
+ * New-, Update- and Remove-MgBetaDeviceAppManagementVppToken…, Update- and Remove-MgBetaDeviceAppManagementMobileAppAssignment
+ * (their parameters as documented for the module). The per-app revokes on the iosVppApp cast have no documented
+ * cmdlet.
  */
 function cmdlet(write: GraphWrite, body: Readonly<Record<string, unknown>> | undefined): string | undefined {
   if (write.method === 'POST' && write.path === '/deviceAppManagement/vppTokens') {
     const parameters = tokenParameters(body);
     return parameters && ['New-MgBetaDeviceAppManagementVppToken', ...parameters].join(' ');
+  }
+  const assignment = /^\/deviceAppManagement\/mobileApps\/([^/]+)\/assignments\/([^/]+)$/.exec(write.path);
+  if (assignment) {
+    return assignmentCmdlet(write.method, assignment[1], assignment[2], body);
   }
   const token = /^\/deviceAppManagement\/vppTokens\/([^/]+)(?:\/(revokeLicenses|syncLicenses))?$/.exec(write.path);
   if (!token) {
@@ -160,6 +165,23 @@ function cmdlet(write: GraphWrite, body: Readonly<Record<string, unknown>> | und
     return parameters && [`Update-MgBetaDeviceAppManagementVppToken -VppTokenId ${id}`, ...parameters].join(' ');
   }
   return undefined;
+}
+
+/** Remove- or Update-MgBetaDeviceAppManagementMobileAppAssignment for one assignment (its intent only), else none. */
+function assignmentCmdlet(
+  method: GraphWrite['method'],
+  appId: string,
+  assignmentId: string,
+  body: Readonly<Record<string, unknown>> | undefined,
+): string | undefined {
+  const ids = `-MobileAppId ${powerShellQuoted(decodeURIComponent(appId))} -MobileAppAssignmentId ${powerShellQuoted(decodeURIComponent(assignmentId))}`;
+  if (method === 'DELETE') {
+    return `Remove-MgBetaDeviceAppManagementMobileAppAssignment ${ids}`;
+  }
+  const fields = Object.keys(body ?? {}).filter((key) => key !== '@odata.type');
+  return method === 'PATCH' && fields.length === 1 && typeof body?.intent === 'string'
+    ? `Update-MgBetaDeviceAppManagementMobileAppAssignment ${ids} -Intent ${powerShellQuoted(body.intent)}`
+    : undefined;
 }
 
 /**

@@ -48,6 +48,14 @@ export type BatchedToken =
   /** Any other answer, or none: read it alone. */
   | { readonly kind: 'notRead' };
 
+/** An app's assignments inside a JSON batch: as a token's answer there (see BatchedToken). */
+export type BatchedAssignments =
+  { readonly kind: 'read'; readonly assignments: AppAssignmentRecord[] } | Exclude<BatchedToken, { readonly kind: 'read' }>;
+
+/** One request's answer inside a batch: its 200 body (with the batch's response, for errors), its own 429, or neither. */
+type BatchAnswer =
+  { readonly kind: 'read'; readonly body: unknown; readonly response: Response } | Exclude<BatchedToken, { readonly kind: 'read' }>;
+
 /** A batch's inner answer, as far as its shape is known before it is checked. */
 interface InnerAnswer {
   readonly id?: unknown;
@@ -181,30 +189,75 @@ export class VppTokenService {
    * read (any other answer: the caller reads that one alone, and gets its error).
    */
   async getTokensInBatch(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, BatchedToken>> {
-    if (ids.length === 0 || ids.length > MAX_BATCH_REQUESTS) {
-      throw new RangeError(`a JSON batch holds 1 to ${MAX_BATCH_REQUESTS} requests, not ${ids.length}`);
-    }
     const select = [...TOKEN_FIELDS, 'tokenActionResults'].join(',');
-    const body = { requests: ids.map((id, index) => ({ id: String(index), method: 'GET', url: `${tokenPath(id)}?$select=${select}` })) };
+    const answers = await this.getInBatch(
+      'getTokensInBatch',
+      ids.map((id) => `${tokenPath(id)}?$select=${select}`),
+      signal,
+    );
+    return new Map(
+      ids.map((id, index): [string, BatchedToken] => {
+        const answer = answers[index];
+        const answered = (answer.kind === 'read' ? (answer.body as { id?: unknown } | undefined) : undefined)?.id;
+        // A 200 counts only when its body is the token asked for: else that token is read alone.
+        if (answer.kind === 'read' && typeof answered === 'string' && answered.toLowerCase() === id.toLowerCase()) {
+          return [id, { kind: 'read', token: this.toRecord(answer.body, answer.response, 'POST') }];
+        }
+        return [id, answer.kind === 'throttled' ? answer : { kind: 'notRead' }];
+      }),
+    );
+  }
+
+  /**
+   * The assignments of up to MAX_BATCH_REQUESTS apps in one JSON batch, each app's answer as its assignments (a
+   * complete first page), as throttled, or as not read (any other answer, or a list with more pages: the caller reads
+   * that app alone).
+   */
+  async getAssignmentsInBatch(appIds: readonly string[], signal?: AbortSignal): Promise<Map<string, BatchedAssignments>> {
+    const answers = await this.getInBatch(
+      'listAssignmentsInBatch',
+      appIds.map((id) => assignmentsPath(id)),
+      signal,
+    );
+    return new Map(
+      appIds.map((id, index): [string, BatchedAssignments] => {
+        const answer = answers[index];
+        const body = (answer.kind === 'read' ? answer.body : undefined) as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
+        if (answer.kind === 'read' && Array.isArray(body?.value) && body['@odata.nextLink'] === undefined) {
+          const path = assignmentsPath(id);
+          const assignments = body.value.map((item: unknown) =>
+            assignmentRecord(this.http.withId(item, answer.response, path, l10n.t('an assignment has no id'))),
+          );
+          return [id, { kind: 'read', assignments }];
+        }
+        return [id, answer.kind === 'throttled' ? answer : { kind: 'notRead' }];
+      }),
+    );
+  }
+
+  /** GETs of up to MAX_BATCH_REQUESTS paths in one JSON batch: each one's 200 body, its own 429, or nothing usable. */
+  private async getInBatch(route: GraphRoute, paths: readonly string[], signal: AbortSignal | undefined): Promise<BatchAnswer[]> {
+    if (paths.length === 0 || paths.length > MAX_BATCH_REQUESTS) {
+      throw new RangeError(`a JSON batch holds 1 to ${MAX_BATCH_REQUESTS} requests, not ${paths.length}`);
+    }
+    const body = { requests: paths.map((url, index) => ({ id: String(index), method: 'GET', url })) };
     // Graph's throttling page answers a batch whose requests were throttled 424, its batching page 200: both carry
     // each request's own answer.
-    const response = await this.http.send('getTokensInBatch', 'POST', this.http.api(BATCH_PATH), signal, body, [424]);
+    const response = await this.http.send(route, 'POST', this.http.api(BATCH_PATH), signal, body, [424]);
     const answers = (await this.http.readJson(response, 'POST', BATCH_PATH)) as { responses?: unknown };
     if (!Array.isArray(answers.responses)) {
       throw this.http.malformed('POST', BATCH_PATH, response, l10n.t('the batch has no responses'));
     }
-    const tokens = new Map<string, BatchedToken>(ids.map((id) => [id, { kind: 'notRead' }]));
-    for (const [index, answer] of ownAnswers(answers.responses, ids.length)) {
-      const id = ids[index];
-      const answered = (answer.body as { id?: unknown } | undefined)?.id;
-      // A 200 counts only when its body is the token asked for: else that token is read alone.
-      if (answer.status === 200 && typeof answered === 'string' && answered.toLowerCase() === id.toLowerCase()) {
-        tokens.set(id, { kind: 'read', token: this.toRecord(answer.body, response, 'POST') });
-      } else if (answer.status === 429) {
-        tokens.set(id, { kind: 'throttled', retryAfterSeconds: parseRetryAfter(headerOf(answer.headers, 'retry-after')) });
+    const own = ownAnswers(answers.responses, paths.length);
+    return paths.map((_, index): BatchAnswer => {
+      const answer = own.get(index);
+      if (answer?.status === 200) {
+        return { kind: 'read', body: answer.body, response };
       }
-    }
-    return tokens;
+      return answer?.status === 429
+        ? { kind: 'throttled', retryAfterSeconds: parseRetryAfter(headerOf(answer.headers, 'retry-after')) }
+        : { kind: 'notRead' };
+    });
   }
 
   async revokeLicenses(id: string, options: RevokeLicensesOptions, signal?: AbortSignal): Promise<WriteReceipt> {

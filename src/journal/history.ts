@@ -44,6 +44,10 @@ export function operationLabel(operation: WriteOperation): string {
       return l10n.t("Revoke a device's app license");
     case 'revokeAppUserLicense':
       return l10n.t("Revoke a user's app license");
+    case 'uninstallAssignment':
+      return l10n.t('Set an app assignment to Uninstall');
+    case 'removeAssignment':
+      return l10n.t('Remove an app assignment');
   }
 }
 

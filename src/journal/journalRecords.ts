@@ -12,6 +12,8 @@ export const WRITE_OPERATIONS = [
   'revokeAppLicenses',
   'revokeAppDeviceLicense',
   'revokeAppUserLicense',
+  'uninstallAssignment',
+  'removeAssignment',
 ] as const;
 export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
 
@@ -31,7 +33,7 @@ export interface JournalTarget {
   readonly tokenName?: string;
   readonly appId?: string;
   readonly appName?: string;
-  /** The user or device whose single license is revoked. */
+  /** The user or device whose single license is revoked, or the assignment of the app that is changed. */
   readonly holderId?: string;
   readonly holderName?: string;
 }

@@ -78,6 +78,11 @@ export interface UserInput {
    * that returns to the step before. `{ value: true }` only when the user pressed the confirming button.
    */
   stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>>;
+  /**
+   * A step's modal with several ways on (the first is the default): the button chosen, `back` (from step 2), or
+   * undefined when dismissed.
+   */
+  stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>>;
   /** One step of a multi-step input (see runSteps): an input box, with a Back button from step 2. Answers are trimmed. */
   stepText(options: StepTextOptions): Promise<StepAnswer<string>>;
   /** Shows an information message; resolves once shown, not when it closes. */
@@ -162,6 +167,9 @@ export class ReplaceableUserInput implements Ports {
   }
   stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
     return this.current.stepConfirm(message, detail, confirmLabel, back);
+  }
+  stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>> {
+    return this.current.stepChoose(message, detail, buttons, back);
   }
   stepText(options: StepTextOptions): Promise<StepAnswer<string>> {
     return this.current.stepText(options);

@@ -122,9 +122,17 @@ export class VscodeUserInput implements Ports {
   }
 
   async stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
+    const answer = await this.stepChoose(message, detail, [confirmLabel], back);
+    return answer === 'back' || answer === undefined ? answer : { value: true };
+  }
+
+  async stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>> {
     const backLabel = l10n.t('Back');
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel, ...(back ? [backLabel] : []));
-    return answer === confirmLabel ? { value: true } : answer === backLabel ? 'back' : undefined;
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons, ...(back ? [backLabel] : []));
+    if (answer === backLabel && back) {
+      return 'back';
+    }
+    return answer !== undefined && buttons.includes(answer) ? { value: answer } : undefined;
   }
 
   stepText(options: StepTextOptions): Promise<StepAnswer<string>> {

@@ -1143,11 +1143,17 @@ export class SimulatedTenant {
     }
     const assignments = this.assignments.get(app.id) ?? [];
     if (route === 'appAssignments') {
+      // Paged like every collection Graph serves.
+      const skip = Number(url.searchParams.get('$skiptoken') ?? '0') || 0;
+      const path = `/beta/deviceAppManagement/mobileApps/${encodeURIComponent(app.id)}/assignments`;
       return {
         status: 200,
         body: {
           '@odata.context': `${this.url}/beta/$metadata#deviceAppManagement/mobileApps('${encodeURIComponent(app.id)}')/assignments`,
-          value: assignments,
+          value: assignments.slice(skip, skip + this.pageSize),
+          ...(skip + this.pageSize < assignments.length
+            ? { '@odata.nextLink': `${this.url}${path}?$skiptoken=${skip + this.pageSize}` }
+            : {}),
         },
       };
     }

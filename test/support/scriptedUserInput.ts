@@ -12,11 +12,18 @@ import {
 } from '../../src/ui/userInput';
 
 /**
- * An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, text, `escape`, or `back` (the Back
- * button of a step of a multi-step input).
+ * An answer for the next prompt: a label (or labels) to pick, a confirm/cancel, a modal's button by its label, text,
+ * `escape`, or `back` (the Back button of a step of a multi-step input).
  */
 export type Answer =
-  { pick: string } | { pickMany: string[] } | { confirm: boolean } | { text: string } | { file: PickedFile } | 'escape' | 'back';
+  | { pick: string }
+  | { pickMany: string[] }
+  | { confirm: boolean }
+  | { button: string }
+  | { text: string }
+  | { file: PickedFile }
+  | 'escape'
+  | 'back';
 
 export interface Shown {
   readonly kind:
@@ -226,6 +233,26 @@ export class ScriptedUserInput implements Ports {
   }
 
   /** A confirmation that ends a multi-step input: recorded as `confirm`, with Back among its buttons when offered. */
+  /** A modal with several buttons: `{ button }` chooses one by its label, `{ confirm: true }` the first. */
+  async stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>> {
+    this.shown.push({ kind: 'confirm', message, detail, buttons: back ? [...buttons, 'Back'] : [...buttons] });
+    this.onConfirm?.();
+    const answer = this.next('confirm');
+    if (answer === 'escape') {
+      return undefined;
+    }
+    if (answer === 'back') {
+      assert.ok(back, 'this dialog has no Back button');
+      return 'back';
+    }
+    if ('button' in answer) {
+      assert.ok(buttons.includes(answer.button), `this dialog has no button "${answer.button}": ${buttons.join(', ')}`);
+      return { value: answer.button };
+    }
+    assert.ok('confirm' in answer, `expected a confirm answer, got ${JSON.stringify(answer)}`);
+    return answer.confirm ? { value: buttons[0] } : undefined;
+  }
+
   async stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
     this.shown.push({ kind: 'confirm', message, detail, buttons: back ? [confirmLabel, 'Back'] : [confirmLabel] });
     this.onConfirm?.();

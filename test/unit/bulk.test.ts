@@ -110,7 +110,8 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       'every read was part of a batch',
     );
     assert.deepEqual(reads.map((read) => read.tokenId).sort(), selection.map((token) => token.id).sort());
-    assert.equal(tenant.requestsFor('batch').length, Math.ceil(35 / 20));
+    const tokenBatches = tenant.requestsFor('batch').filter((batch) => batch.body.includes('/vppTokens/'));
+    assert.equal(tokenBatches.length, Math.ceil(35 / 20));
   });
 
   it('429s without Retry-After (as Intune sometimes sends) are waited out too: every revoke accepted, none carried out twice', async () => {

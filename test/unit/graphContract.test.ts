@@ -35,6 +35,7 @@ const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
   listVppEBooks: 'ebooks',
   listAuditEvents: 'auditEvents',
   getTokensInBatch: 'batch',
+  listAssignmentsInBatch: 'batch',
 };
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
@@ -198,6 +199,14 @@ describe('The Graph beta metadata as a contract', () => {
     const batched = await service.getTokensInBatch([TOKEN_ID, seedTokens()[0].id]);
     const answer = batched.get(TOKEN_ID);
     assert.equal(answer?.kind === 'read' && answer.token.id, TOKEN_ID);
+    const assigned = await service.getAssignmentsInBatch([ASSIGNED_APP_ID, 'app-8-1']);
+    assert.deepEqual(
+      [...assigned].map(([id, read]) => [id, read.kind === 'read' ? read.assignments.map((assignment) => assignment.intent) : read.kind]),
+      [
+        [ASSIGNED_APP_ID, ['uninstall']],
+        ['app-8-1', ['available']],
+      ],
+    );
     // The audit log the writes above left, over several pages.
     const { events } = await service.listAuditEvents(new Date(Date.now() - 24 * 3600 * 1000));
     assert.ok(events.length > 5);
@@ -222,6 +231,7 @@ describe('The Graph beta metadata as a contract', () => {
       listTokens: () => service.listTokens(),
       getToken: () => service.getToken(TOKEN_ID),
       getTokensInBatch: () => service.getTokensInBatch([TOKEN_ID]),
+      listAssignmentsInBatch: () => service.getAssignmentsInBatch([ASSIGNED_APP_ID, APP_ID]),
       createToken: () =>
         service.createToken({
           token: upload,

@@ -164,6 +164,8 @@ describe('History: the words each write and outcome is shown with', () => {
       'Revoke app licenses',
       "Revoke a device's app license",
       "Revoke a user's app license",
+      'Set an app assignment to Uninstall',
+      'Remove an app assignment',
     ]);
     assert.deepEqual((['accepted', 'failed', 'unconfirmed', 'cancelled', 'pending'] as const).map(stateLabel), [
       'accepted',

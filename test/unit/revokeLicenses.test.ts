@@ -191,9 +191,20 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
         tenant.requests.length = 0;
         const { ui, log, store, context } = setup([{ pickMany: [NOTIFY, UNTRACKED] }, answer]);
         await run(context, ui, log, hq);
-        // Only the reads that showed the license impact in the confirmation: no write.
-        assert.deepEqual([...new Set(tenant.requests.map((request) => request.method))], ['GET']);
-        assert.deepEqual([...new Set(tenant.requests.map((request) => request.route))], ['apps']);
+        // Only the reads that showed the license impact and the apps' assignments in the confirmation: no write.
+        assert.deepEqual([...new Set(tenant.requests.map((request) => request.route))], ['apps', 'batch', 'appAssignments']);
+        assert.deepEqual(
+          tenant.requests.filter((request) => request.method !== 'GET').map((request) => JSON.parse(request.body) as unknown),
+          [
+            {
+              requests: [0, 1].map((index) => ({
+                id: String(index),
+                method: 'GET',
+                url: `/deviceAppManagement/mobileApps/app-0-${index}/assignments`,
+              })),
+            },
+          ],
+        );
         assert.deepEqual(ui.of('info'), []);
         assert.deepEqual(store.writtenTokens, []);
       }
@@ -352,8 +363,8 @@ describe('Revoke Licenses command (scripted UI, simulated tenant)', () => {
     assert.equal(tenant.requestsFor('revoke').length, 0);
     assert.deepEqual(
       ui.of('progress').map((progress) => progress.title),
-      ['Reading the VPP apps bought with the selection…'],
-      'no run was started, only the read for the confirmation',
+      ['Reading the VPP apps bought with the selection…', 'Reading how the apps are assigned…'],
+      'no run was started, only the reads for the confirmation',
     );
   });
 

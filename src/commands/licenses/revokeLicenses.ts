@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
 import { RevokeLicensesOptions, VppTokenRecord } from '../../graph/vppRecords';
+import { changeAssignmentsFirst, readRelicensing, Relicensing, relicensingLines } from './assignmentsFirst';
 import { readLicenseImpact } from './licenseImpact';
 import { stateWords, tokenLabel } from '../../tree/tokenPresentation';
 import { plainText } from '../../text';
@@ -13,17 +14,24 @@ import { revokeWrite, watchingResult } from '../writes/writeKinds';
 import { WriteWords } from '../writes/writePipeline';
 import { Confirmation, OperationOutcome, runOnToken, runTokenOperation, TokenOperation } from '../writes/tokenOperation';
 
-/** What the revoke touches, in one line for its confirmation. */
-async function impactLine(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<string> {
-  return (await readLicenseImpact(context, tokens)).line;
+/** What the revoke touches: one line for its confirmation, and what would license its apps again. */
+interface RevokeImpact {
+  readonly line: string;
+  readonly relicensing: Relicensing;
 }
 
-function confirmation(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions, impact: string): Confirmation {
+/** Reads the tokens' apps (their licenses in one line) and then how those apps are assigned. */
+async function readImpact(context: TenantContext, tokens: readonly VppTokenRecord[]): Promise<RevokeImpact> {
+  const reading = await readLicenseImpact(context, tokens);
+  return { line: reading.line, relicensing: await readRelicensing(context, reading.apps ?? []) };
+}
+
+function confirmation(context: TenantContext, token: VppTokenRecord, options: RevokeLicensesOptions, impact: RevokeImpact): Confirmation {
   const facts = [
     ...tenantLines(context),
     l10n.t('Apple ID: {0}', plainText(token.appleId, 200) || '-'),
     l10n.t('Location: {0}', plainText(token.locationName, 200) || '-'),
-    impact,
+    impact.line,
     ...optionLines(options),
   ];
   const warnings = [
@@ -32,11 +40,18 @@ function confirmation(context: TenantContext, token: VppTokenRecord, options: Re
       : [l10n.t('Intune reports this token as {0}; the revoke may fail or be incomplete.', stateWords(token.state))]),
     CONSEQUENCES(),
   ];
+  const assigned = relicensingLines(impact.relicensing);
   return {
     message: l10n.t('Revoke all app licenses of the VPP token "{0}"?', tokenLabel(token)),
-    detail: [...facts, '', ...warnings].join('\n'),
-    button: l10n.t('Revoke Licenses'),
+    detail: [...facts, '', ...(assigned.length > 0 ? [...assigned, ''] : []), ...warnings].join('\n'),
+    button: assignedButton(impact.relicensing),
+    first: changeAssignmentsFirst(context, impact.relicensing, [token]),
   };
+}
+
+/** "Revoke Anyway" beside Change Assignments First… when apps are still assigned, else "Revoke Licenses". */
+function assignedButton(relicensing: Relicensing): string {
+  return relicensing.assigned.length > 0 ? l10n.t('Revoke Anyway') : l10n.t('Revoke Licenses');
 }
 
 export async function chooseOptions(context: TenantContext, title: string): Promise<RevokeLicensesOptions | undefined> {
@@ -74,18 +89,26 @@ async function manyConfirmation(
   skipped: number,
 ): Promise<Confirmation> {
   const notValid = tokens.filter((token) => token.state !== 'valid').length;
+  const impact = await readImpact(context, tokens);
+  const assigned = relicensingLines(impact.relicensing);
   const detail = [
     ...tenantLines(context),
     listNames(tokens),
-    await impactLine(context, tokens),
+    impact.line,
     '',
+    ...(assigned.length > 0 ? [...assigned, ''] : []),
     ...optionLines(options),
     ...(skipped > 0 ? [l10n.t('{0} selected tokens are skipped: a revoke of each is already running.', skipped)] : []),
     ...(notValid > 0 ? [l10n.t('{0} of these tokens are not valid in Intune; their revoke may fail.', notValid)] : []),
     '',
     CONSEQUENCES(),
   ].join('\n');
-  return { message: l10n.t('Revoke all app licenses of {0} VPP tokens?', tokens.length), detail, button: l10n.t('Revoke Licenses') };
+  return {
+    message: l10n.t('Revoke all app licenses of {0} VPP tokens?', tokens.length),
+    detail,
+    button: assignedButton(impact.relicensing),
+    first: changeAssignmentsFirst(context, impact.relicensing, tokens),
+  };
 }
 
 /**
@@ -100,7 +123,7 @@ export function revokeOperation(context: TenantContext): TokenOperation<RevokeLi
     askOptions: (tokens, position, earlier) => optionsStep(context, tokens, position, earlier),
     confirmation: async (tokens, options, skipped) =>
       tokens.length === 1
-        ? confirmation(context, tokens[0], options, await impactLine(context, tokens))
+        ? confirmation(context, tokens[0], options, await readImpact(context, tokens))
         : manyConfirmation(context, tokens, options, skipped),
     write: (token, options, read) => revokeWrite(context, token, options, read),
     words: (token, options) => revokeWords(context, tokenLabel(token), options),

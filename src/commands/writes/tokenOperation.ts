@@ -15,7 +15,21 @@ export interface Confirmation {
   readonly message: string;
   readonly detail: string;
   readonly button: string;
+  /** Another way on, beside `button`: writes to make first (assignments to change before a revoke). */
+  readonly first?: WritesFirstStep;
 }
+
+/**
+ * Writes the admin can choose to make before an operation's own: its button in the confirmation, then a step of its
+ * own (with Back to the confirmation) that says which, as a run of them.
+ */
+export interface WritesFirstStep {
+  readonly button: string;
+  ask(position: StepPosition): Promise<StepAnswer<WritesFirst>>;
+}
+
+/** Runs the writes chosen to go first, each through the write pipeline; false when one did not go through. */
+export type WritesFirst = () => Promise<boolean>;
 
 /**
  * One kind of write on tokens (a revoke, a sync), as it runs on one token or a selection: only what differs between
@@ -53,13 +67,16 @@ export type OperationOutcome<T> =
 
 /** What the steps came to: the tokens and options to send, or how the asking ended. */
 type Asked<O> =
-  | { readonly kind: 'asked'; readonly tokens: readonly VppTokenRecord[]; readonly options: O }
+  | { readonly kind: 'asked'; readonly tokens: readonly VppTokenRecord[]; readonly options: O; readonly writesFirst?: WritesFirst }
   | { readonly kind: 'alreadyRunning' | 'declined' };
 
 /** What the steps fill in: the token (picked when none was given) and the options. */
 interface Draft<O> {
   readonly tokens: readonly VppTokenRecord[];
   readonly options: O;
+  /** The confirmation's other way on, when the admin chose it; its step says which writes go first. */
+  readonly first: WritesFirstStep | undefined;
+  readonly writesFirst: WritesFirst | undefined;
 }
 
 /**
@@ -75,7 +92,7 @@ export async function runTokenOperation<O, T>(
   selection: readonly VppTokenRecord[],
 ): Promise<void> {
   const asked = await askOperation(context, operation, selection);
-  if (asked.kind !== 'asked') {
+  if (asked.kind !== 'asked' || (asked.writesFirst && !(await asked.writesFirst()))) {
     return;
   }
   if (asked.tokens.length === 1) {
@@ -106,7 +123,13 @@ export async function runOnToken<O, T>(
   options: O,
 ): Promise<OperationOutcome<T>> {
   const asked = await askOperation(context, operation, [token], options);
-  return asked.kind === 'asked' ? runOne(context, operation, token, options) : asked;
+  if (asked.kind !== 'asked') {
+    return asked;
+  }
+  if (asked.writesFirst && !(await asked.writesFirst())) {
+    return { kind: 'declined' };
+  }
+  return runOne(context, operation, token, options);
 }
 
 /** The steps of an operation for the given tokens (none: the admin picks one), unless a token is busy or the admin stops. */
@@ -137,7 +160,12 @@ async function askOperation<O, T>(
   if (!draft) {
     return { kind: 'declined' };
   }
-  return { kind: 'asked', tokens: draft.tokens ?? free, options: draft.options ?? given ?? operation.defaults };
+  return {
+    kind: 'asked',
+    tokens: draft.tokens ?? free,
+    options: draft.options ?? given ?? operation.defaults,
+    writesFirst: draft.first && draft.writesFirst,
+  };
 }
 
 /**
@@ -174,8 +202,22 @@ function askingSteps<O, T>(
       applies: () => confirmation !== undefined,
       ask: async (position, draft) => {
         const asked = await confirmation?.(tokensOf(draft), draft.options ?? start.options ?? operation.defaults, start.skipped);
-        const answer = asked && (await context.ui.stepConfirm(asked.message, asked.detail, asked.button, position.step > 1));
-        return answer === 'back' || answer === undefined ? answer : { value: {} };
+        if (!asked) {
+          return undefined;
+        }
+        const buttons = asked.first ? [asked.button, asked.first.button] : [asked.button];
+        const answer = await context.ui.stepChoose(asked.message, asked.detail, buttons, position.step > 1);
+        if (answer === 'back' || answer === undefined) {
+          return answer;
+        }
+        return { value: { first: answer.value === asked.first?.button ? asked.first : undefined } };
+      },
+    },
+    {
+      applies: (draft) => draft.first !== undefined,
+      ask: async (position, draft) => {
+        const answer = await draft.first?.ask(position);
+        return answer === 'back' || answer === undefined ? answer : { value: { writesFirst: answer.value } };
       },
     },
   ];

@@ -12,6 +12,7 @@ import {
   snapshotActions,
   snapshotResults,
 } from '../../graph/actionResults';
+import { AppAssignmentRecord, AssignmentChange, assignmentChangeRequest, assignmentWords } from '../../graph/appAssignments';
 import { VppTokenService } from '../../graph/vppTokenService';
 import {
   AppRevokeScope,
@@ -176,6 +177,24 @@ function checkAppRevoke(operation: WriteOperation): Check<ActionResult> {
   };
 }
 
+/**
+ * An assignment change shows in the app's assignments: the assignment gone (removed), or there with intent Uninstall.
+ * A lost answer is reconciled by reading them, never by sending again.
+ */
+function checkAssignment(change: AssignmentChange): Check<true> {
+  return async (service, facts, signal) => {
+    const { appId, holderId } = facts.target;
+    if (!appId || !holderId) {
+      throw new VppError('badRequest', l10n.t('The write names no app assignment.'));
+    }
+    const now = (await service.listAppAssignments(appId, signal)).find((assignment) => assignment.id === holderId);
+    if (change === 'remove') {
+      return now ? undefined : { note: l10n.t('the assignment is gone'), value: true };
+    }
+    return now?.intent === 'uninstall' ? { note: l10n.t('the assignment is set to Uninstall'), value: true } : undefined;
+  };
+}
+
 /** How each kind of write is recognised in the tenant: for the window that sent it, and for a later one. */
 const WRITE_CHECKS: { readonly [operation in WriteOperation]: Check<unknown> } = {
   revokeLicenses: checkRevoke,
@@ -188,6 +207,8 @@ const WRITE_CHECKS: { readonly [operation in WriteOperation]: Check<unknown> } =
   revokeAppLicenses: checkAppRevoke('revokeAppLicenses'),
   revokeAppDeviceLicense: checkAppRevoke('revokeAppDeviceLicense'),
   revokeAppUserLicense: checkAppRevoke('revokeAppUserLicense'),
+  uninstallAssignment: checkAssignment('uninstall'),
+  removeAssignment: checkAssignment('remove'),
 };
 
 function tokenTarget(token: VppTokenRecord): JournalTarget {
@@ -410,4 +431,34 @@ export function watchingResult(
     },
     describe: (result) => result && describeActionResult(result),
   };
+}
+
+/**
+ * The change of one assignment of an app before a revoke: its intent set to Uninstall, or the assignment removed.
+ * Only that assignment is sent; the app's other assignments are untouched.
+ */
+export function assignmentChangeWrite(
+  context: TenantContext,
+  app: VppAppRecord,
+  token: VppTokenRecord | undefined,
+  assignment: AppAssignmentRecord,
+  change: AssignmentChange,
+): WriteSpec<true> {
+  const request = assignmentChangeRequest(app.id, assignment.id, change);
+  return spec<true>(context, {
+    operation: change === 'uninstall' ? 'uninstallAssignment' : 'removeAssignment',
+    target: {
+      ...(token ? tokenTarget(token) : {}),
+      appId: app.id,
+      appName: plainText(app.displayName, 120) || app.id,
+      holderId: assignment.id,
+      holderName: assignmentWords(assignment),
+    },
+    details: { intentBefore: assignment.intent },
+    request,
+    logName: `${change === 'uninstall' ? 'Set to Uninstall' : 'Remove'} assignment ${plainText(assignment.id, 200)} of app ${plainText(app.id, 200)}`,
+    before: () => Promise.resolve({}),
+    send: async (signal) => ({ receipt: await context.service().changeAssignment(request, signal), value: true }),
+    check: checkAssignment(change),
+  });
 }

@@ -1,0 +1,199 @@
+import * as l10n from '@vscode/l10n';
+import { permissionFor } from '../../config/permissions';
+import { describeForLog, VppError } from '../../errors';
+import { AppAssignmentRecord, AssignmentChange, assignmentWords, relicenses } from '../../graph/appAssignments';
+import { readAssignments } from '../../graph/assignmentReads';
+import { VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
+import { plainText } from '../../text';
+import { PickItem } from '../../ui/userInput';
+import { tenantLines } from '../confirmations';
+import { TenantContext } from '../context';
+import { assignmentChangeWrite } from '../writes/writeKinds';
+import { runWrite, TENANT_LOST_ANSWER, WriteWords } from '../writes/writePipeline';
+import { WritesFirstStep } from '../writes/tokenOperation';
+
+/** An app still assigned so that Intune licenses it again after a revoke, with those assignments. */
+export interface AssignedApp {
+  readonly app: VppAppRecord;
+  readonly assignments: readonly AppAssignmentRecord[];
+}
+
+/** What a revoke's confirmation knows of the assignments that would undo it. */
+export interface Relicensing {
+  readonly assigned: readonly AssignedApp[];
+  /** Apps whose assignments could not be read: never counted as not assigned. */
+  readonly unknown: readonly VppAppRecord[];
+  /** Why they could not be read, in a few words. */
+  readonly unknownReason?: string;
+}
+
+/** How many apps a confirmation names before "and N more": a modal stays readable. */
+const NAMED_APPS = 8;
+
+/** Reads the assignments of the apps a revoke touches, in JSON batches, under a progress notification. */
+export async function readRelicensing(context: TenantContext, apps: readonly VppAppRecord[]): Promise<Relicensing> {
+  if (apps.length === 0) {
+    return { assigned: [], unknown: [] };
+  }
+  const read = await context.ui.withProgress(l10n.t('Reading how the apps are assigned…'), (progress) =>
+    readAssignments(
+      context.service(),
+      apps.map((app) => app.id),
+      progress.signal,
+    ),
+  );
+  const assigned: AssignedApp[] = [];
+  const unknown: VppAppRecord[] = [];
+  let unknownReason: string | undefined;
+  for (const app of apps) {
+    const assignments = read.get(app.id);
+    if (assignments?.kind !== 'read') {
+      unknown.push(app);
+      unknownReason ??= reasonOf(assignments?.error);
+      context.log.warn(`The assignments of app ${plainText(app.id, 200)} could not be read: ${describeForLog(assignments?.error)}`);
+      continue;
+    }
+    const relicensing = assignments.assignments.filter(relicenses);
+    if (relicensing.length > 0) {
+      assigned.push({ app, assignments: relicensing });
+    }
+  }
+  return { assigned, unknown, unknownReason };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof VppError && error.kind === 'forbidden') {
+    return l10n.t('it needs the permission {0}', permissionFor('listAppAssignments'));
+  }
+  return error instanceof VppError ? error.message : l10n.t('an unexpected error');
+}
+
+function appName(app: VppAppRecord): string {
+  return plainText(app.displayName, 120) || app.id;
+}
+
+/** The lines of a confirmation that say what would license the apps again: none when nothing would. */
+export function relicensingLines(relicensing: Relicensing): string[] {
+  const { assigned, unknown } = relicensing;
+  const lines: string[] = [];
+  if (assigned.length > 0) {
+    lines.push(
+      l10n.t(
+        'Still assigned: Intune licenses these apps again at the next check-in or sync, and the used count climbs back, unless the assignments are set to Uninstall or removed:',
+      ),
+      ...assigned
+        .slice(0, NAMED_APPS)
+        .map(({ app, assignments }) => `• ${appName(app)}: ${assignments.map((a) => assignmentWords(a)).join('; ')}`),
+      ...(assigned.length > NAMED_APPS ? [l10n.t('… and {0} more apps', assigned.length - NAMED_APPS)] : []),
+    );
+    if (assigned.some(({ assignments }) => assignments.some((assignment) => assignment.target.kind === 'group'))) {
+      lines.push(
+        l10n.t(
+          'Groups are named by id: their names need the directory permission GroupMember.Read.All, which the extension does not ask for.',
+        ),
+      );
+    }
+  }
+  if (unknown.length > 0) {
+    lines.push(
+      l10n.t(
+        'How {0} apps are assigned is not known ({1}): they may be licensed again too. {2}',
+        unknown.length,
+        relicensing.unknownReason ?? l10n.t('not read'),
+        unknown.slice(0, NAMED_APPS).map(appName).join(', '),
+      ),
+    );
+  }
+  return lines;
+}
+
+function changeItems(): PickItem<AssignmentChange>[] {
+  return [
+    {
+      label: l10n.t('Set them to Uninstall'),
+      detail: l10n.t('Intune reclaims each license and removes the app from the devices and users the assignment targets.'),
+      value: 'uninstall',
+    },
+    {
+      label: l10n.t('Remove them'),
+      detail: l10n.t('Intune stops licensing the app again; the app stays installed where it is, without a license after the revoke.'),
+      value: 'remove',
+    },
+  ];
+}
+
+/**
+ * The confirmation's other way on when apps are still assigned: Change Assignments First…, then a step that asks
+ * whether to set those assignments to Uninstall or remove them; the changes then run one by one through the write
+ * pipeline before the revoke. Undefined when no app would be licensed again.
+ */
+export function changeAssignmentsFirst(
+  context: TenantContext,
+  relicensing: Relicensing,
+  tokens: readonly VppTokenRecord[],
+): WritesFirstStep | undefined {
+  const { assigned } = relicensing;
+  if (assigned.length === 0) {
+    return undefined;
+  }
+  const count = assigned.reduce((sum, { assignments }) => sum + assignments.length, 0);
+  return {
+    button: l10n.t('Change Assignments First…'),
+    ask: async (position) => {
+      const answer = await context.ui.stepPick(changeItems(), {
+        title: l10n.t('Before the revoke: {0} assignments of {1} apps', count, assigned.length),
+        placeHolder: l10n.t('Each assignment is changed alone, then the licenses are revoked'),
+        ...position,
+      });
+      if (answer === 'back' || answer === undefined) {
+        return answer;
+      }
+      const change = answer.value;
+      return { value: () => changeAssignments(context, assigned, change, tokens) };
+    },
+  };
+}
+
+/**
+ * Sends each assignment change once through the write pipeline, in turn; stops at the first one left unconfirmed,
+ * and then says that the revoke was not sent. A refusal is thrown, and the revoke is not sent either.
+ */
+async function changeAssignments(
+  context: TenantContext,
+  assigned: readonly AssignedApp[],
+  change: AssignmentChange,
+  tokens: readonly VppTokenRecord[],
+): Promise<boolean> {
+  for (const { app, assignments } of assigned) {
+    const token = tokens.find((candidate) => candidate.id.toLowerCase() === app.vppTokenId?.toLowerCase());
+    for (const assignment of assignments) {
+      const spec = assignmentChangeWrite(context, app, token, assignment, change);
+      if (!(await runWrite(context, spec, changeWords(context, app, assignment, change)))) {
+        await context.ui.info(
+          l10n.t('The licenses were not revoked: the change of an assignment of "{0}" is not confirmed. See History.', appName(app)),
+        );
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function changeWords(context: TenantContext, app: VppAppRecord, assignment: AppAssignmentRecord, change: AssignmentChange): WriteWords {
+  const name = appName(app);
+  const what = assignmentWords(assignment);
+  return {
+    title:
+      change === 'uninstall'
+        ? l10n.t('Setting the assignment of "{0}" ({1}) to Uninstall…', name, what)
+        : l10n.t('Removing the assignment of "{0}" ({1})…', name, what),
+    lostAnswer: TENANT_LOST_ANSWER(),
+    unconfirmed: (reason) => l10n.t('The change of the assignment of "{0}" ({1}) is not confirmed. {2}', name, what, reason),
+    sendAgain: {
+      message: l10n.t('Send the change of the assignment of "{0}" again?', name),
+      detail: [...tenantLines(context), l10n.t('The earlier attempt may have reached Intune although it was not confirmed.'), what].join(
+        '\n',
+      ),
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
+import { VppTokenRecord } from '../../src/graph/vppRecords';
+import { MemoryJournal, testJournal } from '../support/memoryJournal';
+import { seedTokens } from '../simulatedTenant/seed';
+import { SimulatedTenant } from '../simulatedTenant/server';
+import { commandHarness, useSimulatedTenant } from '../support/harness';
+import { Answer } from '../support/scriptedUserInput';
+
+const TOKYO_IPADS = '6f1c2a4e-0000-4000-8000-000000000001';
+const CHANGE_FIRST = 'Change Assignments First…';
+
+describe('a revoke of a token whose apps are still assigned (scripted UI, simulated tenant)', () => {
+  let tenant: SimulatedTenant;
+  const seed = seedTokens();
+  /** The ninth token: Teams required for a group (another excluded), Outlook available to all users, Keynote uninstall. */
+  const tokyo = seed[8];
+  const hq = seed[0];
+
+  useSimulatedTenant(
+    { revokeCompletionMs: 20 },
+    (started) => (tenant = started),
+    () => tenant.reset(),
+  );
+
+  function setup(answers: Answer[]) {
+    const sink = new MemoryJournal();
+    const harness = commandHarness(tenant, answers, { journal: testJournal(sink), polling: { delaysMs: [20, 40, 80] } });
+    return { ...harness, sink };
+  }
+
+  function revoke(harness: ReturnType<typeof setup>, token: VppTokenRecord) {
+    return harness.run(revokeLicenses(harness.context, [token]));
+  }
+
+  /** The writes the tenant received, in order, as "METHOD path body". */
+  function writes(): string[] {
+    return tenant.requests
+      .filter((request) => request.method !== 'GET' && request.route !== 'batch')
+      .map((request) => `${request.method} ${request.url} ${request.body}`);
+  }
+
+  it('the confirmation names each app still assigned Required or Available, and its targets; not the exclusion or an Uninstall', async () => {
+    const harness = setup([{ pickMany: [] }, 'escape']);
+    await revoke(harness, tokyo);
+    const [confirmation] = harness.ui.of('confirm');
+    const detail = confirmation.detail ?? '';
+    assert.match(detail, /Still assigned: Intune licenses these apps again at the next check-in or sync/);
+    assert.match(detail, new RegExp(`• Microsoft Teams: Required: group ${TOKYO_IPADS}\\n`));
+    assert.match(detail, /• Microsoft Outlook: Available: All users\n/);
+    assert.doesNotMatch(detail, /Keynote|excluded group/);
+    assert.match(detail, /GroupMember\.Read\.All, which the extension does not ask for/);
+    assert.deepEqual(confirmation.buttons, ['Revoke Anyway', CHANGE_FIRST, 'Back']);
+    // Two apps of the token's four were read in one JSON batch, the macOS app too.
+    const [batch] = tenant.requestsFor('batch');
+    assert.equal((JSON.parse(batch.body) as { requests: unknown[] }).requests.length, 4);
+    assert.deepEqual(writes(), [], 'Escape sends nothing');
+  });
+
+  it('a token none of whose apps is assigned to be licensed again: the usual confirmation, one button', async () => {
+    const harness = setup([{ pickMany: [] }, { confirm: false }]);
+    await revoke(harness, hq);
+    const [confirmation] = harness.ui.of('confirm');
+    assert.doesNotMatch(confirmation.detail ?? '', /Still assigned|not known/);
+    assert.deepEqual(confirmation.buttons, ['Revoke Licenses', 'Back']);
+  });
+
+  it('Revoke Anyway: the revoke alone, no assignment changed', async () => {
+    const harness = setup([{ pickMany: [] }, { button: 'Revoke Anyway' }]);
+    await revoke(harness, tokyo);
+    assert.deepEqual(writes(), [
+      `POST /beta/deviceAppManagement/vppTokens/${tokyo.id}/revokeLicenses {"notifyManagedDevices":false,"revokeUntrackedLicenses":false}`,
+    ]);
+  });
+
+  it('Set them to Uninstall: each of those assignments changed once, alone, before the revoke; each in History', async () => {
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, { pick: 'Set them to Uninstall' }]);
+    await revoke(harness, tokyo);
+    const uninstall = '{"@odata.type":"#microsoft.graph.mobileAppAssignment","intent":"uninstall"}';
+    assert.deepEqual(writes(), [
+      `PATCH /beta/deviceAppManagement/mobileApps/app-8-0/assignments/app-8-0-required ${uninstall}`,
+      `PATCH /beta/deviceAppManagement/mobileApps/app-8-1/assignments/app-8-1-available ${uninstall}`,
+      `POST /beta/deviceAppManagement/vppTokens/${tokyo.id}/revokeLicenses {"notifyManagedDevices":false,"revokeUntrackedLicenses":false}`,
+    ]);
+    assert.deepEqual(
+      tenant.assignments.get('app-8-0')?.map((assignment) => [assignment.id, assignment.intent]),
+      [
+        ['app-8-0-required', 'uninstall'],
+        ['app-8-0-excluded', 'required'],
+      ],
+      'the exclusion is left as it was',
+    );
+    const entries = harness.sink.entries();
+    assert.deepEqual(
+      entries.map((entry) => [entry.intent.operation, entry.intent.target.appName, entry.intent.target.holderName, entry.outcome?.outcome]),
+      [
+        ['uninstallAssignment', 'Microsoft Teams', `Required: group ${TOKYO_IPADS}`, 'accepted'],
+        ['uninstallAssignment', 'Microsoft Outlook', 'Available: All users', 'accepted'],
+        ['revokeLicenses', undefined, undefined, 'accepted'],
+      ],
+    );
+    assert.equal(entries[0].intent.target.tokenId, tokyo.id);
+  });
+
+  it('Remove them: each of those assignments deleted once, alone, then the revoke', async () => {
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, { pick: 'Remove them' }]);
+    await revoke(harness, tokyo);
+    assert.deepEqual(writes().slice(0, 2), [
+      'DELETE /beta/deviceAppManagement/mobileApps/app-8-0/assignments/app-8-0-required ',
+      'DELETE /beta/deviceAppManagement/mobileApps/app-8-1/assignments/app-8-1-available ',
+    ]);
+    assert.equal(tenant.requestsFor('revoke').length, 1);
+    assert.deepEqual(
+      [...tenant.assignments]
+        .filter(([, assignments]) => assignments.length > 0)
+        .map(([app, assignments]) => [app, assignments.map((a) => a.id)]),
+      [
+        ['app-8-0', ['app-8-0-excluded']],
+        ['app-8-2', ['app-8-2-uninstall']],
+      ],
+    );
+  });
+
+  it('Back from the change step returns to the confirmation; Escape there sends nothing', async () => {
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, 'back', 'escape']);
+    await revoke(harness, tokyo);
+    assert.equal(harness.ui.of('confirm').length, 2);
+    assert.deepEqual(writes(), []);
+  });
+
+  it("a change whose answer is lost is reconciled by reading the app's assignments, never sent twice", async () => {
+    tenant.addFault({ route: 'assignmentUpdate', status: 504, afterExecute: true, times: 1 });
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, { pick: 'Set them to Uninstall' }]);
+    await revoke(harness, tokyo);
+    assert.equal(tenant.requestsFor('assignmentUpdate').filter((request) => request.url.endsWith('app-8-0-required')).length, 1);
+    assert.ok(
+      tenant.requestsFor('appAssignments').some((request) => !request.headers['x-sim-batch']),
+      'the app was read alone',
+    );
+    assert.equal(tenant.requestsFor('revoke').length, 1);
+    assert.match(harness.sink.entries()[0].outcome?.reason ?? '', /the assignment is set to Uninstall/);
+  });
+
+  it('a change refused: the revoke is not sent, and the error says why', async () => {
+    tenant.addFault({ route: 'assignmentUpdate', status: 403 });
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, { pick: 'Set them to Uninstall' }]);
+    await revoke(harness, tokyo);
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+    assert.match(harness.ui.of('error')[0]?.message ?? '', /DeviceManagementApps\.ReadWrite\.All/);
+  });
+
+  it('assignments that cannot be read are named as not known, never counted as not assigned', async () => {
+    // Refused inside the batch, and again when each app is read alone.
+    tenant.addFault({ route: 'appAssignments', status: 403, times: 8 });
+    const harness = setup([{ pickMany: [] }, 'escape']);
+    await revoke(harness, tokyo);
+    const [confirmation] = harness.ui.of('confirm');
+    assert.match(
+      confirmation.detail ?? '',
+      /How 4 apps are assigned is not known \(it needs the permission DeviceManagementApps\.ReadWrite\.All\): they may be licensed again too\. Microsoft Teams, Microsoft Outlook, Keynote, GarageBand/,
+    );
+    assert.deepEqual(confirmation.buttons, ['Revoke Licenses', 'Back']);
+  });
+});
