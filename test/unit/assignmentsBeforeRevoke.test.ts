@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { revokeAppLicenses } from '../../src/commands/licenses/appLicenses';
 import { revokeLicenses } from '../../src/commands/licenses/revokeLicenses';
+import { retireToken } from '../../src/commands/tokens/retireToken';
 import { VppTokenRecord } from '../../src/graph/vppRecords';
 import { MemoryJournal, testJournal } from '../support/memoryJournal';
 import { seedTokens } from '../simulatedTenant/seed';
@@ -160,5 +162,49 @@ describe('a revoke of a token whose apps are still assigned (scripted UI, simula
       /How 4 apps are assigned is not known \(it needs the permission DeviceManagementApps\.ReadWrite\.All\): they may be licensed again too\. Microsoft Teams, Microsoft Outlook, Keynote, GarageBand/,
     );
     assert.deepEqual(confirmation.buttons, ['Revoke Licenses', 'Back']);
+  });
+
+  it('Retire Token…: the same names and choice; the changes go first, then the one revoke, and the delete still asks', async () => {
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, { pick: 'Set them to Uninstall' }, { confirm: false }]);
+    await harness.run(retireToken(harness.context, tokyo, 'en'));
+    const [confirmation] = harness.ui.of('confirm');
+    assert.equal(confirmation.message, `Retire the VPP token "${tokyo.displayName}"?`);
+    assert.match(confirmation.detail ?? '', /• Microsoft Teams: Required: group .*\n• Microsoft Outlook: Available: All users/);
+    assert.deepEqual(confirmation.buttons, ['Retire Anyway', CHANGE_FIRST]);
+    assert.deepEqual(
+      writes().map((write) => write.split(' ').slice(0, 2).join(' ')),
+      [
+        'PATCH /beta/deviceAppManagement/mobileApps/app-8-0/assignments/app-8-0-required',
+        'PATCH /beta/deviceAppManagement/mobileApps/app-8-1/assignments/app-8-1-available',
+        `POST /beta/deviceAppManagement/vppTokens/${tokyo.id}/revokeLicenses`,
+      ],
+      'the delete was declined: not sent',
+    );
+  });
+
+  it("Revoke App Licenses…: only that app's assignments are named and changed, then the app's revoke", async () => {
+    const teams = (await setup([]).context.service().listVppApps()).find((app) => app.id === 'app-8-0');
+    assert.ok(teams);
+    tenant.requests.length = 0;
+    const harness = setup([{ pick: 'Do not notify devices' }, { button: CHANGE_FIRST }, { pick: 'Remove them' }]);
+    await harness.run(revokeAppLicenses(harness.context, teams, tokyo));
+    const [confirmation] = harness.ui.of('confirm');
+    assert.match(confirmation.detail ?? '', /• Microsoft Teams: Required: group /);
+    assert.doesNotMatch(confirmation.detail ?? '', /Outlook/);
+    assert.deepEqual(
+      writes().map((write) => write.split(' ').slice(0, 2).join(' ')),
+      [
+        'DELETE /beta/deviceAppManagement/mobileApps/app-8-0/assignments/app-8-0-required',
+        'POST /beta/deviceAppManagement/mobileApps/app-8-0/microsoft.graph.iosVppApp/revokeAllLicenses',
+      ],
+    );
+    // One app: its assignments read alone, not in a batch.
+    assert.deepEqual(tenant.requestsFor('batch'), []);
+  });
+
+  it('Escape in the change step of Retire Token… sends nothing', async () => {
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, 'escape']);
+    await harness.run(retireToken(harness.context, tokyo, 'en'));
+    assert.deepEqual(writes(), []);
   });
 });

@@ -6,6 +6,7 @@ import { plainText } from '../../text';
 import { TenantContext } from '../context';
 import { revokeLicenses } from './revokeLicenses';
 import { tenantLines, yesNo } from '../confirmations';
+import { confirmWithAssignments, readRelicensing } from './assignmentsFirst';
 import { appRevokeWrite, watchingResult } from '../writes/writeKinds';
 import { runWrite, WriteSpec } from '../writes/writePipeline';
 
@@ -109,7 +110,14 @@ export async function revokeAppLicenses(context: TenantContext, app: VppAppRecor
     '',
     APP_CONSEQUENCES(),
   ].join('\n');
-  if (!(await context.ui.confirm(l10n.t('Revoke all licenses of the app "{0}"?', name), detail, l10n.t('Revoke App Licenses')))) {
+  const relicensing = await readRelicensing(context, [app]);
+  const confirmation = {
+    message: l10n.t('Revoke all licenses of the app "{0}"?', name),
+    detail,
+    button: l10n.t('Revoke App Licenses'),
+    anyway: l10n.t('Revoke Anyway'),
+  };
+  if (!(await confirmWithAssignments(context, confirmation, relicensing, [token]))) {
     return;
   }
   await runAppRevoke(context, appRevokeWrite(context, app, { kind: 'all' }, undefined, notify), {

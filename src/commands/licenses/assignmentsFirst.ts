@@ -197,3 +197,46 @@ function changeWords(context: TenantContext, app: VppAppRecord, assignment: AppA
     },
   };
 }
+
+/** A modal confirmation outside a multi-step input: its question, facts, and its button and the one beside Change. */
+export interface AssignedConfirmation {
+  readonly message: string;
+  readonly detail: string;
+  /** The button when no app is still assigned. */
+  readonly button: string;
+  /** The same button beside Change Assignments First… ("Revoke Anyway"). */
+  readonly anyway: string;
+}
+
+/**
+ * A modal that names the apps still assigned and, when some are, offers Change Assignments First… beside its button:
+ * true to go on (after the changes went through, when chosen), false to stop. Back from the change step shows the
+ * modal again.
+ */
+export async function confirmWithAssignments(
+  context: TenantContext,
+  confirmation: AssignedConfirmation,
+  relicensing: Relicensing,
+  tokens: readonly VppTokenRecord[],
+): Promise<boolean> {
+  const first = changeAssignmentsFirst(context, relicensing, tokens);
+  const lines = relicensingLines(relicensing);
+  const detail = lines.length > 0 ? [confirmation.detail, '', ...lines].join('\n') : confirmation.detail;
+  const buttons = first ? [confirmation.anyway, first.button] : [confirmation.button];
+  for (;;) {
+    const answer = await context.ui.stepChoose(confirmation.message, detail, buttons, false);
+    if (answer === undefined || answer === 'back') {
+      return false;
+    }
+    if (!first || answer.value !== first.button) {
+      return true;
+    }
+    const writes = await first.ask({ step: 2, totalSteps: 2 });
+    if (writes === undefined) {
+      return false;
+    }
+    if (writes !== 'back') {
+      return writes.value();
+    }
+  }
+}

@@ -14,6 +14,7 @@ import { chooseOptions } from '../licenses/revokeLicenses';
 import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
 import { revokeSnapshot, revokeWrite } from '../writes/writeKinds';
 import { sendAndSettle } from '../writes/writePipeline';
+import { confirmWithAssignments, readRelicensing, Relicensing } from '../licenses/assignmentsFirst';
 import { dateText, rethrowGone, tenantLines } from '../confirmations';
 
 /** A revoke started less than this long ago is continued by Retire Token…, not sent again. */
@@ -123,7 +124,8 @@ export async function retireToken(context: TenantContext, selected: VppTokenReco
       context.service().getToken(picked.id, progress.signal),
     );
     const reading = await readLicensesBeforeDelete(context, token);
-    const plan = await confirmRetire(context, token, reading.line, locale);
+    const relicensing = await readRelicensing(context, reading.apps ?? []);
+    const plan = await confirmRetire(context, token, { line: reading.line, relicensing }, locale);
     if (!plan) {
       return;
     }
@@ -161,9 +163,10 @@ export async function retireToken(context: TenantContext, selected: VppTokenReco
 async function confirmRetire(
   context: TenantContext,
   token: VppTokenRecord,
-  impactLine: string,
+  impact: { readonly line: string; readonly relicensing: Relicensing },
   locale: string,
 ): Promise<RetirePlan | undefined> {
+  const impactLine = impact.line;
   const label = tokenLabel(token);
   const steps = l10n.t(
     'Retiring revokes the licenses, watches them fall, and then, after a last confirmation, deletes the token from Intune.',
@@ -181,7 +184,17 @@ async function confirmRetire(
       '',
       steps,
     ].join('\n');
-    const confirmed = await context.ui.confirm(l10n.t('Continue retiring the VPP token "{0}"?', label), detail, l10n.t('Continue'));
+    const confirmed = await confirmWithAssignments(
+      context,
+      {
+        message: l10n.t('Continue retiring the VPP token "{0}"?', label),
+        detail,
+        button: l10n.t('Continue'),
+        anyway: l10n.t('Continue Anyway'),
+      },
+      impact.relicensing,
+      [token],
+    );
     return confirmed ? { running } : undefined;
   }
   const options = await chooseOptions(context, l10n.t('Retire "{0}": revoke options', label));
@@ -189,7 +202,12 @@ async function confirmRetire(
     return undefined;
   }
   const detail = [...tenantLines(context), impactLine, ...optionLines(options), '', steps, CONSEQUENCES()].join('\n');
-  const confirmed = await context.ui.confirm(l10n.t('Retire the VPP token "{0}"?', label), detail, l10n.t('Retire Token'));
+  const confirmed = await confirmWithAssignments(
+    context,
+    { message: l10n.t('Retire the VPP token "{0}"?', label), detail, button: l10n.t('Retire Token'), anyway: l10n.t('Retire Anyway') },
+    impact.relicensing,
+    [token],
+  );
   return confirmed ? { options } : undefined;
 }
 
