@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import * as l10n from '@vscode/l10n';
 import { readMaxConcurrentTenants } from '../config/vscodeSettings';
 import { describeForLog, VppError } from '../errors';
+import { AppAssignments, readAssignments } from '../graph/assignmentReads';
 import { groupByTokenId } from '../graph/licenses';
+import { VppTokenService } from '../graph/vppTokenService';
 import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 import { ConcurrencyLimit } from '../tenants/concurrencyLimit';
 import { TenantConnection } from '../tenants/tenantConnection';
@@ -48,9 +50,11 @@ export interface StoreChange {
   readonly tokenId?: string;
 }
 
-/** What a token shows when expanded: its apps, its recent actions and its eBooks, each read on its own. */
+/** What a token shows when expanded: its apps (and how each is assigned), its recent actions and its eBooks. */
 export interface TokenContents {
   readonly apps: PromiseSettledResult<readonly VppAppRecord[]>;
+  /** Each app's assignments by app id, read with each expansion (none when the apps could not be read). */
+  readonly assignments: ReadonlyMap<string, AppAssignments>;
   readonly actions: PromiseSettledResult<NonNullable<VppTokenRecord['tokenActionResults']>>;
   /** Empty when the eBooks could not be read: the apps' failure already names the same missing permission. */
   readonly books: readonly VppEBookRecord[];
@@ -274,14 +278,33 @@ export class TenantStore implements vscode.Disposable {
     }
     this.warnUnread(connection, id, { apps, token, books });
     const tokenId = id.toLowerCase();
+    const tokenApps = apps.status === 'fulfilled' ? (apps.value.get(tokenId) ?? []) : [];
     return {
-      apps: apps.status === 'fulfilled' ? { status: 'fulfilled', value: apps.value.get(tokenId) ?? [] } : apps,
+      apps: apps.status === 'fulfilled' ? { status: 'fulfilled', value: tokenApps } : apps,
+      assignments: await this.assignmentsOf(service, tokenApps),
       actions:
         token.status === 'fulfilled'
           ? { status: 'fulfilled', value: Array.isArray(token.value.tokenActionResults) ? token.value.tokenActionResults : [] }
           : token,
       books: books.status === 'fulfilled' ? (books.value.get(tokenId) ?? []) : [],
     };
+  }
+
+  /**
+   * How a token's apps are assigned, in JSON batches; a failure of the whole read leaves each app's assignments
+   * unknown (shown as such, never as not assigned).
+   */
+  private async assignmentsOf(service: VppTokenService, apps: readonly VppAppRecord[]): Promise<ReadonlyMap<string, AppAssignments>> {
+    try {
+      return await readAssignments(
+        service,
+        apps.map((app) => app.id),
+        new AbortController().signal,
+      );
+    } catch (error) {
+      this.log.warn(`Could not read the assignments of the apps: ${describeForLog(error)}`);
+      return new Map(apps.map((app) => [app.id, { kind: 'unknown', error }]));
+    }
   }
 
   /** An iOS app's licenses, read when it is expanded. */

@@ -5,6 +5,8 @@ import { readExpiryWarningDays } from '../config/vscodeSettings';
 import { permissionFor } from '../config/permissions';
 import { VppError } from '../errors';
 import { describeActionResult } from '../graph/actionResults';
+import { assignmentSummary, assignmentWords, relicenses } from '../graph/appAssignments';
+import { AppAssignments } from '../graph/assignmentReads';
 import { AssignedLicenseRecord, VppAppRecord, VppEBookRecord, VppTokenRecord } from '../graph/vppRecords';
 import { TenantConnection } from '../tenants/tenantConnection';
 import { markdownEscaped, plainText } from '../text';
@@ -166,19 +168,72 @@ export function messageItem(connection: TenantConnection, view: TenantListing): 
 }
 
 /** An app: its licenses used of its total; an iOS app expands to its licenses and has the per-app revoke. */
-export function appItem(tokenItemId: string, app: VppAppRecord): vscode.TreeItem {
+export function appItem(tokenItemId: string, app: VppAppRecord, assignments?: AppAssignments): vscode.TreeItem {
+  const assigned = assignments?.kind === 'read' && assignments.assignments.length > 0;
   const item = new vscode.TreeItem(
     plainText(app.displayName, 120) || plainText(app.bundleId, 120) || app.id,
-    app.platform === 'iOS' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    app.platform === 'iOS' || assigned || assignments?.kind === 'unknown'
+      ? vscode.TreeItemCollapsibleState.Collapsed
+      : vscode.TreeItemCollapsibleState.None,
   );
   item.id = `${tokenItemId}/apps/${app.id}`;
-  item.description = l10n.t('{0}/{1} licenses used', app.usedLicenseCount ?? '?', app.totalLicenseCount ?? '?');
-  item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), app.platform ?? '', String(item.description)]
+  const licenses = l10n.t('{0}/{1} licenses used', app.usedLicenseCount ?? '?', app.totalLicenseCount ?? '?');
+  const how =
+    assignments === undefined
+      ? undefined
+      : assignments.kind === 'read'
+        ? assignmentSummary(assignments.assignments)
+        : l10n.t('assignments not known');
+  item.description = how ? `${licenses} · ${how}` : licenses;
+  item.tooltip = [plainText(app.displayName, 300), plainText(app.bundleId, 200), app.platform ?? '', licenses, how ?? '']
     .filter(Boolean)
     .join('\n');
   item.iconPath = new vscode.ThemeIcon(app.platform === 'macOS' ? 'device-desktop' : 'device-mobile');
   item.contextValue = `vppApp platform-${app.platform ?? 'unknown'}`;
   return item;
+}
+
+/** An app's assignments as rows under it: each with its intent, target and licensing; or why they are not known. */
+export function assignmentItems(appItemId: string, assignments: AppAssignments | undefined): vscode.TreeItem[] {
+  if (assignments?.kind === 'unknown') {
+    const item = new vscode.TreeItem(l10n.t('Assignments: could not be read'));
+    item.id = `${appItemId}/assignments`;
+    item.iconPath = new vscode.ThemeIcon('error');
+    item.tooltip = assignments.error instanceof VppError ? assignments.error.message : undefined;
+    return [item];
+  }
+  return (assignments?.assignments ?? []).map((assignment) => {
+    const item = new vscode.TreeItem(assignmentWords(assignment));
+    item.id = `${appItemId}/assignments/${assignment.id}`;
+    const licensing =
+      assignment.useDeviceLicensing === undefined
+        ? undefined
+        : assignment.useDeviceLicensing
+          ? l10n.t('device licensing')
+          : l10n.t('user licensing');
+    item.description = [
+      licensing,
+      assignment.uninstallOnDeviceRemoval ? l10n.t('uninstalls when the device is removed') : undefined,
+      relicenses(assignment) ? l10n.t('licenses again after a revoke') : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const group = assignment.target.kind === 'group' || assignment.target.kind === 'exclusion';
+    item.tooltip = group
+      ? l10n.t('Group names need the directory permission GroupMember.Read.All, which the extension does not ask for.')
+      : undefined;
+    item.iconPath = new vscode.ThemeIcon(
+      assignment.target.kind === 'exclusion'
+        ? 'circle-slash'
+        : assignment.intent === 'uninstall'
+          ? 'trash'
+          : group
+            ? 'organization'
+            : 'globe',
+    );
+    item.contextValue = `vppAppAssignment intent-${assignment.intent}`;
+    return item;
+  });
 }
 
 /** One license of an app: who holds it (a user or a device). */

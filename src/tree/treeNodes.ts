@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { TenantConnection } from '../tenants/tenantConnection';
 import type { AssignedLicenseRecord, VppAppRecord, VppTokenRecord } from '../graph/vppRecords';
 import type { ListingState } from '../store/tenantStore';
+import type { AppAssignments } from '../graph/assignmentReads';
 
 /** What a tenant's listing came to; with one tenant it also picks the view's welcome content. */
 export type ViewState = 'loading' | ListingState;
@@ -54,6 +55,8 @@ export class AppNode {
   constructor(
     readonly app: VppAppRecord,
     readonly token: TokenNode,
+    /** How the app is assigned, as read with the token's expansion. */
+    readonly assignments?: AppAssignments,
   ) {}
   get tenantKey(): string {
     return this.token.tenantKey;

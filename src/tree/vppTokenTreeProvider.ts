@@ -9,6 +9,7 @@ import { sortTokens } from './tokenPresentation';
 import {
   actionItem,
   appItem,
+  assignmentItems,
   appLicensesMessageItem,
   attentionItem,
   attentionNoneItem,
@@ -101,7 +102,7 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       return node.item;
     }
     if (node instanceof AppNode) {
-      return appItem(this.tokenItemId(node.token), node.app);
+      return appItem(this.tokenItemId(node.token), node.app, node.assignments);
     }
     if (node instanceof LicenseNode) {
       return licenseItem(this.appItemId(node.app), node.license);
@@ -253,13 +254,13 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     node.token = this.store.token(node.tenantKey, node.token.id) ?? node.token;
     const itemId = this.tokenItemId(node);
     const leaf = (item: vscode.TreeItem) => new LeafNode(item, node.tenantKey);
-    const { apps, actions, books } = contents;
+    const { apps, assignments, actions, books } = contents;
     return [
       apps.status === 'fulfilled'
         ? new GroupNode(
             'apps',
             node,
-            apps.value.map((app) => new AppNode(app, node)),
+            apps.value.map((app) => new AppNode(app, node, assignments.get(app.id))),
           )
         : leaf(groupFailureItem(itemId, 'apps', apps.reason)),
       ...(books.length > 0
@@ -281,8 +282,17 @@ export class VppTokenTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     ];
   }
 
-  /** An iOS app's licenses, read when it is expanded; a failure (a missing permission, say) shows in their place. */
+  /**
+   * An app's assignments (as read with its token), then, for an iOS app, its licenses, read when it is expanded; a
+   * failure (a missing permission, say) shows in their place.
+   */
   private async appChildren(node: AppNode): Promise<TreeNode[]> {
+    const assignments = assignmentItems(this.appItemId(node), node.assignments).map((item) => new LeafNode(item, node.tenantKey));
+    return node.app.platform === 'iOS' ? [...assignments, ...(await this.licenseChildren(node))] : assignments;
+  }
+
+  /** An iOS app's licenses, read when it is expanded; a failure (a missing permission, say) shows in their place. */
+  private async licenseChildren(node: AppNode): Promise<TreeNode[]> {
     const read = await this.store.appLicenses(node.tenantKey, node.app.id);
     const message = (label: string, icon: 'info' | 'error', tooltip?: string) => [
       new LeafNode(appLicensesMessageItem(this.appItemId(node), label, icon, tooltip), node.tenantKey),

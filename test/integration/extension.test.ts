@@ -194,8 +194,8 @@ describe('Intune VPP Tokens in a real VS Code', () => {
     assert.deepEqual(
       apps.map((app) => [app.label, app.description]),
       [
-        ['Microsoft Teams', '0/20 licenses used'],
-        ['Microsoft Outlook', '0/30 licenses used'],
+        ['Microsoft Teams', '0/20 licenses used · not assigned'],
+        ['Microsoft Outlook', '0/30 licenses used · not assigned'],
       ],
     );
     const books = await Promise.all(
@@ -228,6 +228,35 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       otherLabels.map((label) => label.replace(/\(\d+\)/, '(n)')),
       ['Apps (n)', 'Recent actions (n)'],
     );
+  });
+
+  it("an assigned app says how it is assigned, and expands to its assignments before its licenses; the apps' assignments are read in one batch", async () => {
+    fixture.tenant.requests.length = 0;
+    const node = await nodeLabelled('東京オフィス 📱');
+    const [appsGroup] = (await fixture.api.tree.getChildren(node)) ?? [];
+    const apps = (await fixture.api.tree.getChildren(appsGroup)) ?? [];
+    const items = await Promise.all(apps.map(async (app) => fixture.api.tree.getTreeItem(app)));
+    assert.deepEqual(
+      items.map((item) => [item.label, item.description]),
+      [
+        ['Microsoft Teams', '5/20 licenses used · Required: 1 group'],
+        ['Microsoft Outlook', '8/30 licenses used · Available: All users'],
+        ['Keynote', '11/40 licenses used · Uninstall: 1 group'],
+        ['GarageBand', '14/50 licenses used · not assigned'],
+      ],
+    );
+    assert.equal(fixture.tenant.requestsFor('batch').length, 1);
+    const teams = await Promise.all(
+      ((await fixture.api.tree.getChildren(apps[0])) ?? []).map(async (row) => fixture.api.tree.getTreeItem(row)),
+    );
+    assert.deepEqual(
+      teams.slice(0, 2).map((item) => [item.label, item.description]),
+      [
+        ['Required: group 6f1c2a4e-0000-4000-8000-000000000001', 'device licensing · licenses again after a revoke'],
+        ['Required: excluded group 6f1c2a4e-0000-4000-8000-000000000002', 'device licensing'],
+      ],
+    );
+    assert.equal(teams.length, 2 + 5, 'then its five licenses');
   });
 
   it('a tenant that granted only DeviceManagementServiceConfig: a token still shows its recent actions, and its apps say which permission they need', async () => {
