@@ -232,7 +232,7 @@ describe('Intune VPP Tokens in a real VS Code', () => {
 
   it("an assigned app says how it is assigned, and expands to its assignments before its licenses; the apps' assignments are read in one batch", async () => {
     fixture.tenant.requests.length = 0;
-    const node = await nodeLabelled('東京オフィス 📱');
+    const node = await nodeLabelled('Школа № 5 — Москва');
     const [appsGroup] = (await fixture.api.tree.getChildren(node)) ?? [];
     const apps = (await fixture.api.tree.getChildren(appsGroup)) ?? [];
     const items = await Promise.all(apps.map(async (app) => fixture.api.tree.getTreeItem(app)));
@@ -241,8 +241,6 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       [
         ['Microsoft Teams', '5/20 licenses used · Required: 1 group'],
         ['Microsoft Outlook', '8/30 licenses used · Available: All users'],
-        ['Keynote', '11/40 licenses used · Uninstall: 1 group'],
-        ['GarageBand', '14/50 licenses used · not assigned'],
       ],
     );
     assert.equal(fixture.tenant.requestsFor('batch').length, 1);

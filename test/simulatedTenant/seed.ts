@@ -277,9 +277,9 @@ export interface StoredAssignment {
 
 /** The groups of the simulated directory that assignments target, by id. */
 export const SEED_GROUPS: ReadonlyMap<string, string> = new Map([
-  ['6f1c2a4e-0000-4000-8000-000000000001', 'Tokyo iPads'],
-  ['6f1c2a4e-0000-4000-8000-000000000002', 'Tokyo loaners'],
-  ['6f1c2a4e-0000-4000-8000-000000000003', 'Tokyo leavers'],
+  ['6f1c2a4e-0000-4000-8000-000000000001', 'Grade 5 iPads'],
+  ['6f1c2a4e-0000-4000-8000-000000000002', 'Loaner iPads'],
+  ['6f1c2a4e-0000-4000-8000-000000000003', 'Leavers'],
 ]);
 
 function assignment(
@@ -308,24 +308,25 @@ function assignment(
 }
 
 /**
- * The assignments of the ninth token's iOS apps (東京オフィス): Teams required for a group of devices (one group
- * excluded), Outlook available to all licensed users, Keynote already set to uninstall. No other app is assigned.
+ * The assignments of the tenth token's iOS apps (Школа № 5 — Москва): Teams required for a group of devices (one
+ * group excluded), Outlook available to all licensed users; and the ninth token's Keynote, already set to uninstall.
+ * No other app is assigned.
  */
 export function seedAssignments(apps: readonly StoredApp[]): Map<string, StoredAssignment[]> {
   const [ipads, loaners, leavers] = [...SEED_GROUPS.keys()];
   const group = (groupId: string) => ({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId });
   const planned: Record<string, StoredAssignment[]> = {
-    'app-8-0': [
-      assignment('app-8-0-required', 'required', group(ipads), true),
+    'app-9-0': [
+      assignment('app-9-0-required', 'required', group(ipads), true),
       assignment(
-        'app-8-0-excluded',
+        'app-9-0-excluded',
         'required',
         { '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId: loaners },
         true,
       ),
     ],
-    'app-8-1': [
-      assignment('app-8-1-available', 'available', { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' }, false),
+    'app-9-1': [
+      assignment('app-9-1-available', 'available', { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' }, false),
     ],
     'app-8-2': [assignment('app-8-2-uninstall', 'uninstall', group(leavers), true)],
   };

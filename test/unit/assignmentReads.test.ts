@@ -32,14 +32,14 @@ describe("reading many apps' assignments for a confirmation: JSON batches, and e
     assert.equal(read.size, unique.length);
     assert.equal(tenant.requestsFor('batch').length, Math.ceil(unique.length / 20));
     assert.ok(tenant.requestsFor('appAssignments').every((request) => request.headers['x-sim-batch']));
-    assert.deepEqual(intents(read, 'app-8-0'), ['required', 'required']);
+    assert.deepEqual(intents(read, 'app-9-0'), ['required', 'required']);
     assert.deepEqual(intents(read, 'app-8-2'), ['uninstall']);
     assert.deepEqual(intents(read, 'app-0-0'), []);
   });
 
   it('an app throttled inside the batch is read alone after the wait Graph asked for; every other app is not read again', async () => {
     tenant.addFault({ route: 'appAssignments', status: 429, retryAfter: '0', times: 1 });
-    const read = await readAssignments(service, ['app-8-0', 'app-8-1', 'app-8-2'], new AbortController().signal, 0);
+    const read = await readAssignments(service, ['app-9-0', 'app-9-1', 'app-8-2'], new AbortController().signal, 0);
     assert.deepEqual(
       [...read.values()].map((app) => app.kind),
       ['read', 'read', 'read'],
@@ -51,39 +51,39 @@ describe("reading many apps' assignments for a confirmation: JSON batches, and e
 
   it('a batch that failed: each of its apps read alone; an app with more than one page: read alone, every page', async () => {
     tenant.addFault({ route: 'batch', status: 500, times: 1 });
-    const failed = await readAssignments(service, ['app-8-0', 'app-8-1'], new AbortController().signal, 0);
-    assert.deepEqual(intents(failed, 'app-8-1'), ['available']);
+    const failed = await readAssignments(service, ['app-9-0', 'app-9-1'], new AbortController().signal, 0);
+    assert.deepEqual(intents(failed, 'app-9-1'), ['available']);
     assert.deepEqual(
       tenant.requestsFor('appAssignments').map((request) => [request.appId, request.headers['x-sim-batch'] === undefined]),
       [
-        ['app-8-0', true],
-        ['app-8-1', true],
+        ['app-9-0', true],
+        ['app-9-1', true],
       ],
       'the batch failed as a whole: each app read alone',
     );
     tenant.requests.length = 0;
     tenant.pageSize = 1;
-    const paged = await readAssignments(service, ['app-8-0', 'app-8-1'], new AbortController().signal, 0);
-    assert.deepEqual(intents(paged, 'app-8-0'), ['required', 'required']);
+    const paged = await readAssignments(service, ['app-9-0', 'app-9-1'], new AbortController().signal, 0);
+    assert.deepEqual(intents(paged, 'app-9-0'), ['required', 'required']);
     assert.deepEqual(
       tenant
         .requestsFor('appAssignments')
         .filter((request) => !request.headers['x-sim-batch'])
         .map((request) => request.url),
-      ['/beta/deviceAppManagement/mobileApps/app-8-0/assignments', '/beta/deviceAppManagement/mobileApps/app-8-0/assignments?$skiptoken=1'],
+      ['/beta/deviceAppManagement/mobileApps/app-9-0/assignments', '/beta/deviceAppManagement/mobileApps/app-9-0/assignments?$skiptoken=1'],
       'its two pages, read alone',
     );
   });
 
   it('an app that cannot be read is unknown with its error; cancelling stops and throws', async () => {
     tenant.addFault({ route: 'appAssignments', status: 404, times: 2 });
-    const read = await readAssignments(service, ['app-8-0'], new AbortController().signal, 0);
-    const app = read.get('app-8-0');
+    const read = await readAssignments(service, ['app-9-0'], new AbortController().signal, 0);
+    const app = read.get('app-9-0');
     assert.ok(app?.kind === 'unknown' && app.error instanceof VppError && app.error.kind === 'notFound');
     const stop = new AbortController();
     stop.abort();
     await assert.rejects(
-      readAssignments(service, ['app-8-0', 'app-8-1'], stop.signal, 0),
+      readAssignments(service, ['app-9-0', 'app-9-1'], stop.signal, 0),
       (error) => error instanceof VppError && error.kind === 'cancelled',
     );
   });

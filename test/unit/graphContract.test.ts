@@ -41,8 +41,8 @@ const TOKENS = '/beta/deviceAppManagement/vppTokens';
 const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
 /** An iOS VPP app of the second seeded token (the first one's licenses are revoked above). */
 const APP_ID = 'app-1-0';
-/** An iOS VPP app of the ninth seeded token, assigned Required to a group, with a group excluded. */
-const ASSIGNED_APP_ID = 'app-8-0';
+/** An iOS VPP app of the tenth seeded token, assigned Required to a group, with a group excluded. */
+const ASSIGNED_APP_ID = 'app-9-0';
 
 describe('The Graph beta metadata as a contract', () => {
   const contract = new GraphContract();
@@ -199,12 +199,12 @@ describe('The Graph beta metadata as a contract', () => {
     const batched = await service.getTokensInBatch([TOKEN_ID, seedTokens()[0].id]);
     const answer = batched.get(TOKEN_ID);
     assert.equal(answer?.kind === 'read' && answer.token.id, TOKEN_ID);
-    const assigned = await service.getAssignmentsInBatch([ASSIGNED_APP_ID, 'app-8-1']);
+    const assigned = await service.getAssignmentsInBatch([ASSIGNED_APP_ID, 'app-9-1']);
     assert.deepEqual(
       [...assigned].map(([id, read]) => [id, read.kind === 'read' ? read.assignments.map((assignment) => assignment.intent) : read.kind]),
       [
         [ASSIGNED_APP_ID, ['uninstall']],
-        ['app-8-1', ['available']],
+        ['app-9-1', ['available']],
       ],
     );
     // The audit log the writes above left, over several pages.
@@ -253,8 +253,8 @@ describe('The Graph beta metadata as a contract', () => {
       revokeAppUserLicense: () => service.revokeAppUserLicense(APP_ID, 'user-1', false),
       revokeAppDeviceLicense: () => service.revokeAppDeviceLicense(APP_ID, 'device-1', false),
       listAppAssignments: () => service.listAppAssignments(ASSIGNED_APP_ID),
-      updateAppAssignment: () => service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, 'app-8-0-required', 'uninstall')),
-      deleteAppAssignment: () => service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, 'app-8-0-required', 'remove')),
+      updateAppAssignment: () => service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, 'app-9-0-required', 'uninstall')),
+      deleteAppAssignment: () => service.changeAssignment(assignmentChangeRequest(ASSIGNED_APP_ID, 'app-9-0-required', 'remove')),
       listVppEBooks: () => service.listVppEBooks(),
       listAuditEvents: () => service.listAuditEvents(new Date(0)),
     };
