@@ -48,6 +48,7 @@ const silentUi: Ports = {
   stepPickMany: async () => undefined,
   stepConfirm: async () => undefined,
   stepChoose: async () => undefined,
+  inform: async () => undefined,
   stepText: async () => undefined,
   pickSaveLocation: async () => undefined,
   writeTextFile: async () => undefined,

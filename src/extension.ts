@@ -14,6 +14,7 @@ import { TenantStore } from './store/tenantStore';
 import { TokensViewStatus } from './tree/tokensViewStatus';
 import { HistoryTreeProvider } from './tree/historyTree';
 import { registerEarlierSession } from './commands/writes/registerEarlierSession';
+import { registerFollowThrough } from './commands/writes/registerFollowThrough';
 import { openJournal } from './journal/windowJournal';
 
 /** Wires the tenants, the tree and the commands together; nothing else happens here. */
@@ -30,11 +31,15 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
   const status = new TokensViewStatus(store, view, log, () => tree.attentionTokens().length);
-  const { journal, file: journalFile } = openJournal(context.globalStorageUri.fsPath, log, ui, () => history.recorded());
+  const { journal, file: journalFile } = openJournal(context.globalStorageUri.fsPath, log, ui, (record) => {
+    history.recorded();
+    followThrough.recorded(record);
+  });
   void journalFile.prune();
   const history = new HistoryTreeProvider(() => journalFile.read(), log);
   const historyView = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: history });
   history.attach(historyView);
+  const followThrough = registerFollowThrough({ journal, file: journalFile, tenants, store, ui, log });
   const testRun = context.extensionMode === vscode.ExtensionMode.Test;
   // Under test the expiry check runs when a test asks, so that it cannot race the test's own requests.
   const expiry = registerExpiryAlerts(context, tenants, store, ui, log, !testRun, view.visible);
@@ -53,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): IntuneVppTestApi | u
     history,
     historyView,
     registerEarlierSession({ journal, file: journalFile, tenants, store, ui, log }),
+    followThrough.disposable,
   );
   // Only a test run may script the prompts: no other extension can answer a revoke confirmation.
   return testRun ? createTestApi(ui, { store, tree, status, view }, () => expiry.alerts.check(), history) : undefined;

@@ -75,6 +75,11 @@ export function readMaxConcurrentTenants(): number {
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(32, Math.max(1, Math.floor(value))) : 8;
 }
 
+/** `intuneVpp.followRevokes` (user scope): whether accepted revokes are followed to their final result; default true. */
+export function readFollowRevokes(): boolean {
+  return vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('followRevokes')?.globalValue !== false;
+}
+
 /** `intuneVpp.historyRetentionDays` (user scope): how long the journal of writes is kept, 1 to 3,650 days, default 365. */
 export function readHistoryRetentionDays(): number {
   const inspected = vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('historyRetentionDays');

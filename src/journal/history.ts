@@ -132,10 +132,12 @@ export function entryFields(entry: JournalEntry): [string, string][] {
       : []),
     ...(intent.target.holderId
       ? [
-          [l10n.t('License of'), `${plainText(intent.target.holderName, 120)} (${plainText(intent.target.holderId, 200)})`] as [
-            string,
-            string,
-          ],
+          [
+            intent.operation === 'uninstallAssignment' || intent.operation === 'removeAssignment'
+              ? l10n.t('Assignment')
+              : l10n.t('License of'),
+            `${plainText(intent.target.holderName, 120)} (${plainText(intent.target.holderId, 200)})`,
+          ] as [string, string],
         ]
       : []),
     ...(details.length > 0 ? [[l10n.t('Options'), plainText(details.join(', '), 500)] as [string, string]] : []),

@@ -33,8 +33,8 @@ export interface JournalFileOptions {
   readonly now?: () => number;
   /** Told of the first failure to write a record (a full or read-only disk); later failures are not told again. */
   readonly onUnwritable: (error: unknown) => void;
-  /** Told after each record written (History redraws). */
-  readonly onAppended?: () => void;
+  /** Told after each record written (History redraws; the follow-through learns of a revoke to follow). */
+  readonly onAppended?: (record: JournalRecord) => void;
 }
 
 /**
@@ -89,16 +89,16 @@ export class JournalFile {
 
   /** Appends one record as one line. False when it could not be written: the caller goes on without it. */
   append(record: JournalRecord): Promise<boolean> {
-    const appended = this.queue.then(() => this.appendNow(`${JSON.stringify(record)}\n`));
+    const appended = this.queue.then(() => this.appendNow(record));
     this.queue = appended;
     return appended;
   }
 
-  private async appendNow(line: string): Promise<boolean> {
+  private async appendNow(record: JournalRecord): Promise<boolean> {
     try {
       this.folder ??= this.makeFolder();
       await this.folder;
-      await fs.appendFile(this.current, line, { encoding: 'utf8', mode: FILE_MODE });
+      await fs.appendFile(this.current, `${JSON.stringify(record)}\n`, { encoding: 'utf8', mode: FILE_MODE });
     } catch (error) {
       this.folder = undefined;
       if (!this.reported) {
@@ -108,7 +108,7 @@ export class JournalFile {
       return false;
     }
     await this.rotateIfFull();
-    this.options.onAppended?.();
+    this.options.onAppended?.(record);
     return true;
   }
 

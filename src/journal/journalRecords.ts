@@ -104,6 +104,11 @@ export interface OutcomeRecord {
   readonly reason?: string;
   /** Intune's own result, once watched (e.g. "done · 13 licenses, 0 failed"). */
   readonly result?: string;
+  /**
+   * Intune's result is not final yet (a revoke Apple is still working on): the follow-through reads it until it is,
+   * or until a day has passed, and records it then with `pending` false.
+   */
+  readonly pending?: boolean;
 }
 
 /** A bulk run: every token it was to act on, written before the first of them is sent. */
@@ -188,7 +193,12 @@ const RECORD_FIELDS: Readonly<Record<JournalRecord['type'], Readonly<Record<stri
     clientRequestId: optional(isString),
     reason: optional(isString),
   },
-  outcome: { outcome: oneOf(OUTCOMES), reason: optional(isString), result: optional(isString) },
+  outcome: {
+    outcome: oneOf(OUTCOMES),
+    reason: optional(isString),
+    result: optional(isString),
+    pending: optional((value) => typeof value === 'boolean'),
+  },
   run: {
     session: isSession,
     tenant: isTenant,

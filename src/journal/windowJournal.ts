@@ -5,6 +5,7 @@ import { Logger } from '../log';
 import { UserInput } from '../ui/userInput';
 import { Journal, newSession } from './journal';
 import { JournalFile, writeErrorCode } from './journalFile';
+import { JournalRecord } from './journalRecords';
 
 /**
  * This window's journal, in the extension's global storage. When the disk refuses a record (full, read-only), the
@@ -14,7 +15,7 @@ export function openJournal(
   globalStorage: string,
   log: Logger,
   ui: UserInput,
-  onAppended: () => void,
+  onAppended: (record: JournalRecord) => void,
 ): { readonly journal: Journal; readonly file: JournalFile } {
   const directory = path.join(globalStorage, 'journal');
   const file = new JournalFile(directory, {

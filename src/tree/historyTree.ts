@@ -130,7 +130,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     item.id = `write:${entry.intent.write}`;
     const time = new Date(entry.intent.at);
     const clock = `${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
-    item.description = `${clock} · ${stateLabel(state)} · ${plainText(entry.intent.tenant.label, 40)}`;
+    // Intune's own state of the write ("active", "done", "failed") beside the extension's, once it reported one.
+    const intuneState = entry.outcome?.result ? plainText(entry.outcome.result.split(' · ')[0], 20) : undefined;
+    item.description = [clock, stateLabel(state), intuneState, plainText(entry.intent.tenant.label, 40)].filter(Boolean).join(' · ');
     const [icon, color] = STATE_ICONS[state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.tooltip = tooltipOf(entryFields(entry));

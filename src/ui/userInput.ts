@@ -87,6 +87,8 @@ export interface UserInput {
   stepText(options: StepTextOptions): Promise<StepAnswer<string>>;
   /** Shows an information message; resolves once shown, not when it closes. */
   info(message: string): Promise<void>;
+  /** Shows an information message with actions (not modal); returns the action chosen, once it closes. */
+  inform(message: string, actions: readonly string[]): Promise<string | undefined>;
   /** Shows a warning with actions (not modal); returns the action chosen. */
   warning(message: string, actions: readonly string[]): Promise<string | undefined>;
   /** Shows an error with actions; returns the action chosen. */
@@ -176,6 +178,9 @@ export class ReplaceableUserInput implements Ports {
   }
   info(message: string): Promise<void> {
     return this.current.info(message);
+  }
+  inform(message: string, actions: readonly string[]): Promise<string | undefined> {
+    return this.current.inform(message, actions);
   }
   error(message: string, actions: readonly string[]): Promise<string | undefined> {
     return this.current.error(message, actions);

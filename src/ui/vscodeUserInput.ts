@@ -184,6 +184,11 @@ export class VscodeUserInput implements Ports {
     void vscode.window.showInformationMessage(message);
   }
 
+  async inform(message: string, actions: readonly string[]): Promise<string | undefined> {
+    await this.pacer.turn();
+    return vscode.window.showInformationMessage(message, ...actions);
+  }
+
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
     await this.pacer.turn();
     return vscode.window.showErrorMessage(message, ...actions);

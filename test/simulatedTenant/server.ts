@@ -442,7 +442,8 @@ export class SimulatedTenant {
   readonly bytesSent = new Map<Route, number>();
   private faults: (Fault & { remaining: number })[] = [];
   /** Intune's work in progress (results to show, licenses to free, syncs to complete): dropped with the seed. */
-  private readonly pending = new Set<NodeJS.Timeout>();
+  /** Intune's work still to come (a revoke's licenses freed, its result final), by its timer. */
+  private readonly pending = new Map<NodeJS.Timeout, () => void>();
   /** Access tokens issued, with their expiry and the permissions in their `scp` (delegated) or `roles` (app-only) claim. */
   private readonly issuedTokens = new Map<string, { expiry: number; permissions: ReadonlySet<string> }>();
   /** The app's registered certificate (PEM): client assertions must be signed by its key. */
@@ -467,6 +468,8 @@ export class SimulatedTenant {
   patchAnswer!: 'entity' | 'noContent';
   /** How long a revoke's action result stays `active`, and in how many steps a token revoke frees its licenses. */
   revokeCompletionMs!: number;
+  /** Why Apple fails the revokes from now on (their result `failed`, no license freed); undefined: they succeed. */
+  revokeFailureReason: string | undefined;
   revokeSteps!: number;
   /** How long a sync stays `inProgress`. */
   syncCompletionMs!: number;
@@ -507,6 +510,7 @@ export class SimulatedTenant {
     this.latencyMs = this.options.latencyMs ?? INTUNE_PACE.latencyMs;
     this.writeLimit = this.options.writeLimit;
     this.revokeCompletionMs = this.options.revokeCompletionMs ?? INTUNE_PACE.revokeCompletionMs;
+    this.revokeFailureReason = this.options.revokeFailureReason;
     this.syncCompletionMs = this.options.syncCompletionMs ?? INTUNE_PACE.syncCompletionMs;
     this.retryAfterOmittedEvery = this.options.retryAfterOmittedEvery ?? INTUNE_PACE.retryAfterOmittedEvery;
     this.revokeSteps = this.options.revokeSteps ?? 1;
@@ -579,7 +583,7 @@ export class SimulatedTenant {
 
   /** Puts the seed's tokens, apps, licenses and eBooks back, keeping sign-ins: a suite that wrote leaves the next its seed. */
   restoreSeed(tokens: StoredToken[] = seedTokens()): void {
-    for (const timer of this.pending) {
+    for (const timer of this.pending.keys()) {
       clearTimeout(timer);
     }
     this.pending.clear();
@@ -1407,7 +1411,7 @@ export class SimulatedTenant {
   private freeLicenses(apps: readonly StoredApp[], result: Record<string, unknown>): void {
     const usedBefore = new Map(apps.map((app) => [app, app.usedLicenseCount]));
     const licenses = apps.reduce((sum, app) => sum + app.usedLicenseCount, 0);
-    const failure = this.options.revokeFailureReason;
+    const failure = this.revokeFailureReason;
     const steps = Math.max(1, this.revokeSteps);
     for (let step = 1; step <= steps; step++) {
       this.later((this.revokeCompletionMs * step) / steps, () => {
@@ -1442,7 +1446,20 @@ export class SimulatedTenant {
       action();
     }, ms);
     timer.unref();
-    this.pending.add(timer);
+    this.pending.set(timer, action);
+  }
+
+  /** Intune and Apple finish every piece of work under way now, in the order it was scheduled, as if its time had passed. */
+  finishPendingWork(): void {
+    // A piece of work may schedule the next (a revoke's result, then the licenses it frees): until none is left.
+    while (this.pending.size > 0) {
+      const due = [...this.pending];
+      this.pending.clear();
+      for (const [timer, action] of due) {
+        clearTimeout(timer);
+        action();
+      }
+    }
   }
 
   /** Whether the bearer's `scp` or `roles` holds one of the permissions that grant a route. */

@@ -299,6 +299,12 @@ export class ScriptedUserInput implements Ports {
     this.shown.push({ kind: 'info', message });
   }
 
+  /** An information message with actions: answered as an error's are (errorChoices, then errorChoice). */
+  async inform(message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.shown.push({ kind: 'info', message, buttons: actions });
+    return this.errorChoices.length > 0 ? this.errorChoices.shift() : this.errorChoice;
+  }
+
   async error(message: string, actions: readonly string[]): Promise<string | undefined> {
     this.shown.push({ kind: 'error', message, buttons: actions });
     this.onError?.();

@@ -3,17 +3,9 @@ import * as path from 'node:path';
 import { entriesOf } from '../../src/journal/journalEntries';
 import { JournalFile } from '../../src/journal/journalFile';
 import { seedTokens } from '../simulatedTenant/seed';
-import { SIM_CLIENT_SECRET, SimulatedTenant } from '../simulatedTenant/server';
+import { SimulatedTenant } from '../simulatedTenant/server';
 import { waitUntil } from '../support/waitUntil';
-import { startUiSession, UiSession } from './session';
-
-/** Sets the client secret through the palette, as the admin does after a restart that lost the window. */
-async function storeSecret(session: UiSession): Promise<void> {
-  const { driver } = session;
-  await driver.runCommand('Intune VPP: Set Client Secret…');
-  await driver.answer('The client secret of the app', SIM_CLIENT_SECRET);
-  await driver.notification(/client secret of the app .* was stored/).waitFor({ state: 'visible' });
-}
+import { startUiSession, storeSecret, UiSession } from './session';
 
 describe('UI: a window killed in the middle of a bulk revoke, and the next start', function () {
   this.timeout(300_000);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import type { BrowserContext } from 'playwright-core';
 import { EgressProxy } from '../simulatedTenant/egressProxy';
-import { SUITE_PACE, SimulatedTenant } from '../simulatedTenant/server';
+import { SIM_CLIENT_SECRET, SUITE_PACE, SimulatedTenant } from '../simulatedTenant/server';
 import { simulatedTenantSettings, vscodeSignInSettings } from '../vscode/tenantSettings';
 import { ARTIFACTS_DIR, CERT_DIR } from '../paths';
 import { RunningCodeServer, startCodeServer } from '../vscode/codeServer';
@@ -95,6 +95,8 @@ export async function startUiSession({ locale, extraVsix, vscodeSignIn, userSett
       userSettings: {
         ...(vscodeSignIn ? vscodeSignInSettings(tenant) : simulatedTenantSettings(tenant)),
         'workbench.colorTheme': 'Default Dark Modern',
+        // Off unless a test is about it: its background reads would land among the requests the other tests count.
+        'intuneVpp.followRevokes': false,
         ...userSettings,
       },
       env: { NODE_EXTRA_CA_CERTS: certificates.caFile, ...proxy?.environment() },
@@ -166,4 +168,12 @@ export function findLogs(dir: string): string[] {
     }
   }
   return found;
+}
+
+/** Sets the client secret through the palette, as the admin does after a restart that lost the window. */
+export async function storeSecret(session: UiSession): Promise<void> {
+  const { driver } = session;
+  await driver.runCommand('Intune VPP: Set Client Secret…');
+  await driver.answer('The client secret of the app', SIM_CLIENT_SECRET);
+  await driver.notification(/client secret of the app .* was stored/).waitFor({ state: 'visible' });
 }

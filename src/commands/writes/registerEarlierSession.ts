@@ -11,7 +11,7 @@ import { actionContext, tenantContext } from '../context';
 import { runCommand } from '../../tree/commandArgs';
 
 /** Whether a process runs on this machine (a signal 0 reaches it, or it exists but is not ours to signal). */
-function processRunning(pid: number): boolean {
+export function processRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -430,6 +430,7 @@ export function watchingResult(
       return result;
     },
     describe: (result) => result && describeActionResult(result),
+    pending: (result) => !result || !isFinal(result),
   };
 }
 

@@ -192,6 +192,8 @@ export interface AfterAccepted<T, R> {
   readonly watch: (accepted: Accepted<T>, signal: AbortSignal, progress: ProgressReporter) => Promise<R>;
   /** Intune's result as the journal keeps it, when there is one. */
   readonly describe: (result: R) => string | undefined;
+  /** Whether Intune's result is not final yet when the watch ends: the journal says so, for the follow-through. */
+  readonly pending?: (result: R) => boolean;
 }
 
 export type WriteDone<T, R> = { readonly value: T; readonly result?: R };
@@ -239,11 +241,13 @@ async function followAccepted<T, R>(
   progress.report(after.progress);
   const result = await after.watch(done, signal, progress);
   const described = after.describe(result);
-  if (described) {
+  const pending = after.pending?.(result) === true;
+  if (described || pending) {
     await context.journal.outcome(done.write, {
       outcome: 'accepted',
       ...(done.note ? { reason: done.note } : {}),
-      result: described,
+      ...(described ? { result: described } : {}),
+      ...(pending ? { pending } : {}),
     });
   }
   return { value: done.value, result };
