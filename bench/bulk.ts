@@ -38,7 +38,7 @@ export interface BulkFigures {
 export type Writer = 'extension' | 'sdkSequential' | 'sdkAllAtOnce';
 
 /** Answers nothing: a bulk run after its confirmation asks nothing more until its report. */
-const silentUi: Ports = {
+export const silentUi: Ports = {
   pickOne: async () => undefined,
   pickMany: async () => [],
   confirm: async () => false,

@@ -13,6 +13,7 @@ import { GRAPH_VPP_LIMITS } from '../test/simulatedTenant/throttling';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { CERT_DIR, PROJECT_ROOT } from '../test/paths';
 import { benchService, BulkFigures, bulkRevoke, reportMatchesRecord, throttleCeiling, Writer } from './bulk';
+import { assignmentAndFollowThroughFigures } from './assignments';
 import { writeBulkChart } from './chart';
 import { BenchReport } from './figures';
 import { timeToFirstRow } from './firstRow';
@@ -283,6 +284,7 @@ async function main(): Promise<boolean> {
     await tenant.stop();
   }
   await manyTenantsFigures(report, { key: keyPem, cert: certPem });
+  await assignmentAndFollowThroughFigures(report, { key: keyPem, cert: certPem });
   await historyJournalFigure(report);
   hostileInputFigures(report);
   sizeFigures(report);
