@@ -46,7 +46,6 @@ export const silentUi: Ports = {
   inputText: async () => undefined,
   stepPick: async () => undefined,
   stepPickMany: async () => undefined,
-  stepConfirm: async () => undefined,
   stepChoose: async () => undefined,
   inform: async () => undefined,
   stepText: async () => undefined,

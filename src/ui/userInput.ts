@@ -74,13 +74,8 @@ export interface UserInput {
   /** One step of a multi-step input (see runSteps): a multi-select quick pick, with a Back button from step 2. */
   stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>>;
   /**
-   * The last step of a multi-step input: a modal warning with the confirming button and, when `back`, a Back button
-   * that returns to the step before. `{ value: true }` only when the user pressed the confirming button.
-   */
-  stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>>;
-  /**
-   * A step's modal with several ways on (the first is the default): the button chosen, `back` (from step 2), or
-   * undefined when dismissed.
+   * A confirmation step of a multi-step input: a modal warning with its buttons (the first is the default) and, when
+   * `back`, a Back button that returns to the step before. The button chosen, `back`, or undefined when dismissed.
    */
   stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>>;
   /** One step of a multi-step input (see runSteps): an input box, with a Back button from step 2. Answers are trimmed. */
@@ -166,9 +161,6 @@ export class ReplaceableUserInput implements Ports {
   }
   stepPickMany<T>(items: readonly PickItem<T>[], options: StepPickManyOptions<T>): Promise<StepAnswer<T[]>> {
     return this.current.stepPickMany(items, options);
-  }
-  stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
-    return this.current.stepConfirm(message, detail, confirmLabel, back);
   }
   stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>> {
     return this.current.stepChoose(message, detail, buttons, back);

@@ -121,11 +121,6 @@ export class VscodeUserInput implements Ports {
     return runStep<T[]>(pick, () => ({ value: pick.selectedItems.map((item) => item.value) }));
   }
 
-  async stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
-    const answer = await this.stepChoose(message, detail, [confirmLabel], back);
-    return answer === 'back' || answer === undefined ? answer : { value: true };
-  }
-
   async stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>> {
     const backLabel = l10n.t('Back');
     const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons, ...(back ? [backLabel] : []));

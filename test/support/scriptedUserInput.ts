@@ -232,8 +232,10 @@ export class ScriptedUserInput implements Ports {
     };
   }
 
-  /** A confirmation that ends a multi-step input: recorded as `confirm`, with Back among its buttons when offered. */
-  /** A modal with several buttons: `{ button }` chooses one by its label, `{ confirm: true }` the first. */
+  /**
+   * A confirmation step, recorded as `confirm` with Back among its buttons when offered: `{ button }` chooses one by
+   * its label, `{ confirm: true }` the first.
+   */
   async stepChoose(message: string, detail: string, buttons: readonly string[], back: boolean): Promise<StepAnswer<string>> {
     this.shown.push({ kind: 'confirm', message, detail, buttons: back ? [...buttons, 'Back'] : [...buttons] });
     this.onConfirm?.();
@@ -251,21 +253,6 @@ export class ScriptedUserInput implements Ports {
     }
     assert.ok('confirm' in answer, `expected a confirm answer, got ${JSON.stringify(answer)}`);
     return answer.confirm ? { value: buttons[0] } : undefined;
-  }
-
-  async stepConfirm(message: string, detail: string, confirmLabel: string, back: boolean): Promise<StepAnswer<true>> {
-    this.shown.push({ kind: 'confirm', message, detail, buttons: back ? [confirmLabel, 'Back'] : [confirmLabel] });
-    this.onConfirm?.();
-    const answer = this.next('confirm');
-    if (answer === 'escape') {
-      return undefined;
-    }
-    if (answer === 'back') {
-      assert.ok(back, 'this dialog has no Back button');
-      return 'back';
-    }
-    assert.ok('confirm' in answer, `expected a confirm answer, got ${JSON.stringify(answer)}`);
-    return answer.confirm ? { value: true } : undefined;
   }
 
   /** A step's input box: recorded as `inputText` with where it stands and its starting text, validated like inputText. */
