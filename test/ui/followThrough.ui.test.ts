@@ -56,12 +56,14 @@ describe('UI: a revoke followed to its end, across a restart', function () {
     const done = restarted.notification(/Intune finished: Revoke licenses "Contoso HQ": done · 13 licenses, 0 failed/);
     await done.waitFor({ state: 'visible', timeout: 60_000 });
     await done.locator('.monaco-button').filter({ hasText: 'Show History' }).waitFor({ state: 'visible' });
-    await second.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'followed.png') });
     assert.equal(await restarted.notification(/Intune finished/).count(), 1, 'told once');
     await done.locator('.monaco-button').filter({ hasText: 'Show History' }).click();
     const entry = restarted.treeRow('Revoke licenses · Contoso HQ');
     await entry.waitFor({ state: 'visible' });
     assert.match(await entry.innerText(), /accepted · done · /);
+    await entry.hover();
+    await second.workbench.page.locator('.monaco-hover').filter({ hasText: "Intune's result" }).waitFor({ state: 'visible' });
+    await second.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'followed.png') });
     // The follow-through read the token, and wrote nothing.
     assert.deepEqual(
       tenant.requests.filter((request) => request.method !== 'GET' && request.route !== 'token' && request.route !== 'batch'),
