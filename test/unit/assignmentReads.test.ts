@@ -49,6 +49,14 @@ describe("reading many apps' assignments for a confirmation: JSON batches, and e
     assert.equal(tenant.requestsFor('appAssignments').filter((request) => request.appId === alone[0].appId).length, 2);
   });
 
+  it("the wait before that read is the throttled answer's own Retry-After (at least)", async () => {
+    tenant.addFault({ route: 'appAssignments', status: 429, retryAfter: '1', times: 1 });
+    await readAssignments(service, ['app-9-0', 'app-9-1'], new AbortController().signal, 0);
+    const [batch] = tenant.requestsFor('batch');
+    const [alone] = tenant.requestsFor('appAssignments').filter((request) => !request.headers['x-sim-batch']);
+    assert.ok(alone.time - batch.time >= 1000, `read alone ${alone.time - batch.time} ms after the batch`);
+  });
+
   it('a batch that failed: each of its apps read alone; an app with more than one page: read alone, every page', async () => {
     tenant.addFault({ route: 'batch', status: 500, times: 1 });
     const failed = await readAssignments(service, ['app-9-0', 'app-9-1'], new AbortController().signal, 0);

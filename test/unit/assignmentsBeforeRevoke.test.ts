@@ -102,6 +102,36 @@ describe('a revoke of a token whose apps are still assigned (scripted UI, simula
       ],
     );
     assert.equal(entries[0].intent.target.tokenId, school.id);
+    const [pick] = harness.ui.of('pickOne');
+    assert.deepEqual(
+      [pick.title, pick.step, pick.items?.map((item) => [item.label, item.detail, item.value])],
+      [
+        'Before the revoke: 2 assignments of 2 apps',
+        '3/3',
+        [
+          [
+            'Set them to Uninstall',
+            'Intune reclaims each license and removes the app from the devices and users the assignment targets.',
+            'uninstall',
+          ],
+          [
+            'Remove them',
+            'Intune stops licensing the app again; the app stays installed where it is, without a license after the revoke.',
+            'remove',
+          ],
+        ],
+      ],
+    );
+    assert.deepEqual(
+      harness.ui
+        .of('progress')
+        .map((progress) => progress.title)
+        .filter((title) => title?.startsWith('Setting')),
+      [
+        `Setting the assignment of "Microsoft Teams" (Required: group ${TOKYO_IPADS}) to Uninstall…`,
+        'Setting the assignment of "Microsoft Outlook" (Available: All users) to Uninstall…',
+      ],
+    );
   });
 
   it('Remove them: each of those assignments deleted once, alone, then the revoke', async () => {
@@ -112,6 +142,11 @@ describe('a revoke of a token whose apps are still assigned (scripted UI, simula
       'DELETE /beta/deviceAppManagement/mobileApps/app-9-1/assignments/app-9-1-available ',
     ]);
     assert.equal(tenant.requestsFor('revoke').length, 1);
+    assert.ok(
+      harness.ui
+        .of('progress')
+        .some((progress) => progress.title === 'Removing the assignment of "Microsoft Outlook" (Available: All users)…'),
+    );
     assert.deepEqual(
       [...tenant.assignments]
         .filter(([, assignments]) => assignments.length > 0)
@@ -141,6 +176,30 @@ describe('a revoke of a token whose apps are still assigned (scripted UI, simula
     );
     assert.equal(tenant.requestsFor('revoke').length, 1);
     assert.match(harness.sink.entries()[0].outcome?.reason ?? '', /the assignment is set to Uninstall/);
+  });
+
+  it('a change left unconfirmed (its answer lost, the app shows no change, the admin dismisses): the revoke is not sent', async () => {
+    tenant.addFault({ route: 'assignmentUpdate', status: 504, times: 1 });
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, { pick: 'Set them to Uninstall' }]);
+    await revoke(harness, school);
+    assert.equal(tenant.requestsFor('assignmentUpdate').length, 1, 'sent once, never again on its own');
+    assert.equal(tenant.requestsFor('revoke').length, 0);
+    assert.match(
+      harness.ui.of('error')[0]?.message ?? '',
+      /The change of the assignment of "Microsoft Teams" \(Required: group .*\) is not confirmed/,
+    );
+    assert.deepEqual(
+      harness.ui.of('info').map((info) => info.message),
+      ['The licenses were not revoked: the change of an assignment of "Microsoft Teams" is not confirmed. See History.'],
+    );
+    assert.equal(harness.sink.entries()[0].outcome?.outcome, 'unconfirmed');
+  });
+
+  it('a token without apps: no assignment read, no progress for it', async () => {
+    const harness = setup([{ pickMany: [] }, 'escape']);
+    await revoke(harness, seed[12]);
+    assert.deepEqual(tenant.requestsFor('appAssignments'), []);
+    assert.ok(!harness.ui.of('progress').some((progress) => progress.title === 'Reading how the apps are assigned…'));
   });
 
   it('a change refused: the revoke is not sent, and the error says why', async () => {
@@ -200,6 +259,19 @@ describe('a revoke of a token whose apps are still assigned (scripted UI, simula
     );
     // One app: its assignments read alone, not in a batch.
     assert.deepEqual(tenant.requestsFor('batch'), []);
+    assert.equal(harness.sink.entries()[0].intent.target.tokenId, school.id);
+  });
+
+  it('Back from the change step of Retire Token… shows its confirmation again, with the same choice', async () => {
+    const harness = setup([{ pickMany: [] }, { button: CHANGE_FIRST }, 'back', { button: 'Retire Anyway' }, { confirm: false }]);
+    await harness.run(retireToken(harness.context, school, 'en'));
+    const [first, again] = harness.ui.of('confirm');
+    assert.deepEqual([again.message, again.detail, again.buttons], [first.message, first.detail, first.buttons]);
+    assert.deepEqual(
+      writes().map((write) => write.split(' ')[0]),
+      ['POST'],
+      'Retire Anyway: the revoke alone',
+    );
   });
 
   it('Escape in the change step of Retire Token… sends nothing', async () => {

@@ -76,6 +76,7 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         [['Intune finished: Revoke licenses "Contoso HQ": done · 13 licenses, 0 failed', [SHOW_HISTORY]]],
       );
       await waitUntil(() => shownHistory.length === 1, 'Show History');
+      assert.deepEqual(harness.store.writtenTokens.slice(-1), [hq.id], 'its token is read back, so its row redraws');
       assert.equal(tenant.requestsFor('revoke').length, 1, 'the follow-through never writes');
       assert.ok(tenant.requests.every((request) => request.route !== 'sync' && request.route !== 'update'));
     } finally {
@@ -93,10 +94,53 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         failing.ui.of('warning')[0].message ?? '',
         /^Intune finished with failures: Revoke licenses "Contoso HQ": failed · 13 licenses, 13 failed · reason: appleFailure$/,
       );
+      assert.deepEqual(failing.ui.of('warning')[0].buttons, [SHOW_HISTORY]);
       assert.equal(finalOutcome(failing.sink)?.result, 'failed · 13 licenses, 13 failed · reason: appleFailure');
+      assert.deepEqual(failing.shownHistory, [], 'History opens only when asked');
     } finally {
       failing.follower.dispose();
     }
+  });
+
+  it('done, but some licenses failed: a warning, not a success', async () => {
+    const partly = setup();
+    tenant.revokeCompletionMs = 60_000;
+    try {
+      await partly.harness.run(revokeLicenses(partly.harness.context, [hq]));
+      const result = tenant.tokens.get(hq.id)?.tokenActionResults?.at(-1);
+      assert.ok(result);
+      Object.assign(result, { actionState: 'done', totalLicensesCount: 13, failedLicensesCount: 2 });
+      await waitUntil(() => partly.ui.of('warning').length === 1, 'the warning');
+      assert.match(partly.ui.of('warning')[0].message ?? '', /^Intune finished with failures: .*done · 13 licenses, 2 failed$/);
+      assert.deepEqual(partly.ui.of('info'), []);
+    } finally {
+      partly.follower.dispose();
+    }
+  });
+
+  it('a read that fails is read again later; a tenant no longer configured is not followed at all', async () => {
+    const flaky = setup();
+    try {
+      tenant.revokeCompletionMs = 60_000;
+      await flaky.harness.run(revokeLicenses(flaky.harness.context, [hq]));
+      const reads = tenant.requestsFor('get').length;
+      tenant.addFault({ route: 'get', status: 403, times: 1 });
+      await waitUntil(() => tenant.requestsFor('get').length >= reads + 2, 'a refused read, then another');
+      Object.assign(tenant.tokens.get(hq.id)?.tokenActionResults?.at(-1) ?? {}, { actionState: 'done', totalLicensesCount: 13 });
+      await waitUntil(() => finalOutcome(flaky.sink)?.pending === false, 'the final result after the refused read');
+    } finally {
+      flaky.follower.dispose();
+    }
+    const [entry] = flaky.sink.entries();
+    const orphan = new FollowThrough({
+      ...followerDeps(flaky),
+      contextFor: () => undefined,
+      entries: async () => [{ ...entry, outcome: { ...entry.outcome, pending: true } } as JournalEntry],
+    });
+    tenant.requests.length = 0;
+    await orphan.resume();
+    orphan.dispose();
+    assert.deepEqual(tenant.requests, [], 'no read for a tenant that is gone');
   });
 
   it("after a restart, an earlier window's pending revoke is read at once; a window that still runs follows its own", async () => {
@@ -107,9 +151,11 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
     const [entry] = earlier.sink.entries();
     assert.ok(isFollowed(entry, Date.now()));
 
-    const live = new FollowThrough({ ...followerDeps(earlier), isLive: () => true });
+    const liveUi = new ScriptedUserInput();
+    const live = new FollowThrough({ ...followerDeps(earlier), ui: liveUi, isLive: () => true });
     await live.resume();
-    const restarted = new FollowThrough({ ...followerDeps(earlier), isLive: (session) => session.id !== TEST_SESSION.id });
+    const restartedUi = new ScriptedUserInput();
+    const restarted = new FollowThrough({ ...followerDeps(earlier), ui: restartedUi, isLive: (session) => session.id !== TEST_SESSION.id });
     tenant.requests.length = 0;
     await restarted.resume();
     await waitUntil(() => finalOutcome(earlier.sink)?.pending === false, 'the final result in the journal');
@@ -118,6 +164,8 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
       ['GET get'],
       'one read of the token, at once',
     );
+    await waitUntil(() => restartedUi.of('info').length === 1, "the restarted window's notification");
+    assert.deepEqual(liveUi.shown, [], 'the live window told nothing: it follows its own');
     live.dispose();
     restarted.dispose();
   });
@@ -134,6 +182,8 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
       now = Date.now() + FOLLOW_FOR_MS;
       await waitUntil(() => finalOutcome(sink)?.pending === false, 'the give-up in the journal');
       assert.equal(finalOutcome(sink)?.reason, 'Intune had not finished it a day after it was sent');
+      assert.equal(finalOutcome(sink)?.outcome, 'accepted');
+      assert.deepEqual(ui.of('warning')[0]?.buttons, [SHOW_HISTORY]);
       assert.match(finalOutcome(sink)?.result ?? '', /^active/);
       assert.match(ui.of('warning')[0]?.message ?? '', /Revoke licenses "Contoso HQ": Intune had not finished it a day after it was sent/);
     } finally {
