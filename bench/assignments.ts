@@ -1,6 +1,5 @@
 // The reads a revoke that sticks adds: the assignments of a token's 500 apps before its confirmation, against the
 // floor JSON batching allows; and 300 pending revokes followed to their end inside Graph's read limits.
-import { actionContext } from '../src/commands/context';
 import { FollowThrough } from '../src/commands/writes/followThrough';
 import { readAssignments } from '../src/graph/assignmentReads';
 import { delay } from '../src/graph/delay';
@@ -9,10 +8,9 @@ import { JournalEntry } from '../src/journal/journalEntries';
 import { generatedTokens, vppAppFields } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { GRAPH_VPP_LIMITS } from '../test/simulatedTenant/throttling';
-import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
+import { silentLogger } from '../test/support/fakeAccount';
 import { MemoryJournal, testJournal } from '../test/support/memoryJournal';
-import { RecordingStore } from '../test/support/recordingStore';
-import { benchService, silentUi } from './bulk';
+import { benchContext, benchService, silentUi } from './bulk';
 import { BenchReport } from './figures';
 
 const APPS = 500;
@@ -84,17 +82,7 @@ async function followThroughOf300(report: BenchReport, tenant: SimulatedTenant):
     });
     await journal.outcome(write, { outcome: 'accepted', pending: true });
   }
-  const service = benchService(tenant);
-  const context = {
-    ...actionContext(silentUi, silentLogger),
-    service: () => service,
-    account: fakeAccount(),
-    store: new RecordingStore(),
-    now: () => Date.now(),
-    journal,
-    outcomePolling: { delaysMs: [] },
-    licensePolling: { delaysMs: [] },
-  };
+  const context = benchContext(benchService(tenant), journal);
   const pendingEntries = sink.entries();
   const follower = new FollowThrough({
     contextFor: () => context,

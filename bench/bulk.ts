@@ -7,9 +7,9 @@ import { createVppTokenService } from '../src/graph/createService';
 import { VppTokenService } from '../src/graph/vppTokenService';
 import { VppTokenRecord } from '../src/graph/vppRecords';
 import { WriteThrottle } from '../src/graph/writeThrottle';
-import { JournalSink } from '../src/journal/journal';
+import { JournalSink, WriteJournal } from '../src/journal/journal';
 import { Ports } from '../src/ui/userInput';
-import { actionContext } from '../src/commands/context';
+import { actionContext, TenantContext } from '../src/commands/context';
 import { fakeAccount, silentLogger } from '../test/support/fakeAccount';
 import { RecordingStore } from '../test/support/recordingStore';
 import { tenantSettings } from '../test/support/fixtures';
@@ -70,17 +70,7 @@ async function extensionRevokes(
   assumedLimit: { maxWrites: number; windowMs: number },
   journal: JournalSink,
 ): Promise<BulkCounts | undefined> {
-  const service = benchService(tenant, new WriteThrottle(assumedLimit));
-  const context = {
-    ...actionContext(silentUi, silentLogger),
-    service: () => service,
-    account: fakeAccount(),
-    store: new RecordingStore(),
-    now: () => Date.now(),
-    journal: forTenant(journal),
-    outcomePolling: { delaysMs: [] },
-    licensePolling: { delaysMs: [] },
-  };
+  const context = benchContext(benchService(tenant, new WriteThrottle(assumedLimit)), forTenant(journal));
   const bulk = revokeBulk(context, { notifyManagedDevices: false, revokeUntrackedLicenses: false });
   let reported: BulkCounts | undefined;
   await runBulkWithReport(context, tokens, {
@@ -91,6 +81,20 @@ async function extensionRevokes(
     },
   });
   return reported;
+}
+
+/** A tenant's context for the bench: its service and journal, a UI that answers nothing, no watch after a write. */
+export function benchContext(service: VppTokenService, journal: WriteJournal): TenantContext {
+  return {
+    ...actionContext(silentUi, silentLogger),
+    service: () => service,
+    account: fakeAccount(),
+    store: new RecordingStore(),
+    now: () => Date.now(),
+    journal,
+    outcomePolling: { delaysMs: [] },
+    licensePolling: { delaysMs: [] },
+  };
 }
 
 /** The service of an admin signed in to the simulated tenant with one access token, logging nothing. */
