@@ -1,6 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { permissionFor } from '../../config/permissions';
-import { describeForLog, VppError } from '../../errors';
+import { describeForLog } from '../../errors';
 import { AppAssignmentRecord, AssignmentChange, assignmentWords, relicenses } from '../../graph/appAssignments';
 import { readAssignments } from '../../graph/assignmentReads';
 import { VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
@@ -8,6 +7,7 @@ import { plainText } from '../../text';
 import { PickItem } from '../../ui/userInput';
 import { tenantLines } from '../confirmations';
 import { TenantContext } from '../context';
+import { whyNotRead } from './licenseImpact';
 import { assignmentChangeWrite } from '../writes/writeKinds';
 import { runWrite, TENANT_LOST_ANSWER, WriteWords } from '../writes/writePipeline';
 import { WritesFirstStep } from '../writes/tokenOperation';
@@ -49,7 +49,7 @@ export async function readRelicensing(context: TenantContext, apps: readonly Vpp
     const assignments = read.get(app.id);
     if (assignments?.kind !== 'read') {
       unknown.push(app);
-      unknownReason ??= reasonOf(assignments?.error);
+      unknownReason ??= whyNotRead(assignments?.error, 'listAppAssignments');
       context.log.warn(`The assignments of app ${plainText(app.id, 200)} could not be read: ${describeForLog(assignments?.error)}`);
       continue;
     }
@@ -59,13 +59,6 @@ export async function readRelicensing(context: TenantContext, apps: readonly Vpp
     }
   }
   return { assigned, unknown, unknownReason };
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof VppError && error.kind === 'forbidden') {
-    return l10n.t('it needs the permission {0}', permissionFor('listAppAssignments'));
-  }
-  return error instanceof VppError ? error.message : l10n.t('an unexpected error');
 }
 
 function appName(app: VppAppRecord): string {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { permissionFor } from '../../config/permissions';
+import { GraphRoute, permissionFor } from '../../config/permissions';
 import { describeForLog, VppError } from '../../errors';
 import { appsOf, groupByTokenId, LicenseImpact, licenseTotals } from '../../graph/licenses';
 import { VppTokenService } from '../../graph/vppTokenService';
@@ -22,6 +22,14 @@ export interface LicenseImpactReading {
   /** The tokens' apps and their totals, when they could be read. */
   readonly apps?: readonly VppAppRecord[];
   readonly impact?: LicenseImpact;
+}
+
+/** Why a read for a confirmation failed, in a few words: the permission `route` needs, or the error's own message. */
+export function whyNotRead(error: unknown, route: GraphRoute): string {
+  if (error instanceof VppError && error.kind === 'forbidden') {
+    return l10n.t('it needs the permission {0}', permissionFor(route));
+  }
+  return error instanceof VppError ? error.message : l10n.t('an unexpected error');
 }
 
 /** The VPP apps of the given tokens, read now from the tenant's service. */
@@ -75,12 +83,6 @@ export async function readLicenseImpact(
       throw error;
     }
     context.log.warn(`The apps of the tokens could not be read: ${describeForLog(error)}`);
-    const reason =
-      error instanceof VppError && error.kind === 'forbidden'
-        ? l10n.t('it needs the permission {0}', permissionFor('listVppApps'))
-        : error instanceof VppError
-          ? error.message
-          : l10n.t('an unexpected error');
-    return { line: whenUnknown(reason) };
+    return { line: whenUnknown(whyNotRead(error, 'listVppApps')) };
   }
 }
