@@ -89,6 +89,7 @@ async function followThroughOf300(report: BenchReport, tenant: SimulatedTenant):
     entries: async () => pendingEntries,
     isLive: () => false,
     showHistory: async () => undefined,
+    offer: { revokeLicenses: async () => undefined, deleteToken: async () => undefined },
     ui: silentUi,
     log: silentLogger,
     now: () => Date.now(),

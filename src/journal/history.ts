@@ -152,6 +152,7 @@ export function entryFields(entry: JournalEntry): [string, string][] {
     [l10n.t('Outcome'), stateLabel(stateOf(entry))],
     ...(outcome?.reason ? [[l10n.t('Why'), plainText(outcome.reason, 500)] as [string, string]] : []),
     ...(outcome?.result ? [[l10n.t("Intune's result"), plainText(outcome.result, 200)] as [string, string]] : []),
+    ...(outcome?.afterSync ? [[l10n.t("After the token's next sync"), plainText(outcome.afterSync, 1000)] as [string, string]] : []),
     ...(intent.run ? [[l10n.t('Bulk run'), intent.run] as [string, string]] : []),
   ];
 }
@@ -182,6 +183,7 @@ export function historyRow(entry: JournalEntry): Record<(typeof HISTORY_COLUMNS)
     outcome: stateOf(entry),
     reason: outcome?.reason ?? null,
     intuneResult: outcome?.result ?? null,
+    afterSync: outcome?.afterSync ?? null,
     run: intent.run ?? null,
     writeId: intent.write,
   };
@@ -225,6 +227,7 @@ export const HISTORY_COLUMNS = [
   'outcome',
   'reason',
   'intuneResult',
+  'afterSync',
   'run',
   'writeId',
 ] as const;

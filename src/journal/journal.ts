@@ -14,7 +14,8 @@ export interface WriteJournal {
   /** Records a write before it is sent; returns its id. */
   intent(write: Fields<IntentRecord>, run?: string): Promise<string>;
   attempt(write: string, attempt: Fields<AttemptRecord>): Promise<void>;
-  outcome(write: string, outcome: Fields<OutcomeRecord>): Promise<void>;
+  /** Records how the write ended; the record written. */
+  outcome(write: string, outcome: Fields<OutcomeRecord>): Promise<OutcomeRecord>;
   /** Records a bulk run's tokens before the first is sent; returns the run's id. */
   run(run: Fields<RunRecord>): Promise<string>;
   runEnd(run: string): Promise<void>;
@@ -76,8 +77,10 @@ export class TenantJournal implements WriteJournal {
     await this.sink.append({ v: 1, type: 'attempt', write, at: this.at(), ...fields });
   }
 
-  async outcome(write: string, fields: Fields<OutcomeRecord>): Promise<void> {
-    await this.sink.append({ v: 1, type: 'outcome', write, at: this.at(), ...fields });
+  async outcome(write: string, fields: Fields<OutcomeRecord>): Promise<OutcomeRecord> {
+    const record: OutcomeRecord = { v: 1, type: 'outcome', write, at: this.at(), ...fields };
+    await this.sink.append(record);
+    return record;
   }
 
   async run(fields: Fields<RunRecord>): Promise<string> {

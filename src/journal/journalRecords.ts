@@ -109,6 +109,13 @@ export interface OutcomeRecord {
    * or until a day has passed, and records it then with `pending` false.
    */
   readonly pending?: boolean;
+  /**
+   * Intune's time of a revoke's final result: Intune licenses assigned apps again at the token's next sync, so the
+   * follow-through reads the used licenses after a sync later than this, and records what it found in `afterSync`.
+   */
+  readonly syncAfter?: string;
+  /** What the read after the token's next sync found: no license back, or which apps and assignments brought them back. */
+  readonly afterSync?: string;
 }
 
 /** A bulk run: every token it was to act on, written before the first of them is sent. */
@@ -198,6 +205,8 @@ const RECORD_FIELDS: Readonly<Record<JournalRecord['type'], Readonly<Record<stri
     reason: optional(isString),
     result: optional(isString),
     pending: optional((value) => typeof value === 'boolean'),
+    syncAfter: optional(isString),
+    afterSync: optional(isString),
   },
   run: {
     session: isSession,

@@ -421,6 +421,11 @@ export class SimulatedTenant {
   readonly licenses = new Map<string, StoredLicense[]>();
   /** The assignments of each app, by app id. */
   readonly assignments = new Map<string, StoredAssignment[]>();
+  /**
+   * What Apple freed from each app by a token revoke, by app id: Intune licenses those again at the token's next sync
+   * while the app stays assigned as Required or Available ("Revoking app licenses", memdocs vpp-apps-ios.md).
+   */
+  private readonly revokedLicenses = new Map<string, { count: number; licenses: StoredLicense[] }>();
   /** The Apple location of each token, by token id: a second token for one location is a duplicate. */
   readonly locations = new Map<string, string>();
   /** The writes Intune carried out, whatever answer their request got. */
@@ -598,6 +603,7 @@ export class SimulatedTenant {
       this.licenses.set(appId, licenses);
     }
     this.assignments.clear();
+    this.revokedLicenses.clear();
     for (const [appId, assignments] of seedAssignments(this.apps)) {
       this.assignments.set(appId, assignments);
     }
@@ -1369,6 +1375,7 @@ export class SimulatedTenant {
     const complete = () => {
       token.lastSyncDateTime = this.intuneTime();
       token.lastSyncStatus = 'completed';
+      this.licenseAssignedAgain(token);
     };
     if (this.syncCompletionMs <= 0) {
       complete();
@@ -1416,8 +1423,15 @@ export class SimulatedTenant {
     for (let step = 1; step <= steps; step++) {
       this.later((this.revokeCompletionMs * step) / steps, () => {
         for (const app of failure ? [] : apps) {
-          app.usedLicenseCount = Math.floor(((usedBefore.get(app) ?? 0) * (steps - step)) / steps);
-          this.licenses.set(app.id, (this.licenses.get(app.id) ?? []).slice(0, app.usedLicenseCount));
+          const used = Math.floor(((usedBefore.get(app) ?? 0) * (steps - step)) / steps);
+          const held = this.licenses.get(app.id) ?? [];
+          const freed = this.revokedLicenses.get(app.id) ?? { count: 0, licenses: [] };
+          this.revokedLicenses.set(app.id, {
+            count: freed.count + app.usedLicenseCount - used,
+            licenses: [...freed.licenses, ...held.slice(used)],
+          });
+          app.usedLicenseCount = used;
+          this.licenses.set(app.id, held.slice(0, used));
         }
         if (step === steps) {
           Object.assign(result, {
@@ -1429,6 +1443,36 @@ export class SimulatedTenant {
           });
         }
       });
+    }
+  }
+
+  /** Intune's own scheduled sync of a token with Apple (it syncs each token on its own, besides the admin's Sync). */
+  scheduledSync(tokenId: string): void {
+    const token = this.tokens.get(tokenId);
+    if (!token) {
+      throw new Error(`The simulated tenant has no token ${tokenId}.`);
+    }
+    this.sync(token);
+  }
+
+  /**
+   * A sync of the token: Intune licenses again what a revoke freed from each of its apps still assigned as Required
+   * or Available to a group, all users or all devices; an app assigned otherwise (or not at all) stays revoked.
+   */
+  private licenseAssignedAgain(token: StoredToken): void {
+    for (const app of this.apps.filter((candidate) => candidate.vppTokenId === token.id)) {
+      const freed = this.revokedLicenses.get(app.id);
+      const assigned = (this.assignments.get(app.id) ?? []).some(
+        (assignment) =>
+          (assignment.intent === 'required' || assignment.intent === 'available') &&
+          assignment.target['@odata.type'] !== '#microsoft.graph.exclusionGroupAssignmentTarget',
+      );
+      if (!freed || !assigned) {
+        continue;
+      }
+      this.revokedLicenses.delete(app.id);
+      app.usedLicenseCount += freed.count;
+      this.licenses.set(app.id, [...(this.licenses.get(app.id) ?? []), ...freed.licenses]);
     }
   }
 

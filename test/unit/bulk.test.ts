@@ -429,6 +429,36 @@ describe("bulk revoke and sync within Intune's write limit", () => {
     );
   });
 
+  it("a bulk run's revokes, answered or found received, are left pending for the follow-through; its syncs are not", async () => {
+    const [first, second] = tokens(2);
+    tenant.addFault({ route: 'revoke', tokenId: second.id, status: 504, afterExecute: true });
+    const sink = new MemoryJournal();
+    const { ui, log, context } = commandHarness(tenant, [{ pickMany: [] }, { confirm: true }], {
+      account: fakeAccount(),
+      journal: testJournal(sink),
+      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
+    });
+    await runAsCommand(ui, log, revokeLicenses(context, [first, second]));
+    const last = (tokenId: string) => sink.entries().find((entry) => entry.intent.target.tokenId === tokenId)?.outcome;
+    assert.deepEqual([last(first.id)?.outcome, last(first.id)?.pending], ['accepted', true]);
+    assert.deepEqual([last(second.id)?.outcome, last(second.id)?.pending], ['accepted', true]);
+    assert.match(last(second.id)?.reason ?? '', /its answer was lost, but the token shows the revoke/);
+    const syncSink = new MemoryJournal();
+    const sync = commandHarness(tenant, [], {
+      account: fakeAccount(),
+      journal: testJournal(syncSink),
+      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
+    });
+    await runAsCommand(sync.ui, sync.log, syncLicenses(sync.context, [first, second]));
+    assert.deepEqual(
+      syncSink.entries().map((entry) => [entry.outcome?.outcome, entry.outcome?.pending]),
+      [
+        ['accepted', undefined],
+        ['accepted', undefined],
+      ],
+    );
+  });
+
   it("Run Again's confirmation of a revoke names the tokens, warns of a second revoke, and repeats the options", async () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 403 });

@@ -197,6 +197,7 @@ describe('History: the words each write and outcome is shown with', () => {
       outcome: 'accepted',
       reason: 'checked after a restart',
       result: 'done · 1 licenses',
+      afterSync: '5 licenses came back: Teams: 5 used, Required: group g-1',
     });
     const fields = Object.fromEntries(
       entryFields({
@@ -217,6 +218,7 @@ describe('History: the words each write and outcome is shown with', () => {
     assert.equal(fields['Options'], undefined, 'no options: no row');
     assert.equal(fields['Why'], 'checked after a restart');
     assert.equal(fields["Intune's result"], 'done · 1 licenses');
+    assert.equal(fields["After the token's next sync"], '5 licenses came back: Teams: 5 used, Required: group g-1');
     assert.equal(fields['Bulk run'], 'run-7');
     const tokenOnly = Object.fromEntries(
       entryFields({ ...base, intent: { ...base.intent, target: { tokenName: 'HQ' } }, outcome: undefined }),
@@ -224,6 +226,7 @@ describe('History: the words each write and outcome is shown with', () => {
     assert.equal(tokenOnly['Token'], 'HQ (-)');
     assert.equal(tokenOnly['Why'], undefined);
     assert.equal(tokenOnly["Intune's result"], undefined);
+    assert.equal(tokenOnly["After the token's next sync"], undefined);
     assert.equal(tokenOnly['Bulk run'], undefined);
   });
 
@@ -234,11 +237,20 @@ describe('History: the words each write and outcome is shown with', () => {
       [row.tokenId, row.tokenName, row.appId, row.appName, row.licenseHolderId, row.status, row.requestId, row.clientRequestId],
       [null, null, null, null, null, null, null, null],
     );
-    assert.deepEqual([row.reason, row.intuneResult, row.run, row.attempts, row.outcome], [null, null, null, 0, 'pending']);
+    assert.deepEqual([row.reason, row.intuneResult, row.afterSync, row.run, row.attempts, row.outcome], [null, null, null, null, 0, 'pending']);
     const full = historyRow({
       ...base,
       intent: { ...base.intent, run: 'run-1', target: { tokenId: 't', appId: 'a', appName: 'n', holderId: 'h' } },
-      outcome: { v: 1, type: 'outcome', write: 'w', at, outcome: 'accepted', reason: 'r', result: 'done · 3 licenses, 0 failed' },
+      outcome: {
+        v: 1,
+        type: 'outcome',
+        write: 'w',
+        at,
+        outcome: 'accepted',
+        reason: 'r',
+        result: 'done · 3 licenses, 0 failed',
+        afterSync: 'No license came back.',
+      },
     });
     assert.deepEqual(
       [
@@ -255,6 +267,7 @@ describe('History: the words each write and outcome is shown with', () => {
       ['t', 'a', 'n', 'h', 204, 'req-1', 'client-1', 'r', 'run-1'],
     );
     assert.equal(full.intuneResult, 'done · 3 licenses, 0 failed');
+    assert.equal(full.afterSync, 'No license came back.');
     const csv = historyCsv([base]);
     assert.ok(csv.endsWith('\r\n'), 'ends with a line break');
     const [header, only] = parseCsv(csv);

@@ -224,7 +224,10 @@ function revokeAndWatch(context: TenantContext, token: VppTokenRecord, plan: Ret
       if (plan.running) {
         revoke = { snapshot: new Set(), sentAt: Date.parse(plan.running.startDateTime ?? '') || startedAt };
       } else {
-        const sent = await sendAndSettle(context, revokeWrite(context, token, plan.options), progress.signal, signal, () =>
+        const write = revokeWrite(context, token, plan.options);
+        // History says the revoke is a retire's, and the follow-through offers the delete once it is done.
+        const retiring = { ...write, details: { ...write.details, retiring: true } };
+        const sent = await sendAndSettle(context, retiring, progress.signal, signal, () =>
           progress.report(l10n.t("Intune's answer was lost; reading the token to see whether the revoke reached it")),
         );
         if (sent.kind === 'unconfirmed') {
@@ -234,8 +237,15 @@ function revokeAndWatch(context: TenantContext, token: VppTokenRecord, plan: Ret
       }
       progress.report(l10n.t('Intune accepted the revoke; watching the licenses fall (Cancel stops watching, not the revoke)'));
       const watched = await watchLicenses(context, token, revoke, signal, (message) => progress.report(message));
-      if (revoke.write && watched.result) {
-        await context.journal.outcome(revoke.write, { outcome: 'accepted', result: describeActionResult(watched.result) });
+      // A watch stopped or timed out before the result was final leaves the revoke to the follow-through: it reads
+      // the result in the background and offers the delete once no license is used.
+      const followed = (watched.end === 'stopped' || watched.end === 'timeout') && !(watched.result && isFinal(watched.result));
+      if (revoke.write && (watched.result || followed)) {
+        await context.journal.outcome(revoke.write, {
+          outcome: 'accepted',
+          ...(watched.result ? { result: describeActionResult(watched.result) } : {}),
+          ...(followed ? { pending: true } : {}),
+        });
       }
       return watched;
     },
@@ -301,7 +311,9 @@ async function reportRetire(
       l10n.t('Licenses used now: {0}', used ?? '-'),
       ...remainingLines(watched.apps).map((line) => `  ${line}`),
       watched.end === 'stopped'
-        ? l10n.t('Deleted: no, the watch was stopped. The revoke goes on in Intune; run Retire Token… again to continue.')
+        ? l10n.t(
+            'Deleted: no, the watch was stopped. The revoke goes on in Intune: the extension follows it in the background (unless intuneVpp.followRevokes is off) and offers the delete once no license is used, or run Retire Token… again to continue.',
+          )
         : retire.deleted
           ? l10n.t('Deleted: yes')
           : l10n.t('Deleted: no'),

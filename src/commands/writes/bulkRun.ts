@@ -9,7 +9,7 @@ import { JournalDetails, WriteOperation } from '../../journal/journalRecords';
 import { ProgressReporter } from '../../ui/userInput';
 import { WriteInFlight } from '../../store/writesInFlight';
 import { TenantContext, watchSignal } from '../context';
-import { TokenRead } from './writeKinds';
+import { resultComesLater, TokenRead } from './writeKinds';
 import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
 
 export interface BulkOutcome {
@@ -204,6 +204,13 @@ async function reconcileLost(
   for (const { token } of still) {
     const { sent: attempt } = lost.get(token.id) as { sent: Unconfirmed };
     await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: attempt.reason });
+  }
+  // Found received: a revoke's result is left to the follow-through, as for those whose answer came.
+  for (const [id, note] of received) {
+    const { spec, sent: attempt } = lost.get(id) as { spec: WriteSpec<unknown>; sent: Unconfirmed };
+    if (resultComesLater(spec.operation)) {
+      await context.journal.outcome(attempt.write, { outcome: 'accepted', ...(note ? { reason: note } : {}), pending: true });
+    }
   }
   return {
     ...sent,

@@ -3,20 +3,20 @@ import { describeForLog, VppError } from '../../errors';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
 import { operationLabel, targetLabel } from '../../journal/history';
 import { JournalEntry } from '../../journal/journalEntries';
-import { JournalRecord, JournalSession, WriteOperation } from '../../journal/journalRecords';
+import { JournalRecord, JournalSession, OutcomeRecord, WriteOperation } from '../../journal/journalRecords';
 import { Logger } from '../../log';
 import { ConcurrencyLimit } from '../../tenants/concurrencyLimit';
 import { UserInput } from '../../ui/userInput';
 import { TenantContext } from '../context';
-import { readingOf } from './writeKinds';
+import { readingOf, resultComesLater } from './writeKinds';
+import { AfterSync, afterSyncWords, readAfterSync, RevokedScope } from '../licenses/afterSync';
+import { appsOfTokens } from '../licenses/licenseImpact';
+import { licenseTotals } from '../../graph/licenses';
+import { VppTokenRecord } from '../../graph/vppRecords';
+import { plainText } from '../../text';
 
-/** The writes whose result Intune reports later, and which the follow-through reads until it is final. */
-const FOLLOWED: ReadonlySet<WriteOperation> = new Set([
-  'revokeLicenses',
-  'revokeAppLicenses',
-  'revokeAppUserLicense',
-  'revokeAppDeviceLicense',
-]);
+/** The revokes whose licenses Intune gives back at the token's next sync while their apps stay assigned. */
+const SYNC_UNDOES: ReadonlySet<WriteOperation> = new Set(['revokeLicenses', 'revokeAppLicenses']);
 
 /** How long a revoke is followed after it was sent: Apple finishes within hours; a day covers a night's queue. */
 export const FOLLOW_FOR_MS = 24 * 3600 * 1000;
@@ -30,14 +30,18 @@ export const FOLLOW_DELAYS_MS: readonly number[] = [30_000, 60_000, 120_000, 300
  */
 const READS_AT_ONCE = 4;
 
-/** Whether the follow-through reads this write: a revoke Intune accepted, its result not final, sent less than a day ago. */
+/**
+ * Whether the follow-through reads this write: a revoke Intune accepted, its result not final, sent less than a day
+ * ago; or one done whose licenses are to be read after the token's next sync, done less than a day ago.
+ */
 export function isFollowed(entry: JournalEntry, now: number): boolean {
-  return (
-    FOLLOWED.has(entry.intent.operation) &&
-    entry.outcome?.outcome === 'accepted' &&
-    entry.outcome.pending === true &&
-    now - Date.parse(entry.intent.at) < FOLLOW_FOR_MS
-  );
+  const { outcome } = entry;
+  if (!resultComesLater(entry.intent.operation) || outcome?.outcome !== 'accepted') {
+    return false;
+  }
+  return outcome.pending === true
+    ? now - Date.parse(entry.intent.at) < FOLLOW_FOR_MS
+    : outcome.syncAfter !== undefined && now - Date.parse(outcome.at) < FOLLOW_FOR_MS;
 }
 
 export interface FollowThroughDeps {
@@ -48,6 +52,11 @@ export interface FollowThroughDeps {
   /** Whether a window still runs: it follows its own revokes. */
   readonly isLive: (session: JournalSession) => boolean;
   readonly showHistory: () => Promise<unknown>;
+  /** The commands a notification offers on a token: each asks its own confirmation before any write. */
+  readonly offer: {
+    readonly revokeLicenses: (tenantKey: string, token: VppTokenRecord) => Promise<unknown>;
+    readonly deleteToken: (tenantKey: string, token: VppTokenRecord) => Promise<unknown>;
+  };
   readonly ui: Pick<UserInput, 'inform' | 'warning'>;
   readonly log: Logger;
   readonly now: () => number;
@@ -130,19 +139,37 @@ export class FollowThrough {
       this.deps.log.info(`The revoke ${entry.intent.write} is not followed: its tenant is no longer configured.`);
       return;
     }
+    if (entry.outcome?.pending === true) {
+      const done = await this.followResult(context, entry, readNow);
+      if (done !== undefined) {
+        await this.followSync(context, { ...entry, outcome: done }, { readNow: false, from: this.deps.now() });
+      }
+    } else if (entry.outcome?.syncAfter !== undefined) {
+      await this.followSync(context, entry, { readNow, from: Date.parse(entry.outcome.at) });
+    }
+  }
+
+  /** Waits out the back-off before the read `attempt` (none before the first when `readNow`); false once disposed. */
+  private async waitTurn(attempt: number, readNow: boolean): Promise<boolean> {
+    const delays = this.deps.delaysMs ?? FOLLOW_DELAYS_MS;
+    const waitMs = readNow && attempt === 0 ? 0 : delays[Math.min(attempt, delays.length - 1)];
+    await this.deps.wait(waitMs, AbortSignal.any([this.lifetime.signal, this.nudge.signal]));
+    return !this.lifetime.signal.aborted;
+  }
+
+  /**
+   * Reads the revoke's result until it is final (then recorded and told), or a day after it was sent. The outcome
+   * recorded when the licenses are to be read again after the token's next sync; otherwise undefined.
+   */
+  private async followResult(context: TenantContext, entry: JournalEntry, readNow: boolean): Promise<OutcomeRecord | undefined> {
     const { operation, target, details, evidence } = entry.intent;
     const sentAt = Date.parse(entry.intent.at);
     const reading = readingOf(context, operation, target, details);
-    const delays = this.deps.delaysMs ?? FOLLOW_DELAYS_MS;
     let last: ActionResult | undefined;
-    for (let attempt = 0; ; attempt++) {
-      const waitMs = readNow && attempt === 0 ? 0 : delays[Math.min(attempt, delays.length - 1)];
-      await this.deps.wait(waitMs, AbortSignal.any([this.lifetime.signal, this.nudge.signal]));
-      if (this.lifetime.signal.aborted) {
-        return;
-      }
+    for (let attempt = 0; await this.waitTurn(attempt, readNow); attempt++) {
       if (this.deps.now() - sentAt >= FOLLOW_FOR_MS) {
-        return this.giveUp(context, entry, last);
+        await this.giveUp(context, entry, last);
+        return undefined;
       }
       let result: ActionResult | undefined;
       try {
@@ -150,7 +177,7 @@ export class FollowThrough {
         result = received?.value as ActionResult | undefined;
       } catch (error) {
         if (error instanceof VppError && error.kind === 'cancelled') {
-          return;
+          return undefined;
         }
         // A failed read is read again later: it says nothing about the revoke.
         this.deps.log.warn(`Reading the result of the revoke ${entry.intent.write} failed: ${describeForLog(error)}`);
@@ -161,28 +188,137 @@ export class FollowThrough {
         return this.finish(context, entry, result);
       }
     }
+    return undefined;
   }
 
-  /** Records Intune's final result on the write, redraws its token, and tells the admin once. */
-  private async finish(context: TenantContext, entry: JournalEntry, result: ActionResult): Promise<void> {
+  /**
+   * Records Intune's final result on the write, redraws its token, and tells the admin once (a retire's revoke
+   * that left no license used offers the delete). The outcome recorded when the licenses are to be read again after
+   * the token's next sync (a token or app revoke that Intune did); otherwise undefined.
+   */
+  private async finish(context: TenantContext, entry: JournalEntry, result: ActionResult): Promise<OutcomeRecord | undefined> {
     const summary = describeActionResult(result);
-    await context.journal.outcome(entry.intent.write, {
+    const { operation, target, details } = entry.intent;
+    const syncAfter =
+      SYNC_UNDOES.has(operation) && result.actionState === 'done' && target.tokenId
+        ? (result.lastUpdatedDateTime ?? new Date(this.deps.now()).toISOString())
+        : undefined;
+    const recorded = await context.journal.outcome(entry.intent.write, {
       outcome: 'accepted',
       ...(entry.outcome?.reason ? { reason: entry.outcome.reason } : {}),
       result: summary,
       pending: false,
+      ...(syncAfter ? { syncAfter } : {}),
     });
-    if (entry.intent.target.tokenId) {
-      void context.store.tokenWritten(entry.intent.target.tokenId);
+    if (target.tokenId) {
+      void context.store.tokenWritten(target.tokenId);
     }
-    const what = operationLabel(entry.intent.operation);
+    const what = operationLabel(operation);
     const label = targetLabel(entry);
     const showHistory = l10n.t('Show History');
+    const deleteToken = l10n.t('Delete Token…');
     const clean = result.actionState === 'done' && (result.failedLicensesCount ?? 0) === 0;
-    const choice = clean
-      ? await this.deps.ui.inform(l10n.t('Intune finished: {0} "{1}": {2}', what, label, summary), [showHistory])
-      : await this.deps.ui.warning(l10n.t('Intune finished with failures: {0} "{1}": {2}', what, label, summary), [showHistory]);
+    const token = clean && details.retiring === true && target.tokenId ? await this.deletable(context, target.tokenId) : undefined;
+    const choice = token
+      ? await this.deps.ui.inform(
+          l10n.t('Intune finished: {0} "{1}": {2}. No license of the token is used now: you can delete it.', what, label, summary),
+          [deleteToken, showHistory],
+        )
+      : clean
+        ? await this.deps.ui.inform(l10n.t('Intune finished: {0} "{1}": {2}', what, label, summary), [showHistory])
+        : await this.deps.ui.warning(l10n.t('Intune finished with failures: {0} "{1}": {2}', what, label, summary), [showHistory]);
     if (choice === showHistory) {
+      await this.deps.showHistory();
+    } else if (choice === deleteToken && token) {
+      await this.deps.offer.deleteToken(entry.intent.tenant.key, token);
+    }
+    return syncAfter ? recorded : undefined;
+  }
+
+  /** The token, when its apps use no license now; undefined when they do or could not be read (never offer a delete blind). */
+  private async deletable(context: TenantContext, tokenId: string): Promise<VppTokenRecord | undefined> {
+    try {
+      return await this.limit.run(async () => {
+        const apps = await appsOfTokens(context, [tokenId], this.lifetime.signal);
+        return licenseTotals(apps).used === 0 ? await context.service().getToken(tokenId, this.lifetime.signal) : undefined;
+      });
+    } catch (error) {
+      this.deps.log.warn(`The licenses of token ${plainText(tokenId, 200)} could not be read: ${describeForLog(error)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * After a token or app revoke Intune did: reads the token until a sync later than `syncAfter`, then its used
+   * licenses. History records what the read found; licenses that came back are told with the app and the assignment
+   * that brought them back, and Revoke Licenses…, whose confirmation offers to change those assignments first.
+   * A day after the result without a sync, History says so.
+   */
+  private async followSync(
+    context: TenantContext,
+    entry: JournalEntry,
+    { readNow, from }: { readonly readNow: boolean; readonly from: number },
+  ): Promise<void> {
+    const syncAfter = entry.outcome?.syncAfter ?? '';
+    const scope: RevokedScope = { tokenId: entry.intent.target.tokenId ?? '', appId: entry.intent.target.appId };
+    for (let attempt = 0; await this.waitTurn(attempt, readNow); attempt++) {
+      if (this.deps.now() - from >= FOLLOW_FOR_MS) {
+        return this.recordAfterSync(context, entry, l10n.t('The token did not sync within a day after the revoke was done.'));
+      }
+      let found: AfterSync;
+      try {
+        found = await this.limit.run(() => readAfterSync(context, scope, syncAfter, this.lifetime.signal));
+      } catch (error) {
+        if (error instanceof VppError && error.kind === 'cancelled') {
+          return;
+        }
+        this.deps.log.warn(`Reading the licenses after the revoke ${entry.intent.write} failed: ${describeForLog(error)}`);
+        continue;
+      }
+      if (found.kind === 'notSynced') {
+        continue;
+      }
+      if (found.kind === 'gone') {
+        return this.recordAfterSync(context, entry, l10n.t('The token is no longer in Intune.'));
+      }
+      const words = afterSyncWords(found);
+      await this.recordAfterSync(context, entry, words);
+      if (found.back.length > 0) {
+        await this.tellCameBack(context, entry, found.token, words);
+      }
+      return;
+    }
+  }
+
+  /** Records on the write what the read after the sync found (or why there was none), ending its follow-through. */
+  private async recordAfterSync(context: TenantContext, entry: JournalEntry, afterSync: string): Promise<void> {
+    const outcome = entry.outcome;
+    await context.journal.outcome(entry.intent.write, {
+      outcome: 'accepted',
+      ...(outcome?.reason ? { reason: outcome.reason } : {}),
+      ...(outcome?.result ? { result: outcome.result } : {}),
+      pending: false,
+      afterSync,
+    });
+  }
+
+  /** Licenses came back: the token is redrawn, and one warning names the apps and assignments, with the way out. */
+  private async tellCameBack(context: TenantContext, entry: JournalEntry, token: VppTokenRecord, words: string): Promise<void> {
+    void context.store.tokenWritten(token.id);
+    const revokeAgain = l10n.t('Revoke Licenses…');
+    const showHistory = l10n.t('Show History');
+    const choice = await this.deps.ui.warning(
+      l10n.t(
+        '{0} "{1}": {2} Set those assignments to Uninstall or remove them, then revoke again.',
+        operationLabel(entry.intent.operation),
+        targetLabel(entry),
+        words,
+      ),
+      [revokeAgain, showHistory],
+    );
+    if (choice === revokeAgain) {
+      await this.deps.offer.revokeLicenses(entry.intent.tenant.key, token);
+    } else if (choice === showHistory) {
       await this.deps.showHistory();
     }
   }

@@ -5,6 +5,7 @@ import { COMMANDS } from '../../ids';
 import { entriesOf, liveSession } from '../../journal/journalEntries';
 import { JournalRecord } from '../../journal/journalRecords';
 import { runCommand } from '../../tree/commandArgs';
+import { TokenNode } from '../../tree/treeNodes';
 import { FollowThrough } from './followThrough';
 import { journalContexts, JournalServices, processRunning } from './registerEarlierSession';
 
@@ -23,6 +24,10 @@ export function registerFollowThrough(services: JournalServices): {
     entries: async () => entriesOf((await file.read()).records).entries,
     isLive: liveSession(journal.session, processRunning),
     showHistory: async () => runCommand(COMMANDS.showHistory),
+    offer: {
+      revokeLicenses: async (tenantKey, token) => runCommand(COMMANDS.revokeLicenses, new TokenNode(token, tenantKey)),
+      deleteToken: async (tenantKey, token) => runCommand(COMMANDS.deleteToken, new TokenNode(token, tenantKey)),
+    },
     ui,
     log,
     now: () => Date.now(),

@@ -236,10 +236,23 @@ export function readingOf(
   return readingWith(context, WRITE_CHECKS[operation], target, details);
 }
 
-/** A revoke of a token's licenses. Its value is the result Intune reported for it, once seen. */
+/** The writes whose result Intune reports later (Apple frees licenses in the background): the revokes. */
+const RESULT_LATER: ReadonlySet<WriteOperation> = new Set([
+  'revokeLicenses',
+  'revokeAppLicenses',
+  'revokeAppUserLicense',
+  'revokeAppDeviceLicense',
+]);
+
+/** Whether Intune reports the result of an accepted write of `operation` later: the follow-through reads it until final. */
+export function resultComesLater(operation: WriteOperation): boolean {
+  return RESULT_LATER.has(operation);
+}
+
 /** How a write reads its token before the send: alone, or (in a bulk run) batched with the others' reads. */
 export type TokenRead = (signal: AbortSignal) => Promise<VppTokenRecord>;
 
+/** A revoke of a token's licenses. Its value is the result Intune reported for it, once seen. */
 export function revokeWrite(
   context: TenantContext,
   token: VppTokenRecord,

@@ -8,6 +8,7 @@ import { logSafeId } from '../../text';
 import { ProgressReporter } from '../../ui/userInput';
 import { TenantContext, watchSignal } from '../context';
 import { askAboutUnconfirmed } from './unconfirmed';
+import { resultComesLater } from './writeKinds';
 
 /** What shows that Intune received a write: a note for the report, the journal and the log, and what was found. */
 export interface Received<T> {
@@ -88,7 +89,8 @@ export async function sendOnce<T>(context: TenantContext, spec: WriteSpec<T>, si
       `${attempt}: ${receipt?.status ?? 'accepted'} (request-id ${receipt?.requestId ?? '-'}, client-request-id ${receipt?.clientRequestId ?? '-'})`,
     );
     await context.journal.attempt(write, { result: 'accepted', ...ids(receipt) });
-    await context.journal.outcome(write, { outcome: 'accepted' });
+    // A bulk run does not watch results: a revoke it sent is left pending, for the follow-through to read.
+    await context.journal.outcome(write, { outcome: 'accepted', ...(run && resultComesLater(spec.operation) ? { pending: true } : {}) });
     return { kind: 'accepted', write, value, evidence, sentAt };
   } catch (error) {
     const result = attemptResult(error);
