@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { seedTokens } from '../simulatedTenant/seed';
 import { SimulatedTenant } from '../simulatedTenant/server';
+import { waitUntil } from '../support/waitUntil';
 import { startUiSession, storeSecret, UiSession } from './session';
 
 const SCREENSHOTS = path.join(PROJECT_ROOT, 'media', 'screenshots');
@@ -14,16 +15,18 @@ describe('UI: a revoke followed to its end, across a restart', function () {
   const userSettings = { 'intuneVpp.followRevokes': true };
   let first: UiSession | undefined;
   let second: UiSession | undefined;
+  let third: UiSession | undefined;
   let tenant: SimulatedTenant | undefined;
 
   after(async () => {
     await first?.stop().catch(() => undefined);
-    await second?.stop();
+    await second?.stop().catch(() => undefined);
+    await third?.stop();
   });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
-      await (second ?? first)?.saveArtifacts(`ui-${this.currentTest.title}`);
+      await (third ?? second ?? first)?.saveArtifacts(`ui-${this.currentTest.title}`);
     }
   });
 
@@ -70,5 +73,41 @@ describe('UI: a revoke followed to its end, across a restart', function () {
       [],
     );
     assert.equal(tenant.requestsFor('revoke').length, 0);
+  });
+
+  it("licenses that come back at the token's next sync are told with the app and assignment; Revoke Licenses… opens the revoke, nothing sent by itself", async () => {
+    await second?.stop();
+    second = undefined;
+    third = await startUiSession({ userSettings });
+    await storeSecret(third);
+    const { driver } = third;
+    const school = seedTokens()[9];
+    const name = school.displayName ?? '';
+    await driver.openContainer('Intune VPP');
+    await driver.contextMenu(name, 'Revoke Licenses…');
+    await driver.waitForQuickPick(`Revoke licenses of "${name}"`);
+    await driver.acceptQuickPick();
+    await driver.dialogButton('Revoke Anyway');
+    await driver.notification(new RegExp(`accepted the revoke of the licenses of "${name}"`)).waitFor({ state: 'visible' });
+    // Apple has freed the licenses; then Intune's scheduled sync licenses the still-assigned apps again.
+    await waitUntil(() => third?.tenant.tokens.get(school.id)?.tokenActionResults?.at(-1)?.actionState === 'done', 'Apple to finish');
+    third.tenant.scheduledSync(school.id);
+    const cameBack = driver.notification(/13 licenses came back after Intune's sync/);
+    await cameBack.waitFor({ state: 'visible', timeout: 120_000 });
+    const text = await cameBack.innerText();
+    assert.match(text, /Microsoft Teams: 5 used, Required: group 6f1c2a4e-0000-4000-8000-000000000001/);
+    assert.match(text, /Microsoft Outlook: 8 used, Available: All users/);
+    await third.workbench.page.screenshot({ path: path.join(SCREENSHOTS, 'came-back.png') });
+    await cameBack.locator('.monaco-button').filter({ hasText: 'Revoke Licenses…' }).click();
+    await driver.waitForQuickPick(`Revoke licenses of "${name}"`);
+    await third.workbench.page.keyboard.press('Escape');
+    await driver.quickInput.waitFor({ state: 'hidden' });
+    assert.equal(third.tenant.requestsFor('revoke').length, 1, 'the one revoke the admin confirmed; none from the follow-through');
+    assert.deepEqual(
+      third.tenant.requests.filter(
+        (request) => request.method !== 'GET' && request.route !== 'token' && request.route !== 'batch' && request.route !== 'revoke',
+      ),
+      [],
+    );
   });
 });

@@ -209,8 +209,11 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         tenant.scheduledSync(school.id);
         await waitUntil(() => finalOutcome(followed.sink)?.afterSync !== undefined, 'the read after the sync');
         const afterSync = finalOutcome(followed.sink)?.afterSync ?? '';
-        assert.match(afterSync, /^13 licenses came back after Intune's sync of \d{4}-\d\d-\d\dT[\d:.]+Z: /);
-        assert.match(afterSync, new RegExp(`Microsoft Teams: 5 used, Required: group ${TOKYO_IPADS} · Microsoft Outlook: 8 used, Available: All users$`));
+        assert.match(afterSync, /^13 licenses came back after Intune's sync of \d{4}-\d\d-\d\d \d\d:\d\d UTC: /);
+        assert.match(
+          afterSync,
+          new RegExp(`Microsoft Teams: 5 used, Required: group ${TOKYO_IPADS} · Microsoft Outlook: 8 used, Available: All users\\.$`),
+        );
         await waitUntil(() => followed.ui.of('warning').length === 1, 'the warning');
         const [warning] = followed.ui.of('warning');
         assert.equal(
@@ -224,6 +227,23 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         assert.equal(finalOutcome(followed.sink)?.syncAfter, undefined, 'the follow-through ends');
         assert.equal(tenant.requestsFor('revoke').length, 1, 'the follow-through never sends the revoke again');
         assert.ok(tenant.requests.every((request) => request.method === 'GET' || request.route === 'revoke' || request.route === 'batch'));
+      } finally {
+        followed.follower.dispose();
+      }
+    });
+
+    it('a revoke seen done within its own progress is followed to the sync too, without another notification of its result', async () => {
+      tenant.revokeCompletionMs = 0;
+      const followed = setup({ answers: [{ pickMany: [] }, { button: 'Revoke Anyway' }] });
+      try {
+        await followed.harness.run(revokeLicenses(followed.harness.context, [school]));
+        const outcome = finalOutcome(followed.sink);
+        assert.deepEqual([outcome?.result, outcome?.pending], ['done · 13 licenses, 0 failed', undefined], 'final within the progress');
+        assert.ok(outcome?.syncAfter, 'the sync awaited');
+        tenant.scheduledSync(school.id);
+        await waitUntil(() => followed.ui.of('warning').length === 1, 'the warning');
+        assert.match(followed.ui.of('warning')[0].message ?? '', /13 licenses came back/);
+        assert.deepEqual(followed.ui.of('info'), [], 'the result was told by the command, not again');
       } finally {
         followed.follower.dispose();
       }
@@ -284,7 +304,10 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
       await waitUntil(() => tenant.tokens.get(school.id)?.tokenActionResults?.at(-1)?.actionState === 'done', 'Apple to finish');
       earlier.follower.dispose();
       const [entry] = earlier.sink.entries();
-      const done = { ...entry, outcome: { ...entry.outcome, pending: false, syncAfter: new Date(Date.now() - 1000).toISOString() } } as JournalEntry;
+      const done = {
+        ...entry,
+        outcome: { ...entry.outcome, pending: false, syncAfter: new Date(Date.now() - 1000).toISOString() },
+      } as JournalEntry;
       tenant.scheduledSync(school.id);
       const restartedUi = new ScriptedUserInput();
       const restarted = new FollowThrough({ ...followerDeps(earlier), ui: restartedUi, entries: async () => [done] });
@@ -300,7 +323,7 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
   });
 
   describe('a retire whose watch ended before the revoke was done', () => {
-    it("is followed in the background: once no license is used, Delete Token… is offered (and only offered)", async () => {
+    it('is followed in the background: once no license is used, Delete Token… is offered (and only offered)', async () => {
       // The retire's own watch gives up after two reads, long before Apple finishes.
       const retired = setup({ answers: [{ pickMany: [] }, { confirm: true }, { confirm: false }], licensePolling: { delaysMs: [10, 10] } });
       retired.ui.errorChoice = 'Delete Token…';
@@ -360,7 +383,12 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
     assert.equal(isFollowed(entry('revokeLicenses', pending, new Date(now - FOLLOW_FOR_MS).toISOString()), now), false);
     assert.equal(isFollowed(entry('revokeLicenses', pending, new Date(now - FOLLOW_FOR_MS + 1000).toISOString()), now), true);
     // Done, its licenses to be read after the token's next sync: followed for a day after the result was recorded.
-    const awaitingSync = (at: number) => ({ outcome: 'accepted', pending: false, syncAfter: '2026-12-08T00:00:00Z', at: new Date(at).toISOString() });
+    const awaitingSync = (at: number) => ({
+      outcome: 'accepted',
+      pending: false,
+      syncAfter: '2026-12-08T00:00:00Z',
+      at: new Date(at).toISOString(),
+    });
     const longAgo = new Date(now - 2 * FOLLOW_FOR_MS).toISOString();
     assert.equal(isFollowed(entry('revokeLicenses', awaitingSync(now - FOLLOW_FOR_MS + 1000), longAgo), now), true);
     assert.equal(isFollowed(entry('revokeLicenses', awaitingSync(now - FOLLOW_FOR_MS), longAgo), now), false);

@@ -237,7 +237,10 @@ describe('History: the words each write and outcome is shown with', () => {
       [row.tokenId, row.tokenName, row.appId, row.appName, row.licenseHolderId, row.status, row.requestId, row.clientRequestId],
       [null, null, null, null, null, null, null, null],
     );
-    assert.deepEqual([row.reason, row.intuneResult, row.afterSync, row.run, row.attempts, row.outcome], [null, null, null, null, 0, 'pending']);
+    assert.deepEqual(
+      [row.reason, row.intuneResult, row.afterSync, row.run, row.attempts, row.outcome],
+      [null, null, null, null, 0, 'pending'],
+    );
     const full = historyRow({
       ...base,
       intent: { ...base.intent, run: 'run-1', target: { tokenId: 't', appId: 'a', appName: 'n', holderId: 'h' } },

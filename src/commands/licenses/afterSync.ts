@@ -49,7 +49,13 @@ export async function readAfterSync(context: TenantContext, scope: RevokedScope,
     (app) => (scope.appId === undefined || app.id === scope.appId) && (app.usedLicenseCount ?? 0) > 0,
   );
   const assignments =
-    used.length > 0 ? await readAssignments(context.service(), used.map((app) => app.id), signal) : new Map<string, AppAssignments>();
+    used.length > 0
+      ? await readAssignments(
+          context.service(),
+          used.map((app) => app.id),
+          signal,
+        )
+      : new Map<string, AppAssignments>();
   const back = used.map((app): CameBack => {
     const read = assignments.get(app.id);
     if (read?.kind !== 'read') {
@@ -81,13 +87,15 @@ function cameBackWords({ app, assignments }: CameBack): string {
  * did, on which apps, and which assignments brought them back.
  */
 export function afterSyncWords(found: Extract<AfterSync, { kind: 'read' }>): string {
+  // "2026-12-08 02:58 UTC": the minute is enough to find the sync in Intune.
+  const syncedAt = `${new Date(found.syncedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   if (found.back.length === 0) {
-    return l10n.t("No license came back after Intune's sync of {0}.", found.syncedAt);
+    return l10n.t("No license came back after Intune's sync of {0}.", syncedAt);
   }
   const licenses = found.back.reduce((sum, { app }) => sum + (app.usedLicenseCount ?? 0), 0);
-  return [
-    l10n.t("{0} licenses came back after Intune's sync of {1}:", licenses, found.syncedAt),
+  return `${[
+    l10n.t("{0} licenses came back after Intune's sync of {1}:", licenses, syncedAt),
     found.back.slice(0, NAMED_APPS).map(cameBackWords).join(' · '),
     ...(found.back.length > NAMED_APPS ? [l10n.t('… and {0} more apps', found.back.length - NAMED_APPS)] : []),
-  ].join(' ');
+  ].join(' ')}.`;
 }

@@ -3,20 +3,17 @@ import { describeForLog, VppError } from '../../errors';
 import { ActionResult, describeActionResult, isFinal } from '../../graph/actionResults';
 import { operationLabel, targetLabel } from '../../journal/history';
 import { JournalEntry } from '../../journal/journalEntries';
-import { JournalRecord, JournalSession, OutcomeRecord, WriteOperation } from '../../journal/journalRecords';
+import { JournalRecord, JournalSession, OutcomeRecord } from '../../journal/journalRecords';
 import { Logger } from '../../log';
 import { ConcurrencyLimit } from '../../tenants/concurrencyLimit';
 import { UserInput } from '../../ui/userInput';
 import { TenantContext } from '../context';
-import { readingOf, resultComesLater } from './writeKinds';
+import { readingOf, resultComesLater, syncAfterOf } from './writeKinds';
 import { AfterSync, afterSyncWords, readAfterSync, RevokedScope } from '../licenses/afterSync';
 import { appsOfTokens } from '../licenses/licenseImpact';
 import { licenseTotals } from '../../graph/licenses';
 import { VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
-
-/** The revokes whose licenses Intune gives back at the token's next sync while their apps stay assigned. */
-const SYNC_UNDOES: ReadonlySet<WriteOperation> = new Set(['revokeLicenses', 'revokeAppLicenses']);
 
 /** How long a revoke is followed after it was sent: Apple finishes within hours; a day covers a night's queue. */
 export const FOLLOW_FOR_MS = 24 * 3600 * 1000;
@@ -90,9 +87,13 @@ export class FollowThrough {
     }
   }
 
-  /** A record this window wrote: a revoke whose result is still pending is followed from now on. */
+  /**
+   * A record this window wrote: a revoke whose result is still pending, or done and awaiting its token's next sync,
+   * is followed from now on.
+   */
   recorded(record: JournalRecord): void {
-    if (record.type !== 'outcome' || record.pending !== true || this.following.has(record.write)) {
+    const followed = record.type === 'outcome' && (record.pending === true || record.syncAfter !== undefined);
+    if (!followed || this.following.has(record.write)) {
       return;
     }
     this.deps
@@ -199,10 +200,7 @@ export class FollowThrough {
   private async finish(context: TenantContext, entry: JournalEntry, result: ActionResult): Promise<OutcomeRecord | undefined> {
     const summary = describeActionResult(result);
     const { operation, target, details } = entry.intent;
-    const syncAfter =
-      SYNC_UNDOES.has(operation) && result.actionState === 'done' && target.tokenId
-        ? (result.lastUpdatedDateTime ?? new Date(this.deps.now()).toISOString())
-        : undefined;
+    const syncAfter = syncAfterOf(operation, target, result, this.deps.now());
     const recorded = await context.journal.outcome(entry.intent.write, {
       outcome: 'accepted',
       ...(entry.outcome?.reason ? { reason: entry.outcome.reason } : {}),

@@ -249,6 +249,24 @@ export function resultComesLater(operation: WriteOperation): boolean {
   return RESULT_LATER.has(operation);
 }
 
+/** The revokes whose licenses Intune gives back at the token's next sync while their apps stay assigned. */
+const UNDONE_BY_SYNC: ReadonlySet<WriteOperation> = new Set(['revokeLicenses', 'revokeAppLicenses']);
+
+/**
+ * For a token or app revoke Intune did: Intune's time of its result, after which the token's next sync licenses
+ * again the apps still assigned (the follow-through then reads the used licenses). Otherwise undefined.
+ */
+export function syncAfterOf(
+  operation: WriteOperation,
+  target: JournalTarget,
+  result: ActionResult | undefined,
+  now: number,
+): string | undefined {
+  return UNDONE_BY_SYNC.has(operation) && target.tokenId && result?.actionState === 'done'
+    ? (result.lastUpdatedDateTime ?? new Date(now).toISOString())
+    : undefined;
+}
+
 /** How a write reads its token before the send: alone, or (in a bulk run) batched with the others' reads. */
 export type TokenRead = (signal: AbortSignal) => Promise<VppTokenRecord>;
 
@@ -444,6 +462,7 @@ export function watchingResult(
     },
     describe: (result) => result && describeActionResult(result),
     pending: (result) => !result || !isFinal(result),
+    syncAfter: (result) => syncAfterOf(write.operation, write.target, result, context.now()),
   };
 }
 

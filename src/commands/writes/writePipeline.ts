@@ -196,6 +196,8 @@ export interface AfterAccepted<T, R> {
   readonly describe: (result: R) => string | undefined;
   /** Whether Intune's result is not final yet when the watch ends: the journal says so, for the follow-through. */
   readonly pending?: (result: R) => boolean;
+  /** When the token's next sync may undo the write (see syncAfterOf): the journal says from when, for the follow-through. */
+  readonly syncAfter?: (result: R) => string | undefined;
 }
 
 export type WriteDone<T, R> = { readonly value: T; readonly result?: R };
@@ -244,12 +246,14 @@ async function followAccepted<T, R>(
   const result = await after.watch(done, signal, progress);
   const described = after.describe(result);
   const pending = after.pending?.(result) === true;
+  const syncAfter = after.syncAfter?.(result);
   if (described || pending) {
     await context.journal.outcome(done.write, {
       outcome: 'accepted',
       ...(done.note ? { reason: done.note } : {}),
       ...(described ? { result: described } : {}),
       ...(pending ? { pending } : {}),
+      ...(syncAfter ? { syncAfter } : {}),
     });
   }
   return { value: done.value, result };
