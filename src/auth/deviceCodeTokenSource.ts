@@ -72,7 +72,7 @@ export class DeviceCodeTokenSource implements AccessTokenSource {
   ) {}
 
   private get scopes(): string[] {
-    return delegatedScopes(this.settings.endpoints.graphEndpoint);
+    return delegatedScopes(this.settings.endpoints.graphEndpoint, this.settings.groupNames);
   }
 
   async getAccessToken(): Promise<string> {

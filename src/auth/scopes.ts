@@ -11,7 +11,7 @@ export function vscodeSessionScopes(settings: ConnectionSettings): string[] {
   return [
     ...(settings.clientId ? [`VSCODE_CLIENT_ID:${settings.clientId}`] : []),
     `VSCODE_TENANT:${settings.tenantId}`,
-    ...delegatedScopes(settings.endpoints.graphEndpoint),
+    ...delegatedScopes(settings.endpoints.graphEndpoint, settings.groupNames),
   ];
 }
 

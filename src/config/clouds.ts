@@ -1,4 +1,4 @@
-import { GRANTED_PERMISSIONS } from './permissions';
+import { GRANTED_PERMISSIONS, GROUP_NAMES_PERMISSION } from './permissions';
 
 /** The Microsoft clouds the extension can talk to, and where each one's Graph and login live. */
 export type CloudName = 'global' | 'usGov' | 'usGovDoD' | 'china' | 'custom';
@@ -30,9 +30,12 @@ export const LOGIN_HOST_ALIASES: Readonly<Record<Exclude<CloudName, 'custom'>, r
   china: ['login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'],
 };
 
-/** The delegated permissions this extension needs (see permissions.ts), scoped to a cloud's Graph host. */
-export function delegatedScopes(graphEndpoint: string): string[] {
-  return GRANTED_PERMISSIONS.map((permission) => `${graphEndpoint}/${permission}`);
+/**
+ * The delegated permissions this extension needs (see permissions.ts), and GroupMember.Read.All only when the admin
+ * turned on naming groups, scoped to a cloud's Graph host.
+ */
+export function delegatedScopes(graphEndpoint: string, groupNames = false): string[] {
+  return [...GRANTED_PERMISSIONS, ...(groupNames ? [GROUP_NAMES_PERMISSION] : [])].map((permission) => `${graphEndpoint}/${permission}`);
 }
 
 /** The app-only scope for a cloud's Graph host. */

@@ -19,7 +19,8 @@ export type GraphRoute =
   | 'listVppEBooks'
   | 'listAuditEvents'
   | 'getTokensInBatch'
-  | 'listAssignmentsInBatch';
+  | 'listAssignmentsInBatch'
+  | 'getGroupsInBatch';
 
 const APPS_READ = 'DeviceManagementApps.Read.All';
 const APPS_READ_WRITE = 'DeviceManagementApps.ReadWrite.All';
@@ -27,6 +28,8 @@ const CONFIGURATION_READ = 'DeviceManagementConfiguration.Read.All';
 const CONFIGURATION_READ_WRITE = 'DeviceManagementConfiguration.ReadWrite.All';
 const SERVICE_CONFIG_READ = 'DeviceManagementServiceConfig.Read.All';
 const SERVICE_CONFIG_READ_WRITE = 'DeviceManagementServiceConfig.ReadWrite.All';
+/** Reads every group's properties and memberships: what names the groups app assignments target. */
+export const GROUP_NAMES_PERMISSION = 'GroupMember.Read.All';
 
 export interface RoutePermissions {
   /** Delegated permissions (a work or school account) that grant the call, least privileged first. */
@@ -59,7 +62,10 @@ function either(...permissions: string[]): RoutePermissions {
  * - "List auditEvents": DeviceManagementApps.Read.All, .ReadWrite.All;
  * - "Combine multiple requests in one HTTP call using JSON batching": the batch needs no permission of its own; each
  *   request in it needs its own, so a batch of "Get vppToken" requests needs Get vppToken's, and one of "List
- *   mobileAppAssignments" requests needs that call's.
+ *   mobileAppAssignments" requests needs that call's;
+ * - "Get group" (v1.0 and beta): GroupMember.Read.All, Group.Read.All, Directory.Read.All, Group.ReadWrite.All,
+ *   Directory.ReadWrite.All (delegated also Directory.AccessAsUser.All). Only asked for when the admin turns on
+ *   `intuneVpp.readGroupNames`.
  */
 export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> = {
   listTokens: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
@@ -82,6 +88,17 @@ export const ROUTE_PERMISSIONS: Readonly<Record<GraphRoute, RoutePermissions>> =
   listAuditEvents: either(APPS_READ, APPS_READ_WRITE),
   getTokensInBatch: either(APPS_READ, APPS_READ_WRITE, SERVICE_CONFIG_READ, SERVICE_CONFIG_READ_WRITE),
   listAssignmentsInBatch: either(APPS_READ, APPS_READ_WRITE, CONFIGURATION_READ, CONFIGURATION_READ_WRITE),
+  getGroupsInBatch: {
+    delegated: [
+      GROUP_NAMES_PERMISSION,
+      'Group.Read.All',
+      'Directory.Read.All',
+      'Group.ReadWrite.All',
+      'Directory.ReadWrite.All',
+      'Directory.AccessAsUser.All',
+    ],
+    application: [GROUP_NAMES_PERMISSION, 'Group.Read.All', 'Directory.Read.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  },
 };
 
 /**

@@ -26,6 +26,11 @@ export interface ConnectionSettings {
   /** A tenant id or domain; `organizations` when the user left it empty. */
   readonly tenantId: string;
   readonly requestTimeoutMs: number;
+  /**
+   * `intuneVpp.readGroupNames`: the admin opted in to naming the groups app assignments target, so the delegated
+   * sign-in also asks for GroupMember.Read.All and the groups are read. A user setting, never a tenant's own.
+   */
+  readonly groupNames?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;

@@ -80,6 +80,14 @@ export function readFollowRevokes(): boolean {
   return vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('followRevokes')?.globalValue !== false;
 }
 
+/**
+ * `intuneVpp.readGroupNames` (user scope): whether the groups app assignments target are named, the delegated sign-in
+ * asking for GroupMember.Read.All; default false. A workspace cannot turn it on: it widens what the sign-in asks for.
+ */
+export function readGroupNames(): boolean {
+  return vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('readGroupNames')?.globalValue === true;
+}
+
 /** `intuneVpp.historyRetentionDays` (user scope): how long the journal of writes is kept, 1 to 3,650 days, default 365. */
 export function readHistoryRetentionDays(): number {
   const inspected = vscode.workspace.getConfiguration('intuneVpp').inspect<unknown>('historyRetentionDays');

@@ -7,7 +7,7 @@ import { APPS_PATH } from './vppRecords';
 
 /** Who an assignment targets: a group (or a group excluded), every licensed user, every device, or a kind not known here. */
 export type AssignmentTarget =
-  | { readonly kind: 'group' | 'exclusion'; readonly groupId: string }
+  | { readonly kind: 'group' | 'exclusion'; readonly groupId: string; readonly groupName?: string }
   | { readonly kind: 'allUsers' | 'allDevices' }
   | { readonly kind: 'other'; readonly type: string };
 
@@ -23,6 +23,14 @@ export interface AppAssignmentRecord {
 }
 
 const INTENTS: readonly string[] = ['available', 'required', 'uninstall', 'availableWithoutEnrollment'];
+
+/** The path of a directory group. */
+export function groupPath(groupId: string): string {
+  if (groupId.length === 0 || groupId === '.' || groupId === '..') {
+    throw new VppError('badRequest', l10n.t('The id "{0}" is not valid.', groupId));
+  }
+  return `/groups/${encodeURIComponent(groupId)}`;
+}
 
 /** The path of an app's assignments, or of one of them. */
 export function assignmentsPath(appId: string, assignmentId?: string): string {
@@ -108,13 +116,13 @@ export function intentWords(intent: AppAssignmentRecord['intent']): string {
   }
 }
 
-/** Who an assignment targets, for a person: a group by its name where known, else its id. */
-export function targetWords(target: AssignmentTarget, groupNames: ReadonlyMap<string, string> = new Map()): string {
+/** Who an assignment targets, for a person: a group by its name where it was read, else its id. */
+export function targetWords(target: AssignmentTarget): string {
   switch (target.kind) {
     case 'group':
-      return l10n.t('group {0}', plainText(groupNames.get(target.groupId), 120) || target.groupId);
+      return l10n.t('group {0}', target.groupName ?? target.groupId);
     case 'exclusion':
-      return l10n.t('excluded group {0}', plainText(groupNames.get(target.groupId), 120) || target.groupId);
+      return l10n.t('excluded group {0}', target.groupName ?? target.groupId);
     case 'allUsers':
       return l10n.t('All users');
     case 'allDevices':
@@ -125,8 +133,17 @@ export function targetWords(target: AssignmentTarget, groupNames: ReadonlyMap<st
 }
 
 /** "Required: group Tokyo iPads" */
-export function assignmentWords(assignment: AppAssignmentRecord, groupNames?: ReadonlyMap<string, string>): string {
-  return `${intentWords(assignment.intent)}: ${targetWords(assignment.target, groupNames)}`;
+export function assignmentWords(assignment: AppAssignmentRecord): string {
+  return `${intentWords(assignment.intent)}: ${targetWords(assignment.target)}`;
+}
+
+/** The assignment with its group's name, when the group was named. */
+export function withGroupName(assignment: AppAssignmentRecord, names: ReadonlyMap<string, string>): AppAssignmentRecord {
+  const { target } = assignment;
+  const name = target.kind === 'group' || target.kind === 'exclusion' ? names.get(target.groupId) : undefined;
+  return name === undefined || (target.kind !== 'group' && target.kind !== 'exclusion')
+    ? assignment
+    : { ...assignment, target: { ...target, groupName: name } };
 }
 
 /** How an app is assigned, in one line: "Required: 2 groups · Available: All users" (none: "not assigned"). */

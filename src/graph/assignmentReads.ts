@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { VppError } from '../errors';
-import { AppAssignmentRecord } from './appAssignments';
+import { AppAssignmentRecord, withGroupName } from './appAssignments';
 import { delay } from './delay';
 import { DEFAULT_RETRY_POLICY } from './retryHandler';
 import { MAX_BATCH_REQUESTS } from './vppRecords';
@@ -40,7 +40,48 @@ export async function readAssignments(
       read.set(id, await oneApp(service, id, batch.get(id), signal, backOffMs));
     }
   }
-  return read;
+  return service.namesGroups ? nameGroups(service, read, signal) : read;
+}
+
+/**
+ * The assignments with their groups named, twenty groups to a JSON batch (GroupMember.Read.All, which the admin opted
+ * in to). A group the directory would not name (the permission not granted, a group gone, a failed batch) keeps its
+ * id: a name is a courtesy, never a reason to fail the read.
+ */
+async function nameGroups(
+  service: VppTokenService,
+  read: Map<string, AppAssignments>,
+  signal: AbortSignal,
+): Promise<Map<string, AppAssignments>> {
+  const groupIds = new Set<string>();
+  for (const app of read.values()) {
+    for (const { target } of app.kind === 'read' ? app.assignments : []) {
+      if (target.kind === 'group' || target.kind === 'exclusion') {
+        groupIds.add(target.groupId);
+      }
+    }
+  }
+  const ids = [...groupIds];
+  const names = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += MAX_BATCH_REQUESTS) {
+    try {
+      for (const [id, group] of await service.getGroupNamesInBatch(ids.slice(start, start + MAX_BATCH_REQUESTS), signal)) {
+        if (group.kind === 'named') {
+          names.set(id, group.name);
+        }
+      }
+    } catch (error) {
+      if (error instanceof VppError && error.kind === 'cancelled') {
+        throw error;
+      }
+    }
+  }
+  return new Map(
+    [...read].map(([appId, app]) => [
+      appId,
+      app.kind === 'read' ? { kind: 'read', assignments: app.assignments.map((assignment) => withGroupName(assignment, names)) } : app,
+    ]),
+  );
 }
 
 async function oneApp(

@@ -28,5 +28,5 @@ export function createVppTokenService(settings: ConnectionSettings, dependencies
     retry: dependencies.retry,
     writeThrottle: dependencies.writeThrottle ?? new WriteThrottle(INTUNE_WRITE_LIMIT),
   });
-  return new VppTokenService(client, settings.endpoints.graphEndpoint, dependencies.onUnauthorized);
+  return new VppTokenService(client, settings.endpoints.graphEndpoint, dependencies.onUnauthorized, settings.groupNames === true);
 }

@@ -3,7 +3,7 @@ import type { IosVppAppRevokeLicensesActionResult } from '@microsoft/microsoft-g
 import * as l10n from '@vscode/l10n';
 import { GraphRoute } from '../config/permissions';
 import { plainText } from '../text';
-import { AppAssignmentRecord, assignmentRecord, assignmentsPath } from './appAssignments';
+import { AppAssignmentRecord, assignmentRecord, assignmentsPath, groupPath } from './appAssignments';
 import { GraphWrite } from './exactRequest';
 import { parseRetryAfter } from './errorFromResponse';
 import { GraphTransport, ids, receipt } from './graphTransport';
@@ -45,8 +45,11 @@ export type BatchedToken =
   | { readonly kind: 'read'; readonly token: VppTokenRecord }
   /** Its own 429: Graph asks to wait (its Retry-After, when it sent one) before it is read again. */
   | { readonly kind: 'throttled'; readonly retryAfterSeconds: number | undefined }
-  /** Any other answer, or none: read it alone. */
-  | { readonly kind: 'notRead' };
+  /** Any other answer (its status, when it had one), or none: read it alone. */
+  | { readonly kind: 'notRead'; readonly status?: number };
+
+/** A group's name as a batch read it, or the status of the answer that named none. */
+export type GroupName = { readonly kind: 'named'; readonly name: string } | { readonly kind: 'unnamed'; readonly status?: number };
 
 /** An app's assignments inside a JSON batch: as a token's answer there (see BatchedToken). */
 export type BatchedAssignments =
@@ -111,6 +114,8 @@ export class VppTokenService {
     graphEndpoint: string,
     /** Drops a refused access token; true when one retry with a fresh token is worth it (none: never retried). */
     onUnauthorized?: () => boolean,
+    /** Whether the admin opted in to naming the groups app assignments target (`intuneVpp.readGroupNames`). */
+    readonly namesGroups = false,
   ) {
     this.http = new GraphTransport(client, graphEndpoint, onUnauthorized);
   }
@@ -235,6 +240,28 @@ export class VppTokenService {
     );
   }
 
+  /**
+   * The display names of up to MAX_BATCH_REQUESTS groups in one JSON batch (`GET /groups/{id}`, GroupMember.Read.All):
+   * each group's name, or its answer's status when it has none (403: the directory permission is not granted).
+   */
+  async getGroupNamesInBatch(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, GroupName>> {
+    const answers = await this.getInBatch(
+      'getGroupsInBatch',
+      ids.map((id) => `${groupPath(id)}?$select=id,displayName`),
+      signal,
+    );
+    return new Map(
+      ids.map((id, index): [string, GroupName] => {
+        const answer = answers[index];
+        const name = plainText(
+          (answer.kind === 'read' ? (answer.body as { displayName?: unknown } | undefined) : undefined)?.displayName,
+          120,
+        );
+        return [id, name ? { kind: 'named', name } : { kind: 'unnamed', status: answer.kind === 'notRead' ? answer.status : undefined }];
+      }),
+    );
+  }
+
   /** GETs of up to MAX_BATCH_REQUESTS paths in one JSON batch: each one's 200 body, its own 429, or nothing usable. */
   private async getInBatch(route: GraphRoute, paths: readonly string[], signal: AbortSignal | undefined): Promise<BatchAnswer[]> {
     if (paths.length === 0 || paths.length > MAX_BATCH_REQUESTS) {
@@ -256,7 +283,7 @@ export class VppTokenService {
       }
       return answer?.status === 429
         ? { kind: 'throttled', retryAfterSeconds: parseRetryAfter(headerOf(answer.headers, 'retry-after')) }
-        : { kind: 'notRead' };
+        : { kind: 'notRead', ...(typeof answer?.status === 'number' ? { status: answer.status } : {}) };
     });
   }
 

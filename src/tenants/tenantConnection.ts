@@ -1,3 +1,4 @@
+import { readGroupNames } from '../config/vscodeSettings';
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { maskedAccount, plainText } from '../text';
@@ -292,7 +293,7 @@ export class TenantConnection implements vscode.Disposable {
   private create(): Ready | VppError {
     let settings: ConnectionSettings;
     try {
-      settings = resolveSettings(this.definition.raw, this.definition.settingNames);
+      settings = { ...resolveSettings(this.definition.raw, this.definition.settingNames), groupNames: readGroupNames() };
     } catch (error) {
       return error instanceof VppError ? error : new ConfigurationError(String(error));
     }

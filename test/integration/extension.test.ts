@@ -5,6 +5,7 @@ import { SUITE_PACE, SimulatedTenant, SIM_CLIENT_SECRET } from '../simulatedTena
 import { ensureTestCertificates } from '../simulatedTenant/certificates';
 import { CERT_DIR } from '../paths';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
+import { waitUntil } from '../support/waitUntil';
 import { configure, EXTENSION_ID, Fixture, labelOf, tooltipOf, useSuiteFixture, withUi, withWorkspaceSettings } from './fixture';
 import type { VppTokenRecord } from '../../src/graph/vppRecords';
 
@@ -255,6 +256,42 @@ describe('Intune VPP Tokens in a real VS Code', () => {
       ],
     );
     assert.equal(teams.length, 2 + 5, 'then its five licenses');
+  });
+
+  it('intuneVpp.readGroupNames names the groups where the tenant granted GroupMember.Read.All; a workspace cannot turn it on', async () => {
+    const granted = fixture.tenant.permissions;
+    const teamsRows = async () => {
+      const [appsGroup] = (await fixture.api.tree.getChildren(await nodeLabelled('Школа № 5 — Москва'))) ?? [];
+      const [teams] = (await fixture.api.tree.getChildren(appsGroup)) ?? [];
+      const rows = (await fixture.api.tree.getChildren(teams)) ?? [];
+      return Promise.all(rows.slice(0, 2).map(async (row) => labelOf(await fixture.api.tree.getTreeItem(row))));
+    };
+    // A settings change lists the tenants again: the rows are read until the listing is back and shows them.
+    const rowsBecome = (expected: string[]) =>
+      waitUntil(
+        async () => JSON.stringify(await teamsRows().catch(() => [])) === JSON.stringify(expected),
+        `the rows ${expected.join(', ')}`,
+      );
+    const groupReads = () => fixture.tenant.requests.filter((request) => request.url.startsWith('/beta/groups/'));
+    fixture.tenant.permissions = [...granted, 'GroupMember.Read.All'];
+    fixture.tenant.expireAccessTokens();
+    try {
+      fixture.tenant.requests.length = 0;
+      await withWorkspaceSettings({ 'intuneVpp.readGroupNames': true }, async () => {
+        await rowsBecome([
+          'Required: group 6f1c2a4e-0000-4000-8000-000000000001',
+          'Required: excluded group 6f1c2a4e-0000-4000-8000-000000000002',
+        ]);
+      });
+      assert.deepEqual(groupReads(), [], 'a workspace setting reads no group');
+      await configure({ readGroupNames: true });
+      await rowsBecome(['Required: group Grade 5 iPads', 'Required: excluded group Loaner iPads']);
+      assert.ok(groupReads().length >= 2);
+    } finally {
+      await configure({ readGroupNames: undefined });
+      fixture.tenant.permissions = granted;
+      fixture.tenant.expireAccessTokens();
+    }
   });
 
   it('a tenant that granted only DeviceManagementServiceConfig: a token still shows its recent actions, and its apps say which permission they need', async () => {

@@ -15,6 +15,7 @@ import {
   StoredLicense,
   StoredToken,
   seedTokens,
+  SEED_GROUPS,
 } from './seed';
 
 /** What the README's admin setup grants: the one permission that grants every call the extension makes. */
@@ -70,6 +71,8 @@ const GRAPH_ROUTE_PERMISSIONS = {
   assignmentDelete: APP_WRITE,
   // "List auditEvents": DeviceManagementApps.Read.All, DeviceManagementApps.ReadWrite.All.
   auditEvents: ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'],
+  // "Get group": GroupMember.Read.All least privileged, then the wider directory permissions.
+  group: ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   // A JSON batch needs no permission of its own: each request in it is checked as if sent alone.
   batch: [],
 } as const satisfies Partial<Record<Route, readonly string[]>>;
@@ -107,6 +110,7 @@ const GRAPH_ROUTES = new Set<Route>([
   'assignmentDelete',
   'ebooks',
   'auditEvents',
+  'group',
   'unknown',
 ]);
 type WriteRoute =
@@ -243,8 +247,16 @@ export type Route =
   | 'assignmentDelete'
   | 'ebooks'
   | 'auditEvents'
+  | 'group'
   | 'batch'
   | 'unknown';
+
+/** The ids a request's path names. */
+interface RouteIds {
+  readonly tokenId?: string;
+  readonly appId?: string;
+  readonly groupId?: string;
+}
 
 export interface RecordedRequest {
   readonly route: Route;
@@ -419,6 +431,8 @@ export class SimulatedTenant {
   readonly eBooks: StoredEBook[] = [];
   /** The licenses of each iOS VPP app, by app id. */
   readonly licenses = new Map<string, StoredLicense[]>();
+  /** The directory's groups that assignments target: display name by group id. */
+  readonly groups = new Map<string, string>();
   /** The assignments of each app, by app id. */
   readonly assignments = new Map<string, StoredAssignment[]>();
   /**
@@ -604,6 +618,10 @@ export class SimulatedTenant {
     }
     this.assignments.clear();
     this.revokedLicenses.clear();
+    this.groups.clear();
+    for (const [id, name] of SEED_GROUPS) {
+      this.groups.set(id, name);
+    }
     for (const [appId, assignments] of seedAssignments(this.apps)) {
       this.assignments.set(appId, assignments);
     }
@@ -677,7 +695,8 @@ export class SimulatedTenant {
       this.control(req.method ?? 'GET', url, body, res);
       return;
     }
-    const { route, tokenId, appId } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
+    const { route, ...ids } = classify(req.method ?? 'GET', url.pathname, this.tenantId);
+    const { tokenId, appId } = ids;
     const requestId = randomUUID();
     const recorded: RecordedRequest = {
       route,
@@ -728,7 +747,7 @@ export class SimulatedTenant {
       this.permitted(req.headers.authorization, GRAPH_ROUTE_PERMISSIONS[route as WriteRoute])
     ) {
       // Carried out; the answer is the fault's.
-      this.carryOut(route, { tokenId, appId }, url, body, requestId);
+      this.carryOut(route, ids, url, body, requestId);
     }
     if (fault) {
       await this.applyFault(fault, req, res, requestId);
@@ -737,7 +756,7 @@ export class SimulatedTenant {
     if (route === 'batch') {
       return this.batch(req, body, res, requestId);
     }
-    this.respond(route, { tokenId, appId }, req, url, body, res, requestId);
+    this.respond(route, ids, req, url, body, res, requestId);
   }
 
   /**
@@ -875,15 +894,7 @@ export class SimulatedTenant {
     res.end(body);
   }
 
-  private respond(
-    route: Route,
-    ids: { tokenId?: string; appId?: string },
-    req: IncomingMessage,
-    url: URL,
-    body: string,
-    res: ServerResponse,
-    requestId: string,
-  ): void {
+  private respond(route: Route, ids: RouteIds, req: IncomingMessage, url: URL, body: string, res: ServerResponse, requestId: string): void {
     if (route === 'discovery') {
       // Entra's instance discovery: msal asks it about any authority it was not told to trust.
       return json(res, 200, {
@@ -938,13 +949,7 @@ export class SimulatedTenant {
   }
 
   /** Answers an authorized, permitted request; a write carried out is recorded in the audit log, as Intune does. */
-  private carryOut(
-    route: Route,
-    ids: { tokenId?: string; appId?: string },
-    url: URL,
-    body: string,
-    requestId: string,
-  ): { status: number; body?: unknown } {
+  private carryOut(route: Route, ids: RouteIds, url: URL, body: string, requestId: string): { status: number; body?: unknown } {
     const answer = this.graphAnswer(route, ids, url, body, requestId);
     if (WRITE_ROUTES.has(route) && answer.status < 300) {
       const created = route === 'create' ? (answer.body as { id?: string } | undefined)?.id : undefined;
@@ -977,13 +982,7 @@ export class SimulatedTenant {
     return undefined;
   }
 
-  private graphAnswer(
-    route: Route,
-    ids: { tokenId?: string; appId?: string },
-    url: URL,
-    body: string,
-    requestId: string,
-  ): { status: number; body?: unknown } {
+  private graphAnswer(route: Route, ids: RouteIds, url: URL, body: string, requestId: string): { status: number; body?: unknown } {
     const error = (status: number, code: string, message: string) => ({
       status,
       body: JSON.parse(graphError(code, message, requestId)) as unknown,
@@ -993,6 +992,16 @@ export class SimulatedTenant {
     }
     if (route === 'auditEvents') {
       return { status: 200, body: this.listAuditEvents(url) };
+    }
+    if (route === 'group') {
+      const name = this.groups.get(ids.groupId ?? '');
+      return name === undefined
+        ? error(
+            404,
+            'Request_ResourceNotFound',
+            `Resource '${ids.groupId ?? ''}' does not exist or one of its queried reference-property objects are not present.`,
+          )
+        : { status: 200, body: { '@odata.context': `${this.url}/beta/$metadata#groups/$entity`, id: ids.groupId, displayName: name } };
     }
     if (route === 'apps') {
       return { status: 200, body: this.listApps(url) };
@@ -1270,7 +1279,7 @@ export class SimulatedTenant {
   readonly auditEvents: Record<string, unknown>[] = [];
 
   /** Records a write carried out as Intune's audit log does, in the documented auditEvent shape. */
-  private audit(route: Route, ids: { tokenId?: string; appId?: string }, requestId: string): void {
+  private audit(route: Route, ids: RouteIds, requestId: string): void {
     const activities: Partial<Record<Route, [string, string, string]>> = {
       revoke: ['Revoke licenses', 'RevokeLicenses VppToken', 'Action'],
       sync: ['Sync licenses', 'SyncLicenses VppToken', 'Action'],
@@ -1917,7 +1926,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function classify(method: string, pathname: string, tenantId: string): { route: Route; tokenId?: string; appId?: string } {
+function classify(method: string, pathname: string, tenantId: string): { route: Route } & RouteIds {
   if (method === 'GET' && /^\/[^/]+\/discovery\/instance$/.test(pathname)) {
     return { route: 'discovery' };
   }
@@ -1950,6 +1959,10 @@ function classify(method: string, pathname: string, tenantId: string): { route: 
   }
   if (method === 'POST' && pathname === '/beta/$batch') {
     return { route: 'batch' };
+  }
+  const group = /^\/beta\/groups\/([^/]+)$/.exec(pathname);
+  if (group) {
+    return { route: method === 'GET' ? 'group' : 'unknown', groupId: decodeURIComponent(group[1]) };
   }
   const assignments = /^\/beta\/deviceAppManagement\/mobileApps\/([^/]+)\/assignments(?:\/([^/]+))?$/.exec(pathname);
   if (assignments) {

@@ -42,14 +42,21 @@ export function tenantSettings(tenant: SimulatedTenant, extra: RawSettings = {})
 }
 
 /** The service of an admin signed in to the simulated tenant: one access token, issued now, and the given retries. */
-export function signedInService(tenant: SimulatedTenant, retry = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 }): VppTokenService {
-  const accessToken = tenant.issueAccessToken();
-  return createVppTokenService(tenantSettings(tenant), {
-    getAccessToken: async () => accessToken,
-    log: new RecordingLogger(),
-    acceptLanguage: 'en-US',
-    retry,
-  });
+export function signedInService(
+  tenant: SimulatedTenant,
+  retry = { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 },
+  permissions: readonly string[] = tenant.permissions,
+): VppTokenService {
+  const accessToken = tenant.issueAccessToken(3600, permissions);
+  return createVppTokenService(
+    { ...tenantSettings(tenant), groupNames: permissions.includes('GroupMember.Read.All') },
+    {
+      getAccessToken: async () => accessToken,
+      log: new RecordingLogger(),
+      acceptLanguage: 'en-US',
+      retry,
+    },
+  );
 }
 
 /** The simulated login host's OpenID metadata, with its token and device code endpoints on another server. */

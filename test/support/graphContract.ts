@@ -66,6 +66,7 @@ export class GraphContract {
   private readonly enums = new Map<string, ReadonlySet<string>>();
   private readonly actions: BoundAction[] = [];
   private readonly singletons = new Map<string, string>();
+  private readonly entitySets = new Map<string, string>();
 
   constructor(xml = readFileSync(METADATA_FILE, 'utf8')) {
     const parser = new XMLParser({
@@ -116,6 +117,9 @@ export class GraphContract {
       for (const container of asArray(schema.EntityContainer as Record<string, unknown>[])) {
         for (const singleton of asArray(container.Singleton as Record<string, string>[])) {
           this.singletons.set(singleton['@_Name'], qualify(singleton['@_Type']));
+        }
+        for (const entitySet of asArray(container.EntitySet as Record<string, string>[])) {
+          this.entitySets.set(entitySet['@_Name'], qualify(entitySet['@_EntityType']));
         }
       }
     }
@@ -214,17 +218,18 @@ export class GraphContract {
     ];
   }
 
-  /** Follows the path from a singleton through navigation properties, keys and bound actions. */
+  /** Follows the path from a singleton or an entity set through navigation properties, keys and bound actions. */
   private resolve(pathname: string): Resource | string {
     const segments = pathname
       .replace(/^\/(beta|v1\.0)\//, '')
       .split('/')
       .map(decodeURIComponent);
     const singleton = this.singletons.get(segments[0]);
-    if (!singleton) {
+    const entitySet = this.entitySets.get(segments[0]);
+    if (!singleton && !entitySet) {
       return `${pathname}: ${segments[0]} is not an entity set or singleton`;
     }
-    let resource: Resource = { kind: 'instance', type: singleton };
+    let resource: Resource = singleton ? { kind: 'instance', type: singleton } : { kind: 'collection', type: entitySet ?? '' };
     for (const segment of segments.slice(1)) {
       if (resource.kind === 'action') {
         return `${pathname}: nothing follows an action`;

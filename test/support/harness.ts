@@ -62,6 +62,8 @@ export interface HarnessOptions {
   readonly dependencies?: Partial<ServiceDependencies>;
   /** Settings of the default service beyond the simulated tenant's endpoints (a timeout, say). */
   readonly settings?: RawSettings;
+  /** `intuneVpp.readGroupNames`: whether the service names the groups assignments target. */
+  readonly groupNames?: boolean;
   /** The back-off of the outcome watch (default 20 and 40 ms), and of the license watch unless `licensePolling` is given. */
   readonly polling?: OutcomePolling;
   readonly licensePolling?: OutcomePolling;
@@ -119,11 +121,14 @@ export async function runAsCommand(
 
 function defaultService(tenant: SimulatedTenant, log: RecordingLogger, options: HarnessOptions): VppTokenService {
   const accessToken = tenant.issueAccessToken();
-  return createVppTokenService(tenantSettings(tenant, options.settings), {
-    getAccessToken: async () => accessToken,
-    acceptLanguage: 'en-US',
-    retry: { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 },
-    ...options.dependencies,
-    log,
-  });
+  return createVppTokenService(
+    { ...tenantSettings(tenant, options.settings), groupNames: options.groupNames === true },
+    {
+      getAccessToken: async () => accessToken,
+      acceptLanguage: 'en-US',
+      retry: { delaySeconds: 0, maxRetries: 2, maxWaitSeconds: 60 },
+      ...options.dependencies,
+      log,
+    },
+  );
 }

@@ -7,6 +7,7 @@ import {
   assignmentSummary,
   assignmentWords,
   relicenses,
+  withGroupName,
 } from '../../src/graph/appAssignments';
 import { asGraphPowerShell } from '../../src/graph/exactRequest';
 
@@ -47,7 +48,7 @@ describe("an app's assignments: what is read, what licenses again, and how it is
     );
     assert.deepEqual(read.map(relicenses), [true, false, true, true, false, false]);
     assert.deepEqual(
-      read.map((assignment) => assignmentWords(assignment, new Map([[GROUP, 'Tokyo iPads']]))),
+      read.map((assignment) => assignmentWords(withGroupName(assignment, new Map([[GROUP, 'Tokyo iPads']])))),
       [
         'Required: group Tokyo iPads',
         'Required: excluded group Tokyo iPads',

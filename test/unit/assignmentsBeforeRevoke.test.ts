@@ -51,12 +51,45 @@ describe('a revoke of a token whose apps are still assigned (scripted UI, simula
     assert.match(detail, new RegExp(`• Microsoft Teams: Required: group ${TOKYO_IPADS}\\n`));
     assert.match(detail, /• Microsoft Outlook: Available: All users\n/);
     assert.doesNotMatch(detail, /excluded group/);
-    assert.match(detail, /GroupMember\.Read\.All, which the extension does not ask for/);
+    assert.match(
+      detail,
+      /turn on the setting intuneVpp\.readGroupNames: the sign-in then also asks for the directory permission GroupMember\.Read\.All/,
+    );
+    assert.ok(
+      tenant.requests.every((request) => !request.url.includes('/groups/')),
+      'no group is read unless the admin turned it on',
+    );
     assert.deepEqual(confirmation.buttons, ['Revoke Anyway', CHANGE_FIRST, 'Back']);
     // The token's two apps were read in one JSON batch.
     const [batch] = tenant.requestsFor('batch');
     assert.equal((JSON.parse(batch.body) as { requests: unknown[] }).requests.length, 2);
     assert.deepEqual(writes(), [], 'Escape sends nothing');
+  });
+
+  it('with intuneVpp.readGroupNames on and the permission granted, groups are named, read in one batch; without the permission, the line says why', async () => {
+    tenant.permissions = [...tenant.permissions, 'GroupMember.Read.All'];
+    const named = commandHarness(tenant, [{ pickMany: [] }, 'escape'], { groupNames: true });
+    await named.run(revokeLicenses(named.context, [school]));
+    const detail = named.ui.of('confirm')[0]?.detail ?? '';
+    assert.match(detail, /• Microsoft Teams: Required: group Grade 5 iPads\n/);
+    assert.doesNotMatch(detail, /shown by id/);
+    const groupReads = tenant.requests.filter((request) => request.route === 'group');
+    assert.deepEqual(
+      groupReads.map((request) => request.url).sort(),
+      [
+        `/beta/groups/${TOKYO_IPADS}?$select=id,displayName`,
+        '/beta/groups/6f1c2a4e-0000-4000-8000-000000000002?$select=id,displayName',
+      ].sort(),
+      'the two groups of the assignments, each once',
+    );
+    assert.equal(new Set(groupReads.map((request) => request.headers['x-sim-batch'])).size, 1, 'in one JSON batch');
+
+    tenant.reset();
+    const refused = commandHarness(tenant, [{ pickMany: [] }, 'escape'], { groupNames: true });
+    await refused.run(revokeLicenses(refused.context, [school]));
+    const refusedDetail = refused.ui.of('confirm')[0]?.detail ?? '';
+    assert.match(refusedDetail, new RegExp(`• Microsoft Teams: Required: group ${TOKYO_IPADS}\\n`));
+    assert.match(refusedDetail, /could not be named: the directory permission GroupMember\.Read\.All is not granted to the app/);
   });
 
   it('a token none of whose apps is assigned to be licensed again: the usual confirmation, one button', async () => {

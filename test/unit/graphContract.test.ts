@@ -36,6 +36,7 @@ const SIMULATED_ROUTES: Readonly<Record<GraphRoute, Route>> = {
   listAuditEvents: 'auditEvents',
   getTokensInBatch: 'batch',
   listAssignmentsInBatch: 'batch',
+  getGroupsInBatch: 'batch',
 };
 const TOKENS = '/beta/deviceAppManagement/vppTokens';
 const TOKEN_ID = '7c0f0001-5e8a-4d21-9b1e-0a4c3d2e0001';
@@ -207,6 +208,16 @@ describe('The Graph beta metadata as a contract', () => {
         ['app-9-1', ['available']],
       ],
     );
+    // The groups an assignment targets, named where the directory permission is granted.
+    const directory = signedInService(tenant, undefined, [...tenant.permissions, 'GroupMember.Read.All']);
+    const named = await directory.getGroupNamesInBatch(['6f1c2a4e-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000dead']);
+    assert.deepEqual(
+      [...named.values()],
+      [
+        { kind: 'named', name: 'Grade 5 iPads' },
+        { kind: 'unnamed', status: 404 },
+      ],
+    );
     // The audit log the writes above left, over several pages.
     const { events } = await service.listAuditEvents(new Date(Date.now() - 24 * 3600 * 1000));
     assert.ok(events.length > 5);
@@ -232,6 +243,7 @@ describe('The Graph beta metadata as a contract', () => {
       getToken: () => service.getToken(TOKEN_ID),
       getTokensInBatch: () => service.getTokensInBatch([TOKEN_ID]),
       listAssignmentsInBatch: () => service.getAssignmentsInBatch([ASSIGNED_APP_ID, APP_ID]),
+      getGroupsInBatch: () => service.getGroupNamesInBatch(['6f1c2a4e-0000-4000-8000-000000000001']),
       createToken: () =>
         service.createToken({
           token: upload,

@@ -100,6 +100,17 @@ describe('scopes', () => {
     assert.equal(authenticationProviderId(gov), 'microsoft-sovereign-cloud');
     assert.deepEqual(appOnlyScopes(resolveSettings({ cloud: 'china' })), ['https://microsoftgraph.chinacloudapi.cn/.default']);
   });
+
+  it('asks for the directory permission GroupMember.Read.All only when the admin turned on naming groups', () => {
+    const settings = { ...resolveSettings({ clientId: 'app-id', tenantId: 'tenant-id' }), groupNames: true };
+    assert.deepEqual(vscodeSessionScopes(settings).slice(2), [
+      'https://graph.microsoft.com/DeviceManagementApps.ReadWrite.All',
+      'https://graph.microsoft.com/GroupMember.Read.All',
+    ]);
+    assert.deepEqual(vscodeSessionScopes({ ...settings, groupNames: false }).slice(2), [
+      'https://graph.microsoft.com/DeviceManagementApps.ReadWrite.All',
+    ]);
+  });
 });
 
 describe("national clouds with VS Code's sovereign-cloud sign-in", () => {

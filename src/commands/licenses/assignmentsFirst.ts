@@ -25,6 +25,8 @@ export interface Relicensing {
   readonly unknown: readonly VppAppRecord[];
   /** Why they could not be read, in a few words. */
   readonly unknownReason?: string;
+  /** Whether the admin opted in to naming groups (`intuneVpp.readGroupNames`): a group shown by id is then unnamed. */
+  readonly namesGroups?: boolean;
 }
 
 /** How many apps a confirmation names before "and N more": a modal stays readable. */
@@ -58,7 +60,7 @@ export async function readRelicensing(context: TenantContext, apps: readonly Vpp
       assigned.push({ app, assignments: relicensing });
     }
   }
-  return { assigned, unknown, unknownReason };
+  return { assigned, unknown, unknownReason, namesGroups: context.service().namesGroups };
 }
 
 function appName(app: VppAppRecord): string {
@@ -79,11 +81,18 @@ export function relicensingLines(relicensing: Relicensing): string[] {
         .map(({ app, assignments }) => `• ${appName(app)}: ${assignments.map((a) => assignmentWords(a)).join('; ')}`),
       ...(assigned.length > NAMED_APPS ? [l10n.t('… and {0} more apps', assigned.length - NAMED_APPS)] : []),
     );
-    if (assigned.some(({ assignments }) => assignments.some((assignment) => assignment.target.kind === 'group'))) {
+    const unnamed = assigned.some(({ assignments }) =>
+      assignments.some(({ target }) => target.kind === 'group' && target.groupName === undefined),
+    );
+    if (unnamed) {
       lines.push(
-        l10n.t(
-          'Groups are named by id: their names need the directory permission GroupMember.Read.All, which the extension does not ask for.',
-        ),
+        relicensing.namesGroups
+          ? l10n.t(
+              'Groups shown by id could not be named: the directory permission GroupMember.Read.All is not granted to the app, or the group is gone.',
+            )
+          : l10n.t(
+              'Groups are shown by id. To name them, turn on the setting intuneVpp.readGroupNames: the sign-in then also asks for the directory permission GroupMember.Read.All.',
+            ),
       );
     }
   }
