@@ -398,6 +398,20 @@ describe('writes of an earlier session, after a restart', () => {
       assert.equal(allGone.ui.of('progress')[0].title, 'Reading the VPP tokens…');
     });
 
+    it("a revoke's confirmation reads the apps' assignments again: Revoke Anyway, beside Change Assignments First…, sends the revoke alone", async () => {
+      const school = seed[9];
+      const { crashed, ui, services } = setup([{ button: 'Revoke Anyway' }], ['Run Again for the 1 Token Not Sent…']);
+      await cutRun(crashed, 'revokeLicenses', [school]);
+      await offerEarlierSession(services);
+      const [confirm] = ui.of('confirm');
+      assert.deepEqual(confirm.buttons, ['Revoke Anyway', 'Change Assignments First…']);
+      assert.match(confirm.detail ?? '', /• Microsoft Teams: Required: group 6f1c2a4e-0000-4000-8000-000000000001\n/);
+      assert.deepEqual(
+        tenant.requests.filter((request) => request.method !== 'GET' && request.route !== 'batch').map((request) => request.route),
+        ['revoke'],
+      );
+    });
+
     it("a revoke's confirmation: no line about tokens gone when none are, its options and consequences, and its options sent", async () => {
       const { crashed, ui, services } = setup([{ confirm: true }], ['Run Again for the 1 Token Not Sent…']);
       await cutRun(crashed, 'revokeLicenses', [labs], { notifyManagedDevices: 'yes', revokeUntrackedLicenses: true });
@@ -405,7 +419,10 @@ describe('writes of an earlier session, after a restart', () => {
       const [confirm] = ui.of('confirm');
       assert.deepEqual(confirm.buttons, ['Revoke Licenses']);
       assert.doesNotMatch(confirm.detail ?? '', /no longer exist/);
-      assert.match(confirm.detail ?? '', /Contoso Labs\n\nNotify managed devices: no\n.*\n\n\S/);
+      assert.match(
+        confirm.detail ?? '',
+        /Contoso Labs\nThe VPP apps of this token: 4, licenses used: 38 of 140\n\nNotify managed devices: no\n.*\n\n\S/,
+      );
       assert.deepEqual(
         tenant.requestsFor('revoke').map((post) => JSON.parse(post.body) as unknown),
         [{ notifyManagedDevices: false, revokeUntrackedLicenses: true }],

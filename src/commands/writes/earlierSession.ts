@@ -13,6 +13,8 @@ import { runBulkOperation } from './tokenOperation';
 import { TenantContext } from '../context';
 import { revokeOperation } from '../licenses/revokeLicenses';
 import { CONSEQUENCES, optionLines } from '../licenses/revokeWording';
+import { confirmWithAssignments, readRelicensing } from '../licenses/assignmentsFirst';
+import { readLicenseImpact } from '../licenses/licenseImpact';
 import { syncOperation } from '../licenses/syncLicenses';
 import { tenantLines } from '../confirmations';
 import { readingOf } from './writeKinds';
@@ -185,24 +187,41 @@ async function askRunAgain(
   return choice === runAgain ? 'runAgain' : choice === showHistory ? 'showHistory' : undefined;
 }
 
-/** The confirmation of a run again, naming the tokens; `revokeOptions` for a revoke, undefined for a sync. */
-function confirmRunAgain(
+/**
+ * The confirmation of a run again, naming the tokens; `revokeOptions` for a revoke, undefined for a sync. A revoke's
+ * names the apps and licenses it touches and the apps still assigned, with Change Assignments First…, as the first
+ * run's did: the tenant may have changed since.
+ */
+async function confirmRunAgain(
   context: TenantContext,
   tokens: readonly VppTokenRecord[],
   gone: number,
   revokeOptions: RevokeLicensesOptions | undefined,
 ): Promise<boolean> {
-  return context.ui.confirm(
-    revokeOptions
-      ? l10n.t('Revoke the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length)
-      : l10n.t('Sync the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length),
-    [
-      ...tenantLines(context),
-      listNames(tokens),
-      ...(gone > 0 ? [l10n.t('{0} of the tokens not sent no longer exist in Intune.', gone)] : []),
-      ...(revokeOptions ? ['', ...optionLines(revokeOptions), '', CONSEQUENCES()] : []),
-    ].join('\n'),
-    revokeOptions ? l10n.t('Revoke Licenses') : l10n.t('Sync Licenses'),
+  const facts = [
+    ...tenantLines(context),
+    listNames(tokens),
+    ...(gone > 0 ? [l10n.t('{0} of the tokens not sent no longer exist in Intune.', gone)] : []),
+  ];
+  if (!revokeOptions) {
+    return context.ui.confirm(
+      l10n.t('Sync the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length),
+      facts.join('\n'),
+      l10n.t('Sync Licenses'),
+    );
+  }
+  const reading = await readLicenseImpact(context, tokens);
+  const relicensing = await readRelicensing(context, reading.apps ?? []);
+  return confirmWithAssignments(
+    context,
+    {
+      message: l10n.t('Revoke the licenses of the {0} VPP tokens the earlier run did not send?', tokens.length),
+      detail: [...facts, reading.line, '', ...optionLines(revokeOptions), '', CONSEQUENCES()].join('\n'),
+      button: l10n.t('Revoke Licenses'),
+      anyway: l10n.t('Revoke Anyway'),
+    },
+    relicensing,
+    tokens,
   );
 }
 
