@@ -5,13 +5,21 @@ import { AppAssignments, readAssignments } from '../../graph/assignmentReads';
 import { VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
 import { TenantContext } from '../context';
-import { appsOfTokens } from './licenseImpact';
 
 /** What a revoke freed and Intune may license again: the token's apps, or the one app of an app revoke. */
 export interface RevokedScope {
   readonly tokenId: string;
   readonly appId?: string;
 }
+
+/** How the reads after a sync are paced: each Graph step runs through `run` with its count of requests. */
+export interface AfterSyncReads {
+  readonly run: <T>(requests: number, read: () => Promise<T>) => Promise<T>;
+  /** The tenant's VPP apps, listed after the sync was seen: a caller following many revokes shares one listing. */
+  readonly listApps?: (signal: AbortSignal) => Promise<readonly VppAppRecord[]>;
+}
+
+const DIRECT_READS: AfterSyncReads = { run: (_requests, read) => read() };
 
 /** An app that uses licenses again after the sync, with the assignments that license it (undefined: not known). */
 export interface CameBack {
@@ -31,10 +39,16 @@ export type AfterSync =
  * later than `since` (Intune's time of the final result), `notSynced`; after it, the apps that use licenses again,
  * each with the assignments that license it, read in JSON batches.
  */
-export async function readAfterSync(context: TenantContext, scope: RevokedScope, since: string, signal: AbortSignal): Promise<AfterSync> {
+export async function readAfterSync(
+  context: TenantContext,
+  scope: RevokedScope,
+  since: string,
+  signal: AbortSignal,
+  reads: AfterSyncReads = DIRECT_READS,
+): Promise<AfterSync> {
   let token: VppTokenRecord;
   try {
-    token = await context.service().getToken(scope.tokenId, signal);
+    token = await reads.run(1, () => context.service().getToken(scope.tokenId, signal));
   } catch (error) {
     if (error instanceof VppError && error.kind === 'notFound') {
       return { kind: 'gone' };
@@ -45,15 +59,23 @@ export async function readAfterSync(context: TenantContext, scope: RevokedScope,
   if (!(Date.parse(syncedAt) > Date.parse(since))) {
     return { kind: 'notSynced' };
   }
-  const used = (await appsOfTokens(context, [scope.tokenId], signal)).filter(
-    (app) => (scope.appId === undefined || app.id === scope.appId) && (app.usedLicenseCount ?? 0) > 0,
+  const listed = await (reads.listApps ?? ((listSignal: AbortSignal) => reads.run(1, () => context.service().listVppApps(listSignal))))(
+    signal,
+  );
+  const used = listed.filter(
+    (app) =>
+      app.vppTokenId?.toLowerCase() === scope.tokenId.toLowerCase() &&
+      (scope.appId === undefined || app.id === scope.appId) &&
+      (app.usedLicenseCount ?? 0) > 0,
   );
   const assignments =
     used.length > 0
-      ? await readAssignments(
-          context.service(),
-          used.map((app) => app.id),
-          signal,
+      ? await reads.run(used.length, () =>
+          readAssignments(
+            context.service(),
+            used.map((app) => app.id),
+            signal,
+          ),
         )
       : new Map<string, AppAssignments>();
   const back = used.map((app): CameBack => {

@@ -6,14 +6,22 @@ import { JournalEntry } from '../../journal/journalEntries';
 import { JournalRecord, JournalSession, OutcomeRecord } from '../../journal/journalRecords';
 import { Logger } from '../../log';
 import { ConcurrencyLimit } from '../../tenants/concurrencyLimit';
+import { RequestBudget } from '../../graph/requestBudget';
 import { UserInput } from '../../ui/userInput';
 import { TenantContext } from '../context';
 import { readingOf, resultComesLater, syncAfterOf } from './writeKinds';
 import { AfterSync, afterSyncWords, readAfterSync, RevokedScope } from '../licenses/afterSync';
 import { appsOfTokens } from '../licenses/licenseImpact';
 import { licenseTotals } from '../../graph/licenses';
-import { VppTokenRecord } from '../../graph/vppRecords';
+import { VppAppRecord, VppTokenRecord } from '../../graph/vppRecords';
 import { plainText } from '../../text';
+
+/**
+ * The follow-through's share of Graph's reads: 300 requests in any 20 seconds, under a third of the 1,000 Graph
+ * allows one app in one tenant, so that the admin's own work keeps the rest.
+ */
+const FOLLOW_READS_PER_WINDOW = 300;
+const GRAPH_READ_WINDOW_MS = 20_000;
 
 /** How long a revoke is followed after it was sent: Apple finishes within hours; a day covers a night's queue. */
 export const FOLLOW_FOR_MS = 24 * 3600 * 1000;
@@ -74,8 +82,13 @@ export class FollowThrough {
   /** Aborted to cut every back-off short (see wake); replaced each time. */
   private nudge = new AbortController();
   private readonly limit = new ConcurrencyLimit(() => READS_AT_ONCE);
+  /** Each tenant's listing of its VPP apps that has not started yet, for the revokes whose tokens synced. */
+  private readonly nextListings = new Map<string, Promise<readonly VppAppRecord[]>>();
+  private readonly budget: RequestBudget;
 
-  constructor(private readonly deps: FollowThroughDeps) {}
+  constructor(private readonly deps: FollowThroughDeps) {
+    this.budget = new RequestBudget(FOLLOW_READS_PER_WINDOW, GRAPH_READ_WINDOW_MS, deps.now, deps.wait);
+  }
 
   /** At start-up: the revokes an earlier window left pending, read at once and then with the back-off. */
   async resume(): Promise<void> {
@@ -174,7 +187,7 @@ export class FollowThrough {
       }
       let result: ActionResult | undefined;
       try {
-        const received = await this.limit.run(() => reading(evidence, sentAt, this.lifetime.signal));
+        const received = await this.paced(1, () => reading(evidence, sentAt, this.lifetime.signal));
         result = received?.value as ActionResult | undefined;
       } catch (error) {
         if (error instanceof VppError && error.kind === 'cancelled') {
@@ -236,7 +249,7 @@ export class FollowThrough {
   /** The token, when its apps use no license now; undefined when they do or could not be read (never offer a delete blind). */
   private async deletable(context: TenantContext, tokenId: string): Promise<VppTokenRecord | undefined> {
     try {
-      return await this.limit.run(async () => {
+      return await this.paced(2, async () => {
         const apps = await appsOfTokens(context, [tokenId], this.lifetime.signal);
         return licenseTotals(apps).used === 0 ? await context.service().getToken(tokenId, this.lifetime.signal) : undefined;
       });
@@ -265,7 +278,10 @@ export class FollowThrough {
       }
       let found: AfterSync;
       try {
-        found = await this.limit.run(() => readAfterSync(context, scope, syncAfter, this.lifetime.signal));
+        found = await readAfterSync(context, scope, syncAfter, this.lifetime.signal, {
+          run: (requests, read) => this.paced(requests, read),
+          listApps: (signal) => this.appsAfterSync(context, entry.intent.tenant.key, signal),
+        });
       } catch (error) {
         if (error instanceof VppError && error.kind === 'cancelled') {
           return;
@@ -286,6 +302,34 @@ export class FollowThrough {
       }
       return;
     }
+  }
+
+  /**
+   * The tenant's VPP apps from a listing that starts after every revoke that asked for it saw its token's sync: the
+   * first to ask waits a back-off step, and every revoke that asks meanwhile shares that listing. Three hundred
+   * tokens synced at once cost a listing or two, not three hundred.
+   */
+  private appsAfterSync(context: TenantContext, tenantKey: string, signal: AbortSignal): Promise<readonly VppAppRecord[]> {
+    const waiting = this.nextListings.get(tenantKey);
+    if (waiting) {
+      return waiting;
+    }
+    const listing = (async () => {
+      await this.deps.wait((this.deps.delaysMs ?? FOLLOW_DELAYS_MS)[0], this.lifetime.signal);
+      // Started from here: a revoke that sees its sync from now on waits for the next listing.
+      this.nextListings.delete(tenantKey);
+      return this.paced(1, () => context.service().listVppApps(signal));
+    })();
+    this.nextListings.set(tenantKey, listing);
+    return listing;
+  }
+
+  /** Runs one step of reads: a few steps at a time, within the follow-through's share of Graph's read limit. */
+  private paced<T>(requests: number, read: () => Promise<T>): Promise<T> {
+    return this.limit.run(async () => {
+      await this.budget.take(requests, this.lifetime.signal);
+      return read();
+    });
   }
 
   /** Records on the write what the read after the sync found (or why there was none), ending its follow-through. */
