@@ -37,6 +37,22 @@ describe("the used licenses read after a revoke's next sync", () => {
     );
   });
 
+  it("an app's several assignments are each named; five apps are named whole, without 'and more'", () => {
+    const available = assignmentRecord({
+      id: 'v',
+      intent: 'available',
+      target: { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' },
+    });
+    const words = afterSyncWords({
+      kind: 'read',
+      token: TOKEN,
+      syncedAt: SYNCED,
+      back: Array.from({ length: 5 }, (_, index) => came(`App ${index}`, 1, [required, available])),
+    });
+    assert.match(words, /App 0: 1 used, Required: group g-1; Available: All users · App 1/);
+    assert.doesNotMatch(words, /more apps/);
+  });
+
   it('names five apps and counts the rest, with every license in the total', () => {
     const back = Array.from({ length: 7 }, (_, index) => came(`App ${index}`, 1, [required]));
     const words = afterSyncWords({ kind: 'read', token: TOKEN, syncedAt: SYNCED, back });
@@ -75,6 +91,15 @@ describe("the used licenses read after a revoke's next sync", () => {
       assert.deepEqual(found.kind === 'read' ? found.back.map(({ app, assignments }) => [app.id, assignments]) : [], [
         ['app-9-0', undefined],
       ]);
+    });
+
+    it('a token read refused is an error, not a token gone', async () => {
+      const { context } = commandHarness(tenant, []);
+      tenant.addFault({ route: 'get', status: 403 });
+      await assert.rejects(
+        readAfterSync(context, { tokenId: school.id }, '2000-01-01T00:00:00Z', new AbortController().signal),
+        /permission/,
+      );
     });
 
     it('for an app revoke, only that app; a token gone is gone', async () => {

@@ -95,4 +95,43 @@ describe("reading many apps' assignments for a confirmation: JSON batches, and e
       (error) => error instanceof VppError && error.kind === 'cancelled',
     );
   });
+
+  it('with group names on: every group named, twenty to a batch; an app whose assignments could not be read stays not known', async () => {
+    const apps = tenant.apps.filter((app) => app.vppTokenId).slice(0, 25);
+    apps.forEach((app, index) => {
+      const groupId = `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+      tenant.groups.set(groupId, `Group ${index}`);
+      tenant.assignments.set(app.id, [
+        {
+          '@odata.type': '#microsoft.graph.mobileAppAssignment',
+          id: `${app.id}-a`,
+          intent: 'required',
+          source: 'direct',
+          sourceId: null,
+          target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId },
+          settings: null,
+        },
+      ]);
+    });
+    // The first app's assignments are refused, in the batch and alone.
+    tenant.addFault({ route: 'appAssignments', tokenId: apps[0].id, status: 403, times: 2 });
+    const naming = signedInService(tenant, undefined, [...tenant.permissions, 'GroupMember.Read.All']);
+    const read = await readAssignments(
+      naming,
+      apps.map((app) => app.id),
+      new AbortController().signal,
+      0,
+    );
+    const named = [...read.values()].flatMap((app) =>
+      app.kind === 'read' ? app.assignments.map(({ target }) => (target.kind === 'group' ? target.groupName : undefined)) : [],
+    );
+    assert.equal([...read.values()].filter((app) => app.kind === 'unknown').length, 1, 'the refused app, not known');
+    assert.equal(named.length, 24);
+    assert.ok(named.every((name) => name?.startsWith('Group ')));
+    const groupBatches = tenant
+      .requestsFor('batch')
+      .filter((batch) => batch.body.includes('/groups/'))
+      .map((batch) => (JSON.parse(batch.body) as { requests: unknown[] }).requests.length);
+    assert.deepEqual(groupBatches, [20, 4]);
+  });
 });

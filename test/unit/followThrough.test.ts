@@ -225,6 +225,8 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         assert.deepEqual(followed.offered, [`revoke contoso ${school.id}`]);
         assert.equal(finalOutcome(followed.sink)?.result, 'done · 13 licenses, 0 failed', "Intune's result is kept");
         assert.equal(finalOutcome(followed.sink)?.syncAfter, undefined, 'the follow-through ends');
+        assert.equal(finalOutcome(followed.sink)?.pending, false);
+        assert.equal(isFollowed(followed.sink.entries()[0], Date.now()), false, 'not followed again after a restart');
         assert.equal(tenant.requestsFor('revoke').length, 1, 'the follow-through never sends the revoke again');
         assert.ok(tenant.requests.every((request) => request.method === 'GET' || request.route === 'revoke' || request.route === 'batch'));
       } finally {
@@ -235,6 +237,7 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
     it('a revoke seen done within its own progress is followed to the sync too, without another notification of its result', async () => {
       tenant.revokeCompletionMs = 0;
       const followed = setup({ answers: [{ pickMany: [] }, { button: 'Revoke Anyway' }] });
+      followed.ui.errorChoice = SHOW_HISTORY;
       try {
         await followed.harness.run(revokeLicenses(followed.harness.context, [school]));
         const outcome = finalOutcome(followed.sink);
@@ -244,6 +247,8 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         await waitUntil(() => followed.ui.of('warning').length === 1, 'the warning');
         assert.match(followed.ui.of('warning')[0].message ?? '', /13 licenses came back/);
         assert.deepEqual(followed.ui.of('info'), [], 'the result was told by the command, not again');
+        await waitUntil(() => followed.shownHistory.length === 1, 'Show History from the warning');
+        assert.deepEqual(followed.offered, [], 'Show History revokes nothing');
       } finally {
         followed.follower.dispose();
       }
@@ -345,6 +350,23 @@ describe('revokes followed to their end, from the journal (simulated tenant)', (
         retired.follower.dispose();
       }
     });
+  });
+
+  it('a retire whose revoke is done while a license is still used: told, but no delete offered', async () => {
+    const retired = setup({ answers: [{ pickMany: [] }, { confirm: true }, { confirm: false }], licensePolling: { delaysMs: [10, 10] } });
+    retired.ui.errorChoice = 'Delete Token…';
+    tenant.revokeCompletionMs = 60_000;
+    try {
+      await retired.harness.run(retireToken(retired.harness.context, hq, 'en'));
+      // Intune reports the revoke done while the apps' licenses are still used (Apple has not freed them yet).
+      Object.assign(tenant.tokens.get(hq.id)?.tokenActionResults?.at(-1) ?? {}, { actionState: 'done', totalLicensesCount: 13 });
+      await waitUntil(() => retired.ui.of('info').length === 1, 'the result told');
+      assert.equal(retired.ui.of('info')[0].message, 'Intune finished: Revoke licenses "Contoso HQ": done · 13 licenses, 0 failed');
+      assert.deepEqual(retired.ui.of('info')[0].buttons, [SHOW_HISTORY]);
+      assert.deepEqual(retired.offered, []);
+    } finally {
+      retired.follower.dispose();
+    }
   });
 
   it('a day after the send, a revoke still not final is given up: History says so, and the admin is told once', async () => {

@@ -31,6 +31,15 @@ describe('the follow-through read budget: at most max requests in any sliding wi
     assert.deepEqual(clock.waits, [1000], 'the sixth waits for the first to leave the window');
   });
 
+  it('waits only what is left of the window since the oldest request', async () => {
+    const clock = manualClock();
+    const budget = new RequestBudget(2, 1000, clock.now, clock.wait);
+    await budget.take(2, signal);
+    await clock.wait(300, signal);
+    await budget.take(1, signal);
+    assert.deepEqual(clock.waits, [300, 700]);
+  });
+
   it('a step larger than the window counts as the whole window, so that it cannot wait for ever', async () => {
     const clock = manualClock();
     const budget = new RequestBudget(5, 1000, clock.now, clock.wait);
