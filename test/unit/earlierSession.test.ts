@@ -99,6 +99,7 @@ describe('writes of an earlier session, after a restart', () => {
     const outcomes = new Map(entriesOf(sink.records).entries.map((entry) => [entry.intent.target.tokenId, entry.outcome]));
     assert.equal(outcomes.get(hq.id)?.outcome, 'accepted');
     assert.match(outcomes.get(hq.id)?.reason ?? '', /the token shows the revoke/);
+    assert.equal(outcomes.get(hq.id)?.pending, true, 'found received: its result is left to the follow-through');
     assert.equal(outcomes.get(labs.id)?.outcome, 'unconfirmed');
     assert.match(outcomes.get(labs.id)?.reason ?? '', /checked after a restart/);
   });

@@ -9,7 +9,7 @@ import { JournalDetails, WriteOperation } from '../../journal/journalRecords';
 import { ProgressReporter } from '../../ui/userInput';
 import { WriteInFlight } from '../../store/writesInFlight';
 import { TenantContext, watchSignal } from '../context';
-import { resultComesLater, TokenRead } from './writeKinds';
+import { TokenRead } from './writeKinds';
 import { reconcile, sendOnce, Unconfirmed, WriteSpec } from './writePipeline';
 
 export interface BulkOutcome {
@@ -198,19 +198,12 @@ async function reconcileLost(
 ): Promise<BulkOutcome> {
   progress.report(l10n.t('reading {0} tokens whose answer was lost', sent.unconfirmed.length));
   const pending = sent.unconfirmed.map(({ token }) => lost.get(token.id) as { spec: WriteSpec<unknown>; sent: Unconfirmed });
-  const found = await reconcile(context, pending, watchSignal(context, progress.signal));
+  const found = await reconcile(context, pending, watchSignal(context, progress.signal), { unwatched: true });
   const received = new Map([...found].map(([index, { note }]) => [sent.unconfirmed[index].token.id, note]));
   const still = sent.unconfirmed.filter(({ token }) => !received.has(token.id));
   for (const { token } of still) {
     const { sent: attempt } = lost.get(token.id) as { sent: Unconfirmed };
     await context.journal.outcome(attempt.write, { outcome: 'unconfirmed', reason: attempt.reason });
-  }
-  // Found received: a revoke's result is left to the follow-through, as for those whose answer came.
-  for (const [id, note] of received) {
-    const { spec, sent: attempt } = lost.get(id) as { spec: WriteSpec<unknown>; sent: Unconfirmed };
-    if (resultComesLater(spec.operation)) {
-      await context.journal.outcome(attempt.write, { outcome: 'accepted', ...(note ? { reason: note } : {}), pending: true });
-    }
   }
   return {
     ...sent,

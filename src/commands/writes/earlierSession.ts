@@ -125,7 +125,7 @@ async function checkEarlierWrites(services: EarlierSessionServices, writes: read
           );
           continue;
         }
-        const found = await reconcile(context, specs, progress.signal);
+        const found = await reconcile(context, specs, progress.signal, { unwatched: true });
         checked.received += found.size;
         for (const [index, { sent }] of specs.entries()) {
           if (!found.has(index)) {

@@ -113,12 +113,15 @@ export async function sendOnce<T>(context: TenantContext, spec: WriteSpec<T>, si
 /**
  * Reads the tenant with the outcome polling's back-off until each write shows, the reads run out, or `signal`
  * aborts. Returns what each write found as, by index; a write that never shows is left out (unconfirmed, never
- * assumed), and a reading that fails counts as not showing. Records the writes found.
+ * assumed), and a reading that fails counts as not showing. Records the writes found; with `unwatched` (a bulk run,
+ * an earlier session's check: no watch of the result follows), one whose result Intune reports later is recorded
+ * pending, for the follow-through, as `sendOnce` records a bulk run's answered writes.
  */
 export async function reconcile<T>(
   context: TenantContext,
   writes: readonly { readonly spec: WriteSpec<T>; readonly sent: Unconfirmed }[],
   signal: AbortSignal,
+  { unwatched = false }: { readonly unwatched?: boolean } = {},
 ): Promise<Map<number, Received<T>>> {
   const found = new Map<number, Received<T>>();
   for (const wait of context.outcomePolling.delaysMs) {
@@ -133,7 +136,11 @@ export async function reconcile<T>(
           if (received) {
             found.set(index, received);
             context.log.info(`${spec.logName}: reconciled, Intune received it (${received.note})`);
-            await context.journal.outcome(sent.write, { outcome: 'accepted', reason: received.note });
+            await context.journal.outcome(sent.write, {
+              outcome: 'accepted',
+              reason: received.note,
+              ...(unwatched && resultComesLater(spec.operation) ? { pending: true } : {}),
+            });
           }
         } catch (error) {
           if (!(error instanceof VppError && error.kind === 'cancelled')) {
