@@ -226,22 +226,18 @@ export class FollowThrough {
     }
     const what = operationLabel(operation);
     const label = targetLabel(entry);
-    const showHistory = l10n.t('Show History');
-    const deleteToken = l10n.t('Delete Token…');
     const clean = result.actionState === 'done' && (result.failedLicensesCount ?? 0) === 0;
     const token = clean && details.retiring === true && target.tokenId ? await this.deletable(context, target.tokenId) : undefined;
-    const choice = token
-      ? await this.deps.ui.inform(
-          l10n.t('Intune finished: {0} "{1}": {2}. No license of the token is used now: you can delete it.', what, label, summary),
-          [deleteToken, showHistory],
-        )
-      : clean
-        ? await this.deps.ui.inform(l10n.t('Intune finished: {0} "{1}": {2}', what, label, summary), [showHistory])
-        : await this.deps.ui.warning(l10n.t('Intune finished with failures: {0} "{1}": {2}', what, label, summary), [showHistory]);
-    if (choice === showHistory) {
-      await this.deps.showHistory();
-    } else if (choice === deleteToken && token) {
-      await this.deps.offer.deleteToken(entry.intent.tenant.key, token);
+    if (token) {
+      await this.tell(
+        'inform',
+        l10n.t('Intune finished: {0} "{1}": {2}. No license of the token is used now: you can delete it.', what, label, summary),
+        { label: l10n.t('Delete Token…'), run: () => this.deps.offer.deleteToken(entry.intent.tenant.key, token) },
+      );
+    } else if (clean) {
+      await this.tell('inform', l10n.t('Intune finished: {0} "{1}": {2}', what, label, summary));
+    } else {
+      await this.tell('warning', l10n.t('Intune finished with failures: {0} "{1}": {2}', what, label, summary));
     }
     return syncAfter ? recorded : undefined;
   }
@@ -347,21 +343,30 @@ export class FollowThrough {
   /** Licenses came back: the token is redrawn, and one warning names the apps and assignments, with the way out. */
   private async tellCameBack(context: TenantContext, entry: JournalEntry, token: VppTokenRecord, words: string): Promise<void> {
     void context.store.tokenWritten(token.id);
-    const revokeAgain = l10n.t('Revoke Licenses…');
-    const showHistory = l10n.t('Show History');
-    const choice = await this.deps.ui.warning(
+    await this.tell(
+      'warning',
       l10n.t(
         '{0} "{1}": {2} Set those assignments to Uninstall or remove them, then revoke again.',
         operationLabel(entry.intent.operation),
         targetLabel(entry),
         words,
       ),
-      [revokeAgain, showHistory],
+      { label: l10n.t('Revoke Licenses…'), run: () => this.deps.offer.revokeLicenses(entry.intent.tenant.key, token) },
     );
-    if (choice === revokeAgain) {
-      await this.deps.offer.revokeLicenses(entry.intent.tenant.key, token);
-    } else if (choice === showHistory) {
+  }
+
+  /** One notification with Show History (and the offer first, when there is one); runs what the admin chose. */
+  private async tell(
+    kind: 'inform' | 'warning',
+    message: string,
+    offer?: { readonly label: string; readonly run: () => Promise<unknown> },
+  ): Promise<void> {
+    const showHistory = l10n.t('Show History');
+    const choice = await this.deps.ui[kind](message, offer ? [offer.label, showHistory] : [showHistory]);
+    if (choice === showHistory) {
       await this.deps.showHistory();
+    } else if (offer && choice === offer.label) {
+      await offer.run();
     }
   }
 
@@ -374,18 +379,14 @@ export class FollowThrough {
       ...(last ? { result: describeActionResult(last) } : entry.outcome?.result ? { result: entry.outcome.result } : {}),
       pending: false,
     });
-    const showHistory = l10n.t('Show History');
-    const choice = await this.deps.ui.warning(
+    await this.tell(
+      'warning',
       l10n.t(
         '{0} "{1}": {2}. Expand its token or app later to see its outcome.',
         operationLabel(entry.intent.operation),
         targetLabel(entry),
         reason,
       ),
-      [showHistory],
     );
-    if (choice === showHistory) {
-      await this.deps.showHistory();
-    }
   }
 }
