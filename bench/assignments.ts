@@ -5,7 +5,7 @@ import { readAssignments } from '../src/graph/assignmentReads';
 import { delay } from '../src/graph/delay';
 import { MAX_BATCH_REQUESTS } from '../src/graph/vppRecords';
 import { JournalEntry } from '../src/journal/journalEntries';
-import { generatedTokens, vppAppFields } from '../test/simulatedTenant/seed';
+import { activeRevokeResult, generatedTokens, vppAppFields } from '../test/simulatedTenant/seed';
 import { SimulatedTenant } from '../test/simulatedTenant/server';
 import { GRAPH_VPP_LIMITS } from '../test/simulatedTenant/throttling';
 import { silentLogger } from '../test/support/fakeAccount';
@@ -57,17 +57,8 @@ async function followThroughOf300(report: BenchReport, tenant: SimulatedTenant):
   const tokens = [...tenant.tokens.values()].slice(0, PENDING);
   const now = new Date().toISOString();
   const results = tokens.map((token) => {
-    const result = {
-      '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
-      actionName: 'RevokeLicenses',
-      actionState: 'active',
-      startDateTime: now,
-      lastUpdatedDateTime: now,
-      totalLicensesCount: 0,
-      failedLicensesCount: 0,
-      actionFailureReason: 'none',
-    };
-    token.tokenActionResults = [result as NonNullable<typeof token.tokenActionResults>[number]];
+    const result = activeRevokeResult(now);
+    token.tokenActionResults = [result];
     return result;
   });
   const sink = new MemoryJournal();

@@ -332,3 +332,17 @@ export function seedAssignments(apps: readonly StoredApp[]): Map<string, StoredA
   };
   return new Map(apps.map((app) => [app.id, planned[app.id] ?? []]));
 }
+
+/** A token revoke's action result as Intune first shows it: active, nothing counted yet, both times `at`. */
+export function activeRevokeResult(at: string): NonNullable<StoredToken['tokenActionResults']>[number] & Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
+    actionName: 'RevokeLicenses',
+    actionState: 'active',
+    startDateTime: at,
+    lastUpdatedDateTime: at,
+    totalLicensesCount: 0,
+    failedLicensesCount: 0,
+    actionFailureReason: 'none',
+  };
+}

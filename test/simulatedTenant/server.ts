@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, LoopbackServer } from './loopbackServer';
 import { GRAPH_VPP_LIMITS, NO_OTHER_TRAFFIC, OtherTraffic, RequestWindows, ThrottleLimits } from './throttling';
 import {
+  activeRevokeResult,
   seedApps,
   seedAssignments,
   seedEBooks,
@@ -1399,26 +1400,13 @@ export class SimulatedTenant {
    * the 204, with its times on Intune's clock; then Apple frees the licenses.
    */
   private revoke(token: StoredToken): void {
-    const now = this.intuneTime();
-    const result = {
-      '@odata.type': '#microsoft.graph.vppTokenRevokeLicensesActionResult',
-      actionName: 'RevokeLicenses',
-      actionState: 'active',
-      startDateTime: now,
-      lastUpdatedDateTime: now,
-      totalLicensesCount: 0,
-      failedLicensesCount: 0,
-      actionFailureReason: 'none',
-    };
+    const result = activeRevokeResult(this.intuneTime());
     // The licenses the revoke takes are those of its token's apps when Intune accepted it.
     const apps = this.apps.filter((app) => app.vppTokenId === token.id);
     this.later(this.resultDelayMs, () => {
       // Graph documents no order for these results: a new one goes last, after the older ones, so that a client
       // taking the first result (or any result) as its own gets an older revoke's.
-      token.tokenActionResults = [
-        ...(token.tokenActionResults ?? []),
-        result as NonNullable<StoredToken['tokenActionResults']>[number],
-      ].slice(-10);
+      token.tokenActionResults = [...(token.tokenActionResults ?? []), result].slice(-10);
       this.freeLicenses(apps, result);
     });
   }

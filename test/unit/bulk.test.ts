@@ -47,6 +47,17 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   const tokens = (count: number) => [...tenant.tokens.values()].slice(0, count);
 
   /** The most requests of a route that reached the tenant within any one window of `windowMs`. */
+  /** A harness whose writes go to a journal of their own, at the write limit's pace. */
+  function journaled(answers: Answer[]) {
+    const sink = new MemoryJournal();
+    const harness = commandHarness(tenant, answers, {
+      account: fakeAccount(),
+      journal: testJournal(sink),
+      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
+    });
+    return { ...harness, sink };
+  }
+
   function mostInWindow(route: 'revoke' | 'sync', windowMs: number): number {
     const times = tenant.requestsFor(route).map((request) => request.time);
     return Math.max(0, ...times.map((start) => times.filter((time) => time >= start && time < start + windowMs).length));
@@ -403,12 +414,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
 
   it('a bulk run is one run in the journal, with its operation, options and tokens; its report is in the log', async () => {
     const [first, second] = tokens(2);
-    const sink = new MemoryJournal();
-    const { ui, log, context } = commandHarness(tenant, [{ pickMany: [UNTRACKED] }, { confirm: true }], {
-      account: fakeAccount(),
-      journal: testJournal(sink),
-      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
-    });
+    const { ui, log, context, sink } = journaled([{ pickMany: [UNTRACKED] }, { confirm: true }]);
     await runAsCommand(ui, log, revokeLicenses(context, [second, first]));
     const runs = sink.records.filter((record) => record.type === 'run');
     assert.deepEqual(
@@ -416,12 +422,7 @@ describe("bulk revoke and sync within Intune's write limit", () => {
       [['revokeLicenses', { notifyManagedDevices: false, revokeUntrackedLicenses: true }, [first.id, second.id]]],
     );
     assert.match(log.text(), /Bulk revoke report:\nRevoked \(2\)/);
-    const syncSink = new MemoryJournal();
-    const sync = commandHarness(tenant, [], {
-      account: fakeAccount(),
-      journal: testJournal(syncSink),
-      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
-    });
+    const { sink: syncSink, ...sync } = journaled([]);
     await runAsCommand(sync.ui, sync.log, syncLicenses(sync.context, [first, second]));
     assert.deepEqual(
       syncSink.records.flatMap((record) => (record.type === 'run' ? [[record.operation, record.details]] : [])),
@@ -432,23 +433,13 @@ describe("bulk revoke and sync within Intune's write limit", () => {
   it("a bulk run's revokes, answered or found received, are left pending for the follow-through; its syncs are not", async () => {
     const [first, second] = tokens(2);
     tenant.addFault({ route: 'revoke', tokenId: second.id, status: 504, afterExecute: true });
-    const sink = new MemoryJournal();
-    const { ui, log, context } = commandHarness(tenant, [{ pickMany: [] }, { confirm: true }], {
-      account: fakeAccount(),
-      journal: testJournal(sink),
-      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
-    });
+    const { ui, log, context, sink } = journaled([{ pickMany: [] }, { confirm: true }]);
     await runAsCommand(ui, log, revokeLicenses(context, [first, second]));
     const last = (tokenId: string) => sink.entries().find((entry) => entry.intent.target.tokenId === tokenId)?.outcome;
     assert.deepEqual([last(first.id)?.outcome, last(first.id)?.pending], ['accepted', true]);
     assert.deepEqual([last(second.id)?.outcome, last(second.id)?.pending], ['accepted', true]);
     assert.match(last(second.id)?.reason ?? '', /its answer was lost, but the token shows the revoke/);
-    const syncSink = new MemoryJournal();
-    const sync = commandHarness(tenant, [], {
-      account: fakeAccount(),
-      journal: testJournal(syncSink),
-      dependencies: { getAccessToken: async () => accessToken, writeThrottle: new WriteThrottle(LIMIT) },
-    });
+    const { sink: syncSink, ...sync } = journaled([]);
     await runAsCommand(sync.ui, sync.log, syncLicenses(sync.context, [first, second]));
     assert.deepEqual(
       syncSink.entries().map((entry) => [entry.outcome?.outcome, entry.outcome?.pending]),
